@@ -1,0 +1,22 @@
+/* cli: the envwatch command line. Each subcommand is one function in its own cmd_*.c,
+ * registered in the table of main.c. A subcommand receives argv with argv[0] = its name,
+ * prints its own --help, and returns the process exit status:
+ *   0 success, 1 the work found a problem (bad packets, failed checks), 2 usage error,
+ *   3 runtime error (I/O, database). */
+#ifndef EW_CLI_H
+#define EW_CLI_H
+
+enum { EW_EXIT_OK = 0, EW_EXIT_FOUND = 1, EW_EXIT_USAGE = 2, EW_EXIT_RUNTIME = 3 };
+
+int cmd_hj212(int argc, char **argv);
+int cmd_aqi(int argc, char **argv);
+int cmd_assess(int argc, char **argv);
+int cmd_serve(int argc, char **argv);
+int cmd_simulate(int argc, char **argv);
+int cmd_stats(int argc, char **argv);
+int cmd_plan(int argc, char **argv);
+
+/* True if argv[1..] contains -h or --help. */
+int cli_wants_help(int argc, char **argv);
+
+#endif

@@ -1,0 +1,62 @@
+/* envwatch: git-style dispatcher over the subcommands. */
+#include <stdio.h>
+#include <string.h>
+
+#include "cli/cli.h"
+
+typedef struct {
+    const char *name;
+    int (*fn)(int, char **);
+    const char *summary;
+} command;
+
+static const command commands[] = {
+    {"hj212", cmd_hj212, "decode, encode and check HJ 212 packet streams"},
+    {"aqi", cmd_aqi, "AQI of single concentrations (HJ 633)"},
+    {"assess", cmd_assess, "air-quality assessment of a period (HJ 663) from CSV files"},
+    {"serve", cmd_serve, "run the platform: HJ 212 intake and HTTP"},
+    {"simulate", cmd_simulate, "simulate HJ 212 devices against a server"},
+    {"stats", cmd_stats, "counts of what a database holds"},
+    {"plan", cmd_plan, "check and show action-plan files"},
+};
+
+static void usage(FILE *out)
+{
+    fprintf(out, "usage: envwatch <command> [options]\n\ncommands:\n");
+    for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
+        fprintf(out, "  %-10s %s\n", commands[i].name, commands[i].summary);
+    fprintf(out, "\n'envwatch <command> --help' describes a command.\n");
+}
+
+int cli_wants_help(int argc, char **argv)
+{
+    for (int i = 1; i < argc; i++) {
+        if (!strcmp(argv[i], "--"))
+            break;
+        if (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help"))
+            return 1;
+    }
+    return 0;
+}
+
+int main(int argc, char **argv)
+{
+    if (argc < 2) {
+        usage(stderr);
+        return EW_EXIT_USAGE;
+    }
+    if (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help") || !strcmp(argv[1], "help")) {
+        usage(stdout);
+        return EW_EXIT_OK;
+    }
+    if (!strcmp(argv[1], "--version") || !strcmp(argv[1], "version")) {
+        printf("envwatch %s\n", ENVWATCH_VERSION);
+        return EW_EXIT_OK;
+    }
+    for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
+        if (!strcmp(argv[1], commands[i].name))
+            return commands[i].fn(argc - 1, argv + 1);
+    fprintf(stderr, "envwatch: '%s' is not a command\n", argv[1]);
+    usage(stderr);
+    return EW_EXIT_USAGE;
+}

@@ -1,0 +1,55 @@
+#!/usr/bin/env bash
+# Runs every test and prints one closing line: "total: N passed, M failed".
+#   tests/run.sh RELEASE_BUILD_DIR ASAN_BUILD_DIR
+# Unit tests (cmocka, TAP output) run in both builds: release catches what only optimised code
+# shows, ASan+UBSan catches memory and undefined behaviour. Integration tests (tests/it/*.sh,
+# *.mjs) print TAP lines themselves and get both binaries in $ENVWATCH and $ENVWATCH_ASAN.
+set -uo pipefail
+rel=${1:-build}
+asan=${2:-build-asan}
+root=$(cd "$(dirname "$0")/.." && pwd)
+passed=0
+failed=0
+failures=()
+
+# run_tap LABEL CMD...: runs CMD, echoes its output, counts TAP results.
+run_tap() {
+  local label=$1; shift
+  local out rc p f
+  out=$("$@" 2>&1); rc=$?
+  printf '%s\n' "$out" | sed "s|^|[$label] |"
+  p=$(printf '%s\n' "$out" | grep -cE '^ok ' || true)
+  f=$(printf '%s\n' "$out" | grep -cE '^not ok ' || true)
+  if [ "$rc" -ne 0 ] && [ "$f" -eq 0 ]; then
+    f=1  # a crash or an error outside any test still fails the run
+    printf '[%s] not ok - exited with status %d\n' "$label" "$rc"
+  fi
+  passed=$((passed + p)); failed=$((failed + f))
+  [ "$f" -gt 0 ] && failures+=("$label")
+  printf '[%s] %d passed, %d failed\n' "$label" "$p" "$f"
+}
+
+export CMOCKA_MESSAGE_OUTPUT=TAP
+export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=0}
+export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
+for dir in "$rel" "$asan"; do
+  kind=release; [ "$dir" = "$asan" ] && kind=asan
+  for t in "$dir"/tests/test_*; do
+    [ -x "$t" ] || continue
+    run_tap "$kind $(basename "$t")" "$t"
+  done
+done
+
+export ENVWATCH="$root/$rel/envwatch" ENVWATCH_ASAN="$root/$asan/envwatch" ENVWATCH_ROOT="$root"
+for t in "$root"/tests/it/*.sh "$root"/tests/it/*.mjs; do
+  [ -f "$t" ] || continue
+  [ "$(basename "$t")" = lib.sh ] && continue
+  case "$t" in
+    *.sh) run_tap "it $(basename "$t")" bash "$t" ;;
+    *.mjs) run_tap "it $(basename "$t")" node --test --test-reporter=tap "$t" ;;
+  esac
+done
+
+[ ${#failures[@]} -gt 0 ] && printf 'failing: %s\n' "${failures[@]}"
+echo "total: $passed passed, $failed failed"
+[ "$failed" -eq 0 ]
