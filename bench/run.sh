@@ -1,0 +1,20 @@
+#!/usr/bin/env bash
+# Runs every benchmark: the compiled bench_* programs of BUILD and the bench/*.sh scripts
+# (end-to-end benchmarks that start a server). Each prints its own throughput and memory.
+set -uo pipefail
+build=${1:-build}
+root=$(cd "$(dirname "$0")/.." && pwd)
+cmake --build "$build" -j "$(nproc)" >/dev/null || exit 1
+rc=0
+for b in "$build"/bench/bench_*; do
+  [ -x "$b" ] || continue
+  echo "== $(basename "$b")"
+  /usr/bin/time -f 'max RSS %M KiB, %e s wall' "$b" || rc=1
+done
+for s in "$root"/bench/*.sh; do
+  [ "$(basename "$s")" = run.sh ] && continue
+  [ -f "$s" ] || continue
+  echo "== $(basename "$s")"
+  ENVWATCH="$root/$build/envwatch" bash "$s" || rc=1
+done
+exit $rc
