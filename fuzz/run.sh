@@ -15,10 +15,12 @@ for f in "$build"/fuzz/fuzz_*; do
   scratch=$(mktemp -d)
   mkdir -p "$corpus"
   echo "== fuzz $name for ${secs}s"
+  log="$scratch.log"
   "$f" -max_total_time="$secs" -timeout=5 -rss_limit_mb=1024 -print_final_stats=1 \
-    -artifact_prefix="$root/fuzz/crashes/$name-" "$scratch" "$corpus" 2>&1 |
-    grep -E '^(#[0-9]+ +DONE|stat::number_of_executed_units|stat::peak_rss_mb|==[0-9]+==ERROR|SUMMARY)' || true
-  [ "${PIPESTATUS[0]}" -eq 0 ] || { echo "fuzz $name: FAILED (see fuzz/crashes/)"; rc=1; }
-  rm -rf "$scratch"
+    -artifact_prefix="$root/fuzz/crashes/$name-" "$scratch" "$corpus" >"$log" 2>&1
+  st=$?
+  grep -E '^(#[0-9]+ +DONE|stat::number_of_executed_units|stat::peak_rss_mb|==[0-9]+==ERROR|SUMMARY)' "$log"
+  [ "$st" -eq 0 ] || { tail -40 "$log"; echo "fuzz $name: FAILED (see fuzz/crashes/)"; rc=1; }
+  rm -rf "$scratch" "$log"
 done
 exit $rc
