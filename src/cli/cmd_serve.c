@@ -1,12 +1,263 @@
-/* envwatch serve: under construction. */
+/* envwatch serve: run the platform — HJ 212 intake on TCP, optionally the HTTP API, over one
+ * database. Settings come from a config file (key = value lines) and flags; flags win. */
+#include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 
+#include "base/log.h"
+#include "base/metrics.h"
+#include "base/xalloc.h"
 #include "cli/cli.h"
+#include "net/hj212_server.h"
+#include "net/http.h"
+#include "service/ingest.h"
+#include "store/store.h"
+
+static const char usage_text[] =
+    "usage: envwatch serve --db FILE --hj212 HOST:PORT [options]\n"
+    "\n"
+    "Receive HJ 212 packets from monitoring equipment, store them durably in FILE (SQLite)\n"
+    "and answer them (9014 only after the data is committed).\n"
+    "\n"
+    "options:\n"
+    "  --config FILE        read settings from FILE (lines 'key = value'; keys as the\n"
+    "                       long options without '--', e.g. 'hj212 = 0.0.0.0:8005'); flags win\n"
+    "  --db FILE            SQLite database (created and migrated if needed)\n"
+    "  --hj212 HOST:PORT    HJ 212 TCP listen address\n"
+    "  --http HOST:PORT     also serve the HTTP API and dashboard\n"
+    "  --static DIR         dashboard files for --http\n"
+    "  --devices FILE       load devices from a CSV file at start\n"
+    "                       (header mn,pw,kind,name,town,lon,lat,enterprise; kind one of\n"
+    "                       air, ghg, gas_outlet, water_outlet, dust, water_section)\n"
+    "  --enrol              accept unknown MNs as 'pending' sites for review (default: reject)\n"
+    "  --max-per-peer N     connections per peer address (default 256, 0 = unlimited)\n"
+    "  --idle-timeout S     close connections silent for S seconds (default 900, 0 = never)\n"
+    "  --max-inflight N     packets awaiting storage per connection before reading pauses\n"
+    "                       (default 64)\n"
+    "  --batch N            packets per transaction at most (default 8192)\n"
+    "  --log-level LEVEL    debug, info, warn or error (default info)\n"
+    "\n"
+    "SIGTERM or SIGINT: stop accepting, store and answer what was received, exit 0.\n";
+
+typedef struct serve_cfg {
+    char *db, *hj212, *http, *static_dir, *devices, *log_level;
+    int enrol;
+    long max_per_peer, idle_timeout, max_inflight, batch;
+} serve_cfg;
+
+static void set_str(char **dst, const char *v)
+{
+    free(*dst);
+    *dst = xstrdup(v);
+}
+
+static int parse_long(const char *key, const char *v, long *out)
+{
+    char *end;
+    errno = 0;
+    long n = strtol(v, &end, 10);
+    if (errno || *end || end == v || n < 0) {
+        fprintf(stderr, "envwatch serve: %s: '%s' is not a non-negative integer\n", key, v);
+        return -1;
+    }
+    *out = n;
+    return 0;
+}
+
+/* Apply one setting; key without leading dashes. value NULL for the flag "enrol". */
+static int apply(serve_cfg *c, const char *key, const char *v)
+{
+    if (!strcmp(key, "enrol")) {
+        c->enrol = !v || !strcmp(v, "1") || !strcmp(v, "true") || !strcmp(v, "yes");
+        return 0;
+    }
+    if (!v) {
+        fprintf(stderr, "envwatch serve: --%s needs a value\n", key);
+        return -1;
+    }
+    if (!strcmp(key, "db"))
+        set_str(&c->db, v);
+    else if (!strcmp(key, "hj212"))
+        set_str(&c->hj212, v);
+    else if (!strcmp(key, "http"))
+        set_str(&c->http, v);
+    else if (!strcmp(key, "static"))
+        set_str(&c->static_dir, v);
+    else if (!strcmp(key, "devices"))
+        set_str(&c->devices, v);
+    else if (!strcmp(key, "log-level"))
+        set_str(&c->log_level, v);
+    else if (!strcmp(key, "max-per-peer"))
+        return parse_long(key, v, &c->max_per_peer);
+    else if (!strcmp(key, "idle-timeout"))
+        return parse_long(key, v, &c->idle_timeout);
+    else if (!strcmp(key, "max-inflight"))
+        return parse_long(key, v, &c->max_inflight);
+    else if (!strcmp(key, "batch"))
+        return parse_long(key, v, &c->batch);
+    else {
+        fprintf(stderr, "envwatch serve: unknown setting '%s'\n", key);
+        return -1;
+    }
+    return 0;
+}
+
+static char *trim(char *s)
+{
+    while (*s == ' ' || *s == '\t')
+        s++;
+    size_t n = strlen(s);
+    while (n && (s[n - 1] == ' ' || s[n - 1] == '\t' || s[n - 1] == '\r' || s[n - 1] == '\n'))
+        s[--n] = 0;
+    return s;
+}
+
+static int load_config(serve_cfg *c, const char *path)
+{
+    FILE *fp = fopen(path, "r");
+    if (!fp) {
+        fprintf(stderr, "envwatch serve: %s: %s\n", path, strerror(errno));
+        return -1;
+    }
+    char line[1024];
+    int lineno = 0, rc = 0;
+    while (rc == 0 && fgets(line, sizeof line, fp)) {
+        lineno++;
+        char *s = trim(line);
+        if (!*s || *s == '#')
+            continue;
+        char *eq = strchr(s, '=');
+        if (!eq) {
+            fprintf(stderr, "envwatch serve: %s:%d: expected 'key = value'\n", path, lineno);
+            rc = -1;
+            break;
+        }
+        *eq = 0;
+        char *k = trim(s);
+        for (char *p = k; *p; p++)
+            if (*p == '_')
+                *p = '-';
+        rc = apply(c, k, trim(eq + 1));
+    }
+    fclose(fp);
+    return rc;
+}
+
+static void cfg_free(serve_cfg *c)
+{
+    free(c->db);
+    free(c->hj212);
+    free(c->http);
+    free(c->static_dir);
+    free(c->devices);
+    free(c->log_level);
+}
 
 int cmd_serve(int argc, char **argv)
 {
-    (void)argc;
-    (void)argv;
-    fprintf(stderr, "envwatch serve: not available in this build\n");
-    return EW_EXIT_RUNTIME;
+    if (cli_wants_help(argc, argv)) {
+        fputs(usage_text, stdout);
+        return EW_EXIT_OK;
+    }
+    serve_cfg c = {.max_per_peer = 256, .idle_timeout = 900, .max_inflight = 64, .batch = 8192};
+    int rc = EW_EXIT_USAGE;
+    /* The config file first, so that flags override it wherever they appear. */
+    for (int i = 1; i < argc; i++) {
+        if (!strcmp(argv[i], "--config")) {
+            if (i + 1 >= argc || load_config(&c, argv[i + 1]) < 0)
+                goto done;
+        }
+    }
+    for (int i = 1; i < argc; i++) {
+        const char *a = argv[i];
+        if (strncmp(a, "--", 2) != 0) {
+            fprintf(stderr, "envwatch serve: unexpected argument '%s'\n%s", a, usage_text);
+            goto done;
+        }
+        if (!strcmp(a, "--config")) {
+            i++;
+            continue;
+        }
+        if (!strcmp(a, "--enrol")) {
+            c.enrol = 1;
+            continue;
+        }
+        if (apply(&c, a + 2, i + 1 < argc ? argv[i + 1] : NULL) < 0)
+            goto done;
+        i++;
+    }
+    if (!c.db || !c.hj212) {
+        fprintf(stderr, "envwatch serve: --db and --hj212 are required\n%s", usage_text);
+        goto done;
+    }
+    if (c.log_level) {
+        static const char *const names[] = {"debug", "info", "warn", "error"};
+        int lv = -1;
+        for (int i = 0; i < 4; i++)
+            if (!strcmp(c.log_level, names[i]))
+                lv = i;
+        if (lv < 0) {
+            fprintf(stderr, "envwatch serve: --log-level: '%s' is not a level\n", c.log_level);
+            goto done;
+        }
+        ew_log_set_level((ew_log_level)lv);
+    }
+
+    rc = EW_EXIT_RUNTIME;
+    char err[512];
+    store *s = store_open(c.db, err, sizeof err);
+    if (!s) {
+        fprintf(stderr, "envwatch serve: %s: %s\n", c.db, err);
+        goto done;
+    }
+    static ew_metrics metrics; /* shared by intake (writes) and HTTP (reads) */
+    ingest_opts io = {.enrol = c.enrol != 0, .metrics = &metrics};
+    ingest *ing = ingest_new(s, &io, err, sizeof err);
+    if (!ing) {
+        fprintf(stderr, "envwatch serve: %s\n", err);
+        store_close(s);
+        goto done;
+    }
+    if (c.devices) {
+        int n = ingest_load_devices(ing, c.devices, err, sizeof err);
+        if (n < 0) {
+            fprintf(stderr, "envwatch serve: %s\n", err);
+            goto close_ingest;
+        }
+        ew_log(EW_LOG_INFO, "serve.devices", "file=%s loaded=%d registry=%zu", c.devices, n,
+               ingest_device_count(ing));
+    }
+    ew_http *http = NULL;
+    if (c.http) {
+        ew_http_config hc = {.listen_addr = c.http,
+                             .db_path = c.db,
+                             .static_dir = c.static_dir,
+                             .metrics = &metrics};
+        http = ew_http_start(&hc, err, sizeof err);
+        if (!http) {
+            fprintf(stderr, "envwatch serve: --http %s: %s\n", c.http, err);
+            goto close_ingest;
+        }
+    }
+    hj212_server_config sc = {.listen_addr = c.hj212,
+                              .ing = ing,
+                              .db_path = c.db,
+                              .metrics = &metrics,
+                              .max_per_peer = (unsigned)c.max_per_peer,
+                              .idle_timeout_s = (unsigned)c.idle_timeout,
+                              .max_inflight = (unsigned)c.max_inflight,
+                              .batch_max = (unsigned)c.batch};
+    if (hj212_server_run(&sc, err, sizeof err) < 0)
+        fprintf(stderr, "envwatch serve: %s\n", err);
+    else
+        rc = EW_EXIT_OK;
+    if (http)
+        ew_http_stop(http);
+close_ingest:
+    ingest_free(ing);
+    store_close(s);
+done:
+    cfg_free(&c);
+    return rc;
 }

@@ -1,16 +1,833 @@
-/* Placeholder until the HTTP API lands: refuses to start with a clear message. */
+/* http: the server core — libmicrohttpd daemon, routing, the reader pool, static files and
+ * the response helpers the API handlers use (http_api.c holds the handlers).
+ *
+ * Threading: MHD runs a pool of worker threads, each with its own epoll loop; a request is
+ * answered inside one call of on_request on one of them. Each request borrows a reader
+ * (one read-only SQLite connection) from a pool guarded by a mutex: SQLite connections must
+ * not be used by two threads at once, and opening one per request would cost more than the
+ * query.
+ *
+ * The API answers GET (and HEAD, which MHD derives from GET) only; anything else is 405. */
 #include "net/http.h"
 
+#include <arpa/inet.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <math.h>
+#include <microhttpd.h>
+#include <netinet/in.h>
+#include <pthread.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "base/bjtime.h"
+#include "base/log.h"
+#include "base/xalloc.h"
+#include "net/http_internal.h"
+
+typedef struct pool_slot {
+    ew_reader *rd;
+    bool busy;
+} pool_slot;
+
+struct ew_http {
+    struct MHD_Daemon *d;
+    uint16_t port;
+    char *db_path;
+    char *static_dir;
+    char *plan_path;
+    ew_metrics *metrics;
+    int64_t started_utc;
+    pthread_mutex_t mu;
+    pthread_cond_t cv;
+    pool_slot *slots;
+    size_t nslots;
+    http_cache *cache;
+};
+
+/* ---- buffers ---------------------------------------------------------------------- */
+
+static void buf_reserve(http_buf *b, size_t more)
+{
+    if (b->n + more + 1 <= b->cap)
+        return;
+    size_t cap = b->cap ? b->cap : 4096;
+    while (cap < b->n + more + 1)
+        cap *= 2;
+    b->p = xrealloc(b->p, cap);
+    b->cap = cap;
+}
+
+void http_buf_put(http_buf *b, const char *s, size_t n)
+{
+    buf_reserve(b, n);
+    memcpy(b->p + b->n, s, n);
+    b->n += n;
+    b->p[b->n] = '\0';
+}
+
+void http_buf_puts(http_buf *b, const char *s)
+{
+    http_buf_put(b, s, strlen(s));
+}
+
+void http_buf_printf(http_buf *b, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    char tmp[256];
+    int k = vsnprintf(tmp, sizeof tmp, fmt, ap);
+    va_end(ap);
+    if (k < 0)
+        return;
+    if ((size_t)k < sizeof tmp) {
+        http_buf_put(b, tmp, (size_t)k);
+        return;
+    }
+    buf_reserve(b, (size_t)k);
+    va_start(ap, fmt);
+    vsnprintf(b->p + b->n, (size_t)k + 1, fmt, ap);
+    va_end(ap);
+    b->n += (size_t)k;
+}
+
+void http_buf_json_str(http_buf *b, const char *s)
+{
+    static const char hex[] = "0123456789abcdef";
+    buf_reserve(b, strlen(s) + 2);
+    http_buf_put(b, "\"", 1);
+    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+        /* RFC 8259 §7: quote, backslash and control characters must be escaped; UTF-8 passes
+         * through as is. */
+        if (*p == '"' || *p == '\\') {
+            char e[2] = {'\\', (char)*p};
+            http_buf_put(b, e, 2);
+        } else if (*p < 0x20) {
+            char e[6] = {'\\', 'u', '0', '0', hex[*p >> 4], hex[*p & 15]};
+            http_buf_put(b, e, 6);
+        } else {
+            http_buf_put(b, (const char *)p, 1);
+        }
+    }
+    http_buf_put(b, "\"", 1);
+}
+
+void http_buf_csv_field(http_buf *b, const char *s)
+{
+    if (!strpbrk(s, ",\"\r\n")) {
+        http_buf_puts(b, s);
+        return;
+    }
+    http_buf_put(b, "\"", 1);
+    for (const char *p = s; *p; p++) {
+        if (*p == '"')
+            http_buf_put(b, "\"", 1); /* RFC 4180 §2.7: a quote is doubled */
+        http_buf_put(b, p, 1);
+    }
+    http_buf_put(b, "\"", 1);
+}
+
+/* Write the decimal digits of u (at least min_digits, zero-padded) at p; returns the end. */
+static char *put_uint(char *p, uint64_t u, int min_digits)
+{
+    char tmp[24];
+    int n = 0;
+    do {
+        tmp[n++] = (char)('0' + u % 10);
+        u /= 10;
+    } while (u);
+    while (n < min_digits)
+        tmp[n++] = '0';
+    while (n)
+        *p++ = tmp[--n];
+    return p;
+}
+
+void http_buf_num(http_buf *b, double v, bool csv)
+{
+    if (!isfinite(v)) {
+        if (!csv)
+            http_buf_put(b, "null", 4);
+        return;
+    }
+    /* The hot path of series output: fixed point in ten-thousandths, formatted by hand
+     * (snprintf costs more than the query per value). Magnitudes beyond 1e14 are not
+     * measurements; they fall back to printf. */
+    if (fabs(v) >= 1e14) {
+        http_buf_printf(b, "%.4g", v);
+        return;
+    }
+    int64_t x = llround(v * 10000.0);
+    char tmp[40], *p = tmp;
+    if (x < 0) {
+        *p++ = '-';
+        x = -x;
+    }
+    p = put_uint(p, (uint64_t)(x / 10000), 1);
+    int frac = (int)(x % 10000), digits = 4;
+    while (frac && frac % 10 == 0)
+        frac /= 10, digits--;
+    if (frac) {
+        *p++ = '.';
+        p = put_uint(p, (uint64_t)frac, digits);
+    }
+    http_buf_put(b, tmp, (size_t)(p - tmp));
+}
+
+void http_buf_iso(http_buf *b, int64_t t_utc)
+{
+    ew_civil c;
+    ew_utc_to_bj(t_utc, &c);
+    char tmp[32], *p = tmp;
+    p = put_uint(p, (uint64_t)c.year, 4);
+    *p++ = '-';
+    p = put_uint(p, (uint64_t)c.mon, 2);
+    *p++ = '-';
+    p = put_uint(p, (uint64_t)c.day, 2);
+    *p++ = 'T';
+    p = put_uint(p, (uint64_t)c.hour, 2);
+    *p++ = ':';
+    p = put_uint(p, (uint64_t)c.min, 2);
+    *p++ = ':';
+    p = put_uint(p, (uint64_t)c.sec, 2);
+    memcpy(p, "+08:00", 6);
+    http_buf_put(b, tmp, (size_t)(p + 6 - tmp));
+}
+
+/* ---- response helpers --------------------------------------------------------------- */
+
+const char *http_arg(http_req *r, const char *name)
+{
+    const char *v = MHD_lookup_connection_value(r->conn, MHD_GET_ARGUMENT_KIND, name);
+    return v && *v ? v : NULL;
+}
+
+int http_error(http_resp *out, int status, const char *code, const char *fmt, ...)
+{
+    char msg[512];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    out->status = status;
+    out->ctype = "application/json; charset=utf-8";
+    out->body.n = 0;
+    http_buf_printf(&out->body, "{\"error\":{\"status\":%d,\"code\":", status);
+    http_buf_json_str(&out->body, code);
+    http_buf_puts(&out->body, ",\"message\":");
+    http_buf_json_str(&out->body, msg);
+    http_buf_puts(&out->body, "}}");
+    return 0;
+}
+
+static int dump_cb(const char *buffer, size_t size, void *data)
+{
+    http_buf_put(data, buffer, size);
+    return 0;
+}
+
+int http_json(http_resp *out, int status, json_t *v)
+{
+    out->status = status;
+    out->ctype = "application/json; charset=utf-8";
+    out->body.n = 0;
+    json_dump_callback(v, dump_cb, &out->body,
+                       JSON_COMPACT | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(10));
+    json_decref(v);
+    return 0;
+}
+
+static int parse_i64(const char *s, int64_t lo, int64_t hi, int64_t *out)
+{
+    char *end;
+    errno = 0;
+    long long v = strtoll(s, &end, 10);
+    if (errno || end == s || *end || v < lo || v > hi)
+        return -1;
+    *out = v;
+    return 0;
+}
+
+int http_page_args(http_req *r, http_resp *out, int64_t *limit, int64_t *offset)
+{
+    const char *l = http_arg(r, "limit"), *o = http_arg(r, "offset");
+    *limit = 1000;
+    *offset = 0;
+    if (l && parse_i64(l, 1, 100000, limit))
+        return http_error(out, 400, "bad_parameter",
+                          "limit must be an integer from 1 to 100000, got '%s'", l),
+               -1;
+    if (o && parse_i64(o, 0, INT64_MAX / 2, offset))
+        return http_error(out, 400, "bad_parameter",
+                          "offset must be a non-negative integer, got '%s'", o),
+               -1;
+    return 0;
+}
+
+int http_time_arg(http_req *r, http_resp *out, const char *name, int64_t def, int64_t *t_utc)
+{
+    const char *v = http_arg(r, name);
+    if (!v) {
+        *t_utc = def;
+        return 0;
+    }
+    ew_civil c;
+    if (ew_parse_iso(v, strlen(v), &c))
+        return http_error(out, 400, "bad_parameter",
+                          "%s must be a Beijing-time ISO-8601 date or time "
+                          "(YYYY-MM-DD or YYYY-MM-DDThh:mm[:ss][+08:00]), got '%s'",
+                          name, v),
+               -1;
+    *t_utc = ew_bj_to_utc(&c);
+    return 0;
+}
+
+static void csv_value(http_buf *b, json_t *v)
+{
+    char tmp[64];
+    switch (json_typeof(v)) {
+    case JSON_STRING:
+        http_buf_csv_field(b, json_string_value(v));
+        break;
+    case JSON_INTEGER:
+        snprintf(tmp, sizeof tmp, "%" JSON_INTEGER_FORMAT, json_integer_value(v));
+        http_buf_puts(b, tmp);
+        break;
+    case JSON_REAL:
+        http_buf_num(b, json_real_value(v), true);
+        break;
+    case JSON_TRUE:
+        http_buf_puts(b, "true");
+        break;
+    case JSON_FALSE:
+        http_buf_puts(b, "false");
+        break;
+    case JSON_NULL:
+        break;
+    case JSON_ARRAY:
+        if (json_array_size(v) == 0 || json_is_string(json_array_get(v, 0))) {
+            /* A list of names (primary pollutants) reads best as "PM2.5;O3". */
+            http_buf list = {0};
+            size_t i;
+            json_t *item;
+            json_array_foreach(v, i, item)
+            {
+                if (i)
+                    http_buf_put(&list, ";", 1);
+                http_buf_puts(&list, json_is_string(item) ? json_string_value(item) : "");
+            }
+            http_buf_csv_field(b, list.p ? list.p : "");
+            free(list.p);
+            break;
+        }
+        /* fall through */
+    default: {
+        /* Other nested values (rare in tables) are written as their JSON text. */
+        char *s = json_dumps(v, JSON_COMPACT | JSON_PRESERVE_ORDER);
+        http_buf_csv_field(b, s);
+        free(s);
+    }
+    }
+}
+
+int http_table(http_req *r, http_resp *out, json_t *rows, json_t *meta, const char *name)
+{
+    int64_t limit, offset;
+    if (http_page_args(r, out, &limit, &offset)) {
+        json_decref(rows);
+        json_decref(meta);
+        return 0;
+    }
+    int64_t total = (int64_t)json_array_size(rows);
+    int64_t end = offset + limit < total ? offset + limit : total;
+    if (r->csv) {
+        /* CSV (RFC 4180) with a header row; UTF-8 with a BOM so that spreadsheet programs
+         * used in the bureau open the Chinese names correctly. */
+        out->status = 200;
+        out->ctype = "text/csv; charset=utf-8";
+        char *disp = arena_alloc(&r->ar, 128);
+        snprintf(disp, 128, "attachment; filename=\"%s.csv\"", name);
+        out->disposition = disp;
+        http_buf_puts(&out->body, "\xEF\xBB\xBF");
+        json_t *first = json_array_get(rows, 0);
+        const char *key;
+        json_t *v;
+        bool comma = false;
+        json_object_foreach(first, key, v)
+        {
+            if (comma)
+                http_buf_put(&out->body, ",", 1);
+            http_buf_csv_field(&out->body, key);
+            comma = true;
+        }
+        if (first)
+            http_buf_puts(&out->body, "\r\n");
+        for (int64_t i = offset; i < end; i++) {
+            json_t *row = json_array_get(rows, (size_t)i);
+            comma = false;
+            json_object_foreach(first, key, v)
+            {
+                if (comma)
+                    http_buf_put(&out->body, ",", 1);
+                json_t *cell = json_object_get(row, key);
+                if (cell)
+                    csv_value(&out->body, cell);
+                comma = true;
+            }
+            http_buf_puts(&out->body, "\r\n");
+        }
+        json_decref(rows);
+        json_decref(meta);
+        return 0;
+    }
+    json_t *page = json_array();
+    for (int64_t i = offset; i < end; i++)
+        json_array_append(page, json_array_get(rows, (size_t)i));
+    json_decref(rows);
+    json_t *env = json_object();
+    json_object_set_new(env, "data", page);
+    json_object_set_new(env, "page",
+                        json_pack("{s:I,s:I,s:I,s:o}", "limit", (json_int_t)limit, "offset",
+                                  (json_int_t)offset, "total", (json_int_t)total, "next_offset",
+                                  end < total ? json_integer(end) : json_null()));
+    if (meta)
+        json_object_update(env, meta);
+    json_decref(meta);
+    return http_json(out, 200, env);
+}
+
+/* ---- static files ------------------------------------------------------------------- */
+
+/* MIME types of what the dashboard build produces (RFC 9239 for JavaScript). */
+static const struct {
+    const char *ext, *type;
+} mime_types[] = {
+    {".html", "text/html; charset=utf-8"},
+    {".js", "text/javascript; charset=utf-8"},
+    {".mjs", "text/javascript; charset=utf-8"},
+    {".css", "text/css; charset=utf-8"},
+    {".json", "application/json; charset=utf-8"},
+    {".svg", "image/svg+xml"},
+    {".png", "image/png"},
+    {".ico", "image/x-icon"},
+    {".woff2", "font/woff2"},
+    {".txt", "text/plain; charset=utf-8"},
+    {".map", "application/json; charset=utf-8"},
+};
+
+static const char *mime_of(const char *path)
+{
+    const char *dot = strrchr(path, '.');
+    if (dot)
+        for (size_t i = 0; i < sizeof mime_types / sizeof mime_types[0]; i++)
+            if (!strcmp(dot, mime_types[i].ext))
+                return mime_types[i].type;
+    return "application/octet-stream";
+}
+
+/* A path is served only if every segment is a plain name: no "..", no hidden files, no
+ * backslashes or NULs, so nothing outside static_dir can be reached. */
+static bool safe_path(const char *p)
+{
+    if (*p != '/' || strlen(p) > 512)
+        return false;
+    for (const char *s = p; *s; s++) {
+        if (*s == '\\')
+            return false;
+        if (*s == '/' && s[1] == '.')
+            return false;
+    }
+    return true;
+}
+
+static struct MHD_Response *static_file(struct ew_http *h, const char *url, int *status,
+                                        struct MHD_Connection *conn)
+{
+    if (!h->static_dir || !safe_path(url))
+        return NULL;
+    const char *rel = strcmp(url, "/") ? url : "/index.html";
+    char path[PATH_MAX];
+    if ((size_t)snprintf(path, sizeof path, "%s%s", h->static_dir, rel) >= sizeof path)
+        return NULL;
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    struct stat st;
+    if (fd < 0)
+        return NULL;
+    if (fstat(fd, &st) || !S_ISREG(st.st_mode)) {
+        close(fd);
+        return NULL;
+    }
+    /* A weak validator from size and modification time lets the browser revalidate
+     * index.html cheaply (RFC 9110 §8.8.3). */
+    char etag[64];
+    snprintf(etag, sizeof etag, "W/\"%llx-%llx\"", (unsigned long long)st.st_size,
+             (unsigned long long)st.st_mtime);
+    const char *inm = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "If-None-Match");
+    struct MHD_Response *resp;
+    if (inm && !strcmp(inm, etag)) {
+        close(fd);
+        resp = MHD_create_response_from_buffer(0, (void *)"", MHD_RESPMEM_PERSISTENT);
+        *status = MHD_HTTP_NOT_MODIFIED;
+    } else {
+        resp = MHD_create_response_from_fd((uint64_t)st.st_size, fd);
+        *status = MHD_HTTP_OK;
+    }
+    MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE, mime_of(rel));
+    MHD_add_response_header(resp, MHD_HTTP_HEADER_ETAG, etag);
+    /* The build names assets by content hash (assets/name-HASH.js), so they never change
+     * under the same name and may be cached for a year; the HTML that names them must be
+     * revalidated each time. */
+    MHD_add_response_header(resp, MHD_HTTP_HEADER_CACHE_CONTROL,
+                            !strncmp(rel, "/assets/", 8) ? "public, max-age=31536000, immutable"
+                                                         : "no-cache");
+    MHD_add_response_header(resp, "X-Content-Type-Options", "nosniff");
+    return resp;
+}
+
+/* ---- routing ------------------------------------------------------------------------ */
+
+/* Match url against a template; path parameters are copied into the request's arena. */
+static bool route_match(const char *tpl, const char *url, http_req *r)
+{
+    r->nparams = 0;
+    while (*tpl && *url) {
+        if (*tpl != '/' || *url != '/')
+            return false;
+        tpl++, url++;
+        const char *te = strchr(tpl, '/'), *ue = strchr(url, '/');
+        size_t tn = te ? (size_t)(te - tpl) : strlen(tpl);
+        size_t un = ue ? (size_t)(ue - url) : strlen(url);
+        if (tn > 1 && tpl[0] == '{') {
+            if (un == 0 || r->nparams == HTTP_MAX_PARAMS)
+                return false;
+            r->params[r->nparams++] = arena_strndup(&r->ar, url, un);
+        } else if (tn != un || memcmp(tpl, url, tn)) {
+            return false;
+        }
+        tpl += tn, url += un;
+    }
+    return !*tpl && !*url;
+}
+
+int ew_http_route(size_t i, ew_http_route_info *out)
+{
+    if (i >= http_nroutes)
+        return -1;
+    out->method = http_routes[i].method;
+    out->path = http_routes[i].path;
+    return 0;
+}
+
+static ew_reader *pool_get(struct ew_http *h, char *err, size_t errcap)
+{
+    pthread_mutex_lock(&h->mu);
+    size_t i;
+    for (;;) {
+        for (i = 0; i < h->nslots && h->slots[i].busy; i++)
+            ;
+        if (i < h->nslots)
+            break;
+        pthread_cond_wait(&h->cv, &h->mu);
+    }
+    h->slots[i].busy = true;
+    pthread_mutex_unlock(&h->mu);
+    if (!h->slots[i].rd) {
+        h->slots[i].rd = ew_read_open(h->db_path, err, errcap);
+        if (!h->slots[i].rd) {
+            pthread_mutex_lock(&h->mu);
+            h->slots[i].busy = false;
+            pthread_cond_signal(&h->cv);
+            pthread_mutex_unlock(&h->mu);
+            return NULL;
+        }
+    }
+    return h->slots[i].rd;
+}
+
+static void pool_put(struct ew_http *h, ew_reader *rd)
+{
+    pthread_mutex_lock(&h->mu);
+    for (size_t i = 0; i < h->nslots; i++)
+        if (h->slots[i].rd == rd)
+            h->slots[i].busy = false;
+    pthread_cond_signal(&h->cv);
+    pthread_mutex_unlock(&h->mu);
+}
+
+static int64_t request_now(void)
+{
+    /* ENVWATCH_NOW ("YYYY-MM-DDThh:mm:ss", Beijing time) pins the clock so that tests and
+     * demos on historical data see "now" where their data is. */
+    const char *fixed = getenv("ENVWATCH_NOW");
+    ew_civil c;
+    if (fixed && !ew_parse_iso(fixed, strlen(fixed), &c))
+        return ew_bj_to_utc(&c);
+    return (int64_t)time(NULL);
+}
+
+static enum MHD_Result add_arg(void *cls, enum MHD_ValueKind kind, const char *key,
+                               const char *value)
+{
+    (void)kind;
+    http_buf *b = cls;
+    http_buf_put(b, "&", 1);
+    http_buf_puts(b, key);
+    http_buf_put(b, "=", 1);
+    http_buf_puts(b, value ? value : "");
+    return MHD_YES;
+}
+
+static int64_t mono_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+static void api_dispatch(struct ew_http *h, http_req *r, const char *method, http_resp *out)
+{
+    bool path_known = false;
+    for (size_t i = 0; i < http_nroutes; i++) {
+        if (!route_match(http_routes[i].path, r->url, r))
+            continue;
+        path_known = true;
+        if (strcmp(http_routes[i].method, method) &&
+            !(strcmp(method, "HEAD") == 0 && strcmp(http_routes[i].method, "GET") == 0))
+            continue;
+        const char *fmt = http_arg(r, "format");
+        if (fmt && strcmp(fmt, "csv") && strcmp(fmt, "json")) {
+            http_error(out, 400, "bad_parameter", "format must be json or csv, got '%s'", fmt);
+            return;
+        }
+        r->csv = fmt && !strcmp(fmt, "csv");
+        /* Aggregates may come from the cache: key = path and query as sent, and the pinned
+         * clock when there is one (the answer depends on "now"). */
+        http_buf key = {0};
+        if (http_routes[i].cache_s > 0) {
+            http_buf_puts(&key, r->url);
+            MHD_get_connection_values(r->conn, MHD_GET_ARGUMENT_KIND, add_arg, &key);
+            const char *fixed = getenv("ENVWATCH_NOW");
+            if (fixed) {
+                http_buf_put(&key, "@", 1);
+                http_buf_puts(&key, fixed);
+            }
+            if (http_cache_get(h->cache, key.p, mono_ms(), out, &r->ar)) {
+                out->cache_state = "hit";
+                free(key.p);
+                return;
+            }
+            out->cache_state = "miss";
+        }
+        char err[256] = "";
+        r->db = pool_get(h, err, sizeof err);
+        if (!r->db) {
+            free(key.p);
+            http_error(out, 503, "database_unavailable", "%s", err);
+            return;
+        }
+        http_routes[i].fn(r, out);
+        pool_put(h, r->db);
+        r->db = NULL;
+        if (key.p && out->status == 200)
+            http_cache_put(h->cache, key.p, mono_ms() + 1000 * http_routes[i].cache_s, out);
+        free(key.p);
+        return;
+    }
+    if (path_known)
+        http_error(out, 405, "method_not_allowed", "%s is not allowed on %s", method, r->url);
+    else
+        http_error(out, 404, "not_found", "no API route %s", r->url);
+}
+
+static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const char *url,
+                                  const char *method, const char *version, const char *upload_data,
+                                  size_t *upload_data_size, void **con_cls)
+{
+    (void)version;
+    (void)upload_data;
+    struct ew_http *h = cls;
+    /* The first call announces the headers; bodies are not accepted (GET-only API), so
+     * anything uploaded is discarded and the answer is given on the next call. */
+    if (!*con_cls) {
+        *con_cls = h;
+        return MHD_YES;
+    }
+    if (*upload_data_size) {
+        *upload_data_size = 0;
+        return MHD_YES;
+    }
+    if (h->metrics)
+        atomic_fetch_add_explicit(&h->metrics->http_requests, 1, memory_order_relaxed);
+
+    struct MHD_Response *resp = NULL;
+    int status = 0;
+    if (strncmp(url, "/api/", 5)) {
+        if (!strcmp(method, "GET") || !strcmp(method, "HEAD"))
+            resp = static_file(h, url, &status, conn);
+        if (!resp && !strchr(strrchr(url, '/'), '.') &&
+            (!strcmp(method, "GET") || !strcmp(method, "HEAD")))
+            resp = static_file(h, "/", &status, conn); /* client-side routes load the app */
+        if (resp) {
+            enum MHD_Result ret = MHD_queue_response(conn, (unsigned)status, resp);
+            MHD_destroy_response(resp);
+            return ret;
+        }
+    }
+
+    http_req r = {.conn = conn,
+                  .url = url,
+                  .metrics = h->metrics,
+                  .plan_path = h->plan_path,
+                  .static_dir = h->static_dir,
+                  .now_utc = request_now(),
+                  .started_utc = h->started_utc};
+    arena_init(&r.ar, 4096);
+    http_resp out = {.status = 500};
+    if (strncmp(url, "/api/", 5))
+        http_error(&out, 404, "not_found", "no file %s", url);
+    else
+        api_dispatch(h, &r, method, &out);
+
+    resp = MHD_create_response_from_buffer(out.body.n, out.body.p ? out.body.p : (void *)"",
+                                           out.body.p ? MHD_RESPMEM_MUST_FREE
+                                                      : MHD_RESPMEM_PERSISTENT);
+    MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE,
+                            out.ctype ? out.ctype : "application/json; charset=utf-8");
+    MHD_add_response_header(resp, MHD_HTTP_HEADER_CACHE_CONTROL,
+                            out.cache ? out.cache : "no-store");
+    MHD_add_response_header(resp, "X-Content-Type-Options", "nosniff");
+    if (out.disposition)
+        MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_DISPOSITION, out.disposition);
+    if (out.cache_state)
+        MHD_add_response_header(resp, "X-Cache", out.cache_state);
+    if (out.status == 405)
+        MHD_add_response_header(resp, MHD_HTTP_HEADER_ALLOW, "GET, HEAD");
+    arena_free(&r.ar); /* after the headers: MHD copies them, and some live in the arena */
+    enum MHD_Result ret = MHD_queue_response(conn, (unsigned)out.status, resp);
+    MHD_destroy_response(resp);
+    return ret;
+}
+
+/* ---- lifecycle ---------------------------------------------------------------------- */
+
+static int parse_listen(const char *addr, struct sockaddr_in *sa, char *err, size_t errcap)
+{
+    const char *colon = addr ? strrchr(addr, ':') : NULL;
+    char host[64];
+    int64_t port;
+    if (!colon || (size_t)(colon - addr) >= sizeof host || parse_i64(colon + 1, 0, 65535, &port)) {
+        snprintf(err, errcap, "listen address must be HOST:PORT, got '%s'", addr ? addr : "(null)");
+        return -1;
+    }
+    memcpy(host, addr, (size_t)(colon - addr));
+    host[colon - addr] = '\0';
+    memset(sa, 0, sizeof *sa);
+    sa->sin_family = AF_INET;
+    sa->sin_port = htons((uint16_t)port);
+    if (!*host || !strcmp(host, "0.0.0.0") || !strcmp(host, "*"))
+        sa->sin_addr.s_addr = htonl(INADDR_ANY);
+    else if (!strcmp(host, "localhost"))
+        sa->sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    else if (inet_pton(AF_INET, host, &sa->sin_addr) != 1) {
+        snprintf(err, errcap, "listen address: '%s' is not an IPv4 address", host);
+        return -1;
+    }
+    return 0;
+}
+
+/* The default dashboard directory: web/dist beside the build directory of the executable
+ * (build/envwatch -> ../web/dist), else web/dist under the working directory. */
+static char *default_static_dir(void)
+{
+    char exe[PATH_MAX];
+    ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
+    if (n > 0) {
+        exe[n] = '\0';
+        char *slash = strrchr(exe, '/');
+        if (slash) {
+            *slash = '\0';
+            char cand[PATH_MAX + 32];
+            snprintf(cand, sizeof cand, "%s/../web/dist", exe);
+            char real[PATH_MAX];
+            if (realpath(cand, real))
+                return xstrdup(real);
+        }
+    }
+    char real[PATH_MAX];
+    if (realpath("web/dist", real))
+        return xstrdup(real);
+    return NULL;
+}
 
 ew_http *ew_http_start(const ew_http_config *cfg, char *err, size_t errcap)
 {
-    (void)cfg;
-    snprintf(err, errcap, "the HTTP API is not part of this build yet");
-    return NULL;
+    struct sockaddr_in sa;
+    if (parse_listen(cfg->listen_addr, &sa, err, errcap))
+        return NULL;
+    if (!cfg->db_path) {
+        snprintf(err, errcap, "http: no database path");
+        return NULL;
+    }
+    /* Fail at start, not at the first request, when the database cannot be read. */
+    ew_reader *probe = ew_read_open(cfg->db_path, err, errcap);
+    if (!probe)
+        return NULL;
+
+    struct ew_http *h = xcalloc(1, sizeof *h);
+    h->db_path = xstrdup(cfg->db_path);
+    h->static_dir = cfg->static_dir ? xstrdup(cfg->static_dir) : default_static_dir();
+    h->plan_path = cfg->plan_path ? xstrdup(cfg->plan_path) : NULL;
+    h->metrics = cfg->metrics;
+    h->started_utc = (int64_t)time(NULL);
+    unsigned threads = cfg->threads ? cfg->threads : 4;
+    h->nslots = threads;
+    h->slots = xcalloc(h->nslots, sizeof *h->slots);
+    h->slots[0].rd = probe;
+    pthread_mutex_init(&h->mu, NULL);
+    pthread_cond_init(&h->cv, NULL);
+    h->cache = http_cache_new(256);
+
+    h->d = MHD_start_daemon(MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ERROR_LOG,
+                            ntohs(sa.sin_port), NULL, NULL, on_request, h, MHD_OPTION_SOCK_ADDR,
+                            (struct sockaddr *)&sa, MHD_OPTION_THREAD_POOL_SIZE, threads,
+                            MHD_OPTION_CONNECTION_TIMEOUT, 30u, MHD_OPTION_CONNECTION_LIMIT, 1024u,
+                            MHD_OPTION_LISTENING_ADDRESS_REUSE, 1u, MHD_OPTION_END);
+    if (!h->d) {
+        snprintf(err, errcap, "http: cannot listen on %s (%s)", cfg->listen_addr, strerror(errno));
+        ew_http_stop(h);
+        return NULL;
+    }
+    const union MHD_DaemonInfo *info = MHD_get_daemon_info(h->d, MHD_DAEMON_INFO_BIND_PORT);
+    h->port = info ? info->port : ntohs(sa.sin_port);
+    ew_log(EW_LOG_INFO, "http.listen", "addr=%s port=%u static=%s", cfg->listen_addr,
+           (unsigned)h->port, h->static_dir ? h->static_dir : "-");
+    return h;
+}
+
+uint16_t ew_http_port(const ew_http *h)
+{
+    return h->port;
 }
 
 void ew_http_stop(ew_http *h)
 {
-    (void)h;
+    if (!h)
+        return;
+    if (h->d)
+        MHD_stop_daemon(h->d); /* joins the workers: no request is in flight after this */
+    for (size_t i = 0; i < h->nslots; i++)
+        ew_read_close(h->slots[i].rd);
+    free(h->slots);
+    http_cache_free(h->cache);
+    pthread_mutex_destroy(&h->mu);
+    pthread_cond_destroy(&h->cv);
+    free(h->db_path);
+    free(h->static_dir);
+    free(h->plan_path);
+    free(h);
 }

@@ -4,10 +4,16 @@
  * db_path (read-only connections of its own) and the dashboard's static files from
  * static_dir (NULL: the built-in default), and returns a handle, or NULL with a message
  * in err. metrics is borrowed and must outlive the handle (NULL: no metrics).
- * ew_http_stop() stops serving, waits for requests in flight and frees the handle. */
+ * ew_http_stop() stops serving, waits for requests in flight and frees the handle.
+ *
+ * The server runs its own thread pool (libmicrohttpd, internal epoll); each worker borrows
+ * one read-only SQLite connection from a pool, so the HJ 212 writer is never blocked (WAL).
+ * The API is described in docs/api.md and docs/openapi.json; the route table below is the
+ * single source of truth that a test compares with the OpenAPI document. */
 #ifndef EW_NET_HTTP_H
 #define EW_NET_HTTP_H
 #include <stddef.h>
+#include <stdint.h>
 
 #include "base/metrics.h"
 
@@ -16,11 +22,26 @@ typedef struct ew_http ew_http;
 typedef struct ew_http_config {
     const char *listen_addr; /* "127.0.0.1:8080" */
     const char *db_path;     /* SQLite database file */
-    const char *static_dir;  /* dashboard assets (web/dist); NULL = default */
+    const char *static_dir;  /* dashboard assets (web/dist); NULL = default: ../web/dist
+                                beside the executable's directory, else ./web/dist */
     ew_metrics *metrics;     /* borrowed; may be NULL */
+    unsigned threads;        /* worker threads; 0 = 4 */
+    const char *plan_path;   /* plan file for /targets; NULL = the default plan, found
+                                as service/plan.h's plan_find_default() does */
 } ew_http_config;
 
 ew_http *ew_http_start(const ew_http_config *cfg, char *err, size_t errcap);
 void ew_http_stop(ew_http *h);
+/* The TCP port actually bound (useful with port 0). */
+uint16_t ew_http_port(const ew_http *h);
+
+/* One API route as the router sees it: method and path template ("/api/v1/sites/{id}"). */
+typedef struct ew_http_route_info {
+    const char *method;
+    const char *path;
+} ew_http_route_info;
+/* The i-th API route, in table order: 0 and *out filled, or -1 past the end. The strings
+ * are static. */
+int ew_http_route(size_t i, ew_http_route_info *out);
 
 #endif

@@ -1,0 +1,158 @@
+/* store: the storage interface of envwatch; everything above this layer reads and writes
+ * through these functions and never writes SQL. SQLite (store_sqlite.c) is the embedded
+ * default; the interface is kept to plain values and callbacks so that a PostgreSQL
+ * backend can implement the same functions without touching callers.
+ *
+ * Threading: one store handle belongs to one thread at a time (the ingest writer owns the
+ * write handle). Readers open their own handles.
+ *
+ * Time: every instant is int64 UTC seconds (*_utc) or milliseconds (*_utc_ms). HJ 212
+ * labels are Beijing time and are converted at the codec/ingest edge, never stored as text.
+ *
+ * Errors: functions return 0 (or a documented non-negative value) on success and a negative
+ * value on failure with a message naming the operation in err (when err is not NULL). A
+ * failed write inside a transaction leaves the transaction open; the caller rolls back. */
+#ifndef EW_STORE_STORE_H
+#define EW_STORE_STORE_H
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+typedef struct store store;
+
+/* The schema version this build creates and expects (see docs/storage.md). */
+#define STORE_SCHEMA_VERSION 1
+
+/* Observation periods; the text form ("rtd", "min", "hour", "day") is what the schema
+ * stores. HJ 212-2017 §6.6: 2011 real-time, 2051 minute, 2061 hour, 2031 day data. */
+typedef enum { STORE_RTD, STORE_MIN, STORE_HOUR, STORE_DAY } store_period;
+const char *store_period_name(store_period p);
+
+/* Site kinds, stored as text: air, ghg, gas_outlet, water_outlet, dust, water_section. */
+bool store_kind_valid(const char *kind);
+
+/* A monitoring site with its device. Strings are borrowed for the duration of the call
+ * (put) or valid until the callback returns (each). lon/lat are NAN when unknown;
+ * enterprise is NULL for sites that belong to no enterprise (air stations). status is
+ * "active" (accepted) or "pending" (enrolled automatically, awaiting review). */
+typedef struct store_site {
+    int64_t id;
+    const char *mn;
+    const char *pw;
+    const char *kind;
+    const char *name;
+    const char *town;
+    double lon, lat;
+    const char *enterprise;
+    const char *status;
+} store_site;
+
+/* One archived frame. raw is the exact bytes received (## … CR LF). site_id 0 = no known
+ * site; mn/cn/qn NULL when the frame did not parse that far; data_time_utc
+ * STORE_NO_TIME when absent. outcome is "stored", "duplicate" or "rejected"; reason is a
+ * short machine-readable code for anything but "stored" (e.g. "bad_crc", "unknown_mn"). */
+#define STORE_NO_TIME INT64_MIN
+typedef struct store_packet {
+    int64_t received_utc_ms;
+    const char *peer;
+    int64_t site_id;
+    const char *mn, *cn, *qn;
+    int64_t data_time_utc;
+    const char *outcome;
+    const char *reason;
+    const void *raw;
+    size_t raw_n;
+} store_packet;
+
+/* One observation. Values are NAN when the packet did not carry them. flag is the data
+ * flag as sent (HJ 212-2017 table 8: N F M S D C T B; 2005 letters or digits kept as is),
+ * "" when absent. */
+typedef struct store_obs {
+    int64_t site_id;
+    const char *param; /* HJ 212 factor code, e.g. "a34004" */
+    store_period period;
+    int64_t ts_utc; /* period start (HJ 212-2017 §6.6.3: DataTime is the period start) */
+    double value, min, max, cou;
+    const char *flag;
+    int64_t packet_id;
+} store_obs;
+
+/* A platform-computed hourly value (from minute data). */
+typedef struct store_hour {
+    int64_t site_id;
+    const char *param;
+    int64_t hour_utc;
+    double value, min, max;
+    int n_min, n_valid;
+    const char *flag;
+} store_hour;
+
+/* Open (creating if needed) the database at path and apply pending migrations; safe to
+ * call on an up-to-date database. Returns NULL with a message in err on failure. The
+ * handle is released with store_close. */
+store *store_open(const char *path, char *err, size_t errcap);
+void store_close(store *s);
+/* The schema version recorded in the database. */
+int store_schema_version(store *s);
+
+int store_begin(store *s, char *err, size_t errcap);
+int store_commit(store *s, char *err, size_t errcap);
+void store_rollback(store *s);
+
+/* Automatic checkpoints (on by default: at 1000 WAL pages, as SQLite does). The ingest
+ * writer turns them off so that a COMMIT rarely waits for a checkpoint: a second handle on
+ * another thread copies the WAL in the background (store_checkpoint without truncate),
+ * and the writer truncates the WAL between batches once it is large (store_wal_pages),
+ * which is then quick because most pages are already copied. */
+int store_autocheckpoint(store *s, bool on);
+/* Copy committed WAL content into the database file. Without truncate this never blocks the
+ * writer or readers (SQLite PASSIVE); but under a steady write load the WAL then never
+ * restarts, so with truncate it waits for the writer's current transaction, copies
+ * everything and truncates the WAL (the writer waits meanwhile). wal_frames (may be NULL)
+ * receives the WAL size in pages. 0, or negative with err filled. */
+int store_checkpoint(store *s, bool truncate, int *wal_frames, char *err, size_t errcap);
+/* WAL size in pages after this handle's last commit. */
+int store_wal_pages(store *s);
+
+/* Insert or update (by MN) a site; its enterprise is created by name when new. id_out
+ * (may be NULL) receives the site id. */
+int store_site_put(store *s, const store_site *site, int64_t *id_out, char *err, size_t errcap);
+/* Call fn for every site, in id order; a non-zero return from fn stops and is returned. */
+typedef int (*store_site_fn)(void *ctx, const store_site *site);
+int store_site_each(store *s, store_site_fn fn, void *ctx, char *err, size_t errcap);
+
+/* Append a frame to the archive; id_out receives its id. */
+int store_packet_put(store *s, const store_packet *p, int64_t *id_out, char *err, size_t errcap);
+/* Idempotency key of an accepted data packet (HJ 212: MN, CN, DataTime, and the piece
+ * number of a split packet, 0 if unsplit). Returns 1 when the key is already claimed. */
+int store_key_seen(store *s, const char *mn, const char *cn, int64_t data_time_utc, int pno);
+/* Claim the key for packet_id. Returns 1 claimed, 0 already claimed, negative on error. */
+int store_key_claim(store *s, const char *mn, const char *cn, int64_t data_time_utc, int pno,
+                    int64_t packet_id, char *err, size_t errcap);
+
+/* The latest DataTime before before_utc claimed for (mn, cn): 1 and *out set, 0 if none,
+ * negative on error. */
+int store_key_last(store *s, const char *mn, const char *cn, int64_t before_utc, int64_t *out);
+
+/* Insert an observation. Returns 1 inserted, 0 when (site, param, period, ts) exists
+ * (the first value is kept: evidence is never overwritten), negative on error. */
+int store_obs_put(store *s, const store_obs *o, char *err, size_t errcap);
+
+/* Call fn for each minute observation of (site, param) in [hour_utc, hour_utc + 3600). */
+typedef void (*store_obs_fn)(void *ctx, int64_t ts_utc, double value, const char *flag);
+int store_minutes_each(store *s, int64_t site_id, const char *param, int64_t hour_utc,
+                       store_obs_fn fn, void *ctx, char *err, size_t errcap);
+/* Insert or replace a platform-computed hourly value (derived data: recomputable). */
+int store_hour_put(store *s, const store_hour *h, char *err, size_t errcap);
+
+/* Counts for `envwatch stats`. */
+typedef struct store_counts {
+    int64_t packets, packets_stored, packets_duplicate, packets_rejected;
+    int64_t observations, hours, sites, sites_pending;
+} store_counts;
+int store_counts_get(store *s, store_counts *out, char *err, size_t errcap);
+/* Call fn for each rejection reason with its count, most frequent first. */
+typedef void (*store_reason_fn)(void *ctx, const char *reason, int64_t n);
+int store_reasons_each(store *s, store_reason_fn fn, void *ctx, char *err, size_t errcap);
+
+#endif

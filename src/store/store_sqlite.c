@@ -1,0 +1,631 @@
+/* store_sqlite: the SQLite backend of store.h (the embedded default).
+ *
+ * Durability and speed (argued in docs/storage.md):
+ *  - WAL journal: readers (the HTTP side) never block the writer and a commit is one
+ *    sequential append to the WAL;
+ *  - synchronous=FULL: every COMMIT fsyncs the WAL, so an acknowledged packet survives
+ *    power loss as well as a crash. The cost is paid once per batch (group commit in the
+ *    ingest writer), not once per packet;
+ *  - secure_delete=OFF: the archive is append-only, nothing is deleted on the hot path, and
+ *    Debian's default (ON) would only add writes;
+ *  - every statement is prepared once at open and reset after use;
+ *  - the intake writer turns automatic checkpoints off (store_autocheckpoint) and another
+ *    thread runs store_checkpoint(): a commit then never waits for the database file's
+ *    fsync, only for the WAL's.
+ *
+ * Migrations are versioned (PRAGMA user_version) and each runs in its own transaction, so a
+ * crash during a migration leaves the previous version intact and re-running is safe. */
+#include <math.h>
+#include <sqlite3.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "base/xalloc.h"
+#include "store/store.h"
+
+/* Migration i takes the schema from version i to i + 1. Never edit a released entry:
+ * append a new one. */
+static const char *const migrations[] = {
+    /* 0 -> 1: sites, parameters, packet archive, idempotency keys, observations. */
+    "CREATE TABLE enterprise ("
+    "  id INTEGER PRIMARY KEY,"
+    "  name TEXT NOT NULL UNIQUE);"
+    "CREATE TABLE site ("
+    "  id INTEGER PRIMARY KEY,"
+    "  mn TEXT NOT NULL UNIQUE,"
+    "  pw TEXT NOT NULL,"
+    "  kind TEXT NOT NULL CHECK (kind IN ('air','ghg','gas_outlet','water_outlet','dust',"
+    "    'water_section')),"
+    "  name TEXT NOT NULL,"
+    "  town TEXT,"
+    "  lon REAL,"
+    "  lat REAL,"
+    "  enterprise_id INTEGER REFERENCES enterprise(id),"
+    "  status TEXT NOT NULL DEFAULT 'active' CHECK (status IN ('active','pending')),"
+    "  created_utc INTEGER NOT NULL);"
+    "CREATE TABLE parameter ("
+    "  code TEXT PRIMARY KEY,"
+    "  name_en TEXT NOT NULL,"
+    "  name_zh TEXT NOT NULL,"
+    "  unit TEXT NOT NULL);"
+    /* HJ 212-2017 Annex B codes of what the zone's stations and outlets send. */
+    "INSERT INTO parameter VALUES"
+    " ('a34004','PM2.5','细颗粒物','ug/m3'),"
+    " ('a34002','PM10','可吸入颗粒物','ug/m3'),"
+    " ('a21026','SO2','二氧化硫','ug/m3'),"
+    " ('a21004','NO2','二氧化氮','ug/m3'),"
+    " ('a21005','CO','一氧化碳','mg/m3'),"
+    " ('a05024','O3','臭氧','ug/m3'),"
+    " ('a05001','CO2','二氧化碳','mg/m3'),"
+    " ('a34013','dust','烟尘','mg/m3'),"
+    " ('a21002','NOx','氮氧化物','mg/m3'),"
+    " ('a19001','O2','氧气含量','%'),"
+    " ('a00000','flue gas flow','废气流量','m3/s'),"
+    " ('a01012','flue gas temperature','烟气温度','C'),"
+    " ('w01018','COD','化学需氧量','mg/L'),"
+    " ('w21003','NH3-N','氨氮','mg/L'),"
+    " ('w21011','TP','总磷','mg/L'),"
+    " ('w21001','TN','总氮','mg/L'),"
+    " ('w01001','pH','pH值','1'),"
+    " ('w00000','wastewater flow','废水流量','L/s');"
+    "CREATE TABLE packet ("
+    "  id INTEGER PRIMARY KEY,"
+    "  received_utc_ms INTEGER NOT NULL,"
+    "  peer TEXT NOT NULL,"
+    "  site_id INTEGER REFERENCES site(id),"
+    "  mn TEXT,"
+    "  cn TEXT,"
+    "  qn TEXT,"
+    "  data_time_utc INTEGER,"
+    "  outcome TEXT NOT NULL CHECK (outcome IN ('stored','duplicate','rejected')),"
+    "  reason TEXT,"
+    "  raw BLOB NOT NULL);"
+    "CREATE INDEX packet_outcome ON packet(outcome, reason);"
+    "CREATE TABLE packet_key ("
+    "  mn TEXT NOT NULL,"
+    "  cn TEXT NOT NULL,"
+    "  data_time_utc INTEGER NOT NULL,"
+    "  pno INTEGER NOT NULL,"
+    "  packet_id INTEGER NOT NULL REFERENCES packet(id),"
+    "  PRIMARY KEY (mn, cn, data_time_utc, pno)) WITHOUT ROWID;"
+    "CREATE TABLE observation ("
+    "  site_id INTEGER NOT NULL REFERENCES site(id),"
+    "  param TEXT NOT NULL,"
+    "  period TEXT NOT NULL CHECK (period IN ('rtd','min','hour','day')),"
+    "  ts_utc INTEGER NOT NULL,"
+    "  value REAL,"
+    "  min REAL,"
+    "  max REAL,"
+    "  cou REAL,"
+    "  flag TEXT NOT NULL,"
+    "  packet_id INTEGER NOT NULL REFERENCES packet(id),"
+    "  PRIMARY KEY (site_id, param, period, ts_utc)) WITHOUT ROWID;"
+    "CREATE TABLE hour_agg ("
+    "  site_id INTEGER NOT NULL REFERENCES site(id),"
+    "  param TEXT NOT NULL,"
+    "  hour_utc INTEGER NOT NULL,"
+    "  value REAL,"
+    "  min REAL,"
+    "  max REAL,"
+    "  n_min INTEGER NOT NULL,"
+    "  n_valid INTEGER NOT NULL,"
+    "  flag TEXT NOT NULL,"
+    "  PRIMARY KEY (site_id, param, hour_utc)) WITHOUT ROWID;",
+};
+enum { N_MIGRATIONS = sizeof migrations / sizeof migrations[0] };
+_Static_assert(N_MIGRATIONS == STORE_SCHEMA_VERSION, "one migration per schema version");
+
+enum {
+    Q_BEGIN,
+    Q_COMMIT,
+    Q_ROLLBACK,
+    Q_ENTERPRISE_GET,
+    Q_ENTERPRISE_PUT,
+    Q_SITE_PUT,
+    Q_SITE_EACH,
+    Q_PACKET_PUT,
+    Q_KEY_SEEN,
+    Q_KEY_CLAIM,
+    Q_KEY_LAST,
+    Q_OBS_PUT,
+    Q_MINUTES,
+    Q_HOUR_PUT,
+    Q_REASONS,
+    N_QUERIES
+};
+
+static const char *const sql_text[N_QUERIES] = {
+    [Q_BEGIN] = "BEGIN IMMEDIATE",
+    [Q_COMMIT] = "COMMIT",
+    [Q_ROLLBACK] = "ROLLBACK",
+    [Q_ENTERPRISE_GET] = "SELECT id FROM enterprise WHERE name = ?1",
+    [Q_ENTERPRISE_PUT] = "INSERT INTO enterprise(name) VALUES (?1)",
+    [Q_SITE_PUT] = "INSERT INTO site(mn, pw, kind, name, town, lon, lat, enterprise_id, status,"
+                   " created_utc) VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9, unixepoch())"
+                   " ON CONFLICT(mn) DO UPDATE SET pw=excluded.pw, kind=excluded.kind,"
+                   " name=excluded.name, town=excluded.town, lon=excluded.lon, lat=excluded.lat,"
+                   " enterprise_id=excluded.enterprise_id, status=excluded.status"
+                   " RETURNING id",
+    [Q_SITE_EACH] = "SELECT s.id, s.mn, s.pw, s.kind, s.name, s.town, s.lon, s.lat, e.name,"
+                    " s.status FROM site s LEFT JOIN enterprise e ON e.id = s.enterprise_id"
+                    " ORDER BY s.id",
+    [Q_PACKET_PUT] =
+        "INSERT INTO packet(received_utc_ms, peer, site_id, mn, cn, qn,"
+        " data_time_utc, outcome, reason, raw) VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10)",
+    [Q_KEY_SEEN] = "SELECT 1 FROM packet_key WHERE mn=?1 AND cn=?2 AND data_time_utc=?3 AND pno=?4",
+    [Q_KEY_CLAIM] = "INSERT INTO packet_key(mn, cn, data_time_utc, pno, packet_id)"
+                    " VALUES (?1,?2,?3,?4,?5) ON CONFLICT DO NOTHING",
+    [Q_KEY_LAST] = "SELECT max(data_time_utc) FROM packet_key WHERE mn=?1 AND cn=?2"
+                   " AND data_time_utc < ?3",
+    [Q_OBS_PUT] =
+        "INSERT INTO observation(site_id, param, period, ts_utc, value, min, max, cou,"
+        " flag, packet_id) VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10) ON CONFLICT DO NOTHING",
+    [Q_MINUTES] = "SELECT ts_utc, value, flag FROM observation WHERE site_id=?1 AND param=?2"
+                  " AND period='min' AND ts_utc >= ?3 AND ts_utc < ?3 + 3600 ORDER BY ts_utc",
+    [Q_HOUR_PUT] = "INSERT OR REPLACE INTO hour_agg(site_id, param, hour_utc, value, min, max,"
+                   " n_min, n_valid, flag) VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9)",
+    [Q_REASONS] = "SELECT reason, count(*) AS n FROM packet WHERE outcome='rejected'"
+                  " GROUP BY reason ORDER BY n DESC, reason",
+};
+
+struct store {
+    bool auto_checkpoint; /* SQLite's default behaviour: checkpoint at 1000 WAL pages */
+    int wal_pages;        /* WAL size after the last commit */
+    sqlite3 *db;
+    sqlite3_stmt *q[N_QUERIES];
+};
+
+static const char *const period_names[] = {"rtd", "min", "hour", "day"};
+
+const char *store_period_name(store_period p)
+{
+    return (unsigned)p < 4 ? period_names[p] : "?";
+}
+
+bool store_kind_valid(const char *kind)
+{
+    static const char *const kinds[] = {"air",          "ghg",  "gas_outlet",
+                                        "water_outlet", "dust", "water_section"};
+    for (size_t i = 0; kind && i < sizeof kinds / sizeof kinds[0]; i++)
+        if (!strcmp(kind, kinds[i]))
+            return true;
+    return false;
+}
+
+static int fail(store *s, const char *what, char *err, size_t errcap)
+{
+    if (err && errcap)
+        snprintf(err, errcap, "%s: %s", what, sqlite3_errmsg(s->db));
+    return -1;
+}
+
+/* Run a statement that returns no row we need; reset it whatever happens. */
+static int step_done(store *s, sqlite3_stmt *st, const char *what, char *err, size_t errcap)
+{
+    int rc = sqlite3_step(st);
+    int out = 0;
+    if (rc != SQLITE_DONE && rc != SQLITE_ROW)
+        out = fail(s, what, err, errcap);
+    sqlite3_reset(st);
+    sqlite3_clear_bindings(st);
+    return out;
+}
+
+static void bind_text(sqlite3_stmt *st, int i, const char *v)
+{
+    if (v)
+        sqlite3_bind_text(st, i, v, -1, SQLITE_STATIC);
+    else
+        sqlite3_bind_null(st, i);
+}
+
+static void bind_real(sqlite3_stmt *st, int i, double v)
+{
+    if (isnan(v))
+        sqlite3_bind_null(st, i);
+    else
+        sqlite3_bind_double(st, i, v);
+}
+
+static double column_real(sqlite3_stmt *st, int i)
+{
+    return sqlite3_column_type(st, i) == SQLITE_NULL ? NAN : sqlite3_column_double(st, i);
+}
+
+static int exec(store *s, const char *sql, const char *what, char *err, size_t errcap)
+{
+    char *msg = NULL;
+    if (sqlite3_exec(s->db, sql, NULL, NULL, &msg) != SQLITE_OK) {
+        if (err && errcap)
+            snprintf(err, errcap, "%s: %s", what, msg ? msg : "error");
+        sqlite3_free(msg);
+        return -1;
+    }
+    return 0;
+}
+
+int store_schema_version(store *s)
+{
+    sqlite3_stmt *st;
+    int v = -1;
+    if (sqlite3_prepare_v2(s->db, "PRAGMA user_version", -1, &st, NULL) != SQLITE_OK)
+        return -1;
+    if (sqlite3_step(st) == SQLITE_ROW)
+        v = sqlite3_column_int(st, 0);
+    sqlite3_finalize(st);
+    return v;
+}
+
+static int migrate(store *s, char *err, size_t errcap)
+{
+    /* Up to date: no lock needed (a reader such as `envwatch stats` must not wait for the
+     * intake's write lock). */
+    if (store_schema_version(s) == N_MIGRATIONS)
+        return 0;
+    /* BEGIN IMMEDIATE takes the write lock before reading user_version again, so two
+     * processes opening a fresh file at once cannot both apply the same migration. */
+    for (;;) {
+        if (exec(s, "BEGIN IMMEDIATE", "migration begin", err, errcap) < 0)
+            return -1;
+        int v = store_schema_version(s);
+        if (v < 0 || v > N_MIGRATIONS) {
+            exec(s, "ROLLBACK", "rollback", NULL, 0);
+            if (err && errcap)
+                snprintf(err, errcap, "schema version %d is not one this build knows (max %d)", v,
+                         N_MIGRATIONS);
+            return -1;
+        }
+        if (v == N_MIGRATIONS)
+            return exec(s, "COMMIT", "migration commit", err, errcap);
+        char pragma[48];
+        snprintf(pragma, sizeof pragma, "PRAGMA user_version = %d", v + 1);
+        if (exec(s, migrations[v], "migration", err, errcap) < 0 ||
+            exec(s, pragma, "migration version", err, errcap) < 0 ||
+            exec(s, "COMMIT", "migration commit", err, errcap) < 0) {
+            exec(s, "ROLLBACK", "rollback", NULL, 0);
+            return -1;
+        }
+    }
+}
+
+/* Replaces SQLite's own auto-checkpoint hook (same behaviour when auto_checkpoint is on)
+ * and remembers the WAL size for store_wal_pages(). */
+static int wal_hook(void *ctx, sqlite3 *db, const char *name, int pages)
+{
+    store *s = ctx;
+    s->wal_pages = pages;
+    if (s->auto_checkpoint && pages >= 1000)
+        (void)sqlite3_wal_checkpoint_v2(db, name, SQLITE_CHECKPOINT_PASSIVE, NULL, NULL);
+    return SQLITE_OK;
+}
+
+store *store_open(const char *path, char *err, size_t errcap)
+{
+    store *s = xcalloc(1, sizeof *s);
+    if (sqlite3_open_v2(path, &s->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL) !=
+        SQLITE_OK) {
+        fail(s, "open", err, errcap);
+        store_close(s);
+        return NULL;
+    }
+    /* A reader (HTTP) may hold a WAL snapshot while the writer checkpoints: wait rather than
+     * fail. */
+    sqlite3_busy_timeout(s->db, 5000);
+    if (exec(s,
+             "PRAGMA journal_mode=WAL;"
+             "PRAGMA synchronous=FULL;"
+             "PRAGMA secure_delete=OFF;"
+             "PRAGMA foreign_keys=ON;",
+             "pragmas", err, errcap) < 0 ||
+        migrate(s, err, errcap) < 0) {
+        store_close(s);
+        return NULL;
+    }
+    s->auto_checkpoint = true;
+    sqlite3_wal_hook(s->db, wal_hook, s);
+    for (int i = 0; i < N_QUERIES; i++) {
+        if (sqlite3_prepare_v3(s->db, sql_text[i], -1, SQLITE_PREPARE_PERSISTENT, &s->q[i], NULL) !=
+            SQLITE_OK) {
+            fail(s, sql_text[i], err, errcap);
+            store_close(s);
+            return NULL;
+        }
+    }
+    return s;
+}
+
+void store_close(store *s)
+{
+    if (!s)
+        return;
+    for (int i = 0; i < N_QUERIES; i++)
+        sqlite3_finalize(s->q[i]);
+    sqlite3_close(s->db);
+    free(s);
+}
+
+int store_begin(store *s, char *err, size_t errcap)
+{
+    return step_done(s, s->q[Q_BEGIN], "begin", err, errcap);
+}
+
+int store_commit(store *s, char *err, size_t errcap)
+{
+    return step_done(s, s->q[Q_COMMIT], "commit", err, errcap);
+}
+
+void store_rollback(store *s)
+{
+    if (!sqlite3_get_autocommit(s->db))
+        (void)step_done(s, s->q[Q_ROLLBACK], "rollback", NULL, 0);
+}
+
+static int enterprise_id(store *s, const char *name, int64_t *id, char *err, size_t errcap)
+{
+    sqlite3_stmt *st = s->q[Q_ENTERPRISE_GET];
+    bind_text(st, 1, name);
+    int rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW)
+        *id = sqlite3_column_int64(st, 0);
+    sqlite3_reset(st);
+    if (rc == SQLITE_ROW)
+        return 0;
+    if (rc != SQLITE_DONE)
+        return fail(s, "enterprise lookup", err, errcap);
+    st = s->q[Q_ENTERPRISE_PUT];
+    bind_text(st, 1, name);
+    if (step_done(s, st, "enterprise insert", err, errcap) < 0)
+        return -1;
+    *id = sqlite3_last_insert_rowid(s->db);
+    return 0;
+}
+
+int store_site_put(store *s, const store_site *site, int64_t *id_out, char *err, size_t errcap)
+{
+    if (!site->mn || !*site->mn || !site->pw || !store_kind_valid(site->kind)) {
+        if (err && errcap)
+            snprintf(err, errcap, "site %s: mn, pw and a known kind are required",
+                     site->mn ? site->mn : "(no mn)");
+        return -1;
+    }
+    int64_t eid = 0;
+    if (site->enterprise && *site->enterprise &&
+        enterprise_id(s, site->enterprise, &eid, err, errcap) < 0)
+        return -1;
+    sqlite3_stmt *st = s->q[Q_SITE_PUT];
+    bind_text(st, 1, site->mn);
+    bind_text(st, 2, site->pw);
+    bind_text(st, 3, site->kind);
+    bind_text(st, 4, site->name ? site->name : site->mn);
+    bind_text(st, 5, site->town);
+    bind_real(st, 6, site->lon);
+    bind_real(st, 7, site->lat);
+    if (eid)
+        sqlite3_bind_int64(st, 8, eid);
+    else
+        sqlite3_bind_null(st, 8);
+    bind_text(st, 9, site->status ? site->status : "active");
+    int rc = sqlite3_step(st);
+    int out = 0;
+    if (rc == SQLITE_ROW) {
+        if (id_out)
+            *id_out = sqlite3_column_int64(st, 0);
+        rc = sqlite3_step(st);
+    }
+    if (rc != SQLITE_DONE)
+        out = fail(s, "site insert", err, errcap);
+    sqlite3_reset(st);
+    sqlite3_clear_bindings(st);
+    return out;
+}
+
+int store_site_each(store *s, store_site_fn fn, void *ctx, char *err, size_t errcap)
+{
+    sqlite3_stmt *st = s->q[Q_SITE_EACH];
+    int rc, out = 0;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        store_site site = {
+            .id = sqlite3_column_int64(st, 0),
+            .mn = (const char *)sqlite3_column_text(st, 1),
+            .pw = (const char *)sqlite3_column_text(st, 2),
+            .kind = (const char *)sqlite3_column_text(st, 3),
+            .name = (const char *)sqlite3_column_text(st, 4),
+            .town = (const char *)sqlite3_column_text(st, 5),
+            .lon = column_real(st, 6),
+            .lat = column_real(st, 7),
+            .enterprise = (const char *)sqlite3_column_text(st, 8),
+            .status = (const char *)sqlite3_column_text(st, 9),
+        };
+        if ((out = fn(ctx, &site)) != 0)
+            break;
+    }
+    if (out == 0 && rc != SQLITE_DONE)
+        out = fail(s, "site list", err, errcap);
+    sqlite3_reset(st);
+    return out;
+}
+
+int store_packet_put(store *s, const store_packet *p, int64_t *id_out, char *err, size_t errcap)
+{
+    sqlite3_stmt *st = s->q[Q_PACKET_PUT];
+    sqlite3_bind_int64(st, 1, p->received_utc_ms);
+    bind_text(st, 2, p->peer ? p->peer : "");
+    if (p->site_id > 0)
+        sqlite3_bind_int64(st, 3, p->site_id);
+    bind_text(st, 4, p->mn);
+    bind_text(st, 5, p->cn);
+    bind_text(st, 6, p->qn);
+    if (p->data_time_utc != STORE_NO_TIME)
+        sqlite3_bind_int64(st, 7, p->data_time_utc);
+    bind_text(st, 8, p->outcome);
+    bind_text(st, 9, p->reason);
+    sqlite3_bind_blob(st, 10, p->raw ? p->raw : "", (int)p->raw_n, SQLITE_STATIC);
+    if (step_done(s, st, "packet insert", err, errcap) < 0)
+        return -1;
+    if (id_out)
+        *id_out = sqlite3_last_insert_rowid(s->db);
+    return 0;
+}
+
+static void bind_key(sqlite3_stmt *st, const char *mn, const char *cn, int64_t t, int pno)
+{
+    bind_text(st, 1, mn);
+    bind_text(st, 2, cn);
+    sqlite3_bind_int64(st, 3, t);
+    sqlite3_bind_int(st, 4, pno);
+}
+
+int store_key_seen(store *s, const char *mn, const char *cn, int64_t data_time_utc, int pno)
+{
+    sqlite3_stmt *st = s->q[Q_KEY_SEEN];
+    bind_key(st, mn, cn, data_time_utc, pno);
+    int rc = sqlite3_step(st);
+    sqlite3_reset(st);
+    return rc == SQLITE_ROW ? 1 : rc == SQLITE_DONE ? 0 : -1;
+}
+
+int store_key_claim(store *s, const char *mn, const char *cn, int64_t data_time_utc, int pno,
+                    int64_t packet_id, char *err, size_t errcap)
+{
+    sqlite3_stmt *st = s->q[Q_KEY_CLAIM];
+    bind_key(st, mn, cn, data_time_utc, pno);
+    sqlite3_bind_int64(st, 5, packet_id);
+    if (step_done(s, st, "key claim", err, errcap) < 0)
+        return -1;
+    return sqlite3_changes(s->db) == 1;
+}
+
+int store_key_last(store *s, const char *mn, const char *cn, int64_t before_utc, int64_t *out)
+{
+    sqlite3_stmt *st = s->q[Q_KEY_LAST];
+    bind_text(st, 1, mn);
+    bind_text(st, 2, cn);
+    sqlite3_bind_int64(st, 3, before_utc);
+    int rc = sqlite3_step(st), found = 0;
+    if (rc == SQLITE_ROW && sqlite3_column_type(st, 0) != SQLITE_NULL) {
+        *out = sqlite3_column_int64(st, 0);
+        found = 1;
+    }
+    sqlite3_reset(st);
+    return rc == SQLITE_ROW ? found : -1;
+}
+
+int store_obs_put(store *s, const store_obs *o, char *err, size_t errcap)
+{
+    sqlite3_stmt *st = s->q[Q_OBS_PUT];
+    sqlite3_bind_int64(st, 1, o->site_id);
+    bind_text(st, 2, o->param);
+    sqlite3_bind_text(st, 3, store_period_name(o->period), -1, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 4, o->ts_utc);
+    bind_real(st, 5, o->value);
+    bind_real(st, 6, o->min);
+    bind_real(st, 7, o->max);
+    bind_real(st, 8, o->cou);
+    bind_text(st, 9, o->flag ? o->flag : "");
+    sqlite3_bind_int64(st, 10, o->packet_id);
+    if (step_done(s, st, "observation insert", err, errcap) < 0)
+        return -1;
+    return sqlite3_changes(s->db) == 1;
+}
+
+int store_minutes_each(store *s, int64_t site_id, const char *param, int64_t hour_utc,
+                       store_obs_fn fn, void *ctx, char *err, size_t errcap)
+{
+    sqlite3_stmt *st = s->q[Q_MINUTES];
+    sqlite3_bind_int64(st, 1, site_id);
+    bind_text(st, 2, param);
+    sqlite3_bind_int64(st, 3, hour_utc);
+    int rc;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+        fn(ctx, sqlite3_column_int64(st, 0), column_real(st, 1),
+           (const char *)sqlite3_column_text(st, 2));
+    int out = rc == SQLITE_DONE ? 0 : fail(s, "minute query", err, errcap);
+    sqlite3_reset(st);
+    sqlite3_clear_bindings(st);
+    return out;
+}
+
+int store_hour_put(store *s, const store_hour *h, char *err, size_t errcap)
+{
+    sqlite3_stmt *st = s->q[Q_HOUR_PUT];
+    sqlite3_bind_int64(st, 1, h->site_id);
+    bind_text(st, 2, h->param);
+    sqlite3_bind_int64(st, 3, h->hour_utc);
+    bind_real(st, 4, h->value);
+    bind_real(st, 5, h->min);
+    bind_real(st, 6, h->max);
+    sqlite3_bind_int(st, 7, h->n_min);
+    sqlite3_bind_int(st, 8, h->n_valid);
+    bind_text(st, 9, h->flag ? h->flag : "");
+    return step_done(s, st, "hour insert", err, errcap);
+}
+
+static int64_t count_of(store *s, const char *sql, int *ok)
+{
+    sqlite3_stmt *st;
+    int64_t n = 0;
+    if (sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) != SQLITE_OK) {
+        *ok = 0;
+        return 0;
+    }
+    if (sqlite3_step(st) == SQLITE_ROW)
+        n = sqlite3_column_int64(st, 0);
+    else
+        *ok = 0;
+    sqlite3_finalize(st);
+    return n;
+}
+
+int store_counts_get(store *s, store_counts *out, char *err, size_t errcap)
+{
+    int ok = 1;
+    out->packets = count_of(s, "SELECT count(*) FROM packet", &ok);
+    out->packets_stored = count_of(s, "SELECT count(*) FROM packet WHERE outcome='stored'", &ok);
+    out->packets_duplicate =
+        count_of(s, "SELECT count(*) FROM packet WHERE outcome='duplicate'", &ok);
+    out->packets_rejected =
+        count_of(s, "SELECT count(*) FROM packet WHERE outcome='rejected'", &ok);
+    out->observations = count_of(s, "SELECT count(*) FROM observation", &ok);
+    out->hours = count_of(s, "SELECT count(*) FROM hour_agg", &ok);
+    out->sites = count_of(s, "SELECT count(*) FROM site", &ok);
+    out->sites_pending = count_of(s, "SELECT count(*) FROM site WHERE status='pending'", &ok);
+    return ok ? 0 : fail(s, "counts", err, errcap);
+}
+
+int store_reasons_each(store *s, store_reason_fn fn, void *ctx, char *err, size_t errcap)
+{
+    sqlite3_stmt *st = s->q[Q_REASONS];
+    int rc;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        const char *r = (const char *)sqlite3_column_text(st, 0);
+        fn(ctx, r ? r : "", sqlite3_column_int64(st, 1));
+    }
+    int out = rc == SQLITE_DONE ? 0 : fail(s, "reason counts", err, errcap);
+    sqlite3_reset(st);
+    return out;
+}
+
+int store_autocheckpoint(store *s, bool on)
+{
+    s->auto_checkpoint = on;
+    return 0;
+}
+
+int store_wal_pages(store *s)
+{
+    return s->wal_pages;
+}
+
+int store_checkpoint(store *s, bool truncate, int *wal_frames, char *err, size_t errcap)
+{
+    int log_frames = 0, done = 0;
+    int rc = sqlite3_wal_checkpoint_v2(
+        s->db, NULL, truncate ? SQLITE_CHECKPOINT_TRUNCATE : SQLITE_CHECKPOINT_PASSIVE, &log_frames,
+        &done);
+    if (wal_frames)
+        *wal_frames = log_frames;
+    if (rc != SQLITE_OK && rc != SQLITE_BUSY)
+        return fail(s, "checkpoint", err, errcap);
+    return 0;
+}

@@ -1,0 +1,52 @@
+# The HTTP API over real HTTP: `envwatch serve --http` on a temporary database filled with
+# tests/tools/http_fixture.sql, the clock pinned at 2026-03-10T12:30:00+08:00. Expected
+# figures are worked out by hand from HJ 633 Table 1 (see tests/unit/net_http_api.c).
+# With $ENVWATCH_HTTP_ONLY set, that program (tests/tools/http_only.c) serves instead.
+. "$(dirname "$0")/lib.sh"
+root=${ENVWATCH_ROOT:-$(cd "$(dirname "$0")/../.." && pwd)}
+# The dashboard build the server serves (npm ci + esbuild; quick when up to date).
+check "dashboard builds (scripts/web-build.sh)" bash -c "bash '$root/scripts/web-build.sh' >&2"
+db="$TEST_TMP/api.db"
+port=$(free_port)
+base="http://127.0.0.1:$port/api/v1"
+export ENVWATCH_NOW=2026-03-10T12:30:00
+if [ -n "${ENVWATCH_HTTP_ONLY:-}" ]; then
+  "$ENVWATCH_HTTP_ONLY" --init "$db" && sqlite3 "$db" < "$root/tests/tools/http_fixture.sql"
+  "$ENVWATCH_HTTP_ONLY" "$db" "127.0.0.1:$port" "$root/web/dist" >/dev/null 2>&1 &
+else
+  "$ENVWATCH" serve --db "$db" --hj212 "127.0.0.1:$(free_port)" --http "127.0.0.1:$port" \
+    --static "$root/web/dist" 2>"$TEST_TMP/serve.log" &
+fi
+pid=$!
+trap 'kill "$pid" 2>/dev/null; wait "$pid" 2>/dev/null; rm -rf "$TEST_TMP"' EXIT
+for _ in $(seq 100); do curl -sf "$base/health" >/dev/null && break; sleep 0.1; done
+check "health answers 200 without login" curl -sf -o /dev/null "$base/health"
+# serve created and migrated the database; the rows go in beside it (WAL).
+[ -z "${ENVWATCH_HTTP_ONLY:-}" ] && sqlite3 "$db" < "$root/tests/tools/http_fixture.sql"
+
+get() { curl -s "$base/$1"; }
+check "sites?kind=air lists the 2 air stations" \
+  test "$(get 'sites?kind=air' | jq '.data | length')" = 2
+check "every target has id, name, unit, target, comparator, value, projected, on_track" \
+  test "$(get targets | jq '[.data[] | has("id","name","unit","target","comparator","value","projected","on_track") | not] | any')" = false
+check "the plan's 26 targets are listed" test "$(get targets | jq '.page.total')" = 26
+check "PM2.5 year-to-date 60 µg/m³ is on track for 40" \
+  test "$(get targets | jq -c '.data[] | select(.id=="pm25_annual_mean") | [.value, .on_track]')" = "[60,true]"
+# Zone PM2.5 60: HJ 633—2012 → 50 + 50·25/40 = 81.25 → 82; HJ 633—2026 (60 at IAQI 100) → 100.
+check "daily AQI 82 on 2026-02-28 (2012 rules), 100 on 2026-03-01 (2026 rules)" \
+  test "$(get 'aqi/daily?from=2026-02-28&to=2026-03-01' | jq -c '[.data[] | [.aqi, .edition]]')" = '[[82,"2012"],[100,"2026"]]'
+check "rules=2012 overrides the edition of the day" \
+  test "$(get 'aqi/daily?from=2026-03-01&to=2026-03-01&rules=2012' | jq -c '[.data[0].aqi, .data[0].edition, .rules]')" = '[82,"2012","2012"]'
+check "aqi/now names the edition used" test "$(get aqi/now | jq -r '.zone.edition')" = 2026
+check "times carry the +08:00 offset" test "$(get 'sites/1/latest' | jq -r '.data[0].time')" = "2026-03-10T11:00:00+08:00"
+# 2026-01-01T00:00 .. 2026-03-10T11:00: 68 days × 24 + 12 hours = 1644 hourly values.
+check "a long hourly series pages with next_offset" \
+  test "$(get 'sites/1/series?param=a34004&from=2026-01-01&limit=1000' | jq -c '[(.data|length), .page.total, .page.next_offset]')" = "[1000,1644,1000]"
+check "CSV export of a table" bash -c "curl -s '$base/completeness?format=csv' | head -1 | grep -q 'site_id,mn,name'"
+check "unknown route: JSON 404 with a message" \
+  test "$(curl -s -o /dev/null -w '%{http_code}' "$base/nope")$(get nope | jq -r '.error.code')" = 404not_found
+check "bad rules: 400" test "$(curl -s -o /dev/null -w '%{http_code}' "$base/assessment?rules=1999")" = 400
+check "served OpenAPI document is docs/openapi.json" \
+  test "$(get openapi.json | jq -cS .paths | md5sum)" = "$(jq -cS .paths "$root/docs/openapi.json" | md5sum)"
+check "dashboard index is served as HTML" \
+  bash -c "curl -sI 'http://127.0.0.1:$port/' | grep -qi 'content-type: text/html'"

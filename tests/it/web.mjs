@@ -1,0 +1,167 @@
+// Browser tests of the dashboard: Debian's Chromium driven by playwright-core against a real
+// server on a temporary database (tests/tools/http_fixture.sql), the clock pinned at
+// 2026-03-10T12:30:00+08:00. Each screen must load without console errors and show the
+// figures the API returns; a screenshot of each goes to test-artifacts/ for review.
+//
+// The server is `envwatch serve` ($ENVWATCH); with $ENVWATCH_HTTP_ONLY set, that program
+// (tests/tools/http_only.c) serves the API alone instead.
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn, execFileSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, existsSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = process.env.ENVWATCH_ROOT || join(dirname(fileURLToPath(import.meta.url)), '../..');
+const artifacts = join(root, 'test-artifacts');
+const NOW = '2026-03-10T12:30:00';
+
+function freePort() {
+  return new Promise((resolve, reject) => {
+    const s = createServer();
+    s.listen(0, '127.0.0.1', () => { const { port } = s.address(); s.close(() => resolve(port)); });
+    s.on('error', reject);
+  });
+}
+
+async function waitFor(url, ms = 15000) {
+  const end = Date.now() + ms;
+  for (;;) {
+    try { const r = await fetch(url); if (r.ok) return; } catch { /* not up yet */ }
+    if (Date.now() > end) throw new Error(`server did not answer ${url}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+let server, context, base, tmp;
+const api = async (path) => (await fetch(`${base}/api/v1/${path}`)).json();
+
+before(async () => {
+  // The dashboard build (npm ci + esbuild), idempotent.
+  execFileSync('bash', [join(root, 'scripts/web-build.sh')], { stdio: ['ignore', 'ignore', 'inherit'] });
+  tmp = mkdtempSync(join(tmpdir(), 'envwatch-web-'));
+  const db = join(tmp, 'web.db');
+  const port = await freePort();
+  base = `http://127.0.0.1:${port}`;
+  const env = { ...process.env, ENVWATCH_NOW: NOW };
+  const dist = join(root, 'web/dist');
+  const fixture = readFileSync(join(root, 'tests/tools/http_fixture.sql'));
+  if (process.env.ENVWATCH_HTTP_ONLY) {
+    execFileSync(process.env.ENVWATCH_HTTP_ONLY, ['--init', db]);
+    execFileSync('sqlite3', [db], { input: fixture });
+    server = spawn(process.env.ENVWATCH_HTTP_ONLY, [db, `127.0.0.1:${port}`, dist], { env, stdio: 'ignore' });
+  } else {
+    // serve creates and migrates the database; the fixture goes in beside the running
+    // server (WAL lets its readers see the new rows).
+    const hj = await freePort();
+    server = spawn(process.env.ENVWATCH, ['serve', '--db', db, '--hj212', `127.0.0.1:${hj}`,
+      '--http', `127.0.0.1:${port}`, '--static', dist], { env, stdio: 'ignore' });
+    await waitFor(`${base}/api/v1/health`);
+    execFileSync('sqlite3', [db], { input: fixture });
+  }
+  await waitFor(`${base}/api/v1/health`);
+  const require = createRequire(join(root, 'web/package.json'));
+  const { chromium } = require('playwright-core');
+  // A fresh profile directory each run (Playwright passes it as --user-data-dir).
+  context = await chromium.launchPersistentContext(join(tmp, 'profile'), {
+    executablePath: '/usr/bin/chromium',
+    headless: true,
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+      '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    viewport: { width: 1440, height: 1000 },
+    locale: 'zh-CN',
+  });
+  mkdirSync(artifacts, { recursive: true });
+});
+
+after(async () => {
+  await context?.close();
+  server?.kill('SIGTERM');
+  if (tmp) rmSync(tmp, { recursive: true, force: true });
+});
+
+// Open a screen, wait until it has rendered, fail on any console error or failed request.
+async function open(hash, name, lang = 'zh') {
+  const page = await context.newPage();
+  const errors = [];
+  page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
+  page.on('pageerror', (e) => errors.push(String(e)));
+  page.on('requestfailed', (r) => errors.push(`request failed: ${r.url()}`));
+  await page.goto(`${base}/?lang=${lang}${hash}`);
+  await page.waitForSelector('#app[data-state="ready"]', { timeout: 15000 });
+  await page.waitForTimeout(300); // let ECharts paint before the screenshot
+  await page.screenshot({ path: join(artifacts, `web-${name}.png`), fullPage: true });
+  return { page, errors };
+}
+
+test('overview shows the zone AQI, primary pollutant and target gauges from the API', async () => {
+  const { page, errors } = await open('#/', 'overview');
+  const now = await api('aqi/now');
+  assert.equal(await page.textContent('[data-testid=zone-aqi]'), String(now.zone.aqi));
+  assert.equal(now.zone.aqi, 119); // HJ 633—2026: PM2.5 80 → 100 + 50·20/55 → 119
+  assert.equal(await page.textContent('[data-testid=zone-primary]'), 'PM2.5');
+  const targets = (await api('targets')).data;
+  const pm = targets.find((t) => t.id === 'pm25_annual_mean');
+  assert.equal(await page.getAttribute('[data-testid=target-pm25_annual_mean-value]', 'data-value'), String(pm.value));
+  assert.equal(await page.textContent('[data-testid=target-pm25_annual_mean-status]'), pm.on_track ? '可达成' : '有风险');
+  assert.equal(await page.locator('[data-testid=table-targets] tbody tr').count(), targets.length);
+  assert.match(await page.textContent('header'), /经开区生态环境监测平台/);
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+test('air screen draws the calendar, trends, stations and town ranking with their tables', async () => {
+  const { page, errors } = await open('#/air', 'air');
+  for (const id of ['aqi-calendar', 'trends', 'station-compare', 'station-map', 'town-ranking']) {
+    assert.equal(await page.locator(`[data-testid=card-${id}] canvas`).count() > 0, true, `${id} has a chart`);
+  }
+  const ranking = (await api('ranking')).data;
+  await page.click('[data-testid=toggle-town-ranking]');
+  const first = await page.locator('[data-testid=table-town-ranking] tbody tr').first().locator('td').allTextContents();
+  assert.equal(first[1], ranking[0].town);
+  assert.equal(first[1], '潮河街道'); // PM2.5 40 beats 80
+  const days = (await api('aqi/daily?from=2026-01-01&limit=400')).data;
+  assert.equal(await page.locator('[data-testid=table-aqi-calendar] tbody tr').count(), days.length);
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+test('station screen shows every parameter with its flags', async () => {
+  const { page, errors } = await open('#/station/1', 'station');
+  const latest = (await api('sites/1/latest')).data;
+  assert.equal(await page.locator('[data-testid=table-latest] tbody tr').count(), latest.length);
+  for (const l of latest) assert.equal(await page.locator(`[data-testid=card-series-${l.param}] canvas`).count() > 0, true);
+  // The maintenance-flagged PM2.5 hour is counted in the card's title.
+  assert.match(await page.textContent('[data-testid=card-series-a34004] h2'), /缺测 0 · 异常标记 1/);
+  assert.deepEqual(errors, []);
+  await page.close();
+  // Station 2 fell silent after the hour starting 08:00: 09:00, 10:00 and 11:00 are gaps.
+  const s2 = await open('#/station/2', 'station-gaps');
+  assert.match(await s2.page.textContent('[data-testid=card-series-a34004] h2'), /缺测 3 · 异常标记 0/);
+  assert.deepEqual(s2.errors, []);
+  await s2.page.close();
+});
+
+test('data-quality screen lists completeness and the offline devices', async () => {
+  const { page, errors } = await open('#/quality', 'quality');
+  const off = (await api('devices/offline')).data;
+  assert.equal(await page.textContent('[data-testid=offline-count]'), String(off.length));
+  assert.equal(off.length, 2);
+  const rows = await page.locator('[data-testid=table-offline] tbody tr').allTextContents();
+  assert.equal(rows.some((r) => r.includes('九龙站')), true);
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+test('English is one click away', async () => {
+  const { page, errors } = await open('#/', 'overview-en', 'en');
+  assert.match(await page.textContent('nav'), /Overview/);
+  await page.click('#lang');
+  await page.waitForSelector('#app[data-state="ready"]');
+  assert.match(await page.textContent('nav'), /总览/);
+  assert.deepEqual(errors, []);
+  await page.close();
+});

@@ -1,0 +1,531 @@
+/* Tests of src/net/http: the API over real HTTP on loopback, against a database made by the
+ * store's migrations and filled with tests/tools/http_fixture.sql, the clock pinned at
+ * 2026-03-10T12:30:00+08:00. Expected figures are worked out by hand from HJ 633 Table 1
+ * (comments beside each), not taken from the server's output. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <arpa/inet.h>
+#include <cmocka.h>
+#include <jansson.h>
+#include <netinet/in.h>
+#include <sqlite3.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+
+#include "net/http.h"
+#include "store/store.h"
+
+#define FIXTURE TEST_DATA_DIR "/../tools/http_fixture.sql"
+#define PLAN TEST_DATA_DIR "/../../data/plan/zhengzhou-jingkai-2023-2025.json"
+
+static char dir[256];
+static ew_http *srv;
+static ew_metrics metrics;
+
+typedef struct reply {
+    int status;
+    char headers[4096];
+    char *body;
+    size_t body_n;
+    json_t *json;
+} reply;
+
+static char *slurp(const char *path)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return NULL;
+    fseek(f, 0, SEEK_END);
+    long n = ftell(f);
+    fseek(f, 0, SEEK_SET);
+    char *s = malloc((size_t)n + 1);
+    if (fread(s, 1, (size_t)n, f) != (size_t)n)
+        n = 0;
+    s[n] = '\0';
+    fclose(f);
+    return s;
+}
+
+static void write_file(const char *path, const char *text)
+{
+    FILE *f = fopen(path, "w");
+    assert_non_null(f);
+    fputs(text, f);
+    fclose(f);
+}
+
+static int setup(void **state)
+{
+    (void)state;
+    setenv("ENVWATCH_NOW", "2026-03-10T12:30:00", 1);
+    const char *tmp = getenv("TMPDIR");
+    snprintf(dir, sizeof dir, "%s/ew_http_XXXXXX", tmp && *tmp ? tmp : "/tmp");
+    if (!mkdtemp(dir))
+        return -1;
+    char db[300], err[512];
+    snprintf(db, sizeof db, "%s/t.db", dir);
+    store *s = store_open(db, err, sizeof err);
+    if (!s) {
+        fprintf(stderr, "store_open: %s\n", err);
+        return -1;
+    }
+    store_close(s);
+    sqlite3 *h;
+    char *sql = slurp(FIXTURE), *msg = NULL;
+    if (!sql || sqlite3_open(db, &h) != SQLITE_OK ||
+        sqlite3_exec(h, sql, NULL, NULL, &msg) != SQLITE_OK) {
+        fprintf(stderr, "fixture: %s\n", msg ? msg : "unreadable");
+        return -1;
+    }
+    sqlite3_close(h);
+    free(sql);
+    /* A minimal dashboard build: index.html, a hashed asset, the OpenAPI document. */
+    char p[320];
+    snprintf(p, sizeof p, "%s/web", dir);
+    mkdir(p, 0700);
+    snprintf(p, sizeof p, "%s/web/assets", dir);
+    mkdir(p, 0700);
+    snprintf(p, sizeof p, "%s/web/index.html", dir);
+    write_file(p, "<!doctype html><title>t</title>");
+    snprintf(p, sizeof p, "%s/web/assets/app-0123456789ab.js", dir);
+    write_file(p, "export {};");
+    snprintf(p, sizeof p, "%s/web/openapi.json", dir);
+    write_file(p, "{\"openapi\":\"3.0.3\",\"paths\":{}}");
+    snprintf(p, sizeof p, "%s/web", dir);
+    ew_http_config cfg = {.listen_addr = "127.0.0.1:0",
+                          .db_path = db,
+                          .static_dir = p,
+                          .metrics = &metrics,
+                          .threads = 2,
+                          .plan_path = PLAN};
+    srv = ew_http_start(&cfg, err, sizeof err);
+    if (!srv) {
+        fprintf(stderr, "ew_http_start: %s\n", err);
+        return -1;
+    }
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    (void)state;
+    ew_http_stop(srv);
+    char cmd[300];
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
+    return system(cmd) == 0 ? 0 : -1;
+}
+
+/* One HTTP/1.0 exchange (the server closes after the response). extra: more header lines. */
+static void request(const char *method, const char *path, const char *extra, reply *r)
+{
+    memset(r, 0, sizeof *r);
+    int fd = socket(AF_INET, SOCK_STREAM, 0);
+    struct sockaddr_in sa = {.sin_family = AF_INET, .sin_port = htons(ew_http_port(srv))};
+    sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    assert_int_equal(connect(fd, (struct sockaddr *)&sa, sizeof sa), 0);
+    char req[1024];
+    int n = snprintf(req, sizeof req, "%s %s HTTP/1.0\r\nHost: t\r\n%s\r\n", method, path,
+                     extra ? extra : "");
+    assert_int_equal(write(fd, req, (size_t)n), n);
+    size_t cap = 1 << 16, len = 0;
+    char *buf = malloc(cap);
+    ssize_t k;
+    while ((k = read(fd, buf + len, cap - len - 1)) > 0) {
+        len += (size_t)k;
+        if (len + 1 == cap)
+            buf = realloc(buf, cap *= 2);
+    }
+    close(fd);
+    buf[len] = '\0';
+    char *end = strstr(buf, "\r\n\r\n");
+    assert_non_null(end);
+    assert_int_equal(sscanf(buf, "HTTP/1.%*d %d", &r->status), 1);
+    snprintf(r->headers, sizeof r->headers, "%.*s", (int)(end - buf), buf);
+    r->body_n = len - (size_t)(end + 4 - buf);
+    r->body = malloc(r->body_n + 1);
+    memcpy(r->body, end + 4, r->body_n + 1);
+    free(buf);
+    r->json = json_loadb(r->body, r->body_n, 0, NULL);
+}
+
+static void release(reply *r)
+{
+    free(r->body);
+    json_decref(r->json);
+}
+
+static json_t *get_json(const char *path, int want_status, reply *r)
+{
+    request("GET", path, NULL, r);
+    if (r->status != want_status)
+        fail_msg("GET %s: status %d, body %s", path, r->status, r->body);
+    assert_non_null(r->json);
+    return r->json;
+}
+
+static json_t *row_where(json_t *rows, const char *key, const char *value)
+{
+    size_t i;
+    json_t *row;
+    json_array_foreach(rows, i, row)
+    {
+        json_t *v = json_object_get(row, key);
+        if (json_is_string(v) && !strcmp(json_string_value(v), value))
+            return row;
+    }
+    return NULL;
+}
+
+static void health_answers_without_login(void **state)
+{
+    (void)state;
+    reply r;
+    json_t *j = get_json("/api/v1/health", 200, &r);
+    assert_string_equal(json_string_value(json_object_get(j, "status")), "ok");
+    assert_string_equal(json_string_value(json_object_get(j, "time")), "2026-03-10T12:30:00+08:00");
+    assert_int_equal(json_integer_value(json_object_get(json_object_get(j, "database"), "sites")),
+                     3);
+    assert_non_null(strstr(r.headers, "application/json"));
+    release(&r);
+}
+
+static void sites_filter_by_kind_and_town(void **state)
+{
+    (void)state;
+    reply r;
+    json_t *j = get_json("/api/v1/sites?kind=air", 200, &r);
+    assert_int_equal(json_array_size(json_object_get(j, "data")), 2);
+    release(&r);
+    /* 明湖街道, percent-encoded UTF-8 */
+    j = get_json("/api/v1/sites?town=%E6%98%8E%E6%B9%96%E8%A1%97%E9%81%93", 200, &r);
+    json_t *d = json_object_get(j, "data");
+    assert_int_equal(json_array_size(d), 1);
+    assert_string_equal(json_string_value(json_object_get(json_array_get(d, 0), "mn")), "1320A");
+    assert_null(json_object_get(json_array_get(d, 0), "pw")); /* the device password never leaves */
+    release(&r);
+}
+
+static void pagination_reports_total_and_next_offset(void **state)
+{
+    (void)state;
+    reply r;
+    json_t *j = get_json("/api/v1/sites?limit=1&offset=1", 200, &r);
+    json_t *page = json_object_get(j, "page");
+    assert_int_equal(json_array_size(json_object_get(j, "data")), 1);
+    assert_int_equal(
+        json_integer_value(json_object_get(json_array_get(json_object_get(j, "data"), 0), "id")),
+        2);
+    assert_int_equal(json_integer_value(json_object_get(page, "total")), 3);
+    assert_int_equal(json_integer_value(json_object_get(page, "next_offset")), 2);
+    release(&r);
+}
+
+static void csv_export_has_bom_header_and_rows(void **state)
+{
+    (void)state;
+    reply r;
+    request("GET", "/api/v1/sites?format=csv", NULL, &r);
+    assert_int_equal(r.status, 200);
+    assert_non_null(strstr(r.headers, "text/csv"));
+    assert_non_null(strstr(r.headers, "attachment; filename=\"sites.csv\""));
+    assert_memory_equal(r.body,
+                        "\xEF\xBB\xBF"
+                        "id,mn,kind,name,town,lon,lat,enterprise,status\r\n",
+                        50);
+    assert_non_null(
+        strstr(r.body, "\r\n1,1320A,air,经开区管委,明湖街道,113.727,34.7187,,active\r\n"));
+    int lines = 0;
+    for (char *p = r.body; (p = strstr(p, "\r\n")); p += 2)
+        lines++;
+    assert_int_equal(lines, 4); /* header + 3 sites */
+    release(&r);
+    /* Lists (primary pollutants) become "A;B" cells. */
+    request("GET", "/api/v1/aqi/daily?from=2026-03-01&to=2026-03-01&format=csv", NULL, &r);
+    assert_non_null(
+        strstr(r.body, "\r\n2026-03-01,zone,全区,100,2,良,PM2.5,60,80,10,40,0.8,60,true,2026\r\n"));
+    release(&r);
+}
+
+static void series_is_hourly_with_flags_and_beijing_times(void **state)
+{
+    (void)state;
+    reply r;
+    /* Hours starting 00:00 .. 11:00 of 2026-03-10 (the fixture's last hour): 12 values. */
+    json_t *j =
+        get_json("/api/v1/sites/1/series?param=a34004&period=hour&from=2026-03-10", 200, &r);
+    json_t *d = json_object_get(j, "data");
+    assert_int_equal(json_array_size(d), 12);
+    assert_string_equal(json_string_value(json_object_get(json_array_get(d, 0), "time")),
+                        "2026-03-10T00:00:00+08:00");
+    /* 09:00 was flagged M (maintenance) in the fixture. */
+    assert_string_equal(json_string_value(json_object_get(json_array_get(d, 9), "flag")), "M");
+    assert_int_equal((int)json_number_value(json_object_get(json_array_get(d, 9), "value")), 80);
+    assert_int_equal(json_integer_value(json_object_get(json_object_get(j, "page"), "total")), 12);
+    release(&r);
+    /* Daily means: 24 hours of 80 on 2026-03-09. */
+    j = get_json("/api/v1/sites/1/series?param=a34004&period=day&from=2026-03-09&to=2026-03-10",
+                 200, &r);
+    d = json_object_get(j, "data");
+    assert_int_equal(json_array_size(d), 1);
+    assert_string_equal(json_string_value(json_object_get(json_array_get(d, 0), "time")),
+                        "2026-03-09T00:00:00+08:00");
+    assert_string_equal(json_string_value(json_object_get(json_array_get(d, 0), "flag")), "n=24");
+    release(&r);
+}
+
+static void daily_aqi_follows_the_edition_of_the_day(void **state)
+{
+    (void)state;
+    reply r;
+    /* Zone = mean of stations (HJ 663—2013 §5.2): PM2.5 (80+40)/2 = 60, PM10 (100+60)/2 = 80.
+     * 2026-02-28, HJ 633—2012 Table 1: PM2.5 60 in 35–75 → 50 + 50·25/40 = 81.25 → 82 (ceil);
+     *   PM10 80 in 50–150 → 65; NO2 40 → 50; so AQI 82, primary PM2.5.
+     * 2026-03-01, HJ 633—2026: PM2.5 breakpoint at IAQI 100 is 60 → exactly 100; PM10 80 in
+     *   50–120 → 50 + 50·30/70 = 71.4 → 72; AQI 100. */
+    json_t *j = get_json("/api/v1/aqi/daily?from=2026-02-28&to=2026-03-01", 200, &r);
+    json_t *d = json_object_get(j, "data");
+    assert_int_equal(json_array_size(d), 2);
+    assert_int_equal(json_integer_value(json_object_get(json_array_get(d, 0), "aqi")), 82);
+    assert_string_equal(json_string_value(json_object_get(json_array_get(d, 0), "edition")),
+                        "2012");
+    assert_string_equal(
+        json_string_value(json_array_get(json_object_get(json_array_get(d, 0), "primary"), 0)),
+        "PM2.5");
+    assert_int_equal(json_integer_value(json_object_get(json_array_get(d, 1), "aqi")), 100);
+    assert_string_equal(json_string_value(json_object_get(json_array_get(d, 1), "edition")),
+                        "2026");
+    assert_string_equal(json_string_value(json_object_get(j, "rules")), "auto");
+    release(&r);
+    /* rules=2012 judges 2026-03-01 by the old table: 82 again. */
+    j = get_json("/api/v1/aqi/daily?from=2026-03-01&to=2026-03-01&rules=2012", 200, &r);
+    assert_int_equal(
+        json_integer_value(json_object_get(json_array_get(json_object_get(j, "data"), 0), "aqi")),
+        82);
+    assert_string_equal(json_string_value(json_object_get(
+                            json_array_get(json_object_get(j, "data"), 0), "edition")),
+                        "2012");
+    release(&r);
+    /* Station 1 alone, PM2.5 80: 2012 → 100 + 50·5/40 = 106.25 → 107; 2026 → 100 + 50·20/55
+     * = 118.2 → 119. */
+    j = get_json("/api/v1/aqi/daily?from=2026-02-28&to=2026-03-01&site=1", 200, &r);
+    d = json_object_get(j, "data");
+    assert_int_equal(json_integer_value(json_object_get(json_array_get(d, 0), "aqi")), 107);
+    assert_int_equal(json_integer_value(json_object_get(json_array_get(d, 1), "aqi")), 119);
+    release(&r);
+}
+
+static void aqi_now_uses_the_newest_hour(void **state)
+{
+    (void)state;
+    reply r;
+    /* Newest hour: the one starting 11:00, labelled 12:00 (HJ 663: hour named by its end).
+     * Only station 1 reported it (station 2 stopped at 08:00), so the zone is station 1:
+     * PM2.5 1-h 80 on the 2026 24-h breakpoints → 119, level 3 (轻度污染). */
+    json_t *j = get_json("/api/v1/aqi/now", 200, &r);
+    assert_string_equal(json_string_value(json_object_get(j, "time")), "2026-03-10T12:00:00+08:00");
+    json_t *zone = json_object_get(j, "zone");
+    assert_int_equal(json_integer_value(json_object_get(zone, "aqi")), 119);
+    assert_int_equal(json_integer_value(json_object_get(zone, "level")), 3);
+    assert_string_equal(json_string_value(json_object_get(zone, "category")), "轻度污染");
+    assert_string_equal(json_string_value(json_object_get(zone, "edition")), "2026");
+    release(&r);
+}
+
+static void assessment_counts_days_by_edition_for_zone_and_station(void **state)
+{
+    (void)state;
+    reply r;
+    /* 2026-01-01 .. 2026-03-09: 59 days under the 2012 set (January 31 + February 28), 9 under
+     * the 2026 set. Station 2's PM2.5 is 40 every day, so its mean is 40. */
+    json_t *j = get_json("/api/v1/assessment?from=2026-01-01&to=2026-03-09&site=2", 200, &r);
+    json_t *d = json_object_get(j, "data");
+    json_t *by = json_object_get(d, "days_by_edition");
+    assert_int_equal(json_integer_value(json_array_get(by, 0)), 59);
+    assert_int_equal(json_integer_value(json_array_get(by, 1)), 9);
+    json_t *pm = json_object_get(json_object_get(d, "statistics"), "PM2.5");
+    assert_int_equal((int)json_number_value(json_object_get(pm, "mean")), 40);
+    assert_int_equal(json_integer_value(json_object_get(pm, "n")), 68);
+    release(&r);
+    j = get_json("/api/v1/assessment?from=2026-01-01&to=2026-03-09", 200, &r);
+    pm = json_object_get(json_object_get(json_object_get(j, "data"), "statistics"), "PM2.5");
+    assert_int_equal((int)json_number_value(json_object_get(pm, "mean")), 60); /* (80 + 40) / 2 */
+    release(&r);
+    j = get_json("/api/v1/assessment?site=3", 404, &r); /* an outlet is no air station */
+    release(&r);
+}
+
+static void ranking_puts_the_cleanest_town_first(void **state)
+{
+    (void)state;
+    reply r;
+    json_t *j = get_json("/api/v1/ranking?from=2026-03-01&to=2026-03-09", 200, &r);
+    json_t *d = json_object_get(j, "data");
+    assert_int_equal(json_array_size(d), 2);
+    assert_string_equal(json_string_value(json_object_get(json_array_get(d, 0), "town")),
+                        "潮河街道");
+    assert_int_equal((int)json_number_value(json_object_get(json_array_get(d, 0), "pm25")), 40);
+    assert_int_equal(json_integer_value(json_object_get(json_array_get(d, 1), "rank")), 2);
+    release(&r);
+}
+
+static void completeness_counts_hours_and_finds_offline_devices(void **state)
+{
+    (void)state;
+    reply r;
+    /* Window 2026-03-09T12:00 .. 2026-03-10T12:00: station 2's last hour starts 08:00, so
+     * 12:00..23:00 (12) + 00:00..08:00 (9) = 21 of 24 = 87.5 %. */
+    json_t *j = get_json("/api/v1/completeness", 200, &r);
+    json_t *s2 = row_where(json_object_get(j, "data"), "mn", "JK0002");
+    assert_non_null(s2);
+    assert_int_equal(json_integer_value(json_object_get(s2, "hours_present")), 21);
+    assert_true(json_number_value(json_object_get(s2, "completeness_pct")) == 87.5);
+    assert_true(json_is_false(json_object_get(s2, "online")));
+    release(&r);
+    j = get_json("/api/v1/devices/offline", 200, &r);
+    assert_int_equal(json_array_size(json_object_get(j, "data")), 2); /* station 2, the outlet */
+    assert_null(row_where(json_object_get(j, "data"), "mn", "1320A"));
+    release(&r);
+}
+
+static void targets_list_every_plan_target_with_progress(void **state)
+{
+    (void)state;
+    reply r;
+    json_t *j = get_json("/api/v1/targets", 200, &r);
+    json_t *d = json_object_get(j, "data");
+    assert_int_equal(json_array_size(d), 26); /* the plan file's 26 targets */
+    json_t *pm = row_where(d, "id", "pm25_annual_mean");
+    assert_non_null(pm);
+    static const char *const keys[] = {"id",         "name",  "unit",      "target",
+                                       "comparator", "value", "projected", "on_track"};
+    for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++)
+        assert_non_null(json_object_get(pm, keys[i]));
+    /* 2026-01-01 .. 2026-03-09: every zone day has PM2.5 60 → year-to-date mean 60. To end
+     * the year at 40 (GB/T 8170: below 40.5) the remaining 297 days may average
+     * (40.5·365 − 60·68)/297 = 36.03. */
+    assert_int_equal((int)json_number_value(json_object_get(pm, "value")), 60);
+    assert_true(json_is_true(json_object_get(pm, "on_track")));
+    double rest = json_number_value(json_object_get(pm, "rest_needed"));
+    assert_true(rest > 35.9 && rest < 36.1);
+    /* Every day is good (AQI 82 or 100): 100 %; no heavy day: 0 %. */
+    assert_true(json_number_value(
+                    json_object_get(row_where(d, "id", "good_days_ratio"), "value")) == 100.0);
+    assert_true(
+        json_number_value(json_object_get(row_where(d, "id", "heavy_days_ratio"), "value")) == 0.0);
+    release(&r);
+}
+
+static void errors_are_json_with_a_message(void **state)
+{
+    (void)state;
+    reply r;
+    json_t *j = get_json("/api/v1/no-such-thing", 404, &r);
+    assert_string_equal(json_string_value(json_object_get(json_object_get(j, "error"), "code")),
+                        "not_found");
+    release(&r);
+    j = get_json("/api/v1/aqi/daily?rules=2019", 400, &r);
+    assert_non_null(
+        strstr(json_string_value(json_object_get(json_object_get(j, "error"), "message")),
+               "2012 or 2026"));
+    release(&r);
+    j = get_json("/api/v1/sites?limit=abc", 400, &r);
+    release(&r);
+    j = get_json("/api/v1/sites/1/series", 400, &r); /* param is required */
+    release(&r);
+    j = get_json("/api/v1/sites/99", 404, &r);
+    release(&r);
+    request("POST", "/api/v1/sites", "Content-Length: 0\r\n", &r);
+    assert_int_equal(r.status, 405);
+    assert_non_null(strstr(r.headers, "Allow: GET, HEAD"));
+    release(&r);
+}
+
+static void static_files_have_types_and_cache_rules(void **state)
+{
+    (void)state;
+    reply r;
+    request("GET", "/", NULL, &r);
+    assert_int_equal(r.status, 200);
+    assert_non_null(strstr(r.headers, "text/html; charset=utf-8"));
+    assert_non_null(strstr(r.headers, "Cache-Control: no-cache"));
+    char etag[80] = "";
+    const char *e = strstr(r.headers, "ETag: ");
+    assert_non_null(e);
+    sscanf(e + 6, "%79[^\r\n]", etag);
+    release(&r);
+    char hdr[128];
+    snprintf(hdr, sizeof hdr, "If-None-Match: %s\r\n", etag);
+    request("GET", "/index.html", hdr, &r);
+    assert_int_equal(r.status, 304);
+    release(&r);
+    request("GET", "/assets/app-0123456789ab.js", NULL, &r);
+    assert_int_equal(r.status, 200);
+    assert_non_null(strstr(r.headers, "text/javascript"));
+    assert_non_null(strstr(r.headers, "max-age=31536000, immutable"));
+    release(&r);
+    request("GET", "/assets/../../t.db", NULL, &r);
+    assert_int_equal(r.status, 404);
+    release(&r);
+    json_t *j = get_json("/api/v1/openapi.json", 200, &r);
+    assert_string_equal(json_string_value(json_object_get(j, "openapi")), "3.0.3");
+    release(&r);
+}
+
+static void aggregates_are_served_from_the_cache_the_second_time(void **state)
+{
+    (void)state;
+    reply a, b;
+    request("GET", "/api/v1/ranking?from=2026-02-01&to=2026-02-10", NULL, &a);
+    request("GET", "/api/v1/ranking?from=2026-02-01&to=2026-02-10", NULL, &b);
+    assert_int_equal(a.status, 200);
+    assert_non_null(strstr(a.headers, "X-Cache: miss"));
+    assert_non_null(strstr(b.headers, "X-Cache: hit"));
+    assert_int_equal(a.body_n, b.body_n);
+    assert_memory_equal(a.body, b.body, a.body_n);
+    release(&a);
+    release(&b);
+    /* Latest values are never cached. */
+    request("GET", "/api/v1/sites/1/latest", NULL, &a);
+    assert_null(strstr(a.headers, "X-Cache"));
+    release(&a);
+}
+
+static void metrics_count_http_requests(void **state)
+{
+    (void)state;
+    reply r;
+    json_t *j = get_json("/api/v1/metrics", 200, &r);
+    json_t *row = row_where(json_object_get(j, "data"), "metric", "http_requests");
+    assert_non_null(row);
+    assert_true(json_integer_value(json_object_get(row, "value")) >= 1);
+    release(&r);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(health_answers_without_login),
+        cmocka_unit_test(sites_filter_by_kind_and_town),
+        cmocka_unit_test(pagination_reports_total_and_next_offset),
+        cmocka_unit_test(csv_export_has_bom_header_and_rows),
+        cmocka_unit_test(series_is_hourly_with_flags_and_beijing_times),
+        cmocka_unit_test(daily_aqi_follows_the_edition_of_the_day),
+        cmocka_unit_test(aqi_now_uses_the_newest_hour),
+        cmocka_unit_test(assessment_counts_days_by_edition_for_zone_and_station),
+        cmocka_unit_test(ranking_puts_the_cleanest_town_first),
+        cmocka_unit_test(completeness_counts_hours_and_finds_offline_devices),
+        cmocka_unit_test(targets_list_every_plan_target_with_progress),
+        cmocka_unit_test(errors_are_json_with_a_message),
+        cmocka_unit_test(static_files_have_types_and_cache_rules),
+        cmocka_unit_test(aggregates_are_served_from_the_cache_the_second_time),
+        cmocka_unit_test(metrics_count_http_requests),
+    };
+    return cmocka_run_group_tests(tests, setup, teardown);
+}

@@ -1,0 +1,454 @@
+/* Tests of src/service/ingest: authentication, idempotency, replies, archive, observation
+ * mapping and hourly aggregation, against a real SQLite store in a temporary directory. */
+#include <math.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+#include <sqlite3.h>
+
+#include "hj212/hj212.h"
+#include "service/ingest.h"
+#include "store/store.h"
+
+typedef struct fx {
+    char dir[256], path[300];
+    store *s;
+    ingest *in;
+    char frame[2048];
+} fx;
+
+/* 2022-05-13 16:26:00 Beijing time = 08:26:00 UTC; a day later than the packet is "now". */
+enum { T_1626 = 1652430360, T_1600 = 1652428800 };
+static const int64_t NOW_MS = (int64_t)(T_1626 + 86400) * 1000;
+
+static int setup_opts(void **state, bool enrol)
+{
+    fx *f = calloc(1, sizeof *f);
+    const char *tmp = getenv("TMPDIR");
+    snprintf(f->dir, sizeof f->dir, "%s/ew_ingest_XXXXXX", tmp && *tmp ? tmp : "/tmp");
+    if (!mkdtemp(f->dir))
+        return -1;
+    snprintf(f->path, sizeof f->path, "%s/t.db", f->dir);
+    char err[256];
+    if (!(f->s = store_open(f->path, err, sizeof err)))
+        return -1;
+    store_site air = {.mn = "JLYP01_AIR01_0001",
+                      .pw = "123456",
+                      .kind = "air",
+                      .name = "A1",
+                      .lon = NAN,
+                      .lat = NAN};
+    store_site water = {.mn = "WATER0001",
+                        .pw = "654321",
+                        .kind = "water_outlet",
+                        .name = "W1",
+                        .lon = NAN,
+                        .lat = NAN,
+                        .enterprise = "Acme"};
+    if (store_site_put(f->s, &air, NULL, err, sizeof err) < 0 ||
+        store_site_put(f->s, &water, NULL, err, sizeof err) < 0)
+        return -1;
+    ingest_opts o = {.enrol = enrol};
+    if (!(f->in = ingest_new(f->s, &o, err, sizeof err)))
+        return -1;
+    *state = f;
+    return 0;
+}
+
+static int setup(void **state)
+{
+    return setup_opts(state, false);
+}
+
+static int setup_enrol(void **state)
+{
+    return setup_opts(state, true);
+}
+
+static int teardown(void **state)
+{
+    fx *f = *state;
+    ingest_free(f->in);
+    store_close(f->s);
+    char cmd[320];
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", f->dir);
+    int rc = system(cmd);
+    free(f);
+    return rc == 0 ? 0 : -1;
+}
+
+/* Frame a data segment: "##" + length + segment + CRC + CR LF (HJ 212-2017 table 2). */
+static void make_item(fx *f, ingest_item *it, const char *seg)
+{
+    size_t n = strlen(seg);
+    char crc[5];
+    hj212_crc_hex(hj212_crc16(seg, n), crc);
+    crc[4] = 0;
+    int len = snprintf(f->frame, sizeof f->frame, "##%04zu%s%s\r\n", n, seg, crc);
+    memset(it, 0, sizeof *it);
+    it->raw = f->frame;
+    it->raw_n = (size_t)len;
+    it->seg = f->frame + 6;
+    it->seg_n = n;
+    it->peer = "127.0.0.1:5000";
+    it->received_utc_ms = NOW_MS;
+}
+
+static void run_one(fx *f, ingest_item *it)
+{
+    char err[256];
+    ingest_item *p = it;
+    assert_int_equal(ingest_batch(f->in, &p, 1, NOW_MS, err, sizeof err), 0);
+}
+
+static int64_t query_int(fx *f, const char *sql)
+{
+    sqlite3 *db;
+    assert_int_equal(sqlite3_open(f->path, &db), SQLITE_OK);
+    sqlite3_stmt *st;
+    assert_int_equal(sqlite3_prepare_v2(db, sql, -1, &st, NULL), SQLITE_OK);
+    assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+    int64_t v = sqlite3_column_int64(st, 0);
+    sqlite3_finalize(st);
+    sqlite3_close(db);
+    return v;
+}
+
+static double query_real(fx *f, const char *sql)
+{
+    sqlite3 *db;
+    assert_int_equal(sqlite3_open(f->path, &db), SQLITE_OK);
+    sqlite3_stmt *st;
+    assert_int_equal(sqlite3_prepare_v2(db, sql, -1, &st, NULL), SQLITE_OK);
+    assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+    double v = sqlite3_column_double(st, 0);
+    sqlite3_finalize(st);
+    sqlite3_close(db);
+    return v;
+}
+
+static const char MINUTE_SEG[] =
+    "QN=20220513162608370;ST=22;CN=2051;PW=123456;MN=JLYP01_AIR01_0001;Flag=5;"
+    "CP=&&DataTime=20220513162600;a34004-Min=30,a34004-Avg=35.5,a34004-Max=41,a34004-Flag=N;"
+    "a05024-Avg=63,a05024-Flag=N&&";
+
+static void upload_is_stored_then_answered_9014(void **state)
+{
+    fx *f = *state;
+    ingest_item it;
+    make_item(f, &it, MINUTE_SEG);
+    run_one(f, &it);
+    assert_int_equal(it.outcome, INGEST_STORED);
+    /* HJ 212-2017 §6.5 / Annex C: ST=91, CN=9014, the upload's QN, PW and MN, Flag=4
+     * (2017, no ack), CP=&&&&; length 80 and CRC 18C0 as in docs reference §6. */
+    static const char want[] = "##0080QN=20220513162608370;ST=91;CN=9014;PW=123456;"
+                               "MN=JLYP01_AIR01_0001;Flag=4;CP=&&&&18C0\r\n";
+    assert_int_equal(it.reply_n, sizeof want - 1);
+    assert_memory_equal(it.reply, want, sizeof want - 1);
+    assert_int_equal(query_int(f, "SELECT count(*) FROM observation"), 2);
+    assert_int_equal(query_int(f, "SELECT ts_utc FROM observation WHERE param='a34004'"), T_1626);
+    assert_true(query_real(f, "SELECT value FROM observation WHERE param='a34004'") == 35.5);
+    assert_true(query_real(f, "SELECT min FROM observation WHERE param='a34004'") == 30);
+    assert_true(query_real(f, "SELECT max FROM observation WHERE param='a34004'") == 41);
+    assert_int_equal(query_int(f, "SELECT count(*) FROM observation WHERE param='a34004'"
+                                  " AND period='min' AND flag='N'"),
+                     1);
+    /* the archive keeps the exact bytes, and both observations point at them */
+    sqlite3 *db;
+    assert_int_equal(sqlite3_open(f->path, &db), SQLITE_OK);
+    sqlite3_stmt *st;
+    assert_int_equal(sqlite3_prepare_v2(db,
+                                        "SELECT count(*) FROM packet p JOIN observation o"
+                                        " ON o.packet_id = p.id WHERE p.outcome='stored'"
+                                        " AND p.raw = ?1 AND p.peer = '127.0.0.1:5000'",
+                                        -1, &st, NULL),
+                     SQLITE_OK);
+    sqlite3_bind_blob(st, 1, f->frame, (int)it.raw_n, SQLITE_STATIC);
+    assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+    assert_int_equal(sqlite3_column_int(st, 0), 2);
+    sqlite3_finalize(st);
+    sqlite3_close(db);
+}
+
+static void duplicate_is_answered_and_stored_once(void **state)
+{
+    fx *f = *state;
+    ingest_item a, b;
+    make_item(f, &a, MINUTE_SEG);
+    run_one(f, &a);
+    make_item(f, &b, MINUTE_SEG);
+    run_one(f, &b);
+    assert_int_equal(b.outcome, INGEST_DUPLICATE);
+    assert_int_equal(b.reply_n, a.reply_n); /* the logger still needs its 9014 */
+    assert_int_equal(query_int(f, "SELECT count(*) FROM observation"), 2);
+    assert_int_equal(query_int(f, "SELECT count(*) FROM packet"), 2);
+    assert_int_equal(query_int(f, "SELECT count(*) FROM packet WHERE outcome='duplicate'"), 1);
+}
+
+static void unknown_mn_is_rejected_with_qnrtn_4(void **state)
+{
+    fx *f = *state;
+    ingest_item it;
+    make_item(f, &it,
+              "QN=20220513162608370;ST=22;CN=2051;PW=123456;MN=NOBODY;Flag=5;"
+              "CP=&&DataTime=20220513162600;a34004-Avg=35&&");
+    run_one(f, &it);
+    assert_int_equal(it.outcome, INGEST_REJECTED);
+    assert_string_equal(it.reason, "unknown_mn");
+    /* HJ 212-2017 table 6: QnRtn 4 = MN error, sent as a 9011 request answer. */
+    assert_non_null(memmem(it.reply, it.reply_n, "CN=9011", 7));
+    assert_non_null(memmem(it.reply, it.reply_n, "QnRtn=4&&", 9));
+    assert_int_equal(query_int(f, "SELECT count(*) FROM observation"), 0);
+    assert_int_equal(
+        query_int(f, "SELECT count(*) FROM packet WHERE outcome='rejected' AND reason='unknown_mn'"
+                     " AND mn='NOBODY'"),
+        1);
+}
+
+static void wrong_password_is_rejected_with_qnrtn_3(void **state)
+{
+    fx *f = *state;
+    ingest_item it;
+    make_item(f, &it,
+              "QN=20220513162608370;ST=22;CN=2051;PW=999999;MN=JLYP01_AIR01_0001;Flag=5;"
+              "CP=&&DataTime=20220513162600;a34004-Avg=35&&");
+    run_one(f, &it);
+    assert_int_equal(it.outcome, INGEST_REJECTED);
+    assert_string_equal(it.reason, "bad_pw");
+    assert_non_null(memmem(it.reply, it.reply_n, "QnRtn=3&&", 9));
+    assert_int_equal(query_int(f, "SELECT count(*) FROM observation"), 0);
+}
+
+static void no_ack_flag_means_no_reply(void **state)
+{
+    fx *f = *state;
+    ingest_item it;
+    /* Flag=4: HJ 212-2017, A = 0 */
+    make_item(f, &it,
+              "QN=20220513162608370;ST=22;CN=2051;PW=123456;MN=JLYP01_AIR01_0001;Flag=4;"
+              "CP=&&DataTime=20220513162600;a34004-Avg=35&&");
+    run_one(f, &it);
+    assert_int_equal(it.outcome, INGEST_STORED);
+    assert_int_equal(it.reply_n, 0);
+}
+
+static void bad_crc_frame_is_archived_without_reply(void **state)
+{
+    fx *f = *state;
+    ingest_item it;
+    make_item(f, &it, MINUTE_SEG);
+    it.frame_err = HJ212_E_CRC;
+    run_one(f, &it);
+    assert_int_equal(it.outcome, INGEST_REJECTED);
+    assert_int_equal(it.reply_n, 0); /* §6.5: a bad CRC is not answered */
+    assert_int_equal(query_int(f, "SELECT count(*) FROM packet WHERE outcome='rejected'"
+                                  " AND length(raw) > 100"),
+                     1);
+    assert_int_equal(query_int(f, "SELECT count(*) FROM observation"), 0);
+}
+
+static void future_and_missing_datatime_are_rejected(void **state)
+{
+    fx *f = *state;
+    ingest_item it;
+    make_item(f, &it,
+              "QN=20220513162608370;ST=22;CN=2051;PW=123456;MN=JLYP01_AIR01_0001;Flag=5;"
+              "CP=&&a34004-Avg=35&&");
+    run_one(f, &it);
+    assert_string_equal(it.reason, "no_datatime");
+    /* now is 2022-05-14 16:26 Beijing: 2022-05-16 is more than a day ahead */
+    make_item(f, &it,
+              "QN=20220513162608370;ST=22;CN=2051;PW=123456;MN=JLYP01_AIR01_0001;Flag=5;"
+              "CP=&&DataTime=20220516000000;a34004-Avg=35&&");
+    run_one(f, &it);
+    assert_string_equal(it.reason, "datatime_future");
+    assert_int_equal(query_int(f, "SELECT count(*) FROM observation"), 0);
+}
+
+static void enrol_accepts_unknown_mn_as_pending(void **state)
+{
+    fx *f = *state;
+    ingest_item it;
+    make_item(f, &it,
+              "QN=20220513162608370;ST=31;CN=2051;PW=777777;MN=NEWSTACK01;Flag=5;"
+              "CP=&&DataTime=20220513162600;a21026-Avg=18.5&&");
+    run_one(f, &it);
+    assert_int_equal(it.outcome, INGEST_STORED);
+    /* ST=31 (table 5: atmospheric pollution source) -> a flue-gas outlet */
+    assert_int_equal(query_int(f, "SELECT count(*) FROM site WHERE mn='NEWSTACK01'"
+                                  " AND status='pending' AND kind='gas_outlet'"),
+                     1);
+    /* the enrolled password is then enforced */
+    make_item(f, &it,
+              "QN=20220513162708370;ST=31;CN=2051;PW=111111;MN=NEWSTACK01;Flag=5;"
+              "CP=&&DataTime=20220513162700;a21026-Avg=18.5&&");
+    run_one(f, &it);
+    assert_string_equal(it.reason, "bad_pw");
+}
+
+static void time_calibration_request_gets_9013_then_1012(void **state)
+{
+    fx *f = *state;
+    ingest_item it;
+    make_item(f, &it,
+              "QN=20220513162608370;ST=22;CN=1013;PW=123456;MN=JLYP01_AIR01_0001;Flag=5;CP=&&&&");
+    run_one(f, &it);
+    char *first = memmem(it.reply, it.reply_n, "CN=9013", 7);
+    char *second = memmem(it.reply, it.reply_n, "CN=1012", 7);
+    assert_non_null(first);
+    assert_non_null(second);
+    assert_true(first < second);
+    /* SystemTime is now (2022-05-14 16:26:00 Beijing) */
+    assert_non_null(memmem(it.reply, it.reply_n, "SystemTime=20220514162600", 25));
+}
+
+static void realtime_data_with_skewed_clock_gets_1012_once(void **state)
+{
+    fx *f = *state;
+    ingest_item it;
+    /* now = 2022-05-14 16:26:00 Beijing; real-time data stamped 16:24:00 (2 min: tolerated) */
+    make_item(f, &it,
+              "QN=20220514162400000;ST=22;CN=2011;PW=123456;MN=JLYP01_AIR01_0001;Flag=5;"
+              "CP=&&DataTime=20220514162400;a34004-Rtd=35,a34004-Flag=N&&");
+    run_one(f, &it);
+    assert_int_equal(it.outcome, INGEST_STORED);
+    assert_null(memmem(it.reply, it.reply_n, "CN=1012", 7));
+    /* stamped 16:20:00: 6 minutes behind -> 9014, then 1012 SystemTime = now */
+    make_item(f, &it,
+              "QN=20220514162000000;ST=22;CN=2011;PW=123456;MN=JLYP01_AIR01_0001;Flag=5;"
+              "CP=&&DataTime=20220514162000;a34004-Rtd=36,a34004-Flag=N&&");
+    run_one(f, &it);
+    char *ack = memmem(it.reply, it.reply_n, "CN=9014", 7);
+    char *set = memmem(it.reply, it.reply_n, "CN=1012", 7);
+    assert_non_null(ack);
+    assert_non_null(set);
+    assert_true(ack < set);
+    assert_non_null(memmem(it.reply, it.reply_n, "SystemTime=20220514162600", 25));
+    /* the next skewed packet within the hour: no second 1012 */
+    make_item(f, &it,
+              "QN=20220514162100000;ST=22;CN=2011;PW=123456;MN=JLYP01_AIR01_0001;Flag=5;"
+              "CP=&&DataTime=20220514162100;a34004-Rtd=37,a34004-Flag=N&&");
+    run_one(f, &it);
+    assert_null(memmem(it.reply, it.reply_n, "CN=1012", 7));
+    assert_int_equal(query_int(f, "SELECT count(*) FROM observation WHERE period='rtd'"), 3);
+}
+
+static void minute_gap_is_requested_after_the_9014(void **state)
+{
+    fx *f = *state;
+    ingest_item it;
+    make_item(f, &it, MINUTE_SEG); /* 16:26 */
+    run_one(f, &it);
+    make_item(f, &it,
+              "QN=20220513163008370;ST=22;CN=2051;PW=123456;MN=JLYP01_AIR01_0001;Flag=5;"
+              "CP=&&DataTime=20220513162700;a34004-Avg=35&&");
+    run_one(f, &it); /* 16:27: the next minute, no gap */
+    assert_null(memmem(it.reply, it.reply_n, "BeginTime", 9));
+    make_item(f, &it,
+              "QN=20220513163108370;ST=22;CN=2051;PW=123456;MN=JLYP01_AIR01_0001;Flag=5;"
+              "CP=&&DataTime=20220513163100;a34004-Avg=35&&");
+    run_one(f, &it); /* 16:31: 16:28, 16:29 and 16:30 are missing */
+    char *ack = memmem(it.reply, it.reply_n, "CN=9014", 7);
+    char *req = memmem(it.reply, it.reply_n, "ST=22;CN=2051;", 14);
+    assert_non_null(ack);
+    assert_non_null(req);
+    assert_true(ack < req);
+    /* HJ 212-2017 Annex C: minute-data request with BeginTime/EndTime (Beijing time) */
+    assert_non_null(
+        memmem(it.reply, it.reply_n, "CP=&&BeginTime=20220513162800;EndTime=20220513163000&&", 54));
+}
+
+/* 45 of 60 minutes valid (HJ 75-2017: >= 45 valid minute values) -> a valid hour. */
+static void hour_needs_45_valid_minutes(void **state)
+{
+    (void)state;
+    ingest_hour_acc a = {0};
+    for (int i = 0; i < 45; i++)
+        ingest_hour_acc_add(&a, i < 44 ? 10.0 : 100.0, "N");
+    for (int i = 0; i < 15; i++)
+        ingest_hour_acc_add(&a, 500.0, "D"); /* faulty minutes are not averaged */
+    store_hour h = {0};
+    ingest_hour_finish(&a, "gas_outlet", &h);
+    assert_int_equal(h.n_min, 60);
+    assert_int_equal(h.n_valid, 45);
+    assert_string_equal(h.flag, "N");
+    assert_true(fabs(h.value - (44 * 10.0 + 100.0) / 45) < 1e-12); /* = 12.0 */
+    assert_true(h.min == 10.0 && h.max == 100.0);
+
+    ingest_hour_acc b = {0};
+    for (int i = 0; i < 44; i++)
+        ingest_hour_acc_add(&b, 10.0, "N");
+    ingest_hour_finish(&b, "gas_outlet", &h);
+    assert_string_equal(h.flag, "D");
+}
+
+/* Wastewater: one abnormal minute makes the hour abnormal (HJ 212-2017 Annex C note). */
+static void water_hour_takes_first_abnormal_flag(void **state)
+{
+    (void)state;
+    ingest_hour_acc a = {0};
+    for (int i = 0; i < 59; i++)
+        ingest_hour_acc_add(&a, 30.0, "N");
+    ingest_hour_acc_add(&a, 30.0, "M");
+    store_hour h = {0};
+    ingest_hour_finish(&a, "water_outlet", &h);
+    assert_string_equal(h.flag, "M");
+    ingest_hour_finish(&a, "gas_outlet", &h); /* flue gas: 59 valid >= 45 */
+    assert_string_equal(h.flag, "N");
+}
+
+static void minute_uploads_produce_hourly_value(void **state)
+{
+    fx *f = *state;
+    /* 45 minutes 16:00..16:44 Beijing of COD 20, 21, ..., 64: mean 42 */
+    ingest_item items[45];
+    ingest_item *ptr[45];
+    char frames[45][400];
+    for (int m = 0; m < 45; m++) {
+        char seg[300];
+        snprintf(seg, sizeof seg,
+                 "QN=202205131600%02d000;ST=32;CN=2051;PW=654321;MN=WATER0001;Flag=5;"
+                 "CP=&&DataTime=2022051316%02d00;w01018-Avg=%d,w01018-Flag=N&&",
+                 m, m, 20 + m);
+        make_item(f, &items[m], seg);
+        memcpy(frames[m], f->frame, items[m].raw_n);
+        items[m].raw = frames[m];
+        items[m].seg = frames[m] + 6;
+        ptr[m] = &items[m];
+    }
+    char err[256];
+    assert_int_equal(ingest_batch(f->in, ptr, 45, NOW_MS, err, sizeof err), 0);
+    assert_int_equal(query_int(f, "SELECT hour_utc FROM hour_agg WHERE param='w01018'"), T_1600);
+    assert_int_equal(query_int(f, "SELECT n_valid FROM hour_agg WHERE param='w01018'"), 45);
+    assert_true(query_real(f, "SELECT value FROM hour_agg WHERE param='w01018'") == 42.0);
+    assert_int_equal(query_int(f, "SELECT flag = 'N' FROM hour_agg WHERE param='w01018'"), 1);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test_setup_teardown(upload_is_stored_then_answered_9014, setup, teardown),
+        cmocka_unit_test_setup_teardown(duplicate_is_answered_and_stored_once, setup, teardown),
+        cmocka_unit_test_setup_teardown(unknown_mn_is_rejected_with_qnrtn_4, setup, teardown),
+        cmocka_unit_test_setup_teardown(wrong_password_is_rejected_with_qnrtn_3, setup, teardown),
+        cmocka_unit_test_setup_teardown(no_ack_flag_means_no_reply, setup, teardown),
+        cmocka_unit_test_setup_teardown(bad_crc_frame_is_archived_without_reply, setup, teardown),
+        cmocka_unit_test_setup_teardown(future_and_missing_datatime_are_rejected, setup, teardown),
+        cmocka_unit_test_setup_teardown(enrol_accepts_unknown_mn_as_pending, setup_enrol, teardown),
+        cmocka_unit_test_setup_teardown(time_calibration_request_gets_9013_then_1012, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(minute_gap_is_requested_after_the_9014, setup, teardown),
+        cmocka_unit_test_setup_teardown(realtime_data_with_skewed_clock_gets_1012_once, setup,
+                                        teardown),
+        cmocka_unit_test(hour_needs_45_valid_minutes),
+        cmocka_unit_test(water_hour_takes_first_abnormal_flag),
+        cmocka_unit_test_setup_teardown(minute_uploads_produce_hourly_value, setup, teardown),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,347 @@
+// The dashboard: four screens over the /api/v1 endpoints, hash-routed, no framework.
+// Every chart sits in a card whose "table" button shows the same numbers and whose "CSV"
+// link downloads them from the API (?format=csv), so a figure is never more than one click
+// from its data.
+import * as echarts from 'echarts/core';
+import { BarChart, GaugeChart, HeatmapChart, LineChart, ScatterChart } from 'echarts/charts';
+import {
+  CalendarComponent, DataZoomComponent, GridComponent, LegendComponent, MarkLineComponent,
+  TitleComponent, TooltipComponent, VisualMapComponent,
+} from 'echarts/components';
+import { CanvasRenderer } from 'echarts/renderers';
+import { lang, setLang, t, tr } from './i18n.js';
+
+echarts.use([BarChart, GaugeChart, HeatmapChart, LineChart, ScatterChart, CalendarComponent,
+  DataZoomComponent, GridComponent, LegendComponent, MarkLineComponent, TitleComponent,
+  TooltipComponent, VisualMapComponent, CanvasRenderer]);
+
+const REFRESH_MS = 60_000;
+// HJ 633 Table 2 / Appendix A colours of the six AQI levels.
+const LEVEL_COLOURS = ['#00e400', '#ffff00', '#ff7e00', '#ff0000', '#99004c', '#7e0023'];
+const PARAM_NAMES = {
+  a34004: 'PM2.5', a34002: 'PM10', a21026: 'SO₂', a21004: 'NO₂', a21005: 'CO', a05024: 'O₃',
+  a05001: 'CO₂', a34013: '烟尘', a21002: 'NOx', a19001: 'O₂', a00000: '废气流量', a01012: '烟温',
+  w01018: 'COD', w21003: 'NH₃-N', w21011: 'TP', w21001: 'TN', w01001: 'pH', w00000: '废水流量',
+};
+
+const app = document.getElementById('app');
+let charts = [];
+let timer = null;
+
+async function api(path) {
+  const res = await fetch(`/api/v1/${path}`, { headers: { Accept: 'application/json' } });
+  const body = await res.json();
+  if (!res.ok) throw new Error(body.error?.message || res.statusText);
+  return body;
+}
+
+const esc = (s) => String(s ?? '').replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[c]);
+const fmt = (v, d = 1) => (v === null || v === undefined ? '—' : Number.isInteger(v) ? String(v) : v.toFixed(d));
+const hm = (iso) => (iso ? iso.slice(0, 16).replace('T', ' ') : '—');
+const levelColour = (lvl) => LEVEL_COLOURS[(lvl || 1) - 1];
+
+function h(html) {
+  const tpl = document.createElement('template');
+  tpl.innerHTML = html.trim();
+  return tpl.content.firstElementChild;
+}
+
+// A card with a chart, its table and its CSV link. rows: array of objects; cols: [key, label].
+function card({ id, title, csv, cols, rows, height = 320, wide = false }) {
+  const el = h(`<section class="card${wide ? ' wide' : ''}" data-testid="card-${id}">
+    <div class="card-head"><h2>${esc(title)}</h2><div class="card-tools">
+      <button type="button" class="toggle" data-testid="toggle-${id}">${t('table')}</button>
+      ${csv ? `<a class="csv" href="/api/v1/${csv}${csv.includes('?') ? '&' : '?'}format=csv" download>${t('csv')}</a>` : ''}
+    </div></div>
+    <div class="chart" style="height:${height}px"></div>
+    <div class="table" hidden></div></section>`);
+  const tableDiv = el.querySelector('.table');
+  tableDiv.append(table(cols, rows, id));
+  el.querySelector('.toggle').addEventListener('click', (e) => {
+    const show = tableDiv.hidden;
+    tableDiv.hidden = !show;
+    el.querySelector('.chart').hidden = show;
+    e.target.textContent = show ? t('chart') : t('table');
+  });
+  return el;
+}
+
+function table(cols, rows, id) {
+  const tb = h(`<table data-testid="table-${id}"><thead><tr>${cols.map(([, l]) => `<th>${esc(l)}</th>`).join('')}</tr></thead><tbody></tbody></table>`);
+  const body = tb.querySelector('tbody');
+  for (const r of rows) {
+    body.append(h(`<table><tr>${cols.map(([k, , f]) => `<td>${esc(f ? f(r[k], r) : r[k] ?? '—')}</td>`).join('')}</tr></table>`).querySelector('tr'));
+  }
+  if (!rows.length) body.append(h(`<table><tr><td colspan="${cols.length}" class="muted">${t('noData')}</td></tr></table>`).querySelector('tr'));
+  return tb;
+}
+
+function chart(cardEl, option) {
+  const c = echarts.init(cardEl.querySelector('.chart'), null, { renderer: 'canvas' });
+  c.setOption({ animation: false, textStyle: { fontFamily: 'inherit' }, ...option });
+  charts.push(c);
+  return c;
+}
+
+// ---- Overview -------------------------------------------------------------------------
+
+function gaugeOption(tg) {
+  const max = tg.unit === '%' ? 100 : Math.max(tg.target * 2, (tg.value ?? 0) * 1.2, 1);
+  const good = tg.on_track === true;
+  return {
+    series: [{
+      type: 'gauge', min: 0, max, radius: '88%', startAngle: 210, endAngle: -30,
+      progress: { show: true, width: 14, itemStyle: { color: tg.on_track === null ? '#9aa5b1' : good ? '#1a7f5a' : '#d64545' } },
+      axisLine: { lineStyle: { width: 14, color: [[1, '#e6ebf0']] } },
+      axisTick: { show: false }, splitLine: { length: 8 }, axisLabel: { distance: 16, fontSize: 10 },
+      pointer: { show: false },
+      title: { show: false },
+      detail: { valueAnimation: false, offsetCenter: [0, '10%'], fontSize: 26, formatter: () => `${fmt(tg.value)}${tg.unit === '%' ? '%' : ''}` },
+      data: [{ value: tg.value ?? 0 }],
+      markLine: undefined,
+    }],
+  };
+}
+
+async function overview() {
+  const [now, targets] = await Promise.all([api('aqi/now'), api('targets')]);
+  const z = now.zone;
+  const prim = z?.primary?.length ? z.primary.join('、') : t('none');
+  const headline = targets.data.filter((x) => x.source === 'monitoring' && x.id.match(/pm25|good|heavy/));
+  app.replaceChildren(h(`<div class="grid" data-testid="screen-overview"></div>`));
+  const grid = app.firstElementChild;
+  grid.append(h(`<section class="card hero" data-testid="card-aqi-now">
+    <div class="card-head"><h2>${t('zoneAqiNow')}</h2><div class="card-tools"><span class="muted">${t('updated')} ${hm(now.time)} · ${t('rules')} HJ 633—${esc(z?.edition ?? '')}</span>
+      <a class="csv" href="/api/v1/aqi/now?format=csv" download>${t('csv')}</a></div></div>
+    <div class="aqi-now">
+      <div class="aqi-badge" style="background:${levelColour(z?.level)}"><span data-testid="zone-aqi">${fmt(z?.aqi)}</span><small>${esc(tr(z?.category ?? ''))}</small></div>
+      <dl><dt>${t('primary')}</dt><dd data-testid="zone-primary">${esc(prim)}</dd>
+      <dt>PM2.5</dt><dd data-testid="zone-pm25">${fmt(z?.pm25)} µg/m³</dd>
+      <dt>O₃</dt><dd>${fmt(z?.o3)} µg/m³</dd><dt>PM10</dt><dd>${fmt(z?.pm10)} µg/m³</dd></dl>
+    </div></section>`));
+  for (const tg of headline) {
+    const name = lang === 'en' ? tg.name_en : tg.name;
+    const el = card({
+      id: `target-${tg.id}`, title: name, csv: 'targets', height: 200,
+      cols: [['target', t('target')], ['value', t('value')], ['projected', t('projected')], ['rest_needed', t('restNeeded')]],
+      rows: [tg],
+    });
+    el.append(h(`<div class="target-foot"><span>${t('target')} ${esc(tg.comparator)} <b>${fmt(tg.target)}</b> ${esc(tg.unit)}</span>
+      <span>${t('projected')} <b data-testid="target-${tg.id}-projected">${fmt(tg.projected)}</b></span>
+      <span class="pill ${tg.on_track === null ? '' : tg.on_track ? 'ok' : 'bad'}" data-testid="target-${tg.id}-status">${tg.on_track === null ? t('unknown') : tg.on_track ? t('onTrack') : t('offTrack')}</span></div>`));
+    el.querySelector('.chart').dataset.testid = `target-${tg.id}-value`;
+    el.querySelector('.chart').dataset.value = tg.value ?? '';
+    grid.append(el);
+    chart(el, gaugeOption(tg));
+  }
+  const all = h(`<section class="card wide" data-testid="card-targets"><div class="card-head"><h2>${t('allTargets')} (${targets.data.length})</h2>
+    <a class="csv" href="/api/v1/targets?format=csv" download>${t('csv')}</a></div></section>`);
+  all.append(table([['name', t('name'), (v, r) => (lang === 'en' ? r.name_en : v)], ['comparator', t('comparator')], ['target', t('target')], ['unit', t('unit')],
+    ['value', t('value'), (v) => fmt(v)], ['projected', t('projected'), (v) => fmt(v)],
+    ['on_track', t('status'), (v) => (v === null ? '—' : v ? t('onTrack') : t('offTrack'))]], targets.data, 'targets'));
+  grid.append(all);
+}
+
+// ---- Air ------------------------------------------------------------------------------
+
+async function air() {
+  const year = (await api('health')).time.slice(0, 4);
+  const [daily, now, ranking] = await Promise.all([
+    api(`aqi/daily?from=${year}-01-01&limit=400`), api('aqi/now'), api('ranking'),
+  ]);
+  app.replaceChildren(h(`<div class="grid" data-testid="screen-air"></div>`));
+  const grid = app.firstElementChild;
+  const days = daily.data;
+  const cal = card({
+    id: 'aqi-calendar', title: `${t('aqiCalendar')} ${year}`, csv: `aqi/daily?from=${year}-01-01&limit=400`, wide: true, height: 240,
+    cols: [['date', t('date')], ['aqi', 'AQI'], ['category', t('category'), (v) => tr(v)], ['primary', t('primary'), (v) => v.join('、') || '—'], ['edition', t('edition')]],
+    rows: days,
+  });
+  grid.append(cal);
+  chart(cal, {
+    tooltip: { formatter: (p) => `${p.value[0]}<br>AQI ${p.value[1]}` },
+    visualMap: { type: 'piecewise', orient: 'horizontal', left: 'center', bottom: 0, pieces: [
+      { min: 0, max: 50, color: LEVEL_COLOURS[0] }, { min: 51, max: 100, color: LEVEL_COLOURS[1] },
+      { min: 101, max: 150, color: LEVEL_COLOURS[2] }, { min: 151, max: 200, color: LEVEL_COLOURS[3] },
+      { min: 201, max: 300, color: LEVEL_COLOURS[4] }, { min: 301, color: LEVEL_COLOURS[5] }] },
+    calendar: { range: year, top: 30, left: 40, right: 20, cellSize: ['auto', 18], dayLabel: { nameMap: lang === 'zh' ? 'ZH' : 'EN' }, monthLabel: { nameMap: lang === 'zh' ? 'ZH' : 'EN' }, yearLabel: { show: false } },
+    series: [{ type: 'heatmap', coordinateSystem: 'calendar', data: days.filter((d) => d.aqi !== null).map((d) => [d.date, d.aqi]) }],
+  });
+
+  const trend = card({
+    id: 'trends', title: t('trends'), csv: `aqi/daily?from=${year}-01-01&limit=400`, wide: true, height: 300,
+    cols: [['date', t('date')], ['pm25', 'PM2.5 µg/m³'], ['o3_8h', 'O₃-8h µg/m³']], rows: days,
+  });
+  grid.append(trend);
+  chart(trend, {
+    tooltip: { trigger: 'axis' }, legend: { top: 0 }, grid: { left: 48, right: 20, top: 36, bottom: 56 },
+    dataZoom: [{ type: 'slider', bottom: 8 }],
+    xAxis: { type: 'category', data: days.map((d) => d.date) }, yAxis: { type: 'value', name: 'µg/m³' },
+    series: [{ name: 'PM2.5', type: 'line', showSymbol: false, data: days.map((d) => d.pm25), connectNulls: false },
+      { name: 'O₃-8h', type: 'line', showSymbol: false, data: days.map((d) => d.o3_8h), connectNulls: false }],
+  });
+
+  const st = now.data;
+  const cmp = card({
+    id: 'station-compare', title: `${t('stationCompare')} · ${hm(now.time)}`, csv: 'aqi/now', height: 300,
+    cols: [['name', t('site')], ['aqi', 'AQI'], ['category', t('category'), (v) => tr(v)], ['pm25', 'PM2.5'], ['o3', 'O₃']], rows: st,
+  });
+  grid.append(cmp);
+  chart(cmp, {
+    tooltip: { trigger: 'axis' }, grid: { left: 90, right: 30, top: 10, bottom: 30 },
+    xAxis: { type: 'value' }, yAxis: { type: 'category', data: st.map((s) => s.name) },
+    series: [{ type: 'bar', data: st.map((s) => ({ value: s.aqi, itemStyle: { color: levelColour(s.level) } })), label: { show: true, position: 'right' } }],
+  });
+
+  // Stations on a plain lon/lat plane (no online map tiles: the dashboard works offline),
+  // coloured by their AQI now.
+  const sites = (await api('sites?kind=air')).data.filter((x) => x.lon !== null && x.lat !== null);
+  const byId = new Map(st.map((x) => [x.site_id, x]));
+  const map = card({
+    id: 'station-map', title: t('stationMap'), csv: 'sites?kind=air', height: 300,
+    cols: [['name', t('site')], ['town', t('town')], ['lon', 'lon'], ['lat', 'lat'], ['id', 'AQI', (v) => fmt(byId.get(v)?.aqi)]], rows: sites,
+  });
+  grid.append(map);
+  chart(map, {
+    tooltip: { formatter: (p) => `${esc(p.data.name)}<br>AQI ${fmt(p.data.aqi)}` },
+    grid: { left: 60, right: 30, top: 20, bottom: 40 },
+    // Room around the outermost stations for their labels.
+    xAxis: { type: 'value', name: '°E', min: (v) => +(v.min - 0.02).toFixed(2), max: (v) => +(v.max + 0.04).toFixed(2), axisLabel: { formatter: (v) => v.toFixed(2) } },
+    yAxis: { type: 'value', name: '°N', min: (v) => +(v.min - 0.01).toFixed(2), max: (v) => +(v.max + 0.01).toFixed(2), axisLabel: { formatter: (v) => v.toFixed(3) } },
+    series: [{ type: 'scatter', symbolSize: 22, label: { show: true, position: 'right', formatter: (p) => p.data.name },
+      data: sites.map((x) => { const a = byId.get(x.id); return { name: x.name, aqi: a?.aqi ?? null, value: [x.lon, x.lat], itemStyle: { color: a?.level ? levelColour(a.level) : '#9aa5b1', borderColor: '#333' } }; }) }],
+  });
+
+  const rk = card({
+    id: 'town-ranking', title: `${t('townRanking')} (${ranking.from} – ${ranking.to})`, csv: 'ranking', height: 300,
+    cols: [['rank', t('rank')], ['town', t('town')], ['stations', t('stations')], ['pm25', 'PM2.5 µg/m³'], ['mean_aqi', t('meanAqi')], ['good_ratio_pct', t('goodRatio')]],
+    rows: ranking.data,
+  });
+  grid.append(rk);
+  chart(rk, {
+    tooltip: { trigger: 'axis' }, grid: { left: 90, right: 30, top: 10, bottom: 30 },
+    xAxis: { type: 'value', name: 'PM2.5' }, yAxis: { type: 'category', inverse: true, data: ranking.data.map((r) => `${r.rank}. ${r.town}`) },
+    series: [{ type: 'bar', data: ranking.data.map((r) => r.pm25), itemStyle: { color: '#2f6fb0' }, label: { show: true, position: 'right' } }],
+  });
+}
+
+// ---- Station --------------------------------------------------------------------------
+
+// Put a series on an hourly grid so that missing hours are null (a visible gap) rather
+// than a line drawn across them.
+function hourlyGrid(points, fromMs, toMs) {
+  const byT = new Map(points.map((p) => [Date.parse(p.time), p]));
+  const out = [];
+  for (let ms = fromMs; ms < toMs; ms += 3600_000) out.push([ms, byT.get(ms) ?? null]);
+  return out;
+}
+
+async function station(id) {
+  const sites = (await api('sites')).data;
+  if (!id && sites.length) id = sites[0].id;
+  const site = sites.find((s) => String(s.id) === String(id));
+  app.replaceChildren(h(`<div class="grid" data-testid="screen-station"></div>`));
+  const grid = app.firstElementChild;
+  const picker = h(`<section class="card wide picker"><label>${t('site')} <select data-testid="site-select">${sites.map((s) => `<option value="${s.id}"${String(s.id) === String(id) ? ' selected' : ''}>${esc(s.name)} (${esc(s.mn)})</option>`).join('')}</select></label>
+    <span class="muted">${esc(site?.town ?? '')} · ${esc(site?.kind ?? '')} ${site?.enterprise ? '· ' + esc(site.enterprise) : ''}</span></section>`);
+  picker.querySelector('select').addEventListener('change', (e) => { location.hash = `#/station/${e.target.value}`; });
+  grid.append(picker);
+  if (!site) return;
+  const latest = (await api(`sites/${id}/latest`)).data;
+  const params = [...new Set(latest.filter((l) => l.period === 'hour' || l.period === 'min').map((l) => l.param))];
+  const lt = h(`<section class="card wide" data-testid="card-latest"><div class="card-head"><h2>${t('latest')}</h2><a class="csv" href="/api/v1/sites/${id}/latest?format=csv" download>${t('csv')}</a></div></section>`);
+  lt.append(table([['param', t('param'), (v) => PARAM_NAMES[v] ?? v], ['period', t('period')], ['time', t('time'), hm], ['value', t('val'), (v) => fmt(v, 3)], ['flag', t('flag')]], latest, 'latest'));
+  grid.append(lt);
+  for (const p of params) {
+    const s = await api(`sites/${id}/series?param=${p}&period=hour&limit=2000`);
+    const fromMs = Date.parse(s.from);
+    // The server's clock, not the browser's; the hour in progress is not a gap yet.
+    const endMs = Math.floor(Date.parse(s.to) / 3600_000) * 3600_000;
+    const cells = hourlyGrid(s.data, Math.ceil(fromMs / 3600_000) * 3600_000, endMs);
+    const gaps = cells.filter(([, v]) => v === null).length;
+    const flagged = s.data.filter((x) => x.flag && x.flag !== 'N');
+    const el = card({
+      id: `series-${p}`, title: `${PARAM_NAMES[p] ?? p} · ${t('series')} · ${t('gaps')} ${gaps} · ${t('flagged')} ${flagged.length}`,
+      csv: `sites/${id}/series?param=${p}&period=hour&limit=2000`, height: 220,
+      cols: [['time', t('time'), hm], ['value', t('val'), (v) => fmt(v, 3)], ['flag', t('flag')]], rows: s.data,
+    });
+    grid.append(el);
+    chart(el, {
+      tooltip: { trigger: 'axis' }, grid: { left: 48, right: 20, top: 16, bottom: 28 },
+      xAxis: { type: 'time', axisLabel: { formatter: '{MM}-{dd}' } }, yAxis: { type: 'value', scale: true },
+      series: [
+        { name: PARAM_NAMES[p] ?? p, type: 'line', showSymbol: false, connectNulls: false, data: cells.map(([ms, v]) => [ms, v ? v.value : null]) },
+        { name: t('flagged'), type: 'scatter', symbolSize: 9, itemStyle: { color: '#d64545' }, data: flagged.map((x) => [Date.parse(x.time), x.value, x.flag]) },
+      ],
+    });
+  }
+}
+
+// ---- Data quality ---------------------------------------------------------------------
+
+async function quality() {
+  const [comp, off] = await Promise.all([api('completeness'), api('devices/offline')]);
+  app.replaceChildren(h(`<div class="grid" data-testid="screen-quality"></div>`));
+  const grid = app.firstElementChild;
+  const rows = comp.data;
+  const c = card({
+    id: 'completeness', title: `${t('completeness')} · ${hm(comp.from)} – ${hm(comp.to)}`, csv: 'completeness', wide: true, height: 60 + rows.length * 32,
+    cols: [['name', t('site')], ['kind', t('kind')], ['hours_present', t('hoursPresent')], ['hours_expected', t('hoursExpected')], ['completeness_pct', t('percent')], ['last_seen', t('lastSeen'), hm], ['online', t('status'), (v) => (v ? t('online') : t('isOffline'))]],
+    rows,
+  });
+  grid.append(c);
+  chart(c, {
+    tooltip: { trigger: 'axis' }, grid: { left: 150, right: 40, top: 10, bottom: 30 },
+    xAxis: { type: 'value', max: 100, name: '%' }, yAxis: { type: 'category', inverse: true, data: rows.map((r) => r.name) },
+    series: [{ type: 'bar', data: rows.map((r) => ({ value: r.completeness_pct, itemStyle: { color: r.completeness_pct >= 90 ? '#1a7f5a' : r.completeness_pct >= 75 ? '#e0a100' : '#d64545' } })), label: { show: true, position: 'right', formatter: '{c}%' } }],
+  });
+  const o = h(`<section class="card wide" data-testid="card-offline"><div class="card-head"><h2>${t('offline')} (<span data-testid="offline-count">${off.data.length}</span>)</h2><a class="csv" href="/api/v1/devices/offline?format=csv" download>${t('csv')}</a></div></section>`);
+  o.append(table([['name', t('site')], ['mn', 'MN'], ['town', t('town')], ['last_seen', t('lastSeen'), hm], ['silent_s', t('silent'), (v) => (v === null ? '—' : `${(v / 3600).toFixed(1)} h`)]], off.data, 'offline'));
+  grid.append(o);
+}
+
+// ---- Router ---------------------------------------------------------------------------
+
+const routes = { '': overview, air, station, quality };
+
+function renderNav(active) {
+  const nav = document.getElementById('nav');
+  nav.replaceChildren(...['', 'air', 'station', 'quality'].map((r) => h(`<a href="#/${r}" class="${r === active ? 'active' : ''}" data-testid="nav-${r || 'overview'}">${t(r || 'overview')}</a>`)));
+}
+
+async function render() {
+  const [, name = '', arg] = location.hash.split('/');
+  for (const c of charts) c.dispose();
+  charts = [];
+  clearTimeout(timer);
+  renderNav(name);
+  app.dataset.state = 'loading';
+  app.replaceChildren(h(`<p class="muted">${t('loading')}</p>`));
+  try {
+    await (routes[name] || overview)(arg);
+    app.dataset.state = 'ready';
+  } catch (e) {
+    app.replaceChildren(h(`<p class="error" role="alert">${t('error')}: ${esc(e.message)}</p>`));
+    app.dataset.state = 'error';
+  }
+  // Live values: the overview and the data-quality screen refresh themselves.
+  if (name === '' || name === 'quality') timer = setTimeout(render, REFRESH_MS);
+}
+
+function tick() {
+  const bj = new Date(Date.now() + 8 * 3600_000).toISOString().slice(0, 16).replace('T', ' ');
+  document.getElementById('clock').textContent = `${bj} (UTC+8)`;
+}
+
+document.getElementById('lang').addEventListener('click', () => {
+  setLang(lang === 'zh' ? 'en' : 'zh');
+  document.getElementById('lang').textContent = lang === 'zh' ? 'EN' : '中文';
+  render();
+});
+window.addEventListener('hashchange', render);
+window.addEventListener('resize', () => charts.forEach((c) => c.resize()));
+setLang(lang);
+document.getElementById('lang').textContent = lang === 'zh' ? 'EN' : '中文';
+tick();
+setInterval(tick, 30_000);
+render();
