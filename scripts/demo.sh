@@ -18,7 +18,7 @@ mkdir -p "$dir"
 "$root/scripts/web-build.sh"
 "$ew" simulate --devices 12 --kind mixed --print-devices >"$dir/devices.csv"
 "$ew" serve --db "$dir/envwatch.db" --hj212 127.0.0.1:$hj --http 127.0.0.1:$http \
-  --static "$root/web/dist" --devices "$dir/devices.csv" --log-level warn &
+  --static "$root/web/dist" --devices "$dir/devices.csv" --log-level error &
 server=$!
 trap 'kill $live 2>/dev/null; kill -TERM $server 2>/dev/null; wait $server 2>/dev/null' EXIT INT TERM
 live=""
