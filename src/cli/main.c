@@ -18,6 +18,7 @@ static const command commands[] = {
     {"simulate", cmd_simulate, "simulate HJ 212 devices against a server"},
     {"stats", cmd_stats, "counts of what a database holds"},
     {"plan", cmd_plan, "check and show action-plan files"},
+    {"user", cmd_user, "manage accounts: add, list, passwd, disable"},
 };
 
 static void usage(FILE *out)

@@ -7,7 +7,17 @@
  * not be used by two threads at once, and opening one per request would cost more than the
  * query.
  *
- * The API answers GET (and HEAD, which MHD derives from GET) only; anything else is 405. */
+ * Request bodies (POST) are accumulated per connection up to a limit (HTTP_JSON_MAX, or
+ * HTTP_UPLOAD_MAX for attachment uploads); a larger body is refused with 413 — before it is
+ * read when Content-Length announces it, else by discarding what arrives beyond the limit.
+ *
+ * Office data (accounts, sessions, cases, the ledger) go through one read-write store handle
+ * used under a mutex: that traffic is human-paced, and the HJ 212 writer keeps its own handle.
+ *
+ * Identity: the ew_session cookie or an "Authorization: Bearer" token names a session
+ * (office_session_get); without one the caller is the public. Requests that change something
+ * and are authenticated by the cookie must carry the session's CSRF token in X-CSRF-Token;
+ * anonymous ones are refused when their Origin is another site's (docs/api.md, "Access"). */
 #include "net/http.h"
 
 #include <arpa/inet.h>
@@ -29,6 +39,7 @@
 #include "base/log.h"
 #include "base/xalloc.h"
 #include "net/http_internal.h"
+#include "store/office.h"
 
 typedef struct pool_slot {
     ew_reader *rd;
@@ -48,7 +59,28 @@ struct ew_http {
     pool_slot *slots;
     size_t nslots;
     http_cache *cache;
+    store *office;
+    pthread_mutex_t office_mu;
+    plan *plan;
+    char plan_err[640];
 };
+
+/* What a connection keeps between the calls of on_request: the request body so far. */
+typedef struct http_conn {
+    http_buf body;
+    size_t limit;
+    bool too_large;
+} http_conn;
+
+void http_office_lock(http_req *r)
+{
+    pthread_mutex_lock(&r->server->office_mu);
+}
+
+void http_office_unlock(http_req *r)
+{
+    pthread_mutex_unlock(&r->server->office_mu);
+}
 
 /* ---- buffers ---------------------------------------------------------------------- */
 
@@ -514,12 +546,15 @@ static bool route_match(const char *tpl, const char *url, http_req *r)
     return !*tpl && !*url;
 }
 
+static const http_route *route_at(size_t i);
+
 int ew_http_route(size_t i, ew_http_route_info *out)
 {
-    if (i >= http_nroutes)
+    const http_route *rt = route_at(i);
+    if (!rt)
         return -1;
-    out->method = http_routes[i].method;
-    out->path = http_routes[i].path;
+    out->method = rt->method;
+    out->path = rt->path;
     return 0;
 }
 
@@ -589,28 +624,156 @@ static int64_t mono_ms(void)
     return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
-static void api_dispatch(struct ew_http *h, http_req *r, const char *method, http_resp *out)
+bool http_may(const http_req *r, auth_action a)
 {
-    bool path_known = false;
-    for (size_t i = 0; i < http_nroutes; i++) {
-        if (!route_match(http_routes[i].path, r->url, r))
+    return auth_decide(r->who.role, r->who.org, r->who.org, a).allow;
+}
+
+int http_denied(http_req *r, http_resp *out, const char *why)
+{
+    if (!r->logged_in)
+        return http_error(out, 401, "login_required", "log in first: %s", why);
+    return http_error(out, 403, "forbidden", "%s", why);
+}
+
+json_t *http_body_json(http_req *r, http_resp *out)
+{
+    json_error_t je;
+    json_t *v = r->body ? json_loadb(r->body, r->body_n, 0, &je) : NULL;
+    if (!v) {
+        http_error(out, 400, "bad_body", "the body must be a JSON object%s%s",
+                   r->body ? ": " : " (none was sent)", r->body ? je.text : "");
+        return NULL;
+    }
+    if (!json_is_object(v)) {
+        json_decref(v);
+        http_error(out, 400, "bad_body", "the body must be a JSON object");
+        return NULL;
+    }
+    return v;
+}
+
+static int session_found(void *ctx, const office_session *ses, const office_user *u)
+{
+    http_req *r = ctx;
+    ew_role role;
+    if (ses->expires_utc <= r->now_utc || u->disabled || auth_role_parse(u->role, &role))
+        return 0;
+    r->who.name = http_strdup(&r->ar, u->name);
+    r->who.role = role;
+    r->who.org = u->org ? http_strdup(&r->ar, u->org) : NULL;
+    r->display = http_strdup(&r->ar, u->display ? u->display : u->name);
+    r->csrf = http_strdup(&r->ar, ses->csrf ? ses->csrf : "");
+    r->expires_utc = ses->expires_utc;
+    r->logged_in = true;
+    return 0;
+}
+
+/* Who is asking: a Bearer token, else the session cookie, else the public. */
+static void identify(struct ew_http *h, http_req *r)
+{
+    r->who = (case_actor){.name = "public", .role = EW_ROLE_PUBLIC, .org = NULL};
+    char tok[AUTH_TOKEN_TEXT];
+    const char *authz = MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND, "Authorization");
+    bool bearer = authz && !http_bearer_token(authz, tok);
+    if (!bearer) {
+        const char *cookie = MHD_lookup_connection_value(r->conn, MHD_COOKIE_KIND, "ew_session");
+        if (!cookie || !*cookie || strlen(cookie) >= AUTH_TOKEN_TEXT)
+            return;
+        snprintf(tok, sizeof tok, "%s", cookie);
+    }
+    auth_token_hash(tok, r->token_hash);
+    char err[256];
+    pthread_mutex_lock(&h->office_mu);
+    int rc = office_session_get(h->office, r->token_hash, session_found, r, err, sizeof err);
+    pthread_mutex_unlock(&h->office_mu);
+    if (rc < 0)
+        ew_log(EW_LOG_WARN, "http.session", "err=\"%s\"", err);
+    r->via_cookie = r->logged_in && !bearer;
+}
+
+/* CSRF rules for requests that change something (docs/api.md, "Access"). 0, or answers 403
+ * and returns -1. */
+static int csrf_check(http_req *r, http_resp *out, bool is_login)
+{
+    if (r->logged_in && r->via_cookie && !is_login) {
+        const char *x = MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND, "X-CSRF-Token");
+        if (!http_secret_equal(x, r->csrf))
+            return http_error(out, 403, "csrf",
+                              "a request authenticated by the session cookie must carry the "
+                              "session's X-CSRF-Token"),
+                   -1;
+        return 0;
+    }
+    if (r->logged_in && !is_login)
+        return 0; /* Bearer: browsers never send it by themselves */
+    const char *origin = MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND, "Origin");
+    const char *host = MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND, "Host");
+    if (origin && !http_origin_matches(origin, host))
+        return http_error(out, 403, "csrf", "cross-site request refused (Origin %s, Host %s)",
+                          origin, host ? host : "-"),
+               -1;
+    return 0;
+}
+
+/* The i-th route: the data routes (http_api.c), then the office routes (http_office.c). */
+static const http_route *route_at(size_t i)
+{
+    if (i < http_nroutes)
+        return &http_routes[i];
+    i -= http_nroutes;
+    return i < http_office_nroutes ? &http_office_routes[i] : NULL;
+}
+
+static void api_dispatch(struct ew_http *h, http_req *r, const char *method, http_resp *out,
+                         const char **allow)
+{
+    bool path_known = false, is_get = !strcmp(method, "GET") || !strcmp(method, "HEAD");
+    http_buf methods = {0};
+    identify(h, r);
+    for (size_t i = 0; route_at(i); i++) {
+        const http_route *rt = route_at(i);
+        if (!route_match(rt->path, r->url, r))
             continue;
         path_known = true;
-        if (strcmp(http_routes[i].method, method) &&
-            !(strcmp(method, "HEAD") == 0 && strcmp(http_routes[i].method, "GET") == 0))
+        if (!strstr(methods.p ? methods.p : "", rt->method)) {
+            if (methods.n)
+                http_buf_puts(&methods, ", ");
+            http_buf_puts(&methods, rt->method);
+            if (!strcmp(rt->method, "GET"))
+                http_buf_puts(&methods, ", HEAD");
+        }
+        if (strcmp(rt->method, method) &&
+            !(strcmp(method, "HEAD") == 0 && strcmp(rt->method, "GET") == 0))
             continue;
+        free(methods.p);
+        if (!is_get && csrf_check(r, out, !strcmp(rt->path, "/api/v1/login")))
+            return;
+        if (rt->need == HTTP_LOGIN && !r->logged_in) {
+            http_denied(r, out, "this needs an account");
+            return;
+        }
+        if (rt->need >= 0 && !http_may(r, (auth_action)rt->need)) {
+            http_denied(
+                r, out,
+                auth_decide(r->who.role, r->who.org, r->who.org, (auth_action)rt->need).reason);
+            return;
+        }
         const char *fmt = http_arg(r, "format");
         if (fmt && strcmp(fmt, "csv") && strcmp(fmt, "json")) {
             http_error(out, 400, "bad_parameter", "format must be json or csv, got '%s'", fmt);
             return;
         }
         r->csv = fmt && !strcmp(fmt, "csv");
-        /* Aggregates may come from the cache: key = path and query as sent, and the pinned
-         * clock when there is one (the answer depends on "now"). */
+        /* Aggregates may come from the cache: key = path and query as sent, the caller's
+         * role and organisation (what they may see differs), and the pinned clock when
+         * there is one (the answer depends on "now"). */
         http_buf key = {0};
-        if (http_routes[i].cache_s > 0) {
+        if (rt->cache_s > 0 && is_get) {
             http_buf_puts(&key, r->url);
             MHD_get_connection_values(r->conn, MHD_GET_ARGUMENT_KIND, add_arg, &key);
+            http_buf_printf(&key, "|%s|", auth_role_name(r->who.role));
+            http_buf_puts(&key, r->who.org ? r->who.org : "");
             const char *fixed = getenv("ENVWATCH_NOW");
             if (fixed) {
                 http_buf_put(&key, "@", 1);
@@ -630,18 +793,88 @@ static void api_dispatch(struct ew_http *h, http_req *r, const char *method, htt
             http_error(out, 503, "database_unavailable", "%s", err);
             return;
         }
-        http_routes[i].fn(r, out);
+        if (rt->flags & HTTP_LOCKED)
+            pthread_mutex_lock(&h->office_mu);
+        rt->fn(r, out);
+        if (rt->flags & HTTP_LOCKED)
+            pthread_mutex_unlock(&h->office_mu);
         pool_put(h, r->db);
         r->db = NULL;
         if (key.p && out->status == 200)
-            http_cache_put(h->cache, key.p, mono_ms() + 1000 * http_routes[i].cache_s, out);
+            http_cache_put(h->cache, key.p, mono_ms() + 1000 * rt->cache_s, out);
         free(key.p);
         return;
     }
-    if (path_known)
-        http_error(out, 405, "method_not_allowed", "%s is not allowed on %s", method, r->url);
-    else
+    if (path_known) {
+        *allow = http_strdup(&r->ar, methods.p);
+        http_error(out, 405, "method_not_allowed", "%s is not allowed on %s (allowed: %s)", method,
+                   r->url, methods.p);
+    } else {
         http_error(out, 404, "not_found", "no API route %s", r->url);
+    }
+    free(methods.p);
+}
+
+static struct MHD_Response *make_response(const http_resp *out, const char *allow)
+{
+    bool empty = out->status == 204 || !out->body.p;
+    struct MHD_Response *resp =
+        MHD_create_response_from_buffer(empty ? 0 : out->body.n, empty ? (void *)"" : out->body.p,
+                                        empty ? MHD_RESPMEM_PERSISTENT : MHD_RESPMEM_MUST_FREE);
+    if (empty)
+        free(out->body.p);
+    if (out->status != 204)
+        MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE,
+                                out->ctype ? out->ctype : "application/json; charset=utf-8");
+    MHD_add_response_header(resp, MHD_HTTP_HEADER_CACHE_CONTROL,
+                            out->cache ? out->cache : "no-store");
+    MHD_add_response_header(resp, "X-Content-Type-Options", "nosniff");
+    if (out->disposition)
+        MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_DISPOSITION, out->disposition);
+    if (out->cache_state)
+        MHD_add_response_header(resp, "X-Cache", out->cache_state);
+    if (out->set_cookie)
+        MHD_add_response_header(resp, MHD_HTTP_HEADER_SET_COOKIE, out->set_cookie);
+    if (out->retry_after_s > 0) {
+        char ra[24];
+        snprintf(ra, sizeof ra, "%lld", (long long)out->retry_after_s);
+        MHD_add_response_header(resp, MHD_HTTP_HEADER_RETRY_AFTER, ra);
+    }
+    if (out->status == 401) /* RFC 9110 §11.6.1 */
+        MHD_add_response_header(resp, MHD_HTTP_HEADER_WWW_AUTHENTICATE,
+                                "Bearer realm=\"envwatch\"");
+    if (out->status == 405)
+        MHD_add_response_header(resp, MHD_HTTP_HEADER_ALLOW, allow ? allow : "GET, HEAD");
+    return resp;
+}
+
+static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
+                         enum MHD_RequestTerminationCode toe)
+{
+    (void)cls, (void)conn, (void)toe;
+    http_conn *c = *con_cls;
+    if (c) {
+        free(c->body.p);
+        free(c);
+        *con_cls = NULL;
+    }
+}
+
+/* The peer's IP address as text: the key of login throttles and rate limits. */
+static void client_addr(struct MHD_Connection *conn, char *buf, size_t cap)
+{
+    const union MHD_ConnectionInfo *ci =
+        MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+    snprintf(buf, cap, "-");
+    if (!ci || !ci->client_addr)
+        return;
+    const struct sockaddr *sa = ci->client_addr;
+    if (sa->sa_family == AF_INET)
+        inet_ntop(AF_INET, &((const struct sockaddr_in *)(const void *)sa)->sin_addr, buf,
+                  (socklen_t)cap);
+    else if (sa->sa_family == AF_INET6)
+        inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)(const void *)sa)->sin6_addr, buf,
+                  (socklen_t)cap);
 }
 
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const char *url,
@@ -649,15 +882,36 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
                                   size_t *upload_data_size, void **con_cls)
 {
     (void)version;
-    (void)upload_data;
     struct ew_http *h = cls;
-    /* The first call announces the headers; bodies are not accepted (GET-only API), so
-     * anything uploaded is discarded and the answer is given on the next call. */
+    /* The first call announces the headers: a body announced larger than the route takes is
+     * refused at once, so it is never read. Further calls bring the body in pieces; the
+     * answer is given on the call without data. */
     if (!*con_cls) {
-        *con_cls = h;
+        http_conn *c = xcalloc(1, sizeof *c);
+        c->limit = !strcmp(url, "/api/v1/attachments") ? HTTP_UPLOAD_MAX : HTTP_JSON_MAX;
+        *con_cls = c;
+        const char *cl = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Content-Length");
+        if (cl && strtoull(cl, NULL, 10) > c->limit) {
+            c->too_large = true;
+            http_resp out = {0};
+            http_error(&out, 413, "too_large", "the body is larger than %zu bytes", c->limit);
+            struct MHD_Response *resp = make_response(&out, NULL);
+            enum MHD_Result ret = MHD_queue_response(conn, 413, resp);
+            MHD_destroy_response(resp);
+            if (ret == MHD_YES)
+                return MHD_YES;
+        }
         return MHD_YES;
     }
+    http_conn *c = *con_cls;
     if (*upload_data_size) {
+        if (!c->too_large && c->body.n + *upload_data_size > c->limit) {
+            c->too_large = true; /* the rest is discarded as it arrives */
+            free(c->body.p);
+            c->body = (http_buf){0};
+        }
+        if (!c->too_large)
+            http_buf_put(&c->body, upload_data, *upload_data_size);
         *upload_data_size = 0;
         return MHD_YES;
     }
@@ -680,33 +934,31 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
     }
 
     http_req r = {.conn = conn,
+                  .server = h,
+                  .method = method,
                   .url = url,
+                  .body = c->body.p,
+                  .body_n = c->body.n,
+                  .office = h->office,
+                  .plan = h->plan,
+                  .plan_err = h->plan_err,
                   .metrics = h->metrics,
                   .plan_path = h->plan_path,
                   .static_dir = h->static_dir,
                   .now_utc = request_now(),
                   .started_utc = h->started_utc};
     arena_init(&r.ar, 4096);
+    client_addr(conn, r.addr, sizeof r.addr);
     http_resp out = {.status = 500};
+    const char *allow = NULL;
     if (strncmp(url, "/api/", 5))
         http_error(&out, 404, "not_found", "no file %s", url);
+    else if (c->too_large)
+        http_error(&out, 413, "too_large", "the body is larger than %zu bytes", c->limit);
     else
-        api_dispatch(h, &r, method, &out);
+        api_dispatch(h, &r, method, &out, &allow);
 
-    resp = MHD_create_response_from_buffer(out.body.n, out.body.p ? out.body.p : (void *)"",
-                                           out.body.p ? MHD_RESPMEM_MUST_FREE
-                                                      : MHD_RESPMEM_PERSISTENT);
-    MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE,
-                            out.ctype ? out.ctype : "application/json; charset=utf-8");
-    MHD_add_response_header(resp, MHD_HTTP_HEADER_CACHE_CONTROL,
-                            out.cache ? out.cache : "no-store");
-    MHD_add_response_header(resp, "X-Content-Type-Options", "nosniff");
-    if (out.disposition)
-        MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_DISPOSITION, out.disposition);
-    if (out.cache_state)
-        MHD_add_response_header(resp, "X-Cache", out.cache_state);
-    if (out.status == 405)
-        MHD_add_response_header(resp, MHD_HTTP_HEADER_ALLOW, "GET, HEAD");
+    resp = make_response(&out, allow);
     arena_free(&r.ar); /* after the headers: MHD copies them, and some live in the arena */
     enum MHD_Result ret = MHD_queue_response(conn, (unsigned)out.status, resp);
     MHD_destroy_response(resp);
@@ -764,6 +1016,36 @@ static char *default_static_dir(void)
     return NULL;
 }
 
+/* The plan for /plan, /targets and the ledger: loaded once, immutable while serving. The
+ * configured file, else the default plan where service/plan looks for it ($ENVWATCH_DATA_DIR,
+ * beside the executable's tree, ./data). */
+static void load_plan(struct ew_http *h, const char *plan_path)
+{
+    char path[1024];
+    if (plan_path) {
+        snprintf(path, sizeof path, "%s", plan_path);
+    } else {
+        char exe[PATH_MAX];
+        ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
+        char *slash = NULL;
+        if (n > 0) {
+            exe[n] = '\0';
+            slash = strrchr(exe, '/');
+            if (slash)
+                *slash = '\0';
+        }
+        (void)plan_find_default(getenv("ENVWATCH_DATA_DIR"), slash ? exe : NULL, path, sizeof path);
+    }
+    plan_error pe;
+    h->plan = plan_load_file(path, &pe);
+    if (!h->plan) {
+        char msg[512];
+        snprintf(h->plan_err, sizeof h->plan_err, "%.100s: %.500s", path,
+                 plan_error_format(&pe, msg, sizeof msg));
+        ew_log(EW_LOG_WARN, "http.plan", "err=\"%s\"", h->plan_err);
+    }
+}
+
 ew_http *ew_http_start(const ew_http_config *cfg, char *err, size_t errcap)
 {
     struct sockaddr_in sa;
@@ -791,12 +1073,20 @@ ew_http *ew_http_start(const ew_http_config *cfg, char *err, size_t errcap)
     pthread_mutex_init(&h->mu, NULL);
     pthread_cond_init(&h->cv, NULL);
     h->cache = http_cache_new(256);
+    pthread_mutex_init(&h->office_mu, NULL);
+    h->office = store_open(cfg->db_path, err, errcap);
+    if (!h->office) {
+        ew_http_stop(h);
+        return NULL;
+    }
+    load_plan(h, cfg->plan_path);
 
     h->d = MHD_start_daemon(MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ERROR_LOG,
                             ntohs(sa.sin_port), NULL, NULL, on_request, h, MHD_OPTION_SOCK_ADDR,
                             (struct sockaddr *)&sa, MHD_OPTION_THREAD_POOL_SIZE, threads,
                             MHD_OPTION_CONNECTION_TIMEOUT, 30u, MHD_OPTION_CONNECTION_LIMIT, 1024u,
-                            MHD_OPTION_LISTENING_ADDRESS_REUSE, 1u, MHD_OPTION_END);
+                            MHD_OPTION_LISTENING_ADDRESS_REUSE, 1u, MHD_OPTION_NOTIFY_COMPLETED,
+                            on_completed, NULL, MHD_OPTION_END);
     if (!h->d) {
         snprintf(err, errcap, "http: cannot listen on %s (%s)", cfg->listen_addr, strerror(errno));
         ew_http_stop(h);
@@ -824,6 +1114,9 @@ void ew_http_stop(ew_http *h)
         ew_read_close(h->slots[i].rd);
     free(h->slots);
     http_cache_free(h->cache);
+    store_close(h->office);
+    plan_free(h->plan);
+    pthread_mutex_destroy(&h->office_mu);
     pthread_mutex_destroy(&h->mu);
     pthread_cond_destroy(&h->cv);
     free(h->db_path);

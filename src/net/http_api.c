@@ -160,9 +160,52 @@ static json_t *site_json(const ew_read_site *s)
                      "lat", num_or_null(s->lat), "enterprise", s->enterprise, "status", s->status);
 }
 
+/* May the caller read this site's data? Air stations and water sections are environmental
+ * quality the bureau must publish (环境信息公开: 《环境保护法》第五十四条, 《环境信息公开办法》),
+ * so anyone may; enterprises' outlets (and dust, GHG sites) need AUTH_DATA_READ, or
+ * AUTH_DATA_READ_OWN for the enterprise that owns the site. */
+static bool site_readable(const http_req *r, const ew_read_site *s)
+{
+    if (!strcmp(s->kind, "air") || !strcmp(s->kind, "water_section"))
+        return true;
+    if (auth_decide(r->who.role, r->who.org, NULL, AUTH_DATA_READ).allow)
+        return true;
+    return s->enterprise && *s->enterprise &&
+           auth_decide(r->who.role, r->who.org, s->enterprise, AUTH_DATA_READ_OWN).allow;
+}
+
+typedef struct {
+    http_req *r;
+    json_t *rows;
+} sites_ctx;
+
 static int add_site(void *ctx, const ew_read_site *s)
 {
-    json_array_append_new(ctx, site_json(s));
+    sites_ctx *c = ctx;
+    if (site_readable(c->r, s))
+        json_array_append_new(c->rows, site_json(s));
+    return 0;
+}
+
+/* The site id of the path if the caller may read it: 0, or answers 400/404 and returns -1
+ * (a site that may not be read is "not found", as one that does not exist). */
+static int readable_site_param(http_req *r, http_resp *out, int64_t *id, json_t **site)
+{
+    if (id_param(r, out, id))
+        return -1;
+    sites_ctx c = {r, json_array()};
+    char err[256];
+    if (ew_read_sites(r->db, *id, NULL, NULL, add_site, &c, err, sizeof err)) {
+        json_decref(c.rows);
+        return db_error(out, err), -1;
+    }
+    if (!json_array_size(c.rows)) {
+        json_decref(c.rows);
+        return http_error(out, 404, "not_found", "no site %lld", (long long)*id), -1;
+    }
+    if (site)
+        *site = json_incref(json_array_get(c.rows, 0));
+    json_decref(c.rows);
     return 0;
 }
 
@@ -170,8 +213,9 @@ static int h_sites(http_req *r, http_resp *out)
 {
     const char *kind = http_arg(r, "kind"), *town = http_arg(r, "town");
     json_t *rows = json_array();
+    sites_ctx c = {r, rows};
     char err[256];
-    if (ew_read_sites(r->db, 0, kind, town, add_site, rows, err, sizeof err)) {
+    if (ew_read_sites(r->db, 0, kind, town, add_site, &c, err, sizeof err)) {
         json_decref(rows);
         return db_error(out, err);
     }
@@ -181,22 +225,11 @@ static int h_sites(http_req *r, http_resp *out)
 static int h_site(http_req *r, http_resp *out)
 {
     int64_t id;
-    if (id_param(r, out, &id))
+    json_t *one;
+    if (readable_site_param(r, out, &id, &one))
         return 0;
-    json_t *rows = json_array();
-    char err[256];
-    if (ew_read_sites(r->db, id, NULL, NULL, add_site, rows, err, sizeof err)) {
-        json_decref(rows);
-        return db_error(out, err);
-    }
-    if (!json_array_size(rows)) {
-        json_decref(rows);
-        return http_error(out, 404, "not_found", "no site %lld", (long long)id);
-    }
     if (r->csv)
-        return http_table(r, out, rows, NULL, "site");
-    json_t *one = json_incref(json_array_get(rows, 0));
-    json_decref(rows);
+        return http_table(r, out, json_pack("[o]", one), NULL, "site");
     return http_json(out, 200, json_pack("{s:o}", "data", one));
 }
 
@@ -211,7 +244,7 @@ static int add_latest(void *ctx, const ew_read_obs *o)
 static int h_latest(http_req *r, http_resp *out)
 {
     int64_t id;
-    if (id_param(r, out, &id))
+    if (readable_site_param(r, out, &id, NULL))
         return 0;
     json_t *rows = json_array();
     char err[256];
@@ -259,7 +292,7 @@ static int put_point(void *ctx, const ew_read_obs *o)
 static int h_series(http_req *r, http_resp *out)
 {
     int64_t id, limit, offset, from, to;
-    if (id_param(r, out, &id) || http_page_args(r, out, &limit, &offset))
+    if (readable_site_param(r, out, &id, NULL) || http_page_args(r, out, &limit, &offset))
         return 0;
     const char *param = http_arg(r, "param");
     if (!param)
@@ -798,26 +831,6 @@ static int h_assessment(http_req *r, http_resp *out)
     return http_json(out, 200, json_pack("{s:o}", "data", doc));
 }
 
-/* The plan file: the configured one, else the default plan where service/plan looks for it
- * ($ENVWATCH_DATA_DIR, beside the executable's tree, ./data). */
-static void plan_file(http_req *r, char *buf, size_t cap)
-{
-    if (r->plan_path) {
-        snprintf(buf, cap, "%s", r->plan_path);
-        return;
-    }
-    char exe[PATH_MAX];
-    ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
-    char *slash = NULL;
-    if (n > 0) {
-        exe[n] = '\0';
-        slash = strrchr(exe, '/');
-        if (slash)
-            *slash = '\0';
-    }
-    (void)plan_find_default(getenv("ENVWATCH_DATA_DIR"), slash ? exe : NULL, buf, cap);
-}
-
 static json_t *num_x10(int32_t v)
 {
     return json_real(v / 10.0);
@@ -827,30 +840,10 @@ static json_t *num_x10(int32_t v)
  * (statistic airq.*) get their year-to-date value, a projection and what the rest of the
  * year must achieve, computed by the HJ 663 engine on the zone's days. The projection is
  * persistence: the rest of the year like the part already measured. */
-static int h_targets(http_req *r, http_resp *out)
+int http_targets_rows(http_req *r, const plan *pl, int year, int rules, json_t **rows_out,
+                      json_t **meta_out, char *err, size_t errcap)
 {
-    char path[PATH_MAX + 64];
-    plan_file(r, path, sizeof path);
-    plan_error pe;
-    plan *pl = plan_load_file(path, &pe);
-    if (!pl) {
-        char msg[512];
-        return http_error(out, 500, "plan_unreadable", "%s: %s", path,
-                          plan_error_format(&pe, msg, sizeof msg));
-    }
-    ew_civil now;
-    ew_utc_to_bj(r->now_utc, &now);
-    int year = now.year;
-    const char *ys = http_arg(r, "year");
-    airq_edition ed;
-    if ((ys && (year = atoi(ys)) < 2000) || year > 9999) {
-        plan_free(pl);
-        return http_error(out, 400, "bad_parameter", "year must be a year, got '%s'", ys);
-    }
-    if (rules_arg(r, out, &ed)) {
-        plan_free(pl);
-        return 0;
-    }
+    airq_edition ed = (airq_edition)rules;
 
     int64_t day0 = ew_days_from_civil(year, 1, 1), today = bj_day_of(r->now_utc);
     int64_t last = ew_days_from_civil(year, 12, 31);
@@ -862,11 +855,9 @@ static int h_targets(http_req *r, http_resp *out)
     bool have = false;
     if (end >= day0) {
         air_set a;
-        char err[256];
-        if (air_load(r, &a, day0, (int)(end - day0 + 1), &o, err, sizeof err)) {
+        if (air_load(r, &a, day0, (int)(end - day0 + 1), &o, err, errcap)) {
             air_free(&a);
-            plan_free(pl);
-            return db_error(out, err);
+            return -1;
         }
         /* The three air targets airq tracks, from the plan (defaults: the 2025 plan's
          * 40 µg/m³, 66.5 %, 1.2 %). */
@@ -946,7 +937,28 @@ static int h_targets(http_req *r, http_resp *out)
     if (have)
         json_object_set_new(meta, "days_by_edition",
                             json_pack("[i,i]", rep.days_by_edition[0], rep.days_by_edition[1]));
-    plan_free(pl);
+    *rows_out = rows;
+    *meta_out = meta;
+    return 0;
+}
+
+static int h_targets(http_req *r, http_resp *out)
+{
+    if (!r->plan)
+        return http_error(out, 500, "plan_unreadable", "%s", r->plan_err);
+    ew_civil now;
+    ew_utc_to_bj(r->now_utc, &now);
+    int year = now.year;
+    const char *ys = http_arg(r, "year");
+    airq_edition ed;
+    if ((ys && (year = atoi(ys)) < 2000) || year > 9999)
+        return http_error(out, 400, "bad_parameter", "year must be a year, got '%s'", ys);
+    if (rules_arg(r, out, &ed))
+        return 0;
+    json_t *rows, *meta;
+    char err[256];
+    if (http_targets_rows(r, r->plan, year, (int)ed, &rows, &meta, err, sizeof err))
+        return db_error(out, err);
     return http_table(r, out, rows, meta, "targets");
 }
 
@@ -1072,20 +1084,23 @@ static int h_ranking(http_req *r, http_resp *out)
 /* cache_s: aggregates over days and long series are recomputed at most once a minute (see
  * http_cache.c; the data they read change once an hour); sites, latest values and the
  * operations endpoints are always fresh. */
+/* need: who may call (docs/api.md, "Access"): published air quality, the plan's targets and
+ * sites of published kinds are for anyone (site handlers filter the rest); operations data
+ * need AUTH_DATA_READ. */
 const http_route http_routes[] = {
-    {"GET", "/api/v1/health", h_health, 0},
-    {"GET", "/api/v1/metrics", h_metrics, 0},
-    {"GET", "/api/v1/openapi.json", h_openapi, 0},
-    {"GET", "/api/v1/sites", h_sites, 0},
-    {"GET", "/api/v1/sites/{id}", h_site, 0},
-    {"GET", "/api/v1/sites/{id}/latest", h_latest, 0},
-    {"GET", "/api/v1/sites/{id}/series", h_series, 60},
-    {"GET", "/api/v1/aqi/now", h_aqi_now, 60},
-    {"GET", "/api/v1/aqi/daily", h_aqi_daily, 60},
-    {"GET", "/api/v1/assessment", h_assessment, 60},
-    {"GET", "/api/v1/targets", h_targets, 60},
-    {"GET", "/api/v1/ranking", h_ranking, 60},
-    {"GET", "/api/v1/completeness", h_completeness, 60},
-    {"GET", "/api/v1/devices/offline", h_devices_offline, 60},
+    {"GET", "/api/v1/health", h_health, 0, HTTP_ANYONE, 0},
+    {"GET", "/api/v1/metrics", h_metrics, 0, AUTH_DATA_READ, 0},
+    {"GET", "/api/v1/openapi.json", h_openapi, 0, HTTP_ANYONE, 0},
+    {"GET", "/api/v1/sites", h_sites, 0, HTTP_ANYONE, 0},
+    {"GET", "/api/v1/sites/{id}", h_site, 0, HTTP_ANYONE, 0},
+    {"GET", "/api/v1/sites/{id}/latest", h_latest, 0, HTTP_ANYONE, 0},
+    {"GET", "/api/v1/sites/{id}/series", h_series, 60, HTTP_ANYONE, 0},
+    {"GET", "/api/v1/aqi/now", h_aqi_now, 60, HTTP_ANYONE, 0},
+    {"GET", "/api/v1/aqi/daily", h_aqi_daily, 60, HTTP_ANYONE, 0},
+    {"GET", "/api/v1/assessment", h_assessment, 60, HTTP_ANYONE, 0},
+    {"GET", "/api/v1/targets", h_targets, 60, HTTP_ANYONE, 0},
+    {"GET", "/api/v1/ranking", h_ranking, 60, HTTP_ANYONE, 0},
+    {"GET", "/api/v1/completeness", h_completeness, 60, AUTH_DATA_READ, 0},
+    {"GET", "/api/v1/devices/offline", h_devices_offline, 60, AUTH_DATA_READ, 0},
 };
 const size_t http_nroutes = sizeof http_routes / sizeof http_routes[0];

@@ -1,9 +1,10 @@
-/* http_internal: what the HTTP server core (http.c) and the API handlers (http_api.c) share.
- * Not a public interface: nothing outside src/net/http*.c includes it.
+/* http_internal: what the HTTP server core (http.c) and the API handlers (http_api.c,
+ * http_office.c, http_auth.c) share. Not a public interface: nothing outside src/net/http*.c
+ * includes it.
  *
- * A request is answered in one call of the handler (the API is GET-only), so everything a
- * handler allocates lives in the request's arena and in the response body buffer, and both
- * are released together when the response has been queued. */
+ * A request is answered in one call of the handler once its body (if any) has been read
+ * whole, so everything a handler allocates lives in the request's arena and in the response
+ * body buffer, and both are released together when the response has been queued. */
 #ifndef EW_NET_HTTP_INTERNAL_H
 #define EW_NET_HTTP_INTERNAL_H
 #include <jansson.h>
@@ -11,10 +12,21 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 #include "base/arena.h"
 #include "base/metrics.h"
+#include "service/auth.h"
+#include "service/case.h"
+#include "service/plan.h"
 #include "store/read.h"
+#include "store/store.h"
+
+/* A copy of s in the arena. */
+static inline char *http_strdup(arena *a, const char *s)
+{
+    return arena_strndup(a, s, strlen(s));
+}
 
 /* A growable byte buffer (xalloc policy: never fails). The body of a response. */
 typedef struct http_buf {
@@ -36,9 +48,19 @@ void http_buf_iso(http_buf *b, int64_t t_utc);
 
 #define HTTP_MAX_PARAMS 4
 
+/* Largest request bodies: JSON documents, and one uploaded attachment (a photo or a PDF). */
+#define HTTP_JSON_MAX ((size_t)64 * 1024)
+#define HTTP_UPLOAD_MAX ((size_t)8 * 1024 * 1024)
+
+typedef struct ew_http ew_http;
+
 typedef struct http_req {
     struct MHD_Connection *conn;
+    ew_http *server;
+    const char *method; /* "GET", "HEAD", "POST", ... */
     const char *url;
+    const char *body; /* request body (NUL-terminated copy), NULL if none */
+    size_t body_n;
     const char *params[HTTP_MAX_PARAMS]; /* path parameters ({id}), in template order */
     size_t nparams;
     ew_reader *db;       /* borrowed for the request */
@@ -49,7 +71,24 @@ typedef struct http_req {
     int64_t started_utc; /* server start */
     arena ar;
     bool csv; /* ?format=csv */
+    /* Office data: the server's read-write store, used only between http_office_lock and
+     * http_office_unlock (routes marked HTTP_LOCKED hold the lock for the whole handler). */
+    store *office;
+    const plan *plan; /* loaded at server start; NULL if it could not be (plan_err) */
+    const char *plan_err;
+    /* Who is asking: anonymous requests are the public ("public", EW_ROLE_PUBLIC). */
+    case_actor who;
+    const char *display;
+    bool logged_in;
+    bool via_cookie; /* the session came from the ew_session cookie (not a Bearer token) */
+    const char *csrf;
+    int64_t expires_utc;
+    uint8_t token_hash[AUTH_TOKEN_HASH];
+    char addr[64]; /* client IP address as text */
 } http_req;
+
+void http_office_lock(http_req *r);
+void http_office_unlock(http_req *r);
 
 typedef struct http_resp {
     int status;
@@ -57,6 +96,8 @@ typedef struct http_resp {
     const char *cache; /* Cache-Control; NULL = "no-store" */
     const char *disposition;
     const char *cache_state; /* X-Cache: "hit", "miss", NULL for uncached routes */
+    const char *set_cookie;  /* Set-Cookie, NULL if none */
+    int64_t retry_after_s;   /* Retry-After for 429, 0 = none */
     http_buf body;
 } http_resp;
 
@@ -79,16 +120,59 @@ int http_page_args(http_req *r, http_resp *out, int64_t *limit, int64_t *offset)
  * Returns 0, or answers 400 and returns -1. */
 int http_time_arg(http_req *r, http_resp *out, const char *name, int64_t def, int64_t *t_utc);
 
+/* Parse the request body as a JSON object; on failure answers 400 and returns NULL. */
+json_t *http_body_json(http_req *r, http_resp *out);
+/* May the caller ever do a? (auth_decide with the caller's own organisation as the object:
+ * the route-level gate; handlers decide again about the object itself.) */
+bool http_may(const http_req *r, auth_action a);
+/* 401 login_required for anonymous callers, else 403 forbidden. Returns 0. */
+int http_denied(http_req *r, http_resp *out, const char *why);
+
+/* Who may call a route: anyone, anyone logged in, or those auth_decide allows an action. */
+#define HTTP_ANYONE (-1)
+#define HTTP_LOGIN (-2)
+
+/* Route flags. */
+#define HTTP_LOCKED 1 /* the handler runs holding the office lock (r->office usable) */
+
 typedef int (*http_handler)(http_req *r, http_resp *out);
 typedef struct http_route {
     const char *method;
     const char *path; /* template: literal segments and {name} */
     http_handler fn;
     int cache_s; /* seconds a 200 answer may be served from http_cache; 0 = never cached */
+    int need;    /* HTTP_ANYONE, HTTP_LOGIN or an auth_action (route-level gate) */
+    int flags;
 } http_route;
 /* The API route table (http_api.c) and its length. */
 extern const http_route http_routes[];
 extern const size_t http_nroutes;
+
+/* Office routes (http_office.c): the server dispatches on http_routes, then these. */
+extern const http_route http_office_routes[];
+extern const size_t http_office_nroutes;
+
+/* Targets of the plan with their monitoring values (http_api.c): one row per target as
+ * /targets lists them (id, value, projected, ...), and meta. year: Beijing calendar year;
+ * rules: airq_edition. Returns 0, or -1 with err. Needs r->db. */
+int http_targets_rows(http_req *r, const plan *pl, int year, int rules, json_t **rows,
+                      json_t **meta, char *err, size_t errcap);
+
+/* ---- pure helpers (http_auth.c) ---- */
+/* The token of an "Authorization: Bearer <token>" header value, copied into out
+ * (AUTH_TOKEN_TEXT bytes). Returns 0, or -1 if the header is not a Bearer token. */
+int http_bearer_token(const char *header, char out[AUTH_TOKEN_TEXT]);
+/* Does the Origin header value name the same host and port as the Host header value?
+ * Default ports follow the origin's scheme (http 80, https 443); hosts compare
+ * case-insensitively. "null" and malformed origins never match. */
+bool http_origin_matches(const char *origin, const char *host);
+/* Do the first bytes of data match the file type mime ("image/jpeg", "image/png",
+ * "image/webp", "application/pdf")? False for any other type. */
+bool http_magic_matches(const char *mime, const void *data, size_t n);
+/* Constant-time comparison of two NUL-terminated secrets. */
+bool http_secret_equal(const char *a, const char *b);
+/* The media type of a Content-Type value without parameters, lower-cased, into out. */
+void http_media_type(const char *ctype, char *out, size_t cap);
 
 /* The response cache (http_cache.c). Keys are the request's path and query; bodies are
  * copied in and out, so cached and fresh answers have the same ownership. */

@@ -408,3 +408,110 @@ int case_escalate(ew_case *c, int64_t now_utc, const case_policy *pol)
     }
     return raised;
 }
+
+/* ---- names back to values, and cases rebuilt from storage ---- */
+
+static int parse_name(const char *const *tab, int n, const char *s, int *out)
+{
+    for (int i = 0; s && i < n; i++)
+        if (!strcmp(tab[i], s)) {
+            *out = i;
+            return 0;
+        }
+    return -1;
+}
+
+int case_state_parse(const char *s, case_state *out)
+{
+    int v;
+    if (parse_name(state_names, CASE_STATE_COUNT, s, &v) < 0)
+        return -1;
+    *out = (case_state)v;
+    return 0;
+}
+
+int case_action_parse(const char *s, case_action *out)
+{
+    int v;
+    if (parse_name(action_names, CASE_ACTION_COUNT, s, &v) < 0)
+        return -1;
+    *out = (case_action)v;
+    return 0;
+}
+
+int case_source_parse(const char *s, case_source *out)
+{
+    int v;
+    if (parse_name(source_names, CASE_SOURCE_COUNT, s, &v) < 0)
+        return -1;
+    *out = (case_source)v;
+    return 0;
+}
+
+int case_category_parse(const char *s, case_category *out)
+{
+    int v;
+    if (parse_name(category_names, CASE_CATEGORY_COUNT, s, &v) < 0)
+        return -1;
+    *out = (case_category)v;
+    return 0;
+}
+
+ew_case *case_restore(const case_snapshot *snap, case_error *err)
+{
+    const case_report *r = &snap->report;
+    char canon[CASE_TRACKING_LEN + 1];
+    if ((unsigned)r->source >= CASE_SOURCE_COUNT || (unsigned)r->category >= CASE_CATEGORY_COUNT ||
+        (unsigned)snap->state >= CASE_STATE_COUNT) {
+        err_set(err, CASE_E_INVALID, "unknown source, category or state");
+        return NULL;
+    }
+    if (!snap->tracking || case_tracking_normalize(snap->tracking, canon) < 0 ||
+        strcmp(canon, snap->tracking)) {
+        err_set(err, CASE_E_INVALID, "not a canonical tracking code: %s",
+                snap->tracking ? snap->tracking : "(none)");
+        return NULL;
+    }
+    if (snap->supervision < CASE_SUPERVISION_NONE || snap->supervision > CASE_SUPERVISION_LISTED) {
+        err_set(err, CASE_E_INVALID, "supervision level %d out of range", snap->supervision);
+        return NULL;
+    }
+    ew_case *c = xcalloc(1, sizeof *c);
+    arena_init(&c->mem, 4096);
+    c->source = r->source;
+    c->category = r->category;
+    c->location = arena_strndup(&c->mem, r->location ? r->location : "",
+                                r->location ? strlen(r->location) : 0);
+    c->description = arena_strndup(&c->mem, r->description ? r->description : "",
+                                   r->description ? strlen(r->description) : 0);
+    c->lon = r->lon;
+    c->lat = r->lat;
+    c->attachments = dup_list(c, r->attachments, r->n_attachments);
+    c->n_attachments = r->n_attachments;
+    memcpy(c->tracking, canon, sizeof c->tracking);
+    c->state = snap->state;
+    c->unit = dup_or_null(c, snap->unit);
+    c->deadline_utc = snap->deadline_utc;
+    c->supervision = snap->supervision;
+    c->overdue_since_utc = snap->overdue_since_utc;
+    c->created_utc = snap->created_utc;
+    c->closed_utc = snap->closed_utc;
+    c->reopen_count = snap->reopen_count;
+    return c;
+}
+
+int case_restore_event(ew_case *c, const case_event *e)
+{
+    if (e->seq != c->n_events + 1 || (unsigned)e->action >= CASE_ACTION_COUNT ||
+        (unsigned)e->from >= CASE_STATE_COUNT || (unsigned)e->to >= CASE_STATE_COUNT ||
+        (unsigned)e->role >= EW_ROLE_COUNT)
+        return CASE_E_INVALID;
+    case_actor who = {.name = e->actor, .role = e->role};
+    case_event *n = log_event(c, e->action, e->from, e->to, &who, e->at_utc, e->reason);
+    n->unit = dup_or_null(c, e->unit);
+    n->deadline_utc = e->deadline_utc;
+    n->level = e->level;
+    n->evidence = dup_list(c, e->evidence, e->n_evidence);
+    n->n_evidence = e->n_evidence;
+    return 0;
+}

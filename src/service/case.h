@@ -204,4 +204,32 @@ void case_tracking_code(char *buf);
  * Returns 0, or -1 if it is not a well-formed code. out needs CASE_TRACKING_LEN + 1 bytes. */
 int case_tracking_normalize(const char *in, char *out);
 
+/* Parse the names above back (the inverse of case_*_name): 0 and *out, or -1 if unknown. */
+int case_state_parse(const char *s, case_state *out);
+int case_action_parse(const char *s, case_action *out);
+int case_source_parse(const char *s, case_source *out);
+int case_category_parse(const char *s, case_category *out);
+
+/* A case as storage keeps it, to rebuild an ew_case without replaying its history. */
+typedef struct case_snapshot {
+    case_report report;
+    const char *tracking; /* canonical code */
+    case_state state;
+    const char *unit; /* NULL before assignment */
+    int64_t deadline_utc;
+    int supervision;
+    int64_t overdue_since_utc;
+    int64_t created_utc, closed_utc;
+    uint32_t reopen_count;
+} case_snapshot;
+
+/* Rebuild a stored case: every string is copied into the new case's arena; the log is empty
+ * until the events are added with case_restore_event in seq order. Returns the case (free
+ * with case_free) or NULL with err filled (unknown source, category or state, a tracking
+ * code that is not canonical). */
+ew_case *case_restore(const case_snapshot *snap, case_error *err);
+/* Append a stored event (copied). Returns 0, or CASE_E_INVALID when e->seq is not the next
+ * number of the log or its action or states are out of range. */
+int case_restore_event(ew_case *c, const case_event *e);
+
 #endif

@@ -36,8 +36,8 @@ int ledgerbook_report_task(store *s, const plan *p, size_t task, const ledger_ta
 /* A unit reports the value of reported target `target` (index into p->targets):
  * ledger_target_report_check, then the value and the change record, in one transaction.
  * evidence: attachment keys (may be none). Returns as ledgerbook_report_task. */
-int ledgerbook_report_target(store *s, const plan *p, size_t target, double value,
-                             const char *note, const char *const *evidence, size_t n_evidence,
-                             const case_actor *who, int64_t now_utc, char *msg, size_t cap);
+int ledgerbook_report_target(store *s, const plan *p, size_t target, double value, const char *note,
+                             const char *const *evidence, size_t n_evidence, const case_actor *who,
+                             int64_t now_utc, char *msg, size_t cap);
 
 #endif

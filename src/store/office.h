@@ -59,8 +59,10 @@ int office_session_put(store *s, const office_session *ses, char *err, size_t er
 typedef int (*office_session_fn)(void *ctx, const office_session *ses, const office_user *u);
 int office_session_get(store *s, const uint8_t hash[OFFICE_TOKEN_HASH], office_session_fn fn,
                        void *ctx, char *err, size_t errcap);
-int office_session_delete(store *s, const uint8_t hash[OFFICE_TOKEN_HASH], char *err, size_t errcap);
-/* Delete every session that expired before now_utc; returns how many (≥ 0). */
+int office_session_delete(store *s, const uint8_t hash[OFFICE_TOKEN_HASH], char *err,
+                          size_t errcap);
+/* Delete every session expired at now_utc (expires_utc <= now_utc: service/auth.h refuses a
+ * token from its expiry instant on); returns how many (≥ 0). */
 int office_sessions_purge(store *s, int64_t now_utc, char *err, size_t errcap);
 
 /* One login-throttle record per (account, address); fields as service/auth.h's. */
@@ -73,7 +75,8 @@ int office_throttle_get(store *s, const char *account, const char *addr, office_
                         char *err, size_t errcap);
 int office_throttle_put(store *s, const char *account, const char *addr, const office_throttle *t,
                         char *err, size_t errcap);
-int office_throttle_clear(store *s, const char *account, const char *addr, char *err, size_t errcap);
+int office_throttle_clear(store *s, const char *account, const char *addr, char *err,
+                          size_t errcap);
 
 /* Fixed-window rate counter: counts one hit for key in the window of window_s seconds that
  * holds now_utc and returns the hits in that window including this one (≥ 1), or negative. */
@@ -85,7 +88,7 @@ int office_rate_hit(store *s, const char *key, int64_t now_utc, int64_t window_s
 typedef struct office_audit {
     int64_t id;
     int64_t at_utc;
-    const char *actor; /* user name, "public" or "system" */
+    const char *actor;  /* user name, "public" or "system" */
     const char *action; /* "login", "login_failed", "logout", "user.put", "reward.put", ... */
     const char *object; /* NULL if none */
     const char *detail; /* NULL if none */
@@ -121,7 +124,8 @@ int office_attachment_get(store *s, const char *key, office_attachment_fn fn, vo
                           size_t errcap);
 /* 1 if the attachment is referenced by a case currently assigned to unit (as an attachment
  * of the report or evidence of an event) or by a ledger change made for unit; 0 if not. */
-int office_attachment_visible(store *s, const char *key, const char *unit, char *err, size_t errcap);
+int office_attachment_visible(store *s, const char *key, const char *unit, char *err,
+                              size_t errcap);
 
 /* ---- cases ------------------------------------------------------------------------- */
 
@@ -184,20 +188,21 @@ int office_events_each(store *s, int64_t case_id, office_event_fn fn, void *ctx,
                        size_t errcap);
 
 typedef struct office_case_filter {
-    const char *state;      /* NULL = any */
-    const char *unit;       /* NULL = any; cases currently assigned to this unit */
-    const char *category;   /* NULL = any */
-    const char *source;     /* NULL = any */
-    const char *created_by; /* NULL = any */
-    int min_supervision;    /* 0 = any; 1 = 督办 or more, 2 = 挂牌督办 */
-    int64_t from_utc, to_utc; /* created in [from, to); 0, 0 = any time */
+    const char *state;        /* NULL = any */
+    const char *unit;         /* NULL = any; cases currently assigned to this unit */
+    const char *category;     /* NULL = any */
+    const char *source;       /* NULL = any */
+    const char *created_by;   /* NULL = any */
+    int min_supervision;      /* 0 = any; 1 = 督办 or more, 2 = 挂牌督办 */
+    int64_t from_utc, to_utc; /* created in [from, to); a bound of 0 is open */
     int64_t limit, offset;    /* limit 0 = no limit */
 } office_case_filter;
 /* Matching cases, newest first (created_utc, then id, descending); *total (may be NULL)
  * receives the number of matches without limit/offset. */
 int office_cases_each(store *s, const office_case_filter *f, int64_t *total, office_case_fn fn,
                       void *ctx, char *err, size_t errcap);
-/* Counts of cases by state (and by unit when unit is not NULL) for summaries. */
+/* Counts of cases by state (key = state name, in name order) for summaries: of every case,
+ * or of the cases currently assigned to unit when unit is not NULL. */
 typedef int (*office_count_fn)(void *ctx, const char *key, int64_t n);
 int office_case_counts(store *s, const char *unit, office_count_fn fn, void *ctx, char *err,
                        size_t errcap);
@@ -262,7 +267,7 @@ typedef struct office_change {
     const char *object_id; /* task or target id */
     const char *field;     /* "progress", "done", "value" */
     const char *old_value, *new_value;
-    const char *note; /* NULL if none */
+    const char *note;            /* NULL if none */
     const char *const *evidence; /* attachment keys */
     size_t n_evidence;
 } office_change;
@@ -270,11 +275,11 @@ typedef int (*office_change_fn)(void *ctx, const office_change *c);
 int office_change_append(store *s, const office_change *c, int64_t *id_out, char *err,
                          size_t errcap);
 typedef struct office_change_filter {
-    const char *plan_id;   /* required */
-    const char *object;    /* NULL = both */
-    const char *object_id; /* NULL = any */
-    const char *unit;      /* NULL = any */
-    int64_t from_utc, to_utc; /* [from, to); 0, 0 = any */
+    const char *plan_id;      /* required */
+    const char *object;       /* NULL = both */
+    const char *object_id;    /* NULL = any */
+    const char *unit;         /* NULL = any */
+    int64_t from_utc, to_utc; /* at_utc in [from, to); a bound of 0 is open */
     int64_t limit, offset;    /* limit 0 = no limit */
 } office_change_filter;
 /* Newest first; *total (may be NULL) = matches without paging. */

@@ -23,6 +23,14 @@
 
 #include "base/xalloc.h"
 #include "store/store.h"
+#include "store/store_internal.h"
+
+/* History cannot be rewritten: UPDATE and DELETE on an append-only table abort. */
+#define APPEND_ONLY(t)                                                                             \
+    "CREATE TRIGGER IF NOT EXISTS " t "_no_update BEFORE UPDATE ON " t                             \
+    " BEGIN SELECT RAISE(ABORT, '" t " is append-only'); END;"                                     \
+    "CREATE TRIGGER IF NOT EXISTS " t "_no_delete BEFORE DELETE ON " t                             \
+    " BEGIN SELECT RAISE(ABORT, '" t " is append-only'); END;"
 
 /* Migration i takes the schema from version i to i + 1. Never edit a released entry:
  * append a new one. */
@@ -111,7 +119,165 @@ static const char *const migrations[] = {
     "  n_min INTEGER NOT NULL,"
     "  n_valid INTEGER NOT NULL,"
     "  flag TEXT NOT NULL,"
-    "  PRIMARY KEY (site_id, param, hour_utc)) WITHOUT ROWID;",
+    " PRIMARY KEY (site_id, param, hour_utc)) WITHOUT ROWID;",
+    /* 1 -> 2: people's work (store/office.h): accounts, sessions, login throttles, rate
+     * windows, the audit log, attachments, cases and their event log, rewards, the plan
+     * ledger. Case events, ledger changes (with their evidence lists) and audit entries are
+     * append-only: the triggers refuse UPDATE and DELETE whoever asks. IF NOT EXISTS: a
+     * database whose user_version was set back by hand can be migrated again. */
+    "CREATE TABLE IF NOT EXISTS app_user ("
+    "  id INTEGER PRIMARY KEY,"
+    "  name TEXT NOT NULL UNIQUE CHECK (length(name) BETWEEN 1 AND 64),"
+    "  display TEXT,"
+    "  role TEXT NOT NULL CHECK (role IN ('admin','bureau','unit','enterprise','auditor',"
+    "    'public')),"
+    "  org TEXT,"
+    "  pw_hash TEXT NOT NULL,"
+    "  disabled INTEGER NOT NULL DEFAULT 0,"
+    "  created_utc INTEGER NOT NULL);"
+    "CREATE TABLE IF NOT EXISTS session ("
+    "  token_hash BLOB PRIMARY KEY CHECK (length(token_hash) = 32),"
+    "  user_id INTEGER NOT NULL REFERENCES app_user(id) ON DELETE CASCADE,"
+    "  csrf TEXT NOT NULL,"
+    "  created_utc INTEGER NOT NULL,"
+    "  expires_utc INTEGER NOT NULL) WITHOUT ROWID;"
+    "CREATE INDEX IF NOT EXISTS session_expires ON session(expires_utc);"
+    "CREATE TABLE IF NOT EXISTS login_throttle ("
+    "  account TEXT NOT NULL,"
+    "  addr TEXT NOT NULL,"
+    "  failures INTEGER NOT NULL,"
+    "  last_failure_utc INTEGER NOT NULL,"
+    "  next_allowed_utc INTEGER NOT NULL,"
+    "  PRIMARY KEY (account, addr)) WITHOUT ROWID;"
+    "CREATE TABLE IF NOT EXISTS rate_window ("
+    "  key TEXT NOT NULL,"
+    "  window_start INTEGER NOT NULL,"
+    "  hits INTEGER NOT NULL,"
+    "  PRIMARY KEY (key, window_start)) WITHOUT ROWID;"
+    "CREATE TABLE IF NOT EXISTS audit ("
+    "  id INTEGER PRIMARY KEY,"
+    "  at_utc INTEGER NOT NULL,"
+    "  actor TEXT NOT NULL,"
+    "  action TEXT NOT NULL,"
+    "  object TEXT,"
+    "  detail TEXT,"
+    "  addr TEXT);"
+    "CREATE TABLE IF NOT EXISTS attachment ("
+    "  key TEXT PRIMARY KEY CHECK (length(key) = 22),"
+    "  mime TEXT NOT NULL,"
+    "  sha256 TEXT NOT NULL,"
+    "  size INTEGER NOT NULL,"
+    "  uploader TEXT NOT NULL,"
+    "  created_utc INTEGER NOT NULL,"
+    "  data BLOB NOT NULL);"
+    "CREATE TABLE IF NOT EXISTS case_file ("
+    "  id INTEGER PRIMARY KEY,"
+    "  tracking TEXT NOT NULL UNIQUE,"
+    "  source TEXT NOT NULL,"
+    "  category TEXT NOT NULL,"
+    "  state TEXT NOT NULL,"
+    "  location TEXT NOT NULL,"
+    "  lon REAL NOT NULL DEFAULT 0,"
+    "  lat REAL NOT NULL DEFAULT 0,"
+    "  description TEXT NOT NULL,"
+    "  unit TEXT,"
+    "  deadline_utc INTEGER NOT NULL DEFAULT 0,"
+    "  supervision INTEGER NOT NULL DEFAULT 0 CHECK (supervision BETWEEN 0 AND 2),"
+    "  overdue_since_utc INTEGER NOT NULL DEFAULT 0,"
+    "  created_utc INTEGER NOT NULL,"
+    "  closed_utc INTEGER NOT NULL DEFAULT 0,"
+    "  reopen_count INTEGER NOT NULL DEFAULT 0,"
+    "  created_by TEXT NOT NULL,"
+    "  reporter_name TEXT,"
+    "  reporter_contact TEXT,"
+    "  updated_utc INTEGER NOT NULL,"
+    "  n_events INTEGER NOT NULL DEFAULT 0);"
+    "CREATE INDEX IF NOT EXISTS case_created ON case_file(created_utc, id);"
+    "CREATE INDEX IF NOT EXISTS case_state ON case_file(state, created_utc);"
+    "CREATE INDEX IF NOT EXISTS case_unit ON case_file(unit, created_utc);"
+    "CREATE INDEX IF NOT EXISTS case_deadline ON case_file(deadline_utc) WHERE supervision < 2"
+    "  AND state IN ('assigned','reopened','rectifying');"
+    "CREATE TABLE IF NOT EXISTS case_attachment ("
+    "  case_id INTEGER NOT NULL REFERENCES case_file(id),"
+    "  pos INTEGER NOT NULL,"
+    "  key TEXT NOT NULL,"
+    "  PRIMARY KEY (case_id, pos)) WITHOUT ROWID;"
+    "CREATE INDEX IF NOT EXISTS case_attachment_key ON case_attachment(key);"
+    "CREATE TABLE IF NOT EXISTS case_event ("
+    "  case_id INTEGER NOT NULL REFERENCES case_file(id),"
+    "  seq INTEGER NOT NULL,"
+    "  at_utc INTEGER NOT NULL,"
+    "  action TEXT NOT NULL,"
+    "  from_state TEXT NOT NULL,"
+    "  to_state TEXT NOT NULL,"
+    "  actor TEXT NOT NULL,"
+    "  role TEXT NOT NULL,"
+    "  reason TEXT,"
+    "  unit TEXT,"
+    "  deadline_utc INTEGER NOT NULL DEFAULT 0,"
+    "  level INTEGER NOT NULL DEFAULT 0,"
+    "  PRIMARY KEY (case_id, seq)) WITHOUT ROWID;"
+    "CREATE TABLE IF NOT EXISTS case_event_evidence ("
+    "  case_id INTEGER NOT NULL,"
+    "  seq INTEGER NOT NULL,"
+    "  pos INTEGER NOT NULL,"
+    "  key TEXT NOT NULL,"
+    "  PRIMARY KEY (case_id, seq, pos),"
+    "  FOREIGN KEY (case_id, seq) REFERENCES case_event(case_id, seq)) WITHOUT ROWID;"
+    "CREATE INDEX IF NOT EXISTS case_event_evidence_key ON case_event_evidence(key);"
+    /* The log has no gaps: event n + 1 follows event n. */
+    "CREATE TRIGGER IF NOT EXISTS case_event_next BEFORE INSERT ON case_event"
+    "  WHEN NEW.seq <> coalesce((SELECT max(seq) FROM case_event WHERE case_id = NEW.case_id),"
+    "    0) + 1"
+    "  BEGIN SELECT RAISE(ABORT, 'case_event: seq is not the next of its case'); END;"
+    "CREATE TRIGGER IF NOT EXISTS case_event_count AFTER INSERT ON case_event"
+    "  BEGIN UPDATE case_file SET n_events = NEW.seq WHERE id = NEW.case_id; END;"
+    "CREATE TABLE IF NOT EXISTS reward ("
+    "  case_id INTEGER PRIMARY KEY REFERENCES case_file(id),"
+    "  status TEXT NOT NULL CHECK (status IN ('due','paid','declined')),"
+    "  amount_fen INTEGER NOT NULL CHECK (amount_fen >= 0),"
+    "  decided_by TEXT NOT NULL,"
+    "  decided_utc INTEGER NOT NULL,"
+    "  paid_utc INTEGER NOT NULL DEFAULT 0,"
+    "  note TEXT);"
+    "CREATE TABLE IF NOT EXISTS ledger_task ("
+    "  plan_id TEXT NOT NULL,"
+    "  task_id TEXT NOT NULL,"
+    "  progress_pct INTEGER NOT NULL CHECK (progress_pct BETWEEN 0 AND 100),"
+    "  done INTEGER NOT NULL,"
+    "  done_utc INTEGER NOT NULL DEFAULT 0,"
+    "  updated_utc INTEGER NOT NULL,"
+    "  PRIMARY KEY (plan_id, task_id)) WITHOUT ROWID;"
+    "CREATE TABLE IF NOT EXISTS ledger_target_value ("
+    "  plan_id TEXT NOT NULL,"
+    "  target_id TEXT NOT NULL,"
+    "  value REAL NOT NULL,"
+    "  unit TEXT,"
+    "  reported_utc INTEGER NOT NULL,"
+    "  PRIMARY KEY (plan_id, target_id)) WITHOUT ROWID;"
+    "CREATE TABLE IF NOT EXISTS ledger_change ("
+    "  id INTEGER PRIMARY KEY,"
+    "  plan_id TEXT NOT NULL,"
+    "  at_utc INTEGER NOT NULL,"
+    "  actor TEXT NOT NULL,"
+    "  role TEXT NOT NULL,"
+    "  unit TEXT,"
+    "  object TEXT NOT NULL CHECK (object IN ('task','target')),"
+    "  object_id TEXT NOT NULL,"
+    "  field TEXT NOT NULL,"
+    "  old_value TEXT NOT NULL,"
+    "  new_value TEXT NOT NULL,"
+    "  note TEXT);"
+    "CREATE INDEX IF NOT EXISTS ledger_change_plan ON ledger_change(plan_id, at_utc, id);"
+    "CREATE INDEX IF NOT EXISTS ledger_change_object ON ledger_change(plan_id, object, object_id);"
+    "CREATE TABLE IF NOT EXISTS ledger_change_evidence ("
+    "  change_id INTEGER NOT NULL REFERENCES ledger_change(id),"
+    "  pos INTEGER NOT NULL,"
+    "  key TEXT NOT NULL,"
+    "  PRIMARY KEY (change_id, pos)) WITHOUT ROWID;"
+    "CREATE INDEX IF NOT EXISTS ledger_change_evidence_key ON "
+    "ledger_change_evidence(key);" APPEND_ONLY("case_event") APPEND_ONLY("case_event_evidence")
+        APPEND_ONLY("ledger_change") APPEND_ONLY("ledger_change_evidence") APPEND_ONLY("audit"),
 };
 enum { N_MIGRATIONS = sizeof migrations / sizeof migrations[0] };
 _Static_assert(N_MIGRATIONS == STORE_SCHEMA_VERSION, "one migration per schema version");
@@ -174,6 +340,7 @@ struct store {
     int wal_pages;        /* WAL size after the last commit */
     sqlite3 *db;
     sqlite3_stmt *q[N_QUERIES];
+    sqlite3_stmt *cache[STORE_STMT_SLOTS]; /* statements of other files (store_stmt) */
 };
 
 static const char *const period_names[] = {"rtd", "min", "hour", "day"};
@@ -341,6 +508,8 @@ void store_close(store *s)
         return;
     for (int i = 0; i < N_QUERIES; i++)
         sqlite3_finalize(s->q[i]);
+    for (int i = 0; i < STORE_STMT_SLOTS; i++)
+        sqlite3_finalize(s->cache[i]);
     sqlite3_close(s->db);
     free(s);
 }
@@ -628,4 +797,24 @@ int store_checkpoint(store *s, bool truncate, int *wal_frames, char *err, size_t
     if (rc != SQLITE_OK && rc != SQLITE_BUSY)
         return fail(s, "checkpoint", err, errcap);
     return 0;
+}
+
+sqlite3 *store_sqlite_handle(store *s)
+{
+    return s->db;
+}
+
+bool store_in_transaction(store *s)
+{
+    return !sqlite3_get_autocommit(s->db);
+}
+
+sqlite3_stmt *store_stmt(store *s, int slot, const char *sql)
+{
+    if (slot < 0 || slot >= STORE_STMT_SLOTS)
+        return NULL;
+    if (!s->cache[slot] && sqlite3_prepare_v3(s->db, sql, -1, SQLITE_PREPARE_PERSISTENT,
+                                              &s->cache[slot], NULL) != SQLITE_OK)
+        return NULL;
+    return s->cache[slot];
 }

@@ -42,7 +42,19 @@ check "times carry the +08:00 offset" test "$(get 'sites/1/latest' | jq -r '.dat
 # 2026-01-01T00:00 .. 2026-03-10T11:00: 68 days × 24 + 12 hours = 1644 hourly values.
 check "a long hourly series pages with next_offset" \
   test "$(get 'sites/1/series?param=a34004&from=2026-01-01&limit=1000' | jq -c '[(.data|length), .page.total, .page.next_offset]')" = "[1000,1644,1000]"
-check "CSV export of a table" bash -c "curl -s '$base/completeness?format=csv' | head -1 | grep -q 'site_id,mn,name'"
+# Operations data need an account with data.read (docs/api.md, "Access").
+printf 'api-test-password\n' | "$ENVWATCH" user add apiadmin --db "$db" --role admin >/dev/null
+tok=$(curl -s -X POST "$base/login" -H 'Content-Type: application/json' \
+  -d '{"name":"apiadmin","password":"api-test-password"}' | jq -r .token)
+check "completeness needs a login (401), answers with one" \
+  test "$(curl -s -o /dev/null -w '%{http_code}' "$base/completeness")$(curl -s -o /dev/null -w '%{http_code}' -H "Authorization: Bearer $tok" "$base/completeness")" = 401200
+check "CSV export of a table" bash -c "curl -s -H 'Authorization: Bearer $tok' '$base/completeness?format=csv' | head -1 | grep -q 'site_id,mn,name'"
+check "the public sees the air stations only, not the outlet" \
+  test "$(get sites | jq -c '[.data[].kind] | unique')$(curl -s -o /dev/null -w '%{http_code}' "$base/sites/3")" = '["air"]404'
+check "an admin sees all 3 sites" \
+  test "$(curl -s -H "Authorization: Bearer $tok" "$base/sites" | jq '.data | length')" = 3
+check "POST on a GET-only route: 405 with Allow" \
+  bash -c "curl -s -D - -o /dev/null -X POST '$base/health' | grep -qi '^allow: GET, HEAD'"
 check "unknown route: JSON 404 with a message" \
   test "$(curl -s -o /dev/null -w '%{http_code}' "$base/nope")$(get nope | jq -r '.error.code')" = 404not_found
 check "bad rules: 400" test "$(curl -s -o /dev/null -w '%{http_code}' "$base/assessment?rules=1999")" = 400

@@ -18,6 +18,7 @@ import { fileURLToPath } from 'node:url';
 const root = process.env.ENVWATCH_ROOT || join(dirname(fileURLToPath(import.meta.url)), '../..');
 const artifacts = join(root, 'test-artifacts');
 const NOW = '2026-03-10T12:30:00';
+const PASSWORD = 'correct horse battery';
 
 function freePort() {
   return new Promise((resolve, reject) => {
@@ -36,8 +37,9 @@ async function waitFor(url, ms = 15000) {
   }
 }
 
-let server, context, base, tmp;
-const api = async (path) => (await fetch(`${base}/api/v1/${path}`)).json();
+let server, context, base, tmp, token;
+// The API as staff see it (a bearer token: some answers are for logged-in staff only).
+const api = async (path) => (await fetch(`${base}/api/v1/${path}`, { headers: { Authorization: `Bearer ${token}` } })).json();
 
 before(async () => {
   // The dashboard build (npm ci + esbuild), idempotent.
@@ -63,6 +65,11 @@ before(async () => {
     execFileSync('sqlite3', [db], { input: fixture });
   }
   await waitFor(`${base}/api/v1/health`);
+  // A bureau account for the screens that need a login (AUTH_DATA_READ).
+  execFileSync(process.env.ENVWATCH, ['user', 'add', 'bureau1', '--db', db, '--role', 'bureau'], { input: `${PASSWORD}\n` });
+  const res = await fetch(`${base}/api/v1/login`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ name: 'bureau1', password: PASSWORD }) });
+  assert.equal(res.status, 200);
+  token = (await res.json()).token;
   const require = createRequire(join(root, 'web/package.json'));
   const { chromium } = require('playwright-core');
   // A fresh profile directory each run (Playwright passes it as --user-data-dir).
@@ -145,7 +152,21 @@ test('station screen shows every parameter with its flags', async () => {
   await s2.page.close();
 });
 
-test('data-quality screen lists completeness and the offline devices', async () => {
+test('data-quality screen asks the public to log in, then lists completeness and the offline devices', async () => {
+  // Completeness and device status are for staff (docs/access.md): the public gets a prompt.
+  const anon = await open('#/quality', 'quality-anonymous');
+  await anon.page.waitForSelector('[data-testid=screen-quality-login]');
+  assert.equal(await anon.page.locator('[data-testid=nav-quality]').count(), 0);
+  assert.equal(await anon.page.locator('[data-testid=table-offline]').count(), 0);
+  await anon.page.click('[data-testid=quality-login]');
+  await anon.page.waitForSelector('#app[data-screen="login"][data-state="ready"]');
+  await anon.page.fill('[data-testid=login-name]', 'bureau1');
+  await anon.page.fill('[data-testid=login-password]', PASSWORD);
+  await anon.page.click('[data-testid=login-submit]');
+  // Back to the screen that asked, now with its data.
+  await anon.page.waitForSelector('#app[data-screen="quality"][data-state="ready"] [data-testid=screen-quality]');
+  assert.deepEqual(anon.errors, []);
+  await anon.page.close();
   const { page, errors } = await open('#/quality', 'quality');
   const off = (await api('devices/offline')).data;
   assert.equal(await page.textContent('[data-testid=offline-count]'), String(off.length));

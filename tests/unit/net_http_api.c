@@ -20,6 +20,8 @@
 #include <sys/stat.h>
 
 #include "net/http.h"
+#include "service/auth.h"
+#include "store/office.h"
 #include "store/store.h"
 
 #define FIXTURE TEST_DATA_DIR "/../tools/http_fixture.sql"
@@ -28,6 +30,8 @@
 static char dir[256];
 static ew_http *srv;
 static ew_metrics metrics;
+/* "Authorization: Bearer ..." of an administrator's session, made in setup. */
+static char admin_auth[128];
 
 typedef struct reply {
     int status;
@@ -86,6 +90,28 @@ static int setup(void **state)
     }
     sqlite3_close(h);
     free(sql);
+    /* An administrator with a session: operations data (completeness, metrics) and outlet
+     * sites need an account with data.read. */
+    s = store_open(db, err, sizeof err);
+    char hash[AUTH_HASH_MAX], tok[AUTH_TOKEN_TEXT];
+    auth_session as;
+    int64_t uid;
+    office_user u = {.name = "admin", .role = "admin", .pw_hash = hash};
+    if (!s || auth_password_hash("admin-password", hash) ||
+        office_user_put(s, &u, &uid, err, sizeof err) < 0 ||
+        auth_token_new(1773117000, 3600, tok, &as)) {
+        fprintf(stderr, "admin account: %s\n", err);
+        return -1;
+    }
+    office_session os = {
+        .user_id = uid, .csrf = "c", .created_utc = as.created_utc, .expires_utc = as.expires_utc};
+    memcpy(os.token_hash, as.token_hash, sizeof os.token_hash);
+    if (office_session_put(s, &os, err, sizeof err) < 0) {
+        fprintf(stderr, "session: %s\n", err);
+        return -1;
+    }
+    store_close(s);
+    snprintf(admin_auth, sizeof admin_auth, "Authorization: Bearer %s\r\n", tok);
     /* A minimal dashboard build: index.html, a hashed asset, the OpenAPI document. */
     char p[320];
     snprintf(p, sizeof p, "%s/web", dir);
@@ -161,9 +187,10 @@ static void release(reply *r)
     json_decref(r->json);
 }
 
+/* GET as the administrator. */
 static json_t *get_json(const char *path, int want_status, reply *r)
 {
-    request("GET", path, NULL, r);
+    request("GET", path, admin_auth, r);
     if (r->status != want_status)
         fail_msg("GET %s: status %d, body %s", path, r->status, r->body);
     assert_non_null(r->json);
@@ -231,7 +258,7 @@ static void csv_export_has_bom_header_and_rows(void **state)
 {
     (void)state;
     reply r;
-    request("GET", "/api/v1/sites?format=csv", NULL, &r);
+    request("GET", "/api/v1/sites?format=csv", admin_auth, &r);
     assert_int_equal(r.status, 200);
     assert_non_null(strstr(r.headers, "text/csv"));
     assert_non_null(strstr(r.headers, "attachment; filename=\"sites.csv\""));
@@ -497,6 +524,48 @@ static void aggregates_are_served_from_the_cache_the_second_time(void **state)
     release(&a);
 }
 
+static void the_public_sees_published_sites_only(void **state)
+{
+    (void)state;
+    reply r;
+    /* Anonymous: the two air stations, not the gas outlet (site 3); operations data need a
+     * login (401), and so does everything when the token is unknown. */
+    request("GET", "/api/v1/sites", NULL, &r);
+    assert_int_equal(r.status, 200);
+    assert_int_equal(json_array_size(json_object_get(r.json, "data")), 2);
+    release(&r);
+    request("GET", "/api/v1/sites/3/latest", NULL, &r);
+    assert_int_equal(r.status, 404);
+    release(&r);
+    request("GET", "/api/v1/completeness", NULL, &r);
+    assert_int_equal(r.status, 401);
+    assert_string_equal(
+        json_string_value(json_object_get(json_object_get(r.json, "error"), "code")),
+        "login_required");
+    release(&r);
+    request("GET", "/api/v1/completeness", "Authorization: Bearer AAAA\r\n", &r);
+    assert_int_equal(r.status, 401);
+    release(&r);
+    request("GET", "/api/v1/sites/3", admin_auth, &r);
+    assert_int_equal(r.status, 200);
+    release(&r);
+}
+
+static void bodies_over_the_limit_are_refused(void **state)
+{
+    (void)state;
+    reply r;
+    /* 64 KiB + 1 announced for a JSON route: 413 before the body is read. */
+    request("POST", "/api/v1/login", "Content-Length: 65537\r\n", &r);
+    assert_int_equal(r.status, 413);
+    release(&r);
+    /* A POST on a GET-only path: 405 naming the path's methods. */
+    request("POST", "/api/v1/health", NULL, &r);
+    assert_int_equal(r.status, 405);
+    assert_non_null(strstr(r.headers, "Allow: GET, HEAD"));
+    release(&r);
+}
+
 static void metrics_count_http_requests(void **state)
 {
     (void)state;
@@ -526,6 +595,8 @@ int main(void)
         cmocka_unit_test(static_files_have_types_and_cache_rules),
         cmocka_unit_test(aggregates_are_served_from_the_cache_the_second_time),
         cmocka_unit_test(metrics_count_http_requests),
+        cmocka_unit_test(the_public_sees_published_sites_only),
+        cmocka_unit_test(bodies_over_the_limit_are_refused),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -382,6 +382,84 @@ static void tracking_codes_are_readable_and_distinct(void **state)
     case_free(c);
 }
 
+/* Names parse back to the values they were printed from; a restored case continues its life
+ * exactly like the original. */
+static void names_parse_back_and_cases_restore(void **state)
+{
+    (void)state;
+    for (int i = 0; i < CASE_STATE_COUNT; i++) {
+        case_state v;
+        assert_int_equal(case_state_parse(case_state_name((case_state)i), &v), 0);
+        assert_int_equal(v, i);
+    }
+    for (int i = 0; i < CASE_ACTION_COUNT; i++) {
+        case_action v;
+        assert_int_equal(case_action_parse(case_action_name((case_action)i), &v), 0);
+        assert_int_equal(v, i);
+    }
+    for (int i = 0; i < CASE_SOURCE_COUNT; i++) {
+        case_source v;
+        assert_int_equal(case_source_parse(case_source_name((case_source)i), &v), 0);
+        assert_int_equal(v, i);
+    }
+    for (int i = 0; i < CASE_CATEGORY_COUNT; i++) {
+        case_category v;
+        assert_int_equal(case_category_parse(case_category_name((case_category)i), &v), 0);
+        assert_int_equal(v, i);
+    }
+    case_state st;
+    case_category cat;
+    assert_int_equal(case_state_parse("Closed", &st), -1);
+    assert_int_equal(case_state_parse(NULL, &st), -1);
+    assert_int_equal(case_category_parse("?", &cat), -1);
+
+    ew_case *orig = open_burning_report();
+    ok(orig, (case_cmd){.action = CASE_ACT_ACCEPT}, &bureau, T0 + 60);
+    ok(orig, (case_cmd){.action = CASE_ACT_ASSIGN, .unit = "town-a", .deadline_utc = T0 + DAY},
+       &bureau, T0 + 120);
+    case_snapshot snap = {.report = {.source = orig->source,
+                                     .category = orig->category,
+                                     .location = orig->location,
+                                     .lon = orig->lon,
+                                     .lat = orig->lat,
+                                     .description = orig->description,
+                                     .attachments = orig->attachments,
+                                     .n_attachments = orig->n_attachments},
+                          .tracking = orig->tracking,
+                          .state = orig->state,
+                          .unit = orig->unit,
+                          .deadline_utc = orig->deadline_utc,
+                          .created_utc = orig->created_utc};
+    case_error err;
+    ew_case *c = case_restore(&snap, &err);
+    assert_non_null(c);
+    for (size_t i = 0; i < orig->n_events; i++)
+        assert_int_equal(case_restore_event(c, &orig->events[i]), 0);
+    /* A gap or a repeat in the log is refused. */
+    case_event e = orig->events[0];
+    assert_int_equal(case_restore_event(c, &e), CASE_E_INVALID);
+    e.seq = 9;
+    assert_int_equal(case_restore_event(c, &e), CASE_E_INVALID);
+    case_free(orig);
+    /* The strings were copied: the original is gone, the copy lives on. */
+    assert_string_equal(c->location, "第九大街与经南五路交叉口东北角");
+    assert_string_equal(c->attachments[1], "sha256:bb22");
+    assert_string_equal(c->events[2].unit, "town-a");
+    assert_int_equal(c->n_events, 3);
+    ok(c, (case_cmd){.action = CASE_ACT_SIGN}, &town, T0 + 180);
+    assert_int_equal(c->n_events, 4);
+    assert_int_equal(c->events[3].seq, 4);
+    /* The deadline passes: 督办, as for a case never stored. */
+    assert_int_equal(case_escalate(c, T0 + DAY, &case_policy_default), 1);
+    case_free(c);
+
+    snap.tracking = "abcd-efgh-2345"; /* not canonical */
+    assert_null(case_restore(&snap, &err));
+    snap.tracking = "ABCD-EFGH-2345";
+    snap.supervision = 3;
+    assert_null(case_restore(&snap, &err));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -396,6 +474,7 @@ int main(void)
         cmocka_unit_test(escalation_timing),
         cmocka_unit_test(manual_escalation_stops_at_listing),
         cmocka_unit_test(tracking_codes_are_readable_and_distinct),
+        cmocka_unit_test(names_parse_back_and_cases_restore),
     };
     return cmocka_run_group_tests_name("service_case", tests, NULL, NULL);
 }

@@ -1,7 +1,8 @@
-// The dashboard: four screens over the /api/v1 endpoints, hash-routed, no framework.
-// Every chart sits in a card whose "table" button shows the same numbers and whose "CSV"
-// link downloads them from the API (?format=csv), so a figure is never more than one click
-// from its data.
+// The dashboard: screens over the /api/v1 endpoints, hash-routed, no framework. The
+// monitoring screens are here; the plan ledger, worklist and cases are in office.js, the
+// public report form and tracking in public.js. Every chart sits in a card whose "table"
+// button shows the same numbers and whose "CSV" link downloads them from the API
+// (?format=csv), so a figure is never more than one click from its data.
 import * as echarts from 'echarts/core';
 import { BarChart, GaugeChart, HeatmapChart, LineChart, ScatterChart } from 'echarts/charts';
 import {
@@ -9,7 +10,11 @@ import {
   TitleComponent, TooltipComponent, VisualMapComponent,
 } from 'echarts/components';
 import { CanvasRenderer } from 'echarts/renderers';
+import { api, isStaff, loadSession, logout, role, session } from './api.js';
 import { lang, setLang, t, tr } from './i18n.js';
+import { caseDetail, cases, loginScreen, plan, work } from './office.js';
+import { report, track } from './public.js';
+import { esc, fmt, h, hm } from './ui.js';
 
 echarts.use([BarChart, GaugeChart, HeatmapChart, LineChart, ScatterChart, CalendarComponent,
   DataZoomComponent, GridComponent, LegendComponent, MarkLineComponent, TitleComponent,
@@ -28,23 +33,7 @@ const app = document.getElementById('app');
 let charts = [];
 let timer = null;
 
-async function api(path) {
-  const res = await fetch(`/api/v1/${path}`, { headers: { Accept: 'application/json' } });
-  const body = await res.json();
-  if (!res.ok) throw new Error(body.error?.message || res.statusText);
-  return body;
-}
-
-const esc = (s) => String(s ?? '').replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[c]);
-const fmt = (v, d = 1) => (v === null || v === undefined ? '—' : Number.isInteger(v) ? String(v) : v.toFixed(d));
-const hm = (iso) => (iso ? iso.slice(0, 16).replace('T', ' ') : '—');
 const levelColour = (lvl) => LEVEL_COLOURS[(lvl || 1) - 1];
-
-function h(html) {
-  const tpl = document.createElement('template');
-  tpl.innerHTML = html.trim();
-  return tpl.content.firstElementChild;
-}
 
 // A card with a chart, its table and its CSV link. rows: array of objects; cols: [key, label].
 function card({ id, title, csv, cols, rows, height = 320, wide = false }) {
@@ -280,6 +269,13 @@ async function station(id) {
 // ---- Data quality ---------------------------------------------------------------------
 
 async function quality() {
+  if (!isStaff()) {
+    // Device status and completeness of every site are for staff (AUTH_DATA_READ).
+    sessionStorage.setItem('envwatch.returnTo', '#/quality');
+    app.replaceChildren(h(`<section class="card narrow" data-testid="screen-quality-login"><p class="notice">${t('qualityLogin')}</p>
+      <a href="#/login" data-testid="quality-login">${t('login')}</a></section>`));
+    return;
+  }
   const [comp, off] = await Promise.all([api('completeness'), api('devices/offline')]);
   app.replaceChildren(h(`<div class="grid" data-testid="screen-quality"></div>`));
   const grid = app.firstElementChild;
@@ -302,26 +298,66 @@ async function quality() {
 
 // ---- Router ---------------------------------------------------------------------------
 
-const routes = { '': overview, air, station, quality };
+const routes = { '': overview, air, station, quality, plan, work, cases, case: caseDetail, report, track, login: loginScreen };
+
+// Screens that only make sense logged in: go to the login first rather than ask the API.
+const NEEDS_LOGIN = new Set(['work', 'cases', 'case']);
+
+// The screens each role may use (docs/access.md): the public sees what is published and
+// the report form; staff also the ledger, their work and the cases; the data-quality screen
+// needs AUTH_DATA_READ.
+function navFor(r) {
+  const pub = ['', 'air', 'station', 'report', 'track'];
+  if (r === 'unit') return ['', 'plan', 'work', 'cases', 'air', 'station', 'quality', 'report', 'track'];
+  if (['admin', 'bureau', 'auditor'].includes(r)) return ['', 'plan', 'work', 'cases', 'air', 'station', 'quality', 'report', 'track'];
+  return pub;
+}
 
 function renderNav(active) {
   const nav = document.getElementById('nav');
-  nav.replaceChildren(...['', 'air', 'station', 'quality'].map((r) => h(`<a href="#/${r}" class="${r === active ? 'active' : ''}" data-testid="nav-${r || 'overview'}">${t(r || 'overview')}</a>`)));
+  const cur = active === 'case' ? 'cases' : active;
+  nav.replaceChildren(...navFor(role()).map((r) => h(`<a href="#/${r}" class="${r === cur ? 'active' : ''}" data-testid="nav-${r || 'overview'}">${t(r || 'overview')}</a>`)));
+}
+
+function renderUser() {
+  const box = document.getElementById('user');
+  const u = session.user;
+  box.replaceChildren(u
+    ? h(`<span class="chip" data-testid="user-chip"><span data-testid="user-name">${esc(u.display || u.name)}</span> <small>${esc(t(`role_${u.role}`))}</small>
+        <button type="button" data-testid="logout">${t('logout')}</button></span>`)
+    : h(`<a class="chip" href="#/login" data-testid="login-link">${t('login')}</a>`));
+  box.querySelector('[data-testid=logout]')?.addEventListener('click', async () => {
+    try { await logout(); } catch { /* the session is gone either way */ }
+    renderUser();
+    location.hash = '#/';
+    render();
+  });
 }
 
 async function render() {
-  const [, name = '', arg] = location.hash.split('/');
+  const [path, qs = ''] = location.hash.replace(/^#/, '').split('?');
+  const [, name = '', arg] = path.split('/');
+  const query = new URLSearchParams(qs);
   for (const c of charts) c.dispose();
   charts = [];
   clearTimeout(timer);
   renderNav(name);
   app.dataset.state = 'loading';
+  app.dataset.screen = name || 'overview';
   app.replaceChildren(h(`<p class="muted">${t('loading')}</p>`));
   try {
-    await (routes[name] || overview)(arg);
+    if (NEEDS_LOGIN.has(name) && !session.user) throw Object.assign(new Error('login'), { status: 401 });
+    await (routes[name] || overview)(arg, query);
     app.dataset.state = 'ready';
   } catch (e) {
-    app.replaceChildren(h(`<p class="error" role="alert">${t('error')}: ${esc(e.message)}</p>`));
+    if (e.status === 401 && name !== 'login') {
+      // The session expired or never was: log in, then come back here.
+      sessionStorage.setItem('envwatch.returnTo', location.hash);
+      if (session.user) { session.user = null; session.csrf = null; renderUser(); }
+      location.hash = '#/login';
+      return;
+    }
+    app.replaceChildren(h(`<p class="error" role="alert" data-testid="screen-error">${t('error')}: ${esc(e.message)}</p>`));
     app.dataset.state = 'error';
   }
   // Live values: the overview and the data-quality screen refresh themselves.
@@ -336,12 +372,14 @@ function tick() {
 document.getElementById('lang').addEventListener('click', () => {
   setLang(lang === 'zh' ? 'en' : 'zh');
   document.getElementById('lang').textContent = lang === 'zh' ? 'EN' : '中文';
+  renderUser();
   render();
 });
 window.addEventListener('hashchange', render);
 window.addEventListener('resize', () => charts.forEach((c) => c.resize()));
+window.addEventListener('envwatch-session', renderUser);
 setLang(lang);
 document.getElementById('lang').textContent = lang === 'zh' ? 'EN' : '中文';
 tick();
 setInterval(tick, 30_000);
-render();
+loadSession().then(() => { renderUser(); render(); });

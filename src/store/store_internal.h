@@ -1,0 +1,23 @@
+/* store_internal: what the SQLite files of this layer share beyond store.h. Never included
+ * above src/store/. */
+#ifndef EW_STORE_STORE_INTERNAL_H
+#define EW_STORE_STORE_INTERNAL_H
+#include <sqlite3.h>
+#include <stdbool.h>
+
+#include "store/store.h"
+
+/* The connection of a store handle (borrowed; closed by store_close). */
+sqlite3 *store_sqlite_handle(store *s);
+/* True while a transaction is open on the handle (store_begin, or a caller's own). */
+bool store_in_transaction(store *s);
+
+/* A cache of prepared statements owned by the handle: slot (0 ≤ slot < STORE_STMT_SLOTS)
+ * is prepared from sql on first use (SQLITE_PREPARE_PERSISTENT) and finalized by
+ * store_close. Each file using it owns a fixed range of slots (office_sqlite.c: all of them
+ * today) and always passes the same sql for a slot. Returns NULL if sql does not prepare
+ * (sqlite3_errmsg tells why). The caller resets the statement after use. */
+#define STORE_STMT_SLOTS 96
+sqlite3_stmt *store_stmt(store *s, int slot, const char *sql);
+
+#endif

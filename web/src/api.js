@@ -1,0 +1,89 @@
+// The API client and the session. The session cookie is HttpOnly: the page never sees the
+// token, only who is logged in and the CSRF token (GET /session), which every request that
+// changes something carries in X-CSRF-Token (docs/access.md).
+export const MAX_UPLOAD = 8 * 1024 * 1024; // POST /attachments refuses more (413 too_large)
+
+export const session = { user: null, csrf: null, expires: null };
+
+export class ApiError extends Error {
+  constructor(status, code, message) {
+    super(message);
+    this.status = status;
+    this.code = code;
+  }
+}
+
+async function answer(res) {
+  const text = await res.text();
+  if (res.status === 204) return null;
+  let body = null;
+  try { body = text ? JSON.parse(text) : null; } catch { /* not JSON: an error page */ }
+  if (!res.ok) {
+    const e = body?.error;
+    throw new ApiError(res.status, e?.code || String(res.status), e?.message || res.statusText || String(res.status));
+  }
+  return body;
+}
+
+function headers(method, extra = {}) {
+  const hd = { Accept: 'application/json', ...extra };
+  if (method !== 'GET' && session.csrf) hd['X-CSRF-Token'] = session.csrf;
+  return hd;
+}
+
+export async function api(path, { method = 'GET', body } = {}) {
+  const init = { method, headers: headers(method, body === undefined ? {} : { 'Content-Type': 'application/json' }), credentials: 'same-origin' };
+  if (body !== undefined) init.body = JSON.stringify(body);
+  return answer(await fetch(`/api/v1/${path}`, init));
+}
+
+// Upload one file as the raw body with its own type; returns the attachment's key.
+export async function upload(file) {
+  if (file.size > MAX_UPLOAD) throw new ApiError(413, 'too_large', `${file.name}: > 8 MiB`);
+  const res = await fetch('/api/v1/attachments', {
+    method: 'POST', body: file, credentials: 'same-origin',
+    headers: headers('POST', { 'Content-Type': file.type || 'application/octet-stream' }),
+  });
+  return (await answer(res)).key;
+}
+
+export async function uploadAll(input) {
+  const keys = [];
+  for (const f of input?.files ?? []) keys.push(await upload(f));
+  return keys;
+}
+
+export async function loadSession() {
+  try {
+    const s = await api('session');
+    session.user = s?.user ?? null;
+    session.csrf = s?.csrf ?? null;
+    session.expires = s?.expires ?? null;
+  } catch {
+    // A server without accounts, or a transient failure: browse as the public.
+    session.user = null;
+    session.csrf = null;
+  }
+  return session;
+}
+
+export async function login(name, password) {
+  const r = await api('login', { method: 'POST', body: { name, password } });
+  session.user = r.user;
+  session.csrf = r.csrf;
+  session.expires = r.expires;
+  return r;
+}
+
+export async function logout() {
+  try { await api('logout', { method: 'POST' }); } finally {
+    session.user = null;
+    session.csrf = null;
+    session.expires = null;
+  }
+}
+
+export const role = () => session.user?.role ?? 'public';
+// Staff who may read the ledger, cases and all monitoring data (AUTH_LEDGER_READ, AUTH_DATA_READ).
+export const isStaff = () => ['admin', 'bureau', 'unit', 'auditor'].includes(role());
+export const isBureau = () => ['admin', 'bureau'].includes(role());

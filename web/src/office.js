@@ -1,0 +1,370 @@
+// The bureau's and the units' screens: login, the plan ledger (台账), a unit's worklist, the
+// case list and a case with its timeline. What a user may see and do is the server's
+// decision (service/auth.c); these screens show what the API returns and offer the actions
+// it lists in allowed_actions.
+import { api, isBureau, login, session, uploadAll } from './api.js';
+import { lang, t } from './i18n.js';
+import { CATEGORIES } from './public.js';
+import { attachment, day, deadline, esc, fmt, h, hm, htmlTable, progressBar, rag, supervision } from './ui.js';
+
+const app = () => document.getElementById('app');
+const STATES = ['reported', 'rejected', 'accepted', 'assigned', 'rectifying', 'rectified', 'closed', 'reopened'];
+
+// ---- Login ----------------------------------------------------------------------------
+
+export async function loginScreen() {
+  const el = h(`<div class="narrow" data-testid="screen-login"><section class="card">
+    <div class="card-head"><h2>${t('login')}</h2></div>
+    ${session.user ? `<p class="muted">${t('loggedInAs')} ${esc(session.user.display || session.user.name)}</p>` : ''}
+    <form class="form" data-testid="login-form">
+      <label>${t('userName')} <input name="name" autocomplete="username" required data-testid="login-name"></label>
+      <label>${t('password')} <input name="password" type="password" autocomplete="current-password" required data-testid="login-password"></label>
+      <p class="error" role="alert" data-testid="login-error" hidden></p>
+      <button type="submit" class="primary" data-testid="login-submit">${t('login')}</button>
+    </form></section></div>`);
+  app().replaceChildren(el);
+  el.querySelector('form').addEventListener('submit', async (e) => {
+    e.preventDefault();
+    const f = e.target.elements;
+    const err = el.querySelector('[data-testid=login-error]');
+    try {
+      await login(f.name.value.trim(), f.password.value);
+    } catch (ex) {
+      err.textContent = ex.message;
+      err.hidden = false;
+      return;
+    }
+    const back = sessionStorage.getItem('envwatch.returnTo');
+    sessionStorage.removeItem('envwatch.returnTo');
+    window.dispatchEvent(new Event('envwatch-session'));
+    location.hash = back && !back.startsWith('#/login') ? back : '#/work';
+  });
+}
+
+// ---- Plan overview (规划总览) ----------------------------------------------------------
+
+const unitNames = (units) => {
+  const m = new Map(units.map((u) => [u.id, u.name]));
+  return (ids) => (ids || []).map((id) => m.get(id) ?? id).join('、') || '—';
+};
+const targetName = (x) => (lang === 'en' && x.name_en ? x.name_en : typeof x.name === 'object' ? x.name?.[lang] ?? x.name?.zh : x.name);
+
+function targetsTable(targets, testid) {
+  return htmlTable([
+    ['name', t('indicator'), (v, r) => esc(targetName(r))],
+    ['value', t('currentValue'), (v) => esc(fmt(v))],
+    ['comparator', t('comparator'), (v) => esc(v)],
+    ['target', t('target'), (v, r) => `${esc(fmt(v))} ${esc(r.unit ?? '')}`],
+    ['projected', t('projected'), (v) => esc(fmt(v))],
+    ['rag', t('status'), (v) => rag(v)],
+    ['source', t('source'), (v) => esc(t(`src_${v}`))],
+    ['deadline', t('deadline'), (v) => esc(day(v))],
+  ], targets, testid);
+}
+
+export async function plan() {
+  if (!session.user) {
+    // The ledger is for staff; the public sees where the zone stands against the targets.
+    const targets = (await api('targets')).data;
+    app().replaceChildren(h(`<div class="grid" data-testid="screen-plan-public">
+      <section class="card wide"><p class="notice">${t('planPublicNote')} <a href="#/login" data-testid="plan-login">${t('login')}</a></p></section>
+      <section class="card wide"><div class="card-head"><h2>${t('allTargets')} (${targets.length})</h2></div>
+      ${htmlTable([['name', t('indicator'), (v, r) => esc(targetName(r))], ['comparator', t('comparator'), (v) => esc(v)], ['target', t('target'), (v, r) => `${esc(fmt(v))} ${esc(r.unit ?? '')}`],
+        ['value', t('currentValue'), (v) => esc(fmt(v))], ['projected', t('projected'), (v) => esc(fmt(v))]], targets, 'table-targets')}</section></div>`));
+    return;
+  }
+  const led = await api('ledger');
+  const names = unitNames(led.units || []);
+  const s = led.summary || {};
+  const el = h(`<div class="grid" data-testid="screen-plan">
+    <section class="card wide"><div class="card-head"><h2>${esc(led.plan?.title ?? t('plan'))}</h2><span class="muted">${t('asOf')} ${hm(led.now)}</span></div>
+      <div class="summary">
+        <div class="count rag-green"><b data-testid="sum-green">${s.green ?? 0}</b>${t('rag_green')}</div>
+        <div class="count rag-yellow"><b data-testid="sum-yellow">${s.yellow ?? 0}</b>${t('rag_yellow')}</div>
+        <div class="count rag-red"><b data-testid="sum-red">${s.red ?? 0}</b>${t('rag_red')}</div></div></section>
+    <section class="card wide" data-testid="card-targets"><div class="card-head"><h2>${t('allTargets')} (${(led.targets || []).length})</h2>
+      <a class="csv" href="/api/v1/ledger/warnings?format=csv" download>${t('warningsCsv')}</a></div>
+      <div class="table">${targetsTable(led.targets || [], 'table-targets')}</div></section>
+    <div class="wide actions" data-testid="actions"></div>
+    <aside class="panel" data-testid="history-panel" hidden></aside></div>`);
+  const box = el.querySelector('[data-testid=actions]');
+  for (const a of led.actions || []) {
+    const sec = h(`<section class="card" data-testid="action" data-action="${esc(a.id)}">
+      <div class="card-head"><h2>${esc(t('actionNo').replace('{n}', a.no))} ${esc(a.name)}</h2>
+        <span class="muted">${rag('green')} ${a.green ?? 0} ${rag('yellow')} ${a.yellow ?? 0} ${rag('red')} ${a.red ?? 0}</span></div>
+      ${htmlTable([
+        ['no', '#', (v) => esc(v)],
+        ['title', t('task'), (v, r) => `<button type="button" class="link" data-task="${esc(r.id)}" data-testid="task-open">${esc(v)}</button>`],
+        ['lead', t('leadUnits'), (v) => esc(names(v))],
+        ['responsible', t('responsibleUnits'), (v) => esc(names(v))],
+        ['deadline', t('deadline'), (v) => esc(day(v))],
+        ['progress', t('progress'), (v, r) => progressBar(r.done ? 100 : v)],
+        ['rag', t('status'), (v, r) => `${rag(v, `rag-${r.id}`)}${r.why ? ` <small class="muted">${esc(r.why)}</small>` : ''}`],
+      ], a.tasks || [], `tasks-${a.id}`, (r) => ` data-testid="task-row" data-task-id="${esc(r.id)}"`)}</section>`);
+    box.append(sec);
+  }
+  const panel = el.querySelector('[data-testid=history-panel]');
+  el.addEventListener('click', async (e) => {
+    const b = e.target.closest('[data-task]');
+    if (b) await showHistory(panel, b.dataset.task, b.textContent);
+    if (e.target.closest('[data-testid=history-close]')) panel.hidden = true;
+  });
+  app().replaceChildren(el);
+}
+
+async function showHistory(panel, id, title) {
+  panel.hidden = false;
+  panel.replaceChildren(h(`<p class="muted">${t('loading')}</p>`));
+  try {
+    const r = await api(`ledger/history?object_id=${encodeURIComponent(id)}&limit=200`);
+    panel.replaceChildren(h(`<div><div class="card-head"><h2>${t('history')} · ${esc(id)} ${esc(title)}</h2>
+      <button type="button" data-testid="history-close">${t('close')}</button></div>
+      ${htmlTable([['at', t('time'), (v) => esc(hm(v))], ['actor', t('actor'), (v, x) => `${esc(v)} <small class="muted">${esc(t(`role_${x.role}`))}</small>`],
+        ['unit', t('unit'), (v) => esc(v)], ['field', t('field'), (v) => esc(v)], ['old_value', t('oldValue'), (v) => esc(fmt(v))], ['new_value', t('newValue'), (v) => esc(fmt(v))],
+        ['note', t('note'), (v) => esc(v)], ['evidence', t('evidence'), (v) => (Array.isArray(v) ? v : String(v || '').split(' ').filter(Boolean)).map(attachment).join('')]],
+      r.data, 'table-history')}</div>`));
+  } catch (ex) {
+    panel.replaceChildren(h(`<p class="error" role="alert">${esc(ex.message)}</p>`));
+  }
+}
+
+// ---- Worklist (我的工作) ---------------------------------------------------------------
+
+const caseCols = () => [
+  ['id', t('caseNo'), (v) => `<a href="#/case/${esc(v)}" data-testid="case-link">${esc(v)}</a>`],
+  ['category_zh', t('category'), (v, r) => esc(v ?? r.category)],
+  ['state_zh', t('state'), (v, r) => `<span class="state state-${esc(r.state)}">${esc(v ?? r.state)}</span>`],
+  ['location', t('location'), (v) => esc(v)],
+  ['unit_name', t('assignedUnit'), (v, r) => esc(v ?? r.unit ?? '—')],
+  ['deadline', t('deadline'), (v, r) => `${esc(deadline(v))}${r.overdue ? ` <span class="overdue">${t('overdue')}</span>` : ''}`],
+  ['supervision', t('supervision'), (v) => supervision(v)],
+  ['created', t('created'), (v) => esc(hm(v))],
+];
+
+// What a worklist groups cases by: the next thing this user has to do.
+function caseBuckets(cases) {
+  const groups = isBureau()
+    ? [['toAccept', (c) => c.state === 'reported'], ['toVerify', (c) => c.state === 'rectified'], ['overdueCases', (c) => c.overdue]]
+    : [['toSign', (c) => c.state === 'assigned' || c.state === 'reopened'], ['toRectify', (c) => c.state === 'rectifying']];
+  const seen = new Set();
+  const out = groups.map(([k, f]) => { const rows = cases.filter(f); rows.forEach((c) => seen.add(c.id)); return [k, rows]; });
+  const rest = cases.filter((c) => !seen.has(c.id));
+  if (rest.length) out.push(['otherCases', rest]);
+  return out;
+}
+
+export async function work() {
+  const w = await api('worklist');
+  const el = h(`<div class="grid" data-testid="screen-work"><section class="card wide"><div class="card-head"><h2>${t('myCases')} (<span data-testid="work-case-count">${(w.cases || []).length}</span>)</h2>
+    <a href="#/cases">${t('allCases')}</a></div><div data-testid="work-cases"></div></section></div>`);
+  const cbox = el.querySelector('[data-testid=work-cases]');
+  for (const [k, rows] of caseBuckets(w.cases || [])) {
+    cbox.append(h(`<div class="bucket" data-testid="bucket-${k}"><h3>${t(k)} (${rows.length})</h3>${htmlTable(caseCols(), rows, `table-${k}`)}</div>`));
+  }
+  if ((w.tasks || []).length || !isBureau()) {
+    const sec = h(`<section class="card wide" data-testid="work-tasks"><div class="card-head"><h2>${t('myTasks')} (${(w.tasks || []).length})</h2></div></section>`);
+    if (!(w.tasks || []).length) sec.append(h(`<p class="muted">${t('noData')}</p>`));
+    for (const task of w.tasks || []) sec.append(taskForm(task));
+    el.append(sec);
+  }
+  if ((w.targets || []).length) {
+    const sec = h(`<section class="card wide" data-testid="work-targets"><div class="card-head"><h2>${t('myTargets')} (${w.targets.length})</h2></div></section>`);
+    for (const tg of w.targets) sec.append(targetForm(tg));
+    el.append(sec);
+  }
+  app().replaceChildren(el);
+}
+
+function taskRowHtml(task) {
+  return `<div class="task-head"><b>${esc(task.id)}</b> ${esc(task.title)} ${rag(task.rag)}
+    <span class="muted">${t('deadline')} ${esc(day(task.deadline))}${task.days_left !== undefined && task.days_left !== null ? ` · ${esc(t('daysLeft').replace('{n}', task.days_left))}` : ''}</span>
+    ${progressBar(task.done ? 100 : task.progress)}${task.why ? ` <small class="muted">${esc(task.why)}</small>` : ''}</div>`;
+}
+
+function taskForm(task) {
+  const el = h(`<div class="item" data-testid="work-task" data-task-id="${esc(task.id)}">
+    <div data-testid="task-summary">${taskRowHtml(task)}</div>
+    <form class="form inline" data-testid="task-report-form">
+      <label>${t('progress')} % <input name="progress" type="number" min="0" max="100" step="1" value="${esc(task.progress ?? 0)}" required data-testid="task-progress"></label>
+      <label class="check"><input name="done" type="checkbox"${task.done ? ' checked' : ''} data-testid="task-done"> ${t('done')}</label>
+      <label class="grow">${t('note')} <input name="note" maxlength="2000" data-testid="task-note"></label>
+      <label>${t('evidence')} <input name="evidence" type="file" multiple accept="image/jpeg,image/png,image/webp,application/pdf" data-testid="task-evidence"></label>
+      <button type="submit" class="primary" data-testid="task-report-submit">${t('fileReport')}</button>
+      <span class="msg" role="status" data-testid="task-report-msg"></span></form></div>`);
+  el.querySelector('form').addEventListener('submit', async (e) => {
+    e.preventDefault();
+    const f = e.target.elements;
+    const msg = el.querySelector('[data-testid=task-report-msg]');
+    msg.className = 'msg';
+    try {
+      const evidence = await uploadAll(f.evidence);
+      const r = await api(`ledger/tasks/${encodeURIComponent(task.id)}/reports`, { method: 'POST', body: { progress: Number(f.progress.value), done: f.done.checked, note: f.note.value.trim(), evidence } });
+      if (r?.data) el.querySelector('[data-testid=task-summary]').innerHTML = taskRowHtml(r.data);
+      msg.textContent = t('saved');
+      e.target.reset();
+      f.progress.value = r?.data?.progress ?? f.progress.value;
+    } catch (ex) {
+      msg.textContent = ex.message;
+      msg.className = 'msg error';
+    }
+  });
+  return el;
+}
+
+function targetForm(tg) {
+  const done = tg.comparator === 'done';
+  const el = h(`<div class="item" data-testid="work-target" data-target-id="${esc(tg.id)}">
+    <div><b>${esc(targetName(tg))}</b> ${rag(tg.rag)} <span class="muted">${t('target')} ${done ? esc(t('done')) : `${esc(tg.comparator)} ${esc(fmt(tg.target))} ${esc(tg.unit ?? '')}`} · ${t('currentValue')} <span data-testid="target-value">${esc(fmt(tg.value))}</span>
+      ${tg.reported_at ? ` · ${t('reportedBy')} ${esc(tg.reported_by ?? '')} ${esc(hm(tg.reported_at))}` : ''}</span></div>
+    <form class="form inline">
+      <label>${t('reportValue')} ${done ? `<select name="value"><option value="0">${t('notDone')}</option><option value="1">${t('done')}</option></select>`
+        : `<input name="value" type="number" step="any" required data-testid="target-input">`}</label>
+      <label class="grow">${t('note')} <input name="note" maxlength="2000"></label>
+      <label>${t('evidence')} <input name="evidence" type="file" multiple accept="image/jpeg,image/png,image/webp,application/pdf"></label>
+      <button type="submit" class="primary">${t('fileReport')}</button><span class="msg" role="status"></span></form></div>`);
+  el.querySelector('form').addEventListener('submit', async (e) => {
+    e.preventDefault();
+    const f = e.target.elements;
+    const msg = el.querySelector('.msg');
+    msg.className = 'msg';
+    try {
+      const evidence = await uploadAll(f.evidence);
+      const r = await api(`ledger/targets/${encodeURIComponent(tg.id)}/reports`, { method: 'POST', body: { value: Number(f.value.value), note: f.note.value.trim(), evidence } });
+      if (r?.data) el.querySelector('[data-testid=target-value]').textContent = fmt(r.data.value);
+      msg.textContent = t('saved');
+    } catch (ex) {
+      msg.textContent = ex.message;
+      msg.className = 'msg error';
+    }
+  });
+  return el;
+}
+
+// ---- Case list (案件) -------------------------------------------------------------------
+
+export async function cases(arg, query) {
+  const q = new URLSearchParams();
+  for (const k of ['state', 'category', 'supervision', 'unit', 'source']) if (query.get(k)) q.set(k, query.get(k));
+  q.set('limit', '200');
+  const [list, sum] = await Promise.all([api(`cases?${q}`), api(`cases/summary?${q}`)]);
+  const by = sum.by_state || {};
+  const opt = (v, label, cur) => `<option value="${esc(v)}"${v === (cur || '') ? ' selected' : ''}>${esc(label)}</option>`;
+  const el = h(`<div class="grid" data-testid="screen-cases">
+    <section class="card wide"><div class="summary">
+      ${STATES.filter((s) => by[s]).map((s) => `<a class="count" href="#/cases?state=${s}" data-testid="sum-${s}"><b>${by[s]}</b>${esc(t(`st_${s}`))}</a>`).join('')}
+      <div class="count rag-red"><b data-testid="sum-overdue">${sum.overdue ?? 0}</b>${t('overdue')}</div>
+      <a class="count" href="#/cases?supervision=1"><b data-testid="sum-duban">${sum.duban ?? 0}</b>${t('sup1')}</a>
+      <a class="count" href="#/cases?supervision=2"><b data-testid="sum-listed">${sum.listed ?? 0}</b>${t('sup2')}</a></div></section>
+    <section class="card wide"><form class="row filters" data-testid="case-filters">
+      <label>${t('state')} <select name="state" data-testid="filter-state">${opt('', t('all'), query.get('state'))}${STATES.map((s) => opt(s, t(`st_${s}`), query.get('state'))).join('')}</select></label>
+      <label>${t('category')} <select name="category" data-testid="filter-category">${opt('', t('all'), query.get('category'))}${CATEGORIES.map((c) => opt(c, t(`cat_${c}`), query.get('category'))).join('')}</select></label>
+      <label>${t('supervision')} <select name="supervision" data-testid="filter-supervision">${opt('', t('all'), query.get('supervision'))}${opt('1', t('sup1'), query.get('supervision'))}${opt('2', t('sup2'), query.get('supervision'))}</select></label>
+      <a class="csv" href="/api/v1/cases?${esc(q.toString())}&format=csv" download>${t('csv')}</a></form>
+      <div class="table tall">${htmlTable(caseCols(), list.data, 'table-cases', (r) => ` data-testid="case-row" data-case-id="${esc(r.id)}"`)}</div></section></div>`);
+  el.querySelector('form').addEventListener('change', (e) => {
+    const p = new URLSearchParams();
+    for (const s of e.currentTarget.querySelectorAll('select')) if (s.value) p.set(s.name, s.value);
+    location.hash = `#/cases${p.toString() ? `?${p}` : ''}`;
+  });
+  app().replaceChildren(el);
+}
+
+// ---- Case detail ----------------------------------------------------------------------
+
+// What each action asks for (service/case.h): a reason, a unit, a deadline, evidence.
+const NEEDS = {
+  accept: {}, sign: {}, verify: { reason: 'opt' },
+  reject: { reason: 'req' }, send_back: { reason: 'req' }, return: { reason: 'req' }, escalate: { reason: 'req' },
+  assign: { unit: 'req', deadline: 'req' }, reopen: { reason: 'req', deadline: 'req', unit: 'opt' },
+  extend: { reason: 'req', deadline: 'req' }, submit: { evidence: 'req', reason: 'opt' },
+};
+
+let planUnits = null;
+async function units() {
+  if (!planUnits) planUnits = ((await api('plan')).units || []).filter((u) => u.kind !== 'leadership');
+  return planUnits;
+}
+
+export async function caseDetail(id) {
+  let c;
+  try {
+    c = (await api(`cases/${encodeURIComponent(id)}`)).data;
+  } catch (ex) {
+    if (ex.status !== 404) throw ex;
+    app().replaceChildren(h(`<div data-testid="screen-case"><section class="card"><p class="error" role="alert" data-testid="case-not-found">${t('caseNotFound')}</p><a href="#/cases">${t('allCases')}</a></section></div>`));
+    return;
+  }
+  const us = (c.allowed_actions || []).some((a) => NEEDS[a]?.unit) ? await units() : [];
+  const uname = new Map(us.map((u) => [u.id, u.name]));
+  const el = h(`<div class="grid" data-testid="screen-case" data-case-id="${esc(c.id)}">
+    <section class="card wide"><div class="card-head"><h2>${t('caseNo')} ${esc(c.id)} · ${esc(c.category_zh ?? c.category)}
+      <span class="state state-${esc(c.state)}" data-testid="case-state">${esc(c.state_zh ?? c.state)}</span> ${supervision(c.supervision, 'case-supervision')}
+      ${c.overdue ? `<span class="overdue">${t('overdue')}</span>` : ''}</h2><a href="#/cases">${t('allCases')}</a></div>
+      <dl class="fields">
+        <dt>${t('trackingCode')}</dt><dd>${esc(c.tracking ?? '—')}</dd>
+        <dt>${t('source')}</dt><dd>${esc(t(`csrc_${c.source}`))}</dd>
+        <dt>${t('location')}</dt><dd>${esc(c.location)}${c.lon || c.lat ? ` <small class="muted">(${esc(c.lon)}, ${esc(c.lat)})</small>` : ''}</dd>
+        <dt>${t('description')}</dt><dd class="text">${esc(c.description)}</dd>
+        <dt>${t('assignedUnit')}</dt><dd data-testid="case-unit">${esc(c.unit_name ?? c.unit ?? '—')}</dd>
+        <dt>${t('deadline')}</dt><dd data-testid="case-deadline">${esc(deadline(c.deadline))}</dd>
+        <dt>${t('created')}</dt><dd>${esc(hm(c.created))} · ${esc(c.created_by ?? '')}</dd>
+        <dt>${t('updatedAt')}</dt><dd>${esc(hm(c.updated))}</dd>
+        ${c.closed ? `<dt>${t('closed')}</dt><dd>${esc(hm(c.closed))}</dd>` : ''}
+        ${c.reopen_count ? `<dt>${t('reopenCount')}</dt><dd>${esc(c.reopen_count)}</dd>` : ''}
+        ${c.reporter ? `<dt>${t('reporter')}</dt><dd data-testid="case-reporter">${esc(c.reporter.name ?? '—')} · ${esc(c.reporter.contact ?? '—')} <small class="muted">${t('reporterPrivate')}</small></dd>` : ''}
+        ${c.reward ? `<dt>${t('reward')}</dt><dd>${esc(t(`reward_${c.reward.status}`))}${c.reward.amount_fen ? ` · ¥${(c.reward.amount_fen / 100).toFixed(2)}` : ''}</dd>` : ''}
+      </dl>
+      <div class="photos" data-testid="case-photos">${(c.attachments || []).map(attachment).join('')}</div></section>
+    <section class="card wide" data-testid="case-actions"><div class="card-head"><h2>${t('actions')}</h2></div>
+      <div class="row">${(c.allowed_actions || []).map((a) => `<button type="button" data-act="${esc(a)}" data-testid="act-${esc(a)}">${esc(t(`act_${a}`))}</button>`).join('') || `<span class="muted">${t('noActions')}</span>`}</div>
+      <form class="form action-form" data-testid="action-form" hidden></form>
+      <p class="error" role="alert" data-testid="action-error" hidden></p></section>
+    <section class="card wide"><div class="card-head"><h2>${t('timeline')}</h2></div>
+      <ol class="timeline" data-testid="case-timeline">${(c.events || []).map((ev) => `<li data-testid="event" data-action="${esc(ev.action)}">
+        <span class="muted">${esc(hm(ev.at))}</span> <b>${esc(t(`act_${ev.action}`))}</b>
+        ${ev.from && ev.to && ev.from !== ev.to ? `<span class="muted">${esc(t(`st_${ev.from}`))} → ${esc(t(`st_${ev.to}`))}</span>` : ''}
+        · ${esc(ev.actor)} <small class="muted">${esc(t(`role_${ev.role}`))}</small>
+        ${ev.unit ? ` · ${t('assignedUnit')} ${esc(uname.get(ev.unit) ?? (ev.unit === c.unit ? c.unit_name : ev.unit))}` : ''}
+        ${ev.deadline ? ` · ${t('deadline')} ${esc(deadline(ev.deadline))}` : ''}
+        ${ev.level ? ` · ${supervision(ev.level, 'event-level')}` : ''}
+        ${ev.reason ? `<div class="note">${esc(ev.reason)}</div>` : ''}
+        ${(ev.evidence || []).length ? `<div class="photos">${ev.evidence.map(attachment).join('')}</div>` : ''}</li>`).join('')}</ol></section></div>`);
+  const form = el.querySelector('[data-testid=action-form]');
+  const err = el.querySelector('[data-testid=action-error]');
+  el.querySelector('[data-testid=case-actions] .row').addEventListener('click', (e) => {
+    const b = e.target.closest('[data-act]');
+    if (!b) return;
+    const a = b.dataset.act;
+    const n = NEEDS[a] || {};
+    err.hidden = true;
+    form.hidden = false;
+    form.dataset.action = a;
+    form.innerHTML = `<h3>${esc(t(`act_${a}`))}</h3>
+      ${n.unit ? `<label>${t('assignedUnit')} <select name="unit" data-testid="action-unit"${n.unit === 'req' ? ' required' : ''}><option value="">${n.unit === 'req' ? t('choose') : t('sameUnit')}</option>${us.map((u) => `<option value="${esc(u.id)}">${esc(u.name)}</option>`).join('')}</select></label>` : ''}
+      ${n.deadline ? `<label>${t('deadline')} <input name="deadline" type="date" required data-testid="action-deadline"></label>` : ''}
+      ${n.reason ? `<label>${n.reason === 'req' ? t('reason') : t('noteOptional')} <textarea name="reason" rows="2" maxlength="2000"${n.reason === 'req' ? ' required' : ''} data-testid="action-reason"></textarea></label>` : ''}
+      ${n.evidence ? `<label>${t('evidence')} <input name="evidence" type="file" multiple accept="image/jpeg,image/png,image/webp,application/pdf" data-testid="action-evidence"></label>` : ''}
+      <div class="row"><button type="submit" class="primary" data-testid="action-confirm">${t('confirm')}</button><button type="button" data-testid="action-cancel">${t('cancel')}</button></div>`;
+    form.querySelector('[data-testid=action-cancel]').addEventListener('click', () => { form.hidden = true; });
+  });
+  form.addEventListener('submit', async (e) => {
+    e.preventDefault();
+    const f = form.elements;
+    const body = { action: form.dataset.action };
+    try {
+      if (f.reason?.value.trim()) body.reason = f.reason.value.trim();
+      if (f.unit?.value) body.unit = f.unit.value;
+      if (f.deadline?.value) body.deadline = f.deadline.value;
+      if (f.evidence) body.evidence = await uploadAll(f.evidence);
+      await api(`cases/${encodeURIComponent(c.id)}/actions`, { method: 'POST', body });
+    } catch (ex) {
+      // The server's refusal (invalid_transition, forbidden, invalid) as it words it.
+      err.textContent = ex.message;
+      err.hidden = false;
+      return;
+    }
+    await caseDetail(c.id);
+  });
+  app().replaceChildren(el);
+}
+

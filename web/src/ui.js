@@ -1,0 +1,54 @@
+// Small helpers shared by the screens: HTML from template strings (every value through
+// esc()), number and time formatting, badges.
+import { t } from './i18n.js';
+
+export const esc = (s) => String(s ?? '').replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]);
+export const fmt = (v, d = 1) => (v === null || v === undefined || v === '' ? '—' : typeof v !== 'number' ? String(v) : Number.isInteger(v) ? String(v) : v.toFixed(d));
+export const hm = (iso) => (iso ? iso.slice(0, 16).replace('T', ' ') : '—');
+export const day = (iso) => (iso ? iso.slice(0, 10) : '—');
+
+export function h(html) {
+  const tpl = document.createElement('template');
+  tpl.innerHTML = html.trim();
+  return tpl.content.firstElementChild;
+}
+
+// Red/amber/green as the ledger computes it; anything else (no data yet) is grey.
+export function rag(v, testid = '') {
+  const k = ['green', 'yellow', 'red'].includes(v) ? v : 'none';
+  return `<span class="rag rag-${k}"${testid ? ` data-testid="${esc(testid)}"` : ''} data-rag="${k}">${esc(t(`rag_${k}`))}</span>`;
+}
+
+export function progressBar(pct) {
+  const p = Math.max(0, Math.min(100, Number(pct) || 0));
+  return `<span class="bar" title="${p}%"><span style="width:${p}%"></span></span><span class="bar-label">${p}%</span>`;
+}
+
+// 督办 / 挂牌督办: the case's supervision level (0, 1, 2).
+export function supervision(level, testid = 'supervision') {
+  if (!level) return '';
+  return `<span class="sup sup-${Number(level)}" data-testid="${esc(testid)}">${esc(t(`sup${Number(level)}`))}</span>`;
+}
+
+// A simple table: cols [key, label, render?]; render returns HTML (already escaped).
+export function htmlTable(cols, rows, testid, rowAttr = () => '') {
+  const head = cols.map(([, l]) => `<th>${esc(l)}</th>`).join('');
+  const body = rows.length
+    ? rows.map((r) => `<tr${rowAttr(r)}>${cols.map(([k, , f]) => `<td>${f ? f(r[k], r) : esc(fmt(r[k]))}</td>`).join('')}</tr>`).join('')
+    : `<tr><td colspan="${cols.length}" class="muted">${esc(t('noData'))}</td></tr>`;
+  return `<table data-testid="${esc(testid)}"><thead><tr>${head}</tr></thead><tbody>${body}</tbody></table>`;
+}
+
+// An attachment: a thumbnail that opens the file (the server decides who may read it).
+export function attachment(key) {
+  const url = `/api/v1/attachments/${encodeURIComponent(key)}`;
+  return `<a class="thumb" href="${esc(url)}" target="_blank" rel="noopener"><img src="${esc(url)}" alt="${esc(t('attachment'))}" loading="lazy" data-testid="attachment"></a>`;
+}
+
+// A deadline given as a day means the end of that day: the server stores the next midnight
+// (Beijing time), which is shown as the day it ends; any other instant as date and time.
+export function deadline(iso) {
+  if (!iso) return '—';
+  if (!/T00:00(:00)?(\.0+)?(\+08:00)?$/.test(iso)) return hm(iso);
+  return new Date(Date.parse(iso) - 1 + 8 * 3600_000).toISOString().slice(0, 10);
+}
