@@ -3,7 +3,9 @@
 #   1. builds the dashboard (npm ci, esbuild),
 #   2. registers 12 simulated devices (air stations, flue-gas and wastewater outlets),
 #   3. starts `envwatch serve` with HJ 212 intake and the HTTP API/dashboard,
-#   4. back-fills recent history as fast as the server acknowledges it, then keeps a live
+#   4. creates one account per role and a few cases and ledger reports through the API
+#      (scripts/demo-seed.sh; passwords in DEMO_DIR/accounts.txt),
+#   5. back-fills recent history as fast as the server acknowledges it, then keeps a live
 #      simulator running until Ctrl-C.
 # DEMO_DIR (default demo/) keeps the database between runs; HTTP_PORT and HJ212_PORT can be set.
 set -euo pipefail
@@ -22,7 +24,8 @@ mkdir -p "$dir"
 server=$!
 trap 'kill $live 2>/dev/null; kill -TERM $server 2>/dev/null; wait $server 2>/dev/null' EXIT INT TERM
 live=""
-sleep 1
+for _ in $(seq 100); do curl -sf "http://127.0.0.1:$http/api/v1/health" >/dev/null && break; sleep 0.1; done
+"$root/scripts/demo-seed.sh" "$ew" "$dir/envwatch.db" "http://127.0.0.1:$http" "$dir/accounts.txt"
 echo "demo: back-filling history (30 s of simulated devices at full speed)…"
 "$ew" simulate --devices 12 --kind mixed --rate 0 --duration 30 --json 127.0.0.1:$hj | tail -1
 "$ew" stats --db "$dir/envwatch.db"

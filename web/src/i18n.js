@@ -87,6 +87,14 @@ const dict = {
     trackingCode: 'Tracking code', trackingKeep: 'Keep the code: it is the only way to follow your report.', lookUp: 'Look up', trackNotFound: 'No report has this tracking code.', updatedAt: 'Updated',
   },
 };
+// The ledger's reasons for a status (service/ledger.c) as the server sends them, in Chinese.
+const whyZh = {
+  done: '已完成', 'done after the deadline': '逾期完成', overdue: '已逾期', 'due soon': '临近期限',
+  'on schedule': '按期推进', met: '已达标', missed: '未达标', 'no value after the deadline': '到期无数据',
+  'projected to meet': '预计达标', 'projected to miss': '预计不达标', 'meets so far': '目前达标',
+  'misses so far': '目前未达标', 'not yet reported': '尚未上报',
+};
+export const why = (s) => (lang === 'zh' && whyZh[s]) || s;
 const categoryEn = { 优: 'Excellent', 良: 'Good', 轻度污染: 'Lightly polluted', 中度污染: 'Moderately polluted', 重度污染: 'Heavily polluted', 严重污染: 'Severely polluted', 全区: 'Zone' };
 
 export let lang = new URLSearchParams(location.search).get('lang') || localStorage.getItem('envwatch.lang') || 'zh';

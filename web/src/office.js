@@ -3,7 +3,7 @@
 // decision (service/auth.c); these screens show what the API returns and offer the actions
 // it lists in allowed_actions.
 import { api, isBureau, login, session, uploadAll } from './api.js';
-import { lang, t } from './i18n.js';
+import { lang, t, why } from './i18n.js';
 import { CATEGORIES } from './public.js';
 import { attachment, day, deadline, esc, fmt, h, hm, htmlTable, progressBar, rag, supervision } from './ui.js';
 
@@ -99,7 +99,7 @@ export async function plan() {
         ['responsible', t('responsibleUnits'), (v) => esc(names(v))],
         ['deadline', t('deadline'), (v) => esc(day(v))],
         ['progress', t('progress'), (v, r) => progressBar(r.done ? 100 : v)],
-        ['rag', t('status'), (v, r) => `${rag(v, `rag-${r.id}`)}${r.why ? ` <small class="muted">${esc(r.why)}</small>` : ''}`],
+        ['rag', t('status'), (v, r) => `${rag(v, `rag-${r.id}`)}${r.why ? ` <small class="muted">${esc(why(r.why))}</small>` : ''}`],
       ], a.tasks || [], `tasks-${a.id}`, (r) => ` data-testid="task-row" data-task-id="${esc(r.id)}"`)}</section>`);
     box.append(sec);
   }
@@ -178,7 +178,7 @@ export async function work() {
 function taskRowHtml(task) {
   return `<div class="task-head"><b>${esc(task.id)}</b> ${esc(task.title)} ${rag(task.rag)}
     <span class="muted">${t('deadline')} ${esc(day(task.deadline))}${task.days_left !== undefined && task.days_left !== null ? ` · ${esc(t('daysLeft').replace('{n}', task.days_left))}` : ''}</span>
-    ${progressBar(task.done ? 100 : task.progress)}${task.why ? ` <small class="muted">${esc(task.why)}</small>` : ''}</div>`;
+    ${progressBar(task.done ? 100 : task.progress)}${task.why ? ` <small class="muted">${esc(why(task.why))}</small>` : ''}</div>`;
 }
 
 function taskForm(task) {
