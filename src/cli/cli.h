@@ -5,6 +5,7 @@
  *   3 runtime error (I/O, database). */
 #ifndef EW_CLI_H
 #define EW_CLI_H
+#include <stddef.h>
 
 enum { EW_EXIT_OK = 0, EW_EXIT_FOUND = 1, EW_EXIT_USAGE = 2, EW_EXIT_RUNTIME = 3 };
 
@@ -19,5 +20,9 @@ int cmd_user(int argc, char **argv);
 
 /* True if argv[1..] contains -h or --help. */
 int cli_wants_help(int argc, char **argv);
+
+/* The default plan file (service/plan.h plan_find_default, from $ENVWATCH_DATA_DIR and the
+ * executable's directory) into buf: 0, or -1 when none exists (buf: the last place tried). */
+int cli_default_plan(char *buf, size_t cap);
 
 #endif

@@ -35,22 +35,6 @@ static int report(const char *file, const plan_error *err)
     return (err->line > 0 || err->path[0]) ? EW_EXIT_FOUND : EW_EXIT_RUNTIME;
 }
 
-static int default_path(char *buf, size_t cap)
-{
-    char exe[PATH_MAX];
-    ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
-    const char *dir = NULL;
-    if (n > 0) {
-        exe[n] = '\0';
-        char *slash = strrchr(exe, '/');
-        if (slash) {
-            *slash = '\0';
-            dir = exe;
-        }
-    }
-    return plan_find_default(getenv("ENVWATCH_DATA_DIR"), dir, buf, cap);
-}
-
 static void date_str(int64_t day, char *buf, size_t cap)
 {
     int y, m, d;
@@ -202,7 +186,7 @@ int cmd_plan(int argc, char **argv)
     }
     char path[PATH_MAX + 64];
     if (!file) {
-        if (default_path(path, sizeof path)) {
+        if (cli_default_plan(path, sizeof path)) {
             fprintf(stderr,
                     "envwatch plan: default plan not found (last tried %s); set "
                     "ENVWATCH_DATA_DIR\n",

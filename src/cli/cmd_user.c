@@ -171,18 +171,7 @@ static int check_unit(const char *plan_file, const char *org)
 {
     char path[PATH_MAX];
     if (!plan_file) {
-        char exe[PATH_MAX];
-        ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
-        const char *dir = NULL;
-        if (n > 0) {
-            exe[n] = '\0';
-            char *slash = strrchr(exe, '/');
-            if (slash) {
-                *slash = '\0';
-                dir = exe;
-            }
-        }
-        if (plan_find_default(getenv("ENVWATCH_DATA_DIR"), dir, path, sizeof path) < 0) {
+        if (cli_default_plan(path, sizeof path) < 0) {
             fprintf(stderr, "envwatch user: no default plan found (last tried %s); use --plan\n",
                     path);
             return EW_EXIT_RUNTIME;

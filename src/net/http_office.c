@@ -150,6 +150,15 @@ static int keys_exist(http_req *r, http_resp *out, const char *const *keys, size
     return 0;
 }
 
+/* The "evidence" of a body: attachment keys, each already uploaded. 0, or answers 422 (not a
+ * list of keys, an unknown key) or 500 and returns -1. */
+static int body_evidence(http_req *r, http_resp *out, json_t *b, const char ***ev, size_t *n)
+{
+    if (body_keys(r, b, "evidence", ev, n))
+        return invalid(out, "evidence must be a list of attachment keys");
+    return keys_exist(r, out, *ev, *n);
+}
+
 static json_t *keys_json(const char *const *keys, size_t n)
 {
     json_t *a = json_array();
@@ -513,62 +522,22 @@ static int h_attachment_get(http_req *r, http_resp *out)
 
 /* ---- names of the case machine ------------------------------------------------------ */
 
-static int parse_category(const char *s, case_category *out)
-{
-    for (int i = 0; s && i < CASE_CATEGORY_COUNT; i++)
-        if (!strcmp(s, case_category_name((case_category)i)))
-            return *out = (case_category)i, 0;
-    return -1;
-}
-
-static int parse_source(const char *s, case_source *out)
-{
-    for (int i = 0; s && i < CASE_SOURCE_COUNT; i++)
-        if (!strcmp(s, case_source_name((case_source)i)))
-            return *out = (case_source)i, 0;
-    return -1;
-}
-
-static int parse_state(const char *s, case_state *out)
-{
-    for (int i = 0; s && i < CASE_STATE_COUNT; i++)
-        if (!strcmp(s, case_state_name((case_state)i)))
-            return *out = (case_state)i, 0;
-    return -1;
-}
-
+/* An action a caller may ask for: any transition name, not "create" (cases open by POST). */
 static int parse_action(const char *s, case_action *out)
 {
-    for (int i = CASE_ACT_ACCEPT; s && i < CASE_ACTION_COUNT; i++)
-        if (!strcmp(s, case_action_name((case_action)i)))
-            return *out = (case_action)i, 0;
-    return -1;
+    return case_action_parse(s, out) || *out == CASE_ACT_CREATE ? -1 : 0;
 }
 
 static const char *state_zh(const char *name)
 {
     case_state st;
-    return parse_state(name, &st) ? "" : case_state_label_zh(st);
+    return case_state_parse(name, &st) ? "" : case_state_label_zh(st);
 }
 
 static const char *category_zh(const char *name)
 {
     case_category c;
-    return parse_category(name, &c) ? "" : case_category_label_zh(c);
-}
-
-/* The permission each transition needs (service/auth.h lists them in case.h's order). */
-static auth_action action_perm(case_action a)
-{
-    static const auth_action map[CASE_ACTION_COUNT] = {
-        [CASE_ACT_CREATE] = AUTH_CASE_REPORT, [CASE_ACT_ACCEPT] = AUTH_CASE_ACCEPT,
-        [CASE_ACT_REJECT] = AUTH_CASE_REJECT, [CASE_ACT_ASSIGN] = AUTH_CASE_ASSIGN,
-        [CASE_ACT_SIGN] = AUTH_CASE_SIGN,     [CASE_ACT_SEND_BACK] = AUTH_CASE_SEND_BACK,
-        [CASE_ACT_SUBMIT] = AUTH_CASE_SUBMIT, [CASE_ACT_RETURN] = AUTH_CASE_RETURN,
-        [CASE_ACT_VERIFY] = AUTH_CASE_VERIFY, [CASE_ACT_REOPEN] = AUTH_CASE_REOPEN,
-        [CASE_ACT_EXTEND] = AUTH_CASE_EXTEND, [CASE_ACT_ESCALATE] = AUTH_CASE_ESCALATE,
-    };
-    return map[a];
+    return case_category_parse(name, &c) ? "" : case_category_label_zh(c);
 }
 
 static bool owes_work(const char *state)
@@ -735,8 +704,7 @@ static json_t *case_json(http_req *r, int64_t id, const ew_case *c, const casewo
     }
     json_t *allowed = json_array();
     for (int a = CASE_ACT_ACCEPT; a < CASE_ACTION_COUNT; a++)
-        if (case_transition_allowed(c->state, (case_action)a) &&
-            auth_decide(r->who.role, r->who.org, c->unit, action_perm((case_action)a)).allow)
+        if (case_may(c, (case_action)a, &r->who))
             json_array_append_new(allowed, json_string(case_action_name((case_action)a)));
     json_t *doc = json_pack(
         "{s:I,s:s,s:s,s:s,s:s,s:s,s:s,s:s,s:o,s:o,s:s,s:o,s:o,s:o,s:o,s:i,s:s,s:b,s:o,s:o,s:o,"
@@ -778,17 +746,29 @@ static int case_id_param(http_req *r, http_resp *out, int64_t *id)
     return 0;
 }
 
+/* Load case id: the case (caller frees with case_free), or NULL after answering 404 (no such
+ * case) or 500 (storage failed). */
+static ew_case *load_case(http_req *r, http_resp *out, int64_t id, casework_meta *m)
+{
+    int rc = 0;
+    case_error ce = {{0}};
+    ew_case *c = casework_load(r->office, id, m, &rc, &ce);
+    if (!c) {
+        if (rc == CASEWORK_E_STORE)
+            store_err(out, ce.msg);
+        else
+            http_error(out, 404, "not_found", "no case %lld", (long long)id);
+    }
+    return c;
+}
+
 /* Answer with case id as who may see it, or 404 when missing or not visible. */
 static int answer_case(http_req *r, http_resp *out, int64_t id, int status)
 {
     casework_meta m;
-    int rc = 0;
-    case_error ce = {{0}};
-    ew_case *c = casework_load(r->office, id, &m, &rc, &ce);
+    ew_case *c = load_case(r, out, id, &m);
     if (!c)
-        return rc == CASEWORK_E_STORE
-                   ? store_err(out, ce.msg)
-                   : http_error(out, 404, "not_found", "no case %lld", (long long)id);
+        return 0;
     if (!casework_may_read(c, &r->who)) {
         case_free(c);
         return http_error(out, 404, "not_found", "no case %lld", (long long)id);
@@ -828,7 +808,7 @@ static int case_rc(http_resp *out, int rc, const case_error *ce)
 static int body_report(http_req *r, http_resp *out, json_t *b, case_report *rep)
 {
     memset(rep, 0, sizeof *rep);
-    if (parse_category(jstr(b, "category"), &rep->category))
+    if (case_category_parse(jstr(b, "category"), &rep->category))
         return http_error(out, 422, "invalid", "category must be a case category name"), -1;
     rep->location = jstr(b, "location");
     rep->description = jstr(b, "description");
@@ -850,7 +830,7 @@ static int h_case_create(http_req *r, http_resp *out)
         return 0;
     case_report rep;
     int rc = body_report(r, out, b, &rep);
-    if (!rc && parse_source(jstr(b, "source"), &rep.source))
+    if (!rc && case_source_parse(jstr(b, "source"), &rep.source))
         rc = invalid(out, "source must be a case source name");
     if (rc) {
         json_decref(b);
@@ -911,13 +891,9 @@ static int h_case_reward(http_req *r, http_resp *out)
     if (case_id_param(r, out, &id))
         return 0;
     casework_meta m;
-    int rc = 0;
-    case_error ce = {{0}};
-    ew_case *c = casework_load(r->office, id, &m, &rc, &ce);
+    ew_case *c = load_case(r, out, id, &m);
     if (!c)
-        return rc == CASEWORK_E_STORE
-                   ? store_err(out, ce.msg)
-                   : http_error(out, 404, "not_found", "no case %lld", (long long)id);
+        return 0;
     bool eligible = c->source == CASE_SRC_PUBLIC_REPORT && c->state == CASE_CLOSED;
     case_free(c);
     if (!eligible)
@@ -954,14 +930,9 @@ static int h_case_reward(http_req *r, http_resp *out)
     return http_json(out, 200, json_pack("{s:o}", "data", reward_of(r, id)));
 }
 
-typedef struct {
-    http_req *r;
-    json_t *rows;
-} reward_rows;
-
 static int add_reward_row(void *ctx, const office_reward *rw)
 {
-    reward_rows *rr = ctx;
+    rows_ctx *rr = ctx;
     json_t *row = NULL;
     reward_cb(&row, rw);
     casework_meta m;
@@ -985,7 +956,7 @@ static int h_rewards(http_req *r, http_resp *out)
 {
     if (!auth_decide(r->who.role, r->who.org, NULL, AUTH_CASE_READ).allow)
         return http_denied(r, out, "rewards are for the bureau, auditors and administrators");
-    reward_rows rr = {r, json_array()};
+    rows_ctx rr = {r, json_array()};
     char err[256];
     if (office_rewards_each(r->office, add_reward_row, &rr, err, sizeof err) < 0) {
         json_decref(rr.rows);
@@ -1212,15 +1183,33 @@ static json_t *target_row(http_req *r, const ledger_view *v, size_t i)
                      "task", t->task >= 0 ? json_string(p->tasks[t->task].id) : json_null());
 }
 
+/* The ledger of r's plan into v: 0, or -1 after answering 500 (no plan, storage failed). */
+static int ledger_of(http_req *r, http_resp *out, ledger_view *v)
+{
+    char err[256];
+    if (need_plan(r, out))
+        return -1;
+    if (ledger_compute(r, v, err, sizeof err))
+        return store_err(out, err), -1;
+    return 0;
+}
+
+/* Answer 200 with one row of the ledger as it is now (after a report changed it). */
+static int answer_ledger_row(http_req *r, http_resp *out,
+                             json_t *(*row)(http_req *, const ledger_view *, size_t), size_t i)
+{
+    ledger_view v;
+    if (ledger_of(r, out, &v))
+        return 0;
+    return http_json(out, 200, json_pack("{s:o}", "data", row(r, &v, i)));
+}
+
 static int h_ledger(http_req *r, http_resp *out)
 {
-    if (need_plan(r, out))
+    ledger_view v;
+    if (ledger_of(r, out, &v))
         return 0;
     const plan *p = r->plan;
-    ledger_view v;
-    char err[256];
-    if (ledger_compute(r, &v, err, sizeof err))
-        return store_err(out, err);
     int tot[3] = {0, 0, 0};
     json_t *actions = json_array();
     for (size_t a = 0; a < p->n_actions; a++) {
@@ -1255,13 +1244,10 @@ static int h_ledger(http_req *r, http_resp *out)
 
 static int h_ledger_warnings(http_req *r, http_resp *out)
 {
-    if (need_plan(r, out))
+    ledger_view v;
+    if (ledger_of(r, out, &v))
         return 0;
     const plan *p = r->plan;
-    ledger_view v;
-    char err[256];
-    if (ledger_compute(r, &v, err, sizeof err))
-        return store_err(out, err);
     ledger_warning *w = arena_alloc(&r->ar, (p->n_tasks + 1) * sizeof *w);
     size_t n = ledger_warnings(p, v.states, r->now_utc, &ledger_policy_default, w, p->n_tasks);
     json_t *rows = json_array();
@@ -1316,10 +1302,8 @@ static int h_task_report(http_req *r, http_resp *out)
     int rc = 0;
     if (!json_is_integer(pg) || json_integer_value(pg) < 0 || json_integer_value(pg) > 100)
         rc = invalid(out, "progress must be a whole number from 0 to 100");
-    else if (body_keys(r, b, "evidence", &ev, &rep.n_evidence))
-        rc = invalid(out, "evidence must be a list of attachment keys");
     else
-        rc = keys_exist(r, out, ev, rep.n_evidence);
+        rc = body_evidence(r, out, b, &ev, &rep.n_evidence);
     if (rc) {
         json_decref(b);
         return 0;
@@ -1330,10 +1314,7 @@ static int h_task_report(http_req *r, http_resp *out)
     json_decref(b);
     if (rc)
         return ledger_refused(out, rc, msg);
-    ledger_view v;
-    if (ledger_compute(r, &v, msg, sizeof msg))
-        return store_err(out, msg);
-    return http_json(out, 200, json_pack("{s:o}", "data", task_row(r, &v, ti)));
+    return answer_ledger_row(r, out, task_row, ti);
 }
 
 static int h_target_report(http_req *r, http_resp *out)
@@ -1361,10 +1342,8 @@ static int h_target_report(http_req *r, http_resp *out)
     int rc = 0;
     if (!json_is_number(val))
         rc = invalid(out, "value must be a number");
-    else if (body_keys(r, b, "evidence", &ev, &nev))
-        rc = invalid(out, "evidence must be a list of attachment keys");
     else
-        rc = keys_exist(r, out, ev, nev);
+        rc = body_evidence(r, out, b, &ev, &nev);
     if (rc) {
         json_decref(b);
         return 0;
@@ -1375,10 +1354,7 @@ static int h_target_report(http_req *r, http_resp *out)
     json_decref(b);
     if (rc)
         return ledger_refused(out, rc, msg);
-    ledger_view v;
-    if (ledger_compute(r, &v, msg, sizeof msg))
-        return store_err(out, msg);
-    return http_json(out, 200, json_pack("{s:o}", "data", target_row(r, &v, gi)));
+    return answer_ledger_row(r, out, target_row, gi);
 }
 
 static int add_change_row(void *ctx, const office_change *c)

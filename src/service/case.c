@@ -109,6 +109,23 @@ bool case_transition_allowed(case_state s, case_action a)
     return case_next_state(s, a) != CASE_STATE_COUNT;
 }
 
+/* Whether who's role and unit allow a on c: the permission check of case_apply and case_may,
+ * scoped to the case's assigned unit (a unit may act only on its own cases). */
+static auth_decision permits(const ew_case *c, case_action a, const case_actor *who)
+{
+    return auth_decide(who->role, who->org, c->unit, needs[a]);
+}
+
+static bool is_transition(case_action a)
+{
+    return (unsigned)a < CASE_ACTION_COUNT && a != CASE_ACT_CREATE;
+}
+
+bool case_may(const ew_case *c, case_action a, const case_actor *who)
+{
+    return is_transition(a) && case_transition_allowed(c->state, a) && permits(c, a, who).allow;
+}
+
 static int err_set(case_error *err, int rc, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 static int err_set(case_error *err, int rc, const char *fmt, ...)
@@ -258,7 +275,7 @@ static int validate(const ew_case *c, const case_cmd *cmd, const case_actor *who
                     const case_policy *pol, case_error *err)
 {
     case_action a = cmd->action;
-    if ((unsigned)a >= CASE_ACTION_COUNT || a == CASE_ACT_CREATE)
+    if (!is_transition(a))
         return err_set(err, CASE_E_INVALID, "not a transition: %s", case_action_name(a));
     if (!case_transition_allowed(c->state, a)) {
         char from[128] = "";
@@ -271,7 +288,7 @@ static int validate(const ew_case *c, const case_cmd *cmd, const case_actor *who
                        "cannot %s a case that is %s (%s); %s is allowed from: %s", action_names[a],
                        state_names[c->state], state_zh[c->state], action_names[a], from);
     }
-    auth_decision d = auth_decide(who->role, who->org, c->unit, needs[a]);
+    auth_decision d = permits(c, a, who);
     if (!d.allow)
         return err_set(err, CASE_E_DENIED, "denied: %s", d.reason);
     char buf[32];

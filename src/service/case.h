@@ -178,6 +178,13 @@ __attribute__((warn_unused_result)) int case_apply(ew_case *c, const case_cmd *c
                                                    const case_actor *who, int64_t now_utc,
                                                    const case_policy *pol, case_error *err);
 
+/* May who apply action a to c now, as far as the state and who's role and unit go? The same
+ * state and permission checks case_apply makes first (a unit only on cases assigned to it);
+ * what the command itself must carry (reason, unit, deadline, evidence) is not looked at, so
+ * case_apply may still refuse with CASE_E_INVALID. CASE_ACT_CREATE and out-of-range actions:
+ * false. For listing the actions a caller is offered. */
+bool case_may(const ew_case *c, case_action a, const case_actor *who);
+
 /* The supervision level due at now_utc under pol (not yet applied). */
 int case_supervision_due(const ew_case *c, int64_t now_utc, const case_policy *pol);
 /* Raise the supervision level to what is due, one event per level, actor "system".

@@ -299,6 +299,25 @@ static int each(store *s, sqlite3_stmt *st, row_fn row, void *fn, void *ctx, con
     return out;
 }
 
+/* Like each() for a query of at most one row: 1 if found (fn's non-zero return wins), 0 if
+ * not, -1 on failure. fn may be NULL to ask only whether the row exists. */
+static int one(store *s, sqlite3_stmt *st, row_fn row, void *fn, void *ctx, const char *what,
+               char *err, size_t errcap)
+{
+    arena mem;
+    arena_init(&mem, 512);
+    int rc = sqlite3_step(st), out = 0;
+    if (rc == SQLITE_ROW) {
+        out = fn ? row(s, st, fn, ctx, &mem) : 0;
+        out = out ? out : 1;
+    } else if (rc != SQLITE_DONE) {
+        out = fail(s, what, err, errcap);
+    }
+    done_with(st);
+    arena_free(&mem);
+    return out;
+}
+
 /* A list of keys (one text column) read into mem; *n receives the count. */
 static const char *const *key_list(sqlite3_stmt *st, arena *mem, size_t *n)
 {
@@ -383,16 +402,7 @@ int office_user_get(store *s, const char *name, office_user_fn fn, void *ctx, ch
     if (!st)
         return -1;
     bind_text(st, 1, name);
-    int rc = sqlite3_step(st), out = 0;
-    if (rc == SQLITE_ROW) {
-        office_user u = user_from(st, 0);
-        out = fn ? fn(ctx, &u) : 0;
-        out = out ? out : 1;
-    } else if (rc != SQLITE_DONE) {
-        out = fail(s, "user get", err, errcap);
-    }
-    done_with(st);
-    return out;
+    return one(s, st, user_row, (void *)fn, ctx, "user get", err, errcap);
 }
 
 int office_users_each(store *s, office_user_fn fn, void *ctx, char *err, size_t errcap)
@@ -416,6 +426,22 @@ int office_session_put(store *s, const office_session *ses, char *err, size_t er
     return run(s, st, "session put", err, errcap);
 }
 
+static int session_row(store *s, sqlite3_stmt *st, void *fn, void *ctx, arena *mem)
+{
+    (void)s, (void)mem;
+    office_session ses = {
+        .user_id = sqlite3_column_int64(st, 1),
+        .csrf = col_text(st, 2),
+        .created_utc = sqlite3_column_int64(st, 3),
+        .expires_utc = sqlite3_column_int64(st, 4),
+    };
+    const void *h = sqlite3_column_blob(st, 0);
+    if (h && sqlite3_column_bytes(st, 0) == OFFICE_TOKEN_HASH)
+        memcpy(ses.token_hash, h, OFFICE_TOKEN_HASH);
+    office_user u = user_from(st, 5);
+    return ((office_session_fn)fn)(ctx, &ses, &u);
+}
+
 int office_session_get(store *s, const uint8_t hash[OFFICE_TOKEN_HASH], office_session_fn fn,
                        void *ctx, char *err, size_t errcap)
 {
@@ -423,25 +449,7 @@ int office_session_get(store *s, const uint8_t hash[OFFICE_TOKEN_HASH], office_s
     if (!st)
         return -1;
     sqlite3_bind_blob(st, 1, hash, OFFICE_TOKEN_HASH, SQLITE_STATIC);
-    int rc = sqlite3_step(st), out = 0;
-    if (rc == SQLITE_ROW) {
-        office_session ses = {
-            .user_id = sqlite3_column_int64(st, 1),
-            .csrf = col_text(st, 2),
-            .created_utc = sqlite3_column_int64(st, 3),
-            .expires_utc = sqlite3_column_int64(st, 4),
-        };
-        const void *h = sqlite3_column_blob(st, 0);
-        if (h && sqlite3_column_bytes(st, 0) == OFFICE_TOKEN_HASH)
-            memcpy(ses.token_hash, h, OFFICE_TOKEN_HASH);
-        office_user u = user_from(st, 5);
-        out = fn ? fn(ctx, &ses, &u) : 0;
-        out = out ? out : 1;
-    } else if (rc != SQLITE_DONE) {
-        out = fail(s, "session get", err, errcap);
-    }
-    done_with(st);
-    return out;
+    return one(s, st, session_row, (void *)fn, ctx, "session get", err, errcap);
 }
 
 int office_session_delete(store *s, const uint8_t hash[OFFICE_TOKEN_HASH], char *err, size_t errcap)
@@ -645,6 +653,23 @@ int office_attachment_put(store *s, const void *data, size_t n, const char *mime
     return 0;
 }
 
+static int attachment_row(store *s, sqlite3_stmt *st, void *fn, void *ctx, arena *mem)
+{
+    (void)s, (void)mem;
+    office_attachment a = {
+        .key = col_text(st, 0),
+        .mime = col_text(st, 1),
+        .sha256_hex = col_text(st, 2),
+        .data = sqlite3_column_blob(st, 3),
+        .size = (size_t)sqlite3_column_bytes(st, 3),
+        .uploader = col_text(st, 5),
+        .created_utc = sqlite3_column_int64(st, 6),
+    };
+    if (!a.data)
+        a.data = ""; /* an empty blob reads back as NULL */
+    return ((office_attachment_fn)fn)(ctx, &a);
+}
+
 int office_attachment_get(store *s, const char *key, office_attachment_fn fn, void *ctx, char *err,
                           size_t errcap)
 {
@@ -652,26 +677,7 @@ int office_attachment_get(store *s, const char *key, office_attachment_fn fn, vo
     if (!st)
         return -1;
     bind_text(st, 1, key);
-    int rc = sqlite3_step(st), out = 0;
-    if (rc == SQLITE_ROW) {
-        office_attachment a = {
-            .key = col_text(st, 0),
-            .mime = col_text(st, 1),
-            .sha256_hex = col_text(st, 2),
-            .data = sqlite3_column_blob(st, 3),
-            .size = (size_t)sqlite3_column_bytes(st, 3),
-            .uploader = col_text(st, 5),
-            .created_utc = sqlite3_column_int64(st, 6),
-        };
-        if (!a.data)
-            a.data = "";
-        out = fn ? fn(ctx, &a) : 0;
-        out = out ? out : 1;
-    } else if (rc != SQLITE_DONE) {
-        out = fail(s, "attachment get", err, errcap);
-    }
-    done_with(st);
-    return out;
+    return one(s, st, attachment_row, (void *)fn, ctx, "attachment get", err, errcap);
 }
 
 int office_attachment_visible(store *s, const char *key, const char *unit, char *err, size_t errcap)
@@ -843,19 +849,7 @@ int office_case_get(store *s, int64_t id, office_case_fn fn, void *ctx, char *er
     if (!st)
         return -1;
     sqlite3_bind_int64(st, 1, id);
-    arena mem;
-    arena_init(&mem, 512);
-    int rc = sqlite3_step(st), out = 0;
-    if (rc == SQLITE_ROW) {
-        office_case c = case_from(s, st, &mem);
-        out = fn ? fn(ctx, &c) : 0;
-        out = out ? out : 1;
-    } else if (rc != SQLITE_DONE) {
-        out = fail(s, "case get", err, errcap);
-    }
-    done_with(st);
-    arena_free(&mem);
-    return out;
+    return one(s, st, case_row, (void *)fn, ctx, "case get", err, errcap);
 }
 
 int office_case_by_tracking(store *s, const char *tracking, int64_t *id_out, char *err,
@@ -1008,21 +1002,6 @@ static int reward_row(store *s, sqlite3_stmt *st, void *fn, void *ctx, arena *me
         .note = col_text(st, 6),
     };
     return ((office_reward_fn)fn)(ctx, &r);
-}
-
-/* Like each() for a query of at most one row: 1 if found (fn's non-zero return wins). */
-static int one(store *s, sqlite3_stmt *st, row_fn row, void *fn, void *ctx, const char *what,
-               char *err, size_t errcap)
-{
-    int rc = sqlite3_step(st), out = 0;
-    if (rc == SQLITE_ROW) {
-        out = row(s, st, fn, ctx, NULL);
-        out = out ? out : 1;
-    } else if (rc != SQLITE_DONE) {
-        out = fail(s, what, err, errcap);
-    }
-    done_with(st);
-    return out;
 }
 
 int office_reward_get(store *s, int64_t case_id, office_reward_fn fn, void *ctx, char *err,

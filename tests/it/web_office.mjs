@@ -191,7 +191,9 @@ test('(b) the bureau logs in, finds the case, accepts it and assigns it to unit 
   await loginAs(page, 'bureau1');
   await ready(page, 'cases');
   assert.match(await page.textContent('[data-testid=user-chip]'), /分局工作人员/);
-  assert.equal(await page.locator('nav a').count(), 9);
+  assert.equal(await page.locator('nav a').count(), 11);
+  // The header clock is the server's (ENVWATCH_NOW), not the browser's.
+  assert.equal(await page.textContent('[data-testid=clock]'), `${NOW.slice(0, 10)} ${NOW.slice(11, 16)} (UTC+8)`);
   const row = page.locator('[data-testid=case-row]', { hasText: LOCATION });
   assert.equal(await row.count(), 1);
   assert.match(await row.textContent(), /露天焚烧/);
@@ -234,7 +236,7 @@ test('(c) unit A signs and submits with evidence; unit B cannot see the case', a
   await loginAs(a.page, UNIT_A.name);
   await ready(a.page, 'work');
   assert.deepEqual(await a.page.locator('nav a').evaluateAll((as) => as.map((x) => x.dataset.testid)),
-    ['nav-overview', 'nav-plan', 'nav-work', 'nav-cases', 'nav-air', 'nav-station', 'nav-quality', 'nav-report', 'nav-track']);
+    ['nav-overview', 'nav-plan', 'nav-work', 'nav-cases', 'nav-scores', 'nav-air', 'nav-station', 'nav-quality', 'nav-report', 'nav-track']);
   const link = a.page.locator(`[data-testid=bucket-toSign] a[href="#/case/${shared.caseId}"]`);
   assert.equal(await link.count(), 1);
   // Unit A reports progress on task T08 (区建设局 is a responsible unit) with evidence.
@@ -339,6 +341,145 @@ test('(e) the plan overview shows 10 actions, 21 tasks with RAG badges and the r
   assert.match(hist, /完成施工工地扬尘在线监测全覆盖/);
   assert.match(hist, new RegExp(UNIT_A.name));
   await shot(page, 'plan');
+  assert.deepEqual(errors, []);
+  await ctx.close();
+});
+
+test('(f) the bureau records a reward, the public sees it, then it is paid and listed', async () => {
+  assert.ok(shared.caseId, 'needs (d)');
+  const { ctx, page, errors } = await actor();
+  await go(page, '#/login', 'login');
+  await loginAs(page, 'bureau1');
+  await go(page, `#/case/${shared.caseId}`, 'case');
+  // A closed public report without a reward yet: the form, no record.
+  assert.equal(await page.locator('[data-testid=reward-current]').count(), 0);
+  await page.selectOption('[data-testid=reward-status-input]', 'due');
+  // Yuan with more than two decimals is refused before anything is sent.
+  await page.fill('[data-testid=reward-amount-input]', '12.345');
+  await page.click('[data-testid=reward-submit]');
+  assert.match(await page.textContent('[data-testid=reward-msg]'), /最多两位小数/);
+  assert.equal(await page.locator('[data-testid=reward-current]').count(), 0);
+  await page.fill('[data-testid=reward-amount-input]', '50');
+  await page.fill('[data-testid=reward-note-input]', '线索属实，按举报奖励办法核定');
+  await page.click('[data-testid=reward-submit]');
+  await page.waitForSelector('[data-testid=case-reward-status][data-status=due]');
+  assert.equal(await page.textContent('[data-testid=case-reward-status]'), '应予奖励');
+  assert.equal(await page.textContent('[data-testid=case-reward-amount]'), '¥50.00');
+  // What the server stored: 50 yuan = 5000 fen.
+  const stored = await page.evaluate(async (id) => (await (await fetch(`/api/v1/cases/${id}`)).json()).data.reward, shared.caseId);
+  assert.equal(stored.status, 'due');
+  assert.equal(stored.amount_fen, 5000);
+  assert.equal(stored.decided_by, 'bureau1');
+
+  const pub = await actor();
+  await go(pub.page, `#/track?code=${encodeURIComponent(shared.tracking)}`, 'track');
+  assert.equal(await pub.page.textContent('[data-testid=track-reward]'), '应予奖励');
+  assert.equal(await pub.page.textContent('[data-testid=track-reward-amount]'), '¥50.00');
+  // The note is the bureau's: the public sees status and amount only.
+  assert.equal((await pub.page.textContent('[data-testid=screen-track]')).includes('核定'), false);
+  assert.deepEqual(pub.errors, []);
+
+  // Paid: the form keeps the amount; only the status changes.
+  assert.equal(await page.inputValue('[data-testid=reward-amount-input]'), '50.00');
+  await page.selectOption('[data-testid=reward-status-input]', 'paid');
+  await page.click('[data-testid=reward-submit]');
+  await page.waitForSelector('[data-testid=case-reward-status][data-status=paid]');
+  assert.equal(await page.textContent('[data-testid=case-reward-amount]'), '¥50.00');
+  await shot(page, 'case-reward');
+  // The same address again: a reload, not a same-document navigation.
+  await pub.page.reload();
+  await ready(pub.page, 'track');
+  assert.equal(await pub.page.textContent('[data-testid=track-reward]'), '已发放');
+  await shot(pub.page, 'track-reward');
+  assert.deepEqual(pub.errors, []);
+  await pub.ctx.close();
+
+  await page.click('[data-testid=nav-rewards]');
+  await ready(page, 'rewards');
+  const row = page.locator(`[data-testid=reward-row][data-case-id="${shared.caseId}"]`);
+  assert.equal(await row.count(), 1);
+  assert.equal(await row.locator('[data-testid=reward-status]').getAttribute('data-status'), 'paid');
+  assert.equal(await row.locator('[data-testid=reward-amount]').textContent(), '¥50.00');
+  assert.match(await row.textContent(), new RegExp(shared.tracking));
+  // The only reward of this database: 50 yuan paid, nothing due.
+  assert.equal(await page.textContent('[data-testid=rewards-paid]'), '¥50.00');
+  assert.equal(await page.textContent('[data-testid=rewards-due]'), '¥0.00');
+  const csv = await page.evaluate(async (href) => (await fetch(href)).text(), await page.getAttribute('[data-testid=rewards-csv]', 'href'));
+  assert.match(csv, /case_id,tracking,status,amount_fen/);
+  assert.match(csv, new RegExp(`${shared.caseId},${shared.tracking},paid,5000`));
+  await shot(page, 'rewards');
+  await row.locator('[data-testid=reward-case]').click();
+  await ready(page, 'case');
+  assert.equal(await page.getAttribute('[data-testid=screen-case]', 'data-case-id'), String(shared.caseId));
+  assert.deepEqual(errors, []);
+  await ctx.close();
+});
+
+test('(g) the scores screen ranks the units as the API does, with unit A credited for its case', async () => {
+  assert.ok(shared.caseId, 'needs (d)');
+  const { ctx, page, errors } = await actor();
+  await go(page, '#/login', 'login');
+  await loginAs(page, 'bureau1');
+  await page.click('[data-testid=nav-scores]');
+  await ready(page, 'scores');
+  // The default period: 1 January of the server's year to the server's today, in the URL's
+  // absence; the API counts [from, to), so the screen asks for the day after `to`.
+  const year = NOW.slice(0, 4);
+  assert.equal(await page.inputValue('[data-testid=scores-from]'), `${year}-01-01`);
+  assert.equal(await page.inputValue('[data-testid=scores-to]'), NOW.slice(0, 10));
+  const api = await page.evaluate(async (y) => (await fetch(`/api/v1/scores?from=${y}-01-01&to=2025-06-11`)).json(), year);
+  assert.ok(api.data.length > 0);
+  // The ranking as the API orders it, every total as the API computes it.
+  const rows = await page.locator('[data-testid=score-row]').evaluateAll((rs) => rs.map((r) => [r.dataset.unit, Number(r.querySelector('[data-testid=score-total]').textContent)]));
+  assert.deepEqual(rows, api.data.map((u) => [u.unit, u.total]));
+  // The rules, with their texts.
+  const ruleTexts = await page.locator('[data-testid=score-rule]').evaluateAll((rs) => rs.map((r) => r.cells[0].textContent));
+  assert.deepEqual(ruleTexts, api.rules.map((r) => r.text));
+  assert.ok(ruleTexts.length > 0);
+  // Unit A's case was verified within its deadline: the rule for that, once, on its tracking
+  // code, with the rule's points; the total is the base plus every application.
+  const rule = api.rules.find((r) => r.id === 'case_closed_on_time');
+  assert.ok(rule, 'the API lists the rule for cases closed on time');
+  const a = api.data.find((u) => u.unit === UNIT_A.org);
+  assert.ok(a, 'unit A is scored');
+  const caseHits = a.hits.filter((x) => x.object === shared.tracking);
+  assert.deepEqual(caseHits.map((x) => [x.rule, x.points]), [[rule.id, rule.points]]);
+  assert.equal(a.total, a.base + a.hits.reduce((s, x) => s + x.points, 0));
+  const unitA = page.locator(`[data-testid=score-unit][data-unit="${UNIT_A.org}"]`);
+  assert.match(await unitA.textContent(), new RegExp(UNIT_A.zh));
+  assert.equal(Number(await page.locator(`[data-testid=score-row][data-unit="${UNIT_A.org}"] [data-testid=score-total]`).textContent()), a.total);
+  const hit = unitA.locator(`[data-testid=hit][data-rule=${rule.id}]`);
+  assert.equal(await hit.count(), 1);
+  assert.match(await hit.textContent(), new RegExp(rule.text.replace(/[+()]/g, '\\$&')));
+  assert.equal(await hit.locator('[data-testid=hit-case]').getAttribute('href'), `#/case/${shared.caseId}`);
+  assert.equal(await unitA.locator('[data-testid=hit]').count(), a.hits.length);
+  // Unit B answers for no case: its total has no case rule in it.
+  const b = api.data.find((u) => u.unit === UNIT_B.org);
+  if (b) assert.equal(b.hits.some((x) => x.rule.startsWith('case_')), false);
+  await shot(page, 'scores');
+  // A task's or target's application opens its change history on the plan overview (at the
+  // pinned date unit A has one: the red sewage-coverage target of a task it answers for).
+  const planHit = a.hits.find((x) => !x.rule.startsWith('case_'));
+  if (planHit) {
+    const link = unitA.locator(`[data-testid=hit][data-rule=${planHit.rule}] a`).first();
+    assert.equal(await link.getAttribute('href'), `#/plan?history=${encodeURIComponent(planHit.object)}`);
+    await link.click();
+    await ready(page, 'plan');
+    await page.waitForSelector('[data-testid=table-history]');
+    assert.match(await page.textContent('[data-testid=history-panel] h2'), new RegExp(planHit.object));
+  }
+  // The period is kept in the URL: a narrower period gives the API's figures for it.
+  await go(page, '#/scores?from=2025-06-11&to=2025-06-11', 'scores');
+  assert.equal(await page.inputValue('[data-testid=scores-from]'), '2025-06-11');
+  const later = await page.evaluate(async () => (await fetch('/api/v1/scores?from=2025-06-11&to=2025-06-12')).json());
+  const aLater = later.data.find((u) => u.unit === UNIT_A.org);
+  assert.equal(aLater.hits.some((x) => x.object === shared.tracking), false);
+  assert.equal(Number(await page.locator(`[data-testid=score-row][data-unit="${UNIT_A.org}"] [data-testid=score-total]`).textContent()), aLater.total);
+  // English labels.
+  await page.click('#lang');
+  await ready(page, 'scores');
+  assert.equal(await page.textContent('[data-testid=nav-scores]'), 'Scores');
+  assert.match(await page.textContent('[data-testid=card-score-rules] h2'), /^Scoring rules/);
   assert.deepEqual(errors, []);
   await ctx.close();
 });

@@ -23,11 +23,12 @@
 #include "service/auth.h"
 #include "store/office.h"
 #include "store/store.h"
+#include "testutil.h"
 
 #define FIXTURE TEST_DATA_DIR "/../tools/http_fixture.sql"
 #define PLAN TEST_DATA_DIR "/../../data/plan/zhengzhou-jingkai-2023-2025.json"
 
-static char dir[256];
+static tu_tmpdb tmp;
 static ew_http *srv;
 static ew_metrics metrics;
 /* "Authorization: Bearer ..." of an administrator's session, made in setup. */
@@ -69,17 +70,11 @@ static int setup(void **state)
 {
     (void)state;
     setenv("ENVWATCH_NOW", "2026-03-10T12:30:00", 1);
-    const char *tmp = getenv("TMPDIR");
-    snprintf(dir, sizeof dir, "%s/ew_http_XXXXXX", tmp && *tmp ? tmp : "/tmp");
-    if (!mkdtemp(dir))
+    const char *db = tmp.path;
+    char err[512];
+    store *s = tu_store_open(&tmp, "http");
+    if (!s)
         return -1;
-    char db[300], err[512];
-    snprintf(db, sizeof db, "%s/t.db", dir);
-    store *s = store_open(db, err, sizeof err);
-    if (!s) {
-        fprintf(stderr, "store_open: %s\n", err);
-        return -1;
-    }
     store_close(s);
     sqlite3 *h;
     char *sql = slurp(FIXTURE), *msg = NULL;
@@ -114,17 +109,17 @@ static int setup(void **state)
     snprintf(admin_auth, sizeof admin_auth, "Authorization: Bearer %s\r\n", tok);
     /* A minimal dashboard build: index.html, a hashed asset, the OpenAPI document. */
     char p[320];
-    snprintf(p, sizeof p, "%s/web", dir);
+    snprintf(p, sizeof p, "%s/web", tmp.dir);
     mkdir(p, 0700);
-    snprintf(p, sizeof p, "%s/web/assets", dir);
+    snprintf(p, sizeof p, "%s/web/assets", tmp.dir);
     mkdir(p, 0700);
-    snprintf(p, sizeof p, "%s/web/index.html", dir);
+    snprintf(p, sizeof p, "%s/web/index.html", tmp.dir);
     write_file(p, "<!doctype html><title>t</title>");
-    snprintf(p, sizeof p, "%s/web/assets/app-0123456789ab.js", dir);
+    snprintf(p, sizeof p, "%s/web/assets/app-0123456789ab.js", tmp.dir);
     write_file(p, "export {};");
-    snprintf(p, sizeof p, "%s/web/openapi.json", dir);
+    snprintf(p, sizeof p, "%s/web/openapi.json", tmp.dir);
     write_file(p, "{\"openapi\":\"3.0.3\",\"paths\":{}}");
-    snprintf(p, sizeof p, "%s/web", dir);
+    snprintf(p, sizeof p, "%s/web", tmp.dir);
     ew_http_config cfg = {.listen_addr = "127.0.0.1:0",
                           .db_path = db,
                           .static_dir = p,
@@ -143,9 +138,7 @@ static int teardown(void **state)
 {
     (void)state;
     ew_http_stop(srv);
-    char cmd[300];
-    snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
-    return system(cmd) == 0 ? 0 : -1;
+    return tu_tmpdb_remove(&tmp);
 }
 
 /* One HTTP/1.0 exchange (the server closes after the response). extra: more header lines. */

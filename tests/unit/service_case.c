@@ -262,6 +262,95 @@ static void roles_per_transition(void **state)
     case_free(c);
 }
 
+/* The actions case_may offers, as a bit set over accept..escalate (bit a - 1). */
+static unsigned offered(const ew_case *c, const case_actor *who)
+{
+    unsigned set = 0;
+    for (int a = CASE_ACT_ACCEPT; a < CASE_ACTION_COUNT; a++)
+        if (case_may(c, (case_action)a, who))
+            set |= 1u << (a - 1);
+    return set;
+}
+#define BIT(a) (1u << ((a)-1))
+
+/* case_may: the state table and the role table (auth.c) together, scoped to the assigned
+ * unit. Expected sets worked out from case.h's diagram and auth.c's table by hand. */
+static void may_offers_what_state_and_role_allow(void **state)
+{
+    (void)state;
+    static const case_actor admin = {.name = "root", .role = EW_ROLE_ADMIN};
+    ew_case *c = case_in(CASE_REPORTED);
+    assert_int_equal(offered(c, &bureau), BIT(CASE_ACT_ACCEPT) | BIT(CASE_ACT_REJECT));
+    assert_int_equal(offered(c, &town), 0);
+    assert_int_equal(offered(c, &auditor), 0);
+    assert_int_equal(offered(c, &public_user), 0);
+    assert_false(case_may(c, CASE_ACT_CREATE, &admin));
+    assert_false(case_may(c, CASE_ACTION_COUNT, &admin));
+    assert_false(case_may(c, (case_action)-1, &admin));
+    case_free(c);
+
+    /* Assigned to town-a: only town-a signs or sends back; the bureau supervises. */
+    c = case_in(CASE_ASSIGNED);
+    unsigned unit_acts = BIT(CASE_ACT_SIGN) | BIT(CASE_ACT_SEND_BACK);
+    unsigned supervise = BIT(CASE_ACT_EXTEND) | BIT(CASE_ACT_ESCALATE);
+    assert_int_equal(offered(c, &town), unit_acts);
+    assert_int_equal(offered(c, &other_town), 0);
+    assert_int_equal(offered(c, &bureau), supervise);
+    assert_int_equal(offered(c, &admin), unit_acts | supervise);
+    assert_int_equal(offered(c, &auditor), 0);
+    case_free(c);
+
+    c = case_in(CASE_RECTIFYING);
+    assert_int_equal(offered(c, &town), BIT(CASE_ACT_SUBMIT));
+    assert_int_equal(offered(c, &bureau), supervise);
+    case_free(c);
+
+    c = case_in(CASE_RECTIFIED);
+    assert_int_equal(offered(c, &bureau), BIT(CASE_ACT_RETURN) | BIT(CASE_ACT_VERIFY));
+    assert_int_equal(offered(c, &town), 0);
+    case_free(c);
+
+    c = case_in(CASE_CLOSED);
+    assert_int_equal(offered(c, &bureau), BIT(CASE_ACT_REOPEN));
+    case_free(c);
+
+    /* The bureau as the assignee (生态环境分局 is a responsible unit): it signs its own. */
+    c = case_in(CASE_ACCEPTED);
+    ok(c, (case_cmd){.action = CASE_ACT_ASSIGN, .unit = "sthj", .deadline_utc = T0 + 3 * DAY},
+       &bureau, T0 + 3600);
+    assert_int_equal(offered(c, &bureau), unit_acts | supervise);
+    assert_int_equal(offered(c, &town), 0);
+    case_free(c);
+}
+
+/* case_may and case_apply agree: for every state, actor and action, a complete command is
+ * applied exactly when case_may says so, and refused for state or role otherwise. */
+static void may_agrees_with_apply(void **state)
+{
+    (void)state;
+    const case_actor admin = {.name = "root", .role = EW_ROLE_ADMIN};
+    const case_actor *actors[] = {&public_user, &bureau, &town, &other_town, &auditor, &admin};
+    for (int s = 0; s < CASE_STATE_COUNT; s++)
+        for (size_t w = 0; w < sizeof actors / sizeof actors[0]; w++)
+            for (int a = CASE_ACT_ACCEPT; a < CASE_ACTION_COUNT; a++) {
+                ew_case *c = case_in((case_state)s);
+                bool may = case_may(c, (case_action)a, actors[w]);
+                case_cmd cmd = {.action = (case_action)a,
+                                .reason = "reason",
+                                .unit = "town-a",
+                                .deadline_utc = T0 + 30 * DAY,
+                                .evidence = evidence,
+                                .n_evidence = 1};
+                case_error err;
+                int rc = case_apply(c, &cmd, actors[w], T0 + DAY, NULL, &err);
+                if (may != (rc == 0) || (!may && rc != CASE_E_STATE && rc != CASE_E_DENIED))
+                    fail_msg("%s by %s from %s: may=%d rc=%d %s", case_action_name((case_action)a),
+                             actors[w]->name, case_state_name((case_state)s), may, rc,
+                             rc ? err.msg : "");
+                case_free(c);
+            }
+}
+
 static void assign_needs_unit_and_future_deadline(void **state)
 {
     (void)state;
@@ -469,6 +558,8 @@ int main(void)
         cmocka_unit_test(return_and_reopen_keep_history),
         cmocka_unit_test(reopen_window_is_enforced),
         cmocka_unit_test(roles_per_transition),
+        cmocka_unit_test(may_offers_what_state_and_role_allow),
+        cmocka_unit_test(may_agrees_with_apply),
         cmocka_unit_test(assign_needs_unit_and_future_deadline),
         cmocka_unit_test(public_may_report_only_as_public),
         cmocka_unit_test(escalation_timing),

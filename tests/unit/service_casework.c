@@ -15,6 +15,7 @@
 #include "service/casework.h"
 #include "store/office.h"
 #include "store/store.h"
+#include "testutil.h"
 
 static const case_actor public_user = {.name = "public", .role = EW_ROLE_PUBLIC};
 static const case_actor bureau = {.name = "zhang", .role = EW_ROLE_BUREAU, .org = "sthj"};
@@ -27,41 +28,7 @@ static const case_actor admin = {.name = "root", .role = EW_ROLE_ADMIN};
 #define T0 INT64_C(1709251200)
 #define DAY INT64_C(86400)
 
-typedef struct fixture {
-    char dir[256];
-    char path[300];
-    store *s;
-} fixture;
-
-static int setup(void **state)
-{
-    fixture *f = calloc(1, sizeof *f);
-    const char *tmp = getenv("TMPDIR");
-    snprintf(f->dir, sizeof f->dir, "%s/ew_casework_XXXXXX", tmp && *tmp ? tmp : "/tmp");
-    if (!mkdtemp(f->dir))
-        return -1;
-    snprintf(f->path, sizeof f->path, "%s/t.db", f->dir);
-    char err[256];
-    f->s = store_open(f->path, err, sizeof err);
-    if (!f->s) {
-        fprintf(stderr, "%s\n", err);
-        return -1;
-    }
-    *state = f;
-    return 0;
-}
-
-static int teardown(void **state)
-{
-    fixture *f = *state;
-    store_close(f->s);
-    char cmd[320];
-    snprintf(cmd, sizeof cmd, "rm -rf '%s'", f->dir);
-    if (system(cmd) != 0)
-        return -1;
-    free(f);
-    return 0;
-}
+typedef tu_store_fixture fixture;
 
 static const char *const photos[] = {"AAAAAAAAAAAAAAAAAAAAAA"};
 static const char *const after[] = {"BBBBBBBBBBBBBBBBBBBBBB", "CCCCCCCCCCCCCCCCCCCCCC"};
@@ -363,12 +330,17 @@ static void refused_transitions_store_nothing(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test_setup_teardown(closed_loop_through_storage, setup, teardown),
-        cmocka_unit_test_setup_teardown(other_unit_cannot_see_or_act, setup, teardown),
-        cmocka_unit_test_setup_teardown(reporter_is_redacted_except_for_bureau, setup, teardown),
-        cmocka_unit_test_setup_teardown(escalation_on_the_clock, setup, teardown),
-        cmocka_unit_test_setup_teardown(escalation_jumps_two_levels_at_once, setup, teardown),
-        cmocka_unit_test_setup_teardown(refused_transitions_store_nothing, setup, teardown),
+        cmocka_unit_test_setup_teardown(closed_loop_through_storage, tu_store_setup,
+                                        tu_store_teardown),
+        cmocka_unit_test_setup_teardown(other_unit_cannot_see_or_act, tu_store_setup,
+                                        tu_store_teardown),
+        cmocka_unit_test_setup_teardown(reporter_is_redacted_except_for_bureau, tu_store_setup,
+                                        tu_store_teardown),
+        cmocka_unit_test_setup_teardown(escalation_on_the_clock, tu_store_setup, tu_store_teardown),
+        cmocka_unit_test_setup_teardown(escalation_jumps_two_levels_at_once, tu_store_setup,
+                                        tu_store_teardown),
+        cmocka_unit_test_setup_teardown(refused_transitions_store_nothing, tu_store_setup,
+                                        tu_store_teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

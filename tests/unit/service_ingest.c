@@ -15,9 +15,10 @@
 #include "hj212/hj212.h"
 #include "service/ingest.h"
 #include "store/store.h"
+#include "testutil.h"
 
 typedef struct fx {
-    char dir[256], path[300];
+    tu_tmpdb db;
     store *s;
     ingest *in;
     char frame[2048];
@@ -30,13 +31,8 @@ static const int64_t NOW_MS = (int64_t)(T_1626 + 86400) * 1000;
 static int setup_opts(void **state, bool enrol)
 {
     fx *f = calloc(1, sizeof *f);
-    const char *tmp = getenv("TMPDIR");
-    snprintf(f->dir, sizeof f->dir, "%s/ew_ingest_XXXXXX", tmp && *tmp ? tmp : "/tmp");
-    if (!mkdtemp(f->dir))
-        return -1;
-    snprintf(f->path, sizeof f->path, "%s/t.db", f->dir);
     char err[256];
-    if (!(f->s = store_open(f->path, err, sizeof err)))
+    if (!(f->s = tu_store_open(&f->db, "ingest")))
         return -1;
     store_site air = {.mn = "JLYP01_AIR01_0001",
                       .pw = "123456",
@@ -75,12 +71,9 @@ static int teardown(void **state)
 {
     fx *f = *state;
     ingest_free(f->in);
-    store_close(f->s);
-    char cmd[320];
-    snprintf(cmd, sizeof cmd, "rm -rf '%s'", f->dir);
-    int rc = system(cmd);
+    int rc = tu_store_close(&f->db, f->s);
     free(f);
-    return rc == 0 ? 0 : -1;
+    return rc;
 }
 
 /* Frame a data segment: "##" + length + segment + CRC + CR LF (HJ 212-2017 table 2). */
@@ -110,7 +103,7 @@ static void run_one(fx *f, ingest_item *it)
 static int64_t query_int(fx *f, const char *sql)
 {
     sqlite3 *db;
-    assert_int_equal(sqlite3_open(f->path, &db), SQLITE_OK);
+    assert_int_equal(sqlite3_open(f->db.path, &db), SQLITE_OK);
     sqlite3_stmt *st;
     assert_int_equal(sqlite3_prepare_v2(db, sql, -1, &st, NULL), SQLITE_OK);
     assert_int_equal(sqlite3_step(st), SQLITE_ROW);
@@ -123,7 +116,7 @@ static int64_t query_int(fx *f, const char *sql)
 static double query_real(fx *f, const char *sql)
 {
     sqlite3 *db;
-    assert_int_equal(sqlite3_open(f->path, &db), SQLITE_OK);
+    assert_int_equal(sqlite3_open(f->db.path, &db), SQLITE_OK);
     sqlite3_stmt *st;
     assert_int_equal(sqlite3_prepare_v2(db, sql, -1, &st, NULL), SQLITE_OK);
     assert_int_equal(sqlite3_step(st), SQLITE_ROW);
@@ -161,7 +154,7 @@ static void upload_is_stored_then_answered_9014(void **state)
                      1);
     /* the archive keeps the exact bytes, and both observations point at them */
     sqlite3 *db;
-    assert_int_equal(sqlite3_open(f->path, &db), SQLITE_OK);
+    assert_int_equal(sqlite3_open(f->db.path, &db), SQLITE_OK);
     sqlite3_stmt *st;
     assert_int_equal(sqlite3_prepare_v2(db,
                                         "SELECT count(*) FROM packet p JOIN observation o"

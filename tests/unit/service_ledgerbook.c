@@ -15,14 +15,14 @@
 #include "service/ledgerbook.h"
 #include "store/office.h"
 #include "store/store.h"
+#include "testutil.h"
 
 #define SHIPPED TEST_DATA_DIR "/../../data/plan/" PLAN_DEFAULT_FILE
 /* 2024-06-01 08:00 Beijing. */
 #define NOW INT64_C(1717200000)
 
 typedef struct fixture {
-    char dir[256];
-    char path[300];
+    tu_tmpdb db;
     store *s;
     plan *p;
 } fixture;
@@ -30,13 +30,7 @@ typedef struct fixture {
 static int setup(void **state)
 {
     fixture *f = calloc(1, sizeof *f);
-    const char *tmp = getenv("TMPDIR");
-    snprintf(f->dir, sizeof f->dir, "%s/ew_ledgerbook_XXXXXX", tmp && *tmp ? tmp : "/tmp");
-    if (!mkdtemp(f->dir))
-        return -1;
-    snprintf(f->path, sizeof f->path, "%s/t.db", f->dir);
-    char err[256];
-    f->s = store_open(f->path, err, sizeof err);
+    f->s = tu_store_open(&f->db, "ledgerbook");
     plan_error perr;
     f->p = plan_load_file(SHIPPED, &perr);
     if (!f->s || !f->p)
@@ -48,14 +42,10 @@ static int setup(void **state)
 static int teardown(void **state)
 {
     fixture *f = *state;
-    store_close(f->s);
     plan_free(f->p);
-    char cmd[320];
-    snprintf(cmd, sizeof cmd, "rm -rf '%s'", f->dir);
-    if (system(cmd) != 0)
-        return -1;
+    int rc = tu_store_close(&f->db, f->s);
     free(f);
-    return 0;
+    return rc;
 }
 
 static size_t task_idx(const plan *p, const char *id)

@@ -15,10 +15,10 @@
 
 #include "store/office.h"
 #include "store/store.h"
+#include "testutil.h"
 
 typedef struct fixture {
-    char dir[256];
-    char path[300];
+    tu_tmpdb db;
     store *s;
     char err[256];
 } fixture;
@@ -26,16 +26,8 @@ typedef struct fixture {
 static int setup(void **state)
 {
     fixture *f = calloc(1, sizeof *f);
-    const char *tmp = getenv("TMPDIR");
-    snprintf(f->dir, sizeof f->dir, "%s/ew_office_XXXXXX", tmp && *tmp ? tmp : "/tmp");
-    if (!mkdtemp(f->dir))
+    if (!(f->s = tu_store_open(&f->db, "office")))
         return -1;
-    snprintf(f->path, sizeof f->path, "%s/t.db", f->dir);
-    f->s = store_open(f->path, f->err, sizeof f->err);
-    if (!f->s) {
-        fprintf(stderr, "%s\n", f->err);
-        return -1;
-    }
     *state = f;
     return 0;
 }
@@ -43,20 +35,16 @@ static int setup(void **state)
 static int teardown(void **state)
 {
     fixture *f = *state;
-    store_close(f->s);
-    char cmd[320];
-    snprintf(cmd, sizeof cmd, "rm -rf '%s'", f->dir);
-    if (system(cmd) != 0)
-        return -1;
+    int rc = tu_store_close(&f->db, f->s);
     free(f);
-    return 0;
+    return rc;
 }
 
 /* Run sql on a second, independent connection: what a bug or a hand-edit would do. */
 static int raw_exec(const fixture *f, const char *sql, char *msg, size_t cap)
 {
     sqlite3 *db;
-    assert_int_equal(sqlite3_open(f->path, &db), SQLITE_OK);
+    assert_int_equal(sqlite3_open(f->db.path, &db), SQLITE_OK);
     sqlite3_busy_timeout(db, 2000);
     char *m = NULL;
     int rc = sqlite3_exec(db, sql, NULL, NULL, &m);
@@ -70,7 +58,7 @@ static int64_t raw_count(const fixture *f, const char *sql)
 {
     sqlite3 *db;
     sqlite3_stmt *st;
-    assert_int_equal(sqlite3_open(f->path, &db), SQLITE_OK);
+    assert_int_equal(sqlite3_open(f->db.path, &db), SQLITE_OK);
     assert_int_equal(sqlite3_prepare_v2(db, sql, -1, &st, NULL), SQLITE_OK);
     assert_int_equal(sqlite3_step(st), SQLITE_ROW);
     int64_t n = sqlite3_column_int64(st, 0);

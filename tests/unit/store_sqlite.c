@@ -14,42 +14,9 @@
 #include <sqlite3.h>
 
 #include "store/store.h"
+#include "testutil.h"
 
-typedef struct fixture {
-    char dir[256];
-    char path[300];
-    store *s;
-} fixture;
-
-static int setup(void **state)
-{
-    fixture *f = calloc(1, sizeof *f);
-    const char *tmp = getenv("TMPDIR");
-    snprintf(f->dir, sizeof f->dir, "%s/ew_store_XXXXXX", tmp && *tmp ? tmp : "/tmp");
-    if (!mkdtemp(f->dir))
-        return -1;
-    snprintf(f->path, sizeof f->path, "%s/t.db", f->dir);
-    char err[256];
-    f->s = store_open(f->path, err, sizeof err);
-    if (!f->s) {
-        fprintf(stderr, "%s\n", err);
-        return -1;
-    }
-    *state = f;
-    return 0;
-}
-
-static int teardown(void **state)
-{
-    fixture *f = *state;
-    store_close(f->s);
-    char cmd[320];
-    snprintf(cmd, sizeof cmd, "rm -rf '%s'", f->dir);
-    if (system(cmd) != 0)
-        return -1;
-    free(f);
-    return 0;
-}
+typedef tu_store_fixture fixture;
 
 static int64_t add_site(store *s, const char *mn, const char *kind)
 {
@@ -68,7 +35,7 @@ static void reopen_keeps_version_and_data(void **state)
     add_site(f->s, "MN1", "air");
     store_close(f->s);
     char err[256];
-    f->s = store_open(f->path, err, sizeof err);
+    f->s = store_open(f->db.path, err, sizeof err);
     assert_non_null(f->s);
     assert_int_equal(store_schema_version(f->s), STORE_SCHEMA_VERSION);
     store_counts c;
@@ -80,7 +47,7 @@ static void durability_pragmas_are_what_docs_say(void **state)
 {
     fixture *f = *state;
     sqlite3 *db;
-    assert_int_equal(sqlite3_open(f->path, &db), SQLITE_OK);
+    assert_int_equal(sqlite3_open(f->db.path, &db), SQLITE_OK);
     sqlite3_stmt *st;
     /* WAL is a property of the file: a second connection sees it. */
     assert_int_equal(sqlite3_prepare_v2(db, "PRAGMA journal_mode", -1, &st, NULL), SQLITE_OK);
@@ -96,17 +63,17 @@ static void newer_schema_is_refused(void **state)
     store_close(f->s);
     f->s = NULL;
     sqlite3 *db;
-    assert_int_equal(sqlite3_open(f->path, &db), SQLITE_OK);
+    assert_int_equal(sqlite3_open(f->db.path, &db), SQLITE_OK);
     assert_int_equal(sqlite3_exec(db, "PRAGMA user_version = 99", NULL, NULL, NULL), SQLITE_OK);
     sqlite3_close(db);
     char err[256] = "";
-    assert_null(store_open(f->path, err, sizeof err));
+    assert_null(store_open(f->db.path, err, sizeof err));
     assert_non_null(strstr(err, "99"));
     /* put it back so teardown's store_close has something valid */
-    assert_int_equal(sqlite3_open(f->path, &db), SQLITE_OK);
+    assert_int_equal(sqlite3_open(f->db.path, &db), SQLITE_OK);
     assert_int_equal(sqlite3_exec(db, "PRAGMA user_version = 1", NULL, NULL, NULL), SQLITE_OK);
     sqlite3_close(db);
-    f->s = store_open(f->path, err, sizeof err);
+    f->s = store_open(f->db.path, err, sizeof err);
     assert_non_null(f->s);
 }
 
@@ -210,7 +177,7 @@ static void observation_first_value_is_kept(void **state)
     assert_int_equal(store_obs_put(f->s, &o, err, sizeof err), 1);
 
     sqlite3 *db;
-    assert_int_equal(sqlite3_open(f->path, &db), SQLITE_OK);
+    assert_int_equal(sqlite3_open(f->db.path, &db), SQLITE_OK);
     sqlite3_stmt *st;
     assert_int_equal(sqlite3_prepare_v2(db,
                                         "SELECT value, min IS NULL FROM observation"
@@ -348,15 +315,20 @@ static void rollback_discards_and_counts_reasons(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test_setup_teardown(reopen_keeps_version_and_data, setup, teardown),
-        cmocka_unit_test_setup_teardown(durability_pragmas_are_what_docs_say, setup, teardown),
-        cmocka_unit_test_setup_teardown(newer_schema_is_refused, setup, teardown),
-        cmocka_unit_test_setup_teardown(site_put_upserts_by_mn, setup, teardown),
-        cmocka_unit_test_setup_teardown(key_claim_is_once_per_mn_cn_datatime_piece, setup,
-                                        teardown),
-        cmocka_unit_test_setup_teardown(observation_first_value_is_kept, setup, teardown),
-        cmocka_unit_test_setup_teardown(minutes_of_hour_are_half_open, setup, teardown),
-        cmocka_unit_test_setup_teardown(rollback_discards_and_counts_reasons, setup, teardown),
+        cmocka_unit_test_setup_teardown(reopen_keeps_version_and_data, tu_store_setup,
+                                        tu_store_teardown),
+        cmocka_unit_test_setup_teardown(durability_pragmas_are_what_docs_say, tu_store_setup,
+                                        tu_store_teardown),
+        cmocka_unit_test_setup_teardown(newer_schema_is_refused, tu_store_setup, tu_store_teardown),
+        cmocka_unit_test_setup_teardown(site_put_upserts_by_mn, tu_store_setup, tu_store_teardown),
+        cmocka_unit_test_setup_teardown(key_claim_is_once_per_mn_cn_datatime_piece, tu_store_setup,
+                                        tu_store_teardown),
+        cmocka_unit_test_setup_teardown(observation_first_value_is_kept, tu_store_setup,
+                                        tu_store_teardown),
+        cmocka_unit_test_setup_teardown(minutes_of_hour_are_half_open, tu_store_setup,
+                                        tu_store_teardown),
+        cmocka_unit_test_setup_teardown(rollback_discards_and_counts_reasons, tu_store_setup,
+                                        tu_store_teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -87,3 +87,22 @@ export const role = () => session.user?.role ?? 'public';
 // Staff who may read the ledger, cases and all monitoring data (AUTH_LEDGER_READ, AUTH_DATA_READ).
 export const isStaff = () => ['admin', 'bureau', 'unit', 'auditor'].includes(role());
 export const isBureau = () => ['admin', 'bureau'].includes(role());
+
+// The server's clock, not the browser's: the API's "now" (ENVWATCH_NOW pins it for tests
+// and demos on historical data), so that the header and every default date agree with what
+// the server computes. clock.offset is server minus browser, in ms; synced from
+// /api/v1/health (open to everyone, always fresh) at start and every few minutes.
+export const clock = { offset: 0, synced: 0 };
+const CLOCK_RESYNC_MS = 5 * 60_000;
+
+export async function syncClock(force = false) {
+  if (!force && clock.synced && Date.now() - clock.synced < CLOCK_RESYNC_MS) return clock;
+  try {
+    const ms = Date.parse((await api('health')).time);
+    if (Number.isFinite(ms)) { clock.offset = ms - Date.now(); clock.synced = Date.now(); }
+  } catch { /* keep the last offset: the header clock is not worth an error */ }
+  return clock;
+}
+
+// Now in Beijing time as "YYYY-MM-DDThh:mm" (the server's now, as last synced).
+export const serverNowBj = () => new Date(Date.now() + clock.offset + 8 * 3600_000).toISOString().slice(0, 16);

@@ -42,6 +42,11 @@ const dict = {
     contactWhoSees: '姓名和电话仅生态环境分局工作人员可见，用于核实情况和发放奖励，不会公开，也不会告知被举报方或承办单位。',
     submit: '提交', fillRequired: '请填写位置和问题描述', noGeolocation: '无法获取位置，请手动填写', reportThanks: '提交成功，感谢您的监督！',
     trackingCode: '查询码', trackingKeep: '请妥善保存查询码，凭码可查询办理进度。', lookUp: '查询', trackNotFound: '未找到该查询码对应的举报，请核对后重试。', updatedAt: '更新时间',
+    scores: '绩效考核', rewards: '举报奖励', periodFrom: '起始日期', periodTo: '截止日期', scoresPeriod: '考核期间', base: '基础分', total: '总分',
+    scoreRank: '单位得分排名', scoreDetail: '加减分明细', scoreRules: '考核规则', rule: '规则', object: '对象', points: '分值', noHits: '本期无加减分',
+    scoresNote: '规划任务计入牵头和责任单位，交办问题计入事件发生时的承办单位（规划 §四(二)：纳入全区绩效考核范围）。',
+    recordReward: '登记奖励', rewardStatus: '奖励状态', amountYuan: '金额（元）', amount: '金额', decidedBy: '决定人', decided: '决定时间', paidAt: '发放时间',
+    badAmount: '金额须为不小于 0 的数，最多两位小数', totalDue: '应发未发合计', totalPaid: '已发放合计', declinedCount: '不予奖励', rewardEligible: '群众举报经核查销号后可登记奖励。',
   },
   en: {
     title: 'JETDZ Environmental Monitoring', footer: 'Data: the zone\'s automatic air-quality stations (HJ 212) · all times Beijing time',
@@ -85,6 +90,11 @@ const dict = {
     contactWhoSees: 'Only bureau staff see your name and phone, to ask back or pay a reward; never published, never shown to the unit or the party reported.',
     submit: 'Submit', fillRequired: 'Please give the location and a description', noGeolocation: 'Location unavailable: please type it', reportThanks: 'Thank you, your report is in.',
     trackingCode: 'Tracking code', trackingKeep: 'Keep the code: it is the only way to follow your report.', lookUp: 'Look up', trackNotFound: 'No report has this tracking code.', updatedAt: 'Updated',
+    scores: 'Scores', rewards: 'Rewards', periodFrom: 'From', periodTo: 'To', scoresPeriod: 'Period', base: 'Base', total: 'Total',
+    scoreRank: 'Units by score', scoreDetail: 'Points applied', scoreRules: 'Scoring rules', rule: 'Rule', object: 'Object', points: 'Points', noHits: 'No points this period',
+    scoresNote: 'Plan tasks count for their lead and responsible units; cases for the unit they were assigned to at the time (plan §4(2): part of the zone\'s performance assessment).',
+    recordReward: 'Record reward', rewardStatus: 'Reward status', amountYuan: 'Amount (yuan)', amount: 'Amount', decidedBy: 'Decided by', decided: 'Decided', paidAt: 'Paid',
+    badAmount: 'The amount must be a number ≥ 0 with at most two decimals', totalDue: 'Due, not yet paid', totalPaid: 'Paid', declinedCount: 'Declined', rewardEligible: 'A public report can be rewarded once it is verified and closed.',
   },
 };
 // The ledger's reasons for a status (service/ledger.c) as the server sends them, in Chinese.

@@ -10,10 +10,11 @@ import {
   TitleComponent, TooltipComponent, VisualMapComponent,
 } from 'echarts/components';
 import { CanvasRenderer } from 'echarts/renderers';
-import { api, isStaff, loadSession, logout, role, session } from './api.js';
+import { api, isStaff, loadSession, logout, role, serverNowBj, session, syncClock } from './api.js';
 import { lang, setLang, t, tr } from './i18n.js';
 import { caseDetail, cases, loginScreen, plan, work } from './office.js';
 import { report, track } from './public.js';
+import { rewards, scores } from './scores.js';
 import { esc, fmt, h, hm } from './ui.js';
 
 echarts.use([BarChart, GaugeChart, HeatmapChart, LineChart, ScatterChart, CalendarComponent,
@@ -298,18 +299,19 @@ async function quality() {
 
 // ---- Router ---------------------------------------------------------------------------
 
-const routes = { '': overview, air, station, quality, plan, work, cases, case: caseDetail, report, track, login: loginScreen };
+const routes = { '': overview, air, station, quality, plan, work, cases, case: caseDetail, scores, rewards, report, track, login: loginScreen };
 
 // Screens that only make sense logged in: go to the login first rather than ask the API.
-const NEEDS_LOGIN = new Set(['work', 'cases', 'case']);
+const NEEDS_LOGIN = new Set(['work', 'cases', 'case', 'scores', 'rewards']);
 
 // The screens each role may use (docs/access.md): the public sees what is published and
 // the report form; staff also the ledger, their work and the cases; the data-quality screen
-// needs AUTH_DATA_READ.
+// needs AUTH_DATA_READ; the scores every ledger reader (AUTH_LEDGER_READ); the rewards list
+// the bureau, auditors and administrators.
 function navFor(r) {
   const pub = ['', 'air', 'station', 'report', 'track'];
-  if (r === 'unit') return ['', 'plan', 'work', 'cases', 'air', 'station', 'quality', 'report', 'track'];
-  if (['admin', 'bureau', 'auditor'].includes(r)) return ['', 'plan', 'work', 'cases', 'air', 'station', 'quality', 'report', 'track'];
+  if (r === 'unit') return ['', 'plan', 'work', 'cases', 'scores', 'air', 'station', 'quality', 'report', 'track'];
+  if (['admin', 'bureau', 'auditor'].includes(r)) return ['', 'plan', 'work', 'cases', 'scores', 'rewards', 'air', 'station', 'quality', 'report', 'track'];
   return pub;
 }
 
@@ -364,9 +366,12 @@ async function render() {
   if (name === '' || name === 'quality') timer = setTimeout(render, REFRESH_MS);
 }
 
-function tick() {
-  const bj = new Date(Date.now() + 8 * 3600_000).toISOString().slice(0, 16).replace('T', ' ');
-  document.getElementById('clock').textContent = `${bj} (UTC+8)`;
+// The header clock shows the server's now (api.js clock), so that a demo on historical data
+// (ENVWATCH_NOW) reads the same time as every screen's figures.
+async function tick() {
+  await syncClock();
+  const el = document.getElementById('clock');
+  el.textContent = `${serverNowBj().replace('T', ' ')} (UTC+8)`;
 }
 
 document.getElementById('lang').addEventListener('click', () => {

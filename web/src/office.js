@@ -5,7 +5,7 @@
 import { api, isBureau, login, session, uploadAll } from './api.js';
 import { lang, t, why } from './i18n.js';
 import { CATEGORIES } from './public.js';
-import { attachment, day, deadline, esc, fmt, h, hm, htmlTable, progressBar, rag, supervision } from './ui.js';
+import { attachment, day, deadline, esc, fmt, h, hm, htmlTable, progressBar, rag, supervision, yuan } from './ui.js';
 
 const app = () => document.getElementById('app');
 const STATES = ['reported', 'rejected', 'accepted', 'assigned', 'rectifying', 'rectified', 'closed', 'reopened'];
@@ -62,7 +62,7 @@ function targetsTable(targets, testid) {
   ], targets, testid);
 }
 
-export async function plan() {
+export async function plan(arg, query) {
   if (!session.user) {
     // The ledger is for staff; the public sees where the zone stands against the targets.
     const targets = (await api('targets')).data;
@@ -110,6 +110,13 @@ export async function plan() {
     if (e.target.closest('[data-testid=history-close]')) panel.hidden = true;
   });
   app().replaceChildren(el);
+  // #/plan?history=ID (from the scores screen): open that task's or target's history.
+  const hid = query?.get('history');
+  if (hid) {
+    const task = (led.actions || []).flatMap((a) => a.tasks || []).find((x) => x.id === hid);
+    const tg = (led.targets || []).find((x) => x.id === hid);
+    await showHistory(panel, hid, task ? task.title : tg ? targetName(tg) : '');
+  }
 }
 
 async function showHistory(panel, id, title) {
@@ -271,6 +278,37 @@ export async function cases(arg, query) {
 
 // ---- Case detail ----------------------------------------------------------------------
 
+// Yuan as typed ("50", "12.5", "12.50") to whole fen, without binary fractions; null when
+// it is not an amount >= 0 with at most two decimals.
+function fenOf(s) {
+  const m = /^\s*(\d{1,9})(?:\.(\d{1,2}))?\s*$/.exec(s);
+  return m ? Number(m[1]) * 100 + Number((m[2] || '').padEnd(2, '0')) : null;
+}
+
+// The reward of a public report (举报奖励): what is recorded, and for the bureau, once the
+// report is verified and closed, the form that records it (POST /cases/{id}/reward).
+function rewardCard(c) {
+  const rw = c.reward;
+  const may = isBureau() && c.source === 'public_report' && c.state === 'closed';
+  if (!rw && !may) return '';
+  const cur = rw
+    ? `<dl class="fields" data-testid="reward-current"><dt>${t('rewardStatus')}</dt><dd><span data-testid="case-reward-status" data-status="${esc(rw.status)}">${esc(t(`reward_${rw.status}`))}</span></dd>
+      <dt>${t('amount')}</dt><dd data-testid="case-reward-amount">${esc(yuan(rw.amount_fen))}</dd>
+      <dt>${t('decidedBy')}</dt><dd>${esc(rw.decided_by || '—')} · ${esc(hm(rw.decided))}</dd>
+      ${rw.paid ? `<dt>${t('paidAt')}</dt><dd>${esc(hm(rw.paid))}</dd>` : ''}
+      ${rw.note ? `<dt>${t('note')}</dt><dd class="text">${esc(rw.note)}</dd>` : ''}</dl>`
+    : `<p class="muted">${t('rewardEligible')}</p>`;
+  const amount = rw ? `${Math.trunc(rw.amount_fen / 100)}.${String(rw.amount_fen % 100).padStart(2, '0')}` : '';
+  const opt = (v) => `<option value="${v}"${(rw?.status ?? 'due') === v ? ' selected' : ''}>${esc(t(`reward_${v}`))}</option>`;
+  return `<section class="card wide" data-testid="case-reward"><div class="card-head"><h2>${t('reward')}</h2><a href="#/rewards">${t('rewards')}</a></div>${cur}
+    ${may ? `<form class="form inline" data-testid="reward-form">
+      <label>${t('rewardStatus')} <select name="status" data-testid="reward-status-input">${['due', 'paid', 'declined'].map(opt).join('')}</select></label>
+      <label>${t('amountYuan')} <input name="amount" inputmode="decimal" value="${esc(amount)}" required data-testid="reward-amount-input"></label>
+      <label class="grow">${t('note')} <input name="note" maxlength="2000" value="${esc(rw?.note ?? '')}" data-testid="reward-note-input"></label>
+      <button type="submit" class="primary" data-testid="reward-submit">${t('recordReward')}</button>
+      <span class="msg" role="status" data-testid="reward-msg"></span></form>` : ''}</section>`;
+}
+
 // What each action asks for (service/case.h): a reason, a unit, a deadline, evidence.
 const NEEDS = {
   accept: {}, sign: {}, verify: { reason: 'opt' },
@@ -312,9 +350,9 @@ export async function caseDetail(id) {
         ${c.closed ? `<dt>${t('closed')}</dt><dd>${esc(hm(c.closed))}</dd>` : ''}
         ${c.reopen_count ? `<dt>${t('reopenCount')}</dt><dd>${esc(c.reopen_count)}</dd>` : ''}
         ${c.reporter ? `<dt>${t('reporter')}</dt><dd data-testid="case-reporter">${esc(c.reporter.name ?? '—')} · ${esc(c.reporter.contact ?? '—')} <small class="muted">${t('reporterPrivate')}</small></dd>` : ''}
-        ${c.reward ? `<dt>${t('reward')}</dt><dd>${esc(t(`reward_${c.reward.status}`))}${c.reward.amount_fen ? ` · ¥${(c.reward.amount_fen / 100).toFixed(2)}` : ''}</dd>` : ''}
       </dl>
       <div class="photos" data-testid="case-photos">${(c.attachments || []).map(attachment).join('')}</div></section>
+    ${rewardCard(c)}
     <section class="card wide" data-testid="case-actions"><div class="card-head"><h2>${t('actions')}</h2></div>
       <div class="row">${(c.allowed_actions || []).map((a) => `<button type="button" data-act="${esc(a)}" data-testid="act-${esc(a)}">${esc(t(`act_${a}`))}</button>`).join('') || `<span class="muted">${t('noActions')}</span>`}</div>
       <form class="form action-form" data-testid="action-form" hidden></form>
@@ -346,6 +384,23 @@ export async function caseDetail(id) {
       ${n.evidence ? `<label>${t('evidence')} <input name="evidence" type="file" multiple accept="image/jpeg,image/png,image/webp,application/pdf" data-testid="action-evidence"></label>` : ''}
       <div class="row"><button type="submit" class="primary" data-testid="action-confirm">${t('confirm')}</button><button type="button" data-testid="action-cancel">${t('cancel')}</button></div>`;
     form.querySelector('[data-testid=action-cancel]').addEventListener('click', () => { form.hidden = true; });
+  });
+  el.querySelector('[data-testid=reward-form]')?.addEventListener('submit', async (e) => {
+    e.preventDefault();
+    const f = e.target.elements;
+    const msg = e.target.querySelector('[data-testid=reward-msg]');
+    const fen = fenOf(f.amount.value);
+    if (fen === null) { msg.textContent = t('badAmount'); msg.className = 'msg error'; return; }
+    const body = { status: f.status.value, amount_fen: fen };
+    if (f.note.value.trim()) body.note = f.note.value.trim();
+    try {
+      await api(`cases/${encodeURIComponent(c.id)}/reward`, { method: 'POST', body });
+    } catch (ex) {
+      msg.textContent = ex.message;
+      msg.className = 'msg error';
+      return;
+    }
+    await caseDetail(c.id);
   });
   form.addEventListener('submit', async (e) => {
     e.preventDefault();

@@ -2,7 +2,7 @@
 // its tracking code. The reporter's name and contact go only to the bureau (docs/access.md).
 import { api, MAX_UPLOAD, upload } from './api.js';
 import { t } from './i18n.js';
-import { esc, h, hm } from './ui.js';
+import { esc, h, hm, yuan } from './ui.js';
 
 // service/case.h's categories, in its order.
 export const CATEGORIES = ['dust', 'open_burning', 'exceedance', 'data_falsification', 'black_odorous_water', 'fireworks', 'scattered_coal', 'other'];
@@ -102,7 +102,7 @@ export async function track(arg, query) {
       <dt>${t('state')}</dt><dd><span class="state state-${esc(r.state)}" data-testid="track-state">${esc(r.state_zh)}</span></dd>
       <dt>${t('created')}</dt><dd>${hm(r.created)}</dd><dt>${t('updatedAt')}</dt><dd>${hm(r.updated)}</dd>
       ${r.closed ? `<dt>${t('closed')}</dt><dd>${hm(r.closed)}</dd>` : ''}
-      ${r.reward ? `<dt>${t('reward')}</dt><dd>${esc(t(`reward_${r.reward.status}`))}${r.reward.amount_fen ? ` · ¥${(r.reward.amount_fen / 100).toFixed(2)}` : ''}</dd>` : ''}
+      ${r.reward ? `<dt>${t('reward')}</dt><dd><span data-testid="track-reward" data-status="${esc(r.reward.status)}">${esc(t(`reward_${r.reward.status}`))}</span>${r.reward.amount_fen ? ` · <span data-testid="track-reward-amount">${esc(yuan(r.reward.amount_fen))}</span>` : ''}</dd>` : ''}
     </dl>
     <h3>${t('timeline')}</h3>
     <ol class="timeline" data-testid="track-timeline">${(r.timeline || []).map((ev) => `<li><span class="muted">${hm(ev.at)}</span> <b>${esc(t(`act_${ev.action}`))}</b> → ${esc(ev.state_zh)}${ev.note ? ` <span class="note">${esc(ev.note)}</span>` : ''}</li>`).join('')}</ol></div>`));

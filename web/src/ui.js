@@ -6,6 +6,8 @@ export const esc = (s) => String(s ?? '').replace(/[&<>"']/g, (c) => ({ '&': '&a
 export const fmt = (v, d = 1) => (v === null || v === undefined || v === '' ? '—' : typeof v !== 'number' ? String(v) : Number.isInteger(v) ? String(v) : v.toFixed(d));
 export const hm = (iso) => (iso ? iso.slice(0, 16).replace('T', ' ') : '—');
 export const day = (iso) => (iso ? iso.slice(0, 10) : '—');
+// Money is kept in fen (分, whole numbers) and shown in yuan: ¥12.30.
+export const yuan = (fen) => (fen === null || fen === undefined ? '—' : `¥${Math.trunc(fen / 100)}.${String(Math.abs(fen % 100)).padStart(2, '0')}`);
 
 export function h(html) {
   const tpl = document.createElement('template');

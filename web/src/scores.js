@@ -1,0 +1,124 @@
+// Performance scores (绩效考核, plan §四(二): the plan's tasks are part of the zone's
+// performance assessment) and the rewards of public reports (举报奖励). The scores are the
+// server's (service/ledger.c: ledger_score_unit); this screen shows them, ranked, with every
+// rule application and the rules themselves, for the period in the URL.
+import { api, serverNowBj, syncClock } from './api.js';
+import { t } from './i18n.js';
+import { day, esc, h, hm, htmlTable, yuan } from './ui.js';
+
+const app = () => document.getElementById('app');
+const DAY_MS = 86_400_000;
+const isDay = (s) => /^\d{4}-\d{2}-\d{2}$/.test(s || '') && Number.isFinite(Date.parse(`${s}T00:00:00Z`));
+// The API takes `to` as an instant and counts [from, to): a date is the start of that day. The
+// screen's "to" is an inclusive day, so the API gets the start of the next one.
+const nextDay = (s) => new Date(Date.parse(`${s}T00:00:00Z`) + DAY_MS).toISOString().slice(0, 10);
+const signed = (n) => (n > 0 ? `+${n}` : String(n));
+
+// What a rule application's object is (service/ledger.h ledger_hit: a task id, a target id
+// or a case's tracking code), by the rule's family.
+const objectKind = (ruleId) => (ruleId.startsWith('case_') ? 'case' : ruleId.startsWith('target_') ? 'target' : 'task');
+
+// Case tracking code → case id, for the cases this user may read (units: their own unit's).
+async function caseIds(needed) {
+  if (!needed) return new Map();
+  try {
+    const r = await api('cases?limit=100000');
+    return new Map((r.data || []).map((c) => [c.tracking, c.id]));
+  } catch {
+    return new Map(); // no case rights: the codes stay plain text
+  }
+}
+
+export async function scores(arg, query) {
+  await syncClock();
+  const today = serverNowBj().slice(0, 10);
+  const from = isDay(query.get('from')) ? query.get('from') : `${today.slice(0, 4)}-01-01`;
+  const to = isDay(query.get('to')) ? query.get('to') : today;
+  const s = await api(`scores?from=${from}&to=${nextDay(to)}`);
+  const units = s.data || [];
+  const hasCases = units.some((u) => (u.hits || []).some((x) => objectKind(x.rule) === 'case'));
+  const ids = await caseIds(hasCases);
+  const objectLink = (x) => {
+    const k = objectKind(x.rule);
+    if (k === 'case') {
+      const id = ids.get(x.object);
+      return id === undefined ? esc(x.object) : `<a href="#/case/${esc(id)}" data-testid="hit-case">${esc(x.object)}</a>`;
+    }
+    // Tasks and targets: the plan overview opens its change history (ledger/history).
+    return `<a href="#/plan?history=${encodeURIComponent(x.object)}" data-testid="hit-${k}">${esc(x.object)}</a>`;
+  };
+  let rank = 0;
+  let prev = null;
+  const ranked = units.map((u, i) => {
+    if (u.total !== prev) { rank = i + 1; prev = u.total; } // equal totals share a rank
+    return { ...u, rank, sum: (u.hits || []).reduce((a, x) => a + x.points, 0) };
+  });
+  const el = h(`<div class="grid" data-testid="screen-scores">
+    <section class="card wide"><form class="row filters" data-testid="scores-period">
+      <label>${t('periodFrom')} <input type="date" name="from" value="${esc(from)}" required data-testid="scores-from"></label>
+      <label>${t('periodTo')} <input type="date" name="to" value="${esc(to)}" required data-testid="scores-to"></label>
+      <span class="muted" data-testid="scores-range">${t('scoresPeriod')} ${esc(day(s.from))} – ${esc(to)}</span></form>
+      <p class="muted">${t('scoresNote')}</p></section>
+    <section class="card wide" data-testid="card-scores"><div class="card-head"><h2>${t('scoreRank')} (${units.length})</h2></div>
+      ${htmlTable([
+        ['rank', t('rank'), (v) => esc(v)],
+        ['name', t('unit'), (v, r) => `<a href="#score-${esc(r.unit)}">${esc(v)}</a>`],
+        ['base', t('base'), (v) => esc(v)],
+        ['sum', t('points'), (v) => esc(signed(v))],
+        ['total', t('total'), (v) => `<b data-testid="score-total">${esc(v)}</b>`],
+      ], ranked, 'table-scores', (r) => ` data-testid="score-row" data-unit="${esc(r.unit)}"`)}</section>
+    <section class="card wide" data-testid="card-score-detail"><div class="card-head"><h2>${t('scoreDetail')}</h2></div>
+      ${ranked.map((u) => `<details class="item" id="score-${esc(u.unit)}" data-testid="score-unit" data-unit="${esc(u.unit)}"${(u.hits || []).length ? ' open' : ''}>
+        <summary><b>${esc(u.rank)}. ${esc(u.name)}</b> <span class="muted">${t('base')} ${esc(u.base)} · ${t('points')} ${esc(signed(u.sum))} · ${t('total')} ${esc(u.total)}</span></summary>
+        ${(u.hits || []).length ? htmlTable([
+          ['text', t('rule'), (v) => esc(v)],
+          ['object', t('object'), (v, x) => objectLink(x)],
+          ['points', t('points'), (v) => esc(signed(v))],
+        ], u.hits, `hits-${u.unit}`, (x) => ` data-testid="hit" data-rule="${esc(x.rule)}"`) : `<p class="muted">${t('noHits')}</p>`}</details>`).join('')}</section>
+    <section class="card wide" data-testid="card-score-rules"><div class="card-head"><h2>${t('scoreRules')} (${(s.rules || []).length})</h2></div>
+      ${htmlTable([['text', t('rule'), (v) => esc(v)], ['points', t('points'), (v) => esc(signed(v))]], s.rules || [], 'table-score-rules',
+        (r) => ` data-testid="score-rule" data-rule="${esc(r.id)}"`)}</section></div>`);
+  // The period lives in the URL: a changed date is a new query (and a link one can share).
+  el.querySelector('[data-testid=scores-period]').addEventListener('change', (e) => {
+    const f = e.currentTarget.elements;
+    if (!isDay(f.from.value) || !isDay(f.to.value) || f.from.value > f.to.value) return;
+    location.hash = `#/scores?from=${f.from.value}&to=${f.to.value}`;
+  });
+  // In-page links to a unit's details without leaving the route.
+  el.querySelector('[data-testid=table-scores]').addEventListener('click', (e) => {
+    const a = e.target.closest('a[href^="#score-"]');
+    if (!a) return;
+    e.preventDefault();
+    const d = el.querySelector(`[id="${CSS.escape(a.getAttribute('href').slice(1))}"]`);
+    if (d) { d.open = true; d.scrollIntoView({ block: 'start' }); }
+  });
+  app().replaceChildren(el);
+}
+
+// ---- Rewards (举报奖励) ------------------------------------------------------------------
+
+export async function rewards() {
+  const r = await api('rewards?limit=100000');
+  const rows = r.data || [];
+  const sum = (st) => rows.filter((x) => x.status === st).reduce((a, x) => a + (x.amount_fen || 0), 0);
+  const count = (st) => rows.filter((x) => x.status === st).length;
+  const el = h(`<div class="grid" data-testid="screen-rewards">
+    <section class="card wide"><div class="summary">
+      <div class="count"><b data-testid="rewards-due">${esc(yuan(sum('due')))}</b>${t('totalDue')} (${count('due')})</div>
+      <div class="count rag-green"><b data-testid="rewards-paid">${esc(yuan(sum('paid')))}</b>${t('totalPaid')} (${count('paid')})</div>
+      <div class="count"><b data-testid="rewards-declined">${count('declined')}</b>${t('declinedCount')}</div></div>
+      <p class="muted">${t('rewardEligible')}</p></section>
+    <section class="card wide"><div class="card-head"><h2>${t('rewards')} (${esc(r.page?.total ?? rows.length)})</h2>
+      <a class="csv" href="/api/v1/rewards?limit=100000&format=csv" download data-testid="rewards-csv">${t('csv')}</a></div>
+      <div class="table tall">${htmlTable([
+        ['case_id', t('caseNo'), (v) => `<a href="#/case/${esc(v)}" data-testid="reward-case">${esc(v)}</a>`],
+        ['tracking', t('trackingCode'), (v) => esc(v)],
+        ['status', t('rewardStatus'), (v) => `<span data-testid="reward-status" data-status="${esc(v)}">${esc(t(`reward_${v}`))}</span>`],
+        ['amount_fen', t('amount'), (v) => `<span data-testid="reward-amount">${esc(yuan(v))}</span>`],
+        ['decided_by', t('decidedBy'), (v) => esc(v)],
+        ['decided', t('decided'), (v) => esc(hm(v))],
+        ['paid', t('paidAt'), (v) => esc(hm(v))],
+        ['note', t('note'), (v) => esc(v)],
+      ], rows, 'table-rewards', (x) => ` data-testid="reward-row" data-case-id="${esc(x.case_id)}"`)}</div></section></div>`);
+  app().replaceChildren(el);
+}
