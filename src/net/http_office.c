@@ -292,8 +292,8 @@ static int h_login(http_req *r, http_resp *out)
     if (good && auth_role_parse(u.role, &role))
         good = false;
 
-    http_office_lock(r);
     if (!good) {
+        http_office_lock(r);
         auth_throttle_failure(&t, r->now_utc);
         office_throttle nt = {t.failures, t.last_failure_utc, t.next_allowed_utc};
         rc = office_throttle_put(r->office, name, r->addr, &nt, err, sizeof err);
@@ -303,6 +303,12 @@ static int h_login(http_req *r, http_resp *out)
             return store_err(out, err);
         return http_error(out, 401, "bad_credentials", "unknown account or wrong password");
     }
+    /* A hash made with older limits is upgraded while the password is at hand
+     * (auth.h: the limits live inside the string). Outside the lock: it costs a hash. */
+    char rehash[AUTH_HASH_MAX] = "";
+    if (auth_password_needs_rehash(u.hash) && auth_password_hash(pw, rehash))
+        rehash[0] = '\0';
+    http_office_lock(r);
     char token[AUTH_TOKEN_TEXT], csrf[AUTH_TOKEN_TEXT];
     auth_session ses, unused;
     if (auth_token_new(r->now_utc, SESSION_TTL_S, token, &ses) ||
@@ -318,6 +324,19 @@ static int h_login(http_req *r, http_resp *out)
     rc = office_throttle_clear(r->office, name, r->addr, err, sizeof err);
     if (rc >= 0)
         rc = office_session_put(r->office, &os, err, sizeof err);
+    /* Expired sessions are dropped here: logins are rare enough to carry the sweep, and a
+     * session table that only grows would slow every lookup. */
+    if (rc >= 0)
+        rc = office_sessions_purge(r->office, r->now_utc, err, sizeof err);
+    if (rc >= 0 && rehash[0]) {
+        office_user nu = {.name = u.name,
+                          .display = u.display,
+                          .role = u.role,
+                          .org = u.org,
+                          .pw_hash = rehash,
+                          .disabled = u.disabled};
+        rc = office_user_put(r->office, &nu, NULL, err, sizeof err);
+    }
     if (rc >= 0)
         audit(r, name, "login", NULL, NULL);
     http_office_unlock(r);
@@ -911,14 +930,32 @@ static int h_case_reward(http_req *r, http_resp *out)
         return http_error(out, 422, "invalid",
                           "status must be due, paid or declined; amount_fen a whole number >= 0");
     }
+    /* A field left out keeps its recorded value: marking a reward paid must not need the
+     * amount again, and paying twice must not move the payment date. */
+    char err[256], detail[96], obj[32];
+    json_t *prev = reward_of(r, id);
+    int64_t prev_amount = json_integer_value(json_object_get(prev, "amount_fen"));
+    const char *prev_status = json_string_value(json_object_get(prev, "status"));
+    bool paid_before = prev_status && !strcmp(prev_status, "paid");
     office_reward rw = {.case_id = id,
                         .status = status,
-                        .amount_fen = amt ? json_integer_value(amt) : 0,
+                        .amount_fen = amt ? json_integer_value(amt) : prev_amount,
                         .decided_by = r->who.name,
                         .decided_utc = r->now_utc,
-                        .paid_utc = !strcmp(status, "paid") ? r->now_utc : 0,
+                        .paid_utc = 0,
                         .note = note};
-    char err[256], detail[96], obj[32];
+    if (!strcmp(status, "paid") && paid_before) {
+        ew_civil pc;
+        const char *was = json_string_value(json_object_get(prev, "paid"));
+        rw.paid_utc = was && !ew_parse_iso(was, strlen(was), &pc) ? ew_bj_to_utc(&pc) : r->now_utc;
+    } else if (!strcmp(status, "paid")) {
+        rw.paid_utc = r->now_utc;
+    }
+    json_decref(prev);
+    if (!strcmp(status, "paid") && rw.amount_fen <= 0) {
+        json_decref(b);
+        return http_error(out, 422, "invalid", "a paid reward needs an amount_fen above 0");
+    }
     if (office_reward_put(r->office, &rw, err, sizeof err) < 0) {
         json_decref(b);
         return store_err(out, err);
@@ -1392,6 +1429,7 @@ static int h_ledger_history(http_req *r, http_resp *out)
 typedef struct {
     http_req *r;
     ew_case **cases;
+    int64_t *ids; /* parallel to cases */
     size_t n, cap;
 } case_list;
 
@@ -1406,7 +1444,9 @@ static int collect_case(void *ctx, const office_case *oc)
     if (l->n == l->cap) {
         l->cap = l->cap ? 2 * l->cap : 16;
         l->cases = xrealloc(l->cases, l->cap * sizeof *l->cases);
+        l->ids = xrealloc(l->ids, l->cap * sizeof *l->ids);
     }
+    l->ids[l->n] = oc->id;
     l->cases[l->n++] = c;
     return 0;
 }
@@ -1436,6 +1476,7 @@ static int h_scores(http_req *r, http_resp *out)
         for (size_t i = 0; i < cl.n; i++)
             case_free(cl.cases[i]);
         free(cl.cases);
+        free(cl.ids);
         return store_err(out, err);
     }
     json_t *data = json_array();
@@ -1449,10 +1490,18 @@ static int h_scores(http_req *r, http_resp *out)
         ledger_score_unit(p, u, v.states, v.target_status, (const ew_case *const *)cl.cases, cl.n,
                           from, to, &sc);
         json_t *hits = json_array();
-        for (size_t k = 0; k < sc.n_hits; k++)
-            json_array_append_new(hits, json_pack("{s:s,s:s,s:s,s:i}", "rule", sc.hits[k].rule->id,
-                                                  "text", sc.hits[k].rule->text, "object",
-                                                  sc.hits[k].object, "points", sc.hits[k].points));
+        for (size_t k = 0; k < sc.n_hits; k++) {
+            const ledger_hit *hk = &sc.hits[k];
+            json_t *hj = json_pack("{s:s,s:s,s:s,s:s,s:i}", "rule", hk->rule->id, "text",
+                                   hk->rule->text, "object_kind", hk->rule->object, "object",
+                                   hk->object, "points", hk->points);
+            /* The case behind a tracking code, for callers who may open it. */
+            for (size_t i = 0; !strcmp(hk->rule->object, "case") && i < cl.n; i++)
+                if (!strcmp(cl.cases[i]->tracking, hk->object) &&
+                    casework_may_read(cl.cases[i], &r->who))
+                    json_object_set_new(hj, "case_id", json_integer(cl.ids[i]));
+            json_array_append_new(hits, hj);
+        }
         json_array_append_new(data, json_pack("{s:s,s:s,s:i,s:i,s:o}", "unit", p->units[u].id,
                                               "name", p->units[u].name, "base", sc.base, "total",
                                               sc.total, "hits", hits));
@@ -1461,6 +1510,7 @@ static int h_scores(http_req *r, http_resp *out)
     for (size_t i = 0; i < cl.n; i++)
         case_free(cl.cases[i]);
     free(cl.cases);
+    free(cl.ids);
     /* Highest total first (stable: the plan's unit order among equals). */
     size_t n = json_array_size(data);
     for (size_t i = 1; i < n; i++)
@@ -1476,8 +1526,37 @@ static int h_scores(http_req *r, http_resp *out)
     json_t *rules = json_array();
     for (size_t i = 0; i < ledger_n_rules; i++)
         json_array_append_new(rules,
-                              json_pack("{s:s,s:s,s:i}", "id", ledger_rules[i].id, "text",
-                                        ledger_rules[i].text, "points", ledger_rules[i].points));
+                              json_pack("{s:s,s:s,s:i,s:s}", "id", ledger_rules[i].id, "text",
+                                        ledger_rules[i].text, "points", ledger_rules[i].points,
+                                        "object", ledger_rules[i].object));
+    if (r->csv) {
+        /* One row per rule application (a unit without any: one row with empty rule). */
+        json_t *rows = json_array();
+        size_t iu;
+        json_t *u;
+        json_array_foreach(data, iu, u)
+        {
+            json_t *hits = json_object_get(u, "hits");
+            size_t nh = json_array_size(hits);
+            for (size_t k = 0; k < (nh ? nh : 1); k++) {
+                json_t *hk = json_array_get(hits, k);
+                json_array_append_new(
+                    rows,
+                    json_pack(
+                        "{s:O,s:O,s:O,s:O,s:s,s:s,s:s,s:s,s:O?}", "unit",
+                        json_object_get(u, "unit"), "name", json_object_get(u, "name"), "base",
+                        json_object_get(u, "base"), "total", json_object_get(u, "total"), "rule",
+                        hk ? json_string_value(json_object_get(hk, "rule")) : "", "text",
+                        hk ? json_string_value(json_object_get(hk, "text")) : "", "object_kind",
+                        hk ? json_string_value(json_object_get(hk, "object_kind")) : "", "object",
+                        hk ? json_string_value(json_object_get(hk, "object")) : "", "points",
+                        hk ? json_object_get(hk, "points") : NULL));
+            }
+        }
+        json_decref(data);
+        json_decref(rules);
+        return http_table(r, out, rows, NULL, "scores");
+    }
     return http_json(out, 200,
                      json_pack("{s:o,s:o,s:o,s:o}", "from", iso(from), "to", iso(to), "rules",
                                rules, "data", data));

@@ -280,14 +280,14 @@ enum {
     R_CASE_REOPENED,
 };
 const ledger_rule ledger_rules[] = {
-    [R_TASK_DONE_ON_TIME] = {"task_done_on_time", "负责的任务在期限内完成,+5", 5},
-    [R_TASK_DONE_LATE] = {"task_done_late", "负责的任务逾期后完成,+2", 2},
-    [R_TASK_OVERDUE] = {"task_overdue", "负责的任务到期末仍逾期未完成,-5", -5},
-    [R_TARGET_MISSED] = {"target_missed", "负责任务的量化指标期末为红灯,-10", -10},
-    [R_CASE_CLOSED_ON_TIME] = {"case_closed_on_time", "交办问题按期整改并核查销号,+1", 1},
-    [R_CASE_DUBAN] = {"case_duban", "交办问题逾期被督办,-2", -2},
-    [R_CASE_LISTED] = {"case_listed", "交办问题被挂牌督办,-5", -5},
-    [R_CASE_REOPENED] = {"case_reopened", "已销号问题复发重新交办,-3", -3},
+    [R_TASK_DONE_ON_TIME] = {"task_done_on_time", "负责的任务在期限内完成,+5", 5, "task"},
+    [R_TASK_DONE_LATE] = {"task_done_late", "负责的任务逾期后完成,+2", 2, "task"},
+    [R_TASK_OVERDUE] = {"task_overdue", "负责的任务到期末仍逾期未完成,-5", -5, "task"},
+    [R_TARGET_MISSED] = {"target_missed", "负责任务的量化指标期末为红灯,-10", -10, "target"},
+    [R_CASE_CLOSED_ON_TIME] = {"case_closed_on_time", "交办问题按期整改并核查销号,+1", 1, "case"},
+    [R_CASE_DUBAN] = {"case_duban", "交办问题逾期被督办,-2", -2, "case"},
+    [R_CASE_LISTED] = {"case_listed", "交办问题被挂牌督办,-5", -5, "case"},
+    [R_CASE_REOPENED] = {"case_reopened", "已销号问题复发重新交办,-3", -3, "case"},
 };
 const size_t ledger_n_rules = sizeof ledger_rules / sizeof ledger_rules[0];
 

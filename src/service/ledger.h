@@ -132,6 +132,7 @@ typedef struct ledger_rule {
     const char *id;
     const char *text; /* zh, with the points: shown to the unit beside its score */
     int points;
+    const char *object; /* what a hit's object names: "task", "target" or "case" */
 } ledger_rule;
 
 /* The rules, in the order applications are listed. */

@@ -48,8 +48,6 @@ enum {
     Q_CASE_GET,
     Q_CASE_ATT_GET,
     Q_CASE_BY_TRACKING,
-    Q_CASE_EACH,
-    Q_CASE_COUNT,
     Q_CASE_COUNTS,
     Q_CASE_OVERDUE,
     Q_EVENT_INSERT,
@@ -79,11 +77,6 @@ _Static_assert(N_OFFICE_QUERIES <= STORE_STMT_SLOTS, "the statement cache holds 
     " created_by, reporter_name, reporter_contact, updated_utc, n_events"
 /* ?1 state, ?2 unit, ?3 category, ?4 source, ?5 created_by, ?6 min supervision, ?7 from,
  * ?8 to; a NULL (or 0 for the bounds) leaves the field free. */
-#define CASE_WHERE                                                                                 \
-    " WHERE (?1 IS NULL OR state = ?1) AND (?2 IS NULL OR unit = ?2)"                              \
-    " AND (?3 IS NULL OR category = ?3) AND (?4 IS NULL OR source = ?4)"                           \
-    " AND (?5 IS NULL OR created_by = ?5) AND supervision >= ?6"                                   \
-    " AND (?7 = 0 OR created_utc >= ?7) AND (?8 = 0 OR created_utc < ?8)"
 #define CHANGE_COLS                                                                                \
     "id, plan_id, at_utc, actor, role, unit, object, object_id, field, old_value, new_value, note"
 #define CHANGE_WHERE                                                                               \
@@ -147,9 +140,6 @@ static const char *const sql_text[N_OFFICE_QUERIES] = {
     [Q_CASE_GET] = "SELECT " CASE_COLS " FROM case_file WHERE id = ?1",
     [Q_CASE_ATT_GET] = "SELECT key FROM case_attachment WHERE case_id = ?1 ORDER BY pos",
     [Q_CASE_BY_TRACKING] = "SELECT id FROM case_file WHERE tracking = ?1",
-    [Q_CASE_EACH] = "SELECT " CASE_COLS " FROM case_file" CASE_WHERE
-                    " ORDER BY created_utc DESC, id DESC LIMIT ?9 OFFSET ?10",
-    [Q_CASE_COUNT] = "SELECT count(*) FROM case_file" CASE_WHERE,
     [Q_CASE_COUNTS] = "SELECT state, count(*) FROM case_file WHERE (?1 IS NULL OR unit = ?1)"
                       " GROUP BY state ORDER BY state",
     /* Same predicate as the partial index case_deadline, so the query is a range scan. */
@@ -917,6 +907,44 @@ static void bind_case_filter(sqlite3_stmt *st, const office_case_filter *f)
     sqlite3_bind_int64(st, 8, f->to_utc);
 }
 
+/* The WHERE clause of a case filter, naming only the filters that are set: SQLite's planner
+ * cannot use an index through "(?2 IS NULL OR unit = ?2)", so a generic statement would read
+ * every case for every page. Parameters keep their numbers (bind_case_filter binds them all;
+ * those the text does not name are ignored). */
+static void case_where(const office_case_filter *f, char *buf, size_t cap)
+{
+    size_t n = (size_t)snprintf(buf, cap, " WHERE supervision >= ?6");
+    const char *const set[] = {f->state, f->unit, f->category, f->source, f->created_by};
+    static const char *const clause[] = {" AND state = ?1", " AND unit = ?2", " AND category = ?3",
+                                         " AND source = ?4", " AND created_by = ?5"};
+    for (size_t i = 0; i < sizeof set / sizeof set[0] && n < cap; i++)
+        if (set[i])
+            n += (size_t)snprintf(buf + n, cap - n, "%s", clause[i]);
+    if (f->from_utc && n < cap)
+        n += (size_t)snprintf(buf + n, cap - n, " AND created_utc >= ?7");
+    if (f->to_utc && n < cap)
+        snprintf(buf + n, cap - n, " AND created_utc < ?8");
+}
+
+/* Prepare "head WHERE … tail" for f and bind it; NULL with err on failure. The caller
+ * finalizes: 2^8 shapes of filter are too many to cache, and at human request rates the
+ * preparation (tens of µs) is not what costs. */
+static sqlite3_stmt *case_query(store *s, const office_case_filter *f, const char *head,
+                                const char *tail, char *err, size_t errcap)
+{
+    char where[256], sql[1024];
+    case_where(f, where, sizeof where);
+    snprintf(sql, sizeof sql, "%s%s%s", head, where, tail);
+    sqlite3_stmt *st = NULL;
+    if (sqlite3_prepare_v2(store_sqlite_handle(s), sql, -1, &st, NULL) != SQLITE_OK) {
+        fail(s, "case list: prepare", err, errcap);
+        sqlite3_finalize(st);
+        return NULL;
+    }
+    bind_case_filter(st, f);
+    return st;
+}
+
 int office_cases_each(store *s, const office_case_filter *f, int64_t *total, office_case_fn fn,
                       void *ctx, char *err, size_t errcap)
 {
@@ -925,17 +953,20 @@ int office_cases_each(store *s, const office_case_filter *f, int64_t *total, off
         f = &any;
     sqlite3_stmt *st;
     if (total) {
-        if (!(st = stmt(s, Q_CASE_COUNT, err, errcap)))
+        if (!(st = case_query(s, f, "SELECT count(*) FROM case_file", "", err, errcap)))
             return -1;
-        bind_case_filter(st, f);
-        if (count_of(s, st, total, "case count", err, errcap) < 0)
+        int64_t rc = count_of(s, st, total, "case count", err, errcap);
+        sqlite3_finalize(st);
+        if (rc < 0)
             return -1;
     }
-    if (!(st = stmt(s, Q_CASE_EACH, err, errcap)))
+    if (!(st = case_query(s, f, "SELECT " CASE_COLS " FROM case_file",
+                          " ORDER BY created_utc DESC, id DESC LIMIT ?9 OFFSET ?10", err, errcap)))
         return -1;
-    bind_case_filter(st, f);
     bind_page(st, 9, f->limit, f->offset);
-    return each(s, st, case_row, (void *)fn, ctx, "case list", err, errcap);
+    int rc = each(s, st, case_row, (void *)fn, ctx, "case list", err, errcap);
+    sqlite3_finalize(st);
+    return rc;
 }
 
 int office_case_counts(store *s, const char *unit, office_count_fn fn, void *ctx, char *err,

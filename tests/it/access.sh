@@ -107,6 +107,11 @@ check "bureau records the reward as due" \
   test "$(api "$T_bureau" POST "cases/$A/reward" "${J[@]}" -d '{"status":"due","amount_fen":20000}' | jq -r .data.status)" = due
 check "the tracking view shows the reward due" test "$(curl -s "$base/public/reports/$tracking" | jq -r .reward.status)" = due
 check "/rewards lists it for the auditor" test "$(api "$T_aud" GET rewards | jq -r '.data[0].tracking')" = "$tracking"
+check "marking it paid without an amount keeps the amount recorded" \
+  test "$(api "$T_bureau" POST "cases/$A/reward" "${J[@]}" -d '{"status":"paid"}' | jq -r '.data | .status + " " + (.amount_fen | tostring)')" = "paid 20000"
+paid_at=$(api "$T_bureau" GET "cases/$A" | jq -r .data.reward.paid)
+check "paying again keeps the first payment date" \
+  test "$(api "$T_bureau" POST "cases/$A/reward" "${J[@]}" -d '{"status":"paid","note":"receipt filed"}' | jq -r .data.paid)" = "$paid_at"
 
 # ---- the reporter's contact ----------------------------------------------------------------
 check "the public tracking view never holds the contact" bash -c "! curl -s '$base/public/reports/$tracking' | grep -q 13800138000"
@@ -165,10 +170,27 @@ check "/ledger shows T08 at 40 %" \
 check "/scores lists the rules with their texts" \
   test "$(api "$T_aud" GET scores | jq '[.rules[] | select((.text | length) > 0)] | length')" -ge 1
 check "/scores ranks units that carry tasks" test "$(api "$T_aud" GET scores | jq '.data | length')" -ge 2
+# jianshe closed case A on time: its hit names the case (kind and id for those who may open it).
+hit='.data[] | select(.unit=="jianshe") | .hits[] | select(.rule=="case_closed_on_time")'
+check "jianshe's on-time closure scores as a case hit with the case id" \
+  test "$(api "$T_js" GET "scores?to=2026-03-11" | jq -r "$hit | .object_kind + \" \" + .object + \" \" + (.case_id | tostring)")" = "case $tracking $A"
+check "sthj's staff see the hit but not the id of a case they may not open" \
+  test "$(api "$T_sthj" GET "scores?to=2026-03-11" | jq -r "$hit | .case_id")" = null
+check "/scores?format=csv has one row per rule application" \
+  grep -q "^jianshe,.*,case_closed_on_time,.*,case,$tracking,1" <(api "$T_aud" GET 'scores?to=2026-03-11&format=csv' | tr -d '\r"')
 
 # ---- public report rate limit (last: it uses up the address's quota) -------------------------
 codes=""
 for i in 2 3 4 5 6; do codes="$codes$(curl -s -o /dev/null -w '%{http_code}' -X POST "$base/public/reports" "${J[@]}" -d "$report")"; done
 check "reports 2-5 of the hour are accepted, the 6th is 429" test "$codes" = 201201201201429
+# Expired sessions go at the next login; a hash made with weaker limits is upgraded.
+sqlite3 "$db" "UPDATE session SET expires_utc = 1 WHERE user_id = (SELECT id FROM app_user WHERE name = 'ebeta')"
+weak=$(printf '%s' "$pw" | argon2 somesaltsomesalt -id -t 1 -m 12 -p 1 -e)
+sqlite3 "$db" "UPDATE app_user SET pw_hash = '$weak' WHERE name = 'ealpha'"
+check "a login with a hash of weaker limits succeeds" test "$(login ealpha | wc -c)" -eq 44
+check "... and stores the hash again with the current limits" \
+  grep -q '^\$argon2id\$v=19\$m=65536,t=2,p=1\$' <(sqlite3 "$db" "SELECT pw_hash FROM app_user WHERE name = 'ealpha'")
+check "the login swept the expired session" \
+  test "$(sqlite3 "$db" "SELECT count(*) FROM session WHERE expires_utc = 1")" = 0
 check "logout ends the session" \
   test "$(code "$T_aud" POST logout)$(code "$T_aud" GET ledger)" = 204401

@@ -453,6 +453,11 @@ test('(g) the scores screen ranks the units as the API does, with unit A credite
   assert.match(await hit.textContent(), new RegExp(rule.text.replace(/[+()]/g, '\\$&')));
   assert.equal(await hit.locator('[data-testid=hit-case]').getAttribute('href'), `#/case/${shared.caseId}`);
   assert.equal(await unitA.locator('[data-testid=hit]').count(), a.hits.length);
+  // The CSV link gives the same applications, one row each.
+  const csvHref = await page.getAttribute('[data-testid=scores-csv]', 'href');
+  const csv = await page.evaluate(async (u) => (await fetch(u)).text(), csvHref);
+  assert.ok(csv.split('\n').some((l) => l.startsWith(`${UNIT_A.org},`) && l.includes(`,${rule.id},`) && l.includes(shared.tracking)),
+    'the CSV has unit A\'s case application');
   // Unit B answers for no case: its total has no case rule in it.
   const b = api.data.find((u) => u.unit === UNIT_B.org);
   if (b) assert.equal(b.hits.some((x) => x.rule.startsWith('case_')), false);

@@ -14,21 +14,6 @@ const isDay = (s) => /^\d{4}-\d{2}-\d{2}$/.test(s || '') && Number.isFinite(Date
 const nextDay = (s) => new Date(Date.parse(`${s}T00:00:00Z`) + DAY_MS).toISOString().slice(0, 10);
 const signed = (n) => (n > 0 ? `+${n}` : String(n));
 
-// What a rule application's object is (service/ledger.h ledger_hit: a task id, a target id
-// or a case's tracking code), by the rule's family.
-const objectKind = (ruleId) => (ruleId.startsWith('case_') ? 'case' : ruleId.startsWith('target_') ? 'target' : 'task');
-
-// Case tracking code → case id, for the cases this user may read (units: their own unit's).
-async function caseIds(needed) {
-  if (!needed) return new Map();
-  try {
-    const r = await api('cases?limit=100000');
-    return new Map((r.data || []).map((c) => [c.tracking, c.id]));
-  } catch {
-    return new Map(); // no case rights: the codes stay plain text
-  }
-}
-
 export async function scores(arg, query) {
   await syncClock();
   const today = serverNowBj().slice(0, 10);
@@ -36,13 +21,11 @@ export async function scores(arg, query) {
   const to = isDay(query.get('to')) ? query.get('to') : today;
   const s = await api(`scores?from=${from}&to=${nextDay(to)}`);
   const units = s.data || [];
-  const hasCases = units.some((u) => (u.hits || []).some((x) => objectKind(x.rule) === 'case'));
-  const ids = await caseIds(hasCases);
+  // Each hit names its object's kind; case hits carry the case id when this user may open it.
   const objectLink = (x) => {
-    const k = objectKind(x.rule);
+    const k = x.object_kind;
     if (k === 'case') {
-      const id = ids.get(x.object);
-      return id === undefined ? esc(x.object) : `<a href="#/case/${esc(id)}" data-testid="hit-case">${esc(x.object)}</a>`;
+      return x.case_id === undefined ? esc(x.object) : `<a href="#/case/${esc(x.case_id)}" data-testid="hit-case">${esc(x.object)}</a>`;
     }
     // Tasks and targets: the plan overview opens its change history (ledger/history).
     return `<a href="#/plan?history=${encodeURIComponent(x.object)}" data-testid="hit-${k}">${esc(x.object)}</a>`;
@@ -59,7 +42,8 @@ export async function scores(arg, query) {
       <label>${t('periodTo')} <input type="date" name="to" value="${esc(to)}" required data-testid="scores-to"></label>
       <span class="muted" data-testid="scores-range">${t('scoresPeriod')} ${esc(day(s.from))} – ${esc(to)}</span></form>
       <p class="muted">${t('scoresNote')}</p></section>
-    <section class="card wide" data-testid="card-scores"><div class="card-head"><h2>${t('scoreRank')} (${units.length})</h2></div>
+    <section class="card wide" data-testid="card-scores"><div class="card-head"><h2>${t('scoreRank')} (${units.length})</h2><div class="card-tools">
+      <a class="csv" href="/api/v1/scores?from=${from}&to=${nextDay(to)}&format=csv" download data-testid="scores-csv">${t('csv')}</a></div></div>
       ${htmlTable([
         ['rank', t('rank'), (v) => esc(v)],
         ['name', t('unit'), (v, r) => `<a href="#score-${esc(r.unit)}">${esc(v)}</a>`],
