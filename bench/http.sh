@@ -52,4 +52,25 @@ for path in "aqi/now" "targets" "sites/1/series?param=a34004&from=2025-01-01&to=
   p99=$(printf '%s\n' "$out" | awk '$1 == "99%" {print $2}')
   printf 'GET /api/v1/%s  (%s bytes)  %s;  warm %s req/s p50 %s p99 %s\n' "$path" "$n" "$cold" "$rps" "$p50" "$p99"
 done
+[ -n "${ENVWATCH_HTTP_ONLY:-}" ] && exit $rc
+
+# Signed-in requests: every one looks its session up (office store, under the office lock),
+# and the office routes read cases and the ledger. 200 cases of one unit's, made through the
+# API, one page of 20 listed.
+printf 'bench-password\n' | "$ENVWATCH" user add bench --db "$db" --role bureau --org sthj >/dev/null
+tok=$(curl -s -X POST "$base/login" -H 'Content-Type: application/json' \
+  -d '{"name":"bench","password":"bench-password"}' | jq -r .token)
+auth=(-H "Authorization: Bearer $tok")
+for i in $(seq 200); do
+  curl -s -o /dev/null -X POST "$base/cases" "${auth[@]}" -H 'Content-Type: application/json' \
+    -d "{\"source\":\"inspection\",\"category\":\"dust\",\"location\":\"site $i\",\"description\":\"bench\"}"
+done
+for path in "session" "cases?limit=20" "cases/100" "ledger"; do
+  n=$(curl -s -o /dev/null -w "%{size_download}" "${auth[@]}" "$base/$path")
+  out=$(wrk -t 2 -c 8 -d "${secs}s" --latency -H "Authorization: Bearer $tok" "$base/$path")
+  rps=$(printf '%s\n' "$out" | awk '/Requests\/sec/ {print $2}')
+  p50=$(printf '%s\n' "$out" | awk '$1 == "50%" {print $2}')
+  p99=$(printf '%s\n' "$out" | awk '$1 == "99%" {print $2}')
+  printf 'GET /api/v1/%s signed in  (%s bytes)  warm %s req/s p50 %s p99 %s\n' "$path" "$n" "$rps" "$p50" "$p99"
+done
 exit $rc

@@ -63,6 +63,12 @@ struct ew_http {
     pthread_mutex_t office_mu;
     plan *plan;
     char plan_err[640];
+    /* One memoised vector (http_memo_*): the monitoring targets behind the ledger. */
+    pthread_mutex_t memo_mu;
+    char *memo_key;
+    double *memo_v;
+    size_t memo_n;
+    int64_t memo_expires_ms;
 };
 
 /* What a connection keeps between the calls of on_request: the request body so far. */
@@ -367,15 +373,10 @@ static void csv_value(http_buf *b, json_t *v)
     }
 }
 
-int http_table(http_req *r, http_resp *out, json_t *rows, json_t *meta, const char *name)
+/* Render rows[from, to) of a table whose full size is total, at (limit, offset). */
+static int table_out(http_req *r, http_resp *out, json_t *rows, int64_t from, int64_t to,
+                     int64_t total, int64_t limit, int64_t offset, json_t *meta, const char *name)
 {
-    int64_t limit, offset;
-    if (http_page_args(r, out, &limit, &offset)) {
-        json_decref(rows);
-        json_decref(meta);
-        return 0;
-    }
-    int64_t total = (int64_t)json_array_size(rows);
     int64_t end = offset + limit < total ? offset + limit : total;
     if (r->csv) {
         /* CSV (RFC 4180) with a header row; UTF-8 with a BOM so that spreadsheet programs
@@ -386,7 +387,7 @@ int http_table(http_req *r, http_resp *out, json_t *rows, json_t *meta, const ch
         snprintf(disp, 128, "attachment; filename=\"%s.csv\"", name);
         out->disposition = disp;
         http_buf_puts(&out->body, "\xEF\xBB\xBF");
-        json_t *first = json_array_get(rows, 0);
+        json_t *first = json_array_get(rows, 0); /* the columns: every row has the same keys */
         const char *key;
         json_t *v;
         bool comma = false;
@@ -399,7 +400,7 @@ int http_table(http_req *r, http_resp *out, json_t *rows, json_t *meta, const ch
         }
         if (first)
             http_buf_puts(&out->body, "\r\n");
-        for (int64_t i = offset; i < end; i++) {
+        for (int64_t i = from; i < to; i++) {
             json_t *row = json_array_get(rows, (size_t)i);
             comma = false;
             json_object_foreach(first, key, v)
@@ -418,7 +419,7 @@ int http_table(http_req *r, http_resp *out, json_t *rows, json_t *meta, const ch
         return 0;
     }
     json_t *page = json_array();
-    for (int64_t i = offset; i < end; i++)
+    for (int64_t i = from; i < to; i++)
         json_array_append(page, json_array_get(rows, (size_t)i));
     json_decref(rows);
     json_t *env = json_object();
@@ -431,6 +432,27 @@ int http_table(http_req *r, http_resp *out, json_t *rows, json_t *meta, const ch
         json_object_update(env, meta);
     json_decref(meta);
     return http_json(out, 200, env);
+}
+
+int http_table(http_req *r, http_resp *out, json_t *rows, json_t *meta, const char *name)
+{
+    int64_t limit, offset;
+    if (http_page_args(r, out, &limit, &offset)) {
+        json_decref(rows);
+        json_decref(meta);
+        return 0;
+    }
+    int64_t total = (int64_t)json_array_size(rows);
+    int64_t end = offset + limit < total ? offset + limit : total;
+    return table_out(r, out, rows, offset < end ? offset : end, end, total, limit, offset, meta,
+                     name);
+}
+
+int http_table_page(http_req *r, http_resp *out, json_t *rows, int64_t total, int64_t limit,
+                    int64_t offset, json_t *meta, const char *name)
+{
+    return table_out(r, out, rows, 0, (int64_t)json_array_size(rows), total, limit, offset, meta,
+                     name);
 }
 
 /* ---- static files ------------------------------------------------------------------- */
@@ -622,6 +644,32 @@ static int64_t mono_ms(void)
     struct timespec ts;
     clock_gettime(CLOCK_MONOTONIC, &ts);
     return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+bool http_memo_get(http_req *r, const char *key, double *v, size_t n)
+{
+    struct ew_http *h = r->server;
+    pthread_mutex_lock(&h->memo_mu);
+    bool hit = h->memo_key && !strcmp(h->memo_key, key) && h->memo_n == n &&
+               mono_ms() < h->memo_expires_ms;
+    if (hit)
+        memcpy(v, h->memo_v, n * sizeof *v);
+    pthread_mutex_unlock(&h->memo_mu);
+    return hit;
+}
+
+void http_memo_put(http_req *r, const char *key, const double *v, size_t n, int ttl_s)
+{
+    struct ew_http *h = r->server;
+    pthread_mutex_lock(&h->memo_mu);
+    free(h->memo_key);
+    free(h->memo_v);
+    h->memo_key = xstrdup(key);
+    h->memo_v = xmalloc(n * sizeof *v + 1);
+    memcpy(h->memo_v, v, n * sizeof *v);
+    h->memo_n = n;
+    h->memo_expires_ms = mono_ms() + 1000 * (int64_t)ttl_s;
+    pthread_mutex_unlock(&h->memo_mu);
 }
 
 bool http_may(const http_req *r, auth_action a)
@@ -1074,6 +1122,7 @@ ew_http *ew_http_start(const ew_http_config *cfg, char *err, size_t errcap)
     pthread_cond_init(&h->cv, NULL);
     h->cache = http_cache_new(256);
     pthread_mutex_init(&h->office_mu, NULL);
+    pthread_mutex_init(&h->memo_mu, NULL);
     h->office = store_open(cfg->db_path, err, errcap);
     if (!h->office) {
         ew_http_stop(h);
@@ -1117,6 +1166,9 @@ void ew_http_stop(ew_http *h)
     store_close(h->office);
     plan_free(h->plan);
     pthread_mutex_destroy(&h->office_mu);
+    pthread_mutex_destroy(&h->memo_mu);
+    free(h->memo_key);
+    free(h->memo_v);
     pthread_mutex_destroy(&h->mu);
     pthread_cond_destroy(&h->cv);
     free(h->db_path);

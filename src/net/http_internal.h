@@ -114,6 +114,16 @@ int http_json(http_resp *out, int status, json_t *v);
  * pagination parameters limit (default 1000, at most 100000) and offset, and ?format=csv.
  * JSON: {"data":[...], "page":{"limit","offset","total","next_offset"}, ...meta}. */
 int http_table(http_req *r, http_resp *out, json_t *rows, json_t *meta, const char *name);
+/* The same for a page the query already cut: rows holds the page (stolen), total the
+ * number of rows without limit/offset (from http_page_args). */
+int http_table_page(http_req *r, http_resp *out, json_t *rows, int64_t total, int64_t limit,
+                    int64_t offset, json_t *meta, const char *name);
+/* A memo of one vector of numbers per server, for results that cost a computation over the
+ * monitoring data and change at most hourly (the monitoring targets behind the ledger): get
+ * copies n values into v when key matches and the memo is younger than its ttl; put replaces
+ * the memo. Thread-safe. */
+bool http_memo_get(http_req *r, const char *key, double *v, size_t n);
+void http_memo_put(http_req *r, const char *key, const double *v, size_t n, int ttl_s);
 /* Parse limit/offset; returns 0 or answers 400 and returns -1. */
 int http_page_args(http_req *r, http_resp *out, int64_t *limit, int64_t *offset);
 /* Parse an optional ISO-8601 Beijing-time argument (see ew_parse_iso); def when absent.

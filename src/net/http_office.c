@@ -24,6 +24,8 @@
 #include "service/ledgerbook.h"
 #include "store/office.h"
 
+/* Seconds the monitoring targets behind the ledger are reused (as /targets is cached). */
+#define TARGETS_MEMO_S 60
 #define SESSION_TTL_S 43200 /* 12 hours */
 #define REPORTS_PER_HOUR 5  /* public reports per client address */
 #define UPLOADS_PER_HOUR 20 /* anonymous uploads per client address */
@@ -447,13 +449,17 @@ static int add_audit_row(void *ctx, const office_audit *a)
 
 static int h_audit(http_req *r, http_resp *out)
 {
+    int64_t limit, offset, total = 0;
+    if (http_page_args(r, out, &limit, &offset))
+        return 0;
     json_t *rows = json_array();
     char err[256];
-    if (office_audit_each(r->office, 0, 0, NULL, add_audit_row, rows, err, sizeof err) < 0) {
+    if (office_audit_each(r->office, limit, offset, &total, add_audit_row, rows, err, sizeof err) <
+        0) {
         json_decref(rows);
         return store_err(out, err);
     }
-    return http_table(r, out, rows, NULL, "audit");
+    return http_table_page(r, out, rows, total, limit, offset, NULL, "audit");
 }
 
 /* ---- attachments -------------------------------------------------------------------- */
@@ -641,14 +647,17 @@ static int h_cases(http_req *r, http_resp *out)
     office_case_filter f;
     if (case_filter(r, out, &f))
         return 0;
+    if (http_page_args(r, out, &f.limit, &f.offset))
+        return 0;
     escalate_due(r);
     rows_ctx c = {r, json_array()};
     char err[256];
-    if (office_cases_each(r->office, &f, NULL, add_case_row, &c, err, sizeof err) < 0) {
+    int64_t total = 0;
+    if (office_cases_each(r->office, &f, &total, add_case_row, &c, err, sizeof err) < 0) {
         json_decref(c.rows);
         return store_err(out, err);
     }
-    return http_table(r, out, c.rows, NULL, "cases");
+    return http_table_page(r, out, c.rows, total, f.limit, f.offset, NULL, "cases");
 }
 
 typedef struct {
@@ -1156,24 +1165,39 @@ static int ledger_compute(http_req *r, ledger_view *v, char *err, size_t cap)
     tv_ctx tc = {r, v};
     if (office_target_values_each(r->office, p->id, target_value_cb, &tc, err, cap) < 0)
         return -1;
-    /* Monitoring targets: the same computation as /targets, for the year of now. */
+    /* Monitoring targets: the same computation as /targets, for the year of now, memoised
+     * for as long as /targets answers from its cache (the data change hourly; computing
+     * them reads a year of hourly values). */
     ew_civil now;
     ew_utc_to_bj(r->now_utc, &now);
-    json_t *rows = NULL, *meta = NULL;
-    if (http_targets_rows(r, p, now.year, 0 /* AIRQ_ED_AUTO */, &rows, &meta, err, cap))
-        return -1;
+    const char *pinned = getenv("ENVWATCH_NOW");
+    char key[160];
+    snprintf(key, sizeof key, "targets|%s|%d|%s", p->id, now.year, pinned ? pinned : "");
+    double *memo = arena_alloc(ar, (4 * ng + 1) * sizeof *memo);
+    if (!http_memo_get(r, key, memo, 4 * ng)) {
+        json_t *rows = NULL, *meta = NULL;
+        if (http_targets_rows(r, p, now.year, 0 /* AIRQ_ED_AUTO */, &rows, &meta, err, cap))
+            return -1;
+        for (size_t i = 0; i < ng; i++) {
+            json_t *row = json_array_get(rows, i);
+            json_t *val = json_object_get(row, "value"), *pr = json_object_get(row, "projected");
+            memo[4 * i] = json_is_number(val);
+            memo[4 * i + 1] = json_number_value(val);
+            memo[4 * i + 2] = json_is_number(pr);
+            memo[4 * i + 3] = json_number_value(pr);
+        }
+        json_decref(rows);
+        json_decref(meta);
+        http_memo_put(r, key, memo, 4 * ng, TARGETS_MEMO_S);
+    }
     for (size_t i = 0; i < ng; i++) {
         if (p->targets[i].source != PLAN_SRC_MONITORING)
             continue;
-        json_t *row = json_array_get(rows, i);
-        json_t *val = json_object_get(row, "value"), *pr = json_object_get(row, "projected");
-        v->has[i] = json_is_number(val);
-        v->value[i] = json_number_value(val);
-        v->has_projected[i] = json_is_number(pr);
-        v->projected[i] = json_number_value(pr);
+        v->has[i] = memo[4 * i] != 0;
+        v->value[i] = memo[4 * i + 1];
+        v->has_projected[i] = memo[4 * i + 2] != 0;
+        v->projected[i] = memo[4 * i + 3];
     }
-    json_decref(rows);
-    json_decref(meta);
     for (size_t i = 0; i < nt; i++)
         v->task_status[i] =
             ledger_deadline_status(p->tasks[i].deadline_day, v->states[i].done,
@@ -1417,13 +1441,16 @@ static int h_ledger_history(http_req *r, http_resp *out)
         return 0;
     if (!f.from_utc && f.to_utc)
         f.from_utc = 1;
+    if (http_page_args(r, out, &f.limit, &f.offset))
+        return 0;
     json_t *rows = json_array();
     char err[256];
-    if (office_changes_each(r->office, &f, NULL, add_change_row, rows, err, sizeof err) < 0) {
+    int64_t total = 0;
+    if (office_changes_each(r->office, &f, &total, add_change_row, rows, err, sizeof err) < 0) {
         json_decref(rows);
         return store_err(out, err);
     }
-    return http_table(r, out, rows, NULL, "ledger-history");
+    return http_table_page(r, out, rows, total, f.limit, f.offset, NULL, "ledger-history");
 }
 
 typedef struct {

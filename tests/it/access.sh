@@ -128,6 +128,9 @@ check "sthj sees its case" test "$(code "$T_sthj" GET "cases/$B")" = 200
 check "jianshe cannot read sthj's case (404)" test "$(code "$T_js" GET "cases/$B")" = 404
 check "jianshe's /cases does not list sthj's case" \
   test "$(api "$T_js" GET cases | jq "[.data[] | select(.id==$B)] | length")$(api "$T_js" GET 'cases?unit=sthj' | jq '[.data[] | select(.unit!="jianshe")] | length')" = 00
+all=$(api "$T_bureau" GET cases | jq '.data | length')
+check "/cases pages in the query: limit 1 offset 1 gives the second newest, the total and the next offset" \
+  test "$(api "$T_bureau" GET 'cases?limit=1&offset=1' | jq -c '[(.data | length), .data[0].id, .page.total, .page.next_offset]')" = "[1,$(api "$T_bureau" GET cases | jq '.data[1].id'),$all,$([ "$all" -gt 2 ] && echo 2 || echo null)]"
 check "jianshe cannot sign sthj's case (404)" test "$(code "$T_js" POST "cases/$B/actions" "${J[@]}" -d '{"action":"sign"}')" = 404
 check "jianshe cannot submit on sthj's case (404)" \
   test "$(code "$T_js" POST "cases/$B/actions" "${J[@]}" -d "{\"action\":\"submit\",\"evidence\":[\"$evk\"]}")" = 404
@@ -194,3 +197,10 @@ check "the login swept the expired session" \
   test "$(sqlite3 "$db" "SELECT count(*) FROM session WHERE expires_utc = 1")" = 0
 check "logout ends the session" \
   test "$(code "$T_aud" POST logout)$(code "$T_aud" GET ledger)" = 204401
+
+# The server stops cleanly, and (when the binary is the ASan+UBSan build) reported nothing.
+kill -TERM "$pid"
+wait "$pid"
+check "serve exits 0 on SIGTERM after all of the above" test $? -eq 0
+check "the server's log holds no sanitizer report" \
+  bash -c "! grep -qE 'AddressSanitizer|LeakSanitizer|runtime error:' '$TEST_TMP/serve.log'"
