@@ -8,7 +8,7 @@
 set -euo pipefail
 ew=$1 db=$2 base=$3 accounts=$4
 
-# name role org display
+# name role org display (org: a plan unit id, or the enterprise name its devices carry)
 users=(
   "admin admin - 系统管理员"
   "sthj bureau sthj 生态环境分局"
@@ -16,6 +16,7 @@ users=(
   "zhifa unit zonghe-zhifa 区综合行政执法局"
   "towns unit towns 各镇办"
   "auditor auditor - 区审计"
+  "qiye enterprise Simulated_Enterprise 模拟企业"
 )
 
 if [[ ! -s $accounts ]]; then
@@ -25,9 +26,9 @@ if [[ ! -s $accounts ]]; then
     read -r name role org display <<<"$u"
     pw=$(head -c 12 /dev/urandom | base64 | tr -d '/+=' | head -c 14)
     args=(user add "$name" --db "$db" --role "$role" --display "$display")
-    [[ $org != - ]] && args+=(--org "$org")
+    [[ $org != - ]] && args+=(--org "${org//_/ }") # "_" stands for a space in the table
     printf '%s\n' "$pw" | "$ew" "${args[@]}" >/dev/null
-    printf '%-8s %-8s %s\n' "$name" "$role" "$pw" >>"$accounts"
+    printf '%-8s %-10s %s\n' "$name" "$role" "$pw" >>"$accounts"
   done
   fresh=1
 else
