@@ -395,6 +395,24 @@ static int h_users(http_req *r, http_resp *out)
     return http_table(r, out, rows, NULL, "users");
 }
 
+/* The account fields a body may set, checked: role names a role, unit accounts name a unit
+ * of the plan (bureau staff may: their department), enterprise accounts name an enterprise,
+ * a password is 8-256 bytes. 0, or answers 422 and returns -1. */
+static int check_account(http_req *r, http_resp *out, const char *role, const char *org)
+{
+    ew_role ro;
+    if (!role || auth_role_parse(role, &ro))
+        return invalid(out, "role must be admin, bureau, unit, enterprise, auditor or public"), -1;
+    if ((ro == EW_ROLE_UNIT || ro == EW_ROLE_ENTERPRISE) && !org)
+        return invalid(out, "a %s account needs org", role), -1;
+    if ((ro == EW_ROLE_UNIT || (ro == EW_ROLE_BUREAU && org)) &&
+        (!r->plan || !plan_unit_by_id(r->plan, org)))
+        return invalid(out, "org %s is not a unit of the plan", org), -1;
+    return 0;
+}
+
+/* POST /users creates; an existing name is 409, never overwritten (an update goes through
+ * POST /users/{name}, which names what it changes). */
 static int h_user_create(http_req *r, http_resp *out)
 {
     json_t *b = http_body_json(r, out);
@@ -402,17 +420,19 @@ static int h_user_create(http_req *r, http_resp *out)
         return 0;
     const char *name = jstr(b, "name"), *display = jstr(b, "display"), *role = jstr(b, "role");
     const char *org = jstr(b, "org"), *pw = jstr(b, "password");
-    ew_role ro;
     char hash[AUTH_HASH_MAX], err[256];
+    user_copy old = {.ar = &r->ar};
     int rc = 0;
-    if (!name || strlen(name) > 64)
+    if (!name || !*name || strlen(name) > 64)
         rc = invalid(out, "name (1-64 bytes) is required");
-    else if (!role || auth_role_parse(role, &ro))
-        rc = invalid(out, "role must be admin, bureau, unit, enterprise, auditor or public");
-    else if ((ro == EW_ROLE_UNIT || ro == EW_ROLE_ENTERPRISE) && !org)
-        rc = invalid(out, "a %s account needs org", role);
-    else if (ro == EW_ROLE_UNIT && (!r->plan || !plan_unit_by_id(r->plan, org)))
-        rc = invalid(out, "org %s is not a unit of the plan", org);
+    else if (check_account(r, out, role, org))
+        rc = -1;
+    else if (office_user_get(r->office, name, copy_user, &old, err, sizeof err) < 0)
+        rc = (store_err(out, err), -1);
+    else if (old.found)
+        rc = (http_error(out, 409, "conflict",
+                         "account %s exists; change it with POST /api/v1/users/%s", name, name),
+              -1);
     else if (!pw || auth_password_hash(pw, hash))
         rc = invalid(out, "password must be %d to %d bytes", AUTH_PASSWORD_MIN, AUTH_PASSWORD_MAX);
     if (rc) {
@@ -432,10 +452,65 @@ static int h_user_create(http_req *r, http_resp *out)
     }
     char detail[160];
     snprintf(detail, sizeof detail, "role=%s org=%s", role, org ? org : "-");
-    audit(r, r->who.name, "user.put", name, detail);
+    audit(r, r->who.name, "user.add", name, detail);
     json_t *doc = json_pack("{s:o}", "user", user_json(name, display, role, org));
     json_decref(b);
     return http_json(out, 201, doc);
+}
+
+/* POST /users/{name}: change what the body names (display, role, org, password, disabled);
+ * the rest stays. Disabling takes effect at the account's next request: a session of a
+ * disabled account is no longer honoured. An administrator cannot disable or demote
+ * themself, so the platform never loses its last way in by one click. */
+static int h_user_update(http_req *r, http_resp *out)
+{
+    const char *name = r->params[0];
+    char err[256], hash[AUTH_HASH_MAX];
+    user_copy u = {.ar = &r->ar};
+    if (office_user_get(r->office, name, copy_user, &u, err, sizeof err) < 0)
+        return store_err(out, err);
+    if (!u.found)
+        return http_error(out, 404, "not_found", "no account %s", name);
+    json_t *b = http_body_json(r, out);
+    if (!b)
+        return 0;
+    json_t *dis = json_object_get(b, "disabled");
+    const char *display = json_object_get(b, "display") ? jstr(b, "display") : u.display;
+    const char *role = json_object_get(b, "role") ? jstr(b, "role") : u.role;
+    const char *org = json_object_get(b, "org") ? jstr(b, "org") : u.org;
+    const char *pw = jstr(b, "password");
+    bool disabled = dis ? json_is_true(dis) : u.disabled;
+    int rc = 0;
+    if (dis && !json_is_boolean(dis))
+        rc = invalid(out, "disabled must be true or false");
+    else if (check_account(r, out, role, org))
+        rc = -1;
+    else if (!strcmp(name, r->who.name) && (disabled || strcmp(role, "admin")))
+        rc = invalid(out, "an administrator may not disable or demote their own account");
+    else if (pw && auth_password_hash(pw, hash))
+        rc = invalid(out, "password must be %d to %d bytes", AUTH_PASSWORD_MIN, AUTH_PASSWORD_MAX);
+    if (rc) {
+        json_decref(b);
+        return 0;
+    }
+    office_user nu = {.name = name,
+                      .display = display,
+                      .role = role,
+                      .org = org,
+                      .pw_hash = pw ? hash : u.hash,
+                      .disabled = disabled};
+    if (office_user_put(r->office, &nu, NULL, err, sizeof err) < 0) {
+        json_decref(b);
+        return store_err(out, err);
+    }
+    char detail[192];
+    snprintf(detail, sizeof detail, "role=%s org=%s disabled=%s%s", role, org ? org : "-",
+             disabled ? "yes" : "no", pw ? " password=changed" : "");
+    audit(r, r->who.name, "user.update", name, detail);
+    json_t *doc = json_pack("{s:o}", "user", user_json(name, display, role, org));
+    json_object_set_new(json_object_get(doc, "user"), "disabled", json_boolean(disabled));
+    json_decref(b);
+    return http_json(out, 200, doc);
 }
 
 static int add_audit_row(void *ctx, const office_audit *a)
@@ -1657,6 +1732,7 @@ const http_route http_office_routes[] = {
     {"GET", "/api/v1/session", h_session, 0, HTTP_ANYONE, 0},
     {"GET", "/api/v1/users", h_users, 0, AUTH_USER_MANAGE, HTTP_LOCKED},
     {"POST", "/api/v1/users", h_user_create, 0, AUTH_USER_MANAGE, HTTP_LOCKED},
+    {"POST", "/api/v1/users/{name}", h_user_update, 0, AUTH_USER_MANAGE, HTTP_LOCKED},
     {"GET", "/api/v1/audit", h_audit, 0, AUTH_AUDIT_READ, HTTP_LOCKED},
     {"POST", "/api/v1/attachments", h_attachment_put, 0, HTTP_ANYONE, HTTP_LOCKED},
     {"GET", "/api/v1/attachments/{key}", h_attachment_get, 0, HTTP_ANYONE, HTTP_LOCKED},

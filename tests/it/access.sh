@@ -39,6 +39,27 @@ code() { local t=$1 m=$2 p=$3; shift 3; curl -s -o /dev/null -w '%{http_code}' -
 json() { printf '%s' "$1"; }
 J=(-H 'Content-Type: application/json')
 
+# ---- accounts through the API ----------------------------------------------------------------
+check "creating an account that exists is 409, and the old password still works" \
+  test "$(code "$T_admin" POST users "${J[@]}" -d '{"name":"ujs","role":"unit","org":"sthj","password":"another-pass-1"}')$(login ujs | wc -c)" = 40944
+check "a bureau account must name a unit of the plan (422)" \
+  test "$(code "$T_admin" POST users "${J[@]}" -d '{"name":"b2","role":"bureau","org":"nowhere","password":"bureau-pass-1"}')" = 422
+check "the admin creates an account (201) that can log in" \
+  test "$(code "$T_admin" POST users "${J[@]}" -d "{\"name\":\"utmp\",\"role\":\"unit\",\"org\":\"jianshe\",\"password\":\"$pw\"}")$(login utmp | wc -c)" = 20144
+T_tmp=$(login utmp)
+check "disabling it (200) ends its session at once (401) and refuses its login" \
+  test "$(code "$T_admin" POST users/utmp "${J[@]}" -d '{"disabled":true}')$(code "$T_tmp" GET worklist)$(login utmp)" = 200401null
+check "enabling it with a new password: the new one logs in, the old one no longer" \
+  test "$(code "$T_admin" POST users/utmp "${J[@]}" -d '{"disabled":false,"password":"a-new-password"}')$(login utmp)$(curl -s -X POST "$base/login" "${J[@]}" -d '{"name":"utmp","password":"a-new-password"}' | jq -r '.user.name')" = 200nullutmp
+check "an update keeps what the body does not name (org jianshe)" \
+  test "$(api "$T_admin" GET users | jq -r '.data[] | select(.name=="utmp") | .org')" = jianshe
+check "an administrator may not disable or demote themself (422)" \
+  test "$(code "$T_admin" POST users/admin "${J[@]}" -d '{"disabled":true}')$(code "$T_admin" POST users/admin "${J[@]}" -d '{"role":"bureau"}')" = 422422
+check "a unit may not change accounts (403); an unknown account is 404" \
+  test "$(code "$T_js" POST users/utmp "${J[@]}" -d '{"disabled":true}')$(code "$T_admin" POST users/nobody "${J[@]}" -d '{}')" = 403404
+check "the audit log records the creation and the changes" \
+  test "$(api "$T_admin" GET 'audit?limit=1000' | jq '[.data[] | select(.object=="utmp") | .action] | sort | join(",")' -r)" = "user.add,user.update,user.update"
+
 # ---- monitoring data: enterprises see their own outlets only; the public none -------------
 sid() { api "$T_admin" GET sites | jq -r ".data[] | select(.mn==\"$1\") | .id"; }
 air=$(sid ACCAIR000000000000000001); alpha=$(sid ACCGAS000000000000000002); beta=$(sid ACCWAT000000000000000003)

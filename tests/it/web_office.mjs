@@ -3,6 +3,7 @@
 // Debian's Chromium driven by playwright-core against a real `envwatch serve` ($ENVWATCH) on
 // a temporary database, accounts made with `envwatch user add`, the clock pinned at
 // 2025-06-10T10:00:00+08:00 (inside the plan's 2023–2025 period, so that deadlines lie ahead).
+// Then the administrator's screens: accounts and the audit log of everything before.
 // Each actor has its own browser context (its own cookies). Every screen must load without
 // console errors; a screenshot of each goes to test-artifacts/ for review.
 import { after, before, test } from 'node:test';
@@ -24,6 +25,8 @@ const PASSWORD = 'correct horse battery';
 // T09, T13 and T18; 区社会事业局 of none of those.
 const UNIT_A = { name: 'jianshe1', org: 'jianshe', zh: '区建设局' };
 const UNIT_B = { name: 'shehui1', org: 'shehui', zh: '区社会事业局' };
+// A unit with no account yet: the administrator creates one through the accounts screen.
+const UNIT_C = { name: 'yingji1', org: 'yingji', zh: '区应急管理局', display: '应急管理局 李工', password: '应急密码' };
 const LOCATION = '航海东路与第八大街交叉口东北角工地';
 
 function freePort() {
@@ -86,6 +89,7 @@ before(async () => {
   await waitFor(`${base}/api/v1/health`);
   // Accounts beside the running server (WAL: it sees them at the next login).
   const add = (name, r, org) => execFileSync(process.env.ENVWATCH, ['user', 'add', name, '--db', db, '--role', r, ...(org ? ['--org', org] : [])], { input: `${PASSWORD}\n` });
+  add('admin1', 'admin');
   add('bureau1', 'bureau');
   add(UNIT_A.name, 'unit', UNIT_A.org);
   add(UNIT_B.name, 'unit', UNIT_B.org);
@@ -191,7 +195,10 @@ test('(b) the bureau logs in, finds the case, accepts it and assigns it to unit 
   await loginAs(page, 'bureau1');
   await ready(page, 'cases');
   assert.match(await page.textContent('[data-testid=user-chip]'), /分局工作人员/);
-  assert.equal(await page.locator('nav a').count(), 11);
+  // The office screens, the rewards and the audit log; the accounts are the admin's alone.
+  assert.equal(await page.locator('nav a').count(), 12);
+  assert.equal(await page.locator('[data-testid=nav-audit]').count(), 1);
+  assert.equal(await page.locator('[data-testid=nav-users]').count(), 0);
   // The header clock is the server's (ENVWATCH_NOW), not the browser's.
   assert.equal(await page.textContent('[data-testid=clock]'), `${NOW.slice(0, 10)} ${NOW.slice(11, 16)} (UTC+8)`);
   const row = page.locator('[data-testid=case-row]', { hasText: LOCATION });
@@ -486,5 +493,185 @@ test('(g) the scores screen ranks the units as the API does, with unit A credite
   assert.equal(await page.textContent('[data-testid=nav-scores]'), 'Scores');
   assert.match(await page.textContent('[data-testid=card-score-rules] h2'), /^Scoring rules/);
   assert.deepEqual(errors, []);
+  await ctx.close();
+});
+
+test('(h) the admin creates a unit account, which logs in; the audit log shows the logins and pages', async () => {
+  const { ctx, page, errors } = await actor();
+  const posts = [];
+  page.on('request', (r) => { if (r.method() === 'POST' && r.url().endsWith('/api/v1/users')) posts.push(r.postDataJSON()); });
+  await go(page, '#/login', 'login');
+  await loginAs(page, 'admin1');
+  assert.match(await page.textContent('[data-testid=user-chip]'), /管理员/);
+  const nav = await page.locator('nav a').evaluateAll((as) => as.map((a) => a.dataset.testid));
+  assert.deepEqual(nav.slice(-2), ['nav-users', 'nav-audit']);
+  await page.click('[data-testid=nav-users]');
+  await ready(page, 'users');
+  await page.waitForFunction(() => location.hash === '#/users');
+  // The accounts made in the setup, by name; a unit's org shown as the plan's unit name.
+  const names = () => page.locator('[data-testid=user-row]').evaluateAll((rs) => rs.map((r) => r.dataset.name));
+  assert.deepEqual(await names(), ['admin1', 'bureau1', UNIT_A.name, UNIT_B.name]);
+  const rowA = page.locator(`[data-testid=user-row][data-name="${UNIT_A.name}"]`);
+  assert.equal(await rowA.locator('[data-testid=user-row-role]').textContent(), '责任单位');
+  assert.match(await rowA.locator('[data-testid=user-row-org]').textContent(), new RegExp(`^${UNIT_A.zh}`));
+  assert.equal(await page.textContent('[data-testid=user-row][data-name=bureau1] [data-testid=user-row-role]'), '分局工作人员');
+
+  // The org is a choice of the plan's units for a unit account; free text for an enterprise.
+  await page.fill('[data-testid=new-user-name]', UNIT_C.name);
+  await page.fill('[data-testid=new-user-display]', UNIT_C.display);
+  await page.selectOption('[data-testid=new-user-role]', 'enterprise');
+  assert.equal(await page.isVisible('[data-testid=new-user-org-text]'), true);
+  assert.equal(await page.isVisible('[data-testid=new-user-org-unit]'), false);
+  await page.selectOption('[data-testid=new-user-role]', 'unit');
+  assert.equal(await page.isVisible('[data-testid=new-user-org-text]'), false);
+  const orgs = await page.locator('[data-testid=new-user-org-unit] option').evaluateAll((os) => os.map((o) => o.value));
+  assert.ok(orgs.includes(UNIT_C.org) && orgs.includes(UNIT_A.org), orgs.join(','));
+  // Leadership bodies hold no accounts.
+  assert.equal(orgs.includes('dangongwei'), false);
+  await page.selectOption('[data-testid=new-user-org-unit]', UNIT_C.org);
+  // 7 bytes: one short of the minimum; refused before anything is sent.
+  await page.fill('[data-testid=new-user-password]', 'short12');
+  await page.click('[data-testid=new-user-submit]');
+  assert.match(await page.textContent('[data-testid=new-user-msg]'), /8–256 字节/);
+  // Bytes, not characters: two Chinese characters are 6 bytes of UTF-8.
+  await page.fill('[data-testid=new-user-password]', '密码');
+  await page.click('[data-testid=new-user-submit]');
+  assert.match(await page.textContent('[data-testid=new-user-msg]'), /8–256 字节/);
+  assert.equal(posts.length, 0);
+  // The new account's password is 4 characters but 12 bytes: long enough. A name the server
+  // refuses (22 characters pass the input's maxlength but are 66 bytes, over the server's
+  // 64): its 422 message is shown as given.
+  await page.fill('[data-testid=new-user-name]', '账号'.repeat(11));
+  await page.fill('[data-testid=new-user-password]', UNIT_C.password);
+  await page.click('[data-testid=new-user-submit]');
+  await page.waitForFunction(() => /64 bytes/.test(document.querySelector('[data-testid=new-user-msg]').textContent));
+  assert.equal(await page.textContent('[data-testid=new-user-msg]'), 'name (1-64 bytes) is required');
+  assert.equal(posts.length, 1);
+  assert.equal(await page.locator('[data-testid=user-row]').count(), 4);
+
+  await page.fill('[data-testid=new-user-name]', UNIT_C.name);
+  await page.click('[data-testid=new-user-submit]');
+  await page.waitForSelector(`[data-testid=user-row][data-name="${UNIT_C.name}"]`);
+  assert.equal(posts.length, 2);
+  assert.deepEqual(posts[1], { name: UNIT_C.name, role: 'unit', org: UNIT_C.org, display: UNIT_C.display, password: UNIT_C.password });
+  assert.match(await page.textContent('[data-testid=new-user-msg]'), new RegExp(`已新建账号 ${UNIT_C.name}`));
+  const rowC = page.locator(`[data-testid=user-row][data-name="${UNIT_C.name}"]`);
+  assert.match(await rowC.textContent(), new RegExp(UNIT_C.display));
+  assert.equal(await rowC.locator('[data-testid=user-row-role]').textContent(), '责任单位');
+  assert.match(await rowC.locator('[data-testid=user-row-org]').textContent(), new RegExp(`^${UNIT_C.zh}`));
+  assert.match(await rowC.textContent(), /正常/);
+  assert.match(await rowC.textContent(), /2025-06-10 10:00:00/);
+  assert.equal(await page.textContent('[data-testid=users-count]'), '5');
+  // An existing name is not overwritten (the API would replace its password and role).
+  await page.fill('[data-testid=new-user-name]', UNIT_A.name);
+  await page.selectOption('[data-testid=new-user-role]', 'unit');
+  await page.selectOption('[data-testid=new-user-org-unit]', UNIT_C.org);
+  await page.fill('[data-testid=new-user-password]', UNIT_C.password);
+  await page.click('[data-testid=new-user-submit]');
+  assert.match(await page.textContent('[data-testid=new-user-msg]'), new RegExp(`${UNIT_A.name} 已存在`));
+  assert.equal(posts.length, 2);
+  await shot(page, 'users');
+
+  // The new account logs in through the login screen: a wrong password first.
+  const c = await actor();
+  await go(c.page, '#/login', 'login');
+  await c.page.fill('[data-testid=login-name]', UNIT_C.name);
+  await c.page.fill('[data-testid=login-password]', 'not the password');
+  await c.page.click('[data-testid=login-submit]');
+  await c.page.waitForSelector('[data-testid=login-error]:not([hidden])');
+  assert.equal(await c.page.textContent('[data-testid=login-error]'), 'unknown account or wrong password');
+  await c.page.fill('[data-testid=login-password]', UNIT_C.password);
+  await c.page.click('[data-testid=login-submit]');
+  await c.page.waitForSelector('[data-testid=user-chip]');
+  await ready(c.page, 'work');
+  assert.equal(await c.page.textContent('[data-testid=user-name]'), UNIT_C.display);
+  assert.match(await c.page.textContent('[data-testid=user-chip]'), /责任单位/);
+  // A unit has neither the accounts nor the audit log.
+  assert.equal(await c.page.locator('[data-testid=nav-users], [data-testid=nav-audit]').count(), 0);
+  // The one expected error: the browser logs the 401 of the wrong password.
+  assert.deepEqual(c.errors.filter((e) => !/status of 401/.test(e)), []);
+  assert.equal(c.errors.length, 1);
+  await c.ctx.close();
+
+  // The audit log, newest first: the new account's login after its failed one, after the
+  // admin created it.
+  await page.click('[data-testid=nav-audit]');
+  await ready(page, 'audit');
+  const api = await page.evaluate(async () => (await fetch('/api/v1/audit?limit=50&offset=0')).json());
+  const total = api.page.total;
+  assert.equal(await page.textContent('[data-testid=audit-total]'), String(total));
+  const rows = () => page.locator('[data-testid=audit-row]').evaluateAll((rs) => rs.map((r) => [r.dataset.actor, r.dataset.action, r.cells[2].textContent, r.cells[3].textContent]));
+  const shown = await rows();
+  assert.equal(shown.length, Math.min(total, 50));
+  assert.deepEqual(shown.slice(0, 3), [
+    [UNIT_C.name, 'login', '登录', '—'],
+    [UNIT_C.name, 'login_failed', '登录失败', '—'],
+    ['admin1', 'user.add', '新建账号', UNIT_C.name],
+  ]);
+  assert.match(await page.textContent('[data-testid=audit-row]:nth-child(3)'), /role=unit org=yingji/);
+  // Earlier in the run: the admin's own login, the bureau's logout (test d), a reward, and
+  // the accounts of the setup made with `envwatch user add`.
+  const all = (await page.evaluate(async () => (await fetch('/api/v1/audit?limit=1000')).json())).data;
+  assert.equal(all.length, total);
+  for (const [actor, action] of [['admin1', 'login'], ['bureau1', 'logout'], ['bureau1', 'reward.put'], ['bureau1', 'login']]) {
+    assert.ok(all.some((x) => x.actor === actor && x.action === action), `${actor} ${action}`);
+  }
+  assert.equal(all.filter((x) => x.action === 'user.add' && x.actor === 'cli').length, 4);
+  // 50 a page: the next page exists exactly when the API says there are more entries.
+  assert.equal(await page.isDisabled('[data-testid=audit-prev]'), true);
+  assert.equal(await page.isDisabled('[data-testid=audit-next]'), total <= 50);
+  assert.equal(api.page.next_offset, total > 50 ? 50 : null);
+  assert.equal(await page.getAttribute('[data-testid=audit-csv]', 'href'), '/api/v1/audit?limit=50&offset=0&format=csv');
+  await shot(page, 'audit');
+  // Paging, on pages of 5 (the limit is kept in the URL beside the offset): page 2 is the
+  // API's entries 6–10, and previous returns to the first.
+  assert.ok(total > 10, `only ${total} audit entries`);
+  await go(page, '#/audit?limit=5', 'audit');
+  assert.deepEqual((await rows()).map((r) => r.slice(0, 2)), all.slice(0, 5).map((x) => [x.actor, x.action]));
+  await page.click('[data-testid=audit-next]');
+  await page.waitForFunction(() => location.hash === '#/audit?limit=5&offset=5');
+  await ready(page, 'audit');
+  assert.deepEqual((await rows()).map((r) => r.slice(0, 2)), all.slice(5, 10).map((x) => [x.actor, x.action]));
+  assert.equal(await page.textContent('[data-testid=audit-range]'), `6–10 / ${total}`);
+  assert.equal(await page.isDisabled('[data-testid=audit-prev]'), false);
+  const csv = await page.evaluate(async (href) => (await fetch(href)).text(), await page.getAttribute('[data-testid=audit-csv]', 'href'));
+  const lines = csv.replace(/^\uFEFF/, '').trim().split(/\r?\n/);
+  assert.equal(lines[0], 'at,actor,action,object,detail,addr');
+  assert.equal(lines.length, 6);
+  assert.ok(lines[1].includes(`,${all[5].actor},${all[5].action},`), lines[1]);
+  await page.click('[data-testid=audit-prev]');
+  await page.waitForFunction(() => location.hash === '#/audit?limit=5&offset=0');
+  await ready(page, 'audit');
+  assert.deepEqual((await rows()).map((r) => r.slice(0, 2)), all.slice(0, 5).map((x) => [x.actor, x.action]));
+
+  // Disabling the new account from its row ends its session at once; enabling it with a new
+  // password lets it in with that password only. The admin's own row offers neither.
+  await go(page, '#/users', 'users');
+  const own = page.locator('[data-testid=user-row][data-name="admin1"]');
+  assert.equal(await own.locator('[data-testid=user-toggle], [data-testid=user-password]').count(), 0);
+  const d = await actor();
+  await go(d.page, '#/login', 'login');
+  await d.page.fill('[data-testid=login-name]', UNIT_C.name);
+  await d.page.fill('[data-testid=login-password]', UNIT_C.password);
+  await d.page.click('[data-testid=login-submit]');
+  await ready(d.page, 'work');
+  await page.click(`[data-testid=user-row][data-name="${UNIT_C.name}"] [data-testid=user-toggle]`);
+  await page.waitForSelector(`[data-testid=user-row][data-name="${UNIT_C.name}"][data-disabled="1"]`);
+  assert.match(await page.textContent('[data-testid=new-user-msg]'), new RegExp(`已修改账号 ${UNIT_C.name}`));
+  assert.equal(await d.page.evaluate(async () => (await fetch('/api/v1/worklist')).status), 401);
+  await d.ctx.close();
+  page.once('dialog', (dlg) => dlg.accept('新的应急密码2'));
+  await page.click(`[data-testid=user-row][data-name="${UNIT_C.name}"] [data-testid=user-password]`);
+  await page.waitForSelector('[data-testid=new-user-msg]:has-text("已修改账号")');
+  await page.click(`[data-testid=user-row][data-name="${UNIT_C.name}"] [data-testid=user-toggle]`);
+  await page.waitForSelector(`[data-testid=user-row][data-name="${UNIT_C.name}"][data-disabled="0"]`);
+  const tryLogin = (pw) => page.evaluate(async ([n, p]) => (await fetch('/api/v1/login', {
+    method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ name: n, password: p }),
+  })).status, [UNIT_C.name, pw]);
+  assert.equal(await tryLogin(UNIT_C.password), 401);
+  assert.equal(await tryLogin('新的应急密码2'), 200);
+  // The expected errors: the 422 of the name that is too long, the disabled session's 401
+  // (in the other browser) and the old password's 401.
+  assert.deepEqual(errors.filter((e) => !/status of (422|401)/.test(e)), []);
   await ctx.close();
 });

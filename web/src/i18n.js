@@ -47,6 +47,12 @@ const dict = {
     scoresNote: '规划任务计入牵头和责任单位，交办问题计入事件发生时的承办单位（规划 §四(二)：纳入全区绩效考核范围）。',
     recordReward: '登记奖励', rewardStatus: '奖励状态', amountYuan: '金额（元）', amount: '金额', decidedBy: '决定人', decided: '决定时间', paidAt: '发放时间',
     badAmount: '金额须为不小于 0 的数，最多两位小数', totalDue: '应发未发合计', totalPaid: '已发放合计', declinedCount: '不予奖励', rewardEligible: '群众举报经核查销号后可登记奖励。',
+    users: '账号管理', audit: '审计日志', accounts: '账号', displayName: '显示名称', role: '角色', org: '所属单位', disabled: '已停用', active: '正常',
+    newAccount: '新建账号', enterpriseName: '企业名称', passwordRule: '密码长度须为 8–256 字节', create: '新建', accountExists: '账号 {name} 已存在',
+    accountCreated: '已新建账号 {name}', accountChanged: '已修改账号 {name}', userActions: '操作', enable: '启用', disable: '停用', resetPassword: '重设密码', newPasswordFor: '{name} 的新密码（8–256 字节）', auditLog: '审计日志', auditNote: '登录、登录失败、退出、账号变更和奖励登记，最新的在前。',
+    action: '操作', detail: '详情', addr: '来源地址', prevPage: '上一页', nextPage: '下一页',
+    aud_login: '登录', aud_login_failed: '登录失败', aud_logout: '退出', 'aud_user.add': '新建账号', 'aud_user.put': '新建/修改账号', 'aud_user.update': '修改账号',
+    'aud_user.passwd': '修改密码', 'aud_user.disable': '停用账号', 'aud_reward.put': '奖励登记',
   },
   en: {
     title: 'JETDZ Environmental Monitoring', footer: 'Data: the zone\'s automatic air-quality stations (HJ 212) · all times Beijing time',
@@ -95,6 +101,12 @@ const dict = {
     scoresNote: 'Plan tasks count for their lead and responsible units; cases for the unit they were assigned to at the time (plan §4(2): part of the zone\'s performance assessment).',
     recordReward: 'Record reward', rewardStatus: 'Reward status', amountYuan: 'Amount (yuan)', amount: 'Amount', decidedBy: 'Decided by', decided: 'Decided', paidAt: 'Paid',
     badAmount: 'The amount must be a number ≥ 0 with at most two decimals', totalDue: 'Due, not yet paid', totalPaid: 'Paid', declinedCount: 'Declined', rewardEligible: 'A public report can be rewarded once it is verified and closed.',
+    users: 'Accounts', audit: 'Audit log', accounts: 'Accounts', displayName: 'Display name', role: 'Role', org: 'Organisation', disabled: 'disabled', active: 'active',
+    newAccount: 'New account', enterpriseName: 'Enterprise', passwordRule: 'The password must be 8–256 bytes', create: 'Create', accountExists: 'Account {name} already exists',
+    accountCreated: 'Account {name} created', accountChanged: 'Account {name} changed', enable: 'Enable', disable: 'Disable', resetPassword: 'New password', newPasswordFor: 'New password for {name} (8–256 bytes)', userActions: 'Actions', auditLog: 'Audit log', auditNote: 'Logins, failed logins, logouts, account changes and rewards, newest first.',
+    action: 'Action', detail: 'Detail', addr: 'Address', prevPage: 'Previous', nextPage: 'Next',
+    aud_login: 'login', aud_login_failed: 'failed login', aud_logout: 'logout', 'aud_user.add': 'account created', 'aud_user.put': 'account created/changed', 'aud_user.update': 'account changed',
+    'aud_user.passwd': 'password changed', 'aud_user.disable': 'account disabled', 'aud_reward.put': 'reward recorded',
   },
 };
 // The ledger's reasons for a status (service/ledger.c) as the server sends them, in Chinese.

@@ -10,6 +10,7 @@ import {
   TitleComponent, TooltipComponent, VisualMapComponent,
 } from 'echarts/components';
 import { CanvasRenderer } from 'echarts/renderers';
+import { audit, users } from './admin.js';
 import { api, isStaff, loadSession, logout, role, serverNowBj, session, syncClock } from './api.js';
 import { lang, setLang, t, tr } from './i18n.js';
 import { caseDetail, cases, loginScreen, plan, work } from './office.js';
@@ -299,19 +300,22 @@ async function quality() {
 
 // ---- Router ---------------------------------------------------------------------------
 
-const routes = { '': overview, air, station, quality, plan, work, cases, case: caseDetail, scores, rewards, report, track, login: loginScreen };
+const routes = { '': overview, air, station, quality, plan, work, cases, case: caseDetail, scores, rewards, report, track, users, audit, login: loginScreen };
 
 // Screens that only make sense logged in: go to the login first rather than ask the API.
-const NEEDS_LOGIN = new Set(['work', 'cases', 'case', 'scores', 'rewards']);
+const NEEDS_LOGIN = new Set(['work', 'cases', 'case', 'scores', 'rewards', 'users', 'audit']);
 
 // The screens each role may use (docs/access.md): the public sees what is published and
 // the report form; staff also the ledger, their work and the cases; the data-quality screen
 // needs AUTH_DATA_READ; the scores every ledger reader (AUTH_LEDGER_READ); the rewards list
-// the bureau, auditors and administrators.
+// the bureau, auditors and administrators, as the audit log (AUTH_AUDIT_READ); the accounts
+// administrators alone (AUTH_USER_MANAGE).
 function navFor(r) {
   const pub = ['', 'air', 'station', 'report', 'track'];
   if (r === 'unit') return ['', 'plan', 'work', 'cases', 'scores', 'air', 'station', 'quality', 'report', 'track'];
-  if (['admin', 'bureau', 'auditor'].includes(r)) return ['', 'plan', 'work', 'cases', 'scores', 'rewards', 'air', 'station', 'quality', 'report', 'track'];
+  const office = ['', 'plan', 'work', 'cases', 'scores', 'rewards', 'air', 'station', 'quality', 'report', 'track'];
+  if (r === 'admin') return [...office, 'users', 'audit'];
+  if (['bureau', 'auditor'].includes(r)) return [...office, 'audit'];
   return pub;
 }
 

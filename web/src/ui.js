@@ -5,6 +5,8 @@ import { t } from './i18n.js';
 export const esc = (s) => String(s ?? '').replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]);
 export const fmt = (v, d = 1) => (v === null || v === undefined || v === '' ? '—' : typeof v !== 'number' ? String(v) : Number.isInteger(v) ? String(v) : v.toFixed(d));
 export const hm = (iso) => (iso ? iso.slice(0, 16).replace('T', ' ') : '—');
+// With seconds, for the audit log, where the order of events within a minute matters.
+export const hms = (iso) => (iso ? iso.slice(0, 19).replace('T', ' ') : '—');
 export const day = (iso) => (iso ? iso.slice(0, 10) : '—');
 // Money is kept in fen (分, whole numbers) and shown in yuan: ¥12.30.
 export const yuan = (fen) => (fen === null || fen === undefined ? '—' : `¥${Math.trunc(fen / 100)}.${String(Math.abs(fen % 100)).padStart(2, '0')}`);
