@@ -42,7 +42,8 @@ check "packets were acknowledged before the kill" test "$n" -gt 100
 port=$(free_port)
 "$ENVWATCH" serve --db "$db" --hj212 "127.0.0.1:$port" --devices "$devices" 2>"$TEST_TMP/s2.log" &
 srv=$!
-check "server restarts on the crashed database" wait_port "$port"
+check "server restarts on the crashed database" wait_port "$port" ||
+  sed 's/^/# s2.log: /' "$TEST_TMP/s2.log" # what the server said, for the record
 after=$("$ENVWATCH" simulate --devices 5 --rate 5 --duration 1 --malformed 0 --start 1700000000 \
   --json "127.0.0.1:$port" | tail -1)
 check "intake works after restart" test "$(echo "$after" | jq '.acked > 0 and .unanswered == 0')" = true
