@@ -1679,8 +1679,21 @@ static int add_work_case(void *ctx, const office_case *c)
     if (r->who.role == EW_ROLE_BUREAU && !mine && c->unit && r->who.org &&
         !strcmp(c->unit, r->who.org) && owes_work(c->state))
         mine = true; /* the bureau's own departments also rectify */
-    if (mine)
-        json_array_append_new(rc->rows, case_row(r, c));
+    /* A confirmed public report (closed) waits for the bureau's reward decision until one
+     * is recorded (due, paid or declined). */
+    bool reward_pending = false;
+    if ((r->who.role == EW_ROLE_ADMIN || r->who.role == EW_ROLE_BUREAU) &&
+        !strcmp(c->state, "closed") && !strcmp(c->source, "public_report")) {
+        json_t *rw = reward_of(r, c->id);
+        reward_pending = json_is_null(rw);
+        json_decref(rw);
+    }
+    if (mine || reward_pending) {
+        json_t *row = case_row(r, c);
+        if (reward_pending)
+            json_object_set_new(row, "reward_pending", json_true());
+        json_array_append_new(rc->rows, row);
+    }
     return 0;
 }
 

@@ -124,9 +124,13 @@ check "bureau verifies: closed" test "$(act "$T_bureau" "$A" '{"action":"verify"
 track=$(curl -s "$base/public/reports/$tracking")
 check "tracking view shows closed with 已核查销号" \
   test "$(echo "$track" | jq -r '.state + " " + .timeline[-1].note')" = "closed 已核查销号"
+check "the confirmed report waits in the bureau's worklist for a reward decision" \
+  test "$(api "$T_bureau" GET worklist | jq "[.cases[] | select(.id==$A) | .reward_pending] | .[0]")" = true
 check "bureau records the reward as due" \
   test "$(api "$T_bureau" POST "cases/$A/reward" "${J[@]}" -d '{"status":"due","amount_fen":20000}' | jq -r .data.status)" = due
 check "the tracking view shows the reward due" test "$(curl -s "$base/public/reports/$tracking" | jq -r .reward.status)" = due
+check "once decided it leaves the worklist" \
+  test "$(api "$T_bureau" GET worklist | jq "[.cases[] | select(.id==$A)] | length")" = 0
 check "/rewards lists it for the auditor" test "$(api "$T_aud" GET rewards | jq -r '.data[0].tracking')" = "$tracking"
 check "marking it paid without an amount keeps the amount recorded" \
   test "$(api "$T_bureau" POST "cases/$A/reward" "${J[@]}" -d '{"status":"paid"}' | jq -r '.data | .status + " " + (.amount_fen | tostring)')" = "paid 20000"

@@ -357,6 +357,10 @@ test('(f) the bureau records a reward, the public sees it, then it is paid and l
   const { ctx, page, errors } = await actor();
   await go(page, '#/login', 'login');
   await loginAs(page, 'bureau1');
+  // The confirmed report waits in the bureau's worklist for a reward decision.
+  await go(page, '#/work', 'work');
+  assert.match(await page.textContent('[data-testid=bucket-toReward]'), /待定举报奖励 \(1\)/);
+  assert.equal(await page.textContent('[data-testid=table-toReward] [data-testid=case-link]'), String(shared.caseId));
   await go(page, `#/case/${shared.caseId}`, 'case');
   // A closed public report without a reward yet: the form, no record.
   assert.equal(await page.locator('[data-testid=reward-current]').count(), 0);

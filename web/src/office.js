@@ -151,7 +151,7 @@ const caseCols = () => [
 // What a worklist groups cases by: the next thing this user has to do.
 function caseBuckets(cases) {
   const groups = isBureau()
-    ? [['toAccept', (c) => c.state === 'reported'], ['toVerify', (c) => c.state === 'rectified'], ['overdueCases', (c) => c.overdue]]
+    ? [['toAccept', (c) => c.state === 'reported'], ['toVerify', (c) => c.state === 'rectified'], ['overdueCases', (c) => c.overdue], ['toReward', (c) => c.reward_pending]]
     : [['toSign', (c) => c.state === 'assigned' || c.state === 'reopened'], ['toRectify', (c) => c.state === 'rectifying']];
   const seen = new Set();
   const out = groups.map(([k, f]) => { const rows = cases.filter(f); rows.forEach((c) => seen.add(c.id)); return [k, rows]; });
