@@ -549,7 +549,7 @@ test('(h) the admin creates a unit account, which logs in; the audit log shows t
   await page.fill('[data-testid=new-user-password]', UNIT_C.password);
   await page.click('[data-testid=new-user-submit]');
   await page.waitForFunction(() => /64 bytes/.test(document.querySelector('[data-testid=new-user-msg]').textContent));
-  assert.equal(await page.textContent('[data-testid=new-user-msg]'), 'name (1-64 bytes) is required');
+  assert.equal(await page.textContent('[data-testid=new-user-msg]'), '提交内容有误：name (1-64 bytes) is required');
   assert.equal(posts.length, 1);
   assert.equal(await page.locator('[data-testid=user-row]').count(), 4);
 
@@ -583,7 +583,7 @@ test('(h) the admin creates a unit account, which logs in; the audit log shows t
   await c.page.fill('[data-testid=login-password]', 'not the password');
   await c.page.click('[data-testid=login-submit]');
   await c.page.waitForSelector('[data-testid=login-error]:not([hidden])');
-  assert.equal(await c.page.textContent('[data-testid=login-error]'), 'unknown account or wrong password');
+  assert.equal(await c.page.textContent('[data-testid=login-error]'), '账号或密码错误');
   await c.page.fill('[data-testid=login-password]', UNIT_C.password);
   await c.page.click('[data-testid=login-submit]');
   await c.page.waitForSelector('[data-testid=user-chip]');

@@ -1,16 +1,45 @@
 // The API client and the session. The session cookie is HttpOnly: the page never sees the
 // token, only who is logged in and the CSRF token (GET /session), which every request that
 // changes something carries in X-CSRF-Token (docs/access.md).
+import { lang } from './i18n.js';
+
 export const MAX_UPLOAD = 8 * 1024 * 1024; // POST /attachments refuses more (413 too_large)
 
 export const session = { user: null, csrf: null, expires: null };
 
 export class ApiError extends Error {
-  constructor(status, code, message) {
+  // message: what the user reads (in the page's language); detail: the server's own words.
+  constructor(status, code, message, detail) {
     super(message);
     this.status = status;
     this.code = code;
+    this.detail = detail;
   }
+}
+
+// The server words its refusals in English with the specifics (docs/api.md error codes); the
+// page says what each code means in the user's language. Where the specifics matter (which
+// field, which rule) they follow the explanation.
+const ERR_ZH = {
+  bad_credentials: '账号或密码错误',
+  throttled: '登录失败次数过多，请 {s} 秒后再试',
+  rate_limited: '提交过于频繁，请 {s} 秒后再试',
+  csrf: '页面已过期，请刷新后重试',
+  login_required: '请先登录',
+  forbidden: '无权进行此操作',
+  not_found: '未找到（不存在或无权查看）',
+  too_large: '文件超过 8 MiB',
+  unsupported_media_type: '仅支持 JPEG、PNG、WebP 图片或 PDF 文件',
+  invalid_transition: '当前状态下不能进行此操作',
+  conflict: '已存在',
+};
+const DETAILED = new Set(['forbidden', 'invalid_transition', 'conflict', 'invalid', 'refused', 'bad_body', 'bad_parameter']);
+
+function explain(code, detail, retryAfter) {
+  if (lang !== 'zh') return detail;
+  const base = ERR_ZH[code]?.replace('{s}', retryAfter || '—');
+  if (!base) return DETAILED.has(code) ? `提交内容有误：${detail}` : detail;
+  return DETAILED.has(code) ? `${base}：${detail}` : base;
 }
 
 async function answer(res) {
@@ -20,7 +49,9 @@ async function answer(res) {
   try { body = text ? JSON.parse(text) : null; } catch { /* not JSON: an error page */ }
   if (!res.ok) {
     const e = body?.error;
-    throw new ApiError(res.status, e?.code || String(res.status), e?.message || res.statusText || String(res.status));
+    const code = e?.code || String(res.status);
+    const detail = e?.message || res.statusText || String(res.status);
+    throw new ApiError(res.status, code, explain(code, detail, res.headers.get('Retry-After')), detail);
   }
   return body;
 }
