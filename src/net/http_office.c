@@ -665,15 +665,20 @@ static void escalate_due(http_req *r)
 
 static json_t *case_row(http_req *r, const office_case *c)
 {
-    return json_pack("{s:I,s:s,s:s,s:s,s:s,s:s,s:s,s:s,s:o,s:o,s:o,s:i,s:b,s:o,s:o}", "id",
-                     (json_int_t)c->id, "tracking", c->tracking, "source", c->source, "category",
-                     c->category, "category_zh", category_zh(c->category), "state", c->state,
-                     "state_zh", state_zh(c->state), "location", c->location ? c->location : "",
-                     "unit", str_or_null(c->unit), "unit_name", str_or_null(unit_name(r, c->unit)),
-                     "deadline", iso_or_null(c->deadline_utc), "supervision", c->supervision,
-                     "overdue",
-                     owes_work(c->state) && c->deadline_utc && r->now_utc > c->deadline_utc,
-                     "created", iso(c->created_utc), "updated", iso(c->updated_utc));
+    json_t *row =
+        json_pack("{s:I,s:s,s:s,s:s,s:s,s:s,s:s,s:s,s:o,s:o,s:o,s:i,s:b,s:o,s:o}", "id",
+                  (json_int_t)c->id, "tracking", c->tracking, "source", c->source, "category",
+                  c->category, "category_zh", category_zh(c->category), "state", c->state,
+                  "state_zh", state_zh(c->state), "location", c->location ? c->location : "",
+                  "unit", str_or_null(c->unit), "unit_name", str_or_null(unit_name(r, c->unit)),
+                  "deadline", iso_or_null(c->deadline_utc), "supervision", c->supervision,
+                  "overdue", owes_work(c->state) && c->deadline_utc && r->now_utc > c->deadline_utc,
+                  "created", iso(c->created_utc), "updated", iso(c->updated_utc));
+    /* Where, for the map: 0, 0 is "not given" (case.h), shown as null. */
+    bool located = c->lon != 0 || c->lat != 0;
+    json_object_set_new(row, "lon", located ? json_real(c->lon) : json_null());
+    json_object_set_new(row, "lat", located ? json_real(c->lat) : json_null());
+    return row;
 }
 
 typedef struct {
