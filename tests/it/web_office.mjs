@@ -87,6 +87,11 @@ before(async () => {
   server = spawn(process.env.ENVWATCH, ['serve', '--db', db, '--hj212', `127.0.0.1:${hj}`,
     '--http', `127.0.0.1:${port}`, '--static', join(root, 'web/dist')], { env: { ...process.env, ENVWATCH_NOW: NOW }, stdio: 'ignore' });
   await waitFor(`${base}/api/v1/health`);
+  // Two air stations, the case map's reference markers (beside the running server, as the
+  // accounts below).
+  execFileSync('sqlite3', [db], { input: `INSERT INTO site(id, mn, pw, kind, name, town, lon, lat, enterprise_id, status, created_utc) VALUES
+    (1, '1320A', '123456', 'air', '经开区管委', '明湖街道', 113.727, 34.7187, NULL, 'active', 0),
+    (2, 'JK0002', '123456', 'air', '九龙站', '潮河街道', 113.80, 34.70, NULL, 'active', 0);` });
   // Accounts beside the running server (WAL: it sees them at the next login).
   const add = (name, r, org) => execFileSync(process.env.ENVWATCH, ['user', 'add', name, '--db', db, '--role', r, ...(org ? ['--org', org] : [])], { input: `${PASSWORD}\n` });
   add('admin1', 'admin');
@@ -206,6 +211,13 @@ test('(b) the bureau logs in, finds the case, accepts it and assigns it to unit 
   assert.match(await row.textContent(), /露天焚烧/);
   assert.match(await row.textContent(), /待受理/);
   shared.caseId = await row.getAttribute('data-case-id');
+  // A case with no place given (an inspection note), for the case map to count as unlocated.
+  const made = await page.evaluate(async () => {
+    const { csrf } = await (await fetch('/api/v1/session')).json();
+    return (await fetch('/api/v1/cases', { method: 'POST', headers: { 'Content-Type': 'application/json', 'X-CSRF-Token': csrf },
+      body: JSON.stringify({ source: 'inspection', category: 'dust', location: '第九大街沿线', description: '道路扬尘' }) })).status;
+  });
+  assert.equal(made, 201);
   // The state filter goes to the server: closed cases do not include it.
   await page.selectOption('[data-testid=filter-state]', 'closed');
   await ready(page, 'cases');
@@ -214,6 +226,18 @@ test('(b) the bureau logs in, finds the case, accepts it and assigns it to unit 
   await page.selectOption('[data-testid=filter-state]', 'reported');
   await page.waitForSelector(`[data-testid=case-row][data-case-id="${shared.caseId}"]`);
   await shot(page, 'cases');
+  // The case map of this filter: the public report where (a) located it, the inspection note
+  // counted under the chart, as the API lists them.
+  const listed = (await page.evaluate(async () => (await fetch('/api/v1/cases?state=reported&limit=200')).json())).data;
+  const located = listed.filter((c) => c.lon !== null);
+  assert.deepEqual(located.map((c) => [c.tracking, c.lon, c.lat]), [[shared.tracking, 113.7512, 34.7221]]);
+  assert.equal(listed.length - located.length, 1);
+  await page.waitForSelector('[data-testid=card-case-map] .chart canvas');
+  assert.equal(await page.textContent('[data-testid=case-map-unlocated]'), `${listed.filter((c) => c.lon === null).length} 件未标注位置`);
+  await page.locator('[data-testid=card-case-map]').screenshot({ path: join(artifacts, 'web-office-case-map.png') });
+  await page.click('[data-testid=toggle-case-map]');
+  assert.deepEqual(await page.locator('[data-testid=table-case-map] tbody tr').evaluateAll((rs) => rs.map((r) => r.cells[1].textContent)),
+    located.map((c) => c.tracking));
   await page.click(`[data-testid=case-row][data-case-id="${shared.caseId}"] [data-testid=case-link]`);
   await ready(page, 'case');
   assert.equal(await page.textContent('[data-testid=case-state]'), '待受理');

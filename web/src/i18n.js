@@ -53,6 +53,7 @@ const dict = {
     action: '操作', detail: '详情', addr: '来源地址', prevPage: '上一页', nextPage: '下一页',
     aud_login: '登录', aud_login_failed: '登录失败', aud_logout: '退出', 'aud_user.add': '新建账号', 'aud_user.put': '新建/修改账号', 'aud_user.update': '修改账号',
     'aud_user.passwd': '修改密码', 'aud_user.disable': '停用账号', 'aud_reward.put': '奖励登记',
+    caseMap: '案件分布', unlocatedN: '{n} 件未标注位置', mapRing: '大点红圈：逾期、督办或挂牌督办', stationRef: '监测站点', noLocatedCases: '当前筛选下没有标注位置的案件',
   },
   en: {
     title: 'JETDZ Environmental Monitoring', footer: 'Data: the zone\'s automatic air-quality stations (HJ 212) · all times Beijing time',
@@ -107,6 +108,7 @@ const dict = {
     action: 'Action', detail: 'Detail', addr: 'Address', prevPage: 'Previous', nextPage: 'Next',
     aud_login: 'login', aud_login_failed: 'failed login', aud_logout: 'logout', 'aud_user.add': 'account created', 'aud_user.put': 'account created/changed', 'aud_user.update': 'account changed',
     'aud_user.passwd': 'password changed', 'aud_user.disable': 'account disabled', 'aud_reward.put': 'reward recorded',
+    caseMap: 'Cases on the map', unlocatedN: '{n} without a location', mapRing: 'large, red ring: overdue or supervised', stationRef: 'Monitoring stations', noLocatedCases: 'No case of this selection has a location',
   },
 };
 // The ledger's reasons for a status (service/ledger.c) as the server sends them, in Chinese.

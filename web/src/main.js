@@ -353,7 +353,9 @@ async function render() {
   app.replaceChildren(h(`<p class="muted">${t('loading')}</p>`));
   try {
     if (NEEDS_LOGIN.has(name) && !session.user) throw Object.assign(new Error('login'), { status: 401 });
-    await (routes[name] || overview)(arg, query);
+    // Screens in other modules draw their charts through card() and chart() too, so that
+    // every chart is resized with the window and disposed when the screen changes.
+    await (routes[name] || overview)(arg, query, { card, chart });
     app.dataset.state = 'ready';
   } catch (e) {
     if (e.status === 401 && name !== 'login') {

@@ -249,11 +249,108 @@ function targetForm(tg) {
 
 // ---- Case list (案件) -------------------------------------------------------------------
 
-export async function cases(arg, query) {
+// Marker colours of the states on the case map; rejected is the darker grey, the stations
+// are the lighter grey triangles.
+const STATE_COLOURS = {
+  reported: '#e0a100', rejected: '#5b6470', accepted: '#6f42c1', assigned: '#0e7490',
+  rectifying: '#e07a00', rectified: '#2f6fb0', closed: '#1a7f5a', reopened: '#d64545',
+};
+const MAP_GRID = { left: 64, right: 24, top: 40, bottom: 48 };
+
+// Axis ranges that show every point with one scale on both axes: on the ground a degree of
+// longitude is cos(latitude) of a degree of latitude, so the longitude axis is stretched by
+// that factor and a kilometre east looks as long as a kilometre north. w, h: the plot area in
+// pixels. Points closer together than ~1 km are shown across at least that much.
+function equalAspect(pts, w, h) {
+  const xs = pts.map((p) => p[0]);
+  const ys = pts.map((p) => p[1]);
+  const cx = (Math.min(...xs) + Math.max(...xs)) / 2;
+  const cy = (Math.min(...ys) + Math.max(...ys)) / 2;
+  const k = Math.cos((cy * Math.PI) / 180);
+  const sx = Math.max((Math.max(...xs) - Math.min(...xs)) * k, 0.01) * 1.2; // in degrees of latitude
+  const sy = Math.max(Math.max(...ys) - Math.min(...ys), 0.01) * 1.2;
+  const px = Math.min(w / sx, h / sy); // pixels per degree of latitude
+  const hx = w / px / k / 2;
+  const hy = h / px / 2;
+  // Decimals enough to tell about five ticks apart (ECharts steps 1, 2, 3 or 5 × 10ⁿ).
+  const digits = (span) => Math.min(4, Math.max(2, Math.ceil(-Math.log10(span / 5))));
+  const ax = (c, half) => ({ min: c - half, max: c + half, axisLabel: { formatter: (v) => v.toFixed(digits(2 * half)) } });
+  return { xAxis: ax(cx, hx), yAxis: ax(cy, hy) };
+}
+
+// 案件分布: the located cases of the list on a plain lon/lat plane (no map tiles: the server
+// has no internet), coloured by state, supervised or overdue ones larger and ringed, the air
+// stations as grey reference markers; a click opens the case. Cases the reporter gave no
+// place for are counted under the chart.
+function caseMap(view, rows, sites, csvQuery) {
+  const located = rows.filter((r) => r.lon !== null && r.lat !== null);
+  const unlocated = rows.length - located.length;
+  const el = view.card({
+    id: 'case-map', title: t('caseMap'), csv: `cases?${csvQuery}`, wide: true, height: 380,
+    cols: [['id', t('caseNo')], ['tracking', t('trackingCode')], ['category_zh', t('category')], ['state_zh', t('state')],
+      ['unit_name', t('assignedUnit'), (v) => v ?? '—'], ['deadline', t('deadline'), (v, r) => `${deadline(v)}${r.overdue ? ` ${t('overdue')}` : ''}`],
+      ['supervision', t('supervision'), (v) => (v ? t(`sup${v}`) : '—')], ['lon', t('lon')], ['lat', t('lat')]],
+    rows: located,
+  });
+  el.append(h(`<p class="map-note muted"><span data-testid="case-map-unlocated" data-count="${unlocated}">${esc(t('unlocatedN').replace('{n}', unlocated))}</span>
+    · ${esc(t('mapRing'))}</p>`));
+  const pts = [...located.map((r) => [r.lon, r.lat]), ...sites.map((s) => [s.lon, s.lat])];
+  if (!pts.length) {
+    el.querySelector('.chart').replaceChildren(h(`<p class="muted">${t('noLocatedCases')}</p>`));
+    return { el, draw: () => {} };
+  }
+  const stressed = (r) => r.overdue || r.supervision > 0;
+  const series = STATES.filter((s) => located.some((r) => r.state === s)).map((s) => ({
+    name: t(`st_${s}`), type: 'scatter', z: 3, itemStyle: { color: STATE_COLOURS[s] },
+    data: located.filter((r) => r.state === s).map((r) => ({
+      value: [r.lon, r.lat], caseRow: r, symbolSize: stressed(r) ? 20 : 12,
+      itemStyle: stressed(r) ? { borderColor: '#b42318', borderWidth: r.supervision > 1 ? 4 : 2.5 } : { borderColor: '#fff', borderWidth: 1 },
+    })),
+  }));
+  series.push({
+    name: t('stationRef'), type: 'scatter', symbol: 'triangle', symbolSize: 9, z: 2, itemStyle: { color: '#b8c0c8' },
+    data: sites.map((s) => ({ value: [s.lon, s.lat], site: s })),
+  });
+  const tip = (p) => {
+    const r = p.data.caseRow;
+    if (!r) return `${esc(p.data.site.name)}<br><small>${esc(p.data.site.town ?? '')}</small>`;
+    return `<b>${esc(r.tracking)}</b> · ${esc(r.category_zh ?? r.category)}<br>${esc(r.state_zh ?? r.state)}${r.supervision ? ` · ${esc(t(`sup${r.supervision}`))}` : ''}
+      <br>${t('assignedUnit')} ${esc(r.unit_name ?? '—')}<br>${t('deadline')} ${esc(deadline(r.deadline))}${r.overdue ? ` <b style="color:#d64545">${t('overdue')}</b>` : ''}`;
+  };
+  const axis = (name, gap) => ({
+    type: 'value', name, nameLocation: 'middle', nameGap: gap, splitLine: { lineStyle: { type: 'dashed' } },
+    axisLabel: { showMinLabel: false, showMaxLabel: false },
+  });
+  const box = el.querySelector('.chart');
+  const draw = () => {
+    const c = view.chart(el, {
+      tooltip: { formatter: tip }, legend: { top: 0, type: 'scroll' }, grid: MAP_GRID,
+      xAxis: axis(t('lon'), 28), yAxis: axis(t('lat'), 52), series,
+    });
+    c.on('click', (p) => { if (p.data?.caseRow) location.hash = `#/case/${p.data.caseRow.id}`; });
+    // Keep one scale on both axes whatever size the card takes (window, layout).
+    const fit = () => {
+      if (c.isDisposed()) { ro.disconnect(); return; }
+      const w = box.clientWidth - MAP_GRID.left - MAP_GRID.right;
+      const hh = box.clientHeight - MAP_GRID.top - MAP_GRID.bottom;
+      if (w <= 0 || hh <= 0) return;
+      c.resize();
+      c.setOption(equalAspect(pts, w, hh));
+    };
+    const ro = new ResizeObserver(fit);
+    ro.observe(box);
+    fit();
+  };
+  return { el, draw };
+}
+
+export async function cases(arg, query, view = {}) {
   const q = new URLSearchParams();
   for (const k of ['state', 'category', 'supervision', 'unit', 'source']) if (query.get(k)) q.set(k, query.get(k));
   q.set('limit', '200');
-  const [list, sum] = await Promise.all([api(`cases?${q}`), api(`cases/summary?${q}`)]);
+  // The stations are reference only: without them the map still shows the cases.
+  const [list, sum, sites] = await Promise.all([api(`cases?${q}`), api(`cases/summary?${q}`),
+    view.chart ? api('sites?kind=air').then((r) => r.data.filter((s) => s.lon !== null && s.lat !== null), () => []) : []]);
   const by = sum.by_state || {};
   const opt = (v, label, cur) => `<option value="${esc(v)}"${v === (cur || '') ? ' selected' : ''}>${esc(label)}</option>`;
   const el = h(`<div class="grid" data-testid="screen-cases">
@@ -273,7 +370,11 @@ export async function cases(arg, query) {
     for (const s of e.currentTarget.querySelectorAll('select')) if (s.value) p.set(s.name, s.value);
     location.hash = `#/cases${p.toString() ? `?${p}` : ''}`;
   });
+  const map = view.card && view.chart ? caseMap(view, list.data, sites, q.toString()) : null;
+  if (map) el.children[0].after(map.el);
   app().replaceChildren(el);
+  // Drawn once in the page, where the chart has its size.
+  map?.draw();
 }
 
 // ---- Case detail ----------------------------------------------------------------------
