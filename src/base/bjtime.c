@@ -56,11 +56,21 @@ int64_t ew_bj_to_utc(const ew_civil *c)
            c->sec - EW_BJ_OFFSET_S;
 }
 
+int64_t ew_bj_day_of(int64_t t_utc)
+{
+    int64_t t = t_utc + EW_BJ_OFFSET_S;
+    return t >= 0 ? t / 86400 : (t - 86399) / 86400; /* floor division */
+}
+
+int64_t ew_bj_day_start(int64_t day)
+{
+    return day * 86400 - EW_BJ_OFFSET_S;
+}
+
 void ew_utc_to_bj(int64_t t, ew_civil *out)
 {
-    t += EW_BJ_OFFSET_S;
-    int64_t days = t >= 0 ? t / 86400 : (t - 86399) / 86400;
-    int64_t rem = t - days * 86400;
+    int64_t days = ew_bj_day_of(t);
+    int64_t rem = t + EW_BJ_OFFSET_S - days * 86400;
     ew_civil_from_days(days, &out->year, &out->mon, &out->day);
     out->hour = (int)(rem / 3600);
     out->min = (int)(rem % 3600 / 60);
@@ -99,8 +109,8 @@ int ew_parse_compact(const char *s, size_t n, ew_civil *out)
 int ew_parse_iso(const char *s, size_t n, ew_civil *out)
 {
     ew_civil c = {0};
-    if (n < 10 || digits(s, 4, &c.year) || s[4] != '-' || digits(s + 5, 2, &c.mon) ||
-        s[7] != '-' || digits(s + 8, 2, &c.day))
+    if (n < 10 || digits(s, 4, &c.year) || s[4] != '-' || digits(s + 5, 2, &c.mon) || s[7] != '-' ||
+        digits(s + 8, 2, &c.day))
         return -1;
     size_t i = 10;
     if (i < n && (s[i] == ' ' || s[i] == 'T')) {
@@ -114,8 +124,8 @@ int ew_parse_iso(const char *s, size_t n, ew_civil *out)
             i += 3;
         }
         if (i < n) {
-            if (n - i != 6 || s[i] != '+' || s[i + 1] != '0' || s[i + 2] != '8' || s[i + 3] != ':' ||
-                s[i + 4] != '0' || s[i + 5] != '0')
+            if (n - i != 6 || s[i] != '+' || s[i + 1] != '0' || s[i + 2] != '8' ||
+                s[i + 3] != ':' || s[i + 4] != '0' || s[i + 5] != '0')
                 return -1;
             i = n;
         }
@@ -139,6 +149,7 @@ size_t ew_format_compact_bj(int64_t t, char *buf, size_t cap)
 {
     ew_civil c;
     ew_utc_to_bj(t, &c);
-    int k = snprintf(buf, cap, "%04d%02d%02d%02d%02d%02d", c.year, c.mon, c.day, c.hour, c.min, c.sec);
+    int k =
+        snprintf(buf, cap, "%04d%02d%02d%02d%02d%02d", c.year, c.mon, c.day, c.hour, c.min, c.sec);
     return k < 0 ? 0 : (size_t)k;
 }

@@ -7,20 +7,20 @@
  * dependence on the TZ environment variable. */
 #ifndef EW_BASE_BJTIME_H
 #define EW_BASE_BJTIME_H
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
-#include <stdbool.h>
 
 #define EW_BJ_OFFSET_S (8 * 3600)
 
 typedef struct ew_civil {
     int year;
-    int mon;   /* 1..12 */
-    int day;   /* 1..31 */
-    int hour;  /* 0..23 */
-    int min;   /* 0..59 */
-    int sec;   /* 0..59 (no leap seconds in HJ 212) */
-    int msec;  /* 0..999 */
+    int mon;  /* 1..12 */
+    int day;  /* 1..31 */
+    int hour; /* 0..23 */
+    int min;  /* 0..59 */
+    int sec;  /* 0..59 (no leap seconds in HJ 212) */
+    int msec; /* 0..999 */
 } ew_civil;
 
 bool ew_is_leap(int year);
@@ -35,6 +35,10 @@ bool ew_civil_valid(const ew_civil *c);
 int64_t ew_bj_to_utc(const ew_civil *c);
 /* UTC seconds -> Beijing-time label (msec = 0). */
 void ew_utc_to_bj(int64_t t_utc, ew_civil *out);
+/* The Beijing calendar day (days since 1970-01-01) holding instant t_utc, and the instant at
+ * which Beijing day `day` starts. */
+int64_t ew_bj_day_of(int64_t t_utc);
+int64_t ew_bj_day_start(int64_t day);
 
 /* Parse HJ 212 compact times: "YYYYMMDDhhmmss" (14 digits) or with milliseconds
  * "YYYYMMDDhhmmsszzz" (17 digits, the QN form). Returns 0, or -1 if the text is not

@@ -21,8 +21,4 @@ int cmd_user(int argc, char **argv);
 /* True if argv[1..] contains -h or --help. */
 int cli_wants_help(int argc, char **argv);
 
-/* The default plan file (service/plan.h plan_find_default, from $ENVWATCH_DATA_DIR and the
- * executable's directory) into buf: 0, or -1 when none exists (buf: the last place tried). */
-int cli_default_plan(char *buf, size_t cap);
-
 #endif

@@ -186,7 +186,7 @@ int cmd_plan(int argc, char **argv)
     }
     char path[PATH_MAX + 64];
     if (!file) {
-        if (cli_default_plan(path, sizeof path)) {
+        if (plan_default_path(path, sizeof path)) {
             fprintf(stderr,
                     "envwatch plan: default plan not found (last tried %s); set "
                     "ENVWATCH_DATA_DIR\n",

@@ -8,7 +8,7 @@
 #include <string.h>
 #include <time.h>
 
-#include "base/bjtime.h"
+#include "base/clock.h"
 #include "base/log.h"
 #include "base/metrics.h"
 #include "base/xalloc.h"
@@ -166,20 +166,9 @@ typedef struct escalator {
     const char *db;
 } escalator;
 
-/* The clock of the case loop: ENVWATCH_NOW ("YYYY-MM-DDThh:mm:ss", Beijing time) pins it, as
- * the HTTP API's request clock does, so demos on historical data escalate consistently. */
-static int64_t case_clock(void)
-{
-    const char *fixed = getenv("ENVWATCH_NOW");
-    ew_civil c;
-    if (fixed && !ew_parse_iso(fixed, strlen(fixed), &c))
-        return ew_bj_to_utc(&c);
-    return (int64_t)time(NULL);
-}
-
 static void escalate_pass(store *s)
 {
-    int64_t now = case_clock();
+    int64_t now = ew_now_utc(); /* the same clock as the HTTP API's */
     int raised = 0;
     case_error err = {{0}};
     char q[300];

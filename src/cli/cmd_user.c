@@ -171,7 +171,7 @@ static int check_unit(const char *plan_file, const char *org)
 {
     char path[PATH_MAX];
     if (!plan_file) {
-        if (cli_default_plan(path, sizeof path) < 0) {
+        if (plan_default_path(path, sizeof path) < 0) {
             fprintf(stderr, "envwatch user: no default plan found (last tried %s); use --plan\n",
                     path);
             return EW_EXIT_RUNTIME;

@@ -21,6 +21,7 @@
 #include "base/log.h"
 #include "base/xalloc.h"
 #include "hj212/hj212.h"
+#include "net/addr.h"
 #include "net/hj212_server.h"
 #include "store/store.h"
 
@@ -524,28 +525,6 @@ static void signal_cb(uv_signal_t *s, int signum)
     begin_stop(s->data, signum == SIGTERM ? "SIGTERM" : "SIGINT");
 }
 
-static int parse_addr(const char *addr, struct sockaddr_storage *ss)
-{
-    char host[128];
-    const char *colon = strrchr(addr, ':');
-    if (!colon || colon == addr || (size_t)(colon - addr) >= sizeof host)
-        return -1;
-    memcpy(host, addr, (size_t)(colon - addr));
-    host[colon - addr] = 0;
-    char *end;
-    long port = strtol(colon + 1, &end, 10);
-    if (*end || port < 0 || port > 65535)
-        return -1;
-    if (host[0] == '[') {
-        size_t n = strlen(host);
-        if (n < 2 || host[n - 1] != ']')
-            return -1;
-        host[n - 1] = 0;
-        return uv_ip6_addr(host + 1, (int)port, (struct sockaddr_in6 *)ss);
-    }
-    return uv_ip4_addr(host, (int)port, (struct sockaddr_in *)ss);
-}
-
 int hj212_server_run(const hj212_server_config *cfg, char *err, size_t errcap)
 {
     server *sv = xcalloc(1, sizeof *sv);
@@ -561,7 +540,7 @@ int hj212_server_run(const hj212_server_config *cfg, char *err, size_t errcap)
     int rc = -1;
     struct sockaddr_storage ss;
     memset(&ss, 0, sizeof ss);
-    if (parse_addr(cfg->listen_addr, &ss) != 0) {
+    if (net_addr_parse(cfg->listen_addr, &ss) != 0) {
         snprintf(err, errcap, "--hj212 %s: expected HOST:PORT", cfg->listen_addr);
         free(sv->rbuf);
         free(sv);

@@ -19,6 +19,7 @@
  * and are authenticated by the cookie must carry the session's CSRF token in X-CSRF-Token;
  * anonymous ones are refused when their Origin is another site's (docs/api.md, "Access"). */
 #include "net/http.h"
+#include "net/addr.h"
 
 #include <arpa/inet.h>
 #include <errno.h>
@@ -36,6 +37,7 @@
 #include <unistd.h>
 
 #include "base/bjtime.h"
+#include "base/clock.h"
 #include "base/log.h"
 #include "base/xalloc.h"
 #include "net/http_internal.h"
@@ -616,17 +618,6 @@ static void pool_put(struct ew_http *h, ew_reader *rd)
     pthread_mutex_unlock(&h->mu);
 }
 
-static int64_t request_now(void)
-{
-    /* ENVWATCH_NOW ("YYYY-MM-DDThh:mm:ss", Beijing time) pins the clock so that tests and
-     * demos on historical data see "now" where their data is. */
-    const char *fixed = getenv("ENVWATCH_NOW");
-    ew_civil c;
-    if (fixed && !ew_parse_iso(fixed, strlen(fixed), &c))
-        return ew_bj_to_utc(&c);
-    return (int64_t)time(NULL);
-}
-
 static enum MHD_Result add_arg(void *cls, enum MHD_ValueKind kind, const char *key,
                                const char *value)
 {
@@ -993,7 +984,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
                   .metrics = h->metrics,
                   .plan_path = h->plan_path,
                   .static_dir = h->static_dir,
-                  .now_utc = request_now(),
+                  .now_utc = ew_now_utc(),
                   .started_utc = h->started_utc};
     arena_init(&r.ar, 4096);
     client_addr(conn, r.addr, sizeof r.addr);
@@ -1015,28 +1006,19 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 
 /* ---- lifecycle ---------------------------------------------------------------------- */
 
+/* The listen address: IPv4 only (the daemon is started without MHD_USE_IPv6). */
 static int parse_listen(const char *addr, struct sockaddr_in *sa, char *err, size_t errcap)
 {
-    const char *colon = addr ? strrchr(addr, ':') : NULL;
-    char host[64];
-    int64_t port;
-    if (!colon || (size_t)(colon - addr) >= sizeof host || parse_i64(colon + 1, 0, 65535, &port)) {
+    struct sockaddr_storage ss;
+    if (net_addr_parse(addr, &ss)) {
         snprintf(err, errcap, "listen address must be HOST:PORT, got '%s'", addr ? addr : "(null)");
         return -1;
     }
-    memcpy(host, addr, (size_t)(colon - addr));
-    host[colon - addr] = '\0';
-    memset(sa, 0, sizeof *sa);
-    sa->sin_family = AF_INET;
-    sa->sin_port = htons((uint16_t)port);
-    if (!*host || !strcmp(host, "0.0.0.0") || !strcmp(host, "*"))
-        sa->sin_addr.s_addr = htonl(INADDR_ANY);
-    else if (!strcmp(host, "localhost"))
-        sa->sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    else if (inet_pton(AF_INET, host, &sa->sin_addr) != 1) {
-        snprintf(err, errcap, "listen address: '%s' is not an IPv4 address", host);
+    if (ss.ss_family != AF_INET) {
+        snprintf(err, errcap, "listen address: '%s' is not an IPv4 address", addr);
         return -1;
     }
+    memcpy(sa, &ss, sizeof *sa);
     return 0;
 }
 
@@ -1044,21 +1026,12 @@ static int parse_listen(const char *addr, struct sockaddr_in *sa, char *err, siz
  * (build/envwatch -> ../web/dist), else web/dist under the working directory. */
 static char *default_static_dir(void)
 {
-    char exe[PATH_MAX];
-    ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
-    if (n > 0) {
-        exe[n] = '\0';
-        char *slash = strrchr(exe, '/');
-        if (slash) {
-            *slash = '\0';
-            char cand[PATH_MAX + 32];
-            snprintf(cand, sizeof cand, "%s/../web/dist", exe);
-            char real[PATH_MAX];
-            if (realpath(cand, real))
-                return xstrdup(real);
-        }
+    char exe[PATH_MAX], cand[PATH_MAX + 32], real[PATH_MAX];
+    if (!ew_exe_dir(exe, sizeof exe)) {
+        snprintf(cand, sizeof cand, "%s/../web/dist", exe);
+        if (realpath(cand, real))
+            return xstrdup(real);
     }
-    char real[PATH_MAX];
     if (realpath("web/dist", real))
         return xstrdup(real);
     return NULL;
@@ -1070,20 +1043,10 @@ static char *default_static_dir(void)
 static void load_plan(struct ew_http *h, const char *plan_path)
 {
     char path[1024];
-    if (plan_path) {
+    if (plan_path)
         snprintf(path, sizeof path, "%s", plan_path);
-    } else {
-        char exe[PATH_MAX];
-        ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
-        char *slash = NULL;
-        if (n > 0) {
-            exe[n] = '\0';
-            slash = strrchr(exe, '/');
-            if (slash)
-                *slash = '\0';
-        }
-        (void)plan_find_default(getenv("ENVWATCH_DATA_DIR"), slash ? exe : NULL, path, sizeof path);
-    }
+    else
+        (void)plan_default_path(path, sizeof path); /* a miss is reported by the load */
     plan_error pe;
     h->plan = plan_load_file(path, &pe);
     if (!h->plan) {

@@ -50,17 +50,6 @@ static json_t *num_or_null(double v)
     return isfinite(v) ? json_real(v) : json_null();
 }
 
-static int64_t bj_day_of(int64_t t_utc)
-{
-    int64_t t = t_utc + EW_BJ_OFFSET_S;
-    return t >= 0 ? t / 86400 : (t - 86399) / 86400;
-}
-
-static int64_t day_start_utc(int64_t day)
-{
-    return day * 86400 - EW_BJ_OFFSET_S;
-}
-
 static int db_error(http_resp *out, const char *err)
 {
     return http_error(out, 500, "database_error", "%s", err);
@@ -490,7 +479,7 @@ static int put_hour(void *ctx, const ew_read_obs *o)
         return 0;
     /* The store keeps the period start (HJ 212—2017 §6.6.3); HJ 663 labels an hour by its
      * end (Table A.1), so the value starting at 00:00 is the label 01:00. */
-    int64_t i = (o->ts_utc + 3600 - day_start_utc(a->day0)) / 3600;
+    int64_t i = (o->ts_utc + 3600 - ew_bj_day_start(a->day0)) / 3600;
     if (i < 0 || (size_t)i >= hours_len(a))
         return 0;
     /* Units as stored: µg/m³, CO mg/m³; milli-units for airq. */
@@ -523,7 +512,7 @@ static int air_load(http_req *r, air_set *a, int64_t day0, int ndays, const airq
     a->v = xmalloc((n ? n : 1) * sizeof *a->v);
     for (size_t i = 0; i < n; i++)
         a->v[i] = AIRQ_MISSING;
-    int64_t from = day_start_utc(day0) - 3600, to = day_start_utc(day0 + ndays);
+    int64_t from = ew_bj_day_start(day0) - 3600, to = ew_bj_day_start(day0 + ndays);
     if (ew_read_hours(r->db, "air", aqi_codes, AIRQ_NPOLL, from, to, put_hour, a, err, errcap))
         return -1;
     a->days = xcalloc(a->nst * (size_t)ndays + 1, sizeof *a->days);
@@ -571,16 +560,16 @@ static json_t *day_row(const airq_day *d, int64_t day, json_t *site_id, const ch
 
 static int days_args(http_req *r, http_resp *out, int64_t *day0, int *ndays, int max_days)
 {
-    int64_t today = bj_day_of(r->now_utc);
+    int64_t today = ew_bj_day_of(r->now_utc);
     ew_civil c;
     ew_utc_to_bj(r->now_utc, &c);
     int64_t from, to;
     /* Default: 1 January of the current year to today. "to" is inclusive for days. */
-    if (http_time_arg(r, out, "from", day_start_utc(ew_days_from_civil(c.year, 1, 1)), &from) ||
-        http_time_arg(r, out, "to", day_start_utc(today), &to))
+    if (http_time_arg(r, out, "from", ew_bj_day_start(ew_days_from_civil(c.year, 1, 1)), &from) ||
+        http_time_arg(r, out, "to", ew_bj_day_start(today), &to))
         return -1;
-    *day0 = bj_day_of(from);
-    int64_t last = bj_day_of(to);
+    *day0 = ew_bj_day_of(from);
+    int64_t last = ew_bj_day_of(to);
     if (last < *day0 || last - *day0 + 1 > max_days)
         return http_error(out, 400, "bad_parameter",
                           "the period must be 1 to %d days, from before to", max_days),
@@ -647,7 +636,7 @@ static int h_aqi_now(http_req *r, http_resp *out)
     airq_edition ed;
     if (rules_arg(r, out, &ed))
         return 0;
-    int64_t today = bj_day_of(r->now_utc);
+    int64_t today = ew_bj_day_of(r->now_utc);
     airq_opts o;
     airq_opts_default(&o);
     air_set a;
@@ -657,7 +646,7 @@ static int h_aqi_now(http_req *r, http_resp *out)
         return db_error(out, err);
     }
     /* Label index of the current hour (the hour that ends now or later). */
-    int64_t now_i = (r->now_utc - day_start_utc(a.day0)) / 3600;
+    int64_t now_i = (r->now_utc - ew_bj_day_start(a.day0)) / 3600;
     int64_t best = -1;
     for (int64_t i = now_i; i >= 0 && i > now_i - 3 && best < 0; i--)
         for (size_t s = 0; s < a.nst && best < 0; s++)
@@ -667,7 +656,7 @@ static int h_aqi_now(http_req *r, http_resp *out)
                     best = i;
     json_t *rows = json_array();
     json_t *zone = json_null();
-    int64_t label_utc = best >= 0 ? day_start_utc(a.day0) + best * 3600 : 0;
+    int64_t label_utc = best >= 0 ? ew_bj_day_start(a.day0) + best * 3600 : 0;
     if (best >= 0) {
         aqi_rules rules =
             ed == AIRQ_ED_AUTO ? (aqi_rules)ew_edition_at(label_utc - 3600) : (aqi_rules)ed;
@@ -845,7 +834,7 @@ int http_targets_rows(http_req *r, const plan *pl, int year, int rules, json_t *
 {
     airq_edition ed = (airq_edition)rules;
 
-    int64_t day0 = ew_days_from_civil(year, 1, 1), today = bj_day_of(r->now_utc);
+    int64_t day0 = ew_days_from_civil(year, 1, 1), today = ew_bj_day_of(r->now_utc);
     int64_t last = ew_days_from_civil(year, 12, 31);
     int64_t end = today - 1 < last ? today - 1 : last; /* complete days only */
     airq_opts o;

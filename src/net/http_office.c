@@ -740,40 +740,30 @@ static int h_cases(http_req *r, http_resp *out)
     return http_table_page(r, out, c.rows, total, f.limit, f.offset, NULL, "cases");
 }
 
-typedef struct {
-    json_t *by_state;
-    int64_t overdue, duban, listed;
-    int64_t now;
-} summary_ctx;
-
-static int count_case(void *ctx, const office_case *c)
+static int set_count(void *ctx, const char *state, int64_t n)
 {
-    summary_ctx *s = ctx;
-    json_t *n = json_object_get(s->by_state, c->state);
-    json_object_set_new(s->by_state, c->state, json_integer(json_integer_value(n) + 1));
-    bool open = strcmp(c->state, "closed") && strcmp(c->state, "rejected");
-    s->overdue += owes_work(c->state) && c->deadline_utc && s->now > c->deadline_utc;
-    s->duban += open && c->supervision == 1;
-    s->listed += open && c->supervision == 2;
+    json_object_set_new(ctx, state, json_integer(n));
     return 0;
 }
 
 static int h_cases_summary(http_req *r, http_resp *out)
 {
-    office_case_filter f = {.unit = case_scope(r)};
+    const char *unit = case_scope(r);
     escalate_due(r);
-    summary_ctx s = {json_object(), 0, 0, 0, r->now_utc};
+    json_t *by_state = json_object();
     for (int i = 0; i < CASE_STATE_COUNT; i++)
-        json_object_set_new(s.by_state, case_state_name((case_state)i), json_integer(0));
+        json_object_set_new(by_state, case_state_name((case_state)i), json_integer(0));
+    office_case_tally t;
     char err[256];
-    if (office_cases_each(r->office, &f, NULL, count_case, &s, err, sizeof err) < 0) {
-        json_decref(s.by_state);
+    if (office_case_counts(r->office, unit, set_count, by_state, err, sizeof err) < 0 ||
+        office_case_tally_get(r->office, unit, r->now_utc, &t, err, sizeof err) < 0) {
+        json_decref(by_state);
         return store_err(out, err);
     }
     return http_json(out, 200,
-                     json_pack("{s:o,s:I,s:I,s:I}", "by_state", s.by_state, "overdue",
-                               (json_int_t)s.overdue, "duban", (json_int_t)s.duban, "listed",
-                               (json_int_t)s.listed));
+                     json_pack("{s:o,s:I,s:I,s:I}", "by_state", by_state, "overdue",
+                               (json_int_t)t.overdue, "duban", (json_int_t)t.duban, "listed",
+                               (json_int_t)t.listed));
 }
 
 static int reward_cb(void *ctx, const office_reward *rw)

@@ -7,6 +7,7 @@
 
 #include "base/xalloc.h"
 #include "hj212/hj212.h"
+#include "net/addr.h"
 #include "net/sim.h"
 
 enum { WINDOW_MAX = 64, FRAME_CAP = 1200 };
@@ -524,29 +525,11 @@ static double percentile(const simrun *r, double q)
     return r->lat_max_ms;
 }
 
-static int parse_addr(const char *addr, struct sockaddr_storage *ss)
-{
-    char host[128];
-    const char *colon = strrchr(addr, ':');
-    if (!colon || colon == addr || (size_t)(colon - addr) >= sizeof host)
-        return -1;
-    memcpy(host, addr, (size_t)(colon - addr));
-    host[colon - addr] = 0;
-    int port = atoi(colon + 1);
-    if (port <= 0 || port > 65535)
-        return -1;
-    if (host[0] == '[') {
-        host[strlen(host) - 1] = 0;
-        return uv_ip6_addr(host + 1, port, (struct sockaddr_in6 *)ss);
-    }
-    return uv_ip4_addr(host, port, (struct sockaddr_in *)ss);
-}
-
 int sim_run(const sim_config *cfg, sim_report *rep, char *err, size_t errcap)
 {
     struct sockaddr_storage ss;
     memset(&ss, 0, sizeof ss);
-    if (parse_addr(cfg->addr, &ss) != 0) {
+    if (net_addr_parse(cfg->addr, &ss) != 0 || !((struct sockaddr_in *)&ss)->sin_port) {
         snprintf(err, errcap, "%s: expected HOST:PORT", cfg->addr);
         return -1;
     }

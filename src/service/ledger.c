@@ -17,21 +17,15 @@ const char *ledger_rag_name(ledger_rag r)
     return r == LEDGER_GREEN ? "green" : r == LEDGER_YELLOW ? "yellow" : "red";
 }
 
-int64_t ledger_day_of(int64_t t_utc)
-{
-    int64_t s = t_utc + EW_BJ_OFFSET_S;
-    return s >= 0 ? s / 86400 : -((-s + 86399) / 86400); /* floor division */
-}
-
 ledger_status ledger_deadline_status(int64_t deadline_day, bool done, int64_t done_utc,
                                      int64_t now_utc, const ledger_policy *pol)
 {
     if (!pol)
         pol = &ledger_policy_default;
     ledger_status s = {.rag = LEDGER_GREEN};
-    s.days_left = (int)(deadline_day - ledger_day_of(now_utc));
+    s.days_left = (int)(deadline_day - ew_bj_day_of(now_utc));
     if (done) {
-        s.done_late = ledger_day_of(done_utc) > deadline_day;
+        s.done_late = ew_bj_day_of(done_utc) > deadline_day;
         s.why = s.done_late ? "done after the deadline" : "done";
     } else if (s.days_left < 0) {
         s.rag = LEDGER_RED;
@@ -71,7 +65,7 @@ ledger_status ledger_target_status(const plan_target *t, bool has_value, double 
     if (!pol)
         pol = &ledger_policy_default;
     ledger_status s = {.rag = LEDGER_GREEN};
-    s.days_left = (int)(t->deadline_day - ledger_day_of(now_utc));
+    s.days_left = (int)(t->deadline_day - ew_bj_day_of(now_utc));
     if (s.days_left < 0) {
         bool met = has_value && ledger_target_met(t, value);
         s.rag = met ? LEDGER_GREEN : LEDGER_RED;
@@ -113,6 +107,31 @@ static bool answers_for(const plan_task *t, size_t u)
     return refs_have(t->lead, u) || refs_have(t->responsible, u);
 }
 
+/* May who report for task t (NULL: the object has no task)? The unit reported for is the
+ * actor's own when it answers for the task; administrators and bureau staff may report
+ * without one, and auth_decide has the last word. 0 and *object_org (the unit, or NULL), or
+ * -1 with msg ("denied: <org> <why_not>") when refused. */
+static int reporting_unit(const plan *p, const plan_task *t, const case_actor *who,
+                          const char *why_not, const char **object_org, char *msg, size_t msg_cap)
+{
+    *object_org = NULL;
+    if (who->org && t) {
+        const plan_unit *u = plan_unit_by_id(p, who->org);
+        if (u && answers_for(t, (size_t)(u - p->units)))
+            *object_org = u->id;
+    }
+    if (!*object_org && who->role != EW_ROLE_ADMIN && who->role != EW_ROLE_BUREAU) {
+        snprintf(msg, msg_cap, "denied: %s %s", who->org ? who->org : "(no unit)", why_not);
+        return -1;
+    }
+    auth_decision d = auth_decide(who->role, who->org, *object_org, AUTH_LEDGER_REPORT);
+    if (!d.allow) {
+        snprintf(msg, msg_cap, "denied: %s", d.reason);
+        return -1;
+    }
+    return 0;
+}
+
 int ledger_task_report_apply(const plan *p, size_t task, ledger_task_state *st,
                              const ledger_task_report *r, const case_actor *who, int64_t now_utc,
                              ledger_change *change, char *msg, size_t msg_cap)
@@ -122,23 +141,11 @@ int ledger_task_report_apply(const plan *p, size_t task, ledger_task_state *st,
         return -1;
     }
     const plan_task *t = &p->tasks[task];
-    /* The unit reported for: the actor's own, if it answers for the task. */
-    const char *object_org = NULL;
-    if (who->org) {
-        const plan_unit *u = plan_unit_by_id(p, who->org);
-        if (u && answers_for(t, (size_t)(u - p->units)))
-            object_org = u->id;
-    }
-    if (!object_org && who->role != EW_ROLE_ADMIN && who->role != EW_ROLE_BUREAU) {
-        snprintf(msg, msg_cap, "denied: %s is not a lead or responsible unit of task %s",
-                 who->org ? who->org : "(no unit)", t->id);
+    char what[96];
+    snprintf(what, sizeof what, "is not a lead or responsible unit of task %s", t->id);
+    const char *object_org;
+    if (reporting_unit(p, t, who, what, &object_org, msg, msg_cap))
         return -1;
-    }
-    auth_decision d = auth_decide(who->role, who->org, object_org, AUTH_LEDGER_REPORT);
-    if (!d.allow) {
-        snprintf(msg, msg_cap, "denied: %s", d.reason);
-        return -1;
-    }
     int pct = r->done ? 100 : r->progress_pct;
     bool has_note = r->note && *r->note;
     if (pct < 0 || pct > 100) {
@@ -209,22 +216,12 @@ int ledger_target_report_check(const plan *p, size_t target, bool has_old, doubl
         snprintf(msg, msg_cap, "a reported value needs a note naming its source");
         return -1;
     }
-    const char *object_org = NULL;
-    if (who->org && t->task >= 0) {
-        const plan_unit *u = plan_unit_by_id(p, who->org);
-        if (u && answers_for(&p->tasks[t->task], (size_t)(u - p->units)))
-            object_org = u->id;
-    }
-    if (!object_org && who->role != EW_ROLE_ADMIN && who->role != EW_ROLE_BUREAU) {
-        snprintf(msg, msg_cap, "denied: %s does not answer for target %s",
-                 who->org ? who->org : "(no unit)", t->id);
+    char what[96];
+    snprintf(what, sizeof what, "does not answer for target %s", t->id);
+    const char *object_org;
+    if (reporting_unit(p, t->task >= 0 ? &p->tasks[t->task] : NULL, who, what, &object_org, msg,
+                       msg_cap))
         return -1;
-    }
-    auth_decision d = auth_decide(who->role, who->org, object_org, AUTH_LEDGER_REPORT);
-    if (!d.allow) {
-        snprintf(msg, msg_cap, "denied: %s", d.reason);
-        return -1;
-    }
     memset(change, 0, sizeof *change);
     change->at_utc = now_utc;
     change->actor = who->name;
@@ -373,7 +370,7 @@ void ledger_score_unit(const plan *p, size_t unit, const ledger_task_state *stat
     memset(out, 0, sizeof *out);
     out->unit = unit;
     out->base = out->total = LEDGER_SCORE_BASE;
-    int64_t last_day = ledger_day_of(to_utc - 1); /* the period's last Beijing day */
+    int64_t last_day = ew_bj_day_of(to_utc - 1); /* the period's last Beijing day */
     for (size_t i = 0; i < p->n_tasks; i++) {
         const plan_task *t = &p->tasks[i];
         if (!answers_for(t, unit))
@@ -382,8 +379,8 @@ void ledger_score_unit(const plan *p, size_t unit, const ledger_task_state *stat
         bool done_by_end = st->done && st->done_utc < to_utc;
         if (done_by_end && in_period(st->done_utc, from_utc, to_utc))
             hit(out, &cap,
-                ledger_day_of(st->done_utc) <= t->deadline_day ? R_TASK_DONE_ON_TIME
-                                                               : R_TASK_DONE_LATE,
+                ew_bj_day_of(st->done_utc) <= t->deadline_day ? R_TASK_DONE_ON_TIME
+                                                              : R_TASK_DONE_LATE,
                 t->id);
         if (!done_by_end && last_day > t->deadline_day)
             hit(out, &cap, R_TASK_OVERDUE, t->id);

@@ -39,9 +39,6 @@ typedef struct ledger_status {
     const char *why; /* static text: "done", "overdue", "due soon", "on schedule", ... */
 } ledger_status;
 
-/* The Beijing calendar day of an instant. */
-int64_t ledger_day_of(int64_t t_utc);
-
 /* Deadline rule. done_utc is used only when done. */
 ledger_status ledger_deadline_status(int64_t deadline_day, bool done, int64_t done_utc,
                                      int64_t now_utc, const ledger_policy *pol);

@@ -8,10 +8,12 @@
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 
 #include "base/bjtime.h"
+#include "base/clock.h"
 #include "base/xalloc.h"
 
 typedef struct vctx {
@@ -734,7 +736,7 @@ const char *plan_unit_kind_name(plan_unit_kind k)
 
 int64_t plan_day_end_utc(int64_t day)
 {
-    return (day + 1) * 86400 - EW_BJ_OFFSET_S;
+    return ew_bj_day_start(day + 1);
 }
 
 static json_t *date_json(int64_t day)
@@ -862,4 +864,11 @@ int plan_find_default(const char *data_dir, const char *exe_dir, char *buf, size
     }
     snprintf(buf, cap, "data/plan/%s", PLAN_DEFAULT_FILE);
     return is_file(buf) ? 0 : -1;
+}
+
+int plan_default_path(char *buf, size_t cap)
+{
+    char exe[1024];
+    return plan_find_default(getenv("ENVWATCH_DATA_DIR"), ew_exe_dir(exe, sizeof exe) ? NULL : exe,
+                             buf, cap);
 }

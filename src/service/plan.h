@@ -164,5 +164,8 @@ int64_t plan_day_end_utc(int64_t day);
  * ENVWATCH_DATA_DIR) and exe_dir may be NULL. Writes the first candidate that exists into buf
  * and returns 0, or returns -1 (buf then holds the last candidate tried). */
 int plan_find_default(const char *data_dir, const char *exe_dir, char *buf, size_t cap);
+/* plan_find_default with $ENVWATCH_DATA_DIR and the running executable's directory: where
+ * every command and the server look for the default plan. */
+int plan_default_path(char *buf, size_t cap);
 
 #endif

@@ -206,6 +206,15 @@ int office_cases_each(store *s, const office_case_filter *f, int64_t *total, off
 typedef int (*office_count_fn)(void *ctx, const char *key, int64_t n);
 int office_case_counts(store *s, const char *unit, office_count_fn fn, void *ctx, char *err,
                        size_t errcap);
+/* What a case summary shows beside the counts by state, of every case or of unit's: cases
+ * whose unit still owes the work (assigned, reopened, rectifying) past their deadline
+ * (deadline_utc < now_utc), and open cases (not closed or rejected) at 督办 and at 挂牌督办.
+ * Counted by the database, so a summary never reads the cases themselves. */
+typedef struct office_case_tally {
+    int64_t overdue, duban, listed;
+} office_case_tally;
+int office_case_tally_get(store *s, const char *unit, int64_t now_utc, office_case_tally *out,
+                          char *err, size_t errcap);
 /* Ids of cases whose unit still owes work (state assigned, reopened or rectifying) with a
  * deadline at or before now_utc and supervision below 2, oldest deadline first. */
 typedef int (*office_id_fn)(void *ctx, int64_t id);

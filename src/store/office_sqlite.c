@@ -49,6 +49,7 @@ enum {
     Q_CASE_ATT_GET,
     Q_CASE_BY_TRACKING,
     Q_CASE_COUNTS,
+    Q_CASE_TALLY,
     Q_CASE_OVERDUE,
     Q_EVENT_INSERT,
     Q_EVENT_EV_INSERT,
@@ -142,6 +143,12 @@ static const char *const sql_text[N_OFFICE_QUERIES] = {
     [Q_CASE_BY_TRACKING] = "SELECT id FROM case_file WHERE tracking = ?1",
     [Q_CASE_COUNTS] = "SELECT state, count(*) FROM case_file WHERE (?1 IS NULL OR unit = ?1)"
                       " GROUP BY state ORDER BY state",
+    [Q_CASE_TALLY] =
+        "SELECT coalesce(sum(state IN ('assigned','reopened','rectifying') AND deadline_utc > 0"
+        " AND deadline_utc < ?2), 0),"
+        " coalesce(sum(state NOT IN ('closed','rejected') AND supervision = 1), 0),"
+        " coalesce(sum(state NOT IN ('closed','rejected') AND supervision = 2), 0)"
+        " FROM case_file WHERE (?1 IS NULL OR unit = ?1)",
     /* Same predicate as the partial index case_deadline, so the query is a range scan. */
     [Q_CASE_OVERDUE] = "SELECT id FROM case_file WHERE supervision < 2"
                        " AND state IN ('assigned','reopened','rectifying')"
@@ -984,6 +991,22 @@ int office_case_counts(store *s, const char *unit, office_count_fn fn, void *ctx
         out = fail(s, "case counts", err, errcap);
     done_with(st);
     return out;
+}
+
+int office_case_tally_get(store *s, const char *unit, int64_t now_utc, office_case_tally *out,
+                          char *err, size_t errcap)
+{
+    sqlite3_stmt *st = stmt(s, Q_CASE_TALLY, err, errcap);
+    if (!st)
+        return -1;
+    bind_text(st, 1, unit);
+    sqlite3_bind_int64(st, 2, now_utc);
+    int rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW)
+        *out = (office_case_tally){sqlite3_column_int64(st, 0), sqlite3_column_int64(st, 1),
+                                   sqlite3_column_int64(st, 2)};
+    done_with(st);
+    return rc == SQLITE_ROW ? 0 : fail(s, "case tally", err, errcap);
 }
 
 int office_cases_overdue(store *s, int64_t now_utc, office_id_fn fn, void *ctx, char *err,

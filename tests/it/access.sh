@@ -153,6 +153,16 @@ check "sthj sees its case" test "$(code "$T_sthj" GET "cases/$B")" = 200
 check "jianshe cannot read sthj's case (404)" test "$(code "$T_js" GET "cases/$B")" = 404
 check "jianshe's /cases does not list sthj's case" \
   test "$(api "$T_js" GET cases | jq "[.data[] | select(.id==$B)] | length")$(api "$T_js" GET 'cases?unit=sthj' | jq '[.data[] | select(.unit!="jianshe")] | length')" = 00
+# The summary agrees with the list it summarises (bureau: every case; jianshe: its own).
+for T in "$T_bureau" "$T_js"; do
+  want=$(api "$T" GET 'cases?limit=100000' | jq -c '.data | {by_state: (group_by(.state) | map({(.[0].state): length}) | add // {}),
+    overdue: map(select(.overdue)) | length,
+    duban: map(select(.supervision == 1 and .state != "closed" and .state != "rejected")) | length,
+    listed: map(select(.supervision == 2 and .state != "closed" and .state != "rejected")) | length}')
+  got=$(api "$T" GET cases/summary | jq -c '{by_state: (.by_state | with_entries(select(.value > 0))), overdue, duban, listed}')
+  check "/cases/summary counts what /cases lists ($(jq -r '.by_state | keys | join(",")' <<<"$got"))" \
+    test "$(jq -S -c . <<<"$got")" = "$(jq -S -c . <<<"$want")"
+done
 all=$(api "$T_bureau" GET cases | jq '.data | length')
 check "/cases pages in the query: limit 1 offset 1 gives the second newest, the total and the next offset" \
   test "$(api "$T_bureau" GET 'cases?limit=1&offset=1' | jq -c '[(.data | length), .data[0].id, .page.total, .page.next_offset]')" = "[1,$(api "$T_bureau" GET cases | jq '.data[1].id'),$all,$([ "$all" -gt 2 ] && echo 2 || echo null)]"

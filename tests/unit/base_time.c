@@ -85,11 +85,27 @@ static void arena_reset_keeps_memory_usable(void **state)
     arena_free(&a);
 }
 
+/* A Beijing day runs from 16:00 UTC of the day before: 2026-01-01T00:00+08:00 is
+ * 1767196800 (2025-12-31T16:00:00Z), so the second before it is still 31 December; before
+ * 1970 the division must floor, not truncate (1969-12-31T16:00Z is day 0 in Beijing). */
+static void bj_day_of_splits_at_beijing_midnight(void **state)
+{
+    (void)state;
+    int64_t jan1 = ew_days_from_civil(2026, 1, 1);
+    assert_int_equal(ew_bj_day_of(1767196800), jan1);
+    assert_int_equal(ew_bj_day_of(1767196799), jan1 - 1);
+    assert_int_equal(ew_bj_day_start(jan1), 1767196800);
+    assert_int_equal(ew_bj_day_of(-28800), 0);
+    assert_int_equal(ew_bj_day_of(-28801), -1);
+    assert_int_equal(ew_bj_day_start(-1), -115200);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(days_from_civil_round_trips_over_four_centuries),
         cmocka_unit_test(beijing_midnight_is_previous_day_1600_utc),
+        cmocka_unit_test(bj_day_of_splits_at_beijing_midnight),
         cmocka_unit_test(compact_time_rejects_bad_fields),
         cmocka_unit_test(iso_accepts_only_beijing_offset),
         cmocka_unit_test(arena_reset_keeps_memory_usable),

@@ -741,6 +741,18 @@ static void counts_and_overdue(void **state)
     assert_int_equal(k.v[0], 1);
     assert_string_equal(k.key[1], "reopened");
     assert_int_equal(k.v[1], 1);
+
+    /* At 1000, past their deadline while owing work: a (900), d (950), e (10); not c (due
+     * exactly at 1000) nor g (closed). 督办: d; 挂牌督办: e. Unit u2 at 1001: c and d overdue. */
+    office_case_tally t;
+    assert_int_equal(office_case_tally_get(f->s, NULL, 1000, &t, f->err, sizeof f->err), 0);
+    assert_int_equal(t.overdue, 3);
+    assert_int_equal(t.duban, 1);
+    assert_int_equal(t.listed, 1);
+    assert_int_equal(office_case_tally_get(f->s, "u2", 1001, &t, f->err, sizeof f->err), 0);
+    assert_int_equal(t.overdue, 2);
+    assert_int_equal(t.duban, 1);
+    assert_int_equal(t.listed, 0);
 }
 
 static void caller_transaction_is_honoured(void **state)
