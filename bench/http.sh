@@ -65,7 +65,7 @@ for i in $(seq 200); do
   curl -s -o /dev/null -X POST "$base/cases" "${auth[@]}" -H 'Content-Type: application/json' \
     -d "{\"source\":\"inspection\",\"category\":\"dust\",\"location\":\"site $i\",\"description\":\"bench\"}"
 done
-for path in "session" "cases?limit=20" "cases/100" "ledger"; do
+for path in "session" "cases?limit=20" "cases/summary" "cases/100" "ledger"; do
   n=$(curl -s -o /dev/null -w "%{size_download}" "${auth[@]}" "$base/$path")
   out=$(wrk -t 2 -c 8 -d "${secs}s" --latency -H "Authorization: Bearer $tok" "$base/$path")
   rps=$(printf '%s\n' "$out" | awk '/Requests\/sec/ {print $2}')
