@@ -129,7 +129,13 @@ async function actor(opts = {}) {
 // Go to a screen and wait until that screen (not the one before) has rendered.
 async function go(page, hash, screen) {
   await page.goto(`${base}/?lang=zh${hash}`);
-  await ready(page, screen);
+  await at(page, hash, screen);
+}
+// Waits for the screen of this route to be ready. A change of the hash alone keeps the
+// document and the previous screen's "ready" until the hashchange handler runs: waiting for
+// the route, not only the state, keeps a test from reading the old screen or the blank one.
+async function at(page, hash, screen) {
+  await page.waitForSelector(`#app[data-route="${hash}"][data-screen="${screen}"][data-state="ready"]`, { timeout: 15000 });
 }
 async function ready(page, screen) {
   await page.waitForSelector(`#app[data-screen="${screen}"][data-state="ready"]`, { timeout: 15000 });
@@ -220,8 +226,7 @@ test('(b) the bureau logs in, finds the case, accepts it and assigns it to unit 
   assert.equal(made, 201);
   // The state filter goes to the server: closed cases do not include it.
   await page.selectOption('[data-testid=filter-state]', 'closed');
-  await ready(page, 'cases');
-  await page.waitForFunction(() => location.hash === '#/cases?state=closed');
+  await at(page, '#/cases?state=closed', 'cases');
   assert.equal(await page.locator('[data-testid=case-row]').count(), 0);
   await page.selectOption('[data-testid=filter-state]', 'reported');
   await page.waitForSelector(`[data-testid=case-row][data-case-id="${shared.caseId}"]`);
@@ -504,7 +509,7 @@ test('(g) the scores screen ranks the units as the API does, with unit A credite
     const link = unitA.locator(`[data-testid=hit][data-rule=${planHit.rule}] a`).first();
     assert.equal(await link.getAttribute('href'), `#/plan?history=${encodeURIComponent(planHit.object)}`);
     await link.click();
-    await ready(page, 'plan');
+    await at(page, `#/plan?history=${encodeURIComponent(planHit.object)}`, 'plan');
     await page.waitForSelector('[data-testid=table-history]');
     assert.match(await page.textContent('[data-testid=history-panel] h2'), new RegExp(planHit.object));
   }
@@ -534,8 +539,7 @@ test('(h) the admin creates a unit account, which logs in; the audit log shows t
   const nav = await page.locator('nav a').evaluateAll((as) => as.map((a) => a.dataset.testid));
   assert.deepEqual(nav.slice(-2), ['nav-users', 'nav-audit']);
   await page.click('[data-testid=nav-users]');
-  await ready(page, 'users');
-  await page.waitForFunction(() => location.hash === '#/users');
+  await at(page, '#/users', 'users');
   // The accounts made in the setup, by name; a unit's org shown as the plan's unit name.
   const names = () => page.locator('[data-testid=user-row]').evaluateAll((rs) => rs.map((r) => r.dataset.name));
   assert.deepEqual(await names(), ['admin1', 'bureau1', UNIT_A.name, UNIT_B.name]);
@@ -657,8 +661,7 @@ test('(h) the admin creates a unit account, which logs in; the audit log shows t
   await go(page, '#/audit?limit=5', 'audit');
   assert.deepEqual((await rows()).map((r) => r.slice(0, 2)), all.slice(0, 5).map((x) => [x.actor, x.action]));
   await page.click('[data-testid=audit-next]');
-  await page.waitForFunction(() => location.hash === '#/audit?limit=5&offset=5');
-  await ready(page, 'audit');
+  await at(page, '#/audit?limit=5&offset=5', 'audit');
   assert.deepEqual((await rows()).map((r) => r.slice(0, 2)), all.slice(5, 10).map((x) => [x.actor, x.action]));
   assert.equal(await page.textContent('[data-testid=audit-range]'), `6–10 / ${total}`);
   assert.equal(await page.isDisabled('[data-testid=audit-prev]'), false);
@@ -668,8 +671,7 @@ test('(h) the admin creates a unit account, which logs in; the audit log shows t
   assert.equal(lines.length, 6);
   assert.ok(lines[1].includes(`,${all[5].actor},${all[5].action},`), lines[1]);
   await page.click('[data-testid=audit-prev]');
-  await page.waitForFunction(() => location.hash === '#/audit?limit=5&offset=0');
-  await ready(page, 'audit');
+  await at(page, '#/audit?limit=5&offset=0', 'audit');
   assert.deepEqual((await rows()).map((r) => r.slice(0, 2)), all.slice(0, 5).map((x) => [x.actor, x.action]));
 
   // Disabling the new account from its row ends its session at once; enabling it with a new

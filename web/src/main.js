@@ -340,7 +340,12 @@ function renderUser() {
   });
 }
 
+// Each render is numbered: a render overtaken by a later one (a quick second hash change)
+// must not mark the screen ready, or a reader would take the old screen for the new one.
+let renders = 0;
+
 async function render() {
+  const generation = ++renders;
   const [path, qs = ''] = location.hash.replace(/^#/, '').split('?');
   const [, name = '', arg] = path.split('/');
   const query = new URLSearchParams(qs);
@@ -350,14 +355,19 @@ async function render() {
   renderNav(name);
   app.dataset.state = 'loading';
   app.dataset.screen = name || 'overview';
+  // The route this screen shows, query included: two visits of one screen with different
+  // queries are told apart by it.
+  app.dataset.route = location.hash || '#/';
   app.replaceChildren(h(`<p class="muted">${t('loading')}</p>`));
   try {
     if (NEEDS_LOGIN.has(name) && !session.user) throw Object.assign(new Error('login'), { status: 401 });
     // Screens in other modules draw their charts through card() and chart() too, so that
     // every chart is resized with the window and disposed when the screen changes.
     await (routes[name] || overview)(arg, query, { card, chart });
+    if (generation !== renders) return;
     app.dataset.state = 'ready';
   } catch (e) {
+    if (generation !== renders) return;
     if (e.status === 401 && name !== 'login') {
       // The session expired or never was: log in, then come back here.
       sessionStorage.setItem('envwatch.returnTo', location.hash);
