@@ -761,7 +761,10 @@ static const http_route *route_at(size_t i)
     if (i < http_nroutes)
         return &http_routes[i];
     i -= http_nroutes;
-    return i < http_office_nroutes ? &http_office_routes[i] : NULL;
+    if (i < http_office_nroutes)
+        return &http_office_routes[i];
+    i -= http_office_nroutes;
+    return i < http_meta_nroutes ? &http_meta_routes[i] : NULL;
 }
 
 static void api_dispatch(struct ew_http *h, http_req *r, const char *method, http_resp *out,

@@ -161,6 +161,9 @@ extern const size_t http_nroutes;
 /* Office routes (http_office.c): the server dispatches on http_routes, then these. */
 extern const http_route http_office_routes[];
 extern const size_t http_office_nroutes;
+/* The meta route (http_meta.c): GET /api/v1/meta, after the office routes. */
+extern const http_route http_meta_routes[];
+extern const size_t http_meta_nroutes;
 
 /* Targets of the plan with their monitoring values (http_api.c): one row per target as
  * /targets lists them (id, value, projected, ...), and meta. year: Beijing calendar year;
