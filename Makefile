@@ -4,13 +4,14 @@
 #   make demo     run the platform on SQLite with demo data
 #   make bench    run the benchmarks
 #   make fuzz     run every fuzzer for FUZZ_SECONDS each
+#   make mutants  apply tests/mutants.list one mutation at a time; prints killed K of N
 BUILD      ?= build
 ASAN_BUILD ?= build-asan
 FUZZ_BUILD ?= build-fuzz
 FUZZ_SECONDS ?= 60
 JOBS       ?= $(shell nproc)
 
-.PHONY: all deps configure test unit bench fuzz demo clean format
+.PHONY: all deps configure test unit bench fuzz demo clean format mutants
 
 all: $(BUILD)/envwatch
 
@@ -37,6 +38,9 @@ fuzz: deps
 	@CC=clang cmake -S . -B $(FUZZ_BUILD) -DCMAKE_BUILD_TYPE=RelWithDebInfo -DENVWATCH_FUZZ=ON >/dev/null
 	@cmake --build $(FUZZ_BUILD) -j $(JOBS)
 	@fuzz/run.sh $(FUZZ_BUILD) $(FUZZ_SECONDS)
+
+mutants:
+	@JOBS=2 scripts/mutants.sh tests/mutants.list
 
 demo: all
 	@scripts/demo.sh $(BUILD)
