@@ -37,6 +37,10 @@ check "daily AQI 82 on 2026-02-28 (2012 rules), 100 on 2026-03-01 (2026 rules)" 
   test "$(get 'aqi/daily?from=2026-02-28&to=2026-03-01' | jq -c '[.data[] | [.aqi, .edition]]')" = '[[82,"2012"],[100,"2026"]]'
 check "rules=2012 overrides the edition of the day" \
   test "$(get 'aqi/daily?from=2026-03-01&to=2026-03-01&rules=2012' | jq -c '[.data[0].aqi, .data[0].edition, .rules]')" = '[82,"2012","2012"]'
+check "meta: the case states with their transitions, from case.c" \
+  test "$(get meta | jq -c '[.case_states[] | select(.code == "reported" or .code == "rectified") | [.code, ([.transitions[].to] | sort)]]')" = '[["reported",["accepted","rejected"]],["rectified",["closed","rectifying"]]]'
+check "meta: AQI bands 0-50 … 301-500 and the password limits" \
+  test "$(get meta | jq -c '[.aqi_bands[0].aqi_lo, .aqi_bands[0].aqi_hi, .aqi_bands[5].aqi_hi, .limits.password_min, .limits.password_max]')" = '[0,50,500,8,256]'
 check "aqi/now names the edition used" test "$(get aqi/now | jq -r '.zone.edition')" = 2026
 check "times carry the +08:00 offset" test "$(get 'sites/1/latest' | jq -r '.data[0].time')" = "2026-03-10T11:00:00+08:00"
 # 2026-01-01T00:00 .. 2026-03-10T11:00: 68 days × 24 + 12 hours = 1644 hourly values.
