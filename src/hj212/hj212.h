@@ -232,6 +232,14 @@ const hj212_cn_info *hj212_cn_find(int cn);
 /* Meaning of a data flag (HJ 212-2017 table 8; HJ/T 212-2005 flags for version 0, including
  * the air-station digits 0..3). NULL if unknown for that version. */
 const char *hj212_flag_meaning(hj212_str flag, int version, bool zh);
+/* Whether a stored data flag says "normal measurement", the one rule for both editions:
+ * N (HJ 212-2017 table 8 and HJ/T 212-2005: normal), the 2005 air-station digit 3 ("normal
+ * data"; 0 calibration, 1 meteorological parameter, 2 abnormal are not), and no flag at all
+ * (an absent flag, or the platform's own computed value, is taken as normal). Every other
+ * flag (F M S D C T B P, the 2005 digits 0-2, provincial extensions) is the device saying its
+ * value is not a valid measurement. The flag alone decides: neither edition gives a letter
+ * or digit a second meaning, so the packet's version is not needed. NULL counts as absent. */
+bool hj212_flag_normal(const char *flag);
 /* HJ 212-2017 table 6 (QnRtn) and table 7 (ExeRtn). NULL if unknown. */
 const char *hj212_qnrtn_text(int code);
 const char *hj212_exertn_text(int code);

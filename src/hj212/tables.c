@@ -175,6 +175,11 @@ const char *hj212_flag_meaning(hj212_str flag, int version, bool zh)
     return NULL;
 }
 
+bool hj212_flag_normal(const char *flag)
+{
+    return !flag || !*flag || !strcmp(flag, "N") || !strcmp(flag, "3");
+}
+
 const char *hj212_qnrtn_text(int code)
 {
     /* HJ 212-2017 table 6. */

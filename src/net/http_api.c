@@ -15,6 +15,7 @@
 
 #include "base/bjtime.h"
 #include "base/xalloc.h"
+#include "hj212/hj212.h"
 #include "net/http_internal.h"
 #include "service/plan.h"
 #include "standards/airq.h"
@@ -425,14 +426,8 @@ static int h_devices_offline(http_req *r, http_resp *out)
 
 /* ---- air: station days from hourly data -------------------------------------------- */
 
-/* HJ 212 data flags (HJ 212—2017 Table 8): only N (normal) data are valid for assessment;
- * F stopped, M maintenance, S manual, D fault, C calibration, T over range, B link fault
- * are not: GB 3095 counts only valid data, and these are the device saying its value is not
- * a valid measurement. An empty flag is the platform's own hour value, valid. */
-static bool flag_valid(const char *f)
-{
-    return !*f || !strcmp(f, "N");
-}
+/* Data flags: only normal measurements count (GB 3095 counts valid data only); the rule
+ * for both protocol editions is hj212_flag_normal. */
 
 typedef struct air_set {
     size_t nst;
@@ -475,7 +470,7 @@ static int put_hour(void *ctx, const ew_read_obs *o)
     int p;
     for (p = 0; p < AIRQ_NPOLL && strcmp(aqi_codes[p], o->param); p++)
         ;
-    if (p == AIRQ_NPOLL || !isfinite(o->value) || o->value < 0 || !flag_valid(o->flag))
+    if (p == AIRQ_NPOLL || !isfinite(o->value) || o->value < 0 || !hj212_flag_normal(o->flag))
         return 0;
     /* The store keeps the period start (HJ 212—2017 §6.6.3); HJ 663 labels an hour by its
      * end (Table A.1), so the value starting at 00:00 is the label 01:00. */

@@ -278,17 +278,10 @@ int ingest_load_devices(ingest *in, const char *path, char *err, size_t errcap)
  * (75 % of 60). */
 enum { HOUR_MIN_VALID = 45 };
 
-static bool flag_normal(const char *flag)
-{
-    /* HJ 212-2017 table 8: N = normal; an absent flag is taken as normal. The 2005 air
-     * stations' digit 3 ("normal data") is normal too. */
-    return !flag || !*flag || !strcmp(flag, "N") || !strcmp(flag, "3");
-}
-
 void ingest_hour_acc_add(ingest_hour_acc *a, double value, const char *flag)
 {
     a->n_min++;
-    if (!flag_normal(flag)) {
+    if (!hj212_flag_normal(flag)) {
         if (!a->bad_flag[0])
             snprintf(a->bad_flag, sizeof a->bad_flag, "%s", flag);
         return;

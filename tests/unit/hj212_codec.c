@@ -591,6 +591,15 @@ static void code_tables_follow_the_standard(void **state)
     assert_non_null(hj212_flag_meaning(B, HJ212_V2017, false));
     assert_null(hj212_flag_meaning(P, HJ212_V2017, false));
     assert_string_equal(hj212_flag_meaning(three, HJ212_V2005, false), "normal data");
+    /* Validity, one rule for both editions: N, the 2005 air digit 3 and no flag are normal;
+     * every other flag of either table is not. */
+    assert_true(hj212_flag_normal("N") && hj212_flag_normal("3") && hj212_flag_normal("") &&
+                hj212_flag_normal(NULL));
+    static const char *const not_normal[] = {"F", "M", "S", "D", "C", "T", "B", "P",
+                                             "0", "1", "2", "n", "NN", "St"};
+    for (size_t i = 0; i < sizeof not_normal / sizeof not_normal[0]; i++)
+        if (hj212_flag_normal(not_normal[i]))
+            fail_msg("flag %s taken as normal", not_normal[i]);
     assert_string_equal(hj212_qnrtn_text(9), "CRC error");
     assert_string_equal(hj212_exertn_text(100), "no data");
     assert_null(hj212_qnrtn_text(10));

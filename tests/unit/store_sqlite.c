@@ -14,6 +14,7 @@
 #include <sqlite3.h>
 
 #include "store/store.h"
+#include "store/store_internal.h"
 #include "testutil.h"
 
 typedef tu_store_fixture fixture;
@@ -55,6 +56,21 @@ static void durability_pragmas_are_what_docs_say(void **state)
     assert_string_equal((const char *)sqlite3_column_text(st, 0), "wal");
     sqlite3_finalize(st);
     sqlite3_close(db);
+    /* synchronous and secure_delete belong to a connection: read them on the store's own.
+     * FULL (2) syncs the WAL at each commit, so an acknowledged packet survives a power cut;
+     * Debian builds default secure_delete to ON, which rewrites every freed page. */
+    static const struct {
+        const char *pragma;
+        int want;
+    } own[] = {{"PRAGMA synchronous", 2}, {"PRAGMA secure_delete", 0}, {"PRAGMA foreign_keys", 1}};
+    for (size_t i = 0; i < sizeof own / sizeof own[0]; i++) {
+        assert_int_equal(sqlite3_prepare_v2(store_sqlite_handle(f->s), own[i].pragma, -1, &st, NULL),
+                         SQLITE_OK);
+        assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+        if (sqlite3_column_int(st, 0) != own[i].want)
+            fail_msg("%s = %d, want %d", own[i].pragma, sqlite3_column_int(st, 0), own[i].want);
+        sqlite3_finalize(st);
+    }
 }
 
 static void newer_schema_is_refused(void **state)
