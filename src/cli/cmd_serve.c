@@ -1,12 +1,10 @@
 /* envwatch serve: run the platform — HJ 212 intake on TCP, optionally the HTTP API, over one
  * database. Settings come from a config file (key = value lines) and flags; flags win. */
 #include <errno.h>
-#include <pthread.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "base/clock.h"
 #include "base/log.h"
@@ -15,7 +13,7 @@
 #include "cli/cli.h"
 #include "net/hj212_server.h"
 #include "net/http.h"
-#include "service/casework.h"
+#include "service/jobs.h"
 #include "service/ingest.h"
 #include "store/store.h"
 
@@ -154,90 +152,6 @@ static int load_config(serve_cfg *c, const char *path)
     return rc;
 }
 
-/* ---- escalation of overdue cases on a timer ----
- * A thread of its own with its own store handle: the case loop's deadlines are checked
- * whether or not anyone is using the HTTP side, and a slow pass never delays intake. */
-typedef struct escalator {
-    pthread_t thread;
-    pthread_mutex_t mu;
-    pthread_cond_t wake;
-    bool stop;
-    long every_s;
-    const char *db;
-} escalator;
-
-static void escalate_pass(store *s)
-{
-    int64_t now = ew_now_utc(); /* the same clock as the HTTP API's */
-    int raised = 0;
-    case_error err = {{0}};
-    char q[300];
-    if (casework_escalate_due(s, now, NULL, &raised, &err) < 0)
-        ew_log(EW_LOG_WARN, "case.escalate_failed", "error=%s",
-               ew_log_quote(err.msg, strlen(err.msg), q, sizeof q));
-    else if (raised > 0)
-        ew_log(EW_LOG_INFO, "case.escalated", "levels_raised=%d now_utc=%lld", raised,
-               (long long)now);
-}
-
-static void *escalate_main(void *arg)
-{
-    escalator *e = arg;
-    char err[256], q[300];
-    store *s = store_open(e->db, err, sizeof err);
-    if (!s) {
-        ew_log(EW_LOG_ERROR, "case.escalate_failed", "error=%s",
-               ew_log_quote(err, strlen(err), q, sizeof q));
-        return NULL;
-    }
-    pthread_mutex_lock(&e->mu);
-    while (!e->stop) {
-        pthread_mutex_unlock(&e->mu);
-        escalate_pass(s);
-        pthread_mutex_lock(&e->mu);
-        struct timespec until;
-        clock_gettime(CLOCK_MONOTONIC, &until);
-        until.tv_sec += e->every_s;
-        while (!e->stop && pthread_cond_timedwait(&e->wake, &e->mu, &until) != ETIMEDOUT)
-            ;
-    }
-    pthread_mutex_unlock(&e->mu);
-    store_close(s);
-    return NULL;
-}
-
-static int escalator_start(escalator *e, const char *db, long every_s)
-{
-    memset(e, 0, sizeof *e);
-    e->db = db;
-    e->every_s = every_s;
-    pthread_condattr_t ca;
-    pthread_condattr_init(&ca);
-    pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
-    pthread_cond_init(&e->wake, &ca);
-    pthread_condattr_destroy(&ca);
-    pthread_mutex_init(&e->mu, NULL);
-    if (pthread_create(&e->thread, NULL, escalate_main, e) != 0) {
-        pthread_cond_destroy(&e->wake);
-        pthread_mutex_destroy(&e->mu);
-        return -1;
-    }
-    ew_log(EW_LOG_INFO, "case.escalation", "every_s=%ld", every_s);
-    return 0;
-}
-
-/* Wake the thread and wait for it: a pass under way finishes its transaction first. */
-static void escalator_stop(escalator *e)
-{
-    pthread_mutex_lock(&e->mu);
-    e->stop = true;
-    pthread_cond_signal(&e->wake);
-    pthread_mutex_unlock(&e->mu);
-    pthread_join(e->thread, NULL);
-    pthread_cond_destroy(&e->wake);
-    pthread_mutex_destroy(&e->mu);
-}
-
 static void cfg_free(serve_cfg *c)
 {
     free(c->db);
@@ -346,17 +260,22 @@ int cmd_serve(int argc, char **argv)
                               .idle_timeout_s = (unsigned)c.idle_timeout,
                               .max_inflight = (unsigned)c.max_inflight,
                               .batch_max = (unsigned)c.batch};
-    escalator esc;
-    bool escalating = c.escalate_every > 0 && escalator_start(&esc, c.db, c.escalate_every) == 0;
-    if (c.escalate_every > 0 && !escalating)
-        ew_log(EW_LOG_ERROR, "case.escalate_failed", "error=\"cannot start the thread\"");
+    /* Background work (escalation of overdue cases) on its own thread and store handle:
+     * the case loop's deadlines are kept whether or not anyone uses the HTTP side. */
+    jobs *bg = NULL;
+    if (c.escalate_every > 0) {
+        jobs_config jc = {.db = c.db, .every_s = c.escalate_every};
+        char jerr[256] = "", q[300];
+        if (jobs_start(&jc, &bg, jerr, sizeof jerr) < 0)
+            ew_log(EW_LOG_ERROR, "case.escalate_failed", "error=%s",
+                   ew_log_quote(jerr, strlen(jerr), q, sizeof q));
+    }
     /* Runs until SIGTERM or SIGINT. */
     if (hj212_server_run(&sc, err, sizeof err) < 0)
         fprintf(stderr, "envwatch serve: %s\n", err);
     else
         rc = EW_EXIT_OK;
-    if (escalating)
-        escalator_stop(&esc);
+    jobs_stop(bg);
     if (http)
         ew_http_stop(http);
 close_ingest:

@@ -655,14 +655,6 @@ static const char *const supervision_zh[3] = {"", "督办", "挂牌督办"};
 
 /* ---- cases -------------------------------------------------------------------------- */
 
-static void escalate_due(http_req *r)
-{
-    int raised = 0;
-    case_error ce;
-    if (casework_escalate_due(r->office, r->now_utc, NULL, &raised, &ce))
-        ew_log(EW_LOG_WARN, "http.escalate", "err=\"%s\"", ce.msg);
-}
-
 static json_t *case_row(http_req *r, const office_case *c)
 {
     json_t *row =
@@ -729,7 +721,6 @@ static int h_cases(http_req *r, http_resp *out)
         return 0;
     if (http_page_args(r, out, &f.limit, &f.offset))
         return 0;
-    escalate_due(r);
     rows_ctx c = {r, json_array()};
     char err[256];
     int64_t total = 0;
@@ -749,7 +740,6 @@ static int set_count(void *ctx, const char *state, int64_t n)
 static int h_cases_summary(http_req *r, http_resp *out)
 {
     const char *unit = case_scope(r);
-    escalate_due(r);
     json_t *by_state = json_object();
     for (int i = 0; i < CASE_STATE_COUNT; i++)
         json_object_set_new(by_state, case_state_name((case_state)i), json_integer(0));
@@ -882,7 +872,6 @@ static int h_case(http_req *r, http_resp *out)
     int64_t id;
     if (case_id_param(r, out, &id))
         return 0;
-    escalate_due(r);
     return answer_case(r, out, id, 200);
 }
 
@@ -1694,7 +1683,6 @@ static int add_work_case(void *ctx, const office_case *c)
 
 static int h_worklist(http_req *r, http_resp *out)
 {
-    escalate_due(r);
     rows_ctx c = {r, json_array()};
     office_case_filter f = {.unit = case_scope(r)};
     char err[256];

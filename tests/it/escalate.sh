@@ -44,6 +44,19 @@ sleep 2.5
 check "no supervision before the deadline has passed" test "$(escalations 1)$(supervision)" = 00
 stop
 
+# Reading never writes: with the timer off, lists, summary, detail and worklist read the day
+# after the deadline leave the case as stored.
+start 2026-03-13T10:00:00 0
+tok=$(curl -s -X POST "$base/login" -H 'Content-Type: application/json' \
+  -d "{\"name\":\"bureau\",\"password\":\"$pw\"}" | jq -r .token)
+get() { curl -s -o /dev/null -w '%{http_code}' -H "Authorization: Bearer $tok" "$base/$1"; }
+check "the bureau reads its cases, summary, the case and its worklist" \
+  test "$(get cases)$(get cases/summary)$(get "cases/$id")$(get worklist)" = 200200200200
+check "reading escalated nothing (no event, level 0)" test "$(escalations 1)$(supervision)" = 00
+check "the list shows the case overdue at the stored level" \
+  test "$(curl -s -H "Authorization: Bearer $tok" "$base/cases" | jq -c '[.data[0].overdue, .data[0].supervision]')" = '[true,0]'
+stop
+
 # The day after the deadline: 督办, once, however many times the timer runs.
 start 2026-03-13T10:00:00 1
 check "the timer raises 督办 after the deadline" wait_for supervision 1

@@ -1,0 +1,112 @@
+/* jobs: background passes on a timer (see jobs.h). */
+#include "service/jobs.h"
+
+#include <errno.h>
+#include <pthread.h>
+#include <stdbool.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "base/clock.h"
+#include "base/log.h"
+#include "base/xalloc.h"
+#include "service/casework.h"
+
+struct jobs {
+    pthread_t thread;
+    pthread_mutex_t mu;
+    pthread_cond_t wake;
+    bool stop;
+    jobs_config cfg;
+};
+
+int jobs_run_once(store *s, int64_t now_utc, const case_policy *pol, jobs_pass *out, char *err,
+                  size_t errcap)
+{
+    memset(out, 0, sizeof *out);
+    case_error ce = {{0}};
+    if (casework_escalate_due(s, now_utc, pol, &out->levels_raised, &ce) < 0)
+        return ew_errf(err, errcap, EW_EINTERNAL, "escalation: %s",
+                       ce.msg[0] ? ce.msg : "failed");
+    return EW_OK;
+}
+
+static void pass(jobs *j, store *s)
+{
+    int64_t now = ew_now_utc(); /* the same clock as the HTTP API's */
+    jobs_pass p;
+    char err[256] = "", q[300];
+    if (jobs_run_once(s, now, j->cfg.policy, &p, err, sizeof err) < 0)
+        ew_log(EW_LOG_WARN, "case.escalate_failed", "error=%s",
+               ew_log_quote(err, strlen(err), q, sizeof q));
+    else if (p.levels_raised > 0)
+        ew_log(EW_LOG_INFO, "case.escalated", "levels_raised=%d now_utc=%lld", p.levels_raised,
+               (long long)now);
+}
+
+static void *jobs_main(void *arg)
+{
+    jobs *j = arg;
+    char err[256] = "", q[300];
+    store *s = store_open(j->cfg.db, err, sizeof err);
+    if (!s) {
+        ew_log(EW_LOG_ERROR, "case.escalate_failed", "error=%s",
+               ew_log_quote(err, strlen(err), q, sizeof q));
+        return NULL;
+    }
+    pthread_mutex_lock(&j->mu);
+    while (!j->stop) {
+        pthread_mutex_unlock(&j->mu);
+        pass(j, s);
+        pthread_mutex_lock(&j->mu);
+        struct timespec until;
+        clock_gettime(CLOCK_MONOTONIC, &until);
+        until.tv_sec += j->cfg.every_s;
+        while (!j->stop && pthread_cond_timedwait(&j->wake, &j->mu, &until) != ETIMEDOUT)
+            ;
+    }
+    pthread_mutex_unlock(&j->mu);
+    store_close(s);
+    return NULL;
+}
+
+int jobs_start(const jobs_config *cfg, jobs **out, char *err, size_t errcap)
+{
+    *out = NULL;
+    if (!cfg->db || cfg->every_s <= 0)
+        return ew_errf(err, errcap, EW_EINVALID, "jobs: a store and a period > 0 are needed");
+    jobs *j = xcalloc(1, sizeof *j);
+    j->cfg = *cfg;
+    pthread_condattr_t ca;
+    pthread_condattr_init(&ca);
+    pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
+    pthread_cond_init(&j->wake, &ca);
+    pthread_condattr_destroy(&ca);
+    pthread_mutex_init(&j->mu, NULL);
+    int e = pthread_create(&j->thread, NULL, jobs_main, j);
+    if (e) {
+        pthread_cond_destroy(&j->wake);
+        pthread_mutex_destroy(&j->mu);
+        free(j);
+        return ew_errf(err, errcap, EW_EINTERNAL, "jobs: cannot start the thread: %s",
+                       strerror(e));
+    }
+    ew_log(EW_LOG_INFO, "case.escalation", "every_s=%ld", cfg->every_s);
+    *out = j;
+    return EW_OK;
+}
+
+void jobs_stop(jobs *j)
+{
+    if (!j)
+        return;
+    pthread_mutex_lock(&j->mu);
+    j->stop = true;
+    pthread_cond_signal(&j->wake);
+    pthread_mutex_unlock(&j->mu);
+    pthread_join(j->thread, NULL);
+    pthread_cond_destroy(&j->wake);
+    pthread_mutex_destroy(&j->mu);
+    free(j);
+}
