@@ -17,7 +17,9 @@
 #include "base/xalloc.h"
 #include "hj212/hj212.h"
 #include "net/http_internal.h"
+#include "service/air.h"
 #include "service/plan.h"
+#include "service/targets.h"
 #include "standards/airq.h"
 #include "standards/aqi.h"
 
@@ -25,10 +27,6 @@
 #define ENVWATCH_VERSION "0.1.0"
 #endif
 
-/* HJ 212 factor codes of the six AQI pollutants in aqi_pollutant order (HJ 633 Table 1:
- * SO2, NO2, PM10, CO, O3, PM2.5); O3 a05024 is HJ 524's code, used by every device. */
-static const char *const aqi_codes[AIRQ_NPOLL] = {"a21026", "a21004", "a34002",
-                                                  "a21005", "a05024", "a34004"};
 
 static json_t *iso(int64_t t_utc)
 {
@@ -424,106 +422,7 @@ static int h_devices_offline(http_req *r, http_resp *out)
     return completeness(r, out, true, "devices-offline");
 }
 
-/* ---- air: station days from hourly data -------------------------------------------- */
-
-/* Data flags: only normal measurements count (GB 3095 counts valid data only); the rule
- * for both protocol editions is hj212_flag_normal. */
-
-typedef struct air_set {
-    size_t nst;
-    int64_t *site_ids; /* ascending */
-    json_t *sites;     /* id -> site object */
-    int64_t day0;
-    int ndays;
-    int32_t *v;     /* [nst][NPOLL][(ndays + 1) * 24] */
-    airq_day *days; /* [nst][ndays] */
-    airq_day *zone; /* [ndays] */
-} air_set;
-
-static size_t hours_len(const air_set *a)
-{
-    return (size_t)(a->ndays + 1) * 24;
-}
-
-static int collect_air(void *ctx, const ew_read_site *s)
-{
-    air_set *a = ctx;
-    a->site_ids = xrealloc(a->site_ids, (a->nst + 1) * sizeof *a->site_ids);
-    a->site_ids[a->nst++] = s->id;
-    add_site_map(a->sites, s);
-    return 0;
-}
-
-static int put_hour(void *ctx, const ew_read_obs *o)
-{
-    air_set *a = ctx;
-    size_t lo = 0, hi = a->nst;
-    while (lo < hi) {
-        size_t mid = (lo + hi) / 2;
-        if (a->site_ids[mid] < o->site_id)
-            lo = mid + 1;
-        else
-            hi = mid;
-    }
-    if (lo == a->nst || a->site_ids[lo] != o->site_id)
-        return 0;
-    int p;
-    for (p = 0; p < AIRQ_NPOLL && strcmp(aqi_codes[p], o->param); p++)
-        ;
-    if (p == AIRQ_NPOLL || !isfinite(o->value) || o->value < 0 || !hj212_flag_normal(o->flag))
-        return 0;
-    /* The store keeps the period start (HJ 212—2017 §6.6.3); HJ 663 labels an hour by its
-     * end (Table A.1), so the value starting at 00:00 is the label 01:00. */
-    int64_t i = (o->ts_utc + 3600 - ew_bj_day_start(a->day0)) / 3600;
-    if (i < 0 || (size_t)i >= hours_len(a))
-        return 0;
-    /* Units as stored: µg/m³, CO mg/m³; milli-units for airq. */
-    a->v[(lo * AIRQ_NPOLL + (size_t)p) * hours_len(a) + (size_t)i] =
-        (int32_t)llround(o->value * 1000.0);
-    return 0;
-}
-
-static void air_free(air_set *a)
-{
-    free(a->site_ids);
-    json_decref(a->sites);
-    free(a->v);
-    free(a->days);
-    free(a->zone);
-}
-
-/* Load the air stations' hourly data for Beijing days [day0, day0 + ndays) and compute the
- * station days and the zone days (HJ 663 §5.2: zone value = mean of the stations). */
-static int air_load(http_req *r, air_set *a, int64_t day0, int ndays, const airq_opts *o, char *err,
-                    size_t errcap)
-{
-    memset(a, 0, sizeof *a);
-    a->sites = json_object();
-    a->day0 = day0;
-    a->ndays = ndays;
-    if (ew_read_sites(r->db, 0, "air", NULL, collect_air, a, err, errcap))
-        return -1;
-    size_t n = a->nst * AIRQ_NPOLL * hours_len(a);
-    a->v = xmalloc((n ? n : 1) * sizeof *a->v);
-    for (size_t i = 0; i < n; i++)
-        a->v[i] = AIRQ_MISSING;
-    int64_t from = ew_bj_day_start(day0) - 3600, to = ew_bj_day_start(day0 + ndays);
-    if (ew_read_hours(r->db, "air", aqi_codes, AIRQ_NPOLL, from, to, put_hour, a, err, errcap))
-        return -1;
-    a->days = xcalloc(a->nst * (size_t)ndays + 1, sizeof *a->days);
-    a->zone = xcalloc((size_t)ndays, sizeof *a->zone);
-    const airq_day **st = xcalloc(a->nst + 1, sizeof *st);
-    for (size_t s = 0; s < a->nst; s++) {
-        airq_hourly h = {.day0 = day0, .ndays = ndays};
-        for (int p = 0; p < AIRQ_NPOLL; p++)
-            h.v[p] = a->v + (s * AIRQ_NPOLL + (size_t)p) * hours_len(a);
-        airq_days(&h, o, a->days + s * (size_t)ndays);
-        st[s] = a->days + s * (size_t)ndays;
-    }
-    airq_aggregate(st, a->nst, ndays, day0, o, a->zone);
-    free(st);
-    return 0;
-}
+/* ---- air quality: service/air computes, these render ---------------------------- */
 
 static json_t *pollutant_list(unsigned bits)
 {
@@ -595,10 +494,10 @@ static int h_aqi_daily(http_req *r, http_resp *out)
     airq_opts o;
     airq_opts_default(&o);
     o.rules = ed;
-    air_set a;
+    air_period a;
     char err[256];
-    if (air_load(r, &a, day0, ndays, &o, err, sizeof err)) {
-        air_free(&a);
+    if (air_load(r->db, day0, ndays, &o, &a, err, sizeof err)) {
+        air_period_free(&a);
         return db_error(out, err);
     }
     json_t *rows = json_array();
@@ -606,17 +505,13 @@ static int h_aqi_daily(http_req *r, http_resp *out)
         if (want == 0)
             json_array_append_new(rows, day_row(&a.zone[i], day0 + i, json_string("zone"), "全区"));
         for (size_t s = 0; want != 0 && s < a.nst; s++) {
-            if (want > 0 && a.site_ids[s] != want)
+            if (want > 0 && a.st[s].id != want)
                 continue;
-            char key[32];
-            snprintf(key, sizeof key, "%lld", (long long)a.site_ids[s]);
-            json_t *so = json_object_get(a.sites, key);
-            json_array_append_new(rows, day_row(&a.days[s * (size_t)ndays + (size_t)i], day0 + i,
-                                                json_integer(a.site_ids[s]),
-                                                json_string_value(json_object_get(so, "name"))));
+            json_array_append_new(rows, day_row(&air_station_days(&a, s)[i], day0 + i,
+                                                json_integer(a.st[s].id), a.st[s].name));
         }
     }
-    air_free(&a);
+    air_period_free(&a);
     return http_table(r, out, rows,
                       json_pack("{s:s,s:s}", "rules", rules_name(ed), "rules_note",
                                 "edition per row: the rules parameter, or the edition in force "
@@ -624,104 +519,47 @@ static int h_aqi_daily(http_req *r, http_resp *out)
                       "aqi-daily");
 }
 
-/* Real-time AQI: the newest hour with data in the last 3 hours (HJ 633 §5: the hourly report
- * uses the 1-h values). The zone's hourly value is the mean of the stations' values. */
+static json_t *milli_or_null(int64_t v)
+{
+    return conc((int32_t)(v == AQI_NA ? AIRQ_MISSING : v));
+}
+
+static json_t *now_row(const air_now_row *w, json_t *site_id, const char *name, aqi_rules rules)
+{
+    const aqi_level_info *li = aqi_level_info_of(w->res.level);
+    const int64_t *m = w->in.milli;
+    return json_pack("{s:o,s:s,s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:s}", "site_id", site_id,
+                     "name", name, "aqi", w->res.aqi >= 0 ? json_integer(w->res.aqi) : json_null(),
+                     "level", li ? json_integer(li->level) : json_null(), "category",
+                     li ? json_string(li->category_zh) : json_null(), "primary",
+                     pollutant_list(w->res.primary), "pm25", milli_or_null(m[AQI_PM25_1H]), "pm10",
+                     milli_or_null(m[AQI_PM10_1H]), "so2", milli_or_null(m[AQI_SO2_1H]), "no2",
+                     milli_or_null(m[AQI_NO2_1H]), "co", milli_or_null(m[AQI_CO_1H]), "o3",
+                     milli_or_null(m[AQI_O3_1H]), "edition", ew_edition_name((ew_edition)rules));
+}
+
+/* Real-time AQI: stations and the zone at the newest hour with data (air_now_at). */
 static int h_aqi_now(http_req *r, http_resp *out)
 {
     airq_edition ed;
     if (rules_arg(r, out, &ed))
         return 0;
-    int64_t today = ew_bj_day_of(r->now_utc);
-    airq_opts o;
-    airq_opts_default(&o);
-    air_set a;
+    air_now n;
     char err[256];
-    if (air_load(r, &a, today - 1, 2, &o, err, sizeof err)) {
-        air_free(&a);
+    if (air_now_at(r->db, r->now_utc, ed, &n, err, sizeof err)) {
+        air_now_free(&n);
         return db_error(out, err);
     }
-    /* Label index of the current hour (the hour that ends now or later). */
-    int64_t now_i = (r->now_utc - ew_bj_day_start(a.day0)) / 3600;
-    int64_t best = -1;
-    for (int64_t i = now_i; i >= 0 && i > now_i - 3 && best < 0; i--)
-        for (size_t s = 0; s < a.nst && best < 0; s++)
-            for (int p = 0; p < AIRQ_NPOLL; p++)
-                if ((size_t)i < hours_len(&a) &&
-                    a.v[(s * AIRQ_NPOLL + (size_t)p) * hours_len(&a) + (size_t)i] != AIRQ_MISSING)
-                    best = i;
     json_t *rows = json_array();
-    json_t *zone = json_null();
-    int64_t label_utc = best >= 0 ? ew_bj_day_start(a.day0) + best * 3600 : 0;
-    if (best >= 0) {
-        aqi_rules rules =
-            ed == AIRQ_ED_AUTO ? (aqi_rules)ew_edition_at(label_utc - 3600) : (aqi_rules)ed;
-        int64_t sum[AIRQ_NPOLL] = {0};
-        int cnt[AIRQ_NPOLL] = {0};
-        static const aqi_item one_hour[AIRQ_NPOLL] = {AQI_SO2_1H, AQI_NO2_1H, AQI_PM10_1H,
-                                                      AQI_CO_1H,  AQI_O3_1H,  AQI_PM25_1H};
-        for (size_t s = 0; s <= a.nst; s++) {
-            aqi_input in;
-            aqi_input_init(&in);
-            if (s < a.nst) {
-                for (int p = 0; p < AIRQ_NPOLL; p++) {
-                    int32_t v = a.v[(s * AIRQ_NPOLL + (size_t)p) * hours_len(&a) + (size_t)best];
-                    if (v != AIRQ_MISSING) {
-                        in.milli[one_hour[p]] = v;
-                        sum[p] += v;
-                        cnt[p]++;
-                    }
-                }
-            } else {
-                /* HJ 663—2013 §5.2: the zone concentration is the mean of its stations. */
-                for (int p = 0; p < AIRQ_NPOLL; p++)
-                    if (cnt[p])
-                        in.milli[one_hour[p]] = (int32_t)ew_round_ratio_8170(sum[p], cnt[p], 1);
-            }
-            aqi_result res;
-            if (aqi_hourly(rules, &in, &res, NULL))
-                continue;
-            const aqi_level_info *li = aqi_level_info_of(res.level);
-            json_t *row = json_pack(
-                "{s:o,s:s,s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:s}", "site_id",
-                s < a.nst ? json_integer(a.site_ids[s]) : json_string("zone"), "name", "", "aqi",
-                res.aqi >= 0 ? json_integer(res.aqi) : json_null(), "level",
-                li ? json_integer(li->level) : json_null(), "category",
-                li ? json_string(li->category_zh) : json_null(), "primary",
-                pollutant_list(res.primary), "pm25",
-                conc((int32_t)(in.milli[AQI_PM25_1H] == AQI_NA ? AIRQ_MISSING
-                                                               : in.milli[AQI_PM25_1H])),
-                "pm10",
-                conc((int32_t)(in.milli[AQI_PM10_1H] == AQI_NA ? AIRQ_MISSING
-                                                               : in.milli[AQI_PM10_1H])),
-                "so2",
-                conc((int32_t)(in.milli[AQI_SO2_1H] == AQI_NA ? AIRQ_MISSING
-                                                              : in.milli[AQI_SO2_1H])),
-                "no2",
-                conc((int32_t)(in.milli[AQI_NO2_1H] == AQI_NA ? AIRQ_MISSING
-                                                              : in.milli[AQI_NO2_1H])),
-                "co",
-                conc((int32_t)(in.milli[AQI_CO_1H] == AQI_NA ? AIRQ_MISSING : in.milli[AQI_CO_1H])),
-                "o3",
-                conc((int32_t)(in.milli[AQI_O3_1H] == AQI_NA ? AIRQ_MISSING : in.milli[AQI_O3_1H])),
-                "edition", ew_edition_name((ew_edition)rules));
-            if (s < a.nst) {
-                char key[32];
-                snprintf(key, sizeof key, "%lld", (long long)a.site_ids[s]);
-                json_object_set(row, "name",
-                                json_object_get(json_object_get(a.sites, key), "name"));
-                json_array_append_new(rows, row);
-            } else {
-                json_object_set_new(row, "name", json_string("全区"));
-                json_decref(zone);
-                zone = row;
-            }
-        }
+    for (size_t i = 0; i < n.nrows; i++) {
+        const air_station *st = &n.period.st[n.rows[i].st];
+        json_array_append_new(rows, now_row(&n.rows[i], json_integer(st->id), st->name, n.rules));
     }
-    air_free(&a);
-    return http_table(r, out, rows,
-                      json_pack("{s:o,s:o,s:s}", "time", best >= 0 ? iso(label_utc) : json_null(),
-                                "zone", zone, "rules", rules_name(ed)),
-                      "aqi-now");
+    json_t *zone = n.has_zone ? now_row(&n.zone, json_string("zone"), "全区", n.rules) : json_null();
+    json_t *meta = json_pack("{s:o,s:o,s:s}", "time", n.have ? iso(n.label_utc) : json_null(),
+                             "zone", zone, "rules", rules_name(ed));
+    air_now_free(&n);
+    return http_table(r, out, rows, meta, "aqi-now");
 }
 
 /* ---- assessment, targets, ranking --------------------------------------------------- */
@@ -774,25 +612,26 @@ static int h_assessment(http_req *r, http_resp *out)
     airq_opts o;
     airq_opts_default(&o);
     o.rules = ed;
-    air_set a;
+    air_period a;
     char err[256];
-    if (air_load(r, &a, day0, ndays, &o, err, sizeof err)) {
-        air_free(&a);
+    if (air_load(r->db, day0, ndays, &o, &a, err, sizeof err)) {
+        air_period_free(&a);
         return db_error(out, err);
     }
     const airq_day *days = a.zone;
-    for (size_t s = 0; want > 0 && s < a.nst; s++)
-        if (a.site_ids[s] == want)
-            days = a.days + s * (size_t)ndays;
-    if (want > 0 && days == a.zone) {
-        air_free(&a);
-        return http_error(out, 404, "not_found", "no air station %lld", (long long)want);
+    if (want > 0) {
+        ptrdiff_t s = air_station_index(&a, want);
+        if (s < 0) {
+            air_period_free(&a);
+            return http_error(out, 404, "not_found", "no air station %lld", (long long)want);
+        }
+        days = air_station_days(&a, (size_t)s);
     }
     int32_t *scratch = xmalloc((size_t)ndays * sizeof *scratch);
     airq_report rep;
     int rc = airq_assess(days, day0, day0 + ndays - 1, &o, NULL, scratch, &rep);
     free(scratch);
-    air_free(&a);
+    air_period_free(&a);
     if (rc)
         return http_error(out, 400, "bad_parameter", "empty period");
     json_t *doc = report_json(&rep);
@@ -815,112 +654,51 @@ static int h_assessment(http_req *r, http_resp *out)
     return http_json(out, 200, json_pack("{s:o}", "data", doc));
 }
 
-static json_t *num_x10(int32_t v)
-{
-    return json_real(v / 10.0);
-}
-
-/* Targets: every target of the plan file; those measured by the monitoring network
- * (statistic airq.*) get their year-to-date value, a projection and what the rest of the
- * year must achieve, computed by the HJ 663 engine on the zone's days. The projection is
- * persistence: the rest of the year like the part already measured. */
+/* Targets: every target of the plan file with where it stands (service/targets), one row
+ * each; /targets and the office's ledger render the same rows. */
 int http_targets_rows(http_req *r, const plan *pl, int year, int rules, json_t **rows_out,
                       json_t **meta_out, char *err, size_t errcap)
 {
     airq_edition ed = (airq_edition)rules;
-
-    int64_t day0 = ew_days_from_civil(year, 1, 1), today = ew_bj_day_of(r->now_utc);
-    int64_t last = ew_days_from_civil(year, 12, 31);
-    int64_t end = today - 1 < last ? today - 1 : last; /* complete days only */
-    airq_opts o;
-    airq_opts_default(&o);
-    o.rules = ed;
-    airq_report rep;
-    bool have = false;
-    if (end >= day0) {
-        air_set a;
-        if (air_load(r, &a, day0, (int)(end - day0 + 1), &o, err, errcap)) {
-            air_free(&a);
-            return -1;
-        }
-        /* The three air targets airq tracks, from the plan (defaults: the 2025 plan's
-         * 40 µg/m³, 66.5 %, 1.2 %). */
-        airq_targets tg = {40, 665, 12};
-        for (size_t i = 0; i < pl->n_targets; i++) {
-            const plan_target *t = &pl->targets[i];
-            if (!t->statistic)
-                continue;
-            if (!strcmp(t->statistic, "airq.pm25_annual_mean"))
-                tg.pm25_ugm3 = (int32_t)t->target;
-            else if (!strcmp(t->statistic, "airq.good_days_ratio"))
-                tg.good_ratio_x10 = (int32_t)lround(t->target * 10);
-            else if (!strcmp(t->statistic, "airq.heavy_days_ratio"))
-                tg.heavy_ratio_x10 = (int32_t)lround(t->target * 10);
-        }
-        int32_t *scratch = xmalloc((size_t)(end - day0 + 1) * sizeof *scratch);
-        /* Assessed from 1 January to the last complete day: airq then reports the progress
-         * of a year in progress (what the remaining days must achieve). */
-        have = airq_assess(a.zone, day0, end, &o, &tg, scratch, &rep) == 0;
-        free(scratch);
-        air_free(&a);
+    targets_result res;
+    if (targets_compute(r->db, pl, year, ed, r->now_utc, &res, err, errcap)) {
+        targets_free(&res);
+        return -1;
     }
-
     json_t *rows = json_array();
-    for (size_t i = 0; i < pl->n_targets; i++) {
-        const plan_target *t = &pl->targets[i];
+    for (size_t i = 0; i < res.n; i++) {
+        const targets_row *w = &res.rows[i];
+        const plan_target *t = w->t;
         char deadline[16];
         int dy, dm, dd;
         ew_civil_from_days(t->deadline_day, &dy, &dm, &dd);
         snprintf(deadline, sizeof deadline, "%04d-%02d-%02d", dy, dm, dd);
-        json_t *row =
-            json_pack("{s:s,s:s,s:o,s:s,s:o,s:s,s:o,s:o,s:o,s:o,s:s,s:o,s:s}", "id", t->id, "name",
-                      t->name_zh, "name_en", t->name_en ? json_string(t->name_en) : json_null(),
-                      "unit", t->unit ? t->unit : "", "target",
-                      t->cmp == PLAN_CMP_DONE ? json_null() : json_real(t->target), "comparator",
-                      plan_cmp_name(t->cmp), "value", json_null(), "projected", json_null(),
-                      "rest_needed", json_null(), "on_track", json_null(), "source",
-                      plan_source_name(t->source), "statistic",
-                      t->statistic ? json_string(t->statistic) : json_null(), "deadline", deadline);
-        const char *st = t->statistic;
-        if (st && have) {
-            json_t *val = NULL, *rest = NULL;
-            bool ok = false;
-            if (!strcmp(st, "airq.pm25_annual_mean") && rep.s[AIRQ_PM25].n > 0) {
-                val = conc(rep.s[AIRQ_PM25].mean);
-                rest = rep.progress.in_progress ? json_real(rep.progress.pm25_rest_max_x100 / 100.0)
-                                                : json_null();
-                ok = rep.progress.in_progress
-                         ? rep.progress.pm25_reachable
-                         : rep.s[AIRQ_PM25].mean <= (int32_t)(t->target * 1000);
-            } else if (!strcmp(st, "airq.good_days_ratio") && rep.valid_days > 0) {
-                val = num_x10(rep.good_ratio_x10);
-                rest = rep.progress.in_progress ? json_integer(rep.progress.good_still_needed)
-                                                : json_null();
-                ok = rep.progress.in_progress ? rep.progress.good_reachable
-                                              : rep.good_ratio_x10 >= lround(t->target * 10);
-            } else if (!strcmp(st, "airq.heavy_days_ratio") && rep.valid_days > 0) {
-                val = num_x10(rep.heavy_ratio_x10);
-                rest = rep.progress.in_progress ? json_integer(rep.progress.heavy_still_allowed)
-                                                : json_null();
-                ok = rep.progress.in_progress ? rep.progress.heavy_still_allowed >= 0
-                                              : rep.heavy_ratio_x10 <= lround(t->target * 10);
-            }
-            if (val) {
-                json_object_set(row, "projected", val);
-                json_object_set_new(row, "value", val);
-                json_object_set_new(row, "rest_needed", rest);
-                json_object_set_new(row, "on_track", json_boolean(ok));
-            }
-        }
+        json_t *rest = w->rest_kind == TARGETS_REST_MEAN   ? json_real(w->rest)
+                       : w->rest_kind == TARGETS_REST_DAYS ? json_integer((json_int_t)w->rest)
+                                                           : json_null();
+        json_t *row = json_pack(
+            "{s:s,s:s,s:o,s:s,s:o,s:s,s:o,s:o,s:o,s:o,s:s,s:o,s:s}", "id", t->id, "name",
+            t->name_zh, "name_en", t->name_en ? json_string(t->name_en) : json_null(), "unit",
+            t->unit ? t->unit : "", "target",
+            t->cmp == PLAN_CMP_DONE ? json_null() : json_real(t->target), "comparator",
+            plan_cmp_name(t->cmp), "value", w->measured ? json_real(w->value) : json_null(),
+            "projected", w->measured ? json_real(w->projected) : json_null(), "rest_needed",
+            w->measured ? rest : json_null(), "on_track",
+            w->measured ? json_boolean(w->on_track) : json_null(), "source",
+            plan_source_name(t->source), "statistic",
+            t->statistic ? json_string(t->statistic) : json_null(), "deadline", deadline);
+        if (!w->measured)
+            json_decref(rest);
         json_array_append_new(rows, row);
     }
-    json_t *meta =
-        json_pack("{s:i,s:o,s:s,s:s,s:s}", "year", year, "as_of",
-                  end >= day0 ? date_of_day(end) : json_null(), "rules", rules_name(ed), "plan",
-                  pl->id, "projection", "persistence: the rest of the year like the days measured");
-    if (have)
+    json_t *meta = json_pack("{s:i,s:o,s:s,s:s,s:s}", "year", year, "as_of",
+                             res.has_as_of ? date_of_day(res.as_of_day) : json_null(), "rules",
+                             rules_name(ed), "plan", pl->id, "projection",
+                             "persistence: the rest of the year like the days measured");
+    if (res.assessed)
         json_object_set_new(meta, "days_by_edition",
-                            json_pack("[i,i]", rep.days_by_edition[0], rep.days_by_edition[1]));
+                            json_pack("[i,i]", res.days_by_edition[0], res.days_by_edition[1]));
+    targets_free(&res);
     *rows_out = rows;
     *meta_out = meta;
     return 0;
@@ -946,8 +724,12 @@ static int h_targets(http_req *r, http_resp *out)
     return http_table(r, out, rows, meta, "targets");
 }
 
-/* Station ranking by town: mean of the stations' daily PM2.5 and AQI over the period,
- * towns ordered best first (lower PM2.5). */
+static json_t *real_or_null(bool has, double v)
+{
+    return has ? json_real(v) : json_null();
+}
+
+/* Station ranking by town (air_rank): towns best first (lower PM2.5). */
 static int h_ranking(http_req *r, http_resp *out)
 {
     airq_edition ed;
@@ -958,104 +740,31 @@ static int h_ranking(http_req *r, http_resp *out)
     airq_opts o;
     airq_opts_default(&o);
     o.rules = ed;
-    air_set a;
+    air_ranking k;
     char err[256];
-    if (air_load(r, &a, day0, ndays, &o, err, sizeof err)) {
-        air_free(&a);
+    if (air_rank(r->db, day0, ndays, &o, &k, err, sizeof err)) {
+        air_ranking_free(&k);
         return db_error(out, err);
     }
-    json_t *towns = json_object(); /* town -> {sum_pm25, n_pm25, sum_aqi, n_aqi, stations} */
     json_t *stations = json_array();
-    for (size_t s = 0; s < a.nst; s++) {
-        char key[32];
-        snprintf(key, sizeof key, "%lld", (long long)a.site_ids[s]);
-        json_t *so = json_object_get(a.sites, key);
-        const char *town = json_string_value(json_object_get(so, "town"));
-        if (!town || !*town)
-            town = "未划分";
-        int64_t spm = 0, saqi = 0;
-        int npm = 0, naqi = 0, good = 0;
-        for (int i = 0; i < ndays; i++) {
-            const airq_day *d = &a.days[s * (size_t)ndays + (size_t)i];
-            if (d->c[AIRQ_PM25] != AIRQ_MISSING)
-                spm += d->c[AIRQ_PM25], npm++;
-            if (airq_day_stated(d)) {
-                saqi += d->aqi, naqi++;
-                good += d->aqi <= 100;
-            }
-        }
-        json_t *t = json_object_get(towns, town);
-        if (!t) {
-            t = json_pack("{s:I,s:i,s:I,s:i,s:i,s:i}", "spm", (json_int_t)0, "npm", 0, "saqi",
-                          (json_int_t)0, "naqi", 0, "good", 0, "stations", 0);
-            json_object_set_new(towns, town, t);
-        }
-#define ADD(k, v)                                                                                  \
-    json_object_set_new(t, k, json_integer(json_integer_value(json_object_get(t, k)) + (v)))
-        ADD("spm", spm);
-        ADD("npm", npm);
-        ADD("saqi", saqi);
-        ADD("naqi", naqi);
-        ADD("good", good);
-        ADD("stations", 1);
-#undef ADD
-        json_array_append_new(
-            stations,
-            json_pack("{s:I,s:O,s:s,s:o,s:o}", "site_id", (json_int_t)a.site_ids[s], "name",
-                      json_object_get(so, "name"), "town", town, "pm25",
-                      npm ? json_real(round((double)spm / npm / 100.0) / 10.0) : json_null(),
-                      "mean_aqi",
-                      naqi ? json_real(round((double)saqi / naqi * 10) / 10.0) : json_null()));
+    for (size_t i = 0; i < k.nst; i++) {
+        const air_rank_station *s = &k.st[i];
+        json_array_append_new(stations,
+                              json_pack("{s:I,s:s,s:s,s:o,s:o}", "site_id", (json_int_t)s->site_id,
+                                        "name", s->name, "town", s->town, "pm25",
+                                        real_or_null(s->has_pm25, s->pm25), "mean_aqi",
+                                        real_or_null(s->has_aqi, s->mean_aqi)));
     }
-    air_free(&a);
     json_t *rows = json_array();
-    const char *town;
-    json_t *t;
-    json_object_foreach(towns, town, t)
-    {
-        json_int_t npm = json_integer_value(json_object_get(t, "npm"));
-        json_int_t naqi = json_integer_value(json_object_get(t, "naqi"));
-        double pm =
-            npm ? (double)json_integer_value(json_object_get(t, "spm")) / (double)npm / 1000.0
-                : NAN;
+    for (size_t i = 0; i < k.ntowns; i++) {
+        const air_rank_town *t = &k.towns[i];
         json_array_append_new(
-            rows,
-            json_pack(
-                "{s:i,s:s,s:I,s:o,s:o,s:o}", "rank", 0, "town", town, "stations",
-                json_integer_value(json_object_get(t, "stations")), "pm25",
-                isfinite(pm) ? json_real(round(pm * 10) / 10.0) : json_null(), "mean_aqi",
-                naqi ? json_real(round((double)json_integer_value(json_object_get(t, "saqi")) /
-                                       (double)naqi * 10) /
-                                 10.0)
-                     : json_null(),
-                "good_ratio_pct",
-                naqi ? json_real(
-                           round(1000.0 * (double)json_integer_value(json_object_get(t, "good")) /
-                                 (double)naqi) /
-                           10.0)
-                     : json_null()));
+            rows, json_pack("{s:i,s:s,s:i,s:o,s:o,s:o}", "rank", t->rank, "town", t->town,
+                            "stations", t->stations, "pm25", real_or_null(t->has_pm25, t->pm25),
+                            "mean_aqi", real_or_null(t->has_aqi, t->mean_aqi), "good_ratio_pct",
+                            real_or_null(t->has_aqi, t->good_ratio_pct)));
     }
-    json_decref(towns);
-    /* Order by PM2.5 ascending (missing last), then name; rank 1 = cleanest. */
-    size_t n = json_array_size(rows);
-    for (size_t i = 1; i < n; i++)
-        for (size_t j = i; j > 0; j--) {
-            json_t *x = json_array_get(rows, j - 1), *y = json_array_get(rows, j);
-            double px = json_is_null(json_object_get(x, "pm25"))
-                            ? INFINITY
-                            : json_real_value(json_object_get(x, "pm25"));
-            double py = json_is_null(json_object_get(y, "pm25"))
-                            ? INFINITY
-                            : json_real_value(json_object_get(y, "pm25"));
-            if (px < py || (px == py && strcmp(json_string_value(json_object_get(x, "town")),
-                                               json_string_value(json_object_get(y, "town"))) <= 0))
-                break;
-            json_incref(x);
-            json_array_set(rows, j - 1, y);
-            json_array_set_new(rows, j, x);
-        }
-    for (size_t i = 0; i < n; i++)
-        json_object_set_new(json_array_get(rows, i), "rank", json_integer((json_int_t)i + 1));
+    air_ranking_free(&k);
     return http_table(r, out, rows,
                       json_pack("{s:o,s:o,s:s,s:o}", "from", date_of_day(day0), "to",
                                 date_of_day(day0 + ndays - 1), "rules", rules_name(ed), "stations",

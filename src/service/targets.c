@@ -1,0 +1,121 @@
+/* targets: plan targets against the monitored year (see targets.h). */
+#include "service/targets.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "base/bjtime.h"
+#include "base/xalloc.h"
+#include "service/air.h"
+
+#define ST_PM25 "airq.pm25_annual_mean"
+#define ST_GOOD "airq.good_days_ratio"
+#define ST_HEAVY "airq.heavy_days_ratio"
+
+void targets_free(targets_result *r)
+{
+    free(r->rows);
+    memset(r, 0, sizeof *r);
+}
+
+/* The three air targets airq tracks, from the plan. A statistic the plan does not name has
+ * no row to show, so its field (left 0) is never read. */
+static airq_targets air_targets_of(const plan *pl)
+{
+    airq_targets tg = {0, 0, 0};
+    for (size_t i = 0; i < pl->n_targets; i++) {
+        const plan_target *t = &pl->targets[i];
+        if (!t->statistic)
+            continue;
+        if (!strcmp(t->statistic, ST_PM25))
+            tg.pm25_ugm3 = (int32_t)t->target;
+        else if (!strcmp(t->statistic, ST_GOOD))
+            tg.good_ratio_x10 = (int32_t)lround(t->target * 10);
+        else if (!strcmp(t->statistic, ST_HEAVY))
+            tg.heavy_ratio_x10 = (int32_t)lround(t->target * 10);
+    }
+    return tg;
+}
+
+static void judge(targets_row *w, const airq_report *rep)
+{
+    const plan_target *t = w->t;
+    const char *st = t->statistic;
+    const airq_progress *g = &rep->progress;
+    if (!strcmp(st, ST_PM25) && rep->s[AIRQ_PM25].n > 0) {
+        w->measured = true;
+        w->value = rep->s[AIRQ_PM25].mean / 1000.0;
+        if (g->in_progress) {
+            w->rest_kind = TARGETS_REST_MEAN;
+            w->rest = g->pm25_rest_max_x100 / 100.0;
+        }
+        w->on_track = g->in_progress ? g->pm25_reachable
+                                     : rep->s[AIRQ_PM25].mean <= (int32_t)(t->target * 1000);
+    } else if (!strcmp(st, ST_GOOD) && rep->valid_days > 0) {
+        w->measured = true;
+        w->value = rep->good_ratio_x10 / 10.0;
+        if (g->in_progress) {
+            w->rest_kind = TARGETS_REST_DAYS;
+            w->rest = g->good_still_needed;
+        }
+        w->on_track = g->in_progress ? g->good_reachable
+                                     : rep->good_ratio_x10 >= lround(t->target * 10);
+    } else if (!strcmp(st, ST_HEAVY) && rep->valid_days > 0) {
+        w->measured = true;
+        w->value = rep->heavy_ratio_x10 / 10.0;
+        if (g->in_progress) {
+            w->rest_kind = TARGETS_REST_DAYS;
+            w->rest = g->heavy_still_allowed;
+        }
+        w->on_track = g->in_progress ? g->heavy_still_allowed >= 0
+                                     : rep->heavy_ratio_x10 <= lround(t->target * 10);
+    }
+    /* Persistence: the year ends as the part measured. */
+    w->projected = w->value;
+}
+
+int targets_compute(ew_reader *db, const plan *pl, int year, airq_edition ed, int64_t now_utc,
+                    targets_result *out, char *err, size_t errcap)
+{
+    memset(out, 0, sizeof *out);
+    out->year = year;
+    out->rules = ed;
+    int64_t day0 = ew_days_from_civil(year, 1, 1), today = ew_bj_day_of(now_utc);
+    int64_t last = ew_days_from_civil(year, 12, 31);
+    int64_t end = today - 1 < last ? today - 1 : last; /* complete days only */
+    airq_report rep;
+    if (end >= day0) {
+        out->has_as_of = true;
+        out->as_of_day = end;
+        airq_opts o;
+        airq_opts_default(&o);
+        o.rules = ed;
+        air_period a;
+        int rc = air_load(db, day0, (int)(end - day0 + 1), &o, &a, err, errcap);
+        if (rc) {
+            air_period_free(&a);
+            return rc;
+        }
+        airq_targets tg = air_targets_of(pl);
+        int32_t *scratch = xmalloc((size_t)(end - day0 + 1) * sizeof *scratch);
+        /* Assessed from 1 January to the last complete day: airq then reports the progress
+         * of a year in progress (what the remaining days must achieve). */
+        out->assessed = airq_assess(a.zone, day0, end, &o, &tg, scratch, &rep) == 0;
+        free(scratch);
+        air_period_free(&a);
+        if (out->assessed) {
+            out->days_by_edition[0] = rep.days_by_edition[0];
+            out->days_by_edition[1] = rep.days_by_edition[1];
+        }
+    }
+    out->n = pl->n_targets;
+    out->rows = xcalloc(pl->n_targets + 1, sizeof *out->rows);
+    for (size_t i = 0; i < pl->n_targets; i++) {
+        targets_row *w = &out->rows[i];
+        w->t = &pl->targets[i];
+        if (w->t->statistic && out->assessed)
+            judge(w, &rep);
+    }
+    return EW_OK;
+}

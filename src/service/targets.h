@@ -1,0 +1,58 @@
+/* targets: where the plan's targets stand — the value so far, the projection and what the
+ * rest of the year must achieve — for the one answer every screen, the API and the CLI show.
+ *
+ * The targets are the plan file's (service/plan.h): nothing is assumed about their values.
+ * Those the monitoring network measures (statistic "airq.pm25_annual_mean",
+ * "airq.good_days_ratio", "airq.heavy_days_ratio") are computed by the HJ 663 engine
+ * (standards/airq: airq_assess and its progress) on the zone's complete days from 1 January
+ * to yesterday; the others (reported by units, or not measured) carry no value here. The
+ * projection is persistence: the rest of the year like the days already measured.
+ *
+ * Memory: a targets_result owns its rows until targets_free; row->t points into the plan,
+ * which must outlive the result. */
+#ifndef EW_SERVICE_TARGETS_H
+#define EW_SERVICE_TARGETS_H
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "base/err.h"
+#include "service/plan.h"
+#include "standards/airq.h"
+#include "store/read.h"
+
+typedef enum targets_rest {
+    TARGETS_REST_NONE,    /* nothing to say: the year is over, or not measured */
+    TARGETS_REST_MEAN,    /* rest: the largest mean the remaining days may have (µg/m³, 0.01) */
+    TARGETS_REST_DAYS,    /* rest: good days still needed, or heavy days still allowed */
+} targets_rest;
+
+typedef struct targets_row {
+    const plan_target *t;
+    bool measured;     /* value, projected and on_track below are meaningful */
+    double value;      /* so far: µg/m³ or % (0.1) */
+    double projected;  /* at the year's end under persistence (today: the value so far) */
+    targets_rest rest_kind;
+    double rest;       /* see rest_kind */
+    bool on_track;     /* year in progress: still reachable; year over: met */
+} targets_row;
+
+typedef struct targets_result {
+    int year;
+    airq_edition rules;
+    bool has_as_of;
+    int64_t as_of_day;     /* last complete day assessed (Beijing day number) */
+    bool assessed;         /* the engine ran on at least one day */
+    int days_by_edition[2]; /* days judged by the 2012 and the 2026 edition, when assessed */
+    size_t n;
+    targets_row *rows;     /* one per plan target, in the plan's order */
+} targets_result;
+
+/* Every target of pl for year as seen at now_utc, under rules ed. EW_OK, or EW_EINTERNAL
+ * with err filled (reading the store failed). *out is initialised either way; targets_free
+ * it in both cases. */
+int targets_compute(ew_reader *db, const plan *pl, int year, airq_edition ed, int64_t now_utc,
+                    targets_result *out, char *err, size_t errcap) EW_MUST_CHECK;
+void targets_free(targets_result *r);
+
+#endif
