@@ -714,6 +714,22 @@ static void replies_match_the_standard(void **state)
     n = hj212_encode_reply(buf, sizeof buf, &pk, 9014, 0, &err);
     assert_true(n > 0);
     assert_non_null(memmem(buf, (size_t)n, ";Flag=8;", 8));
+    /* A 2005 request (no Flag) with a QN: HJ/T 212-2005 replies carry that QN inside CP and
+     * have no Flag field (CRCs 4680 and 56C0 computed independently). */
+    assert_int_equal(
+        parse_str("QN=20050801085857223;ST=22;CN=2011;PW=123456;MN=A;CP=&&&&", &pk, &err), 0);
+    assert_int_equal(pk.flag, -1);
+    assert_int_equal(pk.version, HJ212_V2005);
+    n = hj212_encode_reply(buf, sizeof buf, &pk, 9014, 0, &err);
+    want = "##0056ST=91;CN=9014;PW=123456;MN=A;CP=&&QN=20050801085857223&&4680\r\n";
+    assert_int_equal(n, (int)strlen(want));
+    assert_memory_equal(buf, want, strlen(want));
+    assert_null(memmem(buf, (size_t)n, "Flag=", 5));
+    n = hj212_encode_reply(buf, sizeof buf, &pk, 9011, HJ212_QN_READY, &err);
+    want = "##0064ST=91;CN=9011;PW=123456;MN=A;CP=&&QN=20050801085857223;QnRtn=1&&56C0\r\n";
+    assert_int_equal(n, (int)strlen(want));
+    assert_memory_equal(buf, want, strlen(want));
+    assert_null(memmem(buf, (size_t)n, "Flag=", 5));
     /* The platform's 1000 request reproduces the Annex C frame (CRC CAC1). */
     hj212_header h = {.qn = "20160801085857223",
                       .st = "32",

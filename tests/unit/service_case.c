@@ -433,6 +433,28 @@ static void escalation_timing(void **state)
     case_free(c);
 }
 
+/* A reopened case owes a new rectification: once its new deadline passes it is escalated
+ * like an assigned one. case_in reopens at T0 + 9600 s (600 + 600 + 600 + 3600 + 3600 + 600)
+ * with the deadline one day later. */
+static void reopened_case_is_escalated_when_overdue(void **state)
+{
+    (void)state;
+    const case_policy *pol = &case_policy_default;
+    ew_case *c = case_in(CASE_REOPENED);
+    int64_t dl = T0 + 9600 + DAY;
+    assert_int_equal(c->deadline_utc, dl);
+    assert_int_equal(c->supervision, CASE_SUPERVISION_NONE);
+    assert_int_equal(case_supervision_due(c, dl - 1, pol), CASE_SUPERVISION_NONE);
+    assert_int_equal(case_supervision_due(c, dl, pol), CASE_SUPERVISION_DUBAN);
+    assert_int_equal(case_escalate(c, dl, pol), 1);
+    assert_int_equal(c->state, CASE_REOPENED);
+    assert_int_equal(c->supervision, CASE_SUPERVISION_DUBAN);
+    assert_int_equal(c->overdue_since_utc, dl);
+    assert_int_equal(case_escalate(c, dl + 7 * DAY, pol), 1);
+    assert_int_equal(c->supervision, CASE_SUPERVISION_LISTED);
+    case_free(c);
+}
+
 static void manual_escalation_stops_at_listing(void **state)
 {
     (void)state;
@@ -563,6 +585,7 @@ int main(void)
         cmocka_unit_test(assign_needs_unit_and_future_deadline),
         cmocka_unit_test(public_may_report_only_as_public),
         cmocka_unit_test(escalation_timing),
+        cmocka_unit_test(reopened_case_is_escalated_when_overdue),
         cmocka_unit_test(manual_escalation_stops_at_listing),
         cmocka_unit_test(tracking_codes_are_readable_and_distinct),
         cmocka_unit_test(names_parse_back_and_cases_restore),

@@ -130,6 +130,11 @@ static void breakpoints_give_exactly_their_level(void **state)
         assert_int_equal(iaqi(r, AQI_O3_8H, U(800)), 300);
         assert_int_equal(iaqi(r, AQI_CO_24H, U(24)), 200);
         assert_int_equal(iaqi(r, AQI_SO2_1H, U(800)), 200);
+        /* SO2 1-h row 0/150/500/650/800 (HJ 633 Table 1): 650 → 150 exactly;
+         * 651: 150 + 50 × 1/150 = 150.33 → 151; 649: 100 + 50 × 149/150 = 149.67 → 150. */
+        assert_int_equal(iaqi(r, AQI_SO2_1H, U(650)), 150);
+        assert_int_equal(iaqi(r, AQI_SO2_1H, U(651)), 151);
+        assert_int_equal(iaqi(r, AQI_SO2_1H, U(649)), 150);
         /* 1-h PM uses the daily row: 1-h PM2.5 65 = 24-h PM2.5 65. */
         assert_int_equal(iaqi(r, AQI_PM25_1H, U(65)), iaqi(r, AQI_PM25_24H, U(65)));
         if (r == AQI_RULES_2026)

@@ -143,6 +143,40 @@ static void wide_layout_refuses_a_bad_header(void **state)
     assert_int_equal(g.nobs, 0);
 }
 
+/* A double quote inside an unquoted field is refused wherever it stands: header, value
+ * cell (the rest of that row is not read) and long-layout site. */
+static void stray_quote_in_unquoted_field_is_refused(void **state)
+{
+    (void)state;
+    static got g;
+    csv_sink s = {on_obs, on_issue, &g};
+    csv_counts k;
+    const char *hdr = "date,hour,type,13\"20A\n20250301,0,PM2.5,1\n";
+    memset(&g, 0, sizeof g);
+    assert_int_equal(csv_parse_wide(hdr, strlen(hdr), &s, NULL), -1);
+    expect_issue(&g, 0, CSV_ISSUE_BAD_HEADER, 1, 0);
+    assert_int_equal(g.niss, 1);
+    assert_int_equal(g.nobs, 0);
+
+    const char *cell = "date,hour,type,1320A,1321A\n20250301,0,PM2.5,1\"2,30\n";
+    memset(&g, 0, sizeof g);
+    assert_int_equal(csv_parse_wide(cell, strlen(cell), &s, &k), 0);
+    expect_issue(&g, 0, CSV_ISSUE_BAD_VALUE, 2, 4);
+    assert_string_equal(g.iss[0].msg, "bad quoting");
+    assert_int_equal(g.niss, 1);
+    assert_int_equal(g.nobs, 0);
+    assert_int_equal(k.bad, 1);
+    assert_int_equal(k.values, 0);
+
+    const char *lng = "site,time,parameter,value\n13\"20A,2025-03-01 01:00,PM2.5,65\n";
+    memset(&g, 0, sizeof g);
+    assert_int_equal(csv_parse_long(lng, strlen(lng), &s, &k), 0);
+    expect_issue(&g, 0, CSV_ISSUE_BAD_ROW, 2, 0);
+    assert_int_equal(g.niss, 1);
+    assert_int_equal(g.nobs, 0);
+    assert_int_equal(k.bad, 1);
+}
+
 static void long_layout_values_flags_and_faults(void **state)
 {
     (void)state;
@@ -210,6 +244,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(wide_layout_values_and_faults),
         cmocka_unit_test(wide_layout_refuses_a_bad_header),
+        cmocka_unit_test(stray_quote_in_unquoted_field_is_refused),
         cmocka_unit_test(long_layout_values_flags_and_faults),
         cmocka_unit_test(site_list_parses_codes_and_coordinates),
     };
