@@ -38,6 +38,8 @@ static airq_targets air_targets_of(const plan *pl)
     return tg;
 }
 
+/* Whether a finished period met a target is airq's judgement (rep was assessed against the
+ * same plan targets, air_targets_of), so the rule is not restated here. */
 static void judge(targets_row *w, const airq_report *rep)
 {
     const plan_target *t = w->t;
@@ -51,7 +53,7 @@ static void judge(targets_row *w, const airq_report *rep)
             w->rest = g->pm25_rest_max_x100 / 100.0;
         }
         w->on_track = g->in_progress ? g->pm25_reachable
-                                     : rep->s[AIRQ_PM25].mean <= (int32_t)(t->target * 1000);
+                                     : rep->pm25_target_met;
     } else if (!strcmp(st, ST_GOOD) && rep->valid_days > 0) {
         w->measured = true;
         w->value = rep->good_ratio_x10 / 10.0;
@@ -60,7 +62,7 @@ static void judge(targets_row *w, const airq_report *rep)
             w->rest = g->good_still_needed;
         }
         w->on_track = g->in_progress ? g->good_reachable
-                                     : rep->good_ratio_x10 >= lround(t->target * 10);
+                                     : rep->good_target_met;
     } else if (!strcmp(st, ST_HEAVY) && rep->valid_days > 0) {
         w->measured = true;
         w->value = rep->heavy_ratio_x10 / 10.0;
@@ -69,7 +71,7 @@ static void judge(targets_row *w, const airq_report *rep)
             w->rest = g->heavy_still_allowed;
         }
         w->on_track = g->in_progress ? g->heavy_still_allowed >= 0
-                                     : rep->heavy_ratio_x10 <= lround(t->target * 10);
+                                     : rep->heavy_target_met;
     }
     /* Persistence: the year ends as the part measured. */
     w->projected = w->value;

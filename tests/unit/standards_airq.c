@@ -405,6 +405,69 @@ static void targets_for_a_year_in_progress(void **state)
     assert_int_equal(r.progress.good_needed_total, 244);
 }
 
+/* Targets met exactly at the line: a ratio equal to the target meets it (the plan says
+ * "达到" and "不超过"), as does a PM2.5 mean equal to the target. */
+static void targets_met_at_the_line(void **state)
+{
+    (void)state;
+    static airq_day days[273];
+    static int32_t scratch[273];
+    static airq_report r;
+    airq_opts o;
+    airq_opts_default(&o);
+    airq_targets t = {.pm25_ugm3 = 40, .good_ratio_x10 = 665, .heavy_ratio_x10 = 12};
+    int64_t f = D(2025, 1, 1);
+
+    /* A year in progress to 09-30 with 108 valid days: 108 + 92 remaining = 200 expected
+     * valid days, of which 133 good days give exactly 66.5 %; 250 (158 valid) allow exactly
+     * 3 heavy days (1.2 %). */
+    for (int i = 0; i < 273; i++) {
+        days[i] = clean(i < 108 ? 30 : -1);
+        airq_day_index(&days[i], f + i, &o);
+    }
+    assert_int_equal(airq_assess(days, f, D(2025, 9, 30), &o, &t, scratch, &r), 0);
+    assert_int_equal(r.valid_days, 108);
+    assert_int_equal(r.progress.expected_valid_days, 200);
+    assert_int_equal(r.progress.good_needed_total, 133);
+    for (int i = 0; i < 273; i++) {
+        days[i] = clean(i < 158 ? 30 : -1);
+        airq_day_index(&days[i], f + i, &o);
+    }
+    assert_int_equal(airq_assess(days, f, D(2025, 9, 30), &o, &t, scratch, &r), 0);
+    assert_int_equal(r.progress.expected_valid_days, 250);
+    assert_int_equal(r.progress.heavy_allowed_total, 3);
+
+    /* A finished period of 200 days: 133 good of 200 = 66.5 % meets the target, 132 does not;
+     * 3 heavy of 250 = 1.2 % meets its target, 4 does not. */
+    f = D(2025, 3, 1);
+    for (int good = 133; good >= 132; good--) {
+        for (int i = 0; i < 200; i++) {
+            days[i] = clean(i < good ? 30 : 100);
+            airq_day_index(&days[i], f + i, &o);
+        }
+        assert_int_equal(airq_assess(days, f, f + 199, &o, &t, scratch, &r), 0);
+        assert_int_equal(r.good_ratio_x10, good == 133 ? 665 : 660);
+        assert_int_equal(r.good_target_met, good == 133);
+    }
+    for (int heavy = 3; heavy <= 4; heavy++) {
+        for (int i = 0; i < 250; i++) {
+            days[i] = clean(i < heavy ? 160 : 30);
+            airq_day_index(&days[i], f + i, &o);
+        }
+        assert_int_equal(airq_assess(days, f, f + 249, &o, &t, scratch, &r), 0);
+        assert_int_equal(r.heavy_ratio_x10, heavy == 3 ? 12 : 16);
+        assert_int_equal(r.heavy_target_met, heavy == 3);
+    }
+    /* PM2.5 mean exactly 40 meets a target of 40. */
+    for (int i = 0; i < 10; i++) {
+        days[i] = clean(i < 5 ? 30 : 50);
+        airq_day_index(&days[i], f + i, &o);
+    }
+    assert_int_equal(airq_assess(days, f, f + 9, &o, &t, scratch, &r), 0);
+    assert_int_equal(r.s[AIRQ_PM25].mean, UG(40));
+    assert_true(r.pm25_target_met);
+}
+
 static void zone_from_days_or_from_hours(void **state)
 {
     (void)state;
@@ -461,6 +524,7 @@ int main(void)
         cmocka_unit_test(annual_statistics_and_composite_index),
         cmocka_unit_test(good_heavy_days_and_ratios),
         cmocka_unit_test(targets_for_a_year_in_progress),
+        cmocka_unit_test(targets_met_at_the_line),
         cmocka_unit_test(zone_from_days_or_from_hours),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
