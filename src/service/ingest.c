@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/err.h"
 #include "base/log.h"
 #include "base/xalloc.h"
 #include "hj212/hj212.h"
@@ -217,8 +218,7 @@ int ingest_load_devices(ingest *in, const char *path, char *err, size_t errcap)
 {
     FILE *fp = fopen(path, "r");
     if (!fp) {
-        snprintf(err, errcap, "%s: %s", path, strerror(errno));
-        return -1;
+        return ew_errf(err, errcap, EW_EINTERNAL, "%s: %s", path, strerror(errno));
     }
     if (store_begin(in->s, err, errcap) < 0) {
         fclose(fp);
@@ -245,18 +245,16 @@ int ingest_load_devices(ingest *in, const char *path, char *err, size_t errcap)
                            .enterprise = *f[7] ? f[7] : NULL,
                            .status = "active"};
         if (nf < 3 || !*f[0] || !*f[1] || !store_kind_valid(f[2])) {
-            snprintf(err, errcap,
-                     "%s:%d: need mn,pw,kind with kind one of air, ghg, gas_outlet,"
-                     " water_outlet, dust, water_section",
-                     path, lineno);
-            rc = -1;
+            rc = ew_errf(err, errcap, EW_EINVALID,
+                         "%s:%d: need mn,pw,kind with kind one of air, ghg, gas_outlet,"
+                         " water_outlet, dust, water_section",
+                         path, lineno);
             break;
         }
         int64_t id;
         char e2[200];
         if (store_site_put(in->s, &site, &id, e2, sizeof e2) < 0) {
-            snprintf(err, errcap, "%s:%d: %s", path, lineno, e2);
-            rc = -1;
+            rc = ew_errf(err, errcap, EW_EINTERNAL, "%s:%d: %s", path, lineno, e2);
             break;
         }
         n++;
@@ -508,11 +506,11 @@ enum { GAP_MAX_S = 7 * 86400 };
  * the 9014. The interval is learned as the smallest step seen (MinInterval is 1..30 min);
  * the request is one-shot: a logger that has nothing answers 9012 ExeRtn=100. */
 static int request_gap(ingest *in, device *d, ingest_item *it, const hj212_packet *pkt,
-                       const char *mn, int64_t dt, int64_t now_ms)
+                       const char *mn, int64_t dt, int64_t now_ms, char *err, size_t errcap)
 {
     if (!d->last_min_known) {
         int64_t last;
-        int r = store_key_last(in->s, mn, "2051", dt, &last);
+        int r = store_key_last(in->s, mn, "2051", dt, &last, err, errcap);
         if (r < 0)
             return -1;
         d->last_min_known = true;
@@ -717,7 +715,7 @@ static int process(ingest *in, ingest_item *it, int64_t now_ms, char *err, size_
         char cn[8], mn[128];
         snprintf(cn, sizeof cn, "%d", pkt.cn);
         copy_str(mn, sizeof mn, pkt.mn);
-        int seen = store_key_seen(in->s, mn, cn, dt, pkt.pno);
+        int seen = store_key_seen(in->s, mn, cn, dt, pkt.pno, err, errcap);
         if (seen < 0)
             return -1;
         int64_t pid;
@@ -768,7 +766,7 @@ static int process(ingest *in, ingest_item *it, int64_t now_ms, char *err, size_
                    (long long)(dt - now_s));
         }
         if (period == STORE_MIN && !seen && pkt.pno <= 1 &&
-            request_gap(in, d, it, &pkt, mn, dt, now_ms) < 0)
+            request_gap(in, d, it, &pkt, mn, dt, now_ms, err, errcap) < 0)
             return -1;
         return 0;
     }

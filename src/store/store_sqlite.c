@@ -645,13 +645,15 @@ static void bind_key(sqlite3_stmt *st, const char *mn, const char *cn, int64_t t
     sqlite3_bind_int(st, 4, pno);
 }
 
-int store_key_seen(store *s, const char *mn, const char *cn, int64_t data_time_utc, int pno)
+int store_key_seen(store *s, const char *mn, const char *cn, int64_t data_time_utc, int pno,
+                   char *err, size_t errcap)
 {
     sqlite3_stmt *st = s->q[Q_KEY_SEEN];
     bind_key(st, mn, cn, data_time_utc, pno);
     int rc = sqlite3_step(st);
+    int out = rc == SQLITE_ROW ? 1 : rc == SQLITE_DONE ? 0 : fail(s, "key lookup", err, errcap);
     sqlite3_reset(st);
-    return rc == SQLITE_ROW ? 1 : rc == SQLITE_DONE ? 0 : -1;
+    return out;
 }
 
 int store_key_claim(store *s, const char *mn, const char *cn, int64_t data_time_utc, int pno,
@@ -665,7 +667,8 @@ int store_key_claim(store *s, const char *mn, const char *cn, int64_t data_time_
     return sqlite3_changes(s->db) == 1;
 }
 
-int store_key_last(store *s, const char *mn, const char *cn, int64_t before_utc, int64_t *out)
+int store_key_last(store *s, const char *mn, const char *cn, int64_t before_utc, int64_t *out,
+                   char *err, size_t errcap)
 {
     sqlite3_stmt *st = s->q[Q_KEY_LAST];
     bind_text(st, 1, mn);
@@ -676,8 +679,10 @@ int store_key_last(store *s, const char *mn, const char *cn, int64_t before_utc,
         *out = sqlite3_column_int64(st, 0);
         found = 1;
     }
+    if (rc != SQLITE_ROW)
+        found = fail(s, "last key", err, errcap);
     sqlite3_reset(st);
-    return rc == SQLITE_ROW ? found : -1;
+    return found;
 }
 
 int store_obs_put(store *s, const store_obs *o, char *err, size_t errcap)

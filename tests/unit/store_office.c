@@ -13,9 +13,9 @@
 #include <cmocka.h>
 #include <sqlite3.h>
 
+#include "fault.h"
 #include "store/office.h"
 #include "store/store.h"
-#include "store/store_internal.h"
 #include "testutil.h"
 
 typedef struct fixture {
@@ -971,37 +971,6 @@ static void ledger_tasks_values_changes(void **state)
 
 /* ---- a key list that fails to read fails the whole read ---- */
 
-/* A progress handler that interrupts every step of the statements whose SQL begins with
- * prefix, and no other: a stand-in for SQLITE_BUSY or an I/O error in the middle of a read
- * (a read that already holds its snapshot cannot be made busy from outside). */
-typedef struct interrupter {
-    sqlite3 *db;
-    const char *prefix;
-    int hits;
-} interrupter;
-
-static int interrupt_stmt(void *ctx)
-{
-    interrupter *in = ctx;
-    for (sqlite3_stmt *st = sqlite3_next_stmt(in->db, NULL); st; st = sqlite3_next_stmt(in->db, st))
-        if (sqlite3_stmt_busy(st) && !strncmp(sqlite3_sql(st), in->prefix, strlen(in->prefix))) {
-            in->hits++;
-            return 1;
-        }
-    return 0;
-}
-
-static void interrupt_on(fixture *f, interrupter *in, const char *prefix)
-{
-    *in = (interrupter){.db = store_sqlite_handle(f->s), .prefix = prefix};
-    sqlite3_progress_handler(in->db, 1, interrupt_stmt, in);
-}
-
-static void interrupt_off(interrupter *in)
-{
-    sqlite3_progress_handler(in->db, 0, NULL, NULL);
-}
-
 static void key_list_failure_fails_the_read(void **state)
 {
     fixture *f = *state;
@@ -1023,34 +992,34 @@ static void key_list_failure_fails_the_read(void **state)
                         .n_evidence = 3};
     assert_int_equal(office_change_append(f->s, &ch, NULL, f->err, sizeof f->err), 0);
 
-    interrupter in;
+    fault in;
     got_events ge = {0};
-    interrupt_on(f, &in, "SELECT key FROM case_event_evidence");
+    fault_on(&in, f->s, "SELECT key FROM case_event_evidence");
     f->err[0] = '\0';
     assert_true(office_events_each(f->s, id, keep_event, &ge, f->err, sizeof f->err) < 0);
-    interrupt_off(&in);
+    fault_off(&in);
     assert_true(in.hits > 0);
     assert_int_equal(ge.n, 0); /* the callback never saw the event with a short list */
     assert_non_null(strstr(f->err, "interrupt"));
 
     got_cases gc = {0};
-    interrupt_on(f, &in, "SELECT key FROM case_attachment");
+    fault_on(&in, f->s, "SELECT key FROM case_attachment");
     f->err[0] = '\0';
     assert_true(office_case_get(f->s, id, keep_case, &gc, f->err, sizeof f->err) < 0);
     office_case_filter all = {0};
     assert_true(office_cases_each(f->s, &all, NULL, keep_case, &gc, f->err, sizeof f->err) < 0);
-    interrupt_off(&in);
+    fault_off(&in);
     assert_true(in.hits > 0);
     assert_int_equal(gc.n, 0);
     assert_non_null(strstr(f->err, "interrupt"));
 
     got_ledger gch = {0};
     office_change_filter chf = {.plan_id = "p"};
-    interrupt_on(f, &in, "SELECT key FROM ledger_change_evidence");
+    fault_on(&in, f->s, "SELECT key FROM ledger_change_evidence");
     f->err[0] = '\0';
     assert_true(office_changes_each(f->s, &chf, NULL, keep_change, &gch, f->err, sizeof f->err) <
                 0);
-    interrupt_off(&in);
+    fault_off(&in);
     assert_true(in.hits > 0);
     assert_int_equal(gch.n, 0);
     assert_non_null(strstr(f->err, "interrupt"));

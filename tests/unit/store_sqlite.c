@@ -64,8 +64,8 @@ static void durability_pragmas_are_what_docs_say(void **state)
         int want;
     } own[] = {{"PRAGMA synchronous", 2}, {"PRAGMA secure_delete", 0}, {"PRAGMA foreign_keys", 1}};
     for (size_t i = 0; i < sizeof own / sizeof own[0]; i++) {
-        assert_int_equal(sqlite3_prepare_v2(store_sqlite_handle(f->s), own[i].pragma, -1, &st, NULL),
-                         SQLITE_OK);
+        assert_int_equal(
+            sqlite3_prepare_v2(store_sqlite_handle(f->s), own[i].pragma, -1, &st, NULL), SQLITE_OK);
         assert_int_equal(sqlite3_step(st), SQLITE_ROW);
         if (sqlite3_column_int(st, 0) != own[i].want)
             fail_msg("%s = %d, want %d", own[i].pragma, sqlite3_column_int(st, 0), own[i].want);
@@ -145,21 +145,21 @@ static void key_claim_is_once_per_mn_cn_datatime_piece(void **state)
                       .raw_n = 2};
     int64_t pid;
     assert_int_equal(store_packet_put(f->s, &p, &pid, err, sizeof err), 0);
-    assert_int_equal(store_key_seen(f->s, "MN1", "2051", 1700000000, 0), 0);
+    assert_int_equal(store_key_seen(f->s, "MN1", "2051", 1700000000, 0, NULL, 0), 0);
     assert_int_equal(store_key_claim(f->s, "MN1", "2051", 1700000000, 0, pid, err, sizeof err), 1);
-    assert_int_equal(store_key_seen(f->s, "MN1", "2051", 1700000000, 0), 1);
+    assert_int_equal(store_key_seen(f->s, "MN1", "2051", 1700000000, 0, NULL, 0), 1);
     assert_int_equal(store_key_claim(f->s, "MN1", "2051", 1700000000, 0, pid, err, sizeof err), 0);
     /* another piece, CN or time is another key */
     assert_int_equal(store_key_claim(f->s, "MN1", "2051", 1700000000, 2, pid, err, sizeof err), 1);
     assert_int_equal(store_key_claim(f->s, "MN1", "2061", 1700000000, 0, pid, err, sizeof err), 1);
     assert_int_equal(store_key_claim(f->s, "MN1", "2051", 1700000060, 0, pid, err, sizeof err), 1);
     int64_t last = 0;
-    assert_int_equal(store_key_last(f->s, "MN1", "2051", 1700000120, &last), 1);
+    assert_int_equal(store_key_last(f->s, "MN1", "2051", 1700000120, &last, NULL, 0), 1);
     assert_int_equal(last, 1700000060);
-    assert_int_equal(store_key_last(f->s, "MN1", "2051", 1700000060, &last), 1);
+    assert_int_equal(store_key_last(f->s, "MN1", "2051", 1700000060, &last, NULL, 0), 1);
     assert_int_equal(last, 1700000000); /* strictly before */
-    assert_int_equal(store_key_last(f->s, "MN1", "2051", 1700000000, &last), 0);
-    assert_int_equal(store_key_last(f->s, "MN9", "2051", 1800000000, &last), 0);
+    assert_int_equal(store_key_last(f->s, "MN1", "2051", 1700000000, &last, NULL, 0), 0);
+    assert_int_equal(store_key_last(f->s, "MN9", "2051", 1800000000, &last, NULL, 0), 0);
 }
 
 static void observation_first_value_is_kept(void **state)
