@@ -88,8 +88,10 @@ typedef struct store_hour {
 } store_hour;
 
 /* Open (creating if needed) the database at path and apply pending migrations; safe to
- * call on an up-to-date database. Returns NULL with a message in err on failure. The
- * handle is released with store_close. */
+ * call on an up-to-date database. path is "sqlite:FILE" or a plain file path (absolute, or
+ * relative with no "scheme:" in front; ":memory:" is SQLite's in-memory database); another
+ * scheme is refused with an error naming it. Returns NULL with a message in err on
+ * failure. The handle is released with store_close. */
 store *store_open(const char *path, char *err, size_t errcap);
 void store_close(store *s);
 /* The schema version recorded in the database. */

@@ -15,11 +15,13 @@
  *
  * Migrations are versioned (PRAGMA user_version) and each runs in its own transaction, so a
  * crash during a migration leaves the previous version intact and re-running is safe. */
+#include <ctype.h>
 #include <math.h>
 #include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "base/xalloc.h"
 #include "store/store.h"
@@ -467,8 +469,45 @@ static int wal_hook(void *ctx, sqlite3 *db, const char *name, int pages)
     return SQLITE_OK;
 }
 
-store *store_open(const char *path, char *err, size_t errcap)
+int store_locator_path(const char *locator, const char **path, char *err, size_t errcap)
 {
+    if (!locator || !*locator) {
+        if (err && errcap)
+            snprintf(err, errcap, "store: no database given");
+        return -1;
+    }
+    /* RFC 3986 §3.1: scheme = ALPHA *( ALPHA / DIGIT / "+" / "-" / "." ), then ':'. */
+    size_t n = 0;
+    if (isalpha((unsigned char)locator[0]))
+        for (n = 1;
+             locator[n] && (isalnum((unsigned char)locator[n]) || strchr("+-.", locator[n]));)
+            n++;
+    if (n == 0 || locator[n] != ':') {
+        *path = locator; /* no scheme: a file path */
+        return 0;
+    }
+    if (n == 6 && !strncasecmp(locator, "sqlite", 6)) {
+        if (!locator[7]) {
+            if (err && errcap)
+                snprintf(err, errcap, "store: \"%s\" names no file (expected sqlite:PATH)",
+                         locator);
+            return -1;
+        }
+        *path = locator + 7;
+        return 0;
+    }
+    if (err && errcap)
+        snprintf(err, errcap,
+                 "store: unknown scheme \"%.*s:\" in \"%s\" (expected sqlite:PATH or a file path)",
+                 (int)n, locator, locator);
+    return -1;
+}
+
+store *store_open(const char *locator, char *err, size_t errcap)
+{
+    const char *path;
+    if (store_locator_path(locator, &path, err, errcap) < 0)
+        return NULL;
     store *s = xcalloc(1, sizeof *s);
     if (sqlite3_open_v2(path, &s->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL) !=
         SQLITE_OK) {

@@ -13,6 +13,7 @@
 #include <cmocka.h>
 #include <sqlite3.h>
 
+#include "store/read.h"
 #include "store/store.h"
 #include "store/store_internal.h"
 #include "testutil.h"
@@ -328,6 +329,55 @@ static void rollback_discards_and_counts_reasons(void **state)
     assert_int_equal(rs.first_n, 2);
 }
 
+/* store_open takes a locator: "sqlite:PATH", or a plain path (absolute, or relative without
+ * a scheme); an unknown scheme is refused with its name. */
+static void open_accepts_sqlite_scheme_and_plain_paths(void **state)
+{
+    fixture *f = *state;
+    add_site(f->s, "MN1", "air");
+    char err[256], loc[400];
+    snprintf(loc, sizeof loc, "sqlite:%s", f->db.path);
+    store *s = store_open(loc, err, sizeof err);
+    assert_non_null(s);
+    store_counts c;
+    assert_int_equal(store_counts_get(s, &c, err, sizeof err), 0);
+    assert_int_equal(c.sites, 1); /* the same file as the plain path */
+    store_close(s);
+    ew_reader *r = ew_read_open(loc, err, sizeof err);
+    assert_non_null(r);
+    ew_read_close(r);
+
+    /* A relative path without a colon stays a relative path. */
+    char cwd[512];
+    assert_non_null(getcwd(cwd, sizeof cwd));
+    assert_int_equal(chdir(f->db.dir), 0);
+    s = store_open("rel.db", err, sizeof err);
+    assert_non_null(s);
+    store_close(s);
+    assert_int_equal(access("rel.db", F_OK), 0);
+    s = store_open("sqlite:rel2.db", err, sizeof err);
+    assert_non_null(s);
+    store_close(s);
+    assert_int_equal(access("rel2.db", F_OK), 0);
+    /* A colon after a slash is part of a path, not a scheme. */
+    s = store_open("./odd:name.db", err, sizeof err);
+    assert_non_null(s);
+    store_close(s);
+    assert_int_equal(access("odd:name.db", F_OK), 0);
+
+    strcpy(err, "(untouched)");
+    assert_null(store_open("foo:bar.db", err, sizeof err));
+    assert_non_null(strstr(err, "\"foo:\""));
+    assert_int_equal(access("foo:bar.db", F_OK), -1); /* nothing was created */
+    strcpy(err, "(untouched)");
+    assert_null(ew_read_open("postgres://db/envwatch", err, sizeof err));
+    assert_non_null(strstr(err, "\"postgres:\""));
+    strcpy(err, "(untouched)");
+    assert_null(store_open("sqlite:", err, sizeof err));
+    assert_null(strstr(err, "(untouched)"));
+    assert_int_equal(chdir(cwd), 0);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -344,6 +394,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(minutes_of_hour_are_half_open, tu_store_setup,
                                         tu_store_teardown),
         cmocka_unit_test_setup_teardown(rollback_discards_and_counts_reasons, tu_store_setup,
+                                        tu_store_teardown),
+        cmocka_unit_test_setup_teardown(open_accepts_sqlite_scheme_and_plain_paths, tu_store_setup,
                                         tu_store_teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
