@@ -137,7 +137,7 @@ static void writer_main(void *arg)
         size_t i = 0;
         for (job *j = head; j; j = j->next)
             items[i++] = &j->item;
-        char err[256];
+        char err[256] = ""; /* logged on failure: never uninitialised */
         if (ingest_batch(sv->cfg.ing, items, n, now_utc_ms(), err, sizeof err) < 0) {
             /* Nothing of the batch is stored and no reply will be sent: the devices
              * retransmit. Back off so a broken disk does not spin the CPU. */
@@ -171,7 +171,7 @@ static void writer_main(void *arg)
 static void checkpointer_main(void *arg)
 {
     server *sv = arg;
-    char err[256];
+    char err[256] = "";
     store *s = store_open(sv->cfg.db_path, err, sizeof err);
     if (!s) {
         ew_log(EW_LOG_ERROR, "hj212.checkpointer", "error=\"%s\"", err);

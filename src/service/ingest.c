@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/err.h"
 #include "base/log.h"
 #include "base/xalloc.h"
 #include "hj212/hj212.h"
@@ -29,6 +30,7 @@ typedef struct device {
     int64_t last_min_utc;
     int64_t min_interval_s;
     int64_t clock_synced_utc; /* last 1012 sent because of skew */
+    bool uncommitted;         /* enrolled by the batch in progress */
 } device;
 
 /* Observation being assembled from the CP entries of one factor code. */
@@ -52,6 +54,7 @@ struct ingest {
     /* registry: open addressing on MN, power-of-two capacity, load <= 1/2 */
     device **dev;
     size_t dev_cap, dev_n;
+    size_t dev_uncommitted; /* devices enrolled by the batch in progress */
     /* per-packet scratch */
     hj212_item *items;
     size_t items_cap;
@@ -124,22 +127,90 @@ static device *dev_put(ingest *in, const char *mn, const char *pw, const char *k
     return d;
 }
 
+static void dev_free(device *d)
+{
+    free(d->mn);
+    free(d->pw);
+    free(d);
+}
+
 static void dev_clear(ingest *in)
 {
     for (size_t i = 0; i < in->dev_cap; i++) {
         if (in->dev[i]) {
-            free(in->dev[i]->mn);
-            free(in->dev[i]->pw);
-            free(in->dev[i]);
+            dev_free(in->dev[i]);
             in->dev[i] = NULL;
         }
     }
     in->dev_n = 0;
+    in->dev_uncommitted = 0;
+}
+
+/* The batch committed: its enrolments are now in the store. */
+static void dev_commit(ingest *in)
+{
+    for (size_t i = 0; in->dev_uncommitted && i < in->dev_cap; i++)
+        if (in->dev[i] && in->dev[i]->uncommitted) {
+            in->dev[i]->uncommitted = false;
+            in->dev_uncommitted--;
+        }
+}
+
+/* The batch was rolled back: drop what it enrolled (the sites are gone) and forget the
+ * minute state it advanced. The table is rebuilt because open addressing cannot delete in
+ * place. */
+static void dev_rollback(ingest *in)
+{
+    device **tab = xcalloc(in->dev_cap, sizeof *tab);
+    in->dev_n = 0;
+    for (size_t i = 0; i < in->dev_cap; i++) {
+        device *d = in->dev[i];
+        if (!d)
+            continue;
+        if (d->uncommitted) {
+            dev_free(d);
+            continue;
+        }
+        d->last_min_known = false;
+        dev_insert_slot(tab, in->dev_cap, d);
+        in->dev_n++;
+    }
+    free(in->dev);
+    in->dev = tab;
+    in->dev_uncommitted = 0;
 }
 
 static int load_site(void *ctx, const store_site *s)
 {
     dev_put(ctx, s->mn, s->pw, s->kind, s->id);
+    return 0;
+}
+
+/* After a rollback, make the registry agree with the database again by reading it back
+ * into a new table. If that read fails too, keep the old registry minus the batch's
+ * enrolments (dev_rollback) rather than an empty or partial one, which would refuse every
+ * device left out until the next failure. 0, or negative with err filled. */
+static int dev_reload(ingest *in, char *err, size_t errcap)
+{
+    device **old = in->dev;
+    size_t old_cap = in->dev_cap, old_n = in->dev_n, old_unc = in->dev_uncommitted;
+    in->dev_cap = 1024;
+    in->dev = xcalloc(in->dev_cap, sizeof *in->dev);
+    in->dev_n = in->dev_uncommitted = 0;
+    if (store_site_each(in->s, load_site, in, err, errcap) < 0) {
+        dev_clear(in);
+        free(in->dev);
+        in->dev = old;
+        in->dev_cap = old_cap;
+        in->dev_n = old_n;
+        in->dev_uncommitted = old_unc;
+        dev_rollback(in);
+        return -1;
+    }
+    for (size_t i = 0; i < old_cap; i++)
+        if (old[i])
+            dev_free(old[i]);
+    free(old);
     return 0;
 }
 
@@ -217,8 +288,7 @@ int ingest_load_devices(ingest *in, const char *path, char *err, size_t errcap)
 {
     FILE *fp = fopen(path, "r");
     if (!fp) {
-        snprintf(err, errcap, "%s: %s", path, strerror(errno));
-        return -1;
+        return ew_errf(err, errcap, EW_EINTERNAL, "%s: %s", path, strerror(errno));
     }
     if (store_begin(in->s, err, errcap) < 0) {
         fclose(fp);
@@ -245,18 +315,16 @@ int ingest_load_devices(ingest *in, const char *path, char *err, size_t errcap)
                            .enterprise = *f[7] ? f[7] : NULL,
                            .status = "active"};
         if (nf < 3 || !*f[0] || !*f[1] || !store_kind_valid(f[2])) {
-            snprintf(err, errcap,
-                     "%s:%d: need mn,pw,kind with kind one of air, ghg, gas_outlet,"
-                     " water_outlet, dust, water_section",
-                     path, lineno);
-            rc = -1;
+            rc = ew_errf(err, errcap, EW_EINVALID,
+                         "%s:%d: need mn,pw,kind with kind one of air, ghg, gas_outlet,"
+                         " water_outlet, dust, water_section",
+                         path, lineno);
             break;
         }
         int64_t id;
         char e2[200];
         if (store_site_put(in->s, &site, &id, e2, sizeof e2) < 0) {
-            snprintf(err, errcap, "%s:%d: %s", path, lineno, e2);
-            rc = -1;
+            rc = ew_errf(err, errcap, EW_EINTERNAL, "%s:%d: %s", path, lineno, e2);
             break;
         }
         n++;
@@ -508,11 +576,11 @@ enum { GAP_MAX_S = 7 * 86400 };
  * the 9014. The interval is learned as the smallest step seen (MinInterval is 1..30 min);
  * the request is one-shot: a logger that has nothing answers 9012 ExeRtn=100. */
 static int request_gap(ingest *in, device *d, ingest_item *it, const hj212_packet *pkt,
-                       const char *mn, int64_t dt, int64_t now_ms)
+                       const char *mn, int64_t dt, int64_t now_ms, char *err, size_t errcap)
 {
     if (!d->last_min_known) {
         int64_t last;
-        int r = store_key_last(in->s, mn, "2051", dt, &last);
+        int r = store_key_last(in->s, mn, "2051", dt, &last, err, errcap);
         if (r < 0)
             return -1;
         d->last_min_known = true;
@@ -691,6 +759,8 @@ static int process(ingest *in, ingest_item *it, int64_t now_ms, char *err, size_
         if (store_site_put(in->s, &site, &id, err, errcap) < 0)
             return -1;
         d = dev_put(in, mn, pw, site.kind, id);
+        d->uncommitted = true;
+        in->dev_uncommitted++;
         ew_log(EW_LOG_INFO, "ingest.enrol", "mn=%s kind=%s", mn, site.kind);
     }
     if (!d) {
@@ -717,7 +787,7 @@ static int process(ingest *in, ingest_item *it, int64_t now_ms, char *err, size_
         char cn[8], mn[128];
         snprintf(cn, sizeof cn, "%d", pkt.cn);
         copy_str(mn, sizeof mn, pkt.mn);
-        int seen = store_key_seen(in->s, mn, cn, dt, pkt.pno);
+        int seen = store_key_seen(in->s, mn, cn, dt, pkt.pno, err, errcap);
         if (seen < 0)
             return -1;
         int64_t pid;
@@ -768,7 +838,7 @@ static int process(ingest *in, ingest_item *it, int64_t now_ms, char *err, size_
                    (long long)(dt - now_s));
         }
         if (period == STORE_MIN && !seen && pkt.pno <= 1 &&
-            request_gap(in, d, it, &pkt, mn, dt, now_ms) < 0)
+            request_gap(in, d, it, &pkt, mn, dt, now_ms, err, errcap) < 0)
             return -1;
         return 0;
     }
@@ -798,6 +868,7 @@ int ingest_batch(ingest *in, ingest_item *const *items, size_t n, int64_t now_ut
     }
     if (aggregate_dirty(in, err, errcap) < 0 || store_commit(in->s, err, errcap) < 0)
         goto fail;
+    dev_commit(in);
     if (in->opts.metrics) {
         ew_metrics *m = in->opts.metrics;
         atomic_fetch_add_explicit(&m->packets_stored, in->n_stored, memory_order_relaxed);
@@ -812,7 +883,11 @@ fail:
         items[i]->reply_n = 0;
     /* Devices enrolled by this batch were rolled back too: rebuild the registry from the
      * database so that the two agree again. */
-    dev_clear(in);
-    (void)store_site_each(in->s, load_site, in, NULL, 0);
+    char rerr[256] = "";
+    if (dev_reload(in, rerr, sizeof rerr) < 0) {
+        char q[300];
+        ew_log(EW_LOG_ERROR, "ingest.registry_reload_failed", "kept_devices=%zu error=%s",
+               in->dev_n, ew_log_quote(rerr, strlen(rerr), q, sizeof q));
+    }
     return -1;
 }

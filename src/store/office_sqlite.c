@@ -275,7 +275,10 @@ static int tx_close(store *s, tx_kind k, bool ok, char *err, size_t errcap)
 }
 
 /* Iterate the rows of a prepared, bound statement: row() turns each into a callback call. */
-typedef int (*row_fn)(store *s, sqlite3_stmt *st, void *fn, void *ctx, arena *mem);
+/* A row function returns fn's result, or -1 with err filled when it could not read the row
+ * (a key list that failed to step). */
+typedef int (*row_fn)(store *s, sqlite3_stmt *st, void *fn, void *ctx, arena *mem, char *err,
+                      size_t errcap);
 
 static int each(store *s, sqlite3_stmt *st, row_fn row, void *fn, void *ctx, const char *what,
                 char *err, size_t errcap)
@@ -284,7 +287,7 @@ static int each(store *s, sqlite3_stmt *st, row_fn row, void *fn, void *ctx, con
     arena_init(&mem, 1024);
     int rc, out = 0;
     while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-        out = row(s, st, fn, ctx, &mem);
+        out = row(s, st, fn, ctx, &mem, err, errcap);
         arena_reset(&mem);
         if (out)
             break;
@@ -305,7 +308,7 @@ static int one(store *s, sqlite3_stmt *st, row_fn row, void *fn, void *ctx, cons
     arena_init(&mem, 512);
     int rc = sqlite3_step(st), out = 0;
     if (rc == SQLITE_ROW) {
-        out = fn ? row(s, st, fn, ctx, &mem) : 0;
+        out = fn ? row(s, st, fn, ctx, &mem, err, errcap) : 0;
         out = out ? out : 1;
     } else if (rc != SQLITE_DONE) {
         out = fail(s, what, err, errcap);
@@ -315,12 +318,17 @@ static int one(store *s, sqlite3_stmt *st, row_fn row, void *fn, void *ctx, cons
     return out;
 }
 
-/* A list of keys (one text column) read into mem; *n receives the count. */
-static const char *const *key_list(sqlite3_stmt *st, arena *mem, size_t *n)
+/* A list of keys (one text column) read into mem: *out receives the array (NULL when
+ * empty) and *n the count. 0, or -1 with err filled when a step fails (SQLITE_BUSY, I/O):
+ * a short list would read as evidence that is not there. On failure *out and *n are
+ * unchanged. */
+static int key_list(store *s, sqlite3_stmt *st, arena *mem, const char *const **out, size_t *n,
+                    const char *what, char *err, size_t errcap)
 {
     size_t cap = 4, k = 0;
     const char **v = arena_alloc(mem, cap * sizeof *v);
-    while (sqlite3_step(st) == SQLITE_ROW) {
+    int rc;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
         if (k == cap) {
             const char **w = arena_alloc(mem, 2 * cap * sizeof *w);
             memcpy(w, v, cap * sizeof *v);
@@ -330,9 +338,13 @@ static const char *const *key_list(sqlite3_stmt *st, arena *mem, size_t *n)
         const char *key = col_text(st, 0);
         v[k++] = arena_strndup(mem, key ? key : "", key ? strlen(key) : 0);
     }
+    int res = rc == SQLITE_DONE ? 0 : fail(s, what, err, errcap);
     done_with(st);
-    *n = k;
-    return k ? v : NULL;
+    if (res == 0) {
+        *out = k ? v : NULL;
+        *n = k;
+    }
+    return res;
 }
 
 static int64_t count_of(store *s, sqlite3_stmt *st, int64_t *out, const char *what, char *err,
@@ -385,9 +397,10 @@ int office_user_put(store *s, const office_user *u, int64_t *id_out, char *err, 
     return out;
 }
 
-static int user_row(store *s, sqlite3_stmt *st, void *fn, void *ctx, arena *mem)
+static int user_row(store *s, sqlite3_stmt *st, void *fn, void *ctx, arena *mem, char *err,
+                    size_t errcap)
 {
-    (void)s, (void)mem;
+    (void)s, (void)mem, (void)err, (void)errcap;
     office_user u = user_from(st, 0);
     return ((office_user_fn)fn)(ctx, &u);
 }
@@ -423,9 +436,10 @@ int office_session_put(store *s, const office_session *ses, char *err, size_t er
     return run(s, st, "session put", err, errcap);
 }
 
-static int session_row(store *s, sqlite3_stmt *st, void *fn, void *ctx, arena *mem)
+static int session_row(store *s, sqlite3_stmt *st, void *fn, void *ctx, arena *mem, char *err,
+                       size_t errcap)
 {
-    (void)s, (void)mem;
+    (void)s, (void)mem, (void)err, (void)errcap;
     office_session ses = {
         .user_id = sqlite3_column_int64(st, 1),
         .csrf = col_text(st, 2),
@@ -574,9 +588,10 @@ int office_audit_append(store *s, const office_audit *a, char *err, size_t errca
     return run(s, st, "audit append", err, errcap);
 }
 
-static int audit_row(store *s, sqlite3_stmt *st, void *fn, void *ctx, arena *mem)
+static int audit_row(store *s, sqlite3_stmt *st, void *fn, void *ctx, arena *mem, char *err,
+                     size_t errcap)
 {
-    (void)s, (void)mem;
+    (void)s, (void)mem, (void)err, (void)errcap;
     office_audit a = {
         .id = sqlite3_column_int64(st, 0),
         .at_utc = sqlite3_column_int64(st, 1),
@@ -650,9 +665,10 @@ int office_attachment_put(store *s, const void *data, size_t n, const char *mime
     return 0;
 }
 
-static int attachment_row(store *s, sqlite3_stmt *st, void *fn, void *ctx, arena *mem)
+static int attachment_row(store *s, sqlite3_stmt *st, void *fn, void *ctx, arena *mem, char *err,
+                          size_t errcap)
 {
-    (void)s, (void)mem;
+    (void)s, (void)mem, (void)err, (void)errcap;
     office_attachment a = {
         .key = col_text(st, 0),
         .mime = col_text(st, 1),
@@ -801,7 +817,9 @@ int office_event_append(store *s, const office_event *e, char *err, size_t errca
     return tx_close(s, k, ok, err, errcap);
 }
 
-static office_case case_from(store *s, sqlite3_stmt *st, arena *mem)
+/* The case of the current row with its attachment list: 0, or -1 with err filled. */
+static int case_from(store *s, sqlite3_stmt *st, arena *mem, office_case *out, char *err,
+                     size_t errcap)
 {
     office_case c = {
         .id = sqlite3_column_int64(st, 0),
@@ -826,17 +844,22 @@ static office_case case_from(store *s, sqlite3_stmt *st, arena *mem)
         .updated_utc = sqlite3_column_int64(st, 19),
         .n_events = (uint32_t)sqlite3_column_int64(st, 20),
     };
-    sqlite3_stmt *a = store_stmt(s, Q_CASE_ATT_GET, sql_text[Q_CASE_ATT_GET]);
-    if (a) {
-        sqlite3_bind_int64(a, 1, c.id);
-        c.attachments = key_list(a, mem, &c.n_attachments);
-    }
-    return c;
+    sqlite3_stmt *a = stmt(s, Q_CASE_ATT_GET, err, errcap);
+    if (!a)
+        return -1;
+    sqlite3_bind_int64(a, 1, c.id);
+    if (key_list(s, a, mem, &c.attachments, &c.n_attachments, "case attachments", err, errcap) < 0)
+        return -1;
+    *out = c;
+    return 0;
 }
 
-static int case_row(store *s, sqlite3_stmt *st, void *fn, void *ctx, arena *mem)
+static int case_row(store *s, sqlite3_stmt *st, void *fn, void *ctx, arena *mem, char *err,
+                    size_t errcap)
 {
-    office_case c = case_from(s, st, mem);
+    office_case c;
+    if (case_from(s, st, mem, &c, err, errcap) < 0)
+        return -1;
     return ((office_case_fn)fn)(ctx, &c);
 }
 
@@ -867,7 +890,8 @@ int office_case_by_tracking(store *s, const char *tracking, int64_t *id_out, cha
     return out;
 }
 
-static int event_row(store *s, sqlite3_stmt *st, void *fn, void *ctx, arena *mem)
+static int event_row(store *s, sqlite3_stmt *st, void *fn, void *ctx, arena *mem, char *err,
+                     size_t errcap)
 {
     office_event e = {
         .case_id = sqlite3_column_int64(st, 0),
@@ -883,12 +907,13 @@ static int event_row(store *s, sqlite3_stmt *st, void *fn, void *ctx, arena *mem
         .deadline_utc = sqlite3_column_int64(st, 10),
         .level = sqlite3_column_int(st, 11),
     };
-    sqlite3_stmt *ev = store_stmt(s, Q_EVENT_EV_GET, sql_text[Q_EVENT_EV_GET]);
-    if (ev) {
-        sqlite3_bind_int64(ev, 1, e.case_id);
-        sqlite3_bind_int64(ev, 2, e.seq);
-        e.evidence = key_list(ev, mem, &e.n_evidence);
-    }
+    sqlite3_stmt *ev = stmt(s, Q_EVENT_EV_GET, err, errcap);
+    if (!ev)
+        return -1;
+    sqlite3_bind_int64(ev, 1, e.case_id);
+    sqlite3_bind_int64(ev, 2, e.seq);
+    if (key_list(s, ev, mem, &e.evidence, &e.n_evidence, "event evidence", err, errcap) < 0)
+        return -1;
     return ((office_event_fn)fn)(ctx, &e);
 }
 
@@ -1043,9 +1068,10 @@ int office_reward_put(store *s, const office_reward *r, char *err, size_t errcap
     return run(s, st, "reward put", err, errcap);
 }
 
-static int reward_row(store *s, sqlite3_stmt *st, void *fn, void *ctx, arena *mem)
+static int reward_row(store *s, sqlite3_stmt *st, void *fn, void *ctx, arena *mem, char *err,
+                      size_t errcap)
 {
-    (void)s, (void)mem;
+    (void)s, (void)mem, (void)err, (void)errcap;
     office_reward r = {
         .case_id = sqlite3_column_int64(st, 0),
         .status = col_text(st, 1),
@@ -1090,9 +1116,10 @@ int office_task_put(store *s, const office_task *t, char *err, size_t errcap)
     return run(s, st, "task put", err, errcap);
 }
 
-static int task_row(store *s, sqlite3_stmt *st, void *fn, void *ctx, arena *mem)
+static int task_row(store *s, sqlite3_stmt *st, void *fn, void *ctx, arena *mem, char *err,
+                    size_t errcap)
 {
-    (void)s, (void)mem;
+    (void)s, (void)mem, (void)err, (void)errcap;
     office_task t = {
         .plan_id = col_text(st, 0),
         .task_id = col_text(st, 1),
@@ -1127,9 +1154,10 @@ int office_target_value_put(store *s, const office_target_value *v, char *err, s
     return run(s, st, "target value put", err, errcap);
 }
 
-static int tval_row(store *s, sqlite3_stmt *st, void *fn, void *ctx, arena *mem)
+static int tval_row(store *s, sqlite3_stmt *st, void *fn, void *ctx, arena *mem, char *err,
+                    size_t errcap)
 {
-    (void)s, (void)mem;
+    (void)s, (void)mem, (void)err, (void)errcap;
     office_target_value v = {
         .plan_id = col_text(st, 0),
         .target_id = col_text(st, 1),
@@ -1181,7 +1209,8 @@ int office_change_append(store *s, const office_change *c, int64_t *id_out, char
     return 0;
 }
 
-static int change_row(store *s, sqlite3_stmt *st, void *fn, void *ctx, arena *mem)
+static int change_row(store *s, sqlite3_stmt *st, void *fn, void *ctx, arena *mem, char *err,
+                      size_t errcap)
 {
     office_change c = {
         .id = sqlite3_column_int64(st, 0),
@@ -1197,11 +1226,12 @@ static int change_row(store *s, sqlite3_stmt *st, void *fn, void *ctx, arena *me
         .new_value = col_text(st, 10),
         .note = col_text(st, 11),
     };
-    sqlite3_stmt *ev = store_stmt(s, Q_CHANGE_EV_GET, sql_text[Q_CHANGE_EV_GET]);
-    if (ev) {
-        sqlite3_bind_int64(ev, 1, c.id);
-        c.evidence = key_list(ev, mem, &c.n_evidence);
-    }
+    sqlite3_stmt *ev = stmt(s, Q_CHANGE_EV_GET, err, errcap);
+    if (!ev)
+        return -1;
+    sqlite3_bind_int64(ev, 1, c.id);
+    if (key_list(s, ev, mem, &c.evidence, &c.n_evidence, "change evidence", err, errcap) < 0)
+        return -1;
     return ((office_change_fn)fn)(ctx, &c);
 }
 

@@ -18,7 +18,8 @@
 
 typedef struct ew_reader ew_reader;
 
-/* Open a reader on the database file at path (which must exist). NULL + err on failure. */
+/* Open a reader on the database at path (which must exist); path is a locator as for
+ * store_open: "sqlite:FILE" or a plain file path. NULL + err on failure. */
 ew_reader *ew_read_open(const char *path, char *err, size_t errcap);
 void ew_read_close(ew_reader *r);
 

@@ -13,6 +13,7 @@
 
 #include "base/xalloc.h"
 #include "store/read.h"
+#include "store/store_internal.h"
 
 /* Hourly values: the device's own hour data (HJ 212 CN 2061) and, for hours the device did
  * not send, the platform's hour computed from minute data (hour_agg). ?1 site, ?2 param,
@@ -112,8 +113,11 @@ static int fail(ew_reader *r, const char *what, char *err, size_t errcap)
     return -1;
 }
 
-ew_reader *ew_read_open(const char *path, char *err, size_t errcap)
+ew_reader *ew_read_open(const char *locator, char *err, size_t errcap)
 {
+    const char *path;
+    if (store_locator_path(locator, &path, err, errcap) < 0)
+        return NULL;
     ew_reader *r = xcalloc(1, sizeof *r);
     /* NOMUTEX: a reader is used by one thread at a time (the HTTP pool hands it out). */
     if (sqlite3_open_v2(path, &r->db, SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX, NULL) !=

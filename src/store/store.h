@@ -88,8 +88,10 @@ typedef struct store_hour {
 } store_hour;
 
 /* Open (creating if needed) the database at path and apply pending migrations; safe to
- * call on an up-to-date database. Returns NULL with a message in err on failure. The
- * handle is released with store_close. */
+ * call on an up-to-date database. path is "sqlite:FILE" or a plain file path (absolute, or
+ * relative with no "scheme:" in front; ":memory:" is SQLite's in-memory database); another
+ * scheme is refused with an error naming it. Returns NULL with a message in err on
+ * failure. The handle is released with store_close. */
 store *store_open(const char *path, char *err, size_t errcap);
 void store_close(store *s);
 /* The schema version recorded in the database. */
@@ -124,15 +126,18 @@ int store_site_each(store *s, store_site_fn fn, void *ctx, char *err, size_t err
 /* Append a frame to the archive; id_out receives its id. */
 int store_packet_put(store *s, const store_packet *p, int64_t *id_out, char *err, size_t errcap);
 /* Idempotency key of an accepted data packet (HJ 212: MN, CN, DataTime, and the piece
- * number of a split packet, 0 if unsplit). Returns 1 when the key is already claimed. */
-int store_key_seen(store *s, const char *mn, const char *cn, int64_t data_time_utc, int pno);
+ * number of a split packet, 0 if unsplit). Returns 1 when the key is already claimed, 0 when
+ * not, negative on error. */
+int store_key_seen(store *s, const char *mn, const char *cn, int64_t data_time_utc, int pno,
+                   char *err, size_t errcap);
 /* Claim the key for packet_id. Returns 1 claimed, 0 already claimed, negative on error. */
 int store_key_claim(store *s, const char *mn, const char *cn, int64_t data_time_utc, int pno,
                     int64_t packet_id, char *err, size_t errcap);
 
 /* The latest DataTime before before_utc claimed for (mn, cn): 1 and *out set, 0 if none,
  * negative on error. */
-int store_key_last(store *s, const char *mn, const char *cn, int64_t before_utc, int64_t *out);
+int store_key_last(store *s, const char *mn, const char *cn, int64_t before_utc, int64_t *out,
+                   char *err, size_t errcap);
 
 /* Insert an observation. Returns 1 inserted, 0 when (site, param, period, ts) exists
  * (the first value is kept: evidence is never overwritten), negative on error. */

@@ -9,6 +9,12 @@
 
 /* The connection of a store handle (borrowed; closed by store_close). */
 sqlite3 *store_sqlite_handle(store *s);
+/* The file path a store locator names: "sqlite:PATH" gives PATH, a plain path (anything not
+ * starting with a URI scheme, i.e. letters, digits, "+.-" then ':') is itself. An unknown
+ * scheme ("foo:x", "postgres://...") or an empty path is refused: -1 with err naming it.
+ * *path points into locator (borrowed). Both store_open and ew_read_open go through here, so
+ * the backend is chosen in one place. */
+int store_locator_path(const char *locator, const char **path, char *err, size_t errcap);
 /* True while a transaction is open on the handle (store_begin, or a caller's own). */
 bool store_in_transaction(store *s);
 

@@ -15,11 +15,13 @@
  *
  * Migrations are versioned (PRAGMA user_version) and each runs in its own transaction, so a
  * crash during a migration leaves the previous version intact and re-running is safe. */
+#include <ctype.h>
 #include <math.h>
 #include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "base/xalloc.h"
 #include "store/store.h"
@@ -467,8 +469,45 @@ static int wal_hook(void *ctx, sqlite3 *db, const char *name, int pages)
     return SQLITE_OK;
 }
 
-store *store_open(const char *path, char *err, size_t errcap)
+int store_locator_path(const char *locator, const char **path, char *err, size_t errcap)
 {
+    if (!locator || !*locator) {
+        if (err && errcap)
+            snprintf(err, errcap, "store: no database given");
+        return -1;
+    }
+    /* RFC 3986 §3.1: scheme = ALPHA *( ALPHA / DIGIT / "+" / "-" / "." ), then ':'. */
+    size_t n = 0;
+    if (isalpha((unsigned char)locator[0]))
+        for (n = 1;
+             locator[n] && (isalnum((unsigned char)locator[n]) || strchr("+-.", locator[n]));)
+            n++;
+    if (n == 0 || locator[n] != ':') {
+        *path = locator; /* no scheme: a file path */
+        return 0;
+    }
+    if (n == 6 && !strncasecmp(locator, "sqlite", 6)) {
+        if (!locator[7]) {
+            if (err && errcap)
+                snprintf(err, errcap, "store: \"%s\" names no file (expected sqlite:PATH)",
+                         locator);
+            return -1;
+        }
+        *path = locator + 7;
+        return 0;
+    }
+    if (err && errcap)
+        snprintf(err, errcap,
+                 "store: unknown scheme \"%.*s:\" in \"%s\" (expected sqlite:PATH or a file path)",
+                 (int)n, locator, locator);
+    return -1;
+}
+
+store *store_open(const char *locator, char *err, size_t errcap)
+{
+    const char *path;
+    if (store_locator_path(locator, &path, err, errcap) < 0)
+        return NULL;
     store *s = xcalloc(1, sizeof *s);
     if (sqlite3_open_v2(path, &s->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL) !=
         SQLITE_OK) {
@@ -645,13 +684,15 @@ static void bind_key(sqlite3_stmt *st, const char *mn, const char *cn, int64_t t
     sqlite3_bind_int(st, 4, pno);
 }
 
-int store_key_seen(store *s, const char *mn, const char *cn, int64_t data_time_utc, int pno)
+int store_key_seen(store *s, const char *mn, const char *cn, int64_t data_time_utc, int pno,
+                   char *err, size_t errcap)
 {
     sqlite3_stmt *st = s->q[Q_KEY_SEEN];
     bind_key(st, mn, cn, data_time_utc, pno);
     int rc = sqlite3_step(st);
+    int out = rc == SQLITE_ROW ? 1 : rc == SQLITE_DONE ? 0 : fail(s, "key lookup", err, errcap);
     sqlite3_reset(st);
-    return rc == SQLITE_ROW ? 1 : rc == SQLITE_DONE ? 0 : -1;
+    return out;
 }
 
 int store_key_claim(store *s, const char *mn, const char *cn, int64_t data_time_utc, int pno,
@@ -665,7 +706,8 @@ int store_key_claim(store *s, const char *mn, const char *cn, int64_t data_time_
     return sqlite3_changes(s->db) == 1;
 }
 
-int store_key_last(store *s, const char *mn, const char *cn, int64_t before_utc, int64_t *out)
+int store_key_last(store *s, const char *mn, const char *cn, int64_t before_utc, int64_t *out,
+                   char *err, size_t errcap)
 {
     sqlite3_stmt *st = s->q[Q_KEY_LAST];
     bind_text(st, 1, mn);
@@ -676,8 +718,10 @@ int store_key_last(store *s, const char *mn, const char *cn, int64_t before_utc,
         *out = sqlite3_column_int64(st, 0);
         found = 1;
     }
+    if (rc != SQLITE_ROW)
+        found = fail(s, "last key", err, errcap);
     sqlite3_reset(st);
-    return rc == SQLITE_ROW ? found : -1;
+    return found;
 }
 
 int store_obs_put(store *s, const store_obs *o, char *err, size_t errcap)

@@ -12,6 +12,7 @@
 #include <cmocka.h>
 #include <sqlite3.h>
 
+#include "fault.h"
 #include "hj212/hj212.h"
 #include "service/ingest.h"
 #include "store/store.h"
@@ -423,6 +424,65 @@ static void minute_uploads_produce_hourly_value(void **state)
     assert_int_equal(query_int(f, "SELECT flag = 'N' FROM hour_agg WHERE param='w01018'"), 1);
 }
 
+/* A failed batch says why: every failing path fills err (the writer logs it). */
+static void store_failure_fills_err(void **state)
+{
+    fx *f = *state;
+    static const char *const failing[] = {
+        "SELECT 1 FROM packet_key",                  /* de-duplication */
+        "SELECT max(data_time_utc) FROM packet_key", /* minute gap detection */
+        "INSERT INTO observation",                   /* observation insert */
+    };
+    for (size_t i = 0; i < sizeof failing / sizeof failing[0]; i++) {
+        ingest_item it;
+        make_item(f, &it, MINUTE_SEG);
+        ingest_item *p = &it;
+        char err[256] = "(untouched)";
+        fault in;
+        fault_on(&in, f->s, failing[i]);
+        assert_true(ingest_batch(f->in, &p, 1, NOW_MS, err, sizeof err) < 0);
+        fault_off(&in);
+        assert_true(in.hits > 0);
+        assert_int_equal(it.reply_n, 0);
+        assert_non_null(strstr(err, "interrupted"));
+    }
+    assert_int_equal(query_int(f, "SELECT count(*) FROM packet"), 0);
+}
+
+/* A batch fails and so does reading the registry back: the registry stays as it was before
+ * the batch (an empty one would refuse every device), without the device the failed batch
+ * enrolled, whose site was rolled back. */
+static void failed_registry_reload_keeps_the_registry(void **state)
+{
+    fx *f = *state;
+    ingest_item it;
+    make_item(f, &it,
+              "QN=20220513162608370;ST=22;CN=2051;PW=777777;MN=NEW0001;Flag=5;"
+              "CP=&&DataTime=20220513162600;a34004-Avg=35.5&&");
+    ingest_item *p = &it;
+    char err[256];
+    fault in;
+    fault_on(&in, f->s, "SELECT 1 FROM packet_key");
+    fault_also(&in, "SELECT s.id, s.mn");
+    assert_true(ingest_batch(f->in, &p, 1, NOW_MS, err, sizeof err) < 0);
+    fault_off(&in);
+    assert_true(in.hits >= 2);
+    assert_int_equal(ingest_device_count(f->in), 2);
+    assert_int_equal(query_int(f, "SELECT count(*) FROM site"), 2);
+
+    ingest_item known;
+    make_item(f, &known, MINUTE_SEG);
+    run_one(f, &known);
+    assert_int_equal(known.outcome, INGEST_STORED);
+    make_item(f, &it,
+              "QN=20220513162608370;ST=22;CN=2051;PW=777777;MN=NEW0001;Flag=5;"
+              "CP=&&DataTime=20220513162600;a34004-Avg=35.5&&");
+    run_one(f, &it);
+    assert_int_equal(it.outcome, INGEST_STORED);
+    assert_int_equal(ingest_device_count(f->in), 3);
+    assert_int_equal(query_int(f, "SELECT count(*) FROM site WHERE status = 'pending'"), 1);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -442,6 +502,9 @@ int main(void)
         cmocka_unit_test(hour_needs_45_valid_minutes),
         cmocka_unit_test(water_hour_takes_first_abnormal_flag),
         cmocka_unit_test_setup_teardown(minute_uploads_produce_hourly_value, setup, teardown),
+        cmocka_unit_test_setup_teardown(store_failure_fills_err, setup, teardown),
+        cmocka_unit_test_setup_teardown(failed_registry_reload_keeps_the_registry, setup_enrol,
+                                        teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

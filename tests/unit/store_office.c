@@ -13,6 +13,7 @@
 #include <cmocka.h>
 #include <sqlite3.h>
 
+#include "fault.h"
 #include "store/office.h"
 #include "store/store.h"
 #include "testutil.h"
@@ -968,6 +969,71 @@ static void ledger_tasks_values_changes(void **state)
     assert_int_equal(raw_count(f, "SELECT count(*) FROM ledger_change"), 4);
 }
 
+/* ---- a key list that fails to read fails the whole read ---- */
+
+static void key_list_failure_fails_the_read(void **state)
+{
+    fixture *f = *state;
+    const char *keys[] = {"k1", "k2", "k3"};
+    int64_t id = add_case(f, "CCCC-CCCC-CCCC", "reported", "unit_a", "dust", "inspection", 0, 100,
+                          0, keys, 3);
+    assert_int_equal(add_event(f, id, 1, "create", keys, 3), 0);
+    office_change ch = {.plan_id = "p",
+                        .at_utc = 30,
+                        .actor = "zhao",
+                        .role = "unit",
+                        .unit = "unit_a",
+                        .object = "task",
+                        .object_id = "T01",
+                        .field = "done",
+                        .old_value = "false",
+                        .new_value = "true",
+                        .evidence = keys,
+                        .n_evidence = 3};
+    assert_int_equal(office_change_append(f->s, &ch, NULL, f->err, sizeof f->err), 0);
+
+    fault in;
+    got_events ge = {0};
+    fault_on(&in, f->s, "SELECT key FROM case_event_evidence");
+    f->err[0] = '\0';
+    assert_true(office_events_each(f->s, id, keep_event, &ge, f->err, sizeof f->err) < 0);
+    fault_off(&in);
+    assert_true(in.hits > 0);
+    assert_int_equal(ge.n, 0); /* the callback never saw the event with a short list */
+    assert_non_null(strstr(f->err, "interrupt"));
+
+    got_cases gc = {0};
+    fault_on(&in, f->s, "SELECT key FROM case_attachment");
+    f->err[0] = '\0';
+    assert_true(office_case_get(f->s, id, keep_case, &gc, f->err, sizeof f->err) < 0);
+    office_case_filter all = {0};
+    assert_true(office_cases_each(f->s, &all, NULL, keep_case, &gc, f->err, sizeof f->err) < 0);
+    fault_off(&in);
+    assert_true(in.hits > 0);
+    assert_int_equal(gc.n, 0);
+    assert_non_null(strstr(f->err, "interrupt"));
+
+    got_ledger gch = {0};
+    office_change_filter chf = {.plan_id = "p"};
+    fault_on(&in, f->s, "SELECT key FROM ledger_change_evidence");
+    f->err[0] = '\0';
+    assert_true(office_changes_each(f->s, &chf, NULL, keep_change, &gch, f->err, sizeof f->err) <
+                0);
+    fault_off(&in);
+    assert_true(in.hits > 0);
+    assert_int_equal(gch.n, 0);
+    assert_non_null(strstr(f->err, "interrupt"));
+
+    /* Without the fault every list reads in full again. */
+    assert_int_equal(office_events_each(f->s, id, keep_event, &ge, f->err, sizeof f->err), 0);
+    assert_int_equal(ge.n_ev[0], 3);
+    assert_int_equal(office_case_get(f->s, id, keep_case, &gc, f->err, sizeof f->err), 1);
+    assert_int_equal(gc.n_att, 3);
+    assert_int_equal(
+        office_changes_each(f->s, &chf, NULL, keep_change, &gch, f->err, sizeof f->err), 0);
+    assert_int_equal(gch.n_ev[0], 3);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -987,6 +1053,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(caller_transaction_is_honoured, setup, teardown),
         cmocka_unit_test_setup_teardown(rewards_put_replace_list, setup, teardown),
         cmocka_unit_test_setup_teardown(ledger_tasks_values_changes, setup, teardown),
+        cmocka_unit_test_setup_teardown(key_list_failure_fails_the_read, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -13,6 +13,7 @@
 #include <cmocka.h>
 #include <sqlite3.h>
 
+#include "store/read.h"
 #include "store/store.h"
 #include "store/store_internal.h"
 #include "testutil.h"
@@ -64,8 +65,8 @@ static void durability_pragmas_are_what_docs_say(void **state)
         int want;
     } own[] = {{"PRAGMA synchronous", 2}, {"PRAGMA secure_delete", 0}, {"PRAGMA foreign_keys", 1}};
     for (size_t i = 0; i < sizeof own / sizeof own[0]; i++) {
-        assert_int_equal(sqlite3_prepare_v2(store_sqlite_handle(f->s), own[i].pragma, -1, &st, NULL),
-                         SQLITE_OK);
+        assert_int_equal(
+            sqlite3_prepare_v2(store_sqlite_handle(f->s), own[i].pragma, -1, &st, NULL), SQLITE_OK);
         assert_int_equal(sqlite3_step(st), SQLITE_ROW);
         if (sqlite3_column_int(st, 0) != own[i].want)
             fail_msg("%s = %d, want %d", own[i].pragma, sqlite3_column_int(st, 0), own[i].want);
@@ -145,21 +146,21 @@ static void key_claim_is_once_per_mn_cn_datatime_piece(void **state)
                       .raw_n = 2};
     int64_t pid;
     assert_int_equal(store_packet_put(f->s, &p, &pid, err, sizeof err), 0);
-    assert_int_equal(store_key_seen(f->s, "MN1", "2051", 1700000000, 0), 0);
+    assert_int_equal(store_key_seen(f->s, "MN1", "2051", 1700000000, 0, NULL, 0), 0);
     assert_int_equal(store_key_claim(f->s, "MN1", "2051", 1700000000, 0, pid, err, sizeof err), 1);
-    assert_int_equal(store_key_seen(f->s, "MN1", "2051", 1700000000, 0), 1);
+    assert_int_equal(store_key_seen(f->s, "MN1", "2051", 1700000000, 0, NULL, 0), 1);
     assert_int_equal(store_key_claim(f->s, "MN1", "2051", 1700000000, 0, pid, err, sizeof err), 0);
     /* another piece, CN or time is another key */
     assert_int_equal(store_key_claim(f->s, "MN1", "2051", 1700000000, 2, pid, err, sizeof err), 1);
     assert_int_equal(store_key_claim(f->s, "MN1", "2061", 1700000000, 0, pid, err, sizeof err), 1);
     assert_int_equal(store_key_claim(f->s, "MN1", "2051", 1700000060, 0, pid, err, sizeof err), 1);
     int64_t last = 0;
-    assert_int_equal(store_key_last(f->s, "MN1", "2051", 1700000120, &last), 1);
+    assert_int_equal(store_key_last(f->s, "MN1", "2051", 1700000120, &last, NULL, 0), 1);
     assert_int_equal(last, 1700000060);
-    assert_int_equal(store_key_last(f->s, "MN1", "2051", 1700000060, &last), 1);
+    assert_int_equal(store_key_last(f->s, "MN1", "2051", 1700000060, &last, NULL, 0), 1);
     assert_int_equal(last, 1700000000); /* strictly before */
-    assert_int_equal(store_key_last(f->s, "MN1", "2051", 1700000000, &last), 0);
-    assert_int_equal(store_key_last(f->s, "MN9", "2051", 1800000000, &last), 0);
+    assert_int_equal(store_key_last(f->s, "MN1", "2051", 1700000000, &last, NULL, 0), 0);
+    assert_int_equal(store_key_last(f->s, "MN9", "2051", 1800000000, &last, NULL, 0), 0);
 }
 
 static void observation_first_value_is_kept(void **state)
@@ -328,6 +329,55 @@ static void rollback_discards_and_counts_reasons(void **state)
     assert_int_equal(rs.first_n, 2);
 }
 
+/* store_open takes a locator: "sqlite:PATH", or a plain path (absolute, or relative without
+ * a scheme); an unknown scheme is refused with its name. */
+static void open_accepts_sqlite_scheme_and_plain_paths(void **state)
+{
+    fixture *f = *state;
+    add_site(f->s, "MN1", "air");
+    char err[256], loc[400];
+    snprintf(loc, sizeof loc, "sqlite:%s", f->db.path);
+    store *s = store_open(loc, err, sizeof err);
+    assert_non_null(s);
+    store_counts c;
+    assert_int_equal(store_counts_get(s, &c, err, sizeof err), 0);
+    assert_int_equal(c.sites, 1); /* the same file as the plain path */
+    store_close(s);
+    ew_reader *r = ew_read_open(loc, err, sizeof err);
+    assert_non_null(r);
+    ew_read_close(r);
+
+    /* A relative path without a colon stays a relative path. */
+    char cwd[512];
+    assert_non_null(getcwd(cwd, sizeof cwd));
+    assert_int_equal(chdir(f->db.dir), 0);
+    s = store_open("rel.db", err, sizeof err);
+    assert_non_null(s);
+    store_close(s);
+    assert_int_equal(access("rel.db", F_OK), 0);
+    s = store_open("sqlite:rel2.db", err, sizeof err);
+    assert_non_null(s);
+    store_close(s);
+    assert_int_equal(access("rel2.db", F_OK), 0);
+    /* A colon after a slash is part of a path, not a scheme. */
+    s = store_open("./odd:name.db", err, sizeof err);
+    assert_non_null(s);
+    store_close(s);
+    assert_int_equal(access("odd:name.db", F_OK), 0);
+
+    strcpy(err, "(untouched)");
+    assert_null(store_open("foo:bar.db", err, sizeof err));
+    assert_non_null(strstr(err, "\"foo:\""));
+    assert_int_equal(access("foo:bar.db", F_OK), -1); /* nothing was created */
+    strcpy(err, "(untouched)");
+    assert_null(ew_read_open("postgres://db/envwatch", err, sizeof err));
+    assert_non_null(strstr(err, "\"postgres:\""));
+    strcpy(err, "(untouched)");
+    assert_null(store_open("sqlite:", err, sizeof err));
+    assert_null(strstr(err, "(untouched)"));
+    assert_int_equal(chdir(cwd), 0);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -344,6 +394,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(minutes_of_hour_are_half_open, tu_store_setup,
                                         tu_store_teardown),
         cmocka_unit_test_setup_teardown(rollback_discards_and_counts_reasons, tu_store_setup,
+                                        tu_store_teardown),
+        cmocka_unit_test_setup_teardown(open_accepts_sqlite_scheme_and_plain_paths, tu_store_setup,
                                         tu_store_teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
