@@ -262,7 +262,7 @@ int http_error(http_resp *out, int status, const char *code, const char *fmt, ..
     http_buf_puts(&out->body, ",\"message\":");
     http_buf_json_str(&out->body, msg);
     http_buf_puts(&out->body, "}}");
-    return 0;
+    return status;
 }
 
 static int dump_cb(const char *buffer, size_t size, void *data)
@@ -279,7 +279,7 @@ int http_json(http_resp *out, int status, json_t *v)
     json_dump_callback(v, dump_cb, &out->body,
                        JSON_COMPACT | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(10));
     json_decref(v);
-    return 0;
+    return status;
 }
 
 static int parse_i64(const char *s, int64_t lo, int64_t hi, int64_t *out)
@@ -300,12 +300,10 @@ int http_page_args(http_req *r, http_resp *out, int64_t *limit, int64_t *offset)
     *offset = 0;
     if (l && parse_i64(l, 1, 100000, limit))
         return http_error(out, 400, "bad_parameter",
-                          "limit must be an integer from 1 to 100000, got '%s'", l),
-               -1;
+                          "limit must be an integer from 1 to 100000, got '%s'", l);
     if (o && parse_i64(o, 0, INT64_MAX / 2, offset))
         return http_error(out, 400, "bad_parameter",
-                          "offset must be a non-negative integer, got '%s'", o),
-               -1;
+                          "offset must be a non-negative integer, got '%s'", o);
     return 0;
 }
 
@@ -321,8 +319,7 @@ int http_time_arg(http_req *r, http_resp *out, const char *name, int64_t def, in
         return http_error(out, 400, "bad_parameter",
                           "%s must be a Beijing-time ISO-8601 date or time "
                           "(YYYY-MM-DD or YYYY-MM-DDThh:mm[:ss][+08:00]), got '%s'",
-                          name, v),
-               -1;
+                          name, v);
     *t_utc = ew_bj_to_utc(&c);
     return 0;
 }
@@ -418,7 +415,7 @@ static int table_out(http_req *r, http_resp *out, json_t *rows, int64_t from, in
         }
         json_decref(rows);
         json_decref(meta);
-        return 0;
+        return out->status;
     }
     json_t *page = json_array();
     for (int64_t i = from; i < to; i++)
@@ -442,7 +439,7 @@ int http_table(http_req *r, http_resp *out, json_t *rows, json_t *meta, const ch
     if (http_page_args(r, out, &limit, &offset)) {
         json_decref(rows);
         json_decref(meta);
-        return 0;
+        return out->status;
     }
     int64_t total = (int64_t)json_array_size(rows);
     int64_t end = offset + limit < total ? offset + limit : total;
@@ -732,7 +729,7 @@ static void identify(struct ew_http *h, http_req *r)
 }
 
 /* CSRF rules for requests that change something (docs/api.md, "Access"). 0, or answers 403
- * and returns -1. */
+ * and returns 403. */
 static int csrf_check(http_req *r, http_resp *out, bool is_login)
 {
     if (r->logged_in && r->via_cookie && !is_login) {
@@ -740,8 +737,7 @@ static int csrf_check(http_req *r, http_resp *out, bool is_login)
         if (!http_secret_equal(x, r->csrf))
             return http_error(out, 403, "csrf",
                               "a request authenticated by the session cookie must carry the "
-                              "session's X-CSRF-Token"),
-                   -1;
+                              "session's X-CSRF-Token");
         return 0;
     }
     if (r->logged_in && !is_login)
@@ -750,8 +746,7 @@ static int csrf_check(http_req *r, http_resp *out, bool is_login)
     const char *host = MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND, "Host");
     if (origin && !http_origin_matches(origin, host))
         return http_error(out, 403, "csrf", "cross-site request refused (Origin %s, Host %s)",
-                          origin, host ? host : "-"),
-               -1;
+                          origin, host ? host : "-");
     return 0;
 }
 
@@ -837,9 +832,17 @@ static void api_dispatch(struct ew_http *h, http_req *r, const char *method, htt
         }
         if (rt->flags & HTTP_LOCKED)
             pthread_mutex_lock(&h->office_mu);
-        rt->fn(r, out);
+        int st = rt->fn(r, out);
         if (rt->flags & HTTP_LOCKED)
             pthread_mutex_unlock(&h->office_mu);
+        /* A handler returns the status it answered with; anything else (an error path
+         * that answered nothing, or a status that disagrees with the answer) is a bug the
+         * caller must not see as a success. */
+        if (st < 100 || st != out->status) {
+            ew_log(EW_LOG_ERROR, "http.handler", "route=\"%s %s\" returned=%d answered=%d",
+                   rt->method, rt->path, st, out->status);
+            http_error(out, 500, "internal", "the request could not be answered");
+        }
         pool_put(h, r->db);
         r->db = NULL;
         if (key.p && out->status == 200)

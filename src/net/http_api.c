@@ -63,7 +63,7 @@ static int rules_arg(http_req *r, http_resp *out, airq_edition *ed)
         return 0;
     ew_edition e;
     if (ew_edition_parse(v, strlen(v), &e))
-        return http_error(out, 400, "bad_parameter", "rules must be 2012 or 2026, got '%s'", v), -1;
+        return http_error(out, 400, "bad_parameter", "rules must be 2012 or 2026, got '%s'", v);
     *ed = (airq_edition)e;
     return 0;
 }
@@ -74,8 +74,7 @@ static int id_param(http_req *r, http_resp *out, int64_t *id)
     long long v = strtoll(r->params[0], &end, 10);
     if (*end || v <= 0)
         return http_error(out, 400, "bad_parameter", "site id must be a positive integer, got '%s'",
-                          r->params[0]),
-               -1;
+                          r->params[0]);
     *id = v;
     return 0;
 }
@@ -175,21 +174,21 @@ static int add_site(void *ctx, const ew_read_site *s)
     return 0;
 }
 
-/* The site id of the path if the caller may read it: 0, or answers 400/404 and returns -1
+/* The site id of the path if the caller may read it: 0, or answers 400/404 and returns that
  * (a site that may not be read is "not found", as one that does not exist). */
 static int readable_site_param(http_req *r, http_resp *out, int64_t *id, json_t **site)
 {
     if (id_param(r, out, id))
-        return -1;
+        return out->status;
     sites_ctx c = {r, json_array()};
     char err[256];
     if (ew_read_sites(r->db, *id, NULL, NULL, add_site, &c, err, sizeof err)) {
         json_decref(c.rows);
-        return db_error(out, err), -1;
+        return db_error(out, err);
     }
     if (!json_array_size(c.rows)) {
         json_decref(c.rows);
-        return http_error(out, 404, "not_found", "no site %lld", (long long)*id), -1;
+        return http_error(out, 404, "not_found", "no site %lld", (long long)*id);
     }
     if (site)
         *site = json_incref(json_array_get(c.rows, 0));
@@ -215,7 +214,7 @@ static int h_site(http_req *r, http_resp *out)
     int64_t id;
     json_t *one;
     if (readable_site_param(r, out, &id, &one))
-        return 0;
+        return out->status;
     if (r->csv)
         return http_table(r, out, json_pack("[o]", one), NULL, "site");
     return http_json(out, 200, json_pack("{s:o}", "data", one));
@@ -233,7 +232,7 @@ static int h_latest(http_req *r, http_resp *out)
 {
     int64_t id;
     if (readable_site_param(r, out, &id, NULL))
-        return 0;
+        return out->status;
     json_t *rows = json_array();
     char err[256];
     if (ew_read_latest(r->db, id, add_latest, rows, err, sizeof err)) {
@@ -281,7 +280,7 @@ static int h_series(http_req *r, http_resp *out)
 {
     int64_t id, limit, offset, from, to;
     if (readable_site_param(r, out, &id, NULL) || http_page_args(r, out, &limit, &offset))
-        return 0;
+        return out->status;
     const char *param = http_arg(r, "param");
     if (!param)
         return http_error(out, 400, "bad_parameter",
@@ -301,7 +300,7 @@ static int h_series(http_req *r, http_resp *out)
     int64_t span = kind == EW_SERIES_RAW ? 86400 : kind == EW_SERIES_HOUR ? 7 * 86400 : 365 * 86400;
     if (http_time_arg(r, out, "to", r->now_utc + 1, &to) ||
         http_time_arg(r, out, "from", to - span, &from))
-        return 0;
+        return out->status;
     if (from >= to)
         return http_error(out, 400, "bad_parameter", "from must be before to");
 
@@ -339,7 +338,7 @@ static int h_series(http_req *r, http_resp *out)
         else
             http_buf_puts(&out->body, "null}}");
     }
-    return 0;
+    return out->status;
 }
 
 /* ---- completeness and devices ------------------------------------------------------- */
@@ -395,7 +394,7 @@ static int completeness(http_req *r, http_resp *out, bool offline_only, const ch
     int64_t from, to;
     if (http_time_arg(r, out, "to", hour_now, &to) ||
         http_time_arg(r, out, "from", to - 86400, &from))
-        return 0;
+        return out->status;
     if (from >= to)
         return http_error(out, 400, "bad_parameter", "from must be before to");
     compl_ctx c = {r, json_array(), json_object(), from, to, offline_only};
@@ -461,13 +460,12 @@ static int days_args(http_req *r, http_resp *out, int64_t *day0, int *ndays, int
     /* Default: 1 January of the current year to today. "to" is inclusive for days. */
     if (http_time_arg(r, out, "from", ew_bj_day_start(ew_days_from_civil(c.year, 1, 1)), &from) ||
         http_time_arg(r, out, "to", ew_bj_day_start(today), &to))
-        return -1;
+        return out->status;
     *day0 = ew_bj_day_of(from);
     int64_t last = ew_bj_day_of(to);
     if (last < *day0 || last - *day0 + 1 > max_days)
         return http_error(out, 400, "bad_parameter",
-                          "the period must be 1 to %d days, from before to", max_days),
-               -1;
+                          "the period must be 1 to %d days, from before to", max_days);
     *ndays = (int)(last - *day0 + 1);
     return 0;
 }
@@ -483,7 +481,7 @@ static int h_aqi_daily(http_req *r, http_resp *out)
     int64_t day0;
     int ndays;
     if (rules_arg(r, out, &ed) || days_args(r, out, &day0, &ndays, 1096))
-        return 0;
+        return out->status;
     const char *site = http_arg(r, "site");
     int64_t want = 0; /* 0 zone, -1 all stations, else one site */
     if (site && !strcmp(site, "all"))
@@ -543,7 +541,7 @@ static int h_aqi_now(http_req *r, http_resp *out)
 {
     airq_edition ed;
     if (rules_arg(r, out, &ed))
-        return 0;
+        return out->status;
     air_now n;
     char err[256];
     if (air_now_at(r->db, r->now_utc, ed, &n, err, sizeof err)) {
@@ -603,7 +601,7 @@ static int h_assessment(http_req *r, http_resp *out)
     int64_t day0;
     int ndays;
     if (rules_arg(r, out, &ed) || days_args(r, out, &day0, &ndays, 1096))
-        return 0;
+        return out->status;
     const char *site = http_arg(r, "site");
     int64_t want = 0; /* 0 = the zone */
     if (site && strcmp(site, "zone") && (want = strtoll(site, NULL, 10)) <= 0)
@@ -716,7 +714,7 @@ static int h_targets(http_req *r, http_resp *out)
     if ((ys && (year = atoi(ys)) < 2000) || year > 9999)
         return http_error(out, 400, "bad_parameter", "year must be a year, got '%s'", ys);
     if (rules_arg(r, out, &ed))
-        return 0;
+        return out->status;
     json_t *rows, *meta;
     char err[256];
     if (http_targets_rows(r, r->plan, year, (int)ed, &rows, &meta, err, sizeof err))
@@ -736,7 +734,7 @@ static int h_ranking(http_req *r, http_resp *out)
     int64_t day0;
     int ndays;
     if (rules_arg(r, out, &ed) || days_args(r, out, &day0, &ndays, 1096))
-        return 0;
+        return out->status;
     airq_opts o;
     airq_opts_default(&o);
     o.rules = ed;

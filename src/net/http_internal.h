@@ -104,10 +104,15 @@ typedef struct http_resp {
 /* Query parameter, or NULL when absent or empty. */
 const char *http_arg(http_req *r, const char *name);
 
-/* Answer with a JSON error: {"error":{"status":N,"code":"...","message":"..."}}. Returns 0. */
+/* Handlers and the helpers that answer return the HTTP status they answered with (always
+ * >= 100), so "answered, stop" is a non-zero result and the dispatcher can check that a
+ * handler answered what it says; helpers that did not answer return 0.
+ *
+ * Answer with a JSON error: {"error":{"status":N,"code":"...","message":"..."}}. Returns
+ * status. */
 int http_error(http_resp *out, int status, const char *code, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
-/* Answer with the JSON value v (stolen). Returns 0. */
+/* Answer with the JSON value v (stolen). Returns status. */
 int http_json(http_resp *out, int status, json_t *v);
 /* Answer with a table: rows is an array of flat objects (stolen) whose first row's keys name
  * the columns. meta (stolen, may be NULL) is merged into the JSON envelope. Applies the
@@ -124,10 +129,10 @@ int http_table_page(http_req *r, http_resp *out, json_t *rows, int64_t total, in
  * the memo. Thread-safe. */
 bool http_memo_get(http_req *r, const char *key, double *v, size_t n);
 void http_memo_put(http_req *r, const char *key, const double *v, size_t n, int ttl_s);
-/* Parse limit/offset; returns 0 or answers 400 and returns -1. */
+/* Parse limit/offset; returns 0, or answers 400 and returns 400. */
 int http_page_args(http_req *r, http_resp *out, int64_t *limit, int64_t *offset);
 /* Parse an optional ISO-8601 Beijing-time argument (see ew_parse_iso); def when absent.
- * Returns 0, or answers 400 and returns -1. */
+ * Returns 0, or answers 400 and returns 400. */
 int http_time_arg(http_req *r, http_resp *out, const char *name, int64_t def, int64_t *t_utc);
 
 /* Parse the request body as a JSON object; on failure answers 400 and returns NULL. */
@@ -135,7 +140,7 @@ json_t *http_body_json(http_req *r, http_resp *out);
 /* May the caller ever do a? (auth_decide with the caller's own organisation as the object:
  * the route-level gate; handlers decide again about the object itself.) */
 bool http_may(const http_req *r, auth_action a);
-/* 401 login_required for anonymous callers, else 403 forbidden. Returns 0. */
+/* 401 login_required for anonymous callers, else 403 forbidden. Returns the status. */
 int http_denied(http_req *r, http_resp *out, const char *why);
 
 /* Who may call a route: anyone, anyone logged in, or those auth_decide allows an action. */
@@ -145,6 +150,7 @@ int http_denied(http_req *r, http_resp *out, const char *why);
 /* Route flags. */
 #define HTTP_LOCKED 1 /* the handler runs holding the office lock (r->office usable) */
 
+/* A route handler answers in *out and returns the status it answered with. */
 typedef int (*http_handler)(http_req *r, http_resp *out);
 typedef struct http_route {
     const char *method;

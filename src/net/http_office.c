@@ -65,7 +65,7 @@ static json_t *day_json(int64_t day)
     return json_string(b);
 }
 
-/* Answer 422 invalid and return -1. */
+/* Answer 422 invalid; returns 422. */
 static int invalid(http_resp *out, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 static int invalid(http_resp *out, const char *fmt, ...)
 {
@@ -74,8 +74,7 @@ static int invalid(http_resp *out, const char *fmt, ...)
     va_start(ap, fmt);
     vsnprintf(msg, sizeof msg, fmt, ap);
     va_end(ap);
-    http_error(out, 422, "invalid", "%s", msg);
-    return -1;
+    return http_error(out, 422, "invalid", "%s", msg);
 }
 
 static int store_err(http_resp *out, const char *err)
@@ -86,7 +85,7 @@ static int store_err(http_resp *out, const char *err)
 static int need_plan(http_req *r, http_resp *out)
 {
     if (!r->plan)
-        return http_error(out, 500, "plan_unreadable", "%s", r->plan_err), -1;
+        return http_error(out, 500, "plan_unreadable", "%s", r->plan_err);
     return 0;
 }
 
@@ -137,23 +136,22 @@ static int att_exists_cb(void *ctx, const office_attachment *a)
     return 0;
 }
 
-/* Every key names a stored attachment: 0, or answers 422 and returns -1. */
+/* Every key names a stored attachment: 0, or answers 422 and returns 422. */
 static int keys_exist(http_req *r, http_resp *out, const char *const *keys, size_t n)
 {
     char err[256];
     for (size_t i = 0; i < n; i++) {
         int rc = office_attachment_get(r->office, keys[i], att_exists_cb, NULL, err, sizeof err);
         if (rc < 0)
-            return store_err(out, err), -1;
+            return store_err(out, err);
         if (rc == 0)
-            return http_error(out, 422, "invalid", "no attachment %s (upload it first)", keys[i]),
-                   -1;
+            return http_error(out, 422, "invalid", "no attachment %s (upload it first)", keys[i]);
     }
     return 0;
 }
 
 /* The "evidence" of a body: attachment keys, each already uploaded. 0, or answers 422 (not a
- * list of keys, an unknown key) or 500 and returns -1. */
+ * list of keys, an unknown key) or 500 and returns that status. */
 static int body_evidence(http_req *r, http_resp *out, json_t *b, const char ***ev, size_t *n)
 {
     if (body_keys(r, b, "evidence", ev, n))
@@ -258,7 +256,7 @@ static int h_login(http_req *r, http_resp *out)
 {
     json_t *b = http_body_json(r, out);
     if (!b)
-        return 0;
+        return out->status;
     const char *name = jstr(b, "name"), *pw = jstr(b, "password");
     if (!name || !pw || strlen(name) > 64) {
         json_decref(b);
@@ -285,7 +283,7 @@ static int h_login(http_req *r, http_resp *out)
         http_error(out, 429, "throttled", "too many failed logins: try again in %lld s",
                    (long long)wait);
         out->retry_after_s = wait > 0 ? wait : 1;
-        return 0;
+        return out->status;
     }
     /* Verified outside the lock: Argon2id costs about 0.1 s and 64 MiB by design. */
     bool good =
@@ -362,7 +360,7 @@ static int h_logout(http_req *r, http_resp *out)
     audit(r, r->who.name, "logout", NULL, NULL);
     out->set_cookie = "ew_session=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0";
     out->status = 204;
-    return 0;
+    return out->status;
 }
 
 static int h_session(http_req *r, http_resp *out)
@@ -397,17 +395,17 @@ static int h_users(http_req *r, http_resp *out)
 
 /* The account fields a body may set, checked: role names a role, unit accounts name a unit
  * of the plan (bureau staff may: their department), enterprise accounts name an enterprise,
- * a password is 8-256 bytes. 0, or answers 422 and returns -1. */
+ * a password is 8-256 bytes. 0, or answers 422 and returns 422. */
 static int check_account(http_req *r, http_resp *out, const char *role, const char *org)
 {
     ew_role ro;
     if (!role || auth_role_parse(role, &ro))
-        return invalid(out, "role must be admin, bureau, unit, enterprise, auditor or public"), -1;
+        return invalid(out, "role must be admin, bureau, unit, enterprise, auditor or public");
     if ((ro == EW_ROLE_UNIT || ro == EW_ROLE_ENTERPRISE) && !org)
-        return invalid(out, "a %s account needs org", role), -1;
+        return invalid(out, "a %s account needs org", role);
     if ((ro == EW_ROLE_UNIT || (ro == EW_ROLE_BUREAU && org)) &&
         (!r->plan || !plan_unit_by_id(r->plan, org)))
-        return invalid(out, "org %s is not a unit of the plan", org), -1;
+        return invalid(out, "org %s is not a unit of the plan", org);
     return 0;
 }
 
@@ -417,7 +415,7 @@ static int h_user_create(http_req *r, http_resp *out)
 {
     json_t *b = http_body_json(r, out);
     if (!b)
-        return 0;
+        return out->status;
     const char *name = jstr(b, "name"), *display = jstr(b, "display"), *role = jstr(b, "role");
     const char *org = jstr(b, "org"), *pw = jstr(b, "password");
     char hash[AUTH_HASH_MAX], err[256];
@@ -428,7 +426,7 @@ static int h_user_create(http_req *r, http_resp *out)
     else if (check_account(r, out, role, org))
         rc = -1;
     else if (office_user_get(r->office, name, copy_user, &old, err, sizeof err) < 0)
-        rc = (store_err(out, err), -1);
+        rc = store_err(out, err);
     else if (old.found)
         rc = (http_error(out, 409, "conflict",
                          "account %s exists; change it with POST /api/v1/users/%s", name, name),
@@ -437,7 +435,7 @@ static int h_user_create(http_req *r, http_resp *out)
         rc = invalid(out, "password must be %d to %d bytes", AUTH_PASSWORD_MIN, AUTH_PASSWORD_MAX);
     if (rc) {
         json_decref(b);
-        return 0;
+        return out->status;
     }
     office_user u = {.name = name,
                      .display = display,
@@ -445,7 +443,7 @@ static int h_user_create(http_req *r, http_resp *out)
                      .org = org,
                      .pw_hash = hash,
                      .created_utc = r->now_utc};
-    int64_t id;
+    int64_t id = 0;
     if (office_user_put(r->office, &u, &id, err, sizeof err) < 0) {
         json_decref(b);
         return store_err(out, err);
@@ -473,7 +471,7 @@ static int h_user_update(http_req *r, http_resp *out)
         return http_error(out, 404, "not_found", "no account %s", name);
     json_t *b = http_body_json(r, out);
     if (!b)
-        return 0;
+        return out->status;
     json_t *dis = json_object_get(b, "disabled");
     const char *display = json_object_get(b, "display") ? jstr(b, "display") : u.display;
     const char *role = json_object_get(b, "role") ? jstr(b, "role") : u.role;
@@ -491,7 +489,7 @@ static int h_user_update(http_req *r, http_resp *out)
         rc = invalid(out, "password must be %d to %d bytes", AUTH_PASSWORD_MIN, AUTH_PASSWORD_MAX);
     if (rc) {
         json_decref(b);
-        return 0;
+        return out->status;
     }
     office_user nu = {.name = name,
                       .display = display,
@@ -526,7 +524,7 @@ static int h_audit(http_req *r, http_resp *out)
 {
     int64_t limit, offset, total = 0;
     if (http_page_args(r, out, &limit, &offset))
-        return 0;
+        return out->status;
     json_t *rows = json_array();
     char err[256];
     if (office_audit_each(r->office, limit, offset, &total, add_audit_row, rows, err, sizeof err) <
@@ -545,7 +543,7 @@ static int h_attachment_put(http_req *r, http_resp *out)
     http_media_type(MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND, "Content-Type"), mime,
                     sizeof mime);
     if (!r->logged_in && rate_limited(r, out, "uploads", UPLOADS_PER_HOUR))
-        return 0;
+        return out->status;
     if (strcmp(mime, "image/jpeg") && strcmp(mime, "image/png") && strcmp(mime, "image/webp") &&
         strcmp(mime, "application/pdf"))
         return http_error(out, 415, "unsupported_media_type",
@@ -617,7 +615,7 @@ static int h_attachment_get(http_req *r, http_resp *out)
     out->status = 200;
     out->cache = "private, max-age=86400";
     out->disposition = "inline";
-    return 0;
+    return out->status;
 }
 
 /* ---- names of the case machine ------------------------------------------------------ */
@@ -701,11 +699,11 @@ static int case_filter(http_req *r, http_resp *out, office_case_filter *f)
     f->source = http_arg(r, "source");
     const char *sv = http_arg(r, "supervision");
     if (sv && strcmp(sv, "1") && strcmp(sv, "2"))
-        return http_error(out, 400, "bad_parameter", "supervision must be 1 or 2"), -1;
+        return http_error(out, 400, "bad_parameter", "supervision must be 1 or 2");
     f->min_supervision = sv ? atoi(sv) : 0;
     if (http_time_arg(r, out, "from", 0, &f->from_utc) ||
         http_time_arg(r, out, "to", f->from_utc ? r->now_utc + 1 : 0, &f->to_utc))
-        return -1;
+        return out->status;
     if (f->from_utc == 0 && f->to_utc)
         f->from_utc = 1;
     const char *scope = case_scope(r);
@@ -718,9 +716,9 @@ static int h_cases(http_req *r, http_resp *out)
 {
     office_case_filter f;
     if (case_filter(r, out, &f))
-        return 0;
+        return out->status;
     if (http_page_args(r, out, &f.limit, &f.offset))
-        return 0;
+        return out->status;
     rows_ctx c = {r, json_array()};
     char err[256];
     int64_t total = 0;
@@ -829,7 +827,7 @@ static int case_id_param(http_req *r, http_resp *out, int64_t *id)
     char *end;
     long long v = strtoll(r->params[0], &end, 10);
     if (*end || v <= 0)
-        return http_error(out, 404, "not_found", "no case %s", r->params[0]), -1;
+        return http_error(out, 404, "not_found", "no case %s", r->params[0]);
     *id = v;
     return 0;
 }
@@ -856,7 +854,7 @@ static int answer_case(http_req *r, http_resp *out, int64_t id, int status)
     casework_meta m;
     ew_case *c = load_case(r, out, id, &m);
     if (!c)
-        return 0;
+        return out->status;
     if (!casework_may_read(c, &r->who)) {
         case_free(c);
         return http_error(out, 404, "not_found", "no case %lld", (long long)id);
@@ -869,9 +867,9 @@ static int answer_case(http_req *r, http_resp *out, int64_t id, int status)
 
 static int h_case(http_req *r, http_resp *out)
 {
-    int64_t id;
+    int64_t id = 0;
     if (case_id_param(r, out, &id))
-        return 0;
+        return out->status;
     return answer_case(r, out, id, 200);
 }
 
@@ -891,21 +889,21 @@ static int case_rc(http_resp *out, int rc, const case_error *ce)
     }
 }
 
-/* A case report from a body: 0, or answers 4xx and returns -1. */
+/* A case report from a body: 0, or answers 4xx and returns that status. */
 static int body_report(http_req *r, http_resp *out, json_t *b, case_report *rep)
 {
     memset(rep, 0, sizeof *rep);
     if (case_category_parse(jstr(b, "category"), &rep->category))
-        return http_error(out, 422, "invalid", "category must be a case category name"), -1;
+        return http_error(out, 422, "invalid", "category must be a case category name");
     rep->location = jstr(b, "location");
     rep->description = jstr(b, "description");
     if (!rep->location || !rep->description)
-        return http_error(out, 422, "invalid", "location and description are required"), -1;
+        return http_error(out, 422, "invalid", "location and description are required");
     rep->lon = json_number_value(json_object_get(b, "lon"));
     rep->lat = json_number_value(json_object_get(b, "lat"));
     const char **keys;
     if (body_keys(r, b, "attachments", &keys, &rep->n_attachments))
-        return http_error(out, 422, "invalid", "attachments must be a list of keys"), -1;
+        return http_error(out, 422, "invalid", "attachments must be a list of keys");
     rep->attachments = keys;
     return keys_exist(r, out, keys, rep->n_attachments);
 }
@@ -914,17 +912,17 @@ static int h_case_create(http_req *r, http_resp *out)
 {
     json_t *b = http_body_json(r, out);
     if (!b)
-        return 0;
+        return out->status;
     case_report rep;
     int rc = body_report(r, out, b, &rep);
     if (!rc && case_source_parse(jstr(b, "source"), &rep.source))
         rc = invalid(out, "source must be a case source name");
     if (rc) {
         json_decref(b);
-        return 0;
+        return out->status;
     }
     casework_meta m = {.created_by = r->who.name};
-    int64_t id;
+    int64_t id = 0;
     char tracking[CASE_TRACKING_LEN + 1];
     case_error ce = {{0}};
     rc = casework_open(r->office, &rep, &r->who, &m, r->now_utc, &id, tracking, &ce);
@@ -936,12 +934,12 @@ static int h_case_create(http_req *r, http_resp *out)
 
 static int h_case_action(http_req *r, http_resp *out)
 {
-    int64_t id;
+    int64_t id = 0;
     if (case_id_param(r, out, &id))
-        return 0;
+        return out->status;
     json_t *b = http_body_json(r, out);
     if (!b)
-        return 0;
+        return out->status;
     case_cmd cmd = {0};
     int rc = 0;
     const char **ev = NULL;
@@ -962,7 +960,7 @@ static int h_case_action(http_req *r, http_resp *out)
         rc = keys_exist(r, out, ev, cmd.n_evidence);
     if (rc) {
         json_decref(b);
-        return 0;
+        return out->status;
     }
     case_error ce = {{0}};
     rc = casework_apply(r->office, id, &cmd, &r->who, r->now_utc, NULL, &ce);
@@ -974,13 +972,13 @@ static int h_case_action(http_req *r, http_resp *out)
 
 static int h_case_reward(http_req *r, http_resp *out)
 {
-    int64_t id;
+    int64_t id = 0;
     if (case_id_param(r, out, &id))
-        return 0;
+        return out->status;
     casework_meta m;
     ew_case *c = load_case(r, out, id, &m);
     if (!c)
-        return 0;
+        return out->status;
     bool eligible = c->source == CASE_SRC_PUBLIC_REPORT && c->state == CASE_CLOSED;
     case_free(c);
     if (!eligible)
@@ -988,7 +986,7 @@ static int h_case_reward(http_req *r, http_resp *out)
                           "rewards are for public reports confirmed and closed");
     json_t *b = http_body_json(r, out);
     if (!b)
-        return 0;
+        return out->status;
     const char *status = jstr(b, "status"), *note = jstr(b, "note");
     json_t *amt = json_object_get(b, "amount_fen");
     if (!status ||
@@ -1075,14 +1073,14 @@ static int h_rewards(http_req *r, http_resp *out)
 static int h_public_report(http_req *r, http_resp *out)
 {
     if (rate_limited(r, out, "reports", REPORTS_PER_HOUR))
-        return 0;
+        return out->status;
     json_t *b = http_body_json(r, out);
     if (!b)
-        return 0;
+        return out->status;
     case_report rep;
     if (body_report(r, out, b, &rep)) {
         json_decref(b);
-        return 0;
+        return out->status;
     }
     rep.source = CASE_SRC_PUBLIC_REPORT;
     /* Whoever fills in the public form reports as the public (随手拍). */
@@ -1090,7 +1088,7 @@ static int h_public_report(http_req *r, http_resp *out)
     casework_meta m = {.created_by = "public",
                        .reporter_name = jstr(b, "name"),
                        .reporter_contact = jstr(b, "contact")};
-    int64_t id;
+    int64_t id = 0;
     char tracking[CASE_TRACKING_LEN + 1];
     case_error ce = {{0}};
     int rc = casework_open(r->office, &rep, &pub, &m, r->now_utc, &id, tracking, &ce);
@@ -1102,7 +1100,7 @@ static int h_public_report(http_req *r, http_resp *out)
 
 static int h_public_track(http_req *r, http_resp *out)
 {
-    int64_t id;
+    int64_t id = 0;
     case_error ce = {{0}};
     int rc = casework_find_tracking(r->office, r->params[0], &id, &ce);
     if (rc == CASEWORK_E_STORE)
@@ -1146,7 +1144,7 @@ static int h_public_track(http_req *r, http_resp *out)
 static int h_plan(http_req *r, http_resp *out)
 {
     if (need_plan(r, out))
-        return 0;
+        return out->status;
     return http_json(out, 200, plan_to_json(r->plan));
 }
 
@@ -1308,9 +1306,9 @@ static int ledger_of(http_req *r, http_resp *out, ledger_view *v)
 {
     char err[256];
     if (need_plan(r, out))
-        return -1;
+        return out->status;
     if (ledger_compute(r, v, err, sizeof err))
-        return store_err(out, err), -1;
+        return store_err(out, err);
     return 0;
 }
 
@@ -1320,7 +1318,7 @@ static int answer_ledger_row(http_req *r, http_resp *out,
 {
     ledger_view v;
     if (ledger_of(r, out, &v))
-        return 0;
+        return out->status;
     return http_json(out, 200, json_pack("{s:o}", "data", row(r, &v, i)));
 }
 
@@ -1328,7 +1326,7 @@ static int h_ledger(http_req *r, http_resp *out)
 {
     ledger_view v;
     if (ledger_of(r, out, &v))
-        return 0;
+        return out->status;
     const plan *p = r->plan;
     int tot[3] = {0, 0, 0};
     json_t *actions = json_array();
@@ -1366,7 +1364,7 @@ static int h_ledger_warnings(http_req *r, http_resp *out)
 {
     ledger_view v;
     if (ledger_of(r, out, &v))
-        return 0;
+        return out->status;
     const plan *p = r->plan;
     ledger_warning *w = arena_alloc(&r->ar, (p->n_tasks + 1) * sizeof *w);
     size_t n = ledger_warnings(p, v.states, r->now_utc, &ledger_policy_default, w, p->n_tasks);
@@ -1399,7 +1397,7 @@ static int ledger_refused(http_resp *out, int rc, const char *msg)
 static int h_task_report(http_req *r, http_resp *out)
 {
     if (need_plan(r, out))
-        return 0;
+        return out->status;
     const plan *p = r->plan;
     const plan_task *t = plan_task_by_id(p, r->params[0]);
     if (!t)
@@ -1413,7 +1411,7 @@ static int h_task_report(http_req *r, http_resp *out)
                           t->id, r->who.org ? r->who.org : "no unit");
     json_t *b = http_body_json(r, out);
     if (!b)
-        return 0;
+        return out->status;
     json_t *pg = json_object_get(b, "progress");
     ledger_task_report rep = {.progress_pct = (int)json_integer_value(pg),
                               .done = json_is_true(json_object_get(b, "done")),
@@ -1426,7 +1424,7 @@ static int h_task_report(http_req *r, http_resp *out)
         rc = body_evidence(r, out, b, &ev, &rep.n_evidence);
     if (rc) {
         json_decref(b);
-        return 0;
+        return out->status;
     }
     rep.evidence = ev;
     char msg[256];
@@ -1440,7 +1438,7 @@ static int h_task_report(http_req *r, http_resp *out)
 static int h_target_report(http_req *r, http_resp *out)
 {
     if (need_plan(r, out))
-        return 0;
+        return out->status;
     const plan *p = r->plan;
     const plan_target *t = plan_target_by_id(p, r->params[0]);
     if (!t)
@@ -1455,7 +1453,7 @@ static int h_target_report(http_req *r, http_resp *out)
                           t->id);
     json_t *b = http_body_json(r, out);
     if (!b)
-        return 0;
+        return out->status;
     json_t *val = json_object_get(b, "value");
     const char **ev;
     size_t nev;
@@ -1466,7 +1464,7 @@ static int h_target_report(http_req *r, http_resp *out)
         rc = body_evidence(r, out, b, &ev, &nev);
     if (rc) {
         json_decref(b);
-        return 0;
+        return out->status;
     }
     char msg[256];
     rc = ledgerbook_report_target(r->office, p, gi, json_number_value(val), jstr(b, "note"), ev,
@@ -1492,16 +1490,16 @@ static int add_change_row(void *ctx, const office_change *c)
 static int h_ledger_history(http_req *r, http_resp *out)
 {
     if (need_plan(r, out))
-        return 0;
+        return out->status;
     office_change_filter f = {
         .plan_id = r->plan->id, .object_id = http_arg(r, "object_id"), .unit = http_arg(r, "unit")};
     if (http_time_arg(r, out, "from", 0, &f.from_utc) ||
         http_time_arg(r, out, "to", f.from_utc ? r->now_utc + 1 : 0, &f.to_utc))
-        return 0;
+        return out->status;
     if (!f.from_utc && f.to_utc)
         f.from_utc = 1;
     if (http_page_args(r, out, &f.limit, &f.offset))
-        return 0;
+        return out->status;
     json_t *rows = json_array();
     char err[256];
     int64_t total = 0;
@@ -1540,7 +1538,7 @@ static int collect_case(void *ctx, const office_case *oc)
 static int h_scores(http_req *r, http_resp *out)
 {
     if (need_plan(r, out))
-        return 0;
+        return out->status;
     const plan *p = r->plan;
     ew_civil now;
     ew_utc_to_bj(r->now_utc, &now);
@@ -1548,7 +1546,7 @@ static int h_scores(http_req *r, http_resp *out)
     int64_t from, to;
     if (http_time_arg(r, out, "from", ew_bj_to_utc(&jan1), &from) ||
         http_time_arg(r, out, "to", r->now_utc, &to))
-        return 0;
+        return out->status;
     if (from >= to)
         return http_error(out, 400, "bad_parameter", "from must be before to");
     const char *only = http_arg(r, "unit");

@@ -151,6 +151,7 @@ act "$T_bureau" "$B" '{"action":"accept"}' >/dev/null
 act "$T_bureau" "$B" '{"action":"assign","unit":"sthj","deadline":"2026-03-25"}' >/dev/null
 check "sthj sees its case" test "$(code "$T_sthj" GET "cases/$B")" = 200
 check "jianshe cannot read sthj's case (404)" test "$(code "$T_js" GET "cases/$B")" = 404
+check "a case that does not exist is 404 (not 500)" test "$(code "$T_admin" GET "cases/987654")" = 404
 check "jianshe's /cases does not list sthj's case" \
   test "$(api "$T_js" GET cases | jq "[.data[] | select(.id==$B)] | length")$(api "$T_js" GET 'cases?unit=sthj' | jq '[.data[] | select(.unit!="jianshe")] | length')" = 00
 # The summary agrees with the list it summarises (bureau: every case; jianshe: its own).
@@ -239,3 +240,7 @@ wait "$pid"
 check "serve exits 0 on SIGTERM after all of the above" test $? -eq 0
 check "the server's log holds no sanitizer report" \
   bash -c "! grep -qE 'AddressSanitizer|LeakSanitizer|runtime error:' '$TEST_TMP/serve.log'"
+# Every handler returned the status it answered with (the dispatcher logs http.handler
+# and answers 500 when one does not).
+check "every handler answered what it returned (no http.handler in the log)" \
+  bash -c "! grep -q 'http.handler' '$TEST_TMP/serve.log'"
