@@ -243,7 +243,6 @@ int cmd_serve(int argc, char **argv)
     ew_http *http = NULL;
     if (c.http) {
         ew_http_config hc = {.listen_addr = c.http,
-                             .db_path = c.db,
                              .static_dir = c.static_dir,
                              .metrics = &metrics};
         http = ew_http_start(&hc, err, sizeof err);
@@ -254,8 +253,7 @@ int cmd_serve(int argc, char **argv)
     }
     hj212_server_config sc = {.listen_addr = c.hj212,
                               .ing = ing,
-                              .db_path = c.db,
-                              .metrics = &metrics,
+                               .metrics = &metrics,
                               .max_per_peer = (unsigned)c.max_per_peer,
                               .idle_timeout_s = (unsigned)c.idle_timeout,
                               .max_inflight = (unsigned)c.max_inflight,

@@ -74,16 +74,14 @@ struct server {
     bool global_paused; /* some connections stopped reading because of QUEUED_MAX */
     /* writer queue (mu) */
     uv_mutex_t mu;
-    uv_cond_t cv, cv_ckpt;
+    uv_cond_t cv;
     job *in_head, *in_tail;
     job *done_head, *done_tail;
     bool quit;
-    uv_thread_t writer, checkpointer;
-    bool has_checkpointer;
+    uv_thread_t writer;
     int writer_failures;
 };
 
-enum { WAL_MAX_PAGES = 16384 };
 /* Frames queued to the writer from all connections together (about 1 KiB each): beyond
  * this, connections that deliver more are paused until the queue halves, so that memory
  * stays bounded however many connections push at once. */
@@ -155,41 +153,11 @@ static void writer_main(void *arg)
         sv->done_tail = tail;
         uv_mutex_unlock(&sv->mu);
         uv_async_send(&sv->done_async);
-        /* After the replies are on their way: truncating the WAL delays the next batch only. */
-        if (sv->has_checkpointer && store_wal_pages(ingest_store(sv->cfg.ing)) > WAL_MAX_PAGES &&
-            store_checkpoint(ingest_store(sv->cfg.ing), true, NULL, err, sizeof err) < 0)
-            ew_log(EW_LOG_WARN, "hj212.checkpoint_failed", "error=\"%s\"", err);
+        /* After the replies are on their way: upkeep that waits delays the next batch only. */
+        if (store_upkeep_idle(ingest_store(sv->cfg.ing), err, sizeof err) < 0)
+            ew_log(EW_LOG_WARN, "hj212.upkeep_failed", "error=\"%s\"", err);
     }
     free(items);
-}
-
-/* Checkpoint thread: copies the WAL into the database file once a second on its own handle,
- * so the writer's commits wait only for the WAL fsync (see store_checkpoint). The writer
- * truncates the WAL between batches once it passes WAL_MAX_PAGES (64 MiB of 4 KiB pages):
- * the WAL cannot restart while commits keep arriving, and this keeps its disk use bounded
- * at the cost of one short wait (most pages are already copied). */
-static void checkpointer_main(void *arg)
-{
-    server *sv = arg;
-    char err[256] = "";
-    store *s = store_open(sv->cfg.db_path, err, sizeof err);
-    if (!s) {
-        ew_log(EW_LOG_ERROR, "hj212.checkpointer", "error=\"%s\"", err);
-        return;
-    }
-    uv_mutex_lock(&sv->mu);
-    while (!sv->quit) {
-        uv_cond_timedwait(&sv->cv_ckpt, &sv->mu, 1000000000ull);
-        if (sv->quit)
-            break;
-        uv_mutex_unlock(&sv->mu);
-        if (store_checkpoint(s, false, NULL, err, sizeof err) < 0)
-            ew_log(EW_LOG_WARN, "hj212.checkpoint_failed", "error=\"%s\"", err);
-        uv_mutex_lock(&sv->mu);
-    }
-    uv_mutex_unlock(&sv->mu);
-    (void)store_checkpoint(s, true, NULL, err, sizeof err);
-    store_close(s);
 }
 
 /* ---- connections ---------------------------------------------------------------------- */
@@ -498,7 +466,6 @@ static void finish_shutdown(server *sv)
     uv_mutex_lock(&sv->mu);
     sv->quit = true;
     uv_cond_signal(&sv->cv);
-    uv_cond_signal(&sv->cv_ckpt);
     uv_mutex_unlock(&sv->mu);
 }
 
@@ -560,7 +527,6 @@ int hj212_server_run(const hj212_server_config *cfg, char *err, size_t errcap)
     }
     uv_mutex_init(&sv->mu);
     uv_cond_init(&sv->cv);
-    uv_cond_init(&sv->cv_ckpt);
     uv_async_init(&sv->loop, &sv->done_async, done_cb);
     sv->done_async.data = sv;
     uv_signal_init(&sv->loop, &sv->sig_term);
@@ -576,21 +542,18 @@ int hj212_server_run(const hj212_server_config *cfg, char *err, size_t errcap)
     }
     /* A peer that vanishes mid-write must not kill the server. */
     signal(SIGPIPE, SIG_IGN);
-    if (sv->cfg.db_path && store_autocheckpoint(ingest_store(sv->cfg.ing), false) == 0)
-        sv->has_checkpointer = uv_thread_create(&sv->checkpointer, checkpointer_main, sv) == 0;
-    if (sv->cfg.db_path && !sv->has_checkpointer)
-        (void)store_autocheckpoint(ingest_store(sv->cfg.ing), true);
+    /* The store keeps itself in shape under the write load (store_upkeep_start); if it
+     * cannot, it keeps its default upkeep and ingest works as before. */
+    char uerr[256] = "";
+    if (store_upkeep_start(ingest_store(sv->cfg.ing), uerr, sizeof uerr) < 0)
+        ew_log(EW_LOG_WARN, "hj212.upkeep_failed", "error=\"%s\"", uerr);
     uv_thread_create(&sv->writer, writer_main, sv);
     ew_log(EW_LOG_INFO, "hj212.listen", "addr=%s", cfg->listen_addr);
     uv_run(&sv->loop, UV_RUN_DEFAULT);
     uv_thread_join(&sv->writer);
-    if (sv->has_checkpointer) {
-        uv_thread_join(&sv->checkpointer);
-        (void)store_autocheckpoint(ingest_store(sv->cfg.ing), true);
-    }
+    store_upkeep_stop(ingest_store(sv->cfg.ing));
     uv_mutex_destroy(&sv->mu);
     uv_cond_destroy(&sv->cv);
-    uv_cond_destroy(&sv->cv_ckpt);
     rc = 0;
     ew_log(EW_LOG_INFO, "hj212.stopped", "store_failures=%d", sv->writer_failures);
 out:

@@ -28,8 +28,6 @@
 typedef struct hj212_server_config {
     const char *listen_addr; /* "HOST:PORT" (IPv4 or [IPv6]:PORT) */
     ingest *ing;             /* borrowed; used only by the writer thread while running */
-    const char *db_path;     /* the ingest's database, for the checkpoint thread; NULL: the
-                                writer's handle checkpoints automatically */
     ew_metrics *metrics;     /* borrowed; may be NULL */
     unsigned max_per_peer;   /* connections per peer address; 0 = unlimited */
     unsigned idle_timeout_s; /* 0 = never */

@@ -21,7 +21,7 @@ typedef struct ew_http ew_http;
 
 typedef struct ew_http_config {
     const char *listen_addr; /* "127.0.0.1:8080" */
-    const char *db_path;     /* SQLite database file */
+    const char *db_path;     /* the database locator (store_open: "sqlite:PATH" or a path) */
     const char *static_dir;  /* dashboard assets (web/dist); NULL = default: ../web/dist
                                 beside the executable's directory, else ./web/dist */
     ew_metrics *metrics;     /* borrowed; may be NULL */

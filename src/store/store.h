@@ -18,6 +18,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "base/err.h"
+
 typedef struct store store;
 
 /* The schema version this build creates and expects (see docs/storage.md). */
@@ -101,20 +103,27 @@ int store_begin(store *s, char *err, size_t errcap);
 int store_commit(store *s, char *err, size_t errcap);
 void store_rollback(store *s);
 
-/* Automatic checkpoints (on by default: at 1000 WAL pages, as SQLite does). The ingest
- * writer turns them off so that a COMMIT rarely waits for a checkpoint: a second handle on
- * another thread copies the WAL in the background (store_checkpoint without truncate),
- * and the writer truncates the WAL between batches once it is large (store_wal_pages),
- * which is then quick because most pages are already copied. */
-int store_autocheckpoint(store *s, bool on);
-/* Copy committed WAL content into the database file. Without truncate this never blocks the
- * writer or readers (SQLite PASSIVE); but under a steady write load the WAL then never
- * restarts, so with truncate it waits for the writer's current transaction, copies
- * everything and truncates the WAL (the writer waits meanwhile). wal_frames (may be NULL)
- * receives the WAL size in pages. 0, or negative with err filled. */
-int store_checkpoint(store *s, bool truncate, int *wal_frames, char *err, size_t errcap);
-/* WAL size in pages after this handle's last commit. */
-int store_wal_pages(store *s);
+/* Upkeep under a steady write load (the HJ 212 writer), the backend's own business: the
+ * caller only says when it starts, when it is between batches and when it stops.
+ *
+ * store_upkeep_start: start what keeps commits short and the storage bounded. SQLite: a
+ * thread on a connection of its own copies the WAL into the database file once a second
+ * (a passive checkpoint never blocks the writer or readers), and the checkpoint SQLite
+ * would otherwise run inside a COMMIT is turned off. EW_OK (also for an in-memory
+ * database, which needs nothing), or EW_EINTERNAL with err: the store then keeps its
+ * default upkeep and works as before.
+ * store_upkeep_idle: call between batches, after their replies went out; the backend may do
+ * work there that makes the caller wait. SQLite: once the WAL passed 64 MiB it is copied
+ * and truncated (under a steady load it never restarts by itself; most pages are already
+ * copied, so the wait is short). EW_OK, or EW_EINTERNAL with err (nothing is lost; the next
+ * call tries again).
+ * store_upkeep_stop: stop the background work, do a final full upkeep (SQLite: checkpoint
+ * and truncate the WAL) and return to the default. store_close calls it too; calling it
+ * without a start is harmless.
+ * All three are for the thread that owns s. */
+int store_upkeep_start(store *s, char *err, size_t errcap) EW_MUST_CHECK;
+int store_upkeep_idle(store *s, char *err, size_t errcap) EW_MUST_CHECK;
+void store_upkeep_stop(store *s);
 
 /* Insert or update (by MN) a site; its enterprise is created by name when new. id_out
  * (may be NULL) receives the site id. */

@@ -16,13 +16,17 @@
  * Migrations are versioned (PRAGMA user_version) and each runs in its own transaction, so a
  * crash during a migration leaves the previous version intact and re-running is safe. */
 #include <ctype.h>
+#include <errno.h>
 #include <math.h>
+#include <pthread.h>
 #include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <time.h>
 
+#include "base/log.h"
 #include "base/xalloc.h"
 #include "store/store.h"
 #include "store/store_internal.h"
@@ -337,9 +341,20 @@ static const char *const sql_text[N_QUERIES] = {
                   " GROUP BY reason ORDER BY n DESC, reason",
 };
 
+/* The upkeep thread of store_upkeep_start: its own connection, woken to stop. */
+typedef struct upkeep {
+    pthread_t th;
+    pthread_mutex_t mu;
+    pthread_cond_t cv;
+    bool quit;
+    store *own; /* the thread's connection (opened by store_upkeep_start) */
+} upkeep;
+
 struct store {
     bool auto_checkpoint; /* SQLite's default behaviour: checkpoint at 1000 WAL pages */
     int wal_pages;        /* WAL size after the last commit */
+    char *path;           /* the database file, for the upkeep thread's connection */
+    upkeep *up;           /* running upkeep, or NULL */
     sqlite3 *db;
     sqlite3_stmt *q[N_QUERIES];
     sqlite3_stmt *cache[STORE_STMT_SLOTS]; /* statements of other files (store_stmt) */
@@ -459,7 +474,7 @@ static int migrate(store *s, char *err, size_t errcap)
 }
 
 /* Replaces SQLite's own auto-checkpoint hook (same behaviour when auto_checkpoint is on)
- * and remembers the WAL size for store_wal_pages(). */
+ * and remembers the WAL size for store_upkeep_idle(). */
 static int wal_hook(void *ctx, sqlite3 *db, const char *name, int pages)
 {
     store *s = ctx;
@@ -509,6 +524,7 @@ store *store_open(const char *locator, char *err, size_t errcap)
     if (store_locator_path(locator, &path, err, errcap) < 0)
         return NULL;
     store *s = xcalloc(1, sizeof *s);
+    s->path = xstrdup(path);
     if (sqlite3_open_v2(path, &s->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL) !=
         SQLITE_OK) {
         fail(s, "open", err, errcap);
@@ -545,11 +561,13 @@ void store_close(store *s)
 {
     if (!s)
         return;
+    store_upkeep_stop(s);
     for (int i = 0; i < N_QUERIES; i++)
         sqlite3_finalize(s->q[i]);
     for (int i = 0; i < STORE_STMT_SLOTS; i++)
         sqlite3_finalize(s->cache[i]);
     sqlite3_close(s->db);
+    free(s->path);
     free(s);
 }
 
@@ -819,28 +837,98 @@ int store_reasons_each(store *s, store_reason_fn fn, void *ctx, char *err, size_
     return out;
 }
 
-int store_autocheckpoint(store *s, bool on)
+/* Copy committed WAL content into the database file: PASSIVE never blocks the writer or
+ * readers; TRUNCATE waits for the writer's transaction, copies everything and truncates. */
+static int checkpoint(store *s, bool truncate, char *err, size_t errcap)
 {
-    s->auto_checkpoint = on;
-    return 0;
-}
-
-int store_wal_pages(store *s)
-{
-    return s->wal_pages;
-}
-
-int store_checkpoint(store *s, bool truncate, int *wal_frames, char *err, size_t errcap)
-{
-    int log_frames = 0, done = 0;
     int rc = sqlite3_wal_checkpoint_v2(
-        s->db, NULL, truncate ? SQLITE_CHECKPOINT_TRUNCATE : SQLITE_CHECKPOINT_PASSIVE, &log_frames,
-        &done);
-    if (wal_frames)
-        *wal_frames = log_frames;
+        s->db, NULL, truncate ? SQLITE_CHECKPOINT_TRUNCATE : SQLITE_CHECKPOINT_PASSIVE, NULL, NULL);
     if (rc != SQLITE_OK && rc != SQLITE_BUSY)
         return fail(s, "checkpoint", err, errcap);
     return 0;
+}
+
+/* 64 MiB of 4 KiB pages: past this the WAL is truncated between batches. */
+enum { UPKEEP_WAL_MAX_PAGES = 16384 };
+
+static void *upkeep_main(void *arg)
+{
+    store *s = arg;
+    upkeep *u = s->up;
+    pthread_mutex_lock(&u->mu);
+    while (!u->quit) {
+        struct timespec t;
+        clock_gettime(CLOCK_MONOTONIC, &t);
+        t.tv_sec += 1;
+        (void)pthread_cond_timedwait(&u->cv, &u->mu, &t);
+        if (u->quit)
+            break;
+        pthread_mutex_unlock(&u->mu);
+        char err[256] = "";
+        if (checkpoint(u->own, false, err, sizeof err) < 0)
+            ew_log(EW_LOG_WARN, "store.checkpoint_failed", "error=\"%s\"", err);
+        pthread_mutex_lock(&u->mu);
+    }
+    pthread_mutex_unlock(&u->mu);
+    return NULL;
+}
+
+int store_upkeep_start(store *s, char *err, size_t errcap)
+{
+    if (s->up || !strcmp(s->path, ":memory:") || !s->path[0])
+        return EW_OK; /* already running, or nothing to keep */
+    upkeep *u = xcalloc(1, sizeof *u);
+    u->own = store_open(s->path, err, errcap);
+    if (!u->own) {
+        free(u);
+        return EW_EINTERNAL;
+    }
+    pthread_condattr_t ca;
+    pthread_condattr_init(&ca);
+    pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
+    pthread_cond_init(&u->cv, &ca);
+    pthread_condattr_destroy(&ca);
+    pthread_mutex_init(&u->mu, NULL);
+    s->up = u;
+    int rc = pthread_create(&u->th, NULL, upkeep_main, s);
+    if (rc) {
+        s->up = NULL;
+        pthread_cond_destroy(&u->cv);
+        pthread_mutex_destroy(&u->mu);
+        store_close(u->own);
+        free(u);
+        return ew_errf(err, errcap, EW_EINTERNAL, "store: upkeep thread: %s", strerror(rc));
+    }
+    s->auto_checkpoint = false;
+    return EW_OK;
+}
+
+int store_upkeep_idle(store *s, char *err, size_t errcap)
+{
+    if (!s->up || s->wal_pages <= UPKEEP_WAL_MAX_PAGES)
+        return EW_OK;
+    return checkpoint(s, true, err, errcap) < 0 ? EW_EINTERNAL : EW_OK;
+}
+
+void store_upkeep_stop(store *s)
+{
+    upkeep *u = s->up;
+    if (!u)
+        return;
+    pthread_mutex_lock(&u->mu);
+    u->quit = true;
+    pthread_cond_signal(&u->cv);
+    pthread_mutex_unlock(&u->mu);
+    pthread_join(u->th, NULL);
+    s->up = NULL;
+    char err[256] = "";
+    if (checkpoint(u->own, true, err, sizeof err) < 0)
+        ew_log(EW_LOG_WARN, "store.checkpoint_failed", "final=1 error=\"%s\"", err);
+    store_close(u->own);
+    pthread_cond_destroy(&u->cv);
+    pthread_mutex_destroy(&u->mu);
+    free(u);
+    s->auto_checkpoint = true;
 }
 
 sqlite3 *store_sqlite_handle(store *s)

@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include <cmocka.h>
+#include <sys/stat.h>
 #include <sqlite3.h>
 
 #include "store/read.h"
@@ -282,6 +283,41 @@ typedef struct reasons {
     int64_t first_n;
 } reasons;
 
+static long long wal_size(const char *db_path)
+{
+    char w[320];
+    snprintf(w, sizeof w, "%s-wal", db_path);
+    struct stat st;
+    return stat(w, &st) ? -1 : (long long)st.st_size;
+}
+
+/* Upkeep: while it runs, commits leave their pages in the WAL (the background thread copies
+ * them without truncating, and idle truncates only past 64 MiB); stopping it copies and
+ * truncates the WAL, so a stopped server leaves no WAL behind. */
+static void upkeep_truncates_the_wal_when_stopped(void **state)
+{
+    fixture *f = *state;
+    char err[256];
+    assert_int_equal(store_upkeep_start(f->s, err, sizeof err), EW_OK);
+    assert_int_equal(store_upkeep_start(f->s, err, sizeof err), EW_OK); /* already running */
+    for (int i = 0; i < 20; i++) {
+        char mn[16];
+        snprintf(mn, sizeof mn, "MN%d", i);
+        add_site(f->s, mn, "air");
+    }
+    assert_true(wal_size(f->db.path) > 0);
+    assert_int_equal(store_upkeep_idle(f->s, err, sizeof err), EW_OK);
+    assert_true(wal_size(f->db.path) > 0); /* a small WAL is left alone */
+    store_upkeep_stop(f->s);
+    assert_int_equal(wal_size(f->db.path), 0);
+    store_upkeep_stop(f->s); /* harmless twice */
+    /* An in-memory store needs no upkeep. */
+    store *m = store_open(":memory:", err, sizeof err);
+    assert_non_null(m);
+    assert_int_equal(store_upkeep_start(m, err, sizeof err), EW_OK);
+    store_close(m);
+}
+
 static void add_reason(void *ctx, const char *r, int64_t n)
 {
     reasons *rs = ctx;
@@ -394,6 +430,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(minutes_of_hour_are_half_open, tu_store_setup,
                                         tu_store_teardown),
         cmocka_unit_test_setup_teardown(rollback_discards_and_counts_reasons, tu_store_setup,
+                                        tu_store_teardown),
+        cmocka_unit_test_setup_teardown(upkeep_truncates_the_wal_when_stopped, tu_store_setup,
                                         tu_store_teardown),
         cmocka_unit_test_setup_teardown(open_accepts_sqlite_scheme_and_plain_paths, tu_store_setup,
                                         tu_store_teardown),
