@@ -2,30 +2,12 @@
  * hourly CSV files (the national station dataset's wide layout or the long layout).
  *
  * The computation is standards/airq (pure, struct out); this file does the file I/O,
- * station selection and rendering. The JSON object (assess_report_json) is the stable form
- * an HTTP endpoint is to serve too:
- *
- * { "period": {"from","to","days","data_end"},
- *   "rules": {"requested": "auto"|"2012"|"2026", "days_2012", "days_2026",
- *             "limits_edition": "2012"|"2026", "limits": "GB 3095—…", "class": 1|2,
- *             "hour_labels": "01-24"|"00-23", "aggregate": "days"|"hours"},
- *   "stations": [{"code","name","valid_days","statistics": {"SO2": value, …},
- *                 "composite_index","good_ratio"}],
- *   "pollutants": [{"name","name_zh","unit","statistic","value","mean","percentile",
- *                   "percentile_value","limit","daily_limit","days_over_daily_limit",
- *                   "index","exceedance","compliant","valid_days","required_days","valid",
- *                   "invalid_reason"}],
- *   "composite_index": number|null, "main_pollutant": "PM2.5"|null,
- *   "days": {"valid","good","good_ratio","heavy","heavy_ratio","severe","severe_ratio",
- *            "by_level": [6 counts, 优 … 严重], "by_primary": {"PM2.5": n, …}},
- *   "targets": {"pm25","good_ratio","heavy_ratio","pm25_met","good_met","heavy_met"},
- *   "rest_of_year": null | {"elapsed_days","remaining_days","pm25_max_mean",
- *            "pm25_reachable","good_days_needed","good_days_still_needed","good_reachable",
- *            "heavy_days_allowed","heavy_days_still_allowed"},
- *   "input": {"files","rows","values","missing","bad","flagged"} }
- * Concentrations are numbers in µg/m³ (CO mg/m³) at the published precision; indices have
- * 2 decimals, ratios are percentages with 1 decimal. */
+ * station selection and rendering. The JSON form is service/assessment's document (the
+ * one GET /api/v1/assessment serves) with two members only this command knows:
+ *   "stations": [assessment_station_json …] after "rules", and
+ *   "input": {"files","rows","values","missing","bad","flagged"} at the end. */
 #include <errno.h>
+#include <limits.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -36,14 +18,15 @@
 #include <jansson.h>
 
 #include "base/bjtime.h"
+#include "base/clock.h"
 #include "base/xalloc.h"
 #include "cli/cli.h"
+#include "service/assessment.h"
+#include "service/plan.h"
+#include "service/targets.h"
 #include "standards/airq.h"
 #include "standards/csv.h"
 
-/* The zone's 2023–2025 action plan, 2025 targets: PM2.5 40 µg/m³, good-day ratio 66.5 %,
- * heavy-pollution day ratio ≤ 1.2 %. */
-static const airq_targets plan_2025 = {40, 665, 12};
 
 static void usage(FILE *out)
 {
@@ -64,8 +47,10 @@ static void usage(FILE *out)
             "  --hours 01-24|00-23 hour labels forming a day (default 01-24, HJ 663)\n"
             "  --aggregate days|hours  zone values from station daily values (default) or\n"
             "                      from zone hourly means (mean of stations each hour)\n"
+            "  --plan FILE         the plan whose air targets the period is judged by\n"
+            "                      (default: the platform's plan file, as `envwatch plan`)\n"
             "  --target-pm25 N --target-good PCT --target-heavy PCT\n"
-            "                      plan targets (default the zone's 2025 plan: 40, 66.5, 1.2)\n"
+            "                      override the plan's targets (all three without a plan)\n"
             "  --json | --csv      machine-readable output (default: a table)\n"
             "\n"
             "Exit status: 0 done, 1 the input had bad rows or values (reported as\n"
@@ -246,37 +231,11 @@ static void fmt_x(char *b, size_t cap, int64_t v, int dec)
              (long long)(llabs(v) % s));
 }
 
-static double x_to_d(int64_t v, int dec)
-{
-    return (double)v / (dec == 2 ? 100.0 : 10.0);
-}
-
-static json_t *conc_json(airq_pollutant p, int32_t v)
-{
-    if (v == AIRQ_MISSING)
-        return json_null();
-    if (p != AIRQ_CO && v % 1000 == 0)
-        return json_integer(v / 1000);
-    return json_real(v / 1000.0);
-}
-
 static void day_label(int64_t day, char *b, size_t cap)
 {
     int y, m, d;
     ew_civil_from_days(day, &y, &m, &d);
     snprintf(b, cap, "%04d-%02d-%02d", y, m, d);
-}
-
-static const char *stat_name(int p)
-{
-    return p == AIRQ_CO   ? "24-h 95th percentile"
-           : p == AIRQ_O3 ? "MDA8 90th percentile"
-                          : "annual mean";
-}
-
-static const char *stat_name_zh(int p)
-{
-    return p == AIRQ_CO ? "日均值第95百分位" : p == AIRQ_O3 ? "日最大8小时第90百分位" : "平均浓度";
 }
 
 static const char *const level_zh[6] = {"优", "良", "轻度污染", "中度污染", "重度污染", "严重污染"};
@@ -292,115 +251,29 @@ typedef struct view {
     const airq_opts *o;
 } view;
 
-/* The JSON form of an assessment (documented at the top of this file). Caller owns the
- * returned reference (json_decref). */
-json_t *assess_report_json(const view *v);
-
-json_t *assess_report_json(const view *v)
+/* The JSON form: the assessment document with this command's stations and input. Caller
+ * owns the returned reference (json_decref). */
+static json_t *assess_report_json(const view *v)
 {
-    const airq_report *r = v->r;
-    char b1[32], b2[32], b3[32];
+    assessment_how how = {.requested = v->requested, .o = v->o, .by_hours = v->by_hours};
+    json_t *doc = assessment_json(v->r, &how);
     json_t *j = json_object();
-    day_label(r->from_day, b1, sizeof b1);
-    day_label(r->to_day, b2, sizeof b2);
-    day_label(r->data_end_day, b3, sizeof b3);
-    json_object_set_new(j, "period",
-                        json_pack("{s:s,s:s,s:i,s:s?}", "from", b1, "to", b2, "days", r->ndays,
-                                  "data_end", r->data_end_day >= r->from_day ? b3 : NULL));
-    json_object_set_new(j, "rules",
-                        json_pack("{s:s,s:i,s:i,s:s,s:s,s:i,s:s}", "requested",
-                                  v->requested == AIRQ_ED_AUTO   ? "auto"
-                                  : v->requested == AIRQ_ED_2012 ? "2012"
-                                                                 : "2026",
-                                  "days_2012", r->days_by_edition[0], "days_2026",
-                                  r->days_by_edition[1], "limits_edition",
-                                  r->limits_edition == AIRQ_ED_2026 ? "2026" : "2012", "limits",
-                                  r->limits_name, "class", v->o->cls, "hour_labels",
-                                  v->o->hours == AIRQ_HOURS_1_24 ? "01-24" : "00-23"));
-    json_object_set_new(json_object_get(j, "rules"), "aggregate",
-                        json_string(v->by_hours ? "hours" : "days"));
+    json_object_set(j, "period", json_object_get(doc, "period"));
+    json_object_set(j, "rules", json_object_get(doc, "rules"));
     json_t *sts = json_array();
     for (size_t i = 0; i < v->nsel; i++) {
         const station *s = &v->c->st[v->sel[i]];
-        const airq_report *q = &v->per[i];
-        json_t *so = json_pack("{s:s,s:s?,s:i}", "code", s->code, "name", s->name, "valid_days",
-                               q->valid_days);
-        json_t *m = json_object();
-        for (int p = 0; p < AIRQ_NPOLL; p++)
-            json_object_set_new(m, airq_pollutant_name(p), conc_json(p, q->s[p].stat));
-        json_object_set_new(so, "statistics", m);
-        json_object_set_new(so, "composite_index",
-                            q->composite_valid ? json_real(x_to_d(q->composite_x100, 2))
-                                               : json_null());
-        json_object_set_new(so, "good_ratio",
-                            q->valid_days ? json_real(x_to_d(q->good_ratio_x10, 1)) : json_null());
-        json_array_append_new(sts, so);
+        json_array_append_new(sts, assessment_station_json(&v->per[i], s->code, s->name));
     }
     json_object_set_new(j, "stations", sts);
-    json_t *ps = json_array();
-    for (int p = 0; p < AIRQ_NPOLL; p++) {
-        const airq_stat *s = &r->s[p];
-        json_t *o =
-            json_pack("{s:s,s:s,s:s,s:s,s:o,s:o,s:i,s:o,s:o,s:o,s:i,s:i,s:i,s:b,s:s?}", "name",
-                      airq_pollutant_name(p), "name_zh", airq_pollutant_name_zh(p), "unit",
-                      airq_pollutant_unit(p), "statistic", stat_name(p), "value",
-                      conc_json(p, s->stat), "mean", conc_json(p, s->mean), "percentile", s->pct_p,
-                      "percentile_value", conc_json(p, s->pct), "limit", conc_json(p, s->limit),
-                      "daily_limit", conc_json(p, s->limit_day), "days_over_daily_limit",
-                      s->days_over, "valid_days", s->n, "required_days", s->required, "valid",
-                      s->valid, "invalid_reason", s->valid ? NULL : s->why);
-        json_object_set_new(o, "index", s->n ? json_real(x_to_d(s->index_x100, 2)) : json_null());
-        json_object_set_new(o, "exceedance",
-                            s->n ? json_real(x_to_d(s->exceed_x100, 2)) : json_null());
-        json_object_set_new(o, "compliant", s->n ? json_boolean(s->compliant) : json_null());
-        json_array_append_new(ps, o);
+    const char *k;
+    json_t *x;
+    json_object_foreach(doc, k, x)
+    {
+        if (strcmp(k, "period") && strcmp(k, "rules"))
+            json_object_set(j, k, x);
     }
-    json_object_set_new(j, "pollutants", ps);
-    json_object_set_new(j, "composite_index",
-                        r->composite_valid ? json_real(x_to_d(r->composite_x100, 2)) : json_null());
-    json_object_set_new(j, "main_pollutant",
-                        r->main_pollutant >= 0 ? json_string(airq_pollutant_name(r->main_pollutant))
-                                               : json_null());
-    json_t *d = json_object();
-    json_object_set_new(d, "valid", json_integer(r->valid_days));
-    json_object_set_new(d, "good", json_integer(r->good_days));
-    json_object_set_new(d, "heavy", json_integer(r->heavy_days));
-    json_object_set_new(d, "severe", json_integer(r->severe_days));
-    json_object_set_new(d, "good_ratio",
-                        r->valid_days ? json_real(x_to_d(r->good_ratio_x10, 1)) : json_null());
-    json_object_set_new(d, "heavy_ratio",
-                        r->valid_days ? json_real(x_to_d(r->heavy_ratio_x10, 1)) : json_null());
-    json_object_set_new(d, "severe_ratio",
-                        r->valid_days ? json_real(x_to_d(r->severe_ratio_x10, 1)) : json_null());
-    json_t *lv = json_array();
-    for (int i = 0; i < 6; i++)
-        json_array_append_new(lv, json_integer(r->level_days[i]));
-    json_object_set_new(d, "by_level", lv);
-    json_t *pr = json_object();
-    for (int p = 0; p < AIRQ_NPOLL; p++)
-        json_object_set_new(pr, airq_pollutant_name(p), json_integer(r->primary_days[p]));
-    json_object_set_new(d, "by_primary", pr);
-    json_object_set_new(j, "days", d);
-    if (r->has_targets) {
-        json_object_set_new(j, "targets",
-                            json_pack("{s:i,s:f,s:f,s:b,s:b,s:b}", "pm25", r->targets.pm25_ugm3,
-                                      "good_ratio", x_to_d(r->targets.good_ratio_x10, 1),
-                                      "heavy_ratio", x_to_d(r->targets.heavy_ratio_x10, 1),
-                                      "pm25_met", r->pm25_target_met, "good_met",
-                                      r->good_target_met, "heavy_met", r->heavy_target_met));
-        const airq_progress *g = &r->progress;
-        json_object_set_new(
-            j, "rest_of_year",
-            g->in_progress
-                ? json_pack("{s:i,s:i,s:f,s:b,s:i,s:i,s:b,s:i,s:i}", "elapsed_days",
-                            g->elapsed_days, "remaining_days", g->remaining_days, "pm25_max_mean",
-                            x_to_d(g->pm25_rest_max_x100, 2), "pm25_reachable", g->pm25_reachable,
-                            "good_days_needed", g->good_needed_total, "good_days_still_needed",
-                            g->good_still_needed, "good_reachable", g->good_reachable,
-                            "heavy_days_allowed", g->heavy_allowed_total,
-                            "heavy_days_still_allowed", g->heavy_still_allowed)
-                : json_null());
-    }
+    json_decref(doc);
     const csv_counts *t = &v->c->total;
     json_object_set_new(j, "input",
                         json_pack("{s:i,s:i,s:i,s:i,s:i,s:i}", "files",
@@ -451,11 +324,11 @@ static void print_table(const view *v)
             snprintf(d, sizeof d, "—");
         }
         printf("%-6s %-22s %8s %8s %8s %8s %-7s %d/%d%s%s\n", airq_pollutant_name(p),
-               stat_name_zh(p), a, b, c, d, s->n ? (s->compliant ? "是" : "否") : "—", s->n,
+               assessment_statistic_name_zh(p), a, b, c, d, s->n ? (s->compliant ? "是" : "否") : "—", s->n,
                s->required, s->valid ? "" : "  无效 invalid: ", s->valid ? "" : s->why);
     }
     printf("       (%s: SO2/NO2/PM10/PM2.5 %s, CO %s, O3 %s; µg/m³, CO mg/m³)\n", "statistics",
-           stat_name(AIRQ_PM25), stat_name(AIRQ_CO), stat_name(AIRQ_O3));
+           assessment_statistic_name(AIRQ_PM25), assessment_statistic_name(AIRQ_CO), assessment_statistic_name(AIRQ_O3));
     if (r->composite_valid) {
         fmt_x(a, sizeof a, r->composite_x100, 2);
         printf("\n综合指数 composite index: %s  (最大单项 main: %s)\n", a,
@@ -544,7 +417,7 @@ static void print_csv(const view *v)
         fmt_x(d, sizeof d, s->exceed_x100, 2);
         if (!s->n)
             a[0] = c[0] = d[0] = '\0';
-        printf("%s,%s,%s,%s,%s,%s,%s,%s,%d,%d,%s\n", airq_pollutant_name(p), stat_name(p), a,
+        printf("%s,%s,%s,%s,%s,%s,%s,%s,%d,%d,%s\n", airq_pollutant_name(p), assessment_statistic_name(p), a,
                airq_pollutant_unit(p), b, c, d, s->n ? (s->compliant ? "yes" : "no") : "", s->n,
                s->required, s->valid ? "yes" : "no");
     }
@@ -627,7 +500,9 @@ int cmd_assess(int argc, char **argv)
     bool by_hours = false; /* --aggregate hours */
     airq_opts o;
     airq_opts_default(&o);
-    airq_targets tg = plan_2025;
+    airq_targets tg = {0, 0, 0};
+    const char *plan_file = NULL;
+    int tg_given = 0; /* --target-* seen: 1 PM2.5, 2 good, 4 heavy */
     const char **files = xcalloc((size_t)argc + 1, sizeof *files);
     size_t nfiles = 0;
     int rc = EW_EXIT_OK;
@@ -697,6 +572,10 @@ int cmd_assess(int argc, char **argv)
                 free(files);
                 return EW_EXIT_USAGE;
             }
+            tg_given |= a[9] == 'p' ? 1 : a[9] == 'g' ? 2 : 4;
+        } else if (!strcmp(a, "--plan")) {
+            TAKE();
+            plan_file = val;
         } else if (!strcmp(a, "--aggregate")) {
             TAKE();
             if (strcmp(val, "days") && strcmp(val, "hours")) {
@@ -729,10 +608,46 @@ int cmd_assess(int argc, char **argv)
         free(files);
         return EW_EXIT_USAGE;
     }
+    /* The targets: the plan's, each overridden by its --target-* option; without a plan
+     * all three options are needed, else the period is assessed without targets. */
+    bool has_tg = false;
+    {
+        airq_targets given = tg;
+        char path[PATH_MAX + 64];
+        const char *pf = plan_file;
+        if (!pf && plan_default_path(path, sizeof path) == 0)
+            pf = path;
+        plan_error perr;
+        plan *pl = pf ? plan_load_file(pf, &perr) : NULL;
+        if (pl) {
+            has_tg = targets_air_of(pl, &tg);
+            plan_free(pl);
+        } else if (plan_file) {
+            char buf[512];
+            fprintf(stderr, "envwatch assess: %s\n", plan_error_format(&perr, buf, sizeof buf));
+            free(files);
+            return EW_EXIT_RUNTIME;
+        }
+        if (tg_given & 1)
+            tg.pm25_ugm3 = given.pm25_ugm3;
+        if (tg_given & 2)
+            tg.good_ratio_x10 = given.good_ratio_x10;
+        if (tg_given & 4)
+            tg.heavy_ratio_x10 = given.heavy_ratio_x10;
+        if (!has_tg && tg_given && tg_given != 7) {
+            fprintf(stderr, "envwatch assess: the plan's air targets are not available; give "
+                            "all three --target-pm25, --target-good, --target-heavy\n");
+            free(files);
+            return EW_EXIT_USAGE;
+        }
+        has_tg = has_tg || tg_given == 7;
+        if (!has_tg)
+            fprintf(stderr, "envwatch assess: no plan targets found; assessing without them\n");
+    }
     /* A period reaching today or later is a year in progress: assess up to yesterday
      * (Beijing), the last day whose daily values can be complete. */
     ew_civil now;
-    ew_utc_to_bj((int64_t)time(NULL), &now);
+    ew_utc_to_bj(ew_now_utc(), &now);
     int64_t yesterday = ew_days_from_civil(now.year, now.mon, now.day) - 1;
     if (c.to > yesterday && c.from <= yesterday) {
         fprintf(stderr, "envwatch assess: assessing up to yesterday, ");
@@ -878,7 +793,7 @@ int cmd_assess(int argc, char **argv)
     free(hs);
     int32_t *scratch = xmalloc((size_t)c.ndays * sizeof *scratch);
     airq_report r;
-    (void)airq_assess(zone, c.from, c.to, &o, &tg, scratch, &r);
+    (void)airq_assess(zone, c.from, c.to, &o, has_tg ? &tg : NULL, scratch, &r);
     airq_report *per = xmalloc(nsel * sizeof *per);
     for (size_t i = 0; i < nsel; i++)
         (void)airq_assess(sd[i], c.from, c.to, &o, NULL, scratch, &per[i]);

@@ -243,6 +243,7 @@ int cmd_serve(int argc, char **argv)
     ew_http *http = NULL;
     if (c.http) {
         ew_http_config hc = {.listen_addr = c.http,
+                             .db_path = c.db,
                              .static_dir = c.static_dir,
                              .metrics = &metrics};
         http = ew_http_start(&hc, err, sizeof err);
@@ -253,7 +254,7 @@ int cmd_serve(int argc, char **argv)
     }
     hj212_server_config sc = {.listen_addr = c.hj212,
                               .ing = ing,
-                               .metrics = &metrics,
+                              .metrics = &metrics,
                               .max_per_peer = (unsigned)c.max_per_peer,
                               .idle_timeout_s = (unsigned)c.idle_timeout,
                               .max_inflight = (unsigned)c.max_inflight,

@@ -18,6 +18,7 @@
 #include "hj212/hj212.h"
 #include "net/http_internal.h"
 #include "service/air.h"
+#include "service/assessment.h"
 #include "service/plan.h"
 #include "service/targets.h"
 #include "standards/airq.h"
@@ -562,39 +563,6 @@ static int h_aqi_now(http_req *r, http_resp *out)
 
 /* ---- assessment, targets, ranking --------------------------------------------------- */
 
-static json_t *x10_pct(int32_t v)
-{
-    return v < 0 ? json_null() : json_real(v / 10.0);
-}
-
-static json_t *report_json(const airq_report *rep)
-{
-    json_t *stats = json_object();
-    for (int p = 0; p < AIRQ_NPOLL; p++) {
-        const airq_stat *s = &rep->s[p];
-        json_object_set_new(stats, airq_pollutant_name((airq_pollutant)p),
-                            json_pack("{s:i,s:i,s:b,s:s,s:o,s:i,s:o,s:o,s:o,s:i,s:o,s:b,s:s}", "n",
-                                      s->n, "required", s->required, "valid", s->valid, "why",
-                                      s->why, "mean", conc(s->mean), "percentile", s->pct_p,
-                                      "percentile_value", conc(s->pct), "stat", conc(s->stat),
-                                      "limit", conc(s->limit), "days_over", s->days_over, "index",
-                                      json_real(s->index_x100 / 100.0), "compliant", s->compliant,
-                                      "unit", airq_pollutant_unit((airq_pollutant)p)));
-    }
-    return json_pack("{s:o,s:o,s:s,s:[i,i],s:o,s:o,s:i,s:i,s:i,s:o,s:o,s:o}", "from",
-                     date_of_day(rep->from_day), "to", date_of_day(rep->to_day), "limits",
-                     rep->limits_name ? rep->limits_name : "", "days_by_edition",
-                     rep->days_by_edition[0], rep->days_by_edition[1], "statistics", stats,
-                     "composite_index",
-                     rep->composite_valid ? json_real(rep->composite_x100 / 100.0) : json_null(),
-                     "valid_days", rep->valid_days, "good_days", rep->good_days, "heavy_days",
-                     rep->heavy_days, "good_ratio_pct", x10_pct(rep->good_ratio_x10),
-                     "heavy_ratio_pct", x10_pct(rep->heavy_ratio_x10), "main_pollutant",
-                     rep->main_pollutant >= 0
-                         ? json_string(airq_pollutant_name((airq_pollutant)rep->main_pollutant))
-                         : json_null());
-}
-
 static int h_assessment(http_req *r, http_resp *out)
 {
     airq_edition ed;
@@ -625,27 +593,22 @@ static int h_assessment(http_req *r, http_resp *out)
         }
         days = air_station_days(&a, (size_t)s);
     }
+    /* Judged against the plan's air targets when the plan names them, as the CLI does. */
+    airq_targets tg;
+    bool has_tg = r->plan && targets_air_of(r->plan, &tg);
     int32_t *scratch = xmalloc((size_t)ndays * sizeof *scratch);
     airq_report rep;
-    int rc = airq_assess(days, day0, day0 + ndays - 1, &o, NULL, scratch, &rep);
+    int rc = airq_assess(days, day0, day0 + ndays - 1, &o, has_tg ? &tg : NULL, scratch, &rep);
     free(scratch);
     air_period_free(&a);
     if (rc)
         return http_error(out, 400, "bad_parameter", "empty period");
-    json_t *doc = report_json(&rep);
-    json_object_set_new(doc, "rules", json_string(rules_name(ed)));
+    assessment_how how = {.requested = ed, .o = &o, .by_hours = false};
+    json_t *doc = assessment_json(&rep, &how);
     json_object_set_new(doc, "scope", want > 0 ? json_integer(want) : json_string("zone"));
     if (r->csv) {
-        /* The table form: one row per pollutant statistic. */
-        json_t *rows = json_array();
-        const char *k;
-        json_t *v;
-        json_object_foreach(json_object_get(doc, "statistics"), k, v)
-        {
-            json_t *row = json_pack("{s:s}", "pollutant", k);
-            json_object_update(row, v);
-            json_array_append_new(rows, row);
-        }
+        /* The table form: one row per pollutant. */
+        json_t *rows = json_incref(json_object_get(doc, "pollutants"));
         json_decref(doc);
         return http_table(r, out, rows, NULL, "assessment");
     }

@@ -19,22 +19,44 @@ void targets_free(targets_result *r)
     memset(r, 0, sizeof *r);
 }
 
-/* The three air targets airq tracks, from the plan. A statistic the plan does not name has
- * no row to show, so its field (left 0) is never read. */
-static airq_targets air_targets_of(const plan *pl)
+/* The plan's air targets into *out (fields of statistics the plan does not name stay 0);
+ * returns a mask of those found: 1 PM2.5, 2 good days, 4 heavy days. */
+static int air_targets_found(const plan *pl, airq_targets *out)
 {
-    airq_targets tg = {0, 0, 0};
+    *out = (airq_targets){0, 0, 0};
+    int found = 0;
     for (size_t i = 0; i < pl->n_targets; i++) {
         const plan_target *t = &pl->targets[i];
         if (!t->statistic)
             continue;
-        if (!strcmp(t->statistic, ST_PM25))
-            tg.pm25_ugm3 = (int32_t)t->target;
-        else if (!strcmp(t->statistic, ST_GOOD))
-            tg.good_ratio_x10 = (int32_t)lround(t->target * 10);
-        else if (!strcmp(t->statistic, ST_HEAVY))
-            tg.heavy_ratio_x10 = (int32_t)lround(t->target * 10);
+        if (!strcmp(t->statistic, ST_PM25)) {
+            out->pm25_ugm3 = (int32_t)t->target;
+            found |= 1;
+        } else if (!strcmp(t->statistic, ST_GOOD)) {
+            out->good_ratio_x10 = (int32_t)lround(t->target * 10);
+            found |= 2;
+        } else if (!strcmp(t->statistic, ST_HEAVY)) {
+            out->heavy_ratio_x10 = (int32_t)lround(t->target * 10);
+            found |= 4;
+        }
     }
+    return found;
+}
+
+bool targets_air_of(const plan *pl, airq_targets *out)
+{
+    if (air_targets_found(pl, out) == 7)
+        return true;
+    *out = (airq_targets){0, 0, 0};
+    return false;
+}
+
+/* For the engine: a statistic the plan does not name has no row to show, so its field
+ * (left 0) is never read. */
+static airq_targets air_targets_of(const plan *pl)
+{
+    airq_targets tg;
+    (void)air_targets_found(pl, &tg);
     return tg;
 }
 

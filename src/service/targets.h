@@ -51,6 +51,12 @@ typedef struct targets_result {
 /* Every target of pl for year as seen at now_utc, under rules ed. EW_OK, or EW_EINTERNAL
  * with err filled (reading the store failed). *out is initialised either way; targets_free
  * it in both cases. */
+/* The plan's three air targets (PM2.5 annual mean, good-days ratio, heavy-days ratio, by
+ * their statistic names above) as the airq engine takes them. true with *out filled when the
+ * plan names all three; false (and *out zeroed) otherwise, since a missing one has no
+ * meaningful default. */
+bool targets_air_of(const plan *pl, airq_targets *out);
+
 int targets_compute(ew_reader *db, const plan *pl, int year, airq_edition ed, int64_t now_utc,
                     targets_result *out, char *err, size_t errcap) EW_MUST_CHECK;
 void targets_free(targets_result *r);

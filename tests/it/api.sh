@@ -61,6 +61,17 @@ check "POST on a GET-only route: 405 with Allow" \
   bash -c "curl -s -D - -o /dev/null -X POST '$base/health' | grep -qi '^allow: GET, HEAD'"
 check "unknown route: JSON 404 with a message" \
   test "$(curl -s -o /dev/null -w '%{http_code}' "$base/nope")$(get nope | jq -r '.error.code')" = 404not_found
+# One assessment shape: the API's document and `envwatch assess --json` have the same members.
+{ echo "site,time,parameter,value"
+  for h in $(seq -w 0 23); do
+    for p in "SO2 10" "NO2 30" "PM10 40" "CO 0.8" "O3 60" "PM2.5 35"; do
+      set -- $p; echo "S1,2026-02-01T$h:00,$1,$2"
+    done
+  done; } >"$TEST_TMP/one.csv"
+shape='[(.period|keys), (.rules|keys), (.pollutants[0]|keys), (.days|keys), (.targets|keys), keys - ["stations","input","scope"]]'
+check "GET /assessment and envwatch assess --json have one shape" \
+  test "$(get 'assessment?from=2026-02-01&to=2026-02-01' | jq -c ".data | $shape")" = \
+  "$("$ENVWATCH" assess --from 2026-02-01 --to 2026-02-01 --json "$TEST_TMP/one.csv" 2>/dev/null | jq -c "$shape")"
 check "bad rules: 400" test "$(curl -s -o /dev/null -w '%{http_code}' "$base/assessment?rules=1999")" = 400
 check "served OpenAPI document is docs/openapi.json" \
   test "$(get openapi.json | jq -cS .paths | md5sum)" = "$(jq -cS .paths "$root/docs/openapi.json" | md5sum)"

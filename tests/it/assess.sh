@@ -120,3 +120,21 @@ check "--city 郑州: two stations, names from the site list" [ "$(j 'stations[0
 
 "$E" assess --from 2025-03-03 --to 2025-03-01 "${good[@]}" >/dev/null 2>&1
 check "from after to: usage error 2" [ $? = 2 ]
+
+# Targets come from the plan file (--plan, default the platform's plan); the options override.
+root=${ENVWATCH_ROOT:-$(cd "$(dirname "$0")/../.." && pwd)}
+P35=$D/plan35.json
+jq '(.targets[] | select(.statistic == "airq.pm25_annual_mean") | .target) = 35' \
+  "$root/data/plan/zhengzhou-jingkai-2023-2025.json" >"$P35"
+out=$("$E" assess --from 2025-03-01 --to 2025-03-03 --plan "$P35" --json "${good[@]}" 2>/dev/null)
+check "--plan: the plan's PM2.5 target 35 and its good-days target 66.5" \
+  [ "$(j targets.pm25)/$(j targets.good_ratio)" = 35/66.5 ]
+out=$("$E" assess --from 2025-03-01 --to 2025-03-03 --plan "$P35" --target-pm25 30 --json "${good[@]}" 2>/dev/null)
+check "--target-pm25 overrides the plan's target" [ "$(j targets.pm25)/$(j targets.heavy_ratio)" = 30/1.2 ]
+out=$("$E" assess --from 2025-03-01 --to 2025-03-03 --plan "$root/tests/data/plan/minimal.json" --json "${good[@]}" 2>"$D/err")
+check "a plan without the air targets: assessed without targets, said on stderr" \
+  bash -c "[ '$(j targets)' = undefined ] && grep -q 'no plan targets' '$D/err'"
+"$E" assess --from 2025-03-01 --to 2025-03-03 --plan "$D/none.json" "${good[@]}" >/dev/null 2>&1
+check "--plan naming no file: exit 3" [ $? = 3 ]
+"$E" assess --from 2025-03-01 --to 2025-03-03 --plan "$root/tests/data/plan/minimal.json" --target-pm25 30 "${good[@]}" >/dev/null 2>&1
+check "one --target-* option without the plan's targets: usage error 2" [ $? = 2 ]

@@ -13,6 +13,8 @@
 
 #include <arpa/inet.h>
 #include <cmocka.h>
+
+#include "standards/airq.h"
 #include <jansson.h>
 #include <netinet/in.h>
 #include <sqlite3.h>
@@ -366,15 +368,19 @@ static void assessment_counts_days_by_edition_for_zone_and_station(void **state)
      * the 2026 set. Station 2's PM2.5 is 40 every day, so its mean is 40. */
     json_t *j = get_json("/api/v1/assessment?from=2026-01-01&to=2026-03-09&site=2", 200, &r);
     json_t *d = json_object_get(j, "data");
-    json_t *by = json_object_get(d, "days_by_edition");
-    assert_int_equal(json_integer_value(json_array_get(by, 0)), 59);
-    assert_int_equal(json_integer_value(json_array_get(by, 1)), 9);
-    json_t *pm = json_object_get(json_object_get(d, "statistics"), "PM2.5");
+    /* The document of service/assessment, the one `envwatch assess --json` prints. */
+    json_t *rules = json_object_get(d, "rules");
+    assert_string_equal(json_string_value(json_object_get(rules, "requested")), "auto");
+    assert_int_equal(json_integer_value(json_object_get(rules, "days_2012")), 59);
+    assert_int_equal(json_integer_value(json_object_get(rules, "days_2026")), 9);
+    assert_int_equal(json_integer_value(json_object_get(d, "scope")), 2);
+    json_t *pm = json_array_get(json_object_get(d, "pollutants"), AIRQ_PM25);
+    assert_string_equal(json_string_value(json_object_get(pm, "name")), "PM2.5");
     assert_int_equal((int)json_number_value(json_object_get(pm, "mean")), 40);
-    assert_int_equal(json_integer_value(json_object_get(pm, "n")), 68);
+    assert_int_equal(json_integer_value(json_object_get(pm, "valid_days")), 68);
     release(&r);
     j = get_json("/api/v1/assessment?from=2026-01-01&to=2026-03-09", 200, &r);
-    pm = json_object_get(json_object_get(json_object_get(j, "data"), "statistics"), "PM2.5");
+    pm = json_array_get(json_object_get(json_object_get(j, "data"), "pollutants"), AIRQ_PM25);
     assert_int_equal((int)json_number_value(json_object_get(pm, "mean")), 60); /* (80 + 40) / 2 */
     release(&r);
     j = get_json("/api/v1/assessment?site=3", 404, &r); /* an outlet is no air station */
