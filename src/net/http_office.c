@@ -1224,7 +1224,9 @@ static int ledger_compute(http_req *r, ledger_view *v, char *err, size_t cap)
         return -1;
     /* Monitoring targets: the same computation as /targets, for the year of now, memoised
      * for as long as /targets answers from its cache (the data change hourly; computing
-     * them reads a year of hourly values). */
+     * them reads a year of hourly values). It reads the monitoring data through r->db and
+     * never the office store, so the office lock (held by every route that gets here) is
+     * released meanwhile: a year of air_load must not stall every case action. */
     ew_civil now;
     ew_utc_to_bj(r->now_utc, &now);
     const char *pinned = getenv("ENVWATCH_NOW");
@@ -1233,7 +1235,10 @@ static int ledger_compute(http_req *r, ledger_view *v, char *err, size_t cap)
     double *memo = arena_alloc(ar, (4 * ng + 1) * sizeof *memo);
     if (!http_memo_get(r, key, memo, 4 * ng)) {
         json_t *rows = NULL, *meta = NULL;
-        if (http_targets_rows(r, p, now.year, 0 /* AIRQ_ED_AUTO */, &rows, &meta, err, cap))
+        http_office_unlock(r);
+        int trc = http_targets_rows(r, p, now.year, 0 /* AIRQ_ED_AUTO */, &rows, &meta, err, cap);
+        http_office_lock(r);
+        if (trc)
             return -1;
         for (size_t i = 0; i < ng; i++) {
             json_t *row = json_array_get(rows, i);
