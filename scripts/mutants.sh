@@ -66,8 +66,13 @@ one() { # id desc glob from to tests
 # from/to are literal text; "\n" in them stands for a newline.
 declare -A e=()
 flush() {
-    [ -n "${e[id]:-}" ] && one "${e[id]}" "${e[desc]:-}" "${e[in]:-src/**/*.c}" \
-        "$(printf '%b' "${e[from]}")" "$(printf '%b' "${e[to]}")" "${e[tests]}"
+    if [ -n "${e[id]:-}" ]; then
+        one "${e[id]}" "${e[desc]:-}" "${e[in]:-src/**/*.c}" \
+            "$(printf '%b' "${e[from]}")" "$(printf '%b' "${e[to]}")" "${e[tests]}"
+    elif [ "${#e[@]}" -gt 0 ]; then
+        # A block without an id would be skipped silently: the list is broken.
+        echo "a block without id (desc: ${e[desc]:-?})"; BAD=1
+    fi
     e=()
 }
 while IFS= read -r line || [ -n "$line" ]; do
