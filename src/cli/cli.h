@@ -17,6 +17,9 @@ int cmd_simulate(int argc, char **argv);
 int cmd_stats(int argc, char **argv);
 int cmd_plan(int argc, char **argv);
 int cmd_user(int argc, char **argv);
+int cmd_db_check(int argc, char **argv);
+int cmd_db_backup(int argc, char **argv);
+int cmd_db_restore(int argc, char **argv);
 
 /* True if argv[1..] contains -h or --help. */
 int cli_wants_help(int argc, char **argv);

@@ -19,6 +19,9 @@ static const command commands[] = {
     {"stats", cmd_stats, "counts of what a database holds"},
     {"plan", cmd_plan, "check and show action-plan files"},
     {"user", cmd_user, "manage accounts: add, list, passwd, disable"},
+    {"check", cmd_db_check, "check a database: integrity and the platform's invariants"},
+    {"backup", cmd_db_backup, "online backup of a database while the server runs"},
+    {"restore", cmd_db_restore, "restore a database from a backup"},
 };
 
 static void usage(FILE *out)
