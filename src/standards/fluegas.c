@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "standards/edition.h"
+#include "standards/ratio128.h"
 
 /* HJ 212-2017 Table 8 flags (N F M S D C T B) and the 2005 alphabet's P; the position in this
  * string is the fluegas_flag_class. */
@@ -101,26 +102,13 @@ int fluegas_correct(int64_t c_milli, int64_t o2_milli, const fluegas_o2_rule *r,
     return EW_OK;
 }
 
-/* GB/T 8170 rounding of num / den (den > 0) in 128 bits. */
-static int64_t round_ratio_128(__int128 num, __int128 den)
-{
-    __int128 q = num / den, r = num % den;
-    if (r < 0) { /* floor division */
-        q--;
-        r += den;
-    }
-    if (2 * r > den || (2 * r == den && (q % 2) != 0))
-        q++;
-    return (int64_t)q;
-}
-
 int fluegas_rate(int64_t c_milli, int64_t q_milli, int64_t *out_kgh_milli)
 {
     if (q_milli < 0 || q_milli > FLUEGAS_MAX_MILLI || !in_range(c_milli))
         return EW_EINVALID;
     /* G = C × Q × 10⁻⁶ kg/h (HJ 75-2017 Annex); in thousandths of each unit:
      * G_milli = (C_milli / 1e3) × (Q_milli / 1e3) × 1e-6 × 1e3 = C_milli × Q_milli / 1e9. */
-    *out_kgh_milli = round_ratio_128((__int128)c_milli * q_milli, 1000000000);
+    *out_kgh_milli = ew_round_ratio128_8170((__int128)c_milli * q_milli, 1000000000);
     return EW_OK;
 }
 
