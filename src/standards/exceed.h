@@ -8,7 +8,7 @@
  *    range (permit technical specifications, e.g. HJ 942; reference notes: exceedance is
  *    judged on valid hourly / daily means).
  *  - A value exactly at the limit complies: the limits of the emission standards are
- *    maxima ("不得超过"), so only C > L exceeds; a range limit exceeds only strictly outside
+ *    maxima not to be exceeded, so only C > L exceeds; a range limit exceeds only strictly outside
  *    [lo, hi].
  *  - Exceedance multiple (超标倍数) = (C − L) / L = C/L − 1, in thousandths; none for a range
  *    limit (pH), as for pH in GB 3838 practice. The national platform carries it as

@@ -17,8 +17,9 @@
  *  - A minute is valid only when its HJ 212 data flag is N (or absent, as in values the
  *    platform computed itself). F (stopped), M (maintenance), S (manual value), D (fault),
  *    C (calibration), T (over range), B (communication fault) and the 2005 P (power failure)
- *    mark the periods HJ 75-2017 §12.1 calls invalid (CEMS fault, repair, calibration,
- *    maintenance, out of control, source stopped); they do not enter the mean.
+ *    mark the periods HJ 75-2017 calls invalid in its data-review chapter (CEMS fault,
+ *    repair, calibration, maintenance, out of control, source stopped); they do not enter
+ *    the mean.
  *  - 折算: C_ref = C × (21 − O2_ref) / (21 − O2) (HJ 75-2017 Annex / HJ 212-2017 Annex D,
  *    C_zs = C_dry·(21−O2_ref)/(21−O2_meas)), on the hour's valid means of C and O2. The factor
  *    explodes as O2 → 21 %; at or above a guard O2 (default 19 %, configurable) no converted
@@ -29,7 +30,7 @@
  *    10⁻⁶ (HJ 75-2017 Annex, HJ 212-2017 Annex D). The measured concentration is used, never
  *    the converted one: the mass leaving the stack does not depend on the reference O2.
  *  - Totals add the hourly rates of valid hours (× 1 h). The substitution values of HJ 75-2017
- *    §12.2 for invalid hours (180/720/2160-hour maxima) are not applied here: totals report
+ *    for invalid hours (180/720/2160-hour maxima) are not applied here: totals report
  *    how many hours they lack instead.
  *
  * Units: every quantity is an int64 count of thousandths (milli) of its unit: concentrations
@@ -169,7 +170,7 @@ int fluegas_hour_compute(const fluegas_hour_in *in, fluegas_hour *out) EW_MUST_C
 typedef struct fluegas_total {
     int64_t kg_milli;  /* Σ rate × 1 h over the hours with a rate, thousandths of kg */
     int hours_counted; /* hours with a rate */
-    int hours_missing; /* hours without one (invalid: HJ 75-2017 §12.2 substitution not applied) */
+    int hours_missing; /* hours without one (invalid: HJ 75-2017 substitution not applied) */
 } fluegas_total;
 
 /* Sum n hours. Returns EW_OK, or EW_EINVALID when the sum would leave ±FLUEGAS_MAX_MILLI × 1e6

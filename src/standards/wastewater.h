@@ -15,9 +15,10 @@
  *    values, C_day = Σ(Ci × Qi) / ΣQi, Qi the volume discharged in hour i. An hour enters
  *    only when both its concentration and its flow are valid. The day is valid when the
  *    hours that enter are at least min_share of the hours that should have a value
- *    (default 75 %: 18 of 24 hourly results, 9 of 12 two-hourly ones). The 75 % share and
- *    the weighting follow HJ 356-2019 as read in the reference notes [from memory, to
- *    verify]; the share is therefore a parameter.
+ *    (default 75 %: 18 of 24 hourly results, 9 of 12 two-hourly ones). HJ 356-2019
+ *    chapter 7 (有效均值的计算) governs this; its text was not at hand, so the 75 % share and
+ *    the weighting are taken from the project's reference notes and the share is a
+ *    parameter.
  *  - pH has no mean: HJ 356-2019 reports pH (like water temperature) as the range of the
  *    valid values, minimum and maximum, and it is judged against its range limit value by
  *    value (exceed.h). A pH hour needs no volume to count.
