@@ -155,6 +155,35 @@ int fluegas_hour_compute(const fluegas_hour_in *in, fluegas_hour *out)
     return EW_OK;
 }
 
+int fluegas_day_mean(const fluegas_hour *h, size_t n, fluegas_day *out)
+{
+    if (n > FLUEGAS_HOURS_PER_DAY || (n > 0 && !h))
+        return EW_EINVALID;
+    fluegas_day d;
+    memset(&d, 0, sizeof d);
+    int64_t sum_raw = 0, sum_judged = 0; /* ≤ 24 × 1e12 */
+    for (size_t i = 0; i < n; i++) {
+        int64_t r = h[i].valid ? h[i].raw_milli : FLUEGAS_NA, j = h[i].judged_milli;
+        if ((r != FLUEGAS_NA && !in_range(r)) || (j != FLUEGAS_NA && !in_range(j)))
+            return EW_EINVALID;
+        if (r != FLUEGAS_NA) {
+            sum_raw += r;
+            d.n_raw++;
+        }
+        if (j != FLUEGAS_NA) {
+            sum_judged += j;
+            d.n_judged++;
+        }
+    }
+    /* HJ 212-2017 Annex D: a day from at least 20 valid hours. */
+    d.raw_valid = d.n_raw >= FLUEGAS_MIN_VALID_HOURS;
+    d.judged_valid = d.n_judged >= FLUEGAS_MIN_VALID_HOURS;
+    d.raw_milli = d.raw_valid ? ew_round_ratio_8170(sum_raw, d.n_raw, 1) : FLUEGAS_NA;
+    d.judged_milli = d.judged_valid ? ew_round_ratio_8170(sum_judged, d.n_judged, 1) : FLUEGAS_NA;
+    *out = d;
+    return EW_OK;
+}
+
 int fluegas_total_of(const fluegas_hour *h, size_t n, fluegas_total *out)
 {
     if (n > 0 && !h)

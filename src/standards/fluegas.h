@@ -26,6 +26,8 @@
  *    value is produced and the hour is reported FLUEGAS_CORR_O2_HIGH, a signal in itself
  *    (dilution, probe out of the stack, source stopped). The 19 % figure is a design default
  *    of the platform, not a number read in HJ 75-2017.
+ *  - A daily mean is the mean of at least FLUEGAS_MIN_VALID_HOURS (20) valid hourly values
+ *    (HJ 212-2017 Annex D), for the measured and for the judged values separately.
  *  - Emission rate G (kg/h) = C (mg/m³, measured, standard dry) × Q (m³/h, standard dry) ×
  *    10⁻⁶ (HJ 75-2017 Annex, HJ 212-2017 Annex D). The measured concentration is used, never
  *    the converted one: the mass leaving the stack does not depend on the reference O2.
@@ -165,6 +167,25 @@ typedef struct fluegas_hour {
  * fluegas_hour_mean / fluegas_correct / fluegas_rate; also conc NULL, or a reference O2 with
  * no O2 array) with *out unchanged. */
 int fluegas_hour_compute(const fluegas_hour_in *in, fluegas_hour *out) EW_MUST_CHECK;
+
+/* HJ 212-2017 Annex D: a daily value needs at least 20 valid hourly values. */
+#define FLUEGAS_MIN_VALID_HOURS 20
+#define FLUEGAS_HOURS_PER_DAY 24
+
+/* A day of one pollutant: the daily means of the measured and of the judged hourly values
+ * (the latter for daily limits, which the standards set on converted concentrations). */
+typedef struct fluegas_day {
+    int64_t raw_milli;    /* mean of the valid hours' raw_milli, or FLUEGAS_NA */
+    int64_t judged_milli; /* mean of the hours' judged_milli, or FLUEGAS_NA */
+    int n_raw, n_judged;  /* hours with each */
+    bool raw_valid;       /* n_raw ≥ FLUEGAS_MIN_VALID_HOURS */
+    bool judged_valid;    /* n_judged ≥ FLUEGAS_MIN_VALID_HOURS */
+} fluegas_day;
+
+/* The daily means of n ≤ 24 hours (HJ 212-2017 Annex D: mean of ≥ 20 valid hourly values).
+ * Returns EW_OK and fills *out, or EW_EINVALID (n > 24, h NULL with n > 0, a value beyond
+ * ±FLUEGAS_MAX_MILLI) with *out unchanged. */
+int fluegas_day_mean(const fluegas_hour *h, size_t n, fluegas_day *out) EW_MUST_CHECK;
 
 /* Emission total of a period from its hours. */
 typedef struct fluegas_total {

@@ -306,6 +306,49 @@ static void totals_add_valid_hours_and_count_the_rest(void **state)
     assert_memory_equal(&t, &before, sizeof t);
 }
 
+static void day_needs_20_valid_hours(void **state)
+{
+    (void)state;
+    fluegas_hour h[24];
+    memset(h, 0, sizeof h);
+    /* 20 hours raw 80, judged 100; 4 invalid hours (raw 999 is not read). */
+    for (int i = 0; i < 24; i++) {
+        h[i].valid = i < 20;
+        h[i].raw_milli = i < 20 ? U(80) : U(999);
+        h[i].judged_milli = i < 20 ? U(100) : FLUEGAS_NA;
+    }
+    fluegas_day d;
+    assert_int_equal(fluegas_day_mean(h, 24, &d), EW_OK);
+    assert_true(d.raw_valid);
+    assert_true(d.judged_valid);
+    assert_int_equal(d.n_raw, 20);
+    assert_int_equal(d.raw_milli, U(80));
+    assert_int_equal(d.judged_milli, U(100));
+    /* One hour with raw but no judged value (O2 high): judged day has 19, invalid. */
+    h[0].judged_milli = FLUEGAS_NA;
+    assert_int_equal(fluegas_day_mean(h, 24, &d), EW_OK);
+    assert_true(d.raw_valid);
+    assert_false(d.judged_valid);
+    assert_int_equal(d.n_judged, 19);
+    assert_int_equal(d.judged_milli, FLUEGAS_NA);
+    /* 19 valid hours: no daily raw mean either. */
+    h[1].valid = false;
+    assert_int_equal(fluegas_day_mean(h, 24, &d), EW_OK);
+    assert_false(d.raw_valid);
+    assert_int_equal(d.raw_milli, FLUEGAS_NA);
+    /* Half-even: 10 hours at 0.001 and 10 at 0.002 over 20 → 0.0015 → 0.002. */
+    for (int i = 0; i < 20; i++) {
+        h[i].valid = true;
+        h[i].raw_milli = i < 10 ? 1 : 2;
+    }
+    assert_int_equal(fluegas_day_mean(h, 20, &d), EW_OK);
+    assert_int_equal(d.raw_milli, 2);
+    fluegas_day before = d;
+    assert_int_equal(fluegas_day_mean(h, 25, &d), EW_EINVALID);
+    assert_int_equal(fluegas_day_mean(NULL, 2, &d), EW_EINVALID);
+    assert_memory_equal(&d, &before, sizeof d);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -318,6 +361,7 @@ int main(void)
         cmocka_unit_test(bad_conversion_input_is_refused),
         cmocka_unit_test(emission_rate_from_flow),
         cmocka_unit_test(hour_keeps_raw_and_converted_side_by_side),
+        cmocka_unit_test(day_needs_20_valid_hours),
         cmocka_unit_test(totals_add_valid_hours_and_count_the_rest),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
