@@ -254,6 +254,174 @@ static void catalogue_and_bad_input(void **state)
     assert_memory_equal(&x[0], &before, sizeof before);
 }
 
+static void treatment_off_while_production_runs(void **state)
+{
+    (void)state;
+    screen_params p = screen_params_default();
+    screen_hour h[4];
+    screen_hit x[8];
+    /* Treatment power, kW: 40, 0, 0, 40 while production runs: hours 1..2 off. */
+    int64_t v[4] = {U(40), 0, 0, U(40)};
+    hours(h, v, 4);
+    assert_int_equal(runs(SCREEN_TREATMENT_OFF, h, 4, &p, x), 1);
+    assert_int_equal(x[0].rule, SCREEN_TREATMENT_OFF);
+    assert_int_equal(x[0].from_utc, T0 + H);
+    assert_int_equal(x[0].hours, 2);
+    /* With production stopped, treatment may stop too. */
+    h[1].running = h[2].running = false;
+    assert_int_equal(runs(SCREEN_TREATMENT_OFF, h, 4, &p, x), 0);
+    /* The facility's running threshold, 5 kW: 4.999 is off, 5.000 runs. */
+    p.treatment_running_milli = U(5);
+    int64_t w[4] = {U(5) - 1, U(5), U(5) - 1, U(40)};
+    hours(h, w, 4);
+    assert_int_equal(runs(SCREEN_TREATMENT_OFF, h, 4, &p, x), 2);
+    assert_int_equal(x[0].from_utc, T0);
+    assert_int_equal(x[1].from_utc, T0 + 2 * H);
+    p.treatment_min_hours = 2;
+    assert_int_equal(runs(SCREEN_TREATMENT_OFF, h, 4, &p, x), 0);
+}
+
+static void stop_mark_while_running(void **state)
+{
+    (void)state;
+    screen_params p = screen_params_default();
+    screen_hour h[4];
+    screen_hit x[4];
+    size_t k;
+    /* Production power 300 kW all four hours; a stop mark over hours 1..2. */
+    int64_t v[4] = {U(300), U(300), U(300), U(300)};
+    hours(h, v, 4);
+    exceed_mark stop = {T0 + H, T0 + 3 * H, EXCEED_MARK_PRODUCTION};
+    assert_int_equal(screen_marked_stop_running(h, 4, &stop, 1, &p, x, 4, &k), EW_OK);
+    assert_int_equal(k, 1);
+    assert_int_equal(x[0].rule, SCREEN_MARKED_STOP_RUNNING);
+    assert_int_equal(x[0].from_utc, T0 + H);
+    assert_int_equal(x[0].to_utc, T0 + 3 * H);
+    assert_int_equal(x[0].hours, 2);
+    /* The power really off during the mark: nothing. */
+    h[1].running = h[2].running = false;
+    assert_int_equal(screen_marked_stop_running(h, 4, &stop, 1, &p, x, 4, &k), EW_OK);
+    assert_int_equal(k, 0);
+    /* A mark ending where hour 1 starts does not cover it. */
+    hours(h, v, 4);
+    exceed_mark early = {T0 + 1800, T0 + H, EXCEED_MARK_PRODUCTION};
+    assert_int_equal(screen_marked_stop_running(h, 4, &early, 1, &p, x, 4, &k), EW_OK);
+    assert_int_equal(k, 1);
+    assert_int_equal(x[0].from_utc, T0);
+    assert_int_equal(x[0].hours, 1);
+    exceed_mark bad = {T0, T0, EXCEED_MARK_PRODUCTION};
+    k = 9;
+    assert_int_equal(screen_marked_stop_running(h, 4, &bad, 1, &p, x, 4, &k), EW_EINVALID);
+    assert_int_equal(screen_marked_stop_running(h, 4, NULL, 1, &p, x, 4, &k), EW_EINVALID);
+    assert_int_equal(k, 9);
+}
+
+static exceed_episode episode(int64_t from, int periods, int64_t max)
+{
+    exceed_episode e;
+    memset(&e, 0, sizeof e);
+    e.from_utc = from;
+    e.to_utc = from + periods * H;
+    e.periods = periods;
+    e.max_value_milli = e.min_value_milli = max;
+    e.limit_milli = U(100);
+    return e;
+}
+
+static void exceedances_all_inside_marks(void **state)
+{
+    (void)state;
+    screen_params p = screen_params_default();
+    exceed_episode m[2] = {episode(T0, 2, U(150)), episode(T0 + 5 * H, 1, U(180))};
+    exceed_episode j[1] = {episode(T0 + 9 * H, 1, U(120))};
+    bool hit = false;
+    screen_hit x;
+    /* Three marked periods, none judged: all inside marks. */
+    assert_int_equal(screen_marked_exceedance(NULL, 0, m, 2, &p, &hit, &x), EW_OK);
+    assert_true(hit);
+    assert_int_equal(x.rule, SCREEN_MARKED_EXCEEDANCE);
+    assert_int_equal(x.hours, 3);
+    assert_int_equal(x.from_utc, T0);
+    assert_int_equal(x.to_utc, T0 + 6 * H);
+    assert_int_equal(x.max_milli, U(180));
+    assert_int_equal(x.min_milli, U(150));
+    /* Two marked periods are fewer than the three required. */
+    assert_int_equal(screen_marked_exceedance(NULL, 0, m, 1, &p, &hit, &x), EW_OK);
+    assert_false(hit);
+    /* One judged exceedance beside them: 3 of 4 = 75 %, below "all"; at a 75 % share, a hit. */
+    assert_int_equal(screen_marked_exceedance(j, 1, m, 2, &p, &hit, &x), EW_OK);
+    assert_false(hit);
+    p.marked_exceed_share_permille = 750;
+    assert_int_equal(screen_marked_exceedance(j, 1, m, 2, &p, &hit, &x), EW_OK);
+    assert_true(hit);
+    p.marked_exceed_share_permille = 751;
+    assert_int_equal(screen_marked_exceedance(j, 1, m, 2, &p, &hit, &x), EW_OK);
+    assert_false(hit);
+    /* No exceedance at all: nothing. */
+    p = screen_params_default();
+    assert_int_equal(screen_marked_exceedance(NULL, 0, NULL, 0, &p, &hit, &x), EW_OK);
+    assert_false(hit);
+    assert_int_equal(screen_marked_exceedance(NULL, 2, m, 2, &p, &hit, &x), EW_EINVALID);
+}
+
+static screen_rates rates(int64_t expected, int64_t exempt, int64_t received, int64_t valid,
+                          bool *hit)
+{
+    screen_params p = screen_params_default();
+    screen_counts c = {expected, exempt, received, valid};
+    screen_rates r;
+    assert_int_equal(screen_transmission(&c, &p, &r, hit), EW_OK);
+    return r;
+}
+
+static void transmission_rate_below_90_percent(void **state)
+{
+    (void)state;
+    bool hit;
+    /* 24 due, 24 received, 22 valid: transmission 1000, validity 22/24 = 916.67 → 917,
+     * effective 917; not below 900. */
+    screen_rates r = rates(24, 0, 24, 22, &hit);
+    assert_int_equal(r.transmission_permille, 1000);
+    assert_int_equal(r.validity_permille, 917);
+    assert_int_equal(r.effective_permille, 917);
+    assert_false(hit);
+    /* 21 valid: 875, below. */
+    r = rates(24, 0, 24, 21, &hit);
+    assert_int_equal(r.effective_permille, 875);
+    assert_true(hit);
+    /* Exactly 90 %: 18 of 20 is not below; 17 is. */
+    rates(20, 0, 18, 18, &hit);
+    assert_false(hit);
+    rates(20, 0, 18, 17, &hit);
+    assert_true(hit);
+    /* Wastewater standard check: 1 hour a day exempt, 23 of 23 is 100 %; the 24th value
+     * sent anyway does not push a rate past 100 %. */
+    r = rates(24, 1, 23, 23, &hit);
+    assert_int_equal(r.effective_permille, 1000);
+    r = rates(24, 1, 24, 24, &hit);
+    assert_int_equal(r.transmission_permille, 1000);
+    assert_int_equal(r.effective_permille, 1000);
+    assert_false(hit);
+    /* Stopped all day (every hour exempt): nothing due, nothing missing. */
+    r = rates(24, 24, 0, 0, &hit);
+    assert_int_equal(r.effective_permille, 1000);
+    assert_false(hit);
+    /* Nothing received: every rate 0. */
+    r = rates(24, 0, 0, 0, &hit);
+    assert_int_equal(r.transmission_permille, 0);
+    assert_int_equal(r.validity_permille, 0);
+    assert_true(hit);
+    screen_params p = screen_params_default();
+    screen_counts bad1 = {24, 0, 10, 11}, bad2 = {24, 25, 0, 0}, bad3 = {-1, 0, 0, 0};
+    screen_rates keep = {7, 7, 7};
+    hit = true;
+    assert_int_equal(screen_transmission(&bad1, &p, &keep, &hit), EW_EINVALID);
+    assert_int_equal(screen_transmission(&bad2, &p, &keep, &hit), EW_EINVALID);
+    assert_int_equal(screen_transmission(&bad3, &p, &keep, &hit), EW_EINVALID);
+    assert_int_equal(keep.effective_permille, 7);
+    assert_true(hit);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -262,6 +430,10 @@ int main(void)
         cmocka_unit_test(o2_near_air_while_producing),
         cmocka_unit_test(just_below_limit_share_and_band),
         cmocka_unit_test(sudden_drop_to_just_under_the_limit),
+        cmocka_unit_test(treatment_off_while_production_runs),
+        cmocka_unit_test(stop_mark_while_running),
+        cmocka_unit_test(exceedances_all_inside_marks),
+        cmocka_unit_test(transmission_rate_below_90_percent),
         cmocka_unit_test(catalogue_and_bad_input),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
