@@ -638,9 +638,11 @@ static const char *category_zh(const char *name)
     return case_category_parse(name, &c) ? "" : case_category_label_zh(c);
 }
 
+/* case_owes_work for a stored state name (unknown names owe nothing). */
 static bool owes_work(const char *state)
 {
-    return !strcmp(state, "assigned") || !strcmp(state, "reopened") || !strcmp(state, "rectifying");
+    case_state st;
+    return !case_state_parse(state, &st) && case_owes_work(st);
 }
 
 static const char *unit_name(http_req *r, const char *id)
@@ -1156,19 +1158,6 @@ static json_t *unit_ids(const plan *p, plan_refs refs)
     return a;
 }
 
-static bool unit_answers_for(const plan *p, const plan_task *t, const char *org)
-{
-    if (!org)
-        return false;
-    for (size_t i = 0; i < t->lead.n; i++)
-        if (!strcmp(p->units[t->lead.idx[i]].id, org))
-            return true;
-    for (size_t i = 0; i < t->responsible.n; i++)
-        if (!strcmp(p->units[t->responsible.idx[i]].id, org))
-            return true;
-    return false;
-}
-
 /* Everything /ledger shows, computed once per request. */
 typedef struct ledger_view {
     ledger_task_state *states;
@@ -1394,6 +1383,8 @@ static int h_ledger_warnings(http_req *r, http_resp *out)
 
 static int ledger_refused(http_resp *out, int rc, const char *msg)
 {
+    if (rc == LEDGERBOOK_E_DENIED)
+        return http_error(out, 403, "refused", "%s", msg);
     if (rc == LEDGERBOOK_E_REFUSED)
         return http_error(out, 422, "refused", "%s", msg);
     return store_err(out, msg);
@@ -1408,12 +1399,12 @@ static int h_task_report(http_req *r, http_resp *out)
     if (!t)
         return http_error(out, 404, "not_found", "no task %s", r->params[0]);
     size_t ti = (size_t)(t - p->tasks);
-    /* Lead and responsible units answer for a task (ledger.h); administrators may do all. */
-    if (r->who.role != EW_ROLE_ADMIN && !unit_answers_for(p, t, r->who.org))
-        return http_error(out, 403, "refused",
-                          "only the task's lead and responsible units report on %s (%s is not "
-                          "one)",
-                          t->id, r->who.org ? r->who.org : "no unit");
+    /* Refused before the body is read (ledger_may_report: the one rule). */
+    char why[96], msg[256];
+    const char *org;
+    snprintf(why, sizeof why, "is not a lead or responsible unit of task %s", t->id);
+    if (ledger_may_report(p, t, &r->who, why, &org, msg, sizeof msg))
+        return http_error(out, 403, "refused", "%s", msg);
     json_t *b = http_body_json(r, out);
     if (!b)
         return out->status;
@@ -1432,7 +1423,6 @@ static int h_task_report(http_req *r, http_resp *out)
         return out->status;
     }
     rep.evidence = ev;
-    char msg[256];
     rc = ledgerbook_report_task(r->office, p, ti, &rep, &r->who, r->now_utc, msg, sizeof msg);
     json_decref(b);
     if (rc)
@@ -1449,13 +1439,12 @@ static int h_target_report(http_req *r, http_resp *out)
     if (!t)
         return http_error(out, 404, "not_found", "no target %s", r->params[0]);
     size_t gi = (size_t)(t - p->targets);
-    bool may = r->who.role == EW_ROLE_ADMIN || r->who.role == EW_ROLE_BUREAU ||
-               (t->task >= 0 && unit_answers_for(p, &p->tasks[t->task], r->who.org));
-    if (!may)
-        return http_error(out, 403, "refused",
-                          "only the lead and responsible units of the target's task and the "
-                          "bureau report %s",
-                          t->id);
+    char why[96], msg[256];
+    const char *org;
+    snprintf(why, sizeof why, "does not answer for target %s", t->id);
+    if (ledger_may_report(p, t->task >= 0 ? &p->tasks[t->task] : NULL, &r->who, why, &org, msg,
+                          sizeof msg))
+        return http_error(out, 403, "refused", "%s", msg);
     json_t *b = http_body_json(r, out);
     if (!b)
         return out->status;
@@ -1471,7 +1460,6 @@ static int h_target_report(http_req *r, http_resp *out)
         json_decref(b);
         return out->status;
     }
-    char msg[256];
     rc = ledgerbook_report_target(r->office, p, gi, json_number_value(val), jstr(b, "note"), ev,
                                   nev, &r->who, r->now_utc, msg, sizeof msg);
     json_decref(b);
@@ -1572,7 +1560,7 @@ static int h_scores(http_req *r, http_resp *out)
     for (size_t u = 0; u < p->n_units; u++) {
         bool carries = false;
         for (size_t t = 0; t < p->n_tasks && !carries; t++)
-            carries = unit_answers_for(p, &p->tasks[t], p->units[u].id);
+            carries = ledger_unit_answers_for(p, &p->tasks[t], p->units[u].id);
         if (!carries || (only && strcmp(only, p->units[u].id)))
             continue;
         ledger_score sc;
@@ -1708,13 +1696,13 @@ static int h_worklist(http_req *r, http_resp *out)
         for (int rag = LEDGER_RED; rag >= LEDGER_GREEN; rag--)
             for (size_t i = 0; i < p->n_tasks; i++)
                 if (!v.states[i].done && (int)v.task_status[i].rag == rag &&
-                    unit_answers_for(p, &p->tasks[i], r->who.org))
+                    ledger_unit_answers_for(p, &p->tasks[i], r->who.org))
                     json_array_append_new(tasks, task_row(r, &v, i));
         for (size_t i = 0; i < p->n_targets; i++) {
             const plan_target *t = &p->targets[i];
             if (t->source == PLAN_SRC_REPORTED &&
                 (r->who.role == EW_ROLE_BUREAU ||
-                 (t->task >= 0 && unit_answers_for(p, &p->tasks[t->task], r->who.org))))
+                 (t->task >= 0 && ledger_unit_answers_for(p, &p->tasks[t->task], r->who.org))))
                 json_array_append_new(targets, target_row(r, &v, i));
         }
     }
