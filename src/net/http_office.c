@@ -19,6 +19,7 @@
 #include "base/log.h"
 #include "base/xalloc.h"
 #include "net/http_internal.h"
+#include "service/account.h"
 #include "service/casework.h"
 #include "service/ledger.h"
 #include "service/ledgerbook.h"
@@ -26,7 +27,6 @@
 
 /* Seconds the monitoring targets behind the ledger are reused (as /targets is cached). */
 #define TARGETS_MEMO_S 60
-#define SESSION_TTL_S 43200 /* 12 hours */
 #define REPORTS_PER_HOUR 5  /* public reports per client address */
 #define UPLOADS_PER_HOUR 20 /* anonymous uploads per client address */
 #define RATE_WINDOW_S 3600
@@ -238,20 +238,18 @@ static int copy_user(void *ctx, const office_user *u)
     return 0;
 }
 
-/* A valid hash of a password nobody has: unknown accounts cost the same verification as
- * known ones, so timing does not tell which names exist. */
-static char dummy_hash[AUTH_HASH_MAX];
-static pthread_once_t dummy_once = PTHREAD_ONCE_INIT;
-static void make_dummy(void)
+static void office_lock_cb(void *r)
 {
-    unsigned char rnd[16];
-    char pw[33];
-    randombytes_buf(rnd, sizeof rnd);
-    sodium_bin2hex(pw, sizeof pw, rnd, sizeof rnd);
-    if (auth_password_hash(pw, dummy_hash))
-        dummy_hash[0] = '\0';
+    http_office_lock(r);
 }
 
+static void office_unlock_cb(void *r)
+{
+    http_office_unlock(r);
+}
+
+/* POST /login: service/account does the work, holding the office lock around store calls
+ * only (the route is not HTTP_LOCKED: the password check takes 0.1 s). */
 static int h_login(http_req *r, http_resp *out)
 {
     json_t *b = http_body_json(r, out);
@@ -262,102 +260,39 @@ static int h_login(http_req *r, http_resp *out)
         json_decref(b);
         return http_error(out, 400, "bad_body", "name and password are required");
     }
-    name = http_strdup(&r->ar, name);
-    pw = http_strdup(&r->ar, pw);
-    json_decref(b);
-    pthread_once(&dummy_once, make_dummy);
-
+    account_lock lk = {office_lock_cb, office_unlock_cb, r};
+    account_session ses;
     char err[256];
-    office_throttle ot;
-    user_copy u = {.ar = &r->ar};
-    http_office_lock(r);
-    int rc = office_throttle_get(r->office, name, r->addr, &ot, err, sizeof err);
-    if (rc >= 0)
-        rc = office_user_get(r->office, name, copy_user, &u, err, sizeof err);
-    http_office_unlock(r);
-    if (rc < 0)
-        return store_err(out, err);
-    auth_throttle t = {ot.failures, ot.last_failure_utc, ot.next_allowed_utc};
-    int64_t wait = 0;
-    if (!auth_throttle_allows(&t, r->now_utc, &wait)) {
+    int rc = account_login(r->office, &lk, name, pw, r->addr, r->now_utc, &ses, err, sizeof err);
+    json_decref(b);
+    if (rc == ACCOUNT_E_THROTTLED) {
         http_error(out, 429, "throttled", "too many failed logins: try again in %lld s",
-                   (long long)wait);
-        out->retry_after_s = wait > 0 ? wait : 1;
+                   (long long)ses.retry_after_s);
+        out->retry_after_s = ses.retry_after_s;
         return out->status;
     }
-    /* Verified outside the lock: Argon2id costs about 0.1 s and 64 MiB by design. */
-    bool good =
-        auth_password_verify(u.found ? u.hash : dummy_hash, pw) == 0 && u.found && !u.disabled;
-    ew_role role = EW_ROLE_PUBLIC;
-    if (good && auth_role_parse(u.role, &role))
-        good = false;
-
-    if (!good) {
-        http_office_lock(r);
-        auth_throttle_failure(&t, r->now_utc);
-        office_throttle nt = {t.failures, t.last_failure_utc, t.next_allowed_utc};
-        rc = office_throttle_put(r->office, name, r->addr, &nt, err, sizeof err);
-        audit(r, name, "login_failed", NULL, NULL);
-        http_office_unlock(r);
-        if (rc < 0)
-            return store_err(out, err);
+    if (rc == ACCOUNT_E_CREDENTIALS)
         return http_error(out, 401, "bad_credentials", "unknown account or wrong password");
-    }
-    /* A hash made with older limits is upgraded while the password is at hand
-     * (auth.h: the limits live inside the string). Outside the lock: it costs a hash. */
-    char rehash[AUTH_HASH_MAX] = "";
-    if (auth_password_needs_rehash(u.hash) && auth_password_hash(pw, rehash))
-        rehash[0] = '\0';
-    http_office_lock(r);
-    char token[AUTH_TOKEN_TEXT], csrf[AUTH_TOKEN_TEXT];
-    auth_session ses, unused;
-    if (auth_token_new(r->now_utc, SESSION_TTL_S, token, &ses) ||
-        auth_token_new(r->now_utc, SESSION_TTL_S, csrf, &unused)) {
-        http_office_unlock(r);
-        return http_error(out, 500, "internal", "could not make a session token");
-    }
-    office_session os = {.user_id = u.id,
-                         .csrf = csrf,
-                         .created_utc = ses.created_utc,
-                         .expires_utc = ses.expires_utc};
-    memcpy(os.token_hash, ses.token_hash, sizeof os.token_hash);
-    rc = office_throttle_clear(r->office, name, r->addr, err, sizeof err);
-    if (rc >= 0)
-        rc = office_session_put(r->office, &os, err, sizeof err);
-    /* Expired sessions are dropped here: logins are rare enough to carry the sweep, and a
-     * session table that only grows would slow every lookup. */
-    if (rc >= 0)
-        rc = office_sessions_purge(r->office, r->now_utc, err, sizeof err);
-    if (rc >= 0 && rehash[0]) {
-        office_user nu = {.name = u.name,
-                          .display = u.display,
-                          .role = u.role,
-                          .org = u.org,
-                          .pw_hash = rehash,
-                          .disabled = u.disabled};
-        rc = office_user_put(r->office, &nu, NULL, err, sizeof err);
-    }
-    if (rc >= 0)
-        audit(r, name, "login", NULL, NULL);
-    http_office_unlock(r);
     if (rc < 0)
         return store_err(out, err);
     char *cookie = arena_alloc(&r->ar, 160);
-    snprintf(cookie, 160, "ew_session=%s; Path=/; HttpOnly; SameSite=Strict; Max-Age=%d", token,
-             SESSION_TTL_S);
+    snprintf(cookie, 160, "ew_session=%s; Path=/; HttpOnly; SameSite=Strict; Max-Age=%d",
+             ses.token, ACCOUNT_SESSION_TTL_S);
     out->set_cookie = cookie;
     return http_json(out, 200,
                      json_pack("{s:o,s:s,s:s,s:o}", "user",
-                               user_json(u.name, u.display, u.role, u.org), "csrf", csrf, "token",
-                               token, "expires", iso(ses.expires_utc)));
+                               user_json(ses.name, ses.display, ses.role,
+                                         ses.org[0] ? ses.org : NULL),
+                               "csrf", ses.csrf, "token", ses.token, "expires",
+                               iso(ses.expires_utc)));
 }
 
 static int h_logout(http_req *r, http_resp *out)
 {
     char err[256];
-    if (office_session_delete(r->office, r->token_hash, err, sizeof err) < 0)
+    if (account_logout(r->office, NULL, r->token_hash, r->who.name, r->addr, r->now_utc, err,
+                       sizeof err) < 0)
         return store_err(out, err);
-    audit(r, r->who.name, "logout", NULL, NULL);
     out->set_cookie = "ew_session=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0";
     out->status = 204;
     return out->status;
