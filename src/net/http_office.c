@@ -23,6 +23,7 @@
 #include "service/casework.h"
 #include "service/ledger.h"
 #include "service/ledgerbook.h"
+#include "service/reward.h"
 #include "store/office.h"
 
 /* Seconds the monitoring targets behind the ledger are reused (as /targets is cached). */
@@ -912,62 +913,34 @@ static int h_case_reward(http_req *r, http_resp *out)
     int64_t id = 0;
     if (case_id_param(r, out, &id))
         return out->status;
-    casework_meta m;
-    ew_case *c = load_case(r, out, id, &m);
-    if (!c)
-        return out->status;
-    bool eligible = c->source == CASE_SRC_PUBLIC_REPORT && c->state == CASE_CLOSED;
-    case_free(c);
-    if (!eligible)
-        return http_error(out, 409, "invalid_transition",
-                          "rewards are for public reports confirmed and closed");
     json_t *b = http_body_json(r, out);
     if (!b)
         return out->status;
-    const char *status = jstr(b, "status"), *note = jstr(b, "note");
     json_t *amt = json_object_get(b, "amount_fen");
-    if (!status ||
-        (strcmp(status, "due") && strcmp(status, "paid") && strcmp(status, "declined")) ||
-        (amt && (!json_is_integer(amt) || json_integer_value(amt) < 0))) {
+    if (amt && !json_is_integer(amt)) {
         json_decref(b);
         return http_error(out, 422, "invalid",
                           "status must be due, paid or declined; amount_fen a whole number >= 0");
     }
-    /* A field left out keeps its recorded value: marking a reward paid must not need the
-     * amount again, and paying twice must not move the payment date. */
-    char err[256], detail[96], obj[32];
-    json_t *prev = reward_of(r, id);
-    int64_t prev_amount = json_integer_value(json_object_get(prev, "amount_fen"));
-    const char *prev_status = json_string_value(json_object_get(prev, "status"));
-    bool paid_before = prev_status && !strcmp(prev_status, "paid");
-    office_reward rw = {.case_id = id,
-                        .status = status,
-                        .amount_fen = amt ? json_integer_value(amt) : prev_amount,
-                        .decided_by = r->who.name,
-                        .decided_utc = r->now_utc,
-                        .paid_utc = 0,
-                        .note = note};
-    if (!strcmp(status, "paid") && paid_before) {
-        ew_civil pc;
-        const char *was = json_string_value(json_object_get(prev, "paid"));
-        rw.paid_utc = was && !ew_parse_iso(was, strlen(was), &pc) ? ew_bj_to_utc(&pc) : r->now_utc;
-    } else if (!strcmp(status, "paid")) {
-        rw.paid_utc = r->now_utc;
-    }
-    json_decref(prev);
-    if (!strcmp(status, "paid") && rw.amount_fen <= 0) {
-        json_decref(b);
-        return http_error(out, 422, "invalid", "a paid reward needs an amount_fen above 0");
-    }
-    if (office_reward_put(r->office, &rw, err, sizeof err) < 0) {
-        json_decref(b);
+    reward_decision d = {.status = jstr(b, "status"),
+                         .has_amount = amt != NULL,
+                         .amount_fen = amt ? json_integer_value(amt) : 0,
+                         .note = jstr(b, "note")};
+    char err[256];
+    int rc = reward_decide(r->office, id, &d, &r->who, r->now_utc, r->addr, err, sizeof err);
+    json_decref(b);
+    switch (rc) {
+    case EW_OK:
+        return http_json(out, 200, json_pack("{s:o}", "data", reward_of(r, id)));
+    case EW_ENOTFOUND:
+        return http_error(out, 404, "not_found", "%s", err);
+    case EW_ECONFLICT:
+        return http_error(out, 409, "invalid_transition", "%s", err);
+    case EW_EINVALID:
+        return http_error(out, 422, "invalid", "%s", err);
+    default:
         return store_err(out, err);
     }
-    snprintf(obj, sizeof obj, "case %lld", (long long)id);
-    snprintf(detail, sizeof detail, "status=%s amount_fen=%lld", status, (long long)rw.amount_fen);
-    audit(r, r->who.name, "reward.put", obj, detail);
-    json_decref(b);
-    return http_json(out, 200, json_pack("{s:o}", "data", reward_of(r, id)));
 }
 
 static int add_reward_row(void *ctx, const office_reward *rw)
