@@ -24,6 +24,7 @@
 #include "service/ledger.h"
 #include "service/ledgerbook.h"
 #include "service/reward.h"
+#include "service/worklist.h"
 #include "store/office.h"
 
 /* Seconds the monitoring targets behind the ledger are reused (as /targets is cached). */
@@ -1549,45 +1550,22 @@ static int h_scores(http_req *r, http_resp *out)
 
 /* ---- worklist ----------------------------------------------------------------------- */
 
-static int add_work_case(void *ctx, const office_case *c)
+static int add_work_case(void *ctx, const office_case *c, bool reward_pending)
 {
     rows_ctx *rc = ctx;
-    http_req *r = rc->r;
-    bool mine;
-    if (r->who.role == EW_ROLE_ADMIN || r->who.role == EW_ROLE_BUREAU)
-        mine = !strcmp(c->state, "reported") || !strcmp(c->state, "rectified") ||
-               (owes_work(c->state) && c->deadline_utc && r->now_utc > c->deadline_utc);
-    else
-        mine = c->unit && r->who.org && !strcmp(c->unit, r->who.org) && owes_work(c->state);
-    if (r->who.role == EW_ROLE_BUREAU && !mine && c->unit && r->who.org &&
-        !strcmp(c->unit, r->who.org) && owes_work(c->state))
-        mine = true; /* the bureau's own departments also rectify */
-    /* A confirmed public report (closed) waits for the bureau's reward decision until one
-     * is recorded (due, paid or declined). */
-    bool reward_pending = false;
-    if ((r->who.role == EW_ROLE_ADMIN || r->who.role == EW_ROLE_BUREAU) &&
-        !strcmp(c->state, "closed") && !strcmp(c->source, "public_report")) {
-        json_t *rw = reward_of(r, c->id);
-        reward_pending = json_is_null(rw);
-        json_decref(rw);
-    }
-    if (mine || reward_pending) {
-        json_t *row = case_row(r, c);
-        if (reward_pending)
-            json_object_set_new(row, "reward_pending", json_true());
-        json_array_append_new(rc->rows, row);
-    }
+    json_t *row = case_row(rc->r, c);
+    if (reward_pending)
+        json_object_set_new(row, "reward_pending", json_true());
+    json_array_append_new(rc->rows, row);
     return 0;
 }
 
+/* GET /worklist: service/worklist chooses, this renders. */
 static int h_worklist(http_req *r, http_resp *out)
 {
     rows_ctx c = {r, json_array()};
-    office_case_filter f = {.unit = case_scope(r)};
     char err[256];
-    if (r->who.role != EW_ROLE_ENTERPRISE && r->who.role != EW_ROLE_AUDITOR &&
-        r->who.role != EW_ROLE_PUBLIC &&
-        office_cases_each(r->office, &f, NULL, add_work_case, &c, err, sizeof err) < 0) {
+    if (worklist_cases(r->office, &r->who, r->now_utc, add_work_case, &c, err, sizeof err) < 0) {
         json_decref(c.rows);
         return store_err(out, err);
     }
@@ -1601,18 +1579,13 @@ static int h_worklist(http_req *r, http_resp *out)
             json_decref(targets);
             return store_err(out, err);
         }
-        for (int rag = LEDGER_RED; rag >= LEDGER_GREEN; rag--)
-            for (size_t i = 0; i < p->n_tasks; i++)
-                if (!v.states[i].done && (int)v.task_status[i].rag == rag &&
-                    ledger_unit_answers_for(p, &p->tasks[i], r->who.org))
-                    json_array_append_new(tasks, task_row(r, &v, i));
-        for (size_t i = 0; i < p->n_targets; i++) {
-            const plan_target *t = &p->targets[i];
-            if (t->source == PLAN_SRC_REPORTED &&
-                (r->who.role == EW_ROLE_BUREAU ||
-                 (t->task >= 0 && ledger_unit_answers_for(p, &p->tasks[t->task], r->who.org))))
-                json_array_append_new(targets, target_row(r, &v, i));
-        }
+        size_t *idx = arena_alloc(&r->ar, (p->n_tasks + p->n_targets + 1) * sizeof *idx);
+        size_t n = worklist_tasks(p, v.states, v.task_status, &r->who, idx);
+        for (size_t k = 0; k < n; k++)
+            json_array_append_new(tasks, task_row(r, &v, idx[k]));
+        n = worklist_targets(p, &r->who, idx);
+        for (size_t k = 0; k < n; k++)
+            json_array_append_new(targets, target_row(r, &v, idx[k]));
     }
     return http_json(out, 200,
                      json_pack("{s:o,s:o,s:o,s:o}", "user", me_json(r), "cases", c.rows, "tasks",
