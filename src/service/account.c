@@ -71,8 +71,7 @@ static void audit(store *office, int64_t now_utc, const char *actor, const char 
 }
 
 int account_login(store *office, const account_lock *lk, const char *name, const char *pw,
-                  const char *addr, int64_t now_utc, account_session *out, char *err,
-                  size_t errcap)
+                  const char *addr, int64_t now_utc, account_session *out, char *err, size_t errcap)
 {
     memset(out, 0, sizeof *out);
     pthread_once(&dummy_once, make_dummy);
@@ -92,8 +91,8 @@ int account_login(store *office, const account_lock *lk, const char *name, const
         out->retry_after_s = wait > 0 ? wait : 1;
         return ACCOUNT_E_THROTTLED;
     }
-    bool good = auth_password_verify(u.found ? u.hash : dummy_hash, pw) == 0 && u.found &&
-                !u.disabled;
+    bool good =
+        auth_password_verify(u.found ? u.hash : dummy_hash, pw) == 0 && u.found && !u.disabled;
     ew_role role = EW_ROLE_PUBLIC;
     if (good && auth_role_parse(u.role, &role))
         good = false;
@@ -152,9 +151,8 @@ int account_login(store *office, const account_lock *lk, const char *name, const
     return EW_OK;
 }
 
-int account_logout(store *office, const account_lock *lk,
-                   const uint8_t token_hash[AUTH_TOKEN_HASH], const char *actor, const char *addr,
-                   int64_t now_utc, char *err, size_t errcap)
+int account_logout(store *office, const account_lock *lk, const uint8_t token_hash[AUTH_TOKEN_HASH],
+                   const char *actor, const char *addr, int64_t now_utc, char *err, size_t errcap)
 {
     char msg[256];
     lock(lk);

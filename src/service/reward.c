@@ -53,7 +53,8 @@ int reward_decide(store *office, int64_t case_id, const reward_decision *d, cons
                         .amount_fen = d->has_amount ? d->amount_fen : prev.amount_fen,
                         .decided_by = who->name,
                         .decided_utc = now_utc,
-                        .paid_utc = paid ? (prev.paid && prev.paid_utc ? prev.paid_utc : now_utc) : 0,
+                        .paid_utc =
+                            paid ? (prev.paid && prev.paid_utc ? prev.paid_utc : now_utc) : 0,
                         .note = d->note};
     if (paid && rw.amount_fen <= 0)
         return ew_errf(err, errcap, EW_EINVALID, "a paid reward needs an amount_fen above 0");
