@@ -24,6 +24,7 @@
 #include "service/ledger.h"
 #include "service/ledgerbook.h"
 #include "service/reward.h"
+#include "service/scores.h"
 #include "service/worklist.h"
 #include "store/office.h"
 
@@ -1412,31 +1413,6 @@ static int h_ledger_history(http_req *r, http_resp *out)
     return http_table_page(r, out, rows, total, f.limit, f.offset, NULL, "ledger-history");
 }
 
-typedef struct {
-    http_req *r;
-    ew_case **cases;
-    int64_t *ids; /* parallel to cases */
-    size_t n, cap;
-} case_list;
-
-static int collect_case(void *ctx, const office_case *oc)
-{
-    case_list *l = ctx;
-    int rc;
-    case_error ce;
-    ew_case *c = casework_load(l->r->office, oc->id, NULL, &rc, &ce);
-    if (!c)
-        return 0;
-    if (l->n == l->cap) {
-        l->cap = l->cap ? 2 * l->cap : 16;
-        l->cases = xrealloc(l->cases, l->cap * sizeof *l->cases);
-        l->ids = xrealloc(l->ids, l->cap * sizeof *l->ids);
-    }
-    l->ids[l->n] = oc->id;
-    l->cases[l->n++] = c;
-    return 0;
-}
-
 static int h_scores(http_req *r, http_resp *out)
 {
     if (need_plan(r, out))
@@ -1456,59 +1432,34 @@ static int h_scores(http_req *r, http_resp *out)
     char err[256];
     if (ledger_compute(r, &v, err, sizeof err))
         return store_err(out, err);
-    case_list cl = {.r = r};
-    office_case_filter f = {0};
-    if (office_cases_each(r->office, &f, NULL, collect_case, &cl, err, sizeof err) < 0) {
-        for (size_t i = 0; i < cl.n; i++)
-            case_free(cl.cases[i]);
-        free(cl.cases);
-        free(cl.ids);
+    scores_result sr;
+    if (scores_compute(r->office, p, v.states, v.target_status, from, to, only, &sr, err,
+                       sizeof err)) {
+        scores_free(&sr);
         return store_err(out, err);
     }
     json_t *data = json_array();
-    for (size_t u = 0; u < p->n_units; u++) {
-        bool carries = false;
-        for (size_t t = 0; t < p->n_tasks && !carries; t++)
-            carries = ledger_unit_answers_for(p, &p->tasks[t], p->units[u].id);
-        if (!carries || (only && strcmp(only, p->units[u].id)))
-            continue;
-        ledger_score sc;
-        ledger_score_unit(p, u, v.states, v.target_status, (const ew_case *const *)cl.cases, cl.n,
-                          from, to, &sc);
+    for (size_t k = 0; k < sr.n; k++) {
+        const ledger_score *sc = &sr.units[k];
         json_t *hits = json_array();
-        for (size_t k = 0; k < sc.n_hits; k++) {
-            const ledger_hit *hk = &sc.hits[k];
+        for (size_t h = 0; h < sc->n_hits; h++) {
+            const ledger_hit *hk = &sc->hits[h];
             json_t *hj = json_pack("{s:s,s:s,s:s,s:s,s:i}", "rule", hk->rule->id, "text",
                                    hk->rule->text, "object_kind", hk->rule->object, "object",
                                    hk->object, "points", hk->points);
             /* The case behind a tracking code, for callers who may open it. */
-            for (size_t i = 0; !strcmp(hk->rule->object, "case") && i < cl.n; i++)
-                if (!strcmp(cl.cases[i]->tracking, hk->object) &&
-                    casework_may_read(cl.cases[i], &r->who))
-                    json_object_set_new(hj, "case_id", json_integer(cl.ids[i]));
+            int64_t cid =
+                strcmp(hk->rule->object, "case") ? 0 : scores_case_id(&sr, hk->object, &r->who);
+            if (cid)
+                json_object_set_new(hj, "case_id", json_integer(cid));
             json_array_append_new(hits, hj);
         }
-        json_array_append_new(data, json_pack("{s:s,s:s,s:i,s:i,s:o}", "unit", p->units[u].id,
-                                              "name", p->units[u].name, "base", sc.base, "total",
-                                              sc.total, "hits", hits));
-        ledger_score_free(&sc);
+        const plan_unit *pu = &p->units[sc->unit];
+        json_array_append_new(data, json_pack("{s:s,s:s,s:i,s:i,s:o}", "unit", pu->id, "name",
+                                              pu->name, "base", sc->base, "total", sc->total,
+                                              "hits", hits));
     }
-    for (size_t i = 0; i < cl.n; i++)
-        case_free(cl.cases[i]);
-    free(cl.cases);
-    free(cl.ids);
-    /* Highest total first (stable: the plan's unit order among equals). */
-    size_t n = json_array_size(data);
-    for (size_t i = 1; i < n; i++)
-        for (size_t j = i; j > 0; j--) {
-            json_t *x = json_array_get(data, j - 1), *y = json_array_get(data, j);
-            if (json_integer_value(json_object_get(x, "total")) >=
-                json_integer_value(json_object_get(y, "total")))
-                break;
-            json_incref(x);
-            json_array_set(data, j - 1, y);
-            json_array_set_new(data, j, x);
-        }
+    scores_free(&sr);
     json_t *rules = json_array();
     for (size_t i = 0; i < ledger_n_rules; i++)
         json_array_append_new(rules,
