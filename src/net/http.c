@@ -751,13 +751,15 @@ static int csrf_check(http_req *r, http_resp *out, bool is_login)
 }
 
 /* The route tables, dispatched in this order: the data routes (http_api.c), the office
- * routes (http_office.c), the meta route (http_meta.c). A route file adds one line here. */
+ * routes (http_account.c, http_case.c, http_ledger.c), the meta route (http_meta.c). A route file adds one line here. */
 static const struct {
     const http_route *routes;
     const size_t *n;
 } route_tables[] = {
     {http_routes, &http_nroutes},
-    {http_office_routes, &http_office_nroutes},
+    {http_account_routes, &http_account_nroutes},
+    {http_case_routes, &http_case_nroutes},
+    {http_ledger_routes, &http_ledger_nroutes},
     {http_meta_routes, &http_meta_nroutes},
 };
 
