@@ -171,14 +171,21 @@ static int app_checks(checker *c)
                            " coalesce(p.outcome, 'missing') FROM packet_key k LEFT JOIN packet p"
                            " ON p.id = k.packet_id WHERE p.outcome IS NOT 'stored' LIMIT 20") < 0 ||
          /* A stored data packet whose text carries values (HJ 212 "-Rtd=" or "-Avg=") has
-          * observations; one with none lost them. EXCEPT keeps this O(n log n) (observation
-          * has no index on packet_id). */
-         rows_are_problems(c, "packet_observations",
-                           "SELECT 'packet ' || p.id || ' (' || p.mn || ', CN ' || p.cn ||"
-                           " ') was stored with values but has no observations' FROM packet p"
-                           " WHERE p.id IN (SELECT packet_id FROM packet_key EXCEPT SELECT"
-                           " packet_id FROM observation) AND (instr(p.raw, '-Rtd=') > 0 OR"
-                           " instr(p.raw, '-Avg=') > 0) LIMIT 20") < 0))
+          * observations at its site, period and time. They may come from an earlier packet
+          * of another shape (the first value is kept: a resent whole packet after its split
+          * pieces), so the test is on (site, period, time), not on the packet id. EXCEPT
+          * keeps this O(n log n). */
+         rows_are_problems(
+             c, "packet_observations",
+             "WITH want AS (SELECT p.id, p.mn, p.cn, p.site_id, CASE p.cn WHEN '2011' THEN 'rtd'"
+             " WHEN '2051' THEN 'min' WHEN '2061' THEN 'hour' WHEN '2031' THEN 'day' END AS period,"
+             " p.data_time_utc AS ts FROM packet p WHERE p.id IN (SELECT packet_id FROM"
+             " packet_key) AND (instr(p.raw, '-Rtd=') > 0 OR instr(p.raw, '-Avg=') > 0)),"
+             " missing AS (SELECT site_id, period, ts FROM want EXCEPT SELECT site_id, period,"
+             " ts_utc FROM observation)"
+             " SELECT 'packet ' || w.id || ' (' || w.mn || ', CN ' || w.cn || ') was stored with"
+             " values but its site has no observations at its time' FROM want w JOIN missing m"
+             " ON m.site_id = w.site_id AND m.period = w.period AND m.ts = w.ts LIMIT 20") < 0))
         return -1;
     if (has_table(c, "attachment")) {
         sqlite3_stmt *st;
