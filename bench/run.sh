@@ -17,6 +17,9 @@ for s in "$root"/bench/*.sh; do
   [ "$(basename "$s")" = run.sh ] && continue
   [ -f "$s" ] || continue
   echo "== $(basename "$s")"
-  ENVWATCH="$root/$build/envwatch" bash "$s" || rc=1
+  args=()
+  # The soak's default is 10 minutes; make bench runs it for SOAK_SECONDS (default 120).
+  [ "$(basename "$s")" = soak.sh ] && args=("${SOAK_SECONDS:-120}" 15)
+  ENVWATCH="$root/$build/envwatch" bash "$s" "${args[@]}" || rc=1
 done
 exit $rc
