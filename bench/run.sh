@@ -14,7 +14,7 @@ for b in "$build"/bench/bench_*; do
   /usr/bin/time -f 'max RSS %M KiB, %e s wall' "$b" || rc=1
 done
 for s in "$root"/bench/*.sh; do
-  [ "$(basename "$s")" = run.sh ] && continue
+  case "$(basename "$s")" in run.sh | lib.sh) continue ;; esac
   [ -f "$s" ] || continue
   echo "== $(basename "$s")"
   args=()

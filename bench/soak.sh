@@ -11,7 +11,7 @@ secs=${1:-600}
 step=${2:-30}
 tmp=$(mktemp -d)
 trap 'kill "$sim" "$srv" 2>/dev/null; wait 2>/dev/null; rm -rf "$tmp"' EXIT
-free_port() { local p; for _ in $(seq 50); do p=$((20000 + RANDOM % 12000)); ! (exec 3<>/dev/tcp/127.0.0.1/$p) 2>/dev/null && { echo "$p"; return; }; done; return 1; }
+. "$(dirname "$0")/lib.sh"
 port=$(free_port)
 hport=$(free_port)
 "$ENVWATCH" simulate --devices 200 --kind mixed --print-devices >"$tmp/dev.csv"

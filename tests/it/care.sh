@@ -9,13 +9,6 @@ source "$(dirname "$0")/lib.sh"
 E=${ENVWATCH_ASAN:-$ENVWATCH}
 [ -x "$E" ] || E=$ENVWATCH
 
-wait_port() {
-  for _ in $(seq 100); do
-    (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null && return 0
-    sleep 0.1
-  done
-  return 1
-}
 q() { sqlite3 -batch -noheader "$@"; }
 
 db=$TEST_TMP/live.db

@@ -7,13 +7,6 @@
 # shellcheck source=lib.sh
 source "$(dirname "$0")/lib.sh"
 
-wait_port() {
-  for _ in $(seq 100); do
-    (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null && return 0
-    sleep 0.1
-  done
-  return 1
-}
 
 fs=$TEST_TMP/fs
 mkdir -p "$fs"
@@ -73,28 +66,7 @@ check "serve exits 0 after the episode" test $? -eq 0
 check "the failures were counted (store_failures > 0 at stop)" \
   grep -qE 'hj212.stopped.*store_failures=[1-9]' "$TEST_TMP/serve.log"
 
-# Every acknowledged (MN, DataTime, piece) has exactly one key, a stored packet and
-# observations; no observation twice.
-sort -u "$TEST_TMP/acked.txt" | tr ' ' ',' >"$TEST_TMP/acked.csv"
-n=$(wc -l <"$TEST_TMP/acked.csv")
-res=$(sqlite3 "$TEST_TMP/scratch.db" <<EOF
-CREATE TABLE acked(mn TEXT, dt INTEGER, pno INTEGER);
-.mode csv
-.import $TEST_TMP/acked.csv acked
-ATTACH '$db' AS ew;
-SELECT (SELECT count(*) FROM acked),
-       (SELECT count(*) FROM acked a JOIN ew.packet_key k
-          ON k.mn = a.mn AND k.cn = '2051' AND k.data_time_utc = a.dt AND k.pno = a.pno
-          JOIN ew.packet p ON p.id = k.packet_id AND p.outcome = 'stored'),
-       (SELECT count(*) FROM acked a WHERE NOT EXISTS (
-          SELECT 1 FROM ew.observation o JOIN ew.site s ON s.id = o.site_id
-          WHERE s.mn = a.mn AND o.period = 'min' AND o.ts_utc = a.dt));
-EOF
-)
-echo "# acked,keys-found,without-observations: $res"
-check "every acknowledged packet is stored once, with observations" test "$res" = "$n,$n,0"
-check "no observation stored twice" test "$(sqlite3 "$db" "SELECT count(*) FROM (SELECT site_id,
-  param, ts_utc FROM observation WHERE period = 'min' GROUP BY 1, 2, 3 HAVING count(*) > 1)")" = 0
+check_acked_stored "$db" "$TEST_TMP/acked.txt" "full disk"
 "$ENVWATCH" check --db "$db" >"$TEST_TMP/check.txt" 2>&1
 check "the database is sound after the episode (envwatch check)" test $? -eq 0
 sed "s/^/# /" "$TEST_TMP/check.txt" | head -5
