@@ -27,6 +27,7 @@ typedef struct jobs_config {
 /* What one pass did. */
 typedef struct jobs_pass {
     int levels_raised; /* supervision levels raised over all cases */
+    int breaches;      /* new emergency-warning breaches (service/emergency.h), each a case */
 } jobs_pass;
 
 /* One pass at now_utc on s (the caller's handle, used from the calling thread only).
