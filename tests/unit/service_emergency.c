@@ -204,6 +204,8 @@ static void three_points_300_m_apart_in_two_hours_are_one_case(void **state)
     if (fires_towns_load(rd, &t, err, sizeof err))
         fail_msg("%s", err);
     assert_int_equal(t.n, 2);
+    assert_string_equal(fires_town_of(&t, 113.801, 34.70), "九龙镇"); /* nearest station */
+    assert_string_equal(fires_town_of(&t, 113.89, 34.74), "前程办");
     /* 0.0027° of latitude ≈ 300 m; the three lie on one meridian, 0–600 m from the first.
      * The fourth is 10 km east: another town, another case. */
     const char csv[] = "time,lon,lat,confidence,source\n"
