@@ -13,6 +13,7 @@
 #include <sqlite3.h>
 
 #include "base/bjtime.h"
+#include "service/air.h"
 #include "service/emergency.h"
 #include "service/fires.h"
 #include "store/emergency.h"
@@ -161,6 +162,61 @@ static void orange_warning_breach_at_85_percent_opens_one_case(void **state)
     ew_read_close(rd);
 }
 
+/* One air station 2026-01-06 … 01-11: PM2.5 150 µg/m³ before 01-10 00:00 Beijing and 250 from
+ * then on, the other pollutants low (SO2 5, NO2 10, PM10 20, CO 0.3, O3 50). Daily AQI:
+ * PM2.5 150 is IAQI 200 and 250 is IAQI 300 (HJ 633 Table 1: breakpoints of the 200 and 300
+ * points, the same in both editions). */
+static void fill_air(store *s, int64_t switch_utc)
+{
+    char err[256];
+    int64_t id = site(s, "AIR0009", "air", "九龙镇", NULL, 113.8, 34.7);
+    int64_t from = ew_bj_day_start(ew_days_from_civil(2026, 1, 6));
+    for (int64_t t = from; t < switch_utc + 2 * 86400; t += 3600)
+        for (int p = 0; p < AIRQ_NPOLL; p++) {
+            double v[AIRQ_NPOLL] = {5, 10, 20, 0.3, 50, t < switch_utc ? 150 : 250};
+            store_hour hr = {.site_id = id,
+                             .param = airq_hj212_codes[p],
+                             .hour_utc = t,
+                             .value = v[p],
+                             .min = v[p],
+                             .max = v[p],
+                             .n_min = 60,
+                             .n_valid = 60,
+                             .flag = "N"};
+            if (store_hour_put(s, &hr, err, sizeof err) < 0)
+                fail_msg("%s", err);
+        }
+}
+
+static void observation_basis_and_report_aqi_come_from_the_zone(void **state)
+{
+    tu_store_fixture *f = *state;
+    char err[256];
+    int64_t start = t0(); /* 2026-01-10 00:00 Beijing */
+    fill_air(f->s, start);
+    ew_reader *rd = ew_read_open(f->db.path, err, sizeof err);
+    assert_non_null(rd);
+    em_declaration d = {.level = "red",
+                        .start_utc = start,
+                        .end_utc = start + 2 * 86400,
+                        .notice = "红色预警",
+                        .basis = "observation"};
+    int64_t wid = 0;
+    /* Declared at 01-10 12:30: the newest hour has PM2.5 250, hourly AQI 300. */
+    if (emergency_declare(f->s, rd, &d, &bureau, NULL, start + 12 * 3600 + 1800, &wid, err,
+                          sizeof err))
+        fail_msg("%s", err);
+    assert_int_equal(count(f, "SELECT basis_aqi FROM em_warning"), 300);
+    em_report r;
+    if (emergency_report(f->s, rd, wid, start + 2 * 86400, &r, err, sizeof err))
+        fail_msg("%s", err);
+    /* During: 01-10 and 01-11 at 300; before: 01-07 … 01-09 at 200. */
+    assert_true(fabs(r.aqi_during - 300) < 1e-9);
+    assert_true(fabs(r.aqi_before - 200) < 1e-9);
+    emergency_report_free(&r);
+    ew_read_close(rd);
+}
+
 static void list_edits_are_checked_and_logged(void **state)
 {
     tu_store_fixture *f = *state;
@@ -269,6 +325,8 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(allowance_is_the_baseline_less_the_cut),
         cmocka_unit_test_setup_teardown(orange_warning_breach_at_85_percent_opens_one_case,
+                                        tu_store_setup, tu_store_teardown),
+        cmocka_unit_test_setup_teardown(observation_basis_and_report_aqi_come_from_the_zone,
                                         tu_store_setup, tu_store_teardown),
         cmocka_unit_test_setup_teardown(list_edits_are_checked_and_logged, tu_store_setup,
                                         tu_store_teardown),
