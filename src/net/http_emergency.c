@@ -159,9 +159,10 @@ static int h_list(http_req *r, http_resp *out)
 {
     json_t *rows = json_array();
     char err[256];
-    if (em_list_each(r->office, add_entry, rows, err, sizeof err) < 0) {
+    int rc = emergency_list_visible(r->office, &r->who, add_entry, rows, err, sizeof err);
+    if (rc < 0) {
         json_decref(rows);
-        return fail(out, EW_EINTERNAL, err);
+        return fail(out, rc, err);
     }
     return http_table(r, out, rows, NULL, "emergency-list");
 }
@@ -250,7 +251,7 @@ const http_route http_emergency_routes[] = {
     {"GET", "/api/v1/warnings", h_warnings, 0, HTTP_LOGIN, HTTP_LOCKED},
     {"POST", "/api/v1/warnings", h_warning_declare, 0, HTTP_LOGIN, HTTP_LOCKED},
     {"GET", "/api/v1/warnings/{id}/report", h_warning_report, 0, AUTH_DATA_READ, HTTP_LOCKED},
-    {"GET", "/api/v1/emergency-list", h_list, 0, AUTH_DATA_READ, HTTP_LOCKED},
+    {"GET", "/api/v1/emergency-list", h_list, 0, HTTP_LOGIN, HTTP_LOCKED},
     {"POST", "/api/v1/emergency-list", h_list_put, 0, HTTP_LOGIN, HTTP_LOCKED},
     {"GET", "/api/v1/fires/assessment", h_fires_assessment, 0, AUTH_DATA_READ, HTTP_LOCKED},
     {"POST", "/api/v1/alarms/video", h_video_alarm, 0, HTTP_LOGIN, HTTP_LOCKED},

@@ -192,6 +192,17 @@ int emergency_list_put(store *s, const em_list_row *in, const case_actor *who, c
     return rc;
 }
 
+int emergency_list_visible(store *s, const case_actor *who, em_list_fn fn, void *ctx, char *err,
+                           size_t errcap)
+{
+    if (who && (may_manage(who) || who->role == EW_ROLE_AUDITOR))
+        return em_list_each(s, fn, ctx, err, errcap);
+    if (!who || who->role != EW_ROLE_ENTERPRISE || !who->org)
+        return ew_errf(err, errcap, EW_EFORBIDDEN, "the list is the bureau's");
+    int rc = em_list_get(s, who->org, fn, ctx, err, errcap);
+    return rc < 0 ? rc : EW_OK;
+}
+
 enum { LIST_FIELDS = 11 };
 
 int emergency_list_load(store *s, const char *text, size_t n, const char *actor, int64_t now_utc,

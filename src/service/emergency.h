@@ -64,6 +64,10 @@ int emergency_declare(store *s, ew_reader *db, const em_declaration *d, const ca
 /* Put one list entry (e->updated_by/updated_utc are set from who and now). */
 int emergency_list_put(store *s, const em_list_row *e, const case_actor *who, const char *addr,
                        int64_t now_utc, char *err, size_t errcap) EW_MUST_CHECK;
+/* The entries who may see, by enterprise name: bureau, admin and auditor all of them; an
+ * enterprise account only its own (org = its name); anyone else EW_EFORBIDDEN. */
+int emergency_list_visible(store *s, const case_actor *who, em_list_fn fn, void *ctx, char *err,
+                           size_t errcap) EW_MUST_CHECK;
 /* Load a list file (docs/emergency-list.md) of n bytes: every entry in one transaction, or
  * none with err naming the line. *count entries loaded. */
 int emergency_list_load(store *s, const char *text, size_t n, const char *actor, int64_t now_utc,

@@ -43,8 +43,8 @@ cases() { sqlite3 "$db" "SELECT count(*) FROM case_file $1"; }
 # ---- the list ---------------------------------------------------------------------------------
 check "the list file loads (2 entries)" \
   test "$("$ENVWATCH" import emergency-list --db "$db" "$TEST_TMP/list.csv")" = "list entries loaded: 2"
-check "the bureau reads the list; an enterprise may not (403)" \
-  test "$(api "$T_b" GET emergency-list | jq '.data | length')$(code "$T_e" GET emergency-list)" = 2403
+check "the bureau reads the list; an enterprise only its own entry; a unit may not (403)" \
+  test "$(api "$T_b" GET emergency-list | jq '.data | length')$(api "$T_e" GET emergency-list | jq -r '[.data[].enterprise] | join(",")')$(code "$T_cam" GET emergency-list)" = "2甲水泥403"
 check "an edit by the bureau is stored and audited; a bad grade is 422; an enterprise 403" \
   test "$(code "$T_b" POST emergency-list "${J[@]}" -d '{"enterprise":"乙玻璃","town":"前程办","grade":"B","base_power_kw":1000,"base_emission_kgh":40,"cut_yellow_pct":0,"cut_orange_pct":20,"cut_red_pct":100,"measures_yellow":"禁用国四车辆","measures_orange":"限产20%","measures_red":"停产"}')$(code "$T_b" POST emergency-list "${J[@]}" -d '{"enterprise":"乙玻璃","town":"前程办","grade":"E","base_power_kw":1,"base_emission_kgh":0,"cut_yellow_pct":0,"cut_orange_pct":0,"cut_red_pct":0,"measures_yellow":"a","measures_orange":"b","measures_red":"c"}')$(code "$T_e" POST emergency-list "${J[@]}" -d '{}')$(sqlite3 "$db" "SELECT count(*) FROM audit WHERE action='emergency_list.put'")" = 2004224031
 

@@ -217,6 +217,13 @@ static void observation_basis_and_report_aqi_come_from_the_zone(void **state)
     ew_read_close(rd);
 }
 
+static int count_entry(void *ctx, const em_list_row *e)
+{
+    (void)e;
+    ++*(int *)ctx;
+    return 0;
+}
+
 static void list_edits_are_checked_and_logged(void **state)
 {
     tu_store_fixture *f = *state;
@@ -237,6 +244,15 @@ static void list_edits_are_checked_and_logged(void **state)
     assert_int_equal(emergency_list_put(f->s, &e, &ent, NULL, t0(), err, sizeof err),
                      EW_EFORBIDDEN);
     assert_int_equal(em_list_changes(f->s, "丙", err, sizeof err), 1);
+    /* An enterprise sees its own entry only; a unit sees none. */
+    int seen = 0;
+    assert_int_equal(emergency_list_visible(f->s, &ent, count_entry, &seen, err, sizeof err), 0);
+    case_actor other = {.name = "q2", .role = EW_ROLE_ENTERPRISE, .org = "丁"};
+    assert_int_equal(emergency_list_visible(f->s, &other, count_entry, &seen, err, sizeof err), 0);
+    assert_int_equal(seen, 1);
+    case_actor unit = {.name = "u", .role = EW_ROLE_UNIT, .org = "jianshe"};
+    assert_int_equal(emergency_list_visible(f->s, &unit, count_entry, &seen, err, sizeof err),
+                     EW_EFORBIDDEN);
     assert_int_equal(count(f, "SELECT count(*) FROM audit WHERE action ="
                               " 'emergency_list.put'"),
                      1);
