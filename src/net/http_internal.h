@@ -174,6 +174,9 @@ extern const size_t http_ledger_nroutes;
 /* The meta route (http_meta.c): GET /api/v1/meta, after the office routes. */
 extern const http_route http_meta_routes[];
 extern const size_t http_meta_nroutes;
+/* Heavy-pollution warnings, the reduction list, fire points, video alarms (http_emergency.c). */
+extern const http_route http_emergency_routes[];
+extern const size_t http_emergency_nroutes;
 
 /* Targets of the plan with their monitoring values (http_api.c): one row per target as
  * /targets lists them (id, value, projected, ...), and meta. year: Beijing calendar year;
