@@ -113,7 +113,7 @@ test('overview shows the zone AQI, primary pollutant and target gauges from the 
   const targets = (await api('targets')).data;
   const pm = targets.find((t) => t.id === 'pm25_annual_mean');
   assert.equal(await page.getAttribute('[data-testid=target-pm25_annual_mean-value]', 'data-value'), String(pm.value));
-  assert.equal(await page.textContent('[data-testid=target-pm25_annual_mean-status]'), pm.on_track ? '可达成' : '有风险');
+  assert.equal(await page.textContent('[data-testid=target-pm25_annual_mean-status]'), pm.value === null ? '暂无数据' : pm.on_track ? '可达成' : '无法达成');
   assert.equal(await page.locator('[data-testid=table-targets] tbody tr').count(), targets.length);
   assert.match(await page.textContent('header'), /经开区生态环境监测平台/);
   assert.deepEqual(errors, []);

@@ -16,7 +16,7 @@ import { lang, setLang, t, tr } from './i18n.js';
 import { caseDetail, cases, loginScreen, plan, work } from './office.js';
 import { report, track } from './public.js';
 import { rewards, scores } from './scores.js';
-import { esc, fmt, h, hm } from './ui.js';
+import { cmpText, esc, fmt, h, hm, targetStatus } from './ui.js';
 
 echarts.use([BarChart, GaugeChart, HeatmapChart, LineChart, ScatterChart, CalendarComponent,
   DataZoomComponent, GridComponent, LegendComponent, MarkLineComponent, TitleComponent,
@@ -79,10 +79,11 @@ function chart(cardEl, option) {
 function gaugeOption(tg) {
   const max = tg.unit === '%' ? 100 : Math.max(tg.target * 2, (tg.value ?? 0) * 1.2, 1);
   const good = tg.on_track === true;
+  const none = tg.on_track === null || tg.value === null;
   return {
     series: [{
       type: 'gauge', min: 0, max, radius: '88%', startAngle: 210, endAngle: -30,
-      progress: { show: true, width: 14, itemStyle: { color: tg.on_track === null ? '#9aa5b1' : good ? '#1a7f5a' : '#d64545' } },
+      progress: { show: true, width: 14, itemStyle: { color: none ? '#9aa5b1' : good ? '#1a7f5a' : '#d64545' } },
       axisLine: { lineStyle: { width: 14, color: [[1, '#e6ebf0']] } },
       axisTick: { show: false }, splitLine: { length: 8 }, axisLabel: { distance: 16, fontSize: 10 },
       pointer: { show: false },
@@ -98,6 +99,7 @@ async function overview() {
   const [now, targets] = await Promise.all([api('aqi/now'), api('targets')]);
   const z = now.zone;
   const prim = z?.primary?.length ? z.primary.join('、') : t('none');
+  const over = Number(targets.meta?.year) < Number(String(now.time ?? '').slice(0, 4));
   const headline = targets.data.filter((x) => x.source === 'monitoring' && x.id.match(/pm25|good|heavy/));
   app.replaceChildren(h(`<div class="grid" data-testid="screen-overview"></div>`));
   const grid = app.firstElementChild;
@@ -117,9 +119,9 @@ async function overview() {
       cols: [['target', t('target')], ['value', t('value')], ['projected', t('projected')], ['rest_needed', t('restNeeded')]],
       rows: [tg],
     });
-    el.append(h(`<div class="target-foot"><span>${t('target')} ${esc(tg.comparator)} <b>${fmt(tg.target)}</b> ${esc(tg.unit)}</span>
+    el.append(h(`<div class="target-foot"><span>${t('target')} ${esc(cmpText(tg.comparator))} <b>${fmt(tg.target)}</b> ${esc(tg.unit)}</span>
       <span>${t('projected')} <b data-testid="target-${tg.id}-projected">${fmt(tg.projected)}</b></span>
-      <span class="pill ${tg.on_track === null ? '' : tg.on_track ? 'ok' : 'bad'}" data-testid="target-${tg.id}-status">${tg.on_track === null ? t('unknown') : tg.on_track ? t('onTrack') : t('offTrack')}</span></div>`));
+      ${targetStatus(tg, over, `target-${tg.id}-status`)}</div>`));
     el.querySelector('.chart').dataset.testid = `target-${tg.id}-value`;
     el.querySelector('.chart').dataset.value = tg.value ?? '';
     grid.append(el);
@@ -127,9 +129,9 @@ async function overview() {
   }
   const all = h(`<section class="card wide" data-testid="card-targets"><div class="card-head"><h2>${t('allTargets')} (${targets.data.length})</h2>
     <a class="csv" href="/api/v1/targets?format=csv" download>${t('csv')}</a></div></section>`);
-  all.append(table([['name', t('name'), (v, r) => (lang === 'en' ? r.name_en : v)], ['comparator', t('comparator')], ['target', t('target')], ['unit', t('unit')],
+  all.append(table([['name', t('name'), (v, r) => (lang === 'en' ? r.name_en : v)], ['comparator', t('comparator'), (v) => cmpText(v)], ['target', t('target')], ['unit', t('unit')],
     ['value', t('value'), (v) => fmt(v)], ['projected', t('projected'), (v) => fmt(v)],
-    ['on_track', t('status'), (v) => (v === null ? '—' : v ? t('onTrack') : t('offTrack'))]], targets.data, 'targets'));
+    ['on_track', t('status'), (v, r) => (v === null || r.value === null ? t('noData') : v ? t(over ? 'tgMet' : 'onTrack') : t(over ? 'tgMissed' : 'tgCannot'))]], targets.data, 'targets'));
   grid.append(all);
 }
 

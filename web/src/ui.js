@@ -23,6 +23,20 @@ export function rag(v, testid = '') {
   return `<span class="rag rag-${k}"${testid ? ` data-testid="${esc(testid)}"` : ''} data-rag="${k}">${esc(t(`rag_${k}`))}</span>`;
 }
 
+// Where a target of GET /api/v1/targets stands, one rendering for every screen (the
+// overview's tiles and tables, the plan screen): no value is grey "no data", never a colour
+// of success; on_track false means the target can no longer be met this year (or, for a
+// year that is over, was missed). over: the row's year has ended.
+export function targetStatus(row, over = false, testid = '') {
+  const k = row.on_track === null || row.on_track === undefined || row.value === null ? 'none'
+    : row.on_track ? 'green' : 'red';
+  const text = k === 'none' ? t('noData') : over ? t(k === 'green' ? 'tgMet' : 'tgMissed') : t(k === 'green' ? 'onTrack' : 'tgCannot');
+  return `<span class="rag rag-${k}"${testid ? ` data-testid="${esc(testid)}"` : ''} data-rag="${k}">${esc(text)}</span>`;
+}
+
+// A plan comparator as people write it.
+export const cmpText = (c) => ({ '<=': '≤', '>=': '≥', '<': '<', '>': '>', '=': '=', '==': '=', done: t('cmpDone') })[c] ?? c;
+
 export function progressBar(pct) {
   const p = Math.max(0, Math.min(100, Number(pct) || 0));
   return `<span class="bar" title="${p}%"><span style="width:${p}%"></span></span><span class="bar-label">${p}%</span>`;
