@@ -10,7 +10,7 @@ import assert from 'node:assert/strict';
 import { spawn, execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { createServer } from 'node:net';
+import { freePort, waitFor } from './lib.mjs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -19,23 +19,6 @@ const root = process.env.ENVWATCH_ROOT || join(dirname(fileURLToPath(import.meta
 const artifacts = join(root, 'test-artifacts');
 const NOW = '2026-03-10T12:30:00';
 const PASSWORD = 'correct horse battery';
-
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.listen(0, '127.0.0.1', () => { const { port } = s.address(); s.close(() => resolve(port)); });
-    s.on('error', reject);
-  });
-}
-
-async function waitFor(url, ms = 15000) {
-  const end = Date.now() + ms;
-  for (;;) {
-    try { const r = await fetch(url); if (r.ok) return; } catch { /* not up yet */ }
-    if (Date.now() > end) throw new Error(`server did not answer ${url}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
 
 let server, context, base, tmp, token;
 // The API as staff see it (a bearer token: some answers are for logged-in staff only).
