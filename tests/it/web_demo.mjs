@@ -107,6 +107,13 @@ test('PM2.5 value, projection and status agree between the overview and the plan
     if (s[1] === '暂无数据' || s[1] === '无数据') assert.equal(s[0], 'none');
   }
   assert.doesNotMatch(await page.evaluate(() => document.body.innerText), /剩余 -\d+ 天/);
+  // Past the plan's period (2023–2025) the screen says so and shows the last year's results.
+  const year = (await (await fetch(`${base}/api/v1/targets`)).json()).year;
+  if (year > 2025) {
+    const fin = await page.textContent('[data-testid=plan-final]');
+    assert.match(fin, /2025 年/);
+    assert.match(fin, /HJ 633|—/);
+  }
   assert.deepEqual(errors, []);
   await context.close();
 });

@@ -16,7 +16,7 @@ import { lang, setLang, t, tr } from './i18n.js';
 import { caseDetail, cases, loginScreen, plan, work } from './office.js';
 import { report, track } from './public.js';
 import { rewards, scores } from './scores.js';
-import { cmpText, esc, fmt, h, hm, targetStatus } from './ui.js';
+import { cmpText, esc, finalCard, fmt, h, hm, planEndYear, rulesText, targetStatus } from './ui.js';
 
 echarts.use([BarChart, GaugeChart, HeatmapChart, LineChart, ScatterChart, CalendarComponent,
   DataZoomComponent, GridComponent, LegendComponent, MarkLineComponent, TitleComponent,
@@ -99,7 +99,9 @@ async function overview() {
   const [now, targets] = await Promise.all([api('aqi/now'), api('targets')]);
   const z = now.zone;
   const prim = z?.primary?.length ? z.primary.join('、') : t('none');
-  const over = Number(targets.meta?.year) < Number(String(now.time ?? '').slice(0, 4));
+  const year = Number(targets.year);
+  const end = planEndYear(targets.data);
+  const fin = end && year > end ? await api(`targets?year=${end}`) : null;
   const headline = targets.data.filter((x) => x.source === 'monitoring' && x.id.match(/pm25|good|heavy/));
   app.replaceChildren(h(`<div class="grid" data-testid="screen-overview"></div>`));
   const grid = app.firstElementChild;
@@ -112,8 +114,9 @@ async function overview() {
       <dt>PM2.5</dt><dd data-testid="zone-pm25">${fmt(z?.pm25)} µg/m³</dd>
       <dt>O₃</dt><dd>${fmt(z?.o3)} µg/m³</dd><dt>PM10</dt><dd>${fmt(z?.pm10)} µg/m³</dd></dl>
     </div></section>`));
+  if (fin) grid.append(h(finalCard(fin, end, 'overview-final')));
   for (const tg of headline) {
-    const name = lang === 'en' ? tg.name_en : tg.name;
+    const name = `${lang === 'en' ? tg.name_en : tg.name}（${t('shownYear').replace('{y}', year).replace('{r}', rulesText(targets))}）`;
     const el = card({
       id: `target-${tg.id}`, title: name, csv: 'targets', height: 200,
       cols: [['target', t('target')], ['value', t('value')], ['projected', t('projected')], ['rest_needed', t('restNeeded')]],
@@ -121,7 +124,7 @@ async function overview() {
     });
     el.append(h(`<div class="target-foot"><span>${t('target')} ${esc(cmpText(tg.comparator))} <b>${fmt(tg.target)}</b> ${esc(tg.unit)}</span>
       <span>${t('projected')} <b data-testid="target-${tg.id}-projected">${fmt(tg.projected)}</b></span>
-      ${targetStatus(tg, over, `target-${tg.id}-status`)}</div>`));
+      ${targetStatus(tg, false, `target-${tg.id}-status`)}</div>`));
     el.querySelector('.chart').dataset.testid = `target-${tg.id}-value`;
     el.querySelector('.chart').dataset.value = tg.value ?? '';
     grid.append(el);
@@ -131,7 +134,7 @@ async function overview() {
     <a class="csv" href="/api/v1/targets?format=csv" download>${t('csv')}</a></div></section>`);
   all.append(table([['name', t('name'), (v, r) => (lang === 'en' ? r.name_en : v)], ['comparator', t('comparator'), (v) => cmpText(v)], ['target', t('target')], ['unit', t('unit')],
     ['value', t('value'), (v) => fmt(v)], ['projected', t('projected'), (v) => fmt(v)],
-    ['on_track', t('status'), (v, r) => (v === null || r.value === null ? t('noData') : v ? t(over ? 'tgMet' : 'onTrack') : t(over ? 'tgMissed' : 'tgCannot'))]], targets.data, 'targets'));
+    ['on_track', t('status'), (v, r) => (v === null || r.value === null ? t('noData') : v ? t('onTrack') : t('tgCannot'))]], targets.data, 'targets'));
   grid.append(all);
 }
 

@@ -5,7 +5,7 @@
 import { api, isBureau, login, session, uploadAll } from './api.js';
 import { lang, t, why } from './i18n.js';
 import { CATEGORIES } from './public.js';
-import { attachment, cmpText, day, deadline, esc, fmt, h, hm, htmlTable, progressBar, rag, supervision, targetStatus, yuan } from './ui.js';
+import { attachment, cmpText, day, deadline, esc, finalCard, fmt, h, hm, htmlTable, planEndYear, progressBar, rag, rulesText, supervision, targetStatus, yuan } from './ui.js';
 
 const app = () => document.getElementById('app');
 const STATES = ['reported', 'rejected', 'accepted', 'assigned', 'rectifying', 'rectified', 'closed', 'reopened'];
@@ -81,7 +81,10 @@ export async function plan(arg, query) {
   }
   const [led, mt] = await Promise.all([api('ledger'), api('targets')]);
   const mon = new Map((mt?.data || []).map((x) => [x.id, x]));
-  const over = Number(mt?.meta?.year) < Number(String(led.now ?? '').slice(0, 4));
+  // The table is the year in progress; once the plan's period is over, its last year's final
+  // results come first.
+  const end = planEndYear(mt?.data);
+  const fin = end && Number(mt?.year) > end ? await api(`targets?year=${end}`) : null;
   const names = unitNames(led.units || []);
   const s = led.summary || {};
   const el = h(`<div class="grid" data-testid="screen-plan">
@@ -90,9 +93,10 @@ export async function plan(arg, query) {
         <div class="count rag-green"><b data-testid="sum-green">${s.green ?? 0}</b>${t('rag_green')}</div>
         <div class="count rag-yellow"><b data-testid="sum-yellow">${s.yellow ?? 0}</b>${t('rag_yellow')}</div>
         <div class="count rag-red"><b data-testid="sum-red">${s.red ?? 0}</b>${t('rag_red')}</div></div></section>
-    <section class="card wide" data-testid="card-targets"><div class="card-head"><h2>${t('allTargets')} (${(led.targets || []).length})</h2>
+    ${fin ? finalCard(fin, end, 'plan-final') : ''}
+    <section class="card wide" data-testid="card-targets"><div class="card-head"><h2>${t('allTargets')} (${(led.targets || []).length}) · ${esc(t('shownYear').replace('{y}', mt?.year ?? '').replace('{r}', rulesText(mt)))}</h2>
       <a class="csv" href="/api/v1/ledger/warnings?format=csv" download>${t('warningsCsv')}</a></div>
-      <div class="table">${targetsTable(led.targets || [], 'table-targets', mon, over)}</div></section>
+      <div class="table">${targetsTable(led.targets || [], 'table-targets', mon)}</div></section>
     <div class="wide actions" data-testid="actions"></div>
     <aside class="panel" data-testid="history-panel" hidden></aside></div>`);
   const box = el.querySelector('[data-testid=actions]');

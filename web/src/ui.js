@@ -34,6 +34,28 @@ export function targetStatus(row, over = false, testid = '') {
   return `<span class="rag rag-${k}"${testid ? ` data-testid="${esc(testid)}"` : ''} data-rag="${k}">${esc(text)}</span>`;
 }
 
+// The year of a plan's last deadline: the end of its period (GET /targets rows).
+export const planEndYear = (rows) => Math.max(0, ...(rows || []).map((r) => Number(String(r.deadline ?? '').slice(0, 4)) || 0)) || null;
+
+// Which edition of HJ 633 judged the days of a /targets answer (days_by_edition: [2012, 2026]).
+export function rulesText(tg) {
+  const [a, b] = tg?.days_by_edition || [0, 0];
+  if (a && b) return 'HJ 633—2012 / HJ 633—2026';
+  return b ? 'HJ 633—2026' : a ? 'HJ 633—2012' : '—';
+}
+
+// The final results of the plan's last year, once its period is over (fin: GET
+// /targets?year=END): the measured targets, each met or missed. testid prefix: pre.
+export function finalCard(fin, end, pre) {
+  const rows = (fin?.data || []).filter((r) => r.source === 'monitoring' && r.value !== null);
+  const body = rows.length ? rows.map((r) => `<tr><td>${esc(r.name)}</td><td>${esc(fmt(r.value))} ${esc(r.unit ?? '')}</td><td>${esc(cmpText(r.comparator))} ${esc(fmt(r.target))}</td><td>${targetStatus(r, true, `${pre}-${r.id}-status`)}</td></tr>`).join('')
+    : `<tr><td colspan="4" class="muted">${esc(t('noData'))}</td></tr>`;
+  return `<section class="card wide" data-testid="${esc(pre)}"><div class="card-head"><h2>${esc(t('planFinal').replace('{y}', end))}</h2>
+    <span class="muted">${esc(t('rules'))} ${esc(rulesText(fin))} · ${esc(t('asOf'))} ${esc(fin?.as_of ?? '—')}</span></div>
+    <p class="notice">${esc(t('planOver').replaceAll('{y}', end))}</p>
+    <table><thead><tr><th>${esc(t('indicator'))}</th><th>${esc(t('finalValue'))}</th><th>${esc(t('target'))}</th><th>${esc(t('status'))}</th></tr></thead><tbody>${body}</tbody></table></section>`;
+}
+
 // A plan comparator as people write it.
 export const cmpText = (c) => ({ '<=': '≤', '>=': '≥', '<': '<', '>': '>', '=': '=', '==': '=', done: t('cmpDone') })[c] ?? c;
 
