@@ -140,11 +140,14 @@ test('no screen of the bureau shows an internal id', async () => {
   const { page, errors, context } = await newPage();
   await login(page, 'bureau1');
   const found = {};
-  for (const hash of ['#/', '#/air', '#/quality', '#/plan', '#/work', '#/cases', '#/scores']) {
+  for (const hash of ['#/', '#/air', '#/station', '#/quality', '#/plan', '#/work', '#/cases', '#/scores']) {
     await show(page, hash, `ids-${hash.slice(2) || 'overview'}`);
     const ids = await idsIn(page);
     if (ids.length) found[hash] = [...new Set(ids)];
   }
+  // The data-quality screen: every device of the demo reported within the last two hours.
+  await show(page, '#/quality', 'quality');
+  assert.equal((await page.textContent('[data-testid=offline-count]')).trim(), '0');
   assert.deepEqual(found, {});
   assert.deepEqual(errors, []);
   await context.close();

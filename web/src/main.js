@@ -31,6 +31,9 @@ const PARAM_NAMES = {
   w01018: 'COD', w21003: 'NH₃-N', w21011: 'TP', w21001: 'TN', w01001: 'pH', w00000: '废水流量',
 };
 
+// Site kinds (store: air, ghg, gas_outlet, water_outlet, dust, water_section) as people say them.
+const kindName = (k) => (k ? t(`kind_${k}`) : '');
+
 const app = document.getElementById('app');
 let charts = [];
 let timer = null;
@@ -239,7 +242,7 @@ async function station(id) {
   app.replaceChildren(h(`<div class="grid" data-testid="screen-station"></div>`));
   const grid = app.firstElementChild;
   const picker = h(`<section class="card wide picker"><label>${t('site')} <select data-testid="site-select">${sites.map((s) => `<option value="${s.id}"${String(s.id) === String(id) ? ' selected' : ''}>${esc(s.name)} (${esc(s.mn)})</option>`).join('')}</select></label>
-    <span class="muted">${esc(site?.town ?? '')} · ${esc(site?.kind ?? '')} ${site?.enterprise ? '· ' + esc(site.enterprise) : ''}</span></section>`);
+    <span class="muted">${esc(site?.town ?? '')} · ${esc(kindName(site?.kind))} ${site?.enterprise ? '· ' + esc(site.enterprise) : ''}</span></section>`);
   picker.querySelector('select').addEventListener('change', (e) => { location.hash = `#/station/${e.target.value}`; });
   grid.append(picker);
   if (!site) return;
@@ -289,7 +292,7 @@ async function quality() {
   const rows = comp.data;
   const c = card({
     id: 'completeness', title: `${t('completeness')} · ${hm(comp.from)} – ${hm(comp.to)}`, csv: 'completeness', wide: true, height: 60 + rows.length * 32,
-    cols: [['name', t('site')], ['kind', t('kind')], ['hours_present', t('hoursPresent')], ['hours_expected', t('hoursExpected')], ['completeness_pct', t('percent')], ['last_seen', t('lastSeen'), hm], ['online', t('status'), (v) => (v ? t('online') : t('isOffline'))]],
+    cols: [['name', t('site')], ['kind', t('kind'), kindName], ['hours_present', t('hoursPresent')], ['hours_expected', t('hoursExpected')], ['completeness_pct', t('percent')], ['last_seen', t('lastSeen'), hm], ['online', t('status'), (v) => (v ? t('online') : t('isOffline'))]],
     rows,
   });
   grid.append(c);
