@@ -72,6 +72,8 @@ async function login(page, name) {
 
 // snake_case tokens in what a person reads (the page's text, not its markup).
 const idsIn = async (page) => (await page.evaluate(() => document.body.innerText)).match(ID_TOKEN) ?? [];
+// Lower-case English words in the Chinese screens' content: raw tokens such as done or hour.
+const wordsIn = async (page) => (await page.evaluate(() => document.getElementById('app').innerText)).match(/\b[a-z]{3,}\b/g) ?? [];
 
 test('the overview shows a real-time AQI number from the demo data', async () => {
   const { page, errors, context } = await newPage();
@@ -142,7 +144,7 @@ test('no screen of the bureau shows an internal id', async () => {
   const found = {};
   for (const hash of ['#/', '#/air', '#/station', '#/quality', '#/plan', '#/work', '#/cases', '#/scores']) {
     await show(page, hash, `ids-${hash.slice(2) || 'overview'}`);
-    const ids = await idsIn(page);
+    const ids = [...await idsIn(page), ...await wordsIn(page)];
     if (ids.length) found[hash] = [...new Set(ids)];
   }
   // The data-quality screen: every device of the demo reported within the last two hours.

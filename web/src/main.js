@@ -249,7 +249,7 @@ async function station(id) {
   const latest = (await api(`sites/${id}/latest`)).data;
   const params = [...new Set(latest.filter((l) => l.period === 'hour' || l.period === 'min').map((l) => l.param))];
   const lt = h(`<section class="card wide" data-testid="card-latest"><div class="card-head"><h2>${t('latest')}</h2><a class="csv" href="/api/v1/sites/${id}/latest?format=csv" download>${t('csv')}</a></div></section>`);
-  lt.append(table([['param', t('param'), (v) => PARAM_NAMES[v] ?? v], ['period', t('period')], ['time', t('time'), hm], ['value', t('val'), (v) => fmt(v, 3)], ['flag', t('flag')]], latest, 'latest'));
+  lt.append(table([['param', t('param'), (v) => PARAM_NAMES[v] ?? v], ['period', t('period'), (v) => t(`period_${v}`)], ['time', t('time'), hm], ['value', t('val'), (v) => fmt(v, 3)], ['flag', t('flag')]], latest, 'latest'));
   grid.append(lt);
   for (const p of params) {
     const s = await api(`sites/${id}/series?param=${p}&period=hour&limit=2000`);
