@@ -341,8 +341,8 @@ int sim_devices_load(const char *path, sim_device **out, size_t *n_out, char *er
             continue; /* kinds the simulator does not model are registered but stay silent */
         if (n == cap)
             v = xrealloc(v, (cap *= 2) * sizeof *v);
-        snprintf(v[n].mn, sizeof v[n].mn, "%s", mn);
-        snprintf(v[n].pw, sizeof v[n].pw, "%s", pw);
+        memcpy(v[n].mn, mn, strlen(mn) + 1); /* lengths checked above */
+        memcpy(v[n].pw, pw, strlen(pw) + 1);
         v[n].kind = k;
         n++;
     }
