@@ -1,0 +1,260 @@
+/* service_source: the scan of outlets' hourly data into alerts and cases, on a real SQLite
+ * store: an exceedance episode opens one case, a mark over it opens none, a constant series
+ * is a suspect, a second scan adds nothing, and an enterprise sees only its own outlets. */
+#include <math.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "base/bjtime.h"
+#include "service/casework.h"
+#include "service/source.h"
+#include "store/office.h"
+#include "store/source.h"
+#include "testutil.h"
+
+#define SO2 "a21026"
+#define O2 "a19001"
+
+typedef struct fx {
+    tu_tmpdb db;
+    store *s;
+    int64_t site, other, t0;
+} fx;
+
+static const case_actor bureau = {"sthj", EW_ROLE_BUREAU, "sthj"};
+
+static int64_t outlet(store *s, const char *mn, const char *ent)
+{
+    char err[256];
+    store_site st = {.mn = mn, .pw = "123456", .kind = "gas_outlet", .name = mn,
+                     .town = "九龙镇", .lon = NAN, .lat = NAN, .enterprise = ent};
+    int64_t id = 0;
+    assert_int_equal(store_site_put(s, &st, &id, err, sizeof err), 0);
+    /* SO2 35 mg/m³ at the reference O2 9 % (GB 13271-2014 style). */
+    source_limit l = {.site_id = id, .param = SO2, .period = "hour", .kind = "upper",
+                      .max_milli = 35000, .o2_ref_milli = 9000, .standard = "GB 13271-2014"};
+    if (source_limit_set(s, &bureau, NULL, &l, 1000, err, sizeof err))
+        fail_msg("%s", err);
+    return id;
+}
+
+static void hour(store *s, int64_t site, const char *param, int64_t t, double v)
+{
+    char err[256];
+    store_hour h = {.site_id = site, .param = param, .hour_utc = t, .value = v, .min = v,
+                    .max = v, .n_min = 60, .n_valid = 60, .flag = "N"};
+    if (store_hour_put(s, &h, err, sizeof err) < 0)
+        fail_msg("%s", err);
+}
+
+/* 12 hours: SO2 varying under the limit, hours 5..7 at 50..52 (above 35), O2 at 9 % (the
+ * reference: the converted value equals the measured one). */
+static void series(store *s, int64_t site, int64_t t0, bool constant)
+{
+    for (int i = 0; i < 12; i++) {
+        double v = constant ? 20.0 : (i >= 5 && i < 8 ? 50.0 + (i - 5) : 20.0 + 0.25 * i);
+        hour(s, site, SO2, t0 + i * 3600, v);
+        hour(s, site, O2, t0 + i * 3600, 9.0);
+    }
+}
+
+static int setup(void **state)
+{
+    fx *f = calloc(1, sizeof *f);
+    f->s = tu_store_open(&f->db, "source");
+    assert_non_null(f->s);
+    f->t0 = ew_bj_day_start(ew_days_from_civil(2026, 3, 2));
+    f->site = outlet(f->s, "QY0000000001", "甲化工");
+    f->other = outlet(f->s, "QY0000000002", "乙电力");
+    *state = f;
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    fx *f = *state;
+    store_close(f->s);
+    tu_tmpdb_remove(&f->db);
+    free(f);
+    return 0;
+}
+
+typedef struct seen {
+    int n;
+    source_alert last;
+    char rule[32], state[16];
+} seen;
+
+static int count(void *ctx, const source_alert *a)
+{
+    seen *c = ctx;
+    c->n++;
+    c->last = *a;
+    snprintf(c->rule, sizeof c->rule, "%s", a->rule);
+    snprintf(c->state, sizeof c->state, "%s", a->state);
+    c->last.rule = c->last.param = c->last.evidence = c->last.state = NULL;
+    c->last.enterprise = NULL;
+    return 0;
+}
+
+static seen alerts(fx *f, const case_actor *who, const char *rule)
+{
+    seen c = {0};
+    char err[256];
+    source_alert_filter flt = {.rule = rule};
+    if (source_alerts_list(f->s, who, &flt, count, &c, err, sizeof err))
+        fail_msg("%s", err);
+    return c;
+}
+
+static source_scan_result scan(fx *f)
+{
+    source_scan_result r;
+    char err[256];
+    if (source_scan(f->s, NULL, f->t0 + 86400, &r, err, sizeof err))
+        fail_msg("%s", err);
+    return r;
+}
+
+static void three_hours_over_the_limit_are_one_episode_one_alert_one_case(void **state)
+{
+    fx *f = *state;
+    series(f->s, f->site, f->t0, false);
+    source_scan_result r = scan(f);
+    assert_int_equal(r.outlets, 1);
+    assert_int_equal(r.alerts_new, 1);
+    assert_int_equal(r.cases_opened, 1);
+    seen c = alerts(f, &bureau, NULL);
+    assert_int_equal(c.n, 1);
+    assert_string_equal(c.rule, "exceedance_hourly");
+    assert_string_equal(c.state, "open");
+    assert_int_equal(c.last.from_utc, f->t0 + 5 * 3600);
+    assert_int_equal(c.last.to_utc, f->t0 + 8 * 3600);
+    assert_int_equal(c.last.value_milli, 52000);
+    assert_int_equal(c.last.limit_milli, 35000);
+    assert_int_equal(c.last.multiple_milli, 486); /* 52 / 35 − 1 = 0.4857 */
+    assert_true(c.last.case_id > 0);
+    int rc = 0;
+    case_error ce;
+    ew_case *k = casework_load(f->s, c.last.case_id, NULL, &rc, &ce);
+    assert_non_null(k);
+    assert_int_equal(k->source, CASE_SRC_MONITORING_ALERT);
+    assert_int_equal(k->category, CASE_CAT_EXCEEDANCE);
+    assert_int_equal(k->state, CASE_ASSIGNED);
+    assert_string_equal(k->unit, "zonghe-zhifa");
+    assert_non_null(strstr(k->location, "九龙镇"));
+    case_free(k);
+}
+
+static void a_mark_over_the_hours_opens_no_case_and_lists_the_alert_as_marked(void **state)
+{
+    fx *f = *state;
+    series(f->s, f->site, f->t0, false);
+    char err[256];
+    source_mark m = {.site_id = f->site, .from_utc = f->t0 + 5 * 3600,
+                     .to_utc = f->t0 + 8 * 3600, .cls = 1, .reason = "校准"};
+    const case_actor ent = {"qiye", EW_ROLE_ENTERPRISE, "甲化工"};
+    if (source_mark_file(f->s, &ent, NULL, &m, 2000, NULL, err, sizeof err))
+        fail_msg("%s", err);
+    source_scan_result r = scan(f);
+    assert_int_equal(r.cases_opened, 0);
+    seen c = alerts(f, &bureau, "exceedance_hourly");
+    assert_int_equal(c.n, 1);
+    assert_string_equal(c.state, "marked");
+    assert_int_equal(c.last.case_id, 0);
+}
+
+static void a_constant_series_is_a_suspect(void **state)
+{
+    fx *f = *state;
+    series(f->s, f->site, f->t0, true);
+    source_scan_result r = scan(f);
+    assert_int_equal(r.alerts_new, 1);
+    seen c = alerts(f, &bureau, "constant_value");
+    assert_int_equal(c.n, 1);
+    assert_int_equal(c.last.from_utc, f->t0);
+    assert_int_equal(c.last.to_utc, f->t0 + 12 * 3600);
+    assert_true(c.last.case_id > 0);
+    assert_int_equal(alerts(f, &bureau, "exceedance_hourly").n, 0);
+}
+
+static void a_second_scan_adds_nothing(void **state)
+{
+    fx *f = *state;
+    series(f->s, f->site, f->t0, false);
+    series(f->s, f->other, f->t0, true);
+    source_scan_result r1 = scan(f);
+    assert_int_equal(r1.alerts_new, 2);
+    source_scan_result r2 = scan(f);
+    assert_int_equal(r2.outlets, 0);
+    assert_int_equal(r2.alerts_new + r2.alerts_moved + r2.cases_opened, 0);
+    /* A forced re-judgement (new hours, nothing new in the episodes) adds nothing either. */
+    hour(f->s, f->site, SO2, f->t0 + 12 * 3600, 21.0);
+    hour(f->s, f->site, O2, f->t0 + 12 * 3600, 9.0);
+    source_scan_result r3 = scan(f);
+    assert_int_equal(r3.outlets, 1);
+    assert_int_equal(r3.alerts_new + r3.alerts_moved + r3.cases_opened, 0);
+    assert_int_equal(alerts(f, &bureau, NULL).n, 2);
+}
+
+static void an_enterprise_sees_only_its_own_outlets(void **state)
+{
+    fx *f = *state;
+    series(f->s, f->site, f->t0, false);
+    series(f->s, f->other, f->t0, true);
+    (void)scan(f);
+    const case_actor own = {"qiye", EW_ROLE_ENTERPRISE, "甲化工"};
+    const case_actor pub = {"public", EW_ROLE_PUBLIC, NULL};
+    seen c = alerts(f, &own, NULL);
+    assert_int_equal(c.n, 1);
+    assert_int_equal(c.last.site_id, f->site);
+    char err[256];
+    seen x = {0};
+    seen b = alerts(f, &bureau, "constant_value");
+    assert_int_equal(source_alert_show(f->s, &own, b.last.id, count, &x, err, sizeof err),
+                     EW_ENOTFOUND);
+    source_alert_filter flt = {0};
+    assert_int_equal(source_alerts_list(f->s, &pub, &flt, count, &x, err, sizeof err),
+                     EW_EFORBIDDEN);
+    source_limit l = {.site_id = f->site, .param = SO2, .period = "hour", .kind = "upper",
+                      .max_milli = 1, .standard = "x"};
+    assert_int_equal(source_limit_set(f->s, &own, NULL, &l, 3000, err, sizeof err),
+                     EW_EFORBIDDEN);
+}
+
+static int audit_count(void *ctx, const office_audit *a)
+{
+    if (!strcmp(a->action, "source.limit.put") && !strcmp(a->actor, "sthj"))
+        ++*(int *)ctx;
+    return 0;
+}
+
+static void limit_changes_are_audited(void **state)
+{
+    fx *f = *state;
+    int n = 0;
+    char err[256];
+    assert_true(office_audit_each(f->s, 100, 0, NULL, audit_count, &n, err, sizeof err) >= 0);
+    assert_int_equal(n, 2); /* the two limits set in setup */
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test_setup_teardown(
+            three_hours_over_the_limit_are_one_episode_one_alert_one_case, setup, teardown),
+        cmocka_unit_test_setup_teardown(
+            a_mark_over_the_hours_opens_no_case_and_lists_the_alert_as_marked, setup, teardown),
+        cmocka_unit_test_setup_teardown(a_constant_series_is_a_suspect, setup, teardown),
+        cmocka_unit_test_setup_teardown(a_second_scan_adds_nothing, setup, teardown),
+        cmocka_unit_test_setup_teardown(an_enterprise_sees_only_its_own_outlets, setup, teardown),
+        cmocka_unit_test_setup_teardown(limit_changes_are_audited, setup, teardown),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
