@@ -16,10 +16,11 @@
  * Wastewater daily means (ww_day_value) are not judged yet: water outlets' limits can be
  * stored and listed, the scan skips their daily rows.
  *
- * Access: the bureau and administrators see and change everything; auditors and any role
- * with AUTH_DATA_READ see all; an enterprise sees only the outlets of its own enterprise
- * (AUTH_DATA_READ_OWN, org = the enterprise's name) and may file marks on them; the public
- * and units see none of it.
+ * Access follows the monitoring data's (service/auth.h): a role with AUTH_DATA_READ (admin,
+ * bureau, units, auditors) sees every outlet; an enterprise sees only the outlets of its own
+ * enterprise (AUTH_DATA_READ_OWN, org = the enterprise's name) and may file marks on them;
+ * the public sees none. Only the bureau and administrators change limits; marks are filed
+ * by them and by enterprises.
  *
  * Errors: negative EW_E* codes (base/err.h) with a message in err; EW_EFORBIDDEN for a caller
  * who may not, EW_ENOTFOUND for an object the caller may not know of. Strings passed in are
