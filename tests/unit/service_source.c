@@ -228,6 +228,54 @@ static void an_enterprise_sees_only_its_own_outlets(void **state)
                      EW_EFORBIDDEN);
 }
 
+/* HJ 75-2017 折算: SO2 30 mg/m³ measured at 12 % O2 is 30 × (21 − 9) / (21 − 12) = 40 at the
+ * reference 9 %: above 35 though the measured value is not. At 19.5 % O2 (≥ the guard) no
+ * converted value exists and nothing is judged. */
+static void the_converted_value_is_judged_not_the_measured_one(void **state)
+{
+    fx *f = *state;
+    for (int i = 0; i < 6; i++) {
+        hour(f->s, f->site, SO2, f->t0 + i * 3600, i < 2 ? 30.0 : 30.0 + i);
+        hour(f->s, f->site, O2, f->t0 + i * 3600, i < 2 ? 12.0 : 19.5);
+    }
+    source_scan_result r = scan(f);
+    assert_int_equal(r.alerts_new, 1);
+    seen c = alerts(f, &bureau, "exceedance_hourly");
+    assert_int_equal(c.n, 1);
+    assert_int_equal(c.last.from_utc, f->t0);
+    assert_int_equal(c.last.to_utc, f->t0 + 2 * 3600);
+    assert_int_equal(c.last.value_milli, 40000);
+}
+
+/* An episode still going on at the last hour grows with the next hours: the same alert (a
+ * newer row of its key) and the same case, not a second one. */
+static void a_growing_episode_keeps_its_alert_and_case(void **state)
+{
+    fx *f = *state;
+    for (int i = 0; i < 7; i++) {
+        hour(f->s, f->site, SO2, f->t0 + i * 3600, i >= 5 ? 50.0 + i : 20.0 + 0.25 * i);
+        hour(f->s, f->site, O2, f->t0 + i * 3600, 9.0);
+    }
+    source_scan_result r1 = scan(f);
+    assert_int_equal(r1.alerts_new + r1.cases_opened, 2);
+    seen c1 = alerts(f, &bureau, NULL);
+    hour(f->s, f->site, SO2, f->t0 + 7 * 3600, 60.0);
+    hour(f->s, f->site, O2, f->t0 + 7 * 3600, 9.0);
+    source_scan_result r2 = scan(f);
+    assert_int_equal(r2.alerts_new, 0);
+    assert_int_equal(r2.alerts_moved, 1);
+    assert_int_equal(r2.cases_opened, 0);
+    seen c2 = alerts(f, &bureau, NULL);
+    assert_int_equal(c2.n, 1);
+    assert_int_equal(c2.last.to_utc, f->t0 + 8 * 3600);
+    assert_int_equal(c2.last.value_milli, 60000);
+    assert_int_equal(c2.last.case_id, c1.last.case_id);
+    seen one = {0};
+    char err[256];
+    assert_int_equal(source_alert_show(f->s, &bureau, c1.last.id, count, &one, err, sizeof err), 0);
+    assert_int_equal(one.last.id, c2.last.id); /* an old row id shows the newest row */
+}
+
 static int audit_count(void *ctx, const office_audit *a)
 {
     if (!strcmp(a->action, "source.limit.put") && !strcmp(a->actor, "sthj"))
@@ -255,6 +303,10 @@ int main(void)
         cmocka_unit_test_setup_teardown(a_second_scan_adds_nothing, setup, teardown),
         cmocka_unit_test_setup_teardown(an_enterprise_sees_only_its_own_outlets, setup, teardown),
         cmocka_unit_test_setup_teardown(limit_changes_are_audited, setup, teardown),
+        cmocka_unit_test_setup_teardown(a_growing_episode_keeps_its_alert_and_case, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(the_converted_value_is_judged_not_the_measured_one, setup,
+                                        teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
