@@ -34,8 +34,15 @@ static void die(const char *what, const char *err)
 static void put(store *s, int64_t site, const char *param, int64_t t, double v)
 {
     char err[256];
-    store_hour h = {.site_id = site, .param = param, .hour_utc = t, .value = v, .min = v,
-                    .max = v, .n_min = 60, .n_valid = 60, .flag = "N"};
+    store_hour h = {.site_id = site,
+                    .param = param,
+                    .hour_utc = t,
+                    .value = v,
+                    .min = v,
+                    .max = v,
+                    .n_min = 60,
+                    .n_valid = 60,
+                    .flag = "N"};
     if (store_hour_put(s, &h, err, sizeof err) < 0)
         die("hour", err);
 }
@@ -60,8 +67,14 @@ int main(int argc, char **argv)
         char mn[32], name[32];
         snprintf(mn, sizeof mn, "BENCH%019d", o);
         snprintf(name, sizeof name, "stack %d", o);
-        store_site st = {.mn = mn, .pw = "123456", .kind = "gas_outlet", .name = name,
-                         .town = "T", .lon = NAN, .lat = NAN, .enterprise = "E"};
+        store_site st = {.mn = mn,
+                         .pw = "123456",
+                         .kind = "gas_outlet",
+                         .name = name,
+                         .town = "T",
+                         .lon = NAN,
+                         .lat = NAN,
+                         .enterprise = "E"};
         if (store_site_put(s, &st, &ids[o], err, sizeof err) < 0)
             die("site", err);
         for (int h = 0; h < hours; h++) {
@@ -73,8 +86,12 @@ int main(int argc, char **argv)
     if (store_commit(s, err, sizeof err) < 0)
         die("commit", err);
     for (int o = 0; o < outlets; o++) {
-        source_limit l = {.site_id = ids[o], .param = "a21026", .period = "hour",
-                          .kind = "upper", .max_milli = 35000, .o2_ref_milli = 9000,
+        source_limit l = {.site_id = ids[o],
+                          .param = "a21026",
+                          .period = "hour",
+                          .kind = "upper",
+                          .max_milli = 35000,
+                          .o2_ref_milli = 9000,
                           .standard = "bench"};
         if (source_limit_set(s, &bureau, NULL, &l, t0, err, sizeof err))
             die("limit", err);

@@ -90,9 +90,12 @@ static int h_outlet_limit(http_req *r, http_resp *out)
     json_t *b = http_body_json(r, out);
     if (!b)
         return out->status;
-    source_limit l = {.site_id = id, .param = jstr(b, "param"), .period = jstr(b, "period"),
+    source_limit l = {.site_id = id,
+                      .param = jstr(b, "param"),
+                      .period = jstr(b, "period"),
                       .kind = jstr(b, "kind") ? jstr(b, "kind") : "upper",
-                      .standard = jstr(b, "standard"), .o2_ref_milli = SOURCE_NO_VALUE};
+                      .standard = jstr(b, "standard"),
+                      .o2_ref_milli = SOURCE_NO_VALUE};
     json_t *o2 = json_object_get(b, "o2_ref");
     if (json_is_number(o2))
         l.o2_ref_milli = llround(json_number_value(o2) * 1000.0);
@@ -170,8 +173,8 @@ static int h_mark_add(http_req *r, http_resp *out)
     json_t *b = http_body_json(r, out);
     if (!b)
         return out->status;
-    source_mark m = {.reason = jstr(b, "reason"), .evidence = jstr(b, "evidence"),
-                     .state = jstr(b, "state")};
+    source_mark m = {
+        .reason = jstr(b, "reason"), .evidence = jstr(b, "evidence"), .state = jstr(b, "state")};
     json_t *site = json_object_get(b, "outlet");
     m.site_id = json_is_integer(site) ? json_integer_value(site) : 0;
     int rc = 0;

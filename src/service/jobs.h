@@ -1,8 +1,9 @@
 /* jobs: the platform's background work, run on a timer on a thread of its own.
  *
  * Work that changes stored data because time has passed belongs here, never in a read: an
- * HTTP GET shows what is stored and writes nothing. Today the one job is escalation of
- * overdue cases (casework_escalate_due: 督办, then 挂牌督办); later rules join the same pass.
+ * HTTP GET shows what is stored and writes nothing. The jobs are escalation of
+ * overdue cases (casework_escalate_due: 督办, then 挂牌督办) and the pollution-source scan
+ * (source_scan: new hourly data into alerts and cases), each on its own period.
  *
  * The thread opens its own store handle (store_open(db)), so a slow pass never holds a lock
  * another part of the process needs and intake is never delayed by it. A pass runs at start,

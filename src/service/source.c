@@ -205,8 +205,12 @@ static int outlet_visible(store *s, const case_actor *who, int64_t site_id, one_
 static int audit(store *s, const char *actor, const char *action, const char *object,
                  const char *detail, const char *addr, int64_t now_utc, char *err, size_t errcap)
 {
-    office_audit a = {.at_utc = now_utc, .actor = actor, .action = action, .object = object,
-                      .detail = detail, .addr = addr};
+    office_audit a = {.at_utc = now_utc,
+                      .actor = actor,
+                      .action = action,
+                      .object = object,
+                      .detail = detail,
+                      .addr = addr};
     return office_audit_append(s, &a, err, errcap) < 0 ? EW_EINTERNAL : EW_OK;
 }
 
@@ -236,8 +240,8 @@ static int limit_put_audited(store *s, const source_limit *l, const char *addr, 
 
 static int limit_check(const source_limit *l, char *err, size_t errcap)
 {
-    exceed_limit el = {.kind = !strcmp(l->kind ? l->kind : "", "range") ? EXCEED_RANGE
-                                                                        : EXCEED_UPPER,
+    exceed_limit el = {.kind =
+                           !strcmp(l->kind ? l->kind : "", "range") ? EXCEED_RANGE : EXCEED_UPPER,
                        .max_milli = l->max_milli,
                        .lo_milli = l->lo_milli,
                        .hi_milli = l->hi_milli};
@@ -318,8 +322,11 @@ static int load_row(store *s, char **f, int line, const char *actor, int64_t now
         return rc;
     if (!mf.id)
         return ew_errf(err, errcap, EW_ENOTFOUND, "line %d: no outlet with MN %s", line, f[F_MN]);
-    source_limit l = {.site_id = mf.id, .standard = f[F_STANDARD], .updated_utc = now_utc,
-                      .updated_by = actor, .kind = "upper"};
+    source_limit l = {.site_id = mf.id,
+                      .standard = f[F_STANDARD],
+                      .updated_utc = now_utc,
+                      .updated_by = actor,
+                      .kind = "upper"};
     if (!*f[F_PARAM]) { /* the defaults of standards/limits.h */
         int k = 0;
         for (size_t i = 0; i < limits_count(); i++) {
@@ -357,8 +364,8 @@ static int load_row(store *s, char **f, int line, const char *actor, int64_t now
     return EW_OK;
 }
 
-int source_limits_load(store *s, const char *path, const char *actor, int64_t now_utc,
-                       int *n_rows, char *err, size_t errcap)
+int source_limits_load(store *s, const char *path, const char *actor, int64_t now_utc, int *n_rows,
+                       char *err, size_t errcap)
 {
     FILE *fp = fopen(path, "r");
     if (!fp)
@@ -630,14 +637,15 @@ static int open_case(scan_ctx *sc, const source_alert *a, case_category cat, int
              "evidence in /api/v1/alerts)",
              sc->o->enterprise ? sc->o->enterprise : "", sc->o->name, a->rule, a->param, from, to,
              (double)a->value_milli / 1000.0, (double)a->limit_milli / 1000.0);
-    case_report r = {.source = CASE_SRC_MONITORING_ALERT, .category = cat, .location = loc,
-                     .description = desc};
+    case_report r = {
+        .source = CASE_SRC_MONITORING_ALERT, .category = cat, .location = loc, .description = desc};
     case_error ce = {{0}};
     int64_t id = 0;
     if (casework_open(sc->s, &r, &sys, NULL, sc->now_utc, &id, NULL, &ce) < 0)
         return ew_errf(err, errcap, EW_EINTERNAL, "case: %s", ce.msg);
     case_cmd acc = {.action = CASE_ACT_ACCEPT};
-    case_cmd asg = {.action = CASE_ACT_ASSIGN, .unit = sc->cfg->unit,
+    case_cmd asg = {.action = CASE_ACT_ASSIGN,
+                    .unit = sc->cfg->unit,
                     .deadline_utc = sc->now_utc + sc->cfg->deadline_s};
     if (casework_apply(sc->s, id, &acc, &sys, sc->now_utc, NULL, &ce) < 0 ||
         casework_apply(sc->s, id, &asg, &sys, sc->now_utc, NULL, &ce) < 0)
@@ -652,8 +660,8 @@ static int open_case(scan_ctx *sc, const source_alert *a, case_category cat, int
 static int raise_alert(scan_ctx *sc, source_alert *a, case_category cat, char *err, size_t errcap)
 {
     latest l = {0};
-    int rc = source_alert_latest(sc->s, a->site_id, a->rule, a->param, a->episode_utc,
-                                 latest_keep, &l, err, errcap);
+    int rc = source_alert_latest(sc->s, a->site_id, a->rule, a->param, a->episode_utc, latest_keep,
+                                 &l, err, errcap);
     if (rc < 0)
         return rc;
     a->case_id = l.case_id;
@@ -720,8 +728,8 @@ static char *evidence(const char *rule, const source_limit *lim, const hours *h,
 }
 
 /* Judge one hourly limit of an outlet over h (with O2 filled in). */
-static int judge_limit(scan_ctx *sc, const source_limit *lim, hours *h, const marks *ms,
-                       char *err, size_t errcap)
+static int judge_limit(scan_ctx *sc, const source_limit *lim, hours *h, const marks *ms, char *err,
+                       size_t errcap)
 {
     fluegas_o2_rule o2r = fluegas_o2_rule_default(
         lim->o2_ref_milli == SOURCE_NO_VALUE ? FLUEGAS_NA : lim->o2_ref_milli);
@@ -760,16 +768,21 @@ static int judge_limit(scan_ctx *sc, const source_limit *lim, hours *h, const ma
     for (size_t k = 0; rc == EW_OK && k < n_ep + n_mk; k++) {
         bool marked = k >= n_ep;
         const exceed_episode *e = marked ? &mk[k - n_ep] : &ep[k];
-        char *ev = evidence("exceedance_hourly", lim, h, e->from_utc, e->to_utc,
-                            e->mark_classes, NULL);
-        source_alert a = {.site_id = sc->o->site_id, .rule = "exceedance_hourly",
-                          .param = lim->param, .episode_utc = e->from_utc,
-                          .from_utc = e->from_utc, .to_utc = e->to_utc,
-                          .value_milli = e->max_value_milli, .limit_milli = e->limit_milli,
+        char *ev =
+            evidence("exceedance_hourly", lim, h, e->from_utc, e->to_utc, e->mark_classes, NULL);
+        source_alert a = {.site_id = sc->o->site_id,
+                          .rule = "exceedance_hourly",
+                          .param = lim->param,
+                          .episode_utc = e->from_utc,
+                          .from_utc = e->from_utc,
+                          .to_utc = e->to_utc,
+                          .value_milli = e->max_value_milli,
+                          .limit_milli = e->limit_milli,
                           .multiple_milli = e->max_multiple_milli == EXCEED_NO_MULTIPLE
                                                 ? SOURCE_NO_VALUE
                                                 : e->max_multiple_milli,
-                          .evidence = ev, .state = marked ? "marked" : "open"};
+                          .evidence = ev,
+                          .state = marked ? "marked" : "open"};
         rc = raise_alert(sc, &a, CASE_CAT_EXCEEDANCE, err, errcap);
         free(ev);
     }
@@ -781,11 +794,17 @@ static int judge_limit(scan_ctx *sc, const source_limit *lim, hours *h, const ma
                  sc->cfg->screen.constant_min_hours,
                  (double)sc->cfg->screen.constant_tolerance_milli / 1000.0, x->hours);
         char *ev = evidence("constant_value", lim, h, x->from_utc, x->to_utc, 0, extra);
-        source_alert a = {.site_id = sc->o->site_id, .rule = "constant_value",
-                          .param = lim->param, .episode_utc = x->from_utc,
-                          .from_utc = x->from_utc, .to_utc = x->to_utc,
-                          .value_milli = x->max_milli, .limit_milli = lim->max_milli,
-                          .multiple_milli = SOURCE_NO_VALUE, .evidence = ev, .state = "open"};
+        source_alert a = {.site_id = sc->o->site_id,
+                          .rule = "constant_value",
+                          .param = lim->param,
+                          .episode_utc = x->from_utc,
+                          .from_utc = x->from_utc,
+                          .to_utc = x->to_utc,
+                          .value_milli = x->max_milli,
+                          .limit_milli = lim->max_milli,
+                          .multiple_milli = SOURCE_NO_VALUE,
+                          .evidence = ev,
+                          .state = "open"};
         rc = raise_alert(sc, &a, CASE_CAT_DATA_FALSIFICATION, err, errcap);
         free(ev);
     }

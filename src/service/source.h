@@ -37,7 +37,8 @@
 #include "store/source.h"
 
 typedef struct source_config {
-    const char *unit;   /* unit the cases are assigned to; default "zonghe-zhifa" (区综合行政执法局) */
+    const char
+        *unit; /* unit the cases are assigned to; default "zonghe-zhifa" (区综合行政执法局) */
     int64_t deadline_s; /* rectification deadline after the case opens; default 7 days */
     /* How far before the first new hour a scan reads again: an episode or a constant run
      * that started within it keeps its key. Default 72 h (3 days). */
@@ -90,8 +91,8 @@ int source_limit_set(store *s, const case_actor *who, const char *addr, const so
  * level with no param sets every hourly row of that standard in standards/limits.h that has
  * an HJ 212 code. EW_EINVALID with the line number in err for a bad row (nothing stored),
  * EW_ENOTFOUND for an unknown MN, EW_EINTERNAL for I/O. */
-int source_limits_load(store *s, const char *path, const char *actor, int64_t now_utc,
-                       int *n_rows, char *err, size_t errcap) EW_MUST_CHECK;
+int source_limits_load(store *s, const char *path, const char *actor, int64_t now_utc, int *n_rows,
+                       char *err, size_t errcap) EW_MUST_CHECK;
 
 /* Mark classes by name: "comm_break", "device_maint", "manual_value", "non_liability",
  * "param_maint", "treatment", "production", "cems_switch" (the order of exceed_mark_class).

@@ -137,10 +137,12 @@ int source_hours_each(store *s, int64_t site_id, const char *param, int64_t from
                       int64_t to_utc, source_hour_fn fn, void *ctx, char *err,
                       size_t errcap) EW_MUST_CHECK;
 /* The latest hour holding any hourly value of the site: 1 and *out, 0 if none. */
-int source_last_hour(store *s, int64_t site_id, int64_t *out, char *err, size_t errcap) EW_MUST_CHECK;
+int source_last_hour(store *s, int64_t site_id, int64_t *out, char *err,
+                     size_t errcap) EW_MUST_CHECK;
 
 /* Where the scan of an outlet stopped: the last hour it judged. 1 and *out, 0 if never. */
-int source_scan_get(store *s, int64_t site_id, int64_t *out, char *err, size_t errcap) EW_MUST_CHECK;
+int source_scan_get(store *s, int64_t site_id, int64_t *out, char *err,
+                    size_t errcap) EW_MUST_CHECK;
 int source_scan_put(store *s, int64_t site_id, int64_t last_hour_utc, char *err,
                     size_t errcap) EW_MUST_CHECK;
 

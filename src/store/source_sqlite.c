@@ -78,8 +78,12 @@ int source_outlets_each(store *s, const char *enterprise, int64_t site_id, sourc
     sqlite3_bind_int64(st, 2, site_id);
     int rc, out = EW_OK;
     while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-        source_outlet o = {sqlite3_column_int64(st, 0), col_text(st, 1), col_text(st, 2),
-                           col_text(st, 3), col_text(st, 4), col_text(st, 5)};
+        source_outlet o = {sqlite3_column_int64(st, 0),
+                           col_text(st, 1),
+                           col_text(st, 2),
+                           col_text(st, 3),
+                           col_text(st, 4),
+                           col_text(st, 5)};
         if ((out = fn(ctx, &o)) != 0)
             break;
     }
@@ -280,14 +284,14 @@ int source_alert_add(store *s, const source_alert *a, int64_t *id_out, char *err
 }
 
 #define ALERT_COLS                                                                                 \
-    "a.id, a.site_id, a.rule, a.param, a.episode_utc, a.from_utc, a.to_utc, a.value_milli,"       \
+    "a.id, a.site_id, a.rule, a.param, a.episode_utc, a.from_utc, a.to_utc, a.value_milli,"        \
     " a.limit_milli, a.multiple_milli, a.evidence, a.state, a.case_id, a.created_utc, e.name"
 #define ALERT_FROM                                                                                 \
     " FROM source_alert a JOIN site s ON s.id = a.site_id"                                         \
     " LEFT JOIN enterprise e ON e.id = s.enterprise_id"
 /* Only the newest row of each key. */
 #define ALERT_NEWEST                                                                               \
-    " NOT EXISTS (SELECT 1 FROM source_alert b WHERE b.site_id = a.site_id AND b.rule = a.rule"   \
+    " NOT EXISTS (SELECT 1 FROM source_alert b WHERE b.site_id = a.site_id AND b.rule = a.rule"    \
     " AND b.param = a.param AND b.episode_utc = a.episode_utc AND b.id > a.id)"
 
 static int alert_rows(store *s, sqlite3_stmt *st, source_alert_fn fn, void *ctx, int *found,
@@ -342,15 +346,14 @@ int source_alert_latest(store *s, int64_t site_id, const char *rule, const char 
     return rc ? rc : found;
 }
 
-int source_alert_get(store *s, int64_t id, source_alert_fn fn, void *ctx, char *err,
-                     size_t errcap)
+int source_alert_get(store *s, int64_t id, source_alert_fn fn, void *ctx, char *err, size_t errcap)
 {
-    sqlite3_stmt *st = prep(s,
-                            "SELECT " ALERT_COLS ALERT_FROM
-                            " WHERE (a.site_id, a.rule, a.param, a.episode_utc) ="
-                            " (SELECT site_id, rule, param, episode_utc FROM source_alert"
-                            "  WHERE id = ?1) ORDER BY a.id DESC LIMIT 1",
-                            "alert get", err, errcap);
+    sqlite3_stmt *st =
+        prep(s,
+             "SELECT " ALERT_COLS ALERT_FROM " WHERE (a.site_id, a.rule, a.param, a.episode_utc) ="
+             " (SELECT site_id, rule, param, episode_utc FROM source_alert"
+             "  WHERE id = ?1) ORDER BY a.id DESC LIMIT 1",
+             "alert get", err, errcap);
     if (!st)
         return EW_EINTERNAL;
     sqlite3_bind_int64(st, 1, id);

@@ -32,13 +32,24 @@ static const case_actor bureau = {"sthj", EW_ROLE_BUREAU, "sthj"};
 static int64_t outlet(store *s, const char *mn, const char *ent)
 {
     char err[256];
-    store_site st = {.mn = mn, .pw = "123456", .kind = "gas_outlet", .name = mn,
-                     .town = "九龙镇", .lon = NAN, .lat = NAN, .enterprise = ent};
+    store_site st = {.mn = mn,
+                     .pw = "123456",
+                     .kind = "gas_outlet",
+                     .name = mn,
+                     .town = "九龙镇",
+                     .lon = NAN,
+                     .lat = NAN,
+                     .enterprise = ent};
     int64_t id = 0;
     assert_int_equal(store_site_put(s, &st, &id, err, sizeof err), 0);
     /* SO2 35 mg/m³ at the reference O2 9 % (GB 13271-2014 style). */
-    source_limit l = {.site_id = id, .param = SO2, .period = "hour", .kind = "upper",
-                      .max_milli = 35000, .o2_ref_milli = 9000, .standard = "GB 13271-2014"};
+    source_limit l = {.site_id = id,
+                      .param = SO2,
+                      .period = "hour",
+                      .kind = "upper",
+                      .max_milli = 35000,
+                      .o2_ref_milli = 9000,
+                      .standard = "GB 13271-2014"};
     if (source_limit_set(s, &bureau, NULL, &l, 1000, err, sizeof err))
         fail_msg("%s", err);
     return id;
@@ -47,8 +58,15 @@ static int64_t outlet(store *s, const char *mn, const char *ent)
 static void hour(store *s, int64_t site, const char *param, int64_t t, double v)
 {
     char err[256];
-    store_hour h = {.site_id = site, .param = param, .hour_utc = t, .value = v, .min = v,
-                    .max = v, .n_min = 60, .n_valid = 60, .flag = "N"};
+    store_hour h = {.site_id = site,
+                    .param = param,
+                    .hour_utc = t,
+                    .value = v,
+                    .min = v,
+                    .max = v,
+                    .n_min = 60,
+                    .n_valid = 60,
+                    .flag = "N"};
     if (store_hour_put(s, &h, err, sizeof err) < 0)
         fail_msg("%s", err);
 }
@@ -157,8 +175,11 @@ static void a_mark_over_the_hours_opens_no_case_and_lists_the_alert_as_marked(vo
     fx *f = *state;
     series(f->s, f->site, f->t0, false);
     char err[256];
-    source_mark m = {.site_id = f->site, .from_utc = f->t0 + 5 * 3600,
-                     .to_utc = f->t0 + 8 * 3600, .cls = 1, .reason = "校准"};
+    source_mark m = {.site_id = f->site,
+                     .from_utc = f->t0 + 5 * 3600,
+                     .to_utc = f->t0 + 8 * 3600,
+                     .cls = 1,
+                     .reason = "校准"};
     const case_actor ent = {"qiye", EW_ROLE_ENTERPRISE, "甲化工"};
     if (source_mark_file(f->s, &ent, NULL, &m, 2000, NULL, err, sizeof err))
         fail_msg("%s", err);
@@ -222,10 +243,13 @@ static void an_enterprise_sees_only_its_own_outlets(void **state)
     source_alert_filter flt = {0};
     assert_int_equal(source_alerts_list(f->s, &pub, &flt, count, &x, err, sizeof err),
                      EW_EFORBIDDEN);
-    source_limit l = {.site_id = f->site, .param = SO2, .period = "hour", .kind = "upper",
-                      .max_milli = 1, .standard = "x"};
-    assert_int_equal(source_limit_set(f->s, &own, NULL, &l, 3000, err, sizeof err),
-                     EW_EFORBIDDEN);
+    source_limit l = {.site_id = f->site,
+                      .param = SO2,
+                      .period = "hour",
+                      .kind = "upper",
+                      .max_milli = 1,
+                      .standard = "x"};
+    assert_int_equal(source_limit_set(f->s, &own, NULL, &l, 3000, err, sizeof err), EW_EFORBIDDEN);
 }
 
 /* HJ 75-2017 折算: SO2 30 mg/m³ measured at 12 % O2 is 30 × (21 − 9) / (21 − 12) = 40 at the
@@ -276,6 +300,56 @@ static void a_growing_episode_keeps_its_alert_and_case(void **state)
     assert_int_equal(one.last.id, c2.last.id); /* an old row id shows the newest row */
 }
 
+typedef struct lim_seen {
+    int n;
+    int64_t so2_max, so2_o2;
+} lim_seen;
+
+static int lim_count(void *ctx, const source_limit *l)
+{
+    lim_seen *c = ctx;
+    c->n++;
+    if (!strcmp(l->param, SO2) && !strcmp(l->period, "hour")) {
+        c->so2_max = l->max_milli;
+        c->so2_o2 = l->o2_ref_milli;
+    }
+    return 0;
+}
+
+/* docs/source-limits.md: a default row sets the rows of standards/limits.h, an explicit
+ * row after it replaces one of them; a bad line stores nothing. */
+static void a_limits_file_sets_defaults_then_the_permit(void **state)
+{
+    fx *f = *state;
+    char path[400], err[256];
+    snprintf(path, sizeof path, "%s/limits.csv", f->db.dir);
+    FILE *fp = fopen(path, "w");
+    assert_non_null(fp);
+    fputs("mn,param,period,max,o2_ref,standard,source,level\n"
+          "# the zone's coal boilers\n"
+          "QY0000000002,,,,,GB 13271-2014,coal_boiler,special\n"
+          "QY0000000002,a21026,hour,35,9,permit 91410100,,\n",
+          fp);
+    fclose(fp);
+    int n = 0;
+    assert_int_equal(source_limits_load(f->s, path, "system", 5000, &n, err, sizeof err), 0);
+    lim_seen c = {0};
+    assert_int_equal(source_limits_each(f->s, f->other, lim_count, &c, err, sizeof err), 0);
+    assert_true(c.n >= 3);        /* PM, SO2, NOx at least */
+    assert_int_equal(n, c.n + 1); /* the SO2 row was set twice: default, then the permit */
+    assert_int_equal(c.so2_max, 35000);
+    assert_int_equal(c.so2_o2, 9000);
+    fp = fopen(path, "w");
+    fputs("QY0000000001,a21002,hour,50,9,permit,,\nQY0000000001,a21026,hour,x,9,permit,,\n", fp);
+    fclose(fp);
+    assert_int_equal(source_limits_load(f->s, path, "system", 6000, NULL, err, sizeof err),
+                     EW_EINVALID);
+    assert_non_null(strstr(err, "line 2"));
+    lim_seen d = {0};
+    assert_int_equal(source_limits_each(f->s, f->site, lim_count, &d, err, sizeof err), 0);
+    assert_int_equal(d.n, 1); /* only the SO2 limit of setup: the good line 1 was undone */
+}
+
 static int audit_count(void *ctx, const office_audit *a)
 {
     if (!strcmp(a->action, "source.limit.put") && !strcmp(a->actor, "sthj"))
@@ -303,6 +377,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(a_second_scan_adds_nothing, setup, teardown),
         cmocka_unit_test_setup_teardown(an_enterprise_sees_only_its_own_outlets, setup, teardown),
         cmocka_unit_test_setup_teardown(limit_changes_are_audited, setup, teardown),
+        cmocka_unit_test_setup_teardown(a_limits_file_sets_defaults_then_the_permit, setup,
+                                        teardown),
         cmocka_unit_test_setup_teardown(a_growing_episode_keeps_its_alert_and_case, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(the_converted_value_is_judged_not_the_measured_one, setup,

@@ -71,8 +71,9 @@ static int64_t raw_count(const fixture *f, const char *sql)
 static void schema_is_version_2(void **state)
 {
     fixture *f = *state;
-    assert_int_equal(STORE_SCHEMA_VERSION, 2);
-    assert_int_equal(store_schema_version(f->s), 2);
+    /* Version 2 made these tables; later migrations add to it. */
+    assert_true(STORE_SCHEMA_VERSION >= 2);
+    assert_int_equal(store_schema_version(f->s), STORE_SCHEMA_VERSION);
 }
 
 /* ---- accounts ---- */
