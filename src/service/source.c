@@ -14,10 +14,14 @@
 #include "standards/exceed.h"
 #include "standards/fluegas.h"
 #include "standards/limits.h"
+#include "standards/wastewater.h"
 #include "store/office.h"
 
 #define HOUR_S 3600
-#define O2_PARAM "a19001" /* HJ 212-2017 Annex B: 氧气含量 */
+#define O2_PARAM "a19001"   /* HJ 212-2017 Annex B: 氧气含量 */
+#define FLOW_PARAM "w00000" /* HJ 212-2017 Annex B: 废水流量, L/s */
+#define DAY_S 86400
+#define BJ_OFFSET_S (8 * 3600)
 
 source_config source_config_default(void)
 {
@@ -727,6 +731,29 @@ static char *evidence(const char *rule, const source_limit *lim, const hours *h,
     return b.p;
 }
 
+/* Store the alert of an exceedance episode (judged: open; under marks: marked), with its
+ * evidence ev (taken: freed here). */
+static int raise_episode(scan_ctx *sc, const source_limit *lim, const char *rule,
+                         const exceed_episode *e, bool marked, char *ev, char *err, size_t errcap)
+{
+    source_alert a = {.site_id = sc->o->site_id,
+                      .rule = rule,
+                      .param = lim->param,
+                      .episode_utc = e->from_utc,
+                      .from_utc = e->from_utc,
+                      .to_utc = e->to_utc,
+                      .value_milli = e->max_value_milli,
+                      .limit_milli = e->limit_milli,
+                      .multiple_milli = e->max_multiple_milli == EXCEED_NO_MULTIPLE
+                                            ? SOURCE_NO_VALUE
+                                            : e->max_multiple_milli,
+                      .evidence = ev,
+                      .state = marked ? "marked" : "open"};
+    int rc = raise_alert(sc, &a, CASE_CAT_EXCEEDANCE, err, errcap);
+    free(ev);
+    return rc;
+}
+
 /* Judge one hourly limit of an outlet over h (with O2 filled in). */
 static int judge_limit(scan_ctx *sc, const source_limit *lim, hours *h, const marks *ms, char *err,
                        size_t errcap)
@@ -768,23 +795,10 @@ static int judge_limit(scan_ctx *sc, const source_limit *lim, hours *h, const ma
     for (size_t k = 0; rc == EW_OK && k < n_ep + n_mk; k++) {
         bool marked = k >= n_ep;
         const exceed_episode *e = marked ? &mk[k - n_ep] : &ep[k];
-        char *ev =
-            evidence("exceedance_hourly", lim, h, e->from_utc, e->to_utc, e->mark_classes, NULL);
-        source_alert a = {.site_id = sc->o->site_id,
-                          .rule = "exceedance_hourly",
-                          .param = lim->param,
-                          .episode_utc = e->from_utc,
-                          .from_utc = e->from_utc,
-                          .to_utc = e->to_utc,
-                          .value_milli = e->max_value_milli,
-                          .limit_milli = e->limit_milli,
-                          .multiple_milli = e->max_multiple_milli == EXCEED_NO_MULTIPLE
-                                                ? SOURCE_NO_VALUE
-                                                : e->max_multiple_milli,
-                          .evidence = ev,
-                          .state = marked ? "marked" : "open"};
-        rc = raise_alert(sc, &a, CASE_CAT_EXCEEDANCE, err, errcap);
-        free(ev);
+        rc = raise_episode(
+            sc, lim, "exceedance_hourly", e, marked,
+            evidence("exceedance_hourly", lim, h, e->from_utc, e->to_utc, e->mark_classes, NULL),
+            err, errcap);
     }
     for (size_t k = 0; rc == EW_OK && k < n_hit; k++) {
         const screen_hit *x = &hits[k];
@@ -813,6 +827,84 @@ static int judge_limit(scan_ctx *sc, const source_limit *lim, hours *h, const ma
     free(ep);
     free(mk);
     free(hits);
+    return rc;
+}
+
+/* The Beijing calendar day holding t: its start (UTC seconds). */
+static int64_t bj_day_start(int64_t t_utc)
+{
+    int64_t d = (t_utc + BJ_OFFSET_S) / DAY_S;
+    if ((t_utc + BJ_OFFSET_S) % DAY_S < 0)
+        d--;
+    return d * DAY_S - BJ_OFFSET_S;
+}
+
+/* Judge one daily limit of a wastewater outlet: the flow-weighted daily means of the Beijing
+ * days of h (ww_day_value, HJ 355-2019), volumes from the flow (L/s × 3600 s = L, i.e.
+ * thousandths of m³), then exceed_episodes over days. A range limit (pH) is not judged here:
+ * its day has no mean (wastewater.h). */
+static int judge_daily(scan_ctx *sc, const source_limit *lim, const hours *h, const hours *flow,
+                       const marks *ms, char *err, size_t errcap)
+{
+    ww_param wp;
+    if (strcmp(lim->kind, "upper") || ww_param_parse(lim->param, strlen(lim->param), &wp) || !h->n)
+        return EW_OK;
+    int64_t d0 = bj_day_start(h->v[0].t_utc), d1 = bj_day_start(h->v[h->n - 1].t_utc);
+    size_t nd = (size_t)((d1 - d0) / DAY_S) + 1, np = 0, j = 0, k = 0;
+    exceed_point *pts = xmalloc(nd * sizeof *pts);
+    ww_day_rule rule = ww_day_rule_default();
+    for (int64_t d = d0; d <= d1; d += DAY_S) {
+        ww_day_hour dh[WW_HOURS_PER_DAY];
+        size_t n = 0;
+        for (; j < h->n && h->v[j].t_utc < d + DAY_S; j++) {
+            const hour_row *r = &h->v[j];
+            ww_day_hour x = {r->raw_milli, r->valid, WW_NA, false};
+            while (k < flow->n && flow->v[k].t_utc < r->t_utc)
+                k++;
+            if (k < flow->n && flow->v[k].t_utc == r->t_utc && flow->v[k].valid &&
+                flow->v[k].raw_milli >= 0) {
+                x.volume_milli = flow->v[k].raw_milli * 3600 / 1000;
+                x.volume_valid = x.volume_milli <= WW_MAX_MILLI;
+            }
+            if (n < WW_HOURS_PER_DAY)
+                dh[n++] = x;
+        }
+        ww_day wd;
+        if (ww_day_value(wp, dh, n, &rule, &wd) < 0)
+            wd.valid = false;
+        pts[np++] = (exceed_point){d, wd.valid ? wd.mean_milli : 0, wd.valid};
+    }
+    exceed_limits el = {.base = {.kind = EXCEED_UPPER, .max_milli = lim->max_milli}};
+    exceed_series ser = {pts, np, DAY_S, &el, ms->v, ms->n};
+    size_t n_ep = 0, n_mk = 0;
+    exceed_episode *ep = xmalloc(np * sizeof *ep), *mk = xmalloc(np * sizeof *mk);
+    int rc = EW_OK;
+    if (exceed_episodes(&ser, ep, np, &n_ep, mk, np, &n_mk) < 0)
+        rc = ew_errf(err, errcap, EW_EINTERNAL, "outlet %" PRId64 " %s: the rules refused it",
+                     sc->o->site_id, lim->param);
+    for (size_t i = 0; rc == EW_OK && i < n_ep + n_mk; i++) {
+        bool marked = i >= n_ep;
+        const exceed_episode *e = marked ? &mk[i - n_ep] : &ep[i];
+        sbuf days = {0};
+        sb_printf(&days, ",\"days\":[");
+        for (size_t q = 0; q < np; q++)
+            if (pts[q].t_utc >= e->from_utc && pts[q].t_utc < e->to_utc) {
+                sb_printf(&days, "%s{\"t\":", days.p[days.n - 1] == '[' ? "" : ",");
+                sb_iso(&days, pts[q].t_utc);
+                sb_printf(&days, ",\"mean\":");
+                sb_milli(&days, pts[q].value_milli);
+                sb_printf(&days, "}");
+            }
+        sb_printf(&days, "]");
+        rc = raise_episode(
+            sc, lim, "exceedance_daily", e, marked,
+            evidence("exceedance_daily", lim, h, e->from_utc, e->to_utc, e->mark_classes, days.p),
+            err, errcap);
+        free(days.p);
+    }
+    free(pts);
+    free(ep);
+    free(mk);
     return rc;
 }
 
@@ -853,16 +945,25 @@ static int scan_outlet(scan_ctx *sc, const limit_list *ll, char *err, size_t err
      * its alerts already stored). */
     for (size_t i = 0; rc == EW_OK && i < ll->n; i++) {
         const source_limit *lim = &ll->v[i];
-        if (lim->site_id != o->site_id || strcmp(lim->period, "hour"))
+        if (lim->site_id != o->site_id)
             continue;
-        hours h = {0};
-        rc = source_hours_each(sc->s, o->site_id, lim->param, from, to, hour_keep, &h, err, errcap);
+        bool daily = !strcmp(lim->period, "day");
+        hours h = {0}, flow = {0};
+        /* Daily means need whole days: the window starts at its first Beijing midnight. */
+        int64_t f = daily ? bj_day_start(from) : from;
+        rc = source_hours_each(sc->s, o->site_id, lim->param, f, to, hour_keep, &h, err, errcap);
+        if (rc == EW_OK && daily)
+            rc = source_hours_each(sc->s, o->site_id, FLOW_PARAM, f, to, hour_keep, &flow, err,
+                                   errcap);
         sc->res->hours += (int64_t)h.n;
-        if (rc == EW_OK && h.n) {
+        if (rc == EW_OK && h.n && daily)
+            rc = judge_daily(sc, lim, &h, &flow, &ms, err, errcap);
+        else if (rc == EW_OK && h.n) {
             join_o2(&h, &o2);
             rc = judge_limit(sc, lim, &h, &ms, err, errcap);
         }
         free(h.v);
+        free(flow.v);
     }
     if (rc == EW_OK)
         rc = source_scan_put(sc->s, o->site_id, last, err, errcap);

@@ -13,8 +13,9 @@
  * with the same case, never a second case. Exceedances whose hours all lie under marks that
  * invalidate data are stored with state "marked" and open no case (MEE 公告 2022 年第 21 号).
  *
- * Wastewater daily means (ww_day_value) are not judged yet: water outlets' limits can be
- * stored and listed, the scan skips their daily rows.
+ * Daily limits (wastewater) are judged on the flow-weighted daily means of the Beijing days
+ * (ww_day_value, volumes from the outlet's flow w00000), rule exceedance_daily; range limits
+ * (pH) are stored and listed but not judged yet.
  *
  * Access follows the monitoring data's (service/auth.h): a role with AUTH_DATA_READ (admin,
  * bureau, units, auditors) sees every outlet; an enterprise sees only the outlets of its own

@@ -350,6 +350,45 @@ static void a_limits_file_sets_defaults_then_the_permit(void **state)
     assert_int_equal(d.n, 1); /* only the SO2 limit of setup: the good line 1 was undone */
 }
 
+/* Wastewater (HJ 355-2019): COD judged on its flow-weighted daily mean. Day 1 at 40..42.3
+ * mg/L, day 2 at 60..62.3 (mean 61.15), 10 L/s throughout, limit 50: one daily episode. */
+static void a_wastewater_daily_mean_over_the_limit_is_one_alert(void **state)
+{
+    fx *f = *state;
+    char err[256];
+    store_site st = {.mn = "QY0000000003",
+                     .pw = "123456",
+                     .kind = "water_outlet",
+                     .name = "outfall",
+                     .town = "九龙镇",
+                     .lon = NAN,
+                     .lat = NAN,
+                     .enterprise = "甲化工"};
+    int64_t id = 0;
+    assert_int_equal(store_site_put(f->s, &st, &id, err, sizeof err), 0);
+    source_limit l = {.site_id = id,
+                      .param = "w01018",
+                      .period = "day",
+                      .kind = "upper",
+                      .max_milli = 50000,
+                      .o2_ref_milli = SOURCE_NO_VALUE,
+                      .standard = "GB 8978-1996"};
+    assert_int_equal(source_limit_set(f->s, &bureau, NULL, &l, 1000, err, sizeof err), 0);
+    for (int i = 0; i < 48; i++) {
+        hour(f->s, id, "w01018", f->t0 + i * 3600, (i < 24 ? 40.0 : 60.0) + 0.1 * (i % 24));
+        hour(f->s, id, "w00000", f->t0 + i * 3600, 10.0);
+    }
+    source_scan_result r = scan(f);
+    assert_int_equal(r.cases_opened, 1);
+    seen c = alerts(f, &bureau, "exceedance_daily");
+    assert_int_equal(c.n, 1);
+    assert_int_equal(c.last.from_utc, f->t0 + 86400);
+    assert_int_equal(c.last.to_utc, f->t0 + 2 * 86400);
+    assert_int_equal(c.last.value_milli, 61150);
+    assert_int_equal(c.last.multiple_milli, 223);
+    assert_true(c.last.case_id > 0);
+}
+
 static int audit_count(void *ctx, const office_audit *a)
 {
     if (!strcmp(a->action, "source.limit.put") && !strcmp(a->actor, "sthj"))
@@ -377,6 +416,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(a_second_scan_adds_nothing, setup, teardown),
         cmocka_unit_test_setup_teardown(an_enterprise_sees_only_its_own_outlets, setup, teardown),
         cmocka_unit_test_setup_teardown(limit_changes_are_audited, setup, teardown),
+        cmocka_unit_test_setup_teardown(a_wastewater_daily_mean_over_the_limit_is_one_alert, setup,
+                                        teardown),
         cmocka_unit_test_setup_teardown(a_limits_file_sets_defaults_then_the_permit, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(a_growing_episode_keeps_its_alert_and_case, setup,
