@@ -14,6 +14,7 @@
 #include "net/hj212_server.h"
 #include "net/http.h"
 #include "service/jobs.h"
+#include "service/source.h"
 #include "service/ingest.h"
 #include "store/store.h"
 
@@ -42,14 +43,17 @@ static const char usage_text[] =
     "  --escalate-every S   every S seconds raise the supervision of overdue cases\n"
     "                       (督办 at the deadline, 挂牌督办 7 days later; default 60,\n"
     "                       0 = off); ENVWATCH_NOW pins the clock as for the HTTP API\n"
+    "  --scan-every S       every S seconds judge outlets' new hourly data against their\n"
+    "                       limits: alerts and cases (default 300, 0 = off)\n"
+    "  --limits FILE        load outlets' limits at start (docs/source-limits.md)\n"
     "  --log-level LEVEL    debug, info, warn or error (default info)\n"
     "\n"
     "SIGTERM or SIGINT: stop accepting, store and answer what was received, exit 0.\n";
 
 typedef struct serve_cfg {
-    char *db, *hj212, *http, *static_dir, *devices, *log_level;
+    char *db, *hj212, *http, *static_dir, *devices, *log_level, *limits;
     int enrol;
-    long max_per_peer, idle_timeout, max_inflight, batch, escalate_every;
+    long max_per_peer, idle_timeout, max_inflight, batch, escalate_every, scan_every;
 } serve_cfg;
 
 static void set_str(char **dst, const char *v)
@@ -104,6 +108,10 @@ static int apply(serve_cfg *c, const char *key, const char *v)
         return parse_long(key, v, &c->batch);
     else if (!strcmp(key, "escalate-every"))
         return parse_long(key, v, &c->escalate_every);
+    else if (!strcmp(key, "scan-every"))
+        return parse_long(key, v, &c->scan_every);
+    else if (!strcmp(key, "limits"))
+        set_str(&c->limits, v);
     else {
         fprintf(stderr, "envwatch serve: unknown setting '%s'\n", key);
         return -1;
@@ -160,6 +168,7 @@ static void cfg_free(serve_cfg *c)
     free(c->static_dir);
     free(c->devices);
     free(c->log_level);
+    free(c->limits);
 }
 
 /* Keeps the first problem store_check reports. */
@@ -180,7 +189,8 @@ int cmd_serve(int argc, char **argv)
                    .idle_timeout = 900,
                    .max_inflight = 64,
                    .batch = 8192,
-                   .escalate_every = 60};
+                   .escalate_every = 60,
+                   .scan_every = 300};
     int rc = EW_EXIT_USAGE;
     /* The config file first, so that flags override it wherever they appear. */
     for (int i = 1; i < argc; i++) {
@@ -262,6 +272,14 @@ int cmd_serve(int argc, char **argv)
         ew_log(EW_LOG_INFO, "serve.devices", "file=%s loaded=%d registry=%zu", c.devices, n,
                ingest_device_count(ing));
     }
+    if (c.limits) {
+        int n = 0;
+        if (source_limits_load(s, c.limits, "system", ew_now_utc(), &n, err, sizeof err) < 0) {
+            fprintf(stderr, "envwatch serve: --limits %s: %s\n", c.limits, err);
+            goto close_ingest;
+        }
+        ew_log(EW_LOG_INFO, "serve.limits", "file=%s loaded=%d", c.limits, n);
+    }
     ew_http *http = NULL;
     if (c.http) {
         ew_http_config hc = {.listen_addr = c.http,
@@ -284,8 +302,8 @@ int cmd_serve(int argc, char **argv)
     /* Background work (escalation of overdue cases) on its own thread and store handle:
      * the case loop's deadlines are kept whether or not anyone uses the HTTP side. */
     jobs *bg = NULL;
-    if (c.escalate_every > 0) {
-        jobs_config jc = {.db = c.db, .every_s = c.escalate_every};
+    if (c.escalate_every > 0 || c.scan_every > 0) {
+        jobs_config jc = {.db = c.db, .every_s = c.escalate_every, .scan_every_s = c.scan_every};
         char jerr[256] = "", q[300];
         if (jobs_start(&jc, &bg, jerr, sizeof jerr) < 0)
             ew_log(EW_LOG_ERROR, "case.escalate_failed", "error=%s",

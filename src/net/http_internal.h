@@ -171,6 +171,9 @@ extern const http_route http_case_routes[]; /* http_case.c */
 extern const size_t http_case_nroutes;
 extern const http_route http_ledger_routes[]; /* http_ledger.c */
 extern const size_t http_ledger_nroutes;
+/* Pollution-source routes (http_source.c): outlets, limits, marks, alerts. */
+extern const http_route http_source_routes[];
+extern const size_t http_source_nroutes;
 /* The meta route (http_meta.c): GET /api/v1/meta, after the office routes. */
 extern const http_route http_meta_routes[];
 extern const size_t http_meta_nroutes;

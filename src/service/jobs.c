@@ -13,6 +13,7 @@
 #include "base/xalloc.h"
 #include "service/casework.h"
 #include "service/emergency.h"
+#include "service/source.h"
 
 struct jobs {
     pthread_t thread;
@@ -34,6 +35,19 @@ int jobs_run_once(store *s, int64_t now_utc, const case_policy *pol, jobs_pass *
     if (emergency_check(s, now_utc, &out->breaches, err, errcap) < 0)
         return EW_EINTERNAL;
     return EW_OK;
+}
+
+static void scan(jobs *j, store *s)
+{
+    source_scan_result r;
+    char err[256] = "", q[300];
+    if (source_scan(s, j->cfg.source, ew_now_utc(), &r, err, sizeof err) < 0)
+        ew_log(EW_LOG_WARN, "source.scan_failed", "error=%s",
+               ew_log_quote(err, strlen(err), q, sizeof q));
+    else if (r.alerts_new || r.alerts_moved)
+        ew_log(EW_LOG_INFO, "source.scanned",
+               "outlets=%d hours=%lld alerts_new=%d alerts_moved=%d cases_opened=%d", r.outlets,
+               (long long)r.hours, r.alerts_new, r.alerts_moved, r.cases_opened);
 }
 
 static void pass(jobs *j, store *s)
@@ -62,14 +76,28 @@ static void *jobs_main(void *arg)
                ew_log_quote(err, strlen(err), q, sizeof q));
         return NULL;
     }
+    /* One timer for both jobs: wake at the sooner of the two, run what is due. */
+    long esc = j->cfg.every_s, scn = j->cfg.scan_every_s;
+    long tick = esc > 0 && (scn <= 0 || esc <= scn) ? esc : scn;
+    struct timespec now, next_esc, next_scan;
+    clock_gettime(CLOCK_MONOTONIC, &now);
+    next_esc = next_scan = now;
     pthread_mutex_lock(&j->mu);
     while (!j->stop) {
         pthread_mutex_unlock(&j->mu);
-        pass(j, s);
+        clock_gettime(CLOCK_MONOTONIC, &now);
+        if (esc > 0 && now.tv_sec >= next_esc.tv_sec) {
+            pass(j, s);
+            next_esc.tv_sec = now.tv_sec + esc;
+        }
+        if (scn > 0 && now.tv_sec >= next_scan.tv_sec) {
+            scan(j, s);
+            next_scan.tv_sec = now.tv_sec + scn;
+        }
         pthread_mutex_lock(&j->mu);
         struct timespec until;
         clock_gettime(CLOCK_MONOTONIC, &until);
-        until.tv_sec += j->cfg.every_s;
+        until.tv_sec += tick;
         while (!j->stop && pthread_cond_timedwait(&j->wake, &j->mu, &until) != ETIMEDOUT)
             ;
     }
@@ -81,7 +109,8 @@ static void *jobs_main(void *arg)
 int jobs_start(const jobs_config *cfg, jobs **out, char *err, size_t errcap)
 {
     *out = NULL;
-    if (!cfg->db || cfg->every_s <= 0)
+    if (!cfg->db || cfg->every_s < 0 || cfg->scan_every_s < 0 ||
+        (cfg->every_s == 0 && cfg->scan_every_s == 0))
         return ew_errf(err, errcap, EW_EINVALID, "jobs: a store and a period > 0 are needed");
     jobs *j = xcalloc(1, sizeof *j);
     j->cfg = *cfg;
@@ -99,7 +128,8 @@ int jobs_start(const jobs_config *cfg, jobs **out, char *err, size_t errcap)
         return ew_errf(err, errcap, EW_EINTERNAL, "jobs: cannot start the thread: %s",
                        strerror(e));
     }
-    ew_log(EW_LOG_INFO, "case.escalation", "every_s=%ld", cfg->every_s);
+    ew_log(EW_LOG_INFO, "case.escalation", "every_s=%ld scan_every_s=%ld", cfg->every_s,
+           cfg->scan_every_s);
     *out = j;
     return EW_OK;
 }

@@ -3,7 +3,9 @@
  * Work that changes stored data because time has passed belongs here, never in a read: an
  * HTTP GET shows what is stored and writes nothing. A pass escalates overdue cases
  * (casework_escalate_due: 督办, then 挂牌督办), then checks the listed enterprises' power
- * during heavy-pollution warnings in force (emergency_check: a case per new breach).
+ * during heavy-pollution warnings in force (emergency_check: a case per new breach); the
+ * pollution-source scan (source_scan: new hourly data into alerts and cases) runs on its own
+ * period.
  *
  * The thread opens its own store handle (store_open(db)), so a slow pass never holds a lock
  * another part of the process needs and intake is never delayed by it. A pass runs at start,
@@ -23,6 +25,10 @@ typedef struct jobs_config {
     const char *db;           /* what store_open accepts; borrowed until jobs_stop returns */
     long every_s;             /* seconds between passes, > 0 */
     const case_policy *policy; /* NULL: case_policy_default; borrowed like db */
+    /* Pollution-source scan (service/source.h) every scan_every_s seconds, 0 = off; with
+     * it, every_s 0 turns escalation off. source: NULL = source_config_default(). */
+    long scan_every_s;
+    const struct source_config *source;
 } jobs_config;
 
 /* What one pass did. */
@@ -37,7 +43,8 @@ typedef struct jobs_pass {
 int jobs_run_once(store *s, int64_t now_utc, const case_policy *pol, jobs_pass *out, char *err,
                   size_t errcap) EW_MUST_CHECK;
 
-/* Start the timer thread. On EW_OK *out is a handle for jobs_stop. On failure (bad
+/* Start the timer thread (escalation every every_s, the scan every scan_every_s; at least
+ * one > 0). On EW_OK *out is a handle for jobs_stop. On failure (bad
  * every_s, no thread) *out is NULL and err says why. The thread logs its own failures
  * (case.escalate_failed) and keeps running: the next pass may succeed. */
 int jobs_start(const jobs_config *cfg, jobs **out, char *err, size_t errcap) EW_MUST_CHECK;

@@ -1,0 +1,94 @@
+# Pollution-source supervision over real HTTP: `envwatch serve --http --scan-every 1` with
+# flue-gas outlets of two enterprises; the bureau sets their limits through the API, hourly
+# values go into the database beside the running server (as api.sh loads its fixture), the
+# scan raises alerts and cases, and each enterprise sees its own outlet's alerts only.
+# The clock is pinned at 2026-03-10T12:30:00+08:00.
+. "$(dirname "$0")/lib.sh"
+export ENVWATCH_NOW=2026-03-10T12:30:00
+db="$TEST_TMP/source.db"
+port=$(free_port)
+base="http://127.0.0.1:$port/api/v1"
+cat >"$TEST_TMP/devices.csv" <<'EOF2'
+mn,pw,kind,name,town,lon,lat,enterprise
+SRCGAS000000000000000001,123456,gas_outlet,Alpha stack,九龙镇,113.71,34.60,Alpha Chem
+SRCGAS000000000000000002,123456,gas_outlet,Beta stack,前程办,113.72,34.60,Beta Power
+EOF2
+"$ENVWATCH" serve --db "$db" --hj212 "127.0.0.1:$(free_port)" --http "127.0.0.1:$port" \
+  --devices "$TEST_TMP/devices.csv" --scan-every 1 2>"$TEST_TMP/serve.log" &
+pid=$!
+trap 'kill "$pid" 2>/dev/null; wait "$pid" 2>/dev/null; rm -rf "$TEST_TMP"' EXIT
+for _ in $(seq 100); do curl -sf "$base/health" >/dev/null && break; sleep 0.1; done
+check "server answers" curl -sf -o /dev/null "$base/health"
+
+pw='correct-horse-9'
+adduser() { printf '%s\n' "$pw" | "$ENVWATCH" user add "$1" --db "$db" --role "$2" ${3:+--org "$3"} >/dev/null; }
+adduser bureau bureau; adduser ealpha enterprise "Alpha Chem"; adduser ebeta enterprise "Beta Power"
+adduser ujs unit jianshe
+login() {
+  curl -s -X POST "$base/login" -H 'Content-Type: application/json' \
+    -d "{\"name\":\"$1\",\"password\":\"$pw\"}" | jq -r .token
+}
+T_bureau=$(login bureau); T_alpha=$(login ealpha); T_beta=$(login ebeta); T_js=$(login ujs)
+api() { local t=$1 m=$2 p=$3; shift 3; curl -s -X "$m" -H "Authorization: Bearer $t" "$base/$p" "$@"; }
+code() { local t=$1 m=$2 p=$3; shift 3; curl -s -o /dev/null -w '%{http_code}' -X "$m" -H "Authorization: Bearer $t" "$base/$p" "$@"; }
+J=(-H 'Content-Type: application/json')
+
+oid() { api "$T_bureau" GET outlets | jq -r ".data[] | select(.mn==\"$1\") | .id"; }
+alpha=$(oid SRCGAS000000000000000001); beta=$(oid SRCGAS000000000000000002)
+check "the bureau lists both outlets" test -n "$alpha" -a -n "$beta"
+limit='{"param":"a21026","period":"hour","max":35,"o2_ref":9,"standard":"GB 13271-2014"}'
+check "the bureau sets SO2 35 mg/m3 at 9 % O2 on both outlets (200)" \
+  test "$(code "$T_bureau" POST "outlets/$alpha/limits" "${J[@]}" -d "$limit")$(code "$T_bureau" POST "outlets/$beta/limits" "${J[@]}" -d "$limit")" = 200200
+check "an enterprise may not change limits (403)" \
+  test "$(code "$T_alpha" POST "outlets/$alpha/limits" "${J[@]}" -d "$limit")" = 403
+check "the limit is listed with its outlet" \
+  test "$(api "$T_bureau" GET outlets | jq -c ".data[] | select(.id==$alpha) | .limits[0] | [.param, .max, .o2_ref]")" = '["a21026",35,9]'
+check "each limit change is in the audit log" \
+  test "$(api "$T_bureau" GET 'audit?limit=1000' | jq '[.data[] | select(.action=="source.limit.put")] | length')" = 2
+
+# Hourly values from 2026-03-10 00:00 Beijing: Alpha's SO2 50, 51, 52 over hours 5..7 (20 +
+# 0.25·i otherwise), Beta's SO2 a constant 20.0 for 12 hours; O2 9 % (the reference) for both.
+t0=$(date -d '2026-03-10T00:00:00+08:00' +%s)
+{
+  echo "BEGIN;"
+  for i in $(seq 0 11); do
+    t=$((t0 + i * 3600))
+    if [ "$i" -ge 5 ] && [ "$i" -le 7 ]; then a=$((50 + i - 5)); else a=$(echo "20 + 0.25 * $i" | bc); fi
+    for row in "$alpha a21026 $a" "$alpha a19001 9" "$beta a21026 20" "$beta a19001 9"; do
+      set -- $row
+      echo "INSERT INTO hour_agg VALUES ($1,'$2',$t,$3,$3,$3,60,60,'N');"
+    done
+  done
+  echo "COMMIT;"
+} | sqlite3 "$db"
+for _ in $(seq 100); do
+  [ "$(api "$T_bureau" GET alerts | jq '.data | length')" = 2 ] && break; sleep 0.1
+done
+check "the scan raised two alerts" test "$(api "$T_bureau" GET alerts | jq '.data | length')" = 2
+check "Alpha sees only its own outlet's alert: one hourly exceedance with a case" \
+  test "$(api "$T_alpha" GET alerts | jq -c "[.data[] | [.site_id == $alpha, .rule, .state, (.case_id != null)]]")" = '[[true,"exceedance_hourly","open",true]]'
+check "Beta sees only its own: the constant-value suspect" \
+  test "$(api "$T_beta" GET alerts | jq -c "[.data[] | [.site_id == $beta, .rule]]")" = '[[true,"constant_value"]]'
+a_id=$(api "$T_alpha" GET alerts | jq -r '.data[0].id'); b_id=$(api "$T_beta" GET alerts | jq -r '.data[0].id')
+check "Alpha's alert carries its evidence: 3 hours, limit 35, multiple 0.486" \
+  test "$(api "$T_alpha" GET "alerts/$a_id" | jq -c '[(.evidence.hours | length), .limit, .multiple, .evidence.hours[2].judged]')" = '[3,35,0.486,52]'
+check "Alpha cannot read Beta's alert (404), nor the public (401); a unit reads it (200, data.read)" \
+  test "$(code "$T_alpha" GET "alerts/$b_id")$(curl -s -o /dev/null -w '%{http_code}' "$base/alerts")$(code "$T_js" GET "alerts/$b_id")" = 404401200
+check "a unit may not file a mark (403)" \
+  test "$(code "$T_js" POST marks "${J[@]}" -d '{"outlet":'$beta',"from":"2026-03-10T05:00:00+08:00","to":"2026-03-10T06:00:00+08:00","class":"device_maint","reason":"x"}')" = 403
+check "filters: rule and outlet" \
+  test "$(api "$T_bureau" GET "alerts?rule=constant_value" | jq '.data | length')$(api "$T_bureau" GET "alerts?outlet=$alpha" | jq -r '.data[0].rule')" = 1exceedance_hourly
+check "Alpha lists only its own outlet" \
+  test "$(api "$T_alpha" GET outlets | jq -c '[.data[].id]')" = "[$alpha]"
+case_id=$(api "$T_alpha" GET "alerts/$a_id" | jq -r .case_id)
+check "the case is a monitoring alert, assigned to the enforcement unit" \
+  test "$(api "$T_bureau" GET "cases/$case_id" | jq -r '[.data.source, .data.category, .data.state, .data.unit] | join(",")')" = "monitoring_alert,exceedance,assigned,zonghe-zhifa"
+mark='{"outlet":'$beta',"from":"2026-03-10T05:00:00+08:00","to":"2026-03-10T08:00:00+08:00","class":"device_maint","reason":"校准"}'
+check "Alpha may not mark Beta's outlet (404); Beta may (201)" \
+  test "$(code "$T_alpha" POST marks "${J[@]}" -d "$mark")$(code "$T_beta" POST marks "${J[@]}" -d "$mark")" = 404201
+check "Beta's mark is listed for Beta and the bureau, not for Alpha" \
+  test "$(api "$T_beta" GET marks | jq '.data | length')$(api "$T_bureau" GET marks | jq -r '.data[0].class')$(api "$T_alpha" GET marks | jq '.data | length')" = 1device_maint0
+sleep 2
+check "later scans add no alert and no case" \
+  test "$(api "$T_bureau" GET alerts | jq '.data | length')$(api "$T_bureau" GET 'cases?source=monitoring_alert' | jq '.data | length')" = 22
+check "the server logged no scan failure" bash -c "! grep -q source.scan_failed '$TEST_TMP/serve.log'"

@@ -1,0 +1,429 @@
+/* service_source: the scan of outlets' hourly data into alerts and cases, on a real SQLite
+ * store: an exceedance episode opens one case, a mark over it opens none, a constant series
+ * is a suspect, a second scan adds nothing, and an enterprise sees only its own outlets. */
+#include <math.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "base/bjtime.h"
+#include "service/casework.h"
+#include "service/source.h"
+#include "store/office.h"
+#include "store/source.h"
+#include "testutil.h"
+
+#define SO2 "a21026"
+#define O2 "a19001"
+
+typedef struct fx {
+    tu_tmpdb db;
+    store *s;
+    int64_t site, other, t0;
+} fx;
+
+static const case_actor bureau = {"sthj", EW_ROLE_BUREAU, "sthj"};
+
+static int64_t outlet(store *s, const char *mn, const char *ent)
+{
+    char err[256];
+    store_site st = {.mn = mn,
+                     .pw = "123456",
+                     .kind = "gas_outlet",
+                     .name = mn,
+                     .town = "九龙镇",
+                     .lon = NAN,
+                     .lat = NAN,
+                     .enterprise = ent};
+    int64_t id = 0;
+    assert_int_equal(store_site_put(s, &st, &id, err, sizeof err), 0);
+    /* SO2 35 mg/m³ at the reference O2 9 % (GB 13271-2014 style). */
+    source_limit l = {.site_id = id,
+                      .param = SO2,
+                      .period = "hour",
+                      .kind = "upper",
+                      .max_milli = 35000,
+                      .o2_ref_milli = 9000,
+                      .standard = "GB 13271-2014"};
+    if (source_limit_set(s, &bureau, NULL, &l, 1000, err, sizeof err))
+        fail_msg("%s", err);
+    return id;
+}
+
+static void hour(store *s, int64_t site, const char *param, int64_t t, double v)
+{
+    char err[256];
+    store_hour h = {.site_id = site,
+                    .param = param,
+                    .hour_utc = t,
+                    .value = v,
+                    .min = v,
+                    .max = v,
+                    .n_min = 60,
+                    .n_valid = 60,
+                    .flag = "N"};
+    if (store_hour_put(s, &h, err, sizeof err) < 0)
+        fail_msg("%s", err);
+}
+
+/* 12 hours: SO2 varying under the limit, hours 5..7 at 50..52 (above 35), O2 at 9 % (the
+ * reference: the converted value equals the measured one). */
+static void series(store *s, int64_t site, int64_t t0, bool constant)
+{
+    for (int i = 0; i < 12; i++) {
+        double v = constant ? 20.0 : (i >= 5 && i < 8 ? 50.0 + (i - 5) : 20.0 + 0.25 * i);
+        hour(s, site, SO2, t0 + i * 3600, v);
+        hour(s, site, O2, t0 + i * 3600, 9.0);
+    }
+}
+
+static int setup(void **state)
+{
+    fx *f = calloc(1, sizeof *f);
+    f->s = tu_store_open(&f->db, "source");
+    assert_non_null(f->s);
+    f->t0 = ew_bj_day_start(ew_days_from_civil(2026, 3, 2));
+    f->site = outlet(f->s, "QY0000000001", "甲化工");
+    f->other = outlet(f->s, "QY0000000002", "乙电力");
+    *state = f;
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    fx *f = *state;
+    store_close(f->s);
+    tu_tmpdb_remove(&f->db);
+    free(f);
+    return 0;
+}
+
+typedef struct seen {
+    int n;
+    source_alert last;
+    char rule[32], state[16];
+} seen;
+
+static int count(void *ctx, const source_alert *a)
+{
+    seen *c = ctx;
+    c->n++;
+    c->last = *a;
+    snprintf(c->rule, sizeof c->rule, "%s", a->rule);
+    snprintf(c->state, sizeof c->state, "%s", a->state);
+    c->last.rule = c->last.param = c->last.evidence = c->last.state = NULL;
+    c->last.enterprise = NULL;
+    return 0;
+}
+
+static seen alerts(fx *f, const case_actor *who, const char *rule)
+{
+    seen c = {0};
+    char err[256];
+    source_alert_filter flt = {.rule = rule};
+    if (source_alerts_list(f->s, who, &flt, count, &c, err, sizeof err))
+        fail_msg("%s", err);
+    return c;
+}
+
+static source_scan_result scan(fx *f)
+{
+    source_scan_result r;
+    char err[256];
+    if (source_scan(f->s, NULL, f->t0 + 86400, &r, err, sizeof err))
+        fail_msg("%s", err);
+    return r;
+}
+
+static void three_hours_over_the_limit_are_one_episode_one_alert_one_case(void **state)
+{
+    fx *f = *state;
+    series(f->s, f->site, f->t0, false);
+    source_scan_result r = scan(f);
+    assert_int_equal(r.outlets, 1);
+    assert_int_equal(r.alerts_new, 1);
+    assert_int_equal(r.cases_opened, 1);
+    seen c = alerts(f, &bureau, NULL);
+    assert_int_equal(c.n, 1);
+    assert_string_equal(c.rule, "exceedance_hourly");
+    assert_string_equal(c.state, "open");
+    assert_int_equal(c.last.from_utc, f->t0 + 5 * 3600);
+    assert_int_equal(c.last.to_utc, f->t0 + 8 * 3600);
+    assert_int_equal(c.last.value_milli, 52000);
+    assert_int_equal(c.last.limit_milli, 35000);
+    assert_int_equal(c.last.multiple_milli, 486); /* 52 / 35 − 1 = 0.4857 */
+    assert_true(c.last.case_id > 0);
+    int rc = 0;
+    case_error ce;
+    ew_case *k = casework_load(f->s, c.last.case_id, NULL, &rc, &ce);
+    assert_non_null(k);
+    assert_int_equal(k->source, CASE_SRC_MONITORING_ALERT);
+    assert_int_equal(k->category, CASE_CAT_EXCEEDANCE);
+    assert_int_equal(k->state, CASE_ASSIGNED);
+    assert_string_equal(k->unit, "zonghe-zhifa");
+    assert_non_null(strstr(k->location, "九龙镇"));
+    case_free(k);
+}
+
+static void a_mark_over_the_hours_opens_no_case_and_lists_the_alert_as_marked(void **state)
+{
+    fx *f = *state;
+    series(f->s, f->site, f->t0, false);
+    char err[256];
+    source_mark m = {.site_id = f->site,
+                     .from_utc = f->t0 + 5 * 3600,
+                     .to_utc = f->t0 + 8 * 3600,
+                     .cls = 1,
+                     .reason = "校准"};
+    const case_actor ent = {"qiye", EW_ROLE_ENTERPRISE, "甲化工"};
+    if (source_mark_file(f->s, &ent, NULL, &m, 2000, NULL, err, sizeof err))
+        fail_msg("%s", err);
+    source_scan_result r = scan(f);
+    assert_int_equal(r.cases_opened, 0);
+    seen c = alerts(f, &bureau, "exceedance_hourly");
+    assert_int_equal(c.n, 1);
+    assert_string_equal(c.state, "marked");
+    assert_int_equal(c.last.case_id, 0);
+}
+
+static void a_constant_series_is_a_suspect(void **state)
+{
+    fx *f = *state;
+    series(f->s, f->site, f->t0, true);
+    source_scan_result r = scan(f);
+    assert_int_equal(r.alerts_new, 1);
+    seen c = alerts(f, &bureau, "constant_value");
+    assert_int_equal(c.n, 1);
+    assert_int_equal(c.last.from_utc, f->t0);
+    assert_int_equal(c.last.to_utc, f->t0 + 12 * 3600);
+    assert_true(c.last.case_id > 0);
+    assert_int_equal(alerts(f, &bureau, "exceedance_hourly").n, 0);
+}
+
+static void a_second_scan_adds_nothing(void **state)
+{
+    fx *f = *state;
+    series(f->s, f->site, f->t0, false);
+    series(f->s, f->other, f->t0, true);
+    source_scan_result r1 = scan(f);
+    assert_int_equal(r1.alerts_new, 2);
+    source_scan_result r2 = scan(f);
+    assert_int_equal(r2.outlets, 0);
+    assert_int_equal(r2.alerts_new + r2.alerts_moved + r2.cases_opened, 0);
+    /* A forced re-judgement (new hours, nothing new in the episodes) adds nothing either. */
+    hour(f->s, f->site, SO2, f->t0 + 12 * 3600, 21.0);
+    hour(f->s, f->site, O2, f->t0 + 12 * 3600, 9.0);
+    source_scan_result r3 = scan(f);
+    assert_int_equal(r3.outlets, 1);
+    assert_int_equal(r3.alerts_new + r3.alerts_moved + r3.cases_opened, 0);
+    assert_int_equal(alerts(f, &bureau, NULL).n, 2);
+}
+
+static void an_enterprise_sees_only_its_own_outlets(void **state)
+{
+    fx *f = *state;
+    series(f->s, f->site, f->t0, false);
+    series(f->s, f->other, f->t0, true);
+    (void)scan(f);
+    const case_actor own = {"qiye", EW_ROLE_ENTERPRISE, "甲化工"};
+    const case_actor pub = {"public", EW_ROLE_PUBLIC, NULL};
+    seen c = alerts(f, &own, NULL);
+    assert_int_equal(c.n, 1);
+    assert_int_equal(c.last.site_id, f->site);
+    char err[256];
+    seen x = {0};
+    seen b = alerts(f, &bureau, "constant_value");
+    assert_int_equal(source_alert_show(f->s, &own, b.last.id, count, &x, err, sizeof err),
+                     EW_ENOTFOUND);
+    source_alert_filter flt = {0};
+    assert_int_equal(source_alerts_list(f->s, &pub, &flt, count, &x, err, sizeof err),
+                     EW_EFORBIDDEN);
+    source_limit l = {.site_id = f->site,
+                      .param = SO2,
+                      .period = "hour",
+                      .kind = "upper",
+                      .max_milli = 1,
+                      .standard = "x"};
+    assert_int_equal(source_limit_set(f->s, &own, NULL, &l, 3000, err, sizeof err), EW_EFORBIDDEN);
+}
+
+/* HJ 75-2017 折算: SO2 30 mg/m³ measured at 12 % O2 is 30 × (21 − 9) / (21 − 12) = 40 at the
+ * reference 9 %: above 35 though the measured value is not. At 19.5 % O2 (≥ the guard) no
+ * converted value exists and nothing is judged. */
+static void the_converted_value_is_judged_not_the_measured_one(void **state)
+{
+    fx *f = *state;
+    for (int i = 0; i < 6; i++) {
+        hour(f->s, f->site, SO2, f->t0 + i * 3600, i < 2 ? 30.0 : 30.0 + i);
+        hour(f->s, f->site, O2, f->t0 + i * 3600, i < 2 ? 12.0 : 19.5);
+    }
+    source_scan_result r = scan(f);
+    assert_int_equal(r.alerts_new, 1);
+    seen c = alerts(f, &bureau, "exceedance_hourly");
+    assert_int_equal(c.n, 1);
+    assert_int_equal(c.last.from_utc, f->t0);
+    assert_int_equal(c.last.to_utc, f->t0 + 2 * 3600);
+    assert_int_equal(c.last.value_milli, 40000);
+}
+
+/* An episode still going on at the last hour grows with the next hours: the same alert (a
+ * newer row of its key) and the same case, not a second one. */
+static void a_growing_episode_keeps_its_alert_and_case(void **state)
+{
+    fx *f = *state;
+    for (int i = 0; i < 7; i++) {
+        hour(f->s, f->site, SO2, f->t0 + i * 3600, i >= 5 ? 50.0 + i : 20.0 + 0.25 * i);
+        hour(f->s, f->site, O2, f->t0 + i * 3600, 9.0);
+    }
+    source_scan_result r1 = scan(f);
+    assert_int_equal(r1.alerts_new + r1.cases_opened, 2);
+    seen c1 = alerts(f, &bureau, NULL);
+    hour(f->s, f->site, SO2, f->t0 + 7 * 3600, 60.0);
+    hour(f->s, f->site, O2, f->t0 + 7 * 3600, 9.0);
+    source_scan_result r2 = scan(f);
+    assert_int_equal(r2.alerts_new, 0);
+    assert_int_equal(r2.alerts_moved, 1);
+    assert_int_equal(r2.cases_opened, 0);
+    seen c2 = alerts(f, &bureau, NULL);
+    assert_int_equal(c2.n, 1);
+    assert_int_equal(c2.last.to_utc, f->t0 + 8 * 3600);
+    assert_int_equal(c2.last.value_milli, 60000);
+    assert_int_equal(c2.last.case_id, c1.last.case_id);
+    seen one = {0};
+    char err[256];
+    assert_int_equal(source_alert_show(f->s, &bureau, c1.last.id, count, &one, err, sizeof err), 0);
+    assert_int_equal(one.last.id, c2.last.id); /* an old row id shows the newest row */
+}
+
+typedef struct lim_seen {
+    int n;
+    int64_t so2_max, so2_o2;
+} lim_seen;
+
+static int lim_count(void *ctx, const source_limit *l)
+{
+    lim_seen *c = ctx;
+    c->n++;
+    if (!strcmp(l->param, SO2) && !strcmp(l->period, "hour")) {
+        c->so2_max = l->max_milli;
+        c->so2_o2 = l->o2_ref_milli;
+    }
+    return 0;
+}
+
+/* docs/source-limits.md: a default row sets the rows of standards/limits.h, an explicit
+ * row after it replaces one of them; a bad line stores nothing. */
+static void a_limits_file_sets_defaults_then_the_permit(void **state)
+{
+    fx *f = *state;
+    char path[400], err[256];
+    snprintf(path, sizeof path, "%s/limits.csv", f->db.dir);
+    FILE *fp = fopen(path, "w");
+    assert_non_null(fp);
+    fputs("mn,param,period,max,o2_ref,standard,source,level\n"
+          "# the zone's coal boilers\n"
+          "QY0000000002,,,,,GB 13271-2014,coal_boiler,special\n"
+          "QY0000000002,a21026,hour,35,9,permit 91410100,,\n",
+          fp);
+    fclose(fp);
+    int n = 0;
+    assert_int_equal(source_limits_load(f->s, path, "system", 5000, &n, err, sizeof err), 0);
+    lim_seen c = {0};
+    assert_int_equal(source_limits_each(f->s, f->other, lim_count, &c, err, sizeof err), 0);
+    assert_true(c.n >= 3);        /* PM, SO2, NOx at least */
+    assert_int_equal(n, c.n + 1); /* the SO2 row was set twice: default, then the permit */
+    assert_int_equal(c.so2_max, 35000);
+    assert_int_equal(c.so2_o2, 9000);
+    fp = fopen(path, "w");
+    fputs("QY0000000001,a21002,hour,50,9,permit,,\nQY0000000001,a21026,hour,x,9,permit,,\n", fp);
+    fclose(fp);
+    assert_int_equal(source_limits_load(f->s, path, "system", 6000, NULL, err, sizeof err),
+                     EW_EINVALID);
+    assert_non_null(strstr(err, "line 2"));
+    lim_seen d = {0};
+    assert_int_equal(source_limits_each(f->s, f->site, lim_count, &d, err, sizeof err), 0);
+    assert_int_equal(d.n, 1); /* only the SO2 limit of setup: the good line 1 was undone */
+}
+
+/* Wastewater (HJ 355-2019): COD judged on its flow-weighted daily mean. Day 1 at 40..42.3
+ * mg/L, day 2 at 60..62.3 (mean 61.15), 10 L/s throughout, limit 50: one daily episode. */
+static void a_wastewater_daily_mean_over_the_limit_is_one_alert(void **state)
+{
+    fx *f = *state;
+    char err[256];
+    store_site st = {.mn = "QY0000000003",
+                     .pw = "123456",
+                     .kind = "water_outlet",
+                     .name = "outfall",
+                     .town = "九龙镇",
+                     .lon = NAN,
+                     .lat = NAN,
+                     .enterprise = "甲化工"};
+    int64_t id = 0;
+    assert_int_equal(store_site_put(f->s, &st, &id, err, sizeof err), 0);
+    source_limit l = {.site_id = id,
+                      .param = "w01018",
+                      .period = "day",
+                      .kind = "upper",
+                      .max_milli = 50000,
+                      .o2_ref_milli = SOURCE_NO_VALUE,
+                      .standard = "GB 8978-1996"};
+    assert_int_equal(source_limit_set(f->s, &bureau, NULL, &l, 1000, err, sizeof err), 0);
+    for (int i = 0; i < 48; i++) {
+        hour(f->s, id, "w01018", f->t0 + i * 3600, (i < 24 ? 40.0 : 60.0) + 0.1 * (i % 24));
+        hour(f->s, id, "w00000", f->t0 + i * 3600, 10.0);
+    }
+    source_scan_result r = scan(f);
+    assert_int_equal(r.cases_opened, 1);
+    seen c = alerts(f, &bureau, "exceedance_daily");
+    assert_int_equal(c.n, 1);
+    assert_int_equal(c.last.from_utc, f->t0 + 86400);
+    assert_int_equal(c.last.to_utc, f->t0 + 2 * 86400);
+    assert_int_equal(c.last.value_milli, 61150);
+    assert_int_equal(c.last.multiple_milli, 223);
+    assert_true(c.last.case_id > 0);
+}
+
+static int audit_count(void *ctx, const office_audit *a)
+{
+    if (!strcmp(a->action, "source.limit.put") && !strcmp(a->actor, "sthj"))
+        ++*(int *)ctx;
+    return 0;
+}
+
+static void limit_changes_are_audited(void **state)
+{
+    fx *f = *state;
+    int n = 0;
+    char err[256];
+    assert_true(office_audit_each(f->s, 100, 0, NULL, audit_count, &n, err, sizeof err) >= 0);
+    assert_int_equal(n, 2); /* the two limits set in setup */
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test_setup_teardown(
+            three_hours_over_the_limit_are_one_episode_one_alert_one_case, setup, teardown),
+        cmocka_unit_test_setup_teardown(
+            a_mark_over_the_hours_opens_no_case_and_lists_the_alert_as_marked, setup, teardown),
+        cmocka_unit_test_setup_teardown(a_constant_series_is_a_suspect, setup, teardown),
+        cmocka_unit_test_setup_teardown(a_second_scan_adds_nothing, setup, teardown),
+        cmocka_unit_test_setup_teardown(an_enterprise_sees_only_its_own_outlets, setup, teardown),
+        cmocka_unit_test_setup_teardown(limit_changes_are_audited, setup, teardown),
+        cmocka_unit_test_setup_teardown(a_wastewater_daily_mean_over_the_limit_is_one_alert, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(a_limits_file_sets_defaults_then_the_permit, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(a_growing_episode_keeps_its_alert_and_case, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(the_converted_value_is_judged_not_the_measured_one, setup,
+                                        teardown),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
