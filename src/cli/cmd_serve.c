@@ -13,8 +13,8 @@
 #include "cli/cli.h"
 #include "net/hj212_server.h"
 #include "net/http.h"
-#include "service/jobs.h"
 #include "service/ingest.h"
+#include "service/jobs.h"
 #include "store/store.h"
 
 static const char usage_text[] =
@@ -30,6 +30,8 @@ static const char usage_text[] =
     "  --hj212 HOST:PORT    HJ 212 TCP listen address\n"
     "  --http HOST:PORT     also serve the HTTP API and dashboard\n"
     "  --static DIR         dashboard files for --http\n"
+    "  --tls-cert FILE      serve --http over HTTPS with this PEM certificate (chain)\n"
+    "  --tls-key FILE       and this PEM private key (unencrypted); both or neither\n"
     "  --devices FILE       load devices from a CSV file at start\n"
     "                       (header mn,pw,kind,name,town,lon,lat,enterprise; kind one of\n"
     "                       air, ghg, gas_outlet, water_outlet, dust, water_section)\n"
@@ -47,7 +49,7 @@ static const char usage_text[] =
     "SIGTERM or SIGINT: stop accepting, store and answer what was received, exit 0.\n";
 
 typedef struct serve_cfg {
-    char *db, *hj212, *http, *static_dir, *devices, *log_level;
+    char *db, *hj212, *http, *static_dir, *devices, *log_level, *tls_cert, *tls_key;
     int enrol;
     long max_per_peer, idle_timeout, max_inflight, batch, escalate_every;
 } serve_cfg;
@@ -94,6 +96,10 @@ static int apply(serve_cfg *c, const char *key, const char *v)
         set_str(&c->devices, v);
     else if (!strcmp(key, "log-level"))
         set_str(&c->log_level, v);
+    else if (!strcmp(key, "tls-cert"))
+        set_str(&c->tls_cert, v);
+    else if (!strcmp(key, "tls-key"))
+        set_str(&c->tls_key, v);
     else if (!strcmp(key, "max-per-peer"))
         return parse_long(key, v, &c->max_per_peer);
     else if (!strcmp(key, "idle-timeout"))
@@ -160,6 +166,8 @@ static void cfg_free(serve_cfg *c)
     free(c->static_dir);
     free(c->devices);
     free(c->log_level);
+    free(c->tls_cert);
+    free(c->tls_key);
 }
 
 int cmd_serve(int argc, char **argv)
@@ -201,6 +209,14 @@ int cmd_serve(int argc, char **argv)
     }
     if (!c.db || !c.hj212) {
         fprintf(stderr, "envwatch serve: --db and --hj212 are required\n%s", usage_text);
+        goto done;
+    }
+    if ((c.tls_cert || c.tls_key) && !c.http) {
+        fprintf(stderr, "envwatch serve: --tls-cert and --tls-key go with --http\n");
+        goto done;
+    }
+    if (!c.tls_cert != !c.tls_key) {
+        fprintf(stderr, "envwatch serve: --tls-cert and --tls-key go together\n");
         goto done;
     }
     if (c.log_level) {
@@ -245,7 +261,9 @@ int cmd_serve(int argc, char **argv)
         ew_http_config hc = {.listen_addr = c.http,
                              .db_path = c.db,
                              .static_dir = c.static_dir,
-                             .metrics = &metrics};
+                             .metrics = &metrics,
+                             .tls_cert = c.tls_cert,
+                             .tls_key = c.tls_key};
         http = ew_http_start(&hc, err, sizeof err);
         if (!http) {
             fprintf(stderr, "envwatch serve: --http %s: %s\n", c.http, err);

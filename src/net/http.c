@@ -29,6 +29,7 @@
 #include <microhttpd.h>
 #include <netinet/in.h>
 #include <pthread.h>
+#include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -38,6 +39,7 @@
 
 #include "base/bjtime.h"
 #include "base/clock.h"
+#include "base/err.h"
 #include "base/log.h"
 #include "base/xalloc.h"
 #include "net/http_internal.h"
@@ -71,6 +73,9 @@ struct ew_http {
     double *memo_v;
     size_t memo_n;
     int64_t memo_expires_ms;
+    /* TLS (ew_http_config.tls_cert/tls_key): the PEM texts, kept for the daemon's lifetime. */
+    bool tls;
+    char *tls_cert_pem, *tls_key_pem;
 };
 
 /* What a connection keeps between the calls of on_request: the request body so far. */
@@ -454,6 +459,10 @@ int http_table_page(http_req *r, http_resp *out, json_t *rows, int64_t total, in
                      name);
 }
 
+/* RFC 6797 §6.1: a year, the usual value; no includeSubDomains, since other hosts of the
+ * bureau's domain are not ours to commit to HTTPS. Sent only over HTTPS (§7.2). */
+#define HSTS_VALUE "max-age=31536000"
+
 /* ---- static files ------------------------------------------------------------------- */
 
 /* MIME types of what the dashboard build produces (RFC 9239 for JavaScript). */
@@ -539,6 +548,8 @@ static struct MHD_Response *static_file(struct ew_http *h, const char *url, int 
                             !strncmp(rel, "/assets/", 8) ? "public, max-age=31536000, immutable"
                                                          : "no-cache");
     MHD_add_response_header(resp, "X-Content-Type-Options", "nosniff");
+    if (h->tls)
+        MHD_add_response_header(resp, "Strict-Transport-Security", HSTS_VALUE);
     return resp;
 }
 
@@ -860,7 +871,7 @@ static void api_dispatch(struct ew_http *h, http_req *r, const char *method, htt
     free(methods.p);
 }
 
-static struct MHD_Response *make_response(const http_resp *out, const char *allow)
+static struct MHD_Response *make_response(const http_resp *out, const char *allow, bool tls)
 {
     bool empty = out->status == 204 || !out->body.p;
     struct MHD_Response *resp =
@@ -874,6 +885,8 @@ static struct MHD_Response *make_response(const http_resp *out, const char *allo
     MHD_add_response_header(resp, MHD_HTTP_HEADER_CACHE_CONTROL,
                             out->cache ? out->cache : "no-store");
     MHD_add_response_header(resp, "X-Content-Type-Options", "nosniff");
+    if (tls)
+        MHD_add_response_header(resp, "Strict-Transport-Security", HSTS_VALUE);
     if (out->disposition)
         MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_DISPOSITION, out->disposition);
     if (out->cache_state)
@@ -940,7 +953,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
             c->too_large = true;
             http_resp out = {0};
             http_error(&out, 413, "too_large", "the body is larger than %zu bytes", c->limit);
-            struct MHD_Response *resp = make_response(&out, NULL);
+            struct MHD_Response *resp = make_response(&out, NULL, h->tls);
             enum MHD_Result ret = MHD_queue_response(conn, 413, resp);
             MHD_destroy_response(resp);
             if (ret == MHD_YES)
@@ -991,7 +1004,8 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
                   .plan_path = h->plan_path,
                   .static_dir = h->static_dir,
                   .now_utc = ew_now_utc(),
-                  .started_utc = h->started_utc};
+                  .started_utc = h->started_utc,
+                  .tls = h->tls};
     arena_init(&r.ar, 4096);
     client_addr(conn, r.addr, sizeof r.addr);
     http_resp out = {.status = 500};
@@ -1003,7 +1017,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
     else
         api_dispatch(h, &r, method, &out, &allow);
 
-    resp = make_response(&out, allow);
+    resp = make_response(&out, allow, r.tls);
     arena_free(&r.ar); /* after the headers: MHD copies them, and some live in the arena */
     enum MHD_Result ret = MHD_queue_response(conn, (unsigned)out.status, resp);
     MHD_destroy_response(resp);
@@ -1063,6 +1077,62 @@ static void load_plan(struct ew_http *h, const char *plan_path)
     }
 }
 
+/* The whole of a PEM file (at most 1 MiB) as a NUL-terminated string the caller frees, or
+ * NULL with a message naming the file. what: "certificate" or "private key"; marker: text a
+ * PEM block of that kind holds ("CERTIFICATE-----", "PRIVATE KEY-----"). GnuTLS checks the
+ * contents when the daemon starts; this catches the common mistakes with a clearer message. */
+static char *read_pem(const char *path, const char *what, const char *marker, char *err,
+                      size_t errcap)
+{
+    FILE *fp = fopen(path, "rb");
+    if (!fp) {
+        ew_errf(err, errcap, EW_EINVALID, "TLS %s %s: %s", what, path, strerror(errno));
+        return NULL;
+    }
+    size_t cap = (size_t)1 << 20, n = 0;
+    char *buf = xmalloc(cap + 1);
+    n = fread(buf, 1, cap + 1, fp);
+    bool bad = ferror(fp) != 0;
+    fclose(fp);
+    if (bad || n > cap) {
+        ew_errf(err, errcap, EW_EINVALID, "TLS %s %s: %s", what, path,
+                bad ? "read error" : "larger than 1 MiB");
+        free(buf);
+        return NULL;
+    }
+    buf[n] = '\0';
+    if (strlen(buf) != n || !strstr(buf, "-----BEGIN ") || !strstr(buf, marker)) {
+        ew_errf(err, errcap, EW_EINVALID, "TLS %s %s: not a PEM %s", what, path, what);
+        free(buf);
+        return NULL;
+    }
+    return buf;
+}
+
+/* TLS settings of cfg into h: 0, or -1 with a message. */
+static int tls_setup(struct ew_http *h, const ew_http_config *cfg, char *err, size_t errcap)
+{
+    if (!cfg->tls_cert && !cfg->tls_key)
+        return 0;
+    if (!cfg->tls_cert || !cfg->tls_key) {
+        ew_errf(err, errcap, EW_EINVALID, "TLS needs both a certificate and a private key");
+        return -1;
+    }
+    if (MHD_is_feature_supported(MHD_FEATURE_TLS) != MHD_YES) {
+        ew_errf(err, errcap, EW_EINVALID,
+                "TLS: this libmicrohttpd was built without TLS support (GnuTLS)");
+        return -1;
+    }
+    h->tls_cert_pem = read_pem(cfg->tls_cert, "certificate", "CERTIFICATE-----", err, errcap);
+    if (!h->tls_cert_pem)
+        return -1;
+    h->tls_key_pem = read_pem(cfg->tls_key, "private key", "PRIVATE KEY-----", err, errcap);
+    if (!h->tls_key_pem)
+        return -1;
+    h->tls = true;
+    return 0;
+}
+
 ew_http *ew_http_start(const ew_http_config *cfg, char *err, size_t errcap)
 {
     struct sockaddr_in sa;
@@ -1097,23 +1167,44 @@ ew_http *ew_http_start(const ew_http_config *cfg, char *err, size_t errcap)
         ew_http_stop(h);
         return NULL;
     }
+    if (tls_setup(h, cfg, err, errcap)) {
+        ew_http_stop(h);
+        return NULL;
+    }
     load_plan(h, cfg->plan_path);
 
-    h->d = MHD_start_daemon(MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ERROR_LOG,
-                            ntohs(sa.sin_port), NULL, NULL, on_request, h, MHD_OPTION_SOCK_ADDR,
-                            (struct sockaddr *)&sa, MHD_OPTION_THREAD_POOL_SIZE, threads,
-                            MHD_OPTION_CONNECTION_TIMEOUT, 30u, MHD_OPTION_CONNECTION_LIMIT, 1024u,
-                            MHD_OPTION_LISTENING_ADDRESS_REUSE, 1u, MHD_OPTION_NOTIFY_COMPLETED,
-                            on_completed, NULL, MHD_OPTION_END);
+    struct MHD_OptionItem tls_ops[] = {
+        {h->tls ? MHD_OPTION_HTTPS_MEM_CERT : MHD_OPTION_END, 0, h->tls_cert_pem},
+        {MHD_OPTION_HTTPS_MEM_KEY, 0, h->tls_key_pem},
+        {MHD_OPTION_END, 0, NULL},
+    };
+    unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ERROR_LOG;
+    if (h->tls)
+        flags |= MHD_USE_TLS;
+    errno = 0;
+    h->d = MHD_start_daemon(
+        flags, ntohs(sa.sin_port), NULL, NULL, on_request, h, MHD_OPTION_SOCK_ADDR,
+        (struct sockaddr *)&sa, MHD_OPTION_THREAD_POOL_SIZE, threads, MHD_OPTION_CONNECTION_TIMEOUT,
+        30u, MHD_OPTION_CONNECTION_LIMIT, 1024u, MHD_OPTION_LISTENING_ADDRESS_REUSE, 1u,
+        MHD_OPTION_NOTIFY_COMPLETED, on_completed, NULL, MHD_OPTION_ARRAY, tls_ops, MHD_OPTION_END);
     if (!h->d) {
-        snprintf(err, errcap, "http: cannot listen on %s (%s)", cfg->listen_addr, strerror(errno));
+        /* MHD reports a certificate GnuTLS refuses (a key that does not match it, a
+         * malformed block) only on its error log; errno then says nothing useful. */
+        if (h->tls)
+            snprintf(err, errcap,
+                     "http: cannot start HTTPS on %s: GnuTLS refused the certificate %s with "
+                     "the private key %s (the reason is logged above)",
+                     cfg->listen_addr, cfg->tls_cert, cfg->tls_key);
+        else
+            snprintf(err, errcap, "http: cannot listen on %s (%s)", cfg->listen_addr,
+                     strerror(errno));
         ew_http_stop(h);
         return NULL;
     }
     const union MHD_DaemonInfo *info = MHD_get_daemon_info(h->d, MHD_DAEMON_INFO_BIND_PORT);
     h->port = info ? info->port : ntohs(sa.sin_port);
-    ew_log(EW_LOG_INFO, "http.listen", "addr=%s port=%u static=%s", cfg->listen_addr,
-           (unsigned)h->port, h->static_dir ? h->static_dir : "-");
+    ew_log(EW_LOG_INFO, "http.listen", "addr=%s port=%u tls=%s static=%s", cfg->listen_addr,
+           (unsigned)h->port, h->tls ? "on" : "off", h->static_dir ? h->static_dir : "-");
     return h;
 }
 
@@ -1143,5 +1234,9 @@ void ew_http_stop(ew_http *h)
     free(h->db_path);
     free(h->static_dir);
     free(h->plan_path);
+    free(h->tls_cert_pem);
+    if (h->tls_key_pem)
+        sodium_memzero(h->tls_key_pem, strlen(h->tls_key_pem));
+    free(h->tls_key_pem);
     free(h);
 }

@@ -85,6 +85,7 @@ typedef struct http_req {
     int64_t expires_utc;
     uint8_t token_hash[AUTH_TOKEN_HASH];
     char addr[64]; /* client IP address as text */
+    bool tls;      /* the request came over HTTPS: cookies carry Secure */
 } http_req;
 
 void http_office_lock(http_req *r);
@@ -192,6 +193,10 @@ bool http_magic_matches(const char *mime, const void *data, size_t n);
 bool http_secret_equal(const char *a, const char *b);
 /* The media type of a Content-Type value without parameters, lower-cased, into out. */
 void http_media_type(const char *ctype, char *out, size_t cap);
+/* The Set-Cookie value of the session cookie ew_session=token (token "" and max_age_s 0
+ * remove it): HttpOnly, SameSite=Strict, Path=/, and Secure when secure (the request came
+ * over HTTPS). Allocated in a. */
+const char *http_session_cookie(arena *a, const char *token, int max_age_s, bool secure);
 
 /* The response cache (http_cache.c). Keys are the request's path and query; bodies are
  * copied in and out, so cached and fresh answers have the same ownership. */

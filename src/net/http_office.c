@@ -342,10 +342,7 @@ static int h_login(http_req *r, http_resp *out)
     http_office_unlock(r);
     if (rc < 0)
         return store_err(out, err);
-    char *cookie = arena_alloc(&r->ar, 160);
-    snprintf(cookie, 160, "ew_session=%s; Path=/; HttpOnly; SameSite=Strict; Max-Age=%d", token,
-             SESSION_TTL_S);
-    out->set_cookie = cookie;
+    out->set_cookie = http_session_cookie(&r->ar, token, SESSION_TTL_S, r->tls);
     return http_json(out, 200,
                      json_pack("{s:o,s:s,s:s,s:o}", "user",
                                user_json(u.name, u.display, u.role, u.org), "csrf", csrf, "token",
@@ -358,7 +355,7 @@ static int h_logout(http_req *r, http_resp *out)
     if (office_session_delete(r->office, r->token_hash, err, sizeof err) < 0)
         return store_err(out, err);
     audit(r, r->who.name, "logout", NULL, NULL);
-    out->set_cookie = "ew_session=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0";
+    out->set_cookie = http_session_cookie(&r->ar, "", 0, r->tls);
     out->status = 204;
     return out->status;
 }
