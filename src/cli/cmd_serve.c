@@ -32,6 +32,10 @@ static const char usage_text[] =
     "  --static DIR         dashboard files for --http\n"
     "  --tls-cert FILE      serve --http over HTTPS with this PEM certificate (chain)\n"
     "  --tls-key FILE       and this PEM private key (unencrypted); both or neither\n"
+    "  --trust-proxy ADDR   behind a reverse proxy: when the TCP peer is ADDR (an IPv4 or\n"
+    "                       IPv6 address, or several separated by commas), the last hop\n"
+    "                       of X-Forwarded-For is the client's address (throttling, rate\n"
+    "                       limits, audit log); from anyone else X-Forwarded-For is ignored\n"
     "  --devices FILE       load devices from a CSV file at start\n"
     "                       (header mn,pw,kind,name,town,lon,lat,enterprise; kind one of\n"
     "                       air, ghg, gas_outlet, water_outlet, dust, water_section)\n"
@@ -49,7 +53,7 @@ static const char usage_text[] =
     "SIGTERM or SIGINT: stop accepting, store and answer what was received, exit 0.\n";
 
 typedef struct serve_cfg {
-    char *db, *hj212, *http, *static_dir, *devices, *log_level, *tls_cert, *tls_key;
+    char *db, *hj212, *http, *static_dir, *devices, *log_level, *tls_cert, *tls_key, *trust_proxy;
     int enrol;
     long max_per_peer, idle_timeout, max_inflight, batch, escalate_every;
 } serve_cfg;
@@ -100,6 +104,8 @@ static int apply(serve_cfg *c, const char *key, const char *v)
         set_str(&c->tls_cert, v);
     else if (!strcmp(key, "tls-key"))
         set_str(&c->tls_key, v);
+    else if (!strcmp(key, "trust-proxy"))
+        set_str(&c->trust_proxy, v);
     else if (!strcmp(key, "max-per-peer"))
         return parse_long(key, v, &c->max_per_peer);
     else if (!strcmp(key, "idle-timeout"))
@@ -168,6 +174,7 @@ static void cfg_free(serve_cfg *c)
     free(c->log_level);
     free(c->tls_cert);
     free(c->tls_key);
+    free(c->trust_proxy);
 }
 
 int cmd_serve(int argc, char **argv)
@@ -263,7 +270,8 @@ int cmd_serve(int argc, char **argv)
                              .static_dir = c.static_dir,
                              .metrics = &metrics,
                              .tls_cert = c.tls_cert,
-                             .tls_key = c.tls_key};
+                             .tls_key = c.tls_key,
+                             .trust_proxy = c.trust_proxy};
         http = ew_http_start(&hc, err, sizeof err);
         if (!http) {
             fprintf(stderr, "envwatch serve: --http %s: %s\n", c.http, err);

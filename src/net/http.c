@@ -33,6 +33,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -76,6 +77,9 @@ struct ew_http {
     /* TLS (ew_http_config.tls_cert/tls_key): the PEM texts, kept for the daemon's lifetime. */
     bool tls;
     char *tls_cert_pem, *tls_key_pem;
+    /* Reverse-proxy mode (ew_http_config.trust_proxy). */
+    http_ip trust[HTTP_TRUST_MAX];
+    size_t ntrust;
 };
 
 /* What a connection keeps between the calls of on_request: the request body so far. */
@@ -918,8 +922,21 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
     }
 }
 
-/* The peer's IP address as text: the key of login throttles and rate limits. */
-static void client_addr(struct MHD_Connection *conn, char *buf, size_t cap)
+static enum MHD_Result last_xff(void *cls, enum MHD_ValueKind kind, const char *key,
+                                const char *value)
+{
+    (void)kind;
+    if (!strcasecmp(key, "X-Forwarded-For"))
+        *(const char **)cls = value;
+    return MHD_YES;
+}
+
+/* The client's IP address as text: the key of login throttles and rate limits, and what the
+ * audit log records. The TCP peer's address; behind a trusted proxy (and only there) the
+ * last hop of X-Forwarded-For, the address the proxy was connected from. Of several
+ * X-Forwarded-For fields the last one holds that hop (RFC 9110 §5.3: they read as one
+ * comma-separated list). An unusable last hop leaves the proxy's address. */
+static void client_addr(const struct ew_http *h, struct MHD_Connection *conn, char *buf, size_t cap)
 {
     const union MHD_ConnectionInfo *ci =
         MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
@@ -933,6 +950,13 @@ static void client_addr(struct MHD_Connection *conn, char *buf, size_t cap)
     else if (sa->sa_family == AF_INET6)
         inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)(const void *)sa)->sin6_addr, buf,
                   (socklen_t)cap);
+    if (!http_ip_list_has(h->trust, h->ntrust, sa))
+        return;
+    const char *xff = NULL;
+    MHD_get_connection_values(conn, MHD_HEADER_KIND, last_xff, &xff);
+    char fwd[64];
+    if (!http_forwarded_last(xff, fwd, sizeof fwd))
+        snprintf(buf, cap, "%s", fwd);
 }
 
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const char *url,
@@ -1007,7 +1031,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
                   .started_utc = h->started_utc,
                   .tls = h->tls};
     arena_init(&r.ar, 4096);
-    client_addr(conn, r.addr, sizeof r.addr);
+    client_addr(h, conn, r.addr, sizeof r.addr);
     http_resp out = {.status = 500};
     const char *allow = NULL;
     if (strncmp(url, "/api/", 5))
@@ -1167,6 +1191,14 @@ ew_http *ew_http_start(const ew_http_config *cfg, char *err, size_t errcap)
         ew_http_stop(h);
         return NULL;
     }
+    if (cfg->trust_proxy &&
+        http_ip_list_parse(cfg->trust_proxy, h->trust, HTTP_TRUST_MAX, &h->ntrust, err, errcap)) {
+        char why[256];
+        snprintf(why, sizeof why, "%s", err);
+        snprintf(err, errcap, "trusted proxies: %s", why);
+        ew_http_stop(h);
+        return NULL;
+    }
     if (tls_setup(h, cfg, err, errcap)) {
         ew_http_stop(h);
         return NULL;
@@ -1203,8 +1235,9 @@ ew_http *ew_http_start(const ew_http_config *cfg, char *err, size_t errcap)
     }
     const union MHD_DaemonInfo *info = MHD_get_daemon_info(h->d, MHD_DAEMON_INFO_BIND_PORT);
     h->port = info ? info->port : ntohs(sa.sin_port);
-    ew_log(EW_LOG_INFO, "http.listen", "addr=%s port=%u tls=%s static=%s", cfg->listen_addr,
-           (unsigned)h->port, h->tls ? "on" : "off", h->static_dir ? h->static_dir : "-");
+    ew_log(EW_LOG_INFO, "http.listen", "addr=%s port=%u tls=%s trusted_proxies=%zu static=%s",
+           cfg->listen_addr, (unsigned)h->port, h->tls ? "on" : "off", h->ntrust,
+           h->static_dir ? h->static_dir : "-");
     return h;
 }
 

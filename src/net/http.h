@@ -33,6 +33,10 @@ typedef struct ew_http_config {
      * session cookie carries Secure and every response Strict-Transport-Security. */
     const char *tls_cert;
     const char *tls_key;
+    /* Reverse-proxy mode: the addresses of trusted proxies ("10.0.0.5" or "10.0.0.5,::1");
+     * NULL = none. Only when the TCP peer is one of them is the last hop of X-Forwarded-For
+     * taken as the client's address (login throttling, rate limits, the audit log). */
+    const char *trust_proxy;
 } ew_http_config;
 
 ew_http *ew_http_start(const ew_http_config *cfg, char *err, size_t errcap);

@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "base/arena.h"
+#include "base/err.h"
 #include "base/metrics.h"
 #include "service/auth.h"
 #include "service/case.h"
@@ -197,6 +198,29 @@ void http_media_type(const char *ctype, char *out, size_t cap);
  * remove it): HttpOnly, SameSite=Strict, Path=/, and Secure when secure (the request came
  * over HTTPS). Allocated in a. */
 const char *http_session_cookie(arena *a, const char *token, int max_age_s, bool secure);
+
+/* ---- pure parsers (http_parse.c) ---- */
+/* An IP address as the list of trusted proxies holds it: AF_INET or AF_INET6 and its bytes
+ * (4 or 16, network order). */
+typedef struct http_ip {
+    int family;
+    unsigned char a[16];
+} http_ip;
+/* At most this many trusted proxies. */
+#define HTTP_TRUST_MAX 16
+/* Parse s, one address or several separated by commas (blanks around them allowed), into
+ * out[0, cap): 0 and *n set, or a negative code with a message naming the bad item; out is
+ * then partly written and *n untouched. */
+int http_ip_list_parse(const char *s, http_ip *out, size_t cap, size_t *n, char *err,
+                       size_t errcap) EW_MUST_CHECK;
+/* Is the socket address sa (AF_INET or AF_INET6; an IPv4-mapped IPv6 address counts as its
+ * IPv4 address) one of list[0, n)? */
+struct sockaddr;
+bool http_ip_list_has(const http_ip *list, size_t n, const struct sockaddr *sa);
+/* The last hop of an X-Forwarded-For value (the address our proxy saw) in its canonical
+ * text form (inet_ntop), into out: 0, or -1 when absent, not an address, or longer than cap
+ * (out untouched). */
+int http_forwarded_last(const char *xff, char *out, size_t cap) EW_MUST_CHECK;
 
 /* The response cache (http_cache.c). Keys are the request's path and query; bodies are
  * copied in and out, so cached and fresh answers have the same ownership. */
