@@ -291,26 +291,15 @@ int http_json(http_resp *out, int status, json_t *v)
     return status;
 }
 
-static int parse_i64(const char *s, int64_t lo, int64_t hi, int64_t *out)
-{
-    char *end;
-    errno = 0;
-    long long v = strtoll(s, &end, 10);
-    if (errno || end == s || *end || v < lo || v > hi)
-        return -1;
-    *out = v;
-    return 0;
-}
-
 int http_page_args(http_req *r, http_resp *out, int64_t *limit, int64_t *offset)
 {
     const char *l = http_arg(r, "limit"), *o = http_arg(r, "offset");
     *limit = 1000;
     *offset = 0;
-    if (l && parse_i64(l, 1, 100000, limit))
+    if (l && http_parse_i64(l, 1, 100000, limit))
         return http_error(out, 400, "bad_parameter",
                           "limit must be an integer from 1 to 100000, got '%s'", l);
-    if (o && parse_i64(o, 0, INT64_MAX / 2, offset))
+    if (o && http_parse_i64(o, 0, INT64_MAX / 2, offset))
         return http_error(out, 400, "bad_parameter",
                           "offset must be a non-negative integer, got '%s'", o);
     return 0;
@@ -562,24 +551,7 @@ static struct MHD_Response *static_file(struct ew_http *h, const char *url, int 
 /* Match url against a template; path parameters are copied into the request's arena. */
 static bool route_match(const char *tpl, const char *url, http_req *r)
 {
-    r->nparams = 0;
-    while (*tpl && *url) {
-        if (*tpl != '/' || *url != '/')
-            return false;
-        tpl++, url++;
-        const char *te = strchr(tpl, '/'), *ue = strchr(url, '/');
-        size_t tn = te ? (size_t)(te - tpl) : strlen(tpl);
-        size_t un = ue ? (size_t)(ue - url) : strlen(url);
-        if (tn > 1 && tpl[0] == '{') {
-            if (un == 0 || r->nparams == HTTP_MAX_PARAMS)
-                return false;
-            r->params[r->nparams++] = arena_strndup(&r->ar, url, un);
-        } else if (tn != un || memcmp(tpl, url, tn)) {
-            return false;
-        }
-        tpl += tn, url += un;
-    }
-    return !*tpl && !*url;
+    return http_route_match(tpl, url, &r->ar, r->params, &r->nparams);
 }
 
 static const http_route *route_at(size_t i);
@@ -689,18 +661,10 @@ int http_denied(http_req *r, http_resp *out, const char *why)
 
 json_t *http_body_json(http_req *r, http_resp *out)
 {
-    json_error_t je;
-    json_t *v = r->body ? json_loadb(r->body, r->body_n, 0, &je) : NULL;
-    if (!v) {
-        http_error(out, 400, "bad_body", "the body must be a JSON object%s%s",
-                   r->body ? ": " : " (none was sent)", r->body ? je.text : "");
-        return NULL;
-    }
-    if (!json_is_object(v)) {
-        json_decref(v);
-        http_error(out, 400, "bad_body", "the body must be a JSON object");
-        return NULL;
-    }
+    char err[256];
+    json_t *v = http_json_object(r->body, r->body_n, err, sizeof err);
+    if (!v)
+        http_error(out, 400, "bad_body", "%s", err);
     return v;
 }
 
@@ -726,13 +690,11 @@ static void identify(struct ew_http *h, http_req *r)
     r->who = (case_actor){.name = "public", .role = EW_ROLE_PUBLIC, .org = NULL};
     char tok[AUTH_TOKEN_TEXT];
     const char *authz = MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND, "Authorization");
-    bool bearer = authz && !http_bearer_token(authz, tok);
-    if (!bearer) {
-        const char *cookie = MHD_lookup_connection_value(r->conn, MHD_COOKIE_KIND, "ew_session");
-        if (!cookie || !*cookie || strlen(cookie) >= AUTH_TOKEN_TEXT)
-            return;
-        snprintf(tok, sizeof tok, "%s", cookie);
-    }
+    const char *cookie = MHD_lookup_connection_value(r->conn, MHD_COOKIE_KIND, "ew_session");
+    int from = http_request_token(authz, cookie, tok);
+    if (from == 0)
+        return;
+    bool bearer = from == HTTP_TOKEN_BEARER;
     auth_token_hash(tok, r->token_hash);
     char err[256];
     pthread_mutex_lock(&h->office_mu);

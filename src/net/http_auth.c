@@ -149,3 +149,15 @@ const char *http_session_cookie(arena *a, const char *token, int max_age_s, bool
              max_age_s, secure ? "; Secure" : "");
     return c;
 }
+
+int http_request_token(const char *authz, const char *cookie, char out[AUTH_TOKEN_TEXT])
+{
+    /* A Bearer token wins over the cookie: a program's explicit credentials are what it
+     * means, whatever cookie jar it also carries. */
+    if (authz && !http_bearer_token(authz, out))
+        return HTTP_TOKEN_BEARER;
+    if (!cookie || !*cookie || strlen(cookie) >= AUTH_TOKEN_TEXT)
+        return 0;
+    snprintf(out, AUTH_TOKEN_TEXT, "%s", cookie);
+    return HTTP_TOKEN_COOKIE;
+}

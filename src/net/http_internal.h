@@ -194,12 +194,29 @@ bool http_magic_matches(const char *mime, const void *data, size_t n);
 bool http_secret_equal(const char *a, const char *b);
 /* The media type of a Content-Type value without parameters, lower-cased, into out. */
 void http_media_type(const char *ctype, char *out, size_t cap);
+/* The session token of a request, into out: from "Authorization: Bearer" when that header
+ * holds one (HTTP_TOKEN_BEARER), else from the ew_session cookie's value when it is
+ * non-empty and fits (HTTP_TOKEN_COOKIE), else 0 (the public; out is then undefined). */
+#define HTTP_TOKEN_BEARER 1
+#define HTTP_TOKEN_COOKIE 2
+int http_request_token(const char *authz, const char *cookie, char out[AUTH_TOKEN_TEXT]);
 /* The Set-Cookie value of the session cookie ew_session=token (token "" and max_age_s 0
  * remove it): HttpOnly, SameSite=Strict, Path=/, and Secure when secure (the request came
  * over HTTPS). Allocated in a. */
 const char *http_session_cookie(arena *a, const char *token, int max_age_s, bool secure);
 
 /* ---- pure parsers (http_parse.c) ---- */
+/* Does url (a path, no query) match the route template tpl (literal segments and {name})?
+ * Path parameters are copied into ar and stored in params in template order, their count in
+ * *nparams; a parameter matches one non-empty segment. On a mismatch params may hold some
+ * copies (in ar) and *nparams their count. */
+bool http_route_match(const char *tpl, const char *url, arena *ar,
+                      const char *params[HTTP_MAX_PARAMS], size_t *nparams);
+/* A decimal integer in [lo, hi], the whole of s: 0 and *out set, or -1 (*out untouched). */
+int http_parse_i64(const char *s, int64_t lo, int64_t hi, int64_t *out) EW_MUST_CHECK;
+/* Parse body[0, n) (NULL: none was sent) as a JSON object: the object (caller decrefs), or
+ * NULL with a message for a 400 answer in err. */
+json_t *http_json_object(const char *body, size_t n, char *err, size_t errcap);
 /* An IP address as the list of trusted proxies holds it: AF_INET or AF_INET6 and its bytes
  * (4 or 16, network order). */
 typedef struct http_ip {

@@ -1,10 +1,13 @@
-/* http_parse: pure parsers of what a request brings — the client address behind a trusted
- * reverse proxy (X-Forwarded-For), and the list of trusted proxies itself. No I/O, no
- * allocation beyond what the caller passes; the fuzzer (fuzz/net_http_request.c) calls them
- * as the server does. */
+/* http_parse: pure parsers of what a request brings — its path against the route templates,
+ * numeric query arguments, the JSON body, the client address behind a trusted reverse proxy
+ * (X-Forwarded-For) and the list of trusted proxies itself. No I/O; what they allocate is in
+ * the caller's arena or returned to the caller. The fuzzer (fuzz/net_http_request.c) calls
+ * them as the server does. */
 #include <arpa/inet.h>
+#include <errno.h>
 #include <netinet/in.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
 
@@ -111,4 +114,55 @@ int http_forwarded_last(const char *xff, char *out, size_t cap)
         return -1;
     memcpy(out, tmp, strlen(tmp) + 1);
     return 0;
+}
+
+bool http_route_match(const char *tpl, const char *url, arena *ar,
+                      const char *params[HTTP_MAX_PARAMS], size_t *nparams)
+{
+    *nparams = 0;
+    while (*tpl && *url) {
+        if (*tpl != '/' || *url != '/')
+            return false;
+        tpl++, url++;
+        const char *te = strchr(tpl, '/'), *ue = strchr(url, '/');
+        size_t tn = te ? (size_t)(te - tpl) : strlen(tpl);
+        size_t un = ue ? (size_t)(ue - url) : strlen(url);
+        if (tn > 1 && tpl[0] == '{') {
+            if (un == 0 || *nparams == HTTP_MAX_PARAMS)
+                return false;
+            params[(*nparams)++] = arena_strndup(ar, url, un);
+        } else if (tn != un || memcmp(tpl, url, tn)) {
+            return false;
+        }
+        tpl += tn, url += un;
+    }
+    return !*tpl && !*url;
+}
+
+int http_parse_i64(const char *s, int64_t lo, int64_t hi, int64_t *out)
+{
+    char *end;
+    errno = 0;
+    long long v = strtoll(s, &end, 10);
+    if (errno || end == s || *end || v < lo || v > hi)
+        return -1;
+    *out = v;
+    return 0;
+}
+
+json_t *http_json_object(const char *body, size_t n, char *err, size_t errcap)
+{
+    json_error_t je;
+    json_t *v = body ? json_loadb(body, n, 0, &je) : NULL;
+    if (!v) {
+        snprintf(err, errcap, "the body must be a JSON object%s%s",
+                 body ? ": " : " (none was sent)", body ? je.text : "");
+        return NULL;
+    }
+    if (!json_is_object(v)) {
+        json_decref(v);
+        snprintf(err, errcap, "the body must be a JSON object");
+        return NULL;
+    }
+    return v;
 }
