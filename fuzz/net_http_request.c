@@ -16,7 +16,8 @@
  * - X-Forwarded-For: an accepted last hop is an address in canonical form (parsing it again
  *   gives it back); an accepted trust list names addresses that are then trusted.
  * - Attachments: the media type and magic-number check as the upload handler runs them.
- * - JSON bodies: an accepted body is an object that survives a dump and reload.
+ * - JSON bodies: an accepted body is an object nested at most HTTP_JSON_DEPTH_MAX deep that
+ *   survives a dump and reload.
  * - Output escaping: a JSON string literal of valid UTF-8 reads back as the same string; a
  *   CSV field reads back as the same text. */
 #include <arpa/inet.h>
@@ -190,7 +191,7 @@ static void check_json(const uint8_t *body, size_t n)
     char err[256] = "";
     json_t *v = http_json_object(copy, n, err, sizeof err);
     if (v) {
-        CHECK(json_is_object(v));
+        CHECK(json_is_object(v) && http_json_depth(copy, n) <= HTTP_JSON_DEPTH_MAX);
         char *s = json_dumps(v, JSON_COMPACT | JSON_ENCODE_ANY);
         CHECK(s);
         json_error_t je;

@@ -41,6 +41,8 @@ static const char usage_text[] =
     "                       air, ghg, gas_outlet, water_outlet, dust, water_section)\n"
     "  --enrol              accept unknown MNs as 'pending' sites for review (default: reject)\n"
     "  --max-per-peer N     connections per peer address (default 256, 0 = unlimited)\n"
+    "  --http-max-per-peer N  concurrent HTTP connections per peer address (default 64,\n"
+    "                       0 = unlimited; behind a proxy, count the proxy's connections)\n"
     "  --idle-timeout S     close connections silent for S seconds (default 900, 0 = never)\n"
     "  --max-inflight N     packets awaiting storage per connection before reading pauses\n"
     "                       (default 64)\n"
@@ -55,7 +57,7 @@ static const char usage_text[] =
 typedef struct serve_cfg {
     char *db, *hj212, *http, *static_dir, *devices, *log_level, *tls_cert, *tls_key, *trust_proxy;
     int enrol;
-    long max_per_peer, idle_timeout, max_inflight, batch, escalate_every;
+    long max_per_peer, idle_timeout, max_inflight, batch, escalate_every, http_max_per_peer;
 } serve_cfg;
 
 static void set_str(char **dst, const char *v)
@@ -108,6 +110,8 @@ static int apply(serve_cfg *c, const char *key, const char *v)
         set_str(&c->trust_proxy, v);
     else if (!strcmp(key, "max-per-peer"))
         return parse_long(key, v, &c->max_per_peer);
+    else if (!strcmp(key, "http-max-per-peer"))
+        return parse_long(key, v, &c->http_max_per_peer);
     else if (!strcmp(key, "idle-timeout"))
         return parse_long(key, v, &c->idle_timeout);
     else if (!strcmp(key, "max-inflight"))
@@ -187,7 +191,8 @@ int cmd_serve(int argc, char **argv)
                    .idle_timeout = 900,
                    .max_inflight = 64,
                    .batch = 8192,
-                   .escalate_every = 60};
+                   .escalate_every = 60,
+                   .http_max_per_peer = 64};
     int rc = EW_EXIT_USAGE;
     /* The config file first, so that flags override it wherever they appear. */
     for (int i = 1; i < argc; i++) {
@@ -271,7 +276,8 @@ int cmd_serve(int argc, char **argv)
                              .metrics = &metrics,
                              .tls_cert = c.tls_cert,
                              .tls_key = c.tls_key,
-                             .trust_proxy = c.trust_proxy};
+                             .trust_proxy = c.trust_proxy,
+                             .max_per_peer = (unsigned)c.http_max_per_peer};
         http = ew_http_start(&hc, err, sizeof err);
         if (!http) {
             fprintf(stderr, "envwatch serve: --http %s: %s\n", c.http, err);

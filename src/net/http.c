@@ -1180,7 +1180,9 @@ ew_http *ew_http_start(const ew_http_config *cfg, char *err, size_t errcap)
         flags, ntohs(sa.sin_port), NULL, NULL, on_request, h, MHD_OPTION_SOCK_ADDR,
         (struct sockaddr *)&sa, MHD_OPTION_THREAD_POOL_SIZE, threads, MHD_OPTION_CONNECTION_TIMEOUT,
         30u, MHD_OPTION_CONNECTION_LIMIT, 1024u, MHD_OPTION_LISTENING_ADDRESS_REUSE, 1u,
-        MHD_OPTION_NOTIFY_COMPLETED, on_completed, NULL, MHD_OPTION_ARRAY, tls_ops, MHD_OPTION_END);
+        MHD_OPTION_PER_IP_CONNECTION_LIMIT, cfg->max_per_peer, MHD_OPTION_CONNECTION_MEMORY_LIMIT,
+        HTTP_CONN_MEMORY, MHD_OPTION_NOTIFY_COMPLETED, on_completed, NULL, MHD_OPTION_ARRAY,
+        tls_ops, MHD_OPTION_END);
     if (!h->d) {
         /* MHD reports a certificate GnuTLS refuses (a key that does not match it, a
          * malformed block) only on its error log; errno then says nothing useful. */

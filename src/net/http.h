@@ -37,6 +37,9 @@ typedef struct ew_http_config {
      * NULL = none. Only when the TCP peer is one of them is the last hop of X-Forwarded-For
      * taken as the client's address (login throttling, rate limits, the audit log). */
     const char *trust_proxy;
+    /* Concurrent connections from one TCP peer address; 0 = unlimited. Behind a reverse
+     * proxy every connection comes from the proxy. */
+    unsigned max_per_peer;
 } ew_http_config;
 
 ew_http *ew_http_start(const ew_http_config *cfg, char *err, size_t errcap);

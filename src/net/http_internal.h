@@ -52,6 +52,10 @@ void http_buf_iso(http_buf *b, int64_t t_utc);
 /* Largest request bodies: JSON documents, and one uploaded attachment (a photo or a PDF). */
 #define HTTP_JSON_MAX ((size_t)64 * 1024)
 #define HTTP_UPLOAD_MAX ((size_t)8 * 1024 * 1024)
+/* Memory of one connection for its request line, headers and read buffer
+ * (MHD_OPTION_CONNECTION_MEMORY_LIMIT): a request whose head does not fit is refused by
+ * libmicrohttpd. */
+#define HTTP_CONN_MEMORY ((size_t)32 * 1024)
 
 typedef struct ew_http ew_http;
 
@@ -214,8 +218,14 @@ bool http_route_match(const char *tpl, const char *url, arena *ar,
                       const char *params[HTTP_MAX_PARAMS], size_t *nparams);
 /* A decimal integer in [lo, hi], the whole of s: 0 and *out set, or -1 (*out untouched). */
 int http_parse_i64(const char *s, int64_t lo, int64_t hi, int64_t *out) EW_MUST_CHECK;
-/* Parse body[0, n) (NULL: none was sent) as a JSON object: the object (caller decrefs), or
- * NULL with a message for a 400 answer in err. */
+/* Deepest nesting of arrays and objects in the JSON text p[0, n) (brackets inside strings
+ * do not count; malformed text gives some number, and the parser refuses it anyway). */
+size_t http_json_depth(const char *p, size_t n);
+/* Deepest nesting a request body may have. */
+#define HTTP_JSON_DEPTH_MAX 32
+/* Parse body[0, n) (NULL: none was sent) as a JSON object nested at most
+ * HTTP_JSON_DEPTH_MAX deep: the object (caller decrefs), or NULL with a message for a 400
+ * answer in err. */
 json_t *http_json_object(const char *body, size_t n, char *err, size_t errcap);
 /* An IP address as the list of trusted proxies holds it: AF_INET or AF_INET6 and its bytes
  * (4 or 16, network order). */

@@ -150,8 +150,38 @@ int http_parse_i64(const char *s, int64_t lo, int64_t hi, int64_t *out)
     return 0;
 }
 
+size_t http_json_depth(const char *p, size_t n)
+{
+    size_t depth = 0, max = 0;
+    bool in_str = false;
+    for (size_t i = 0; i < n; i++) {
+        char c = p[i];
+        if (in_str) {
+            if (c == '\\')
+                i++; /* the escaped character, whatever it is */
+            else if (c == '"')
+                in_str = false;
+        } else if (c == '"') {
+            in_str = true;
+        } else if (c == '[' || c == '{') {
+            if (++depth > max)
+                max = depth;
+        } else if ((c == ']' || c == '}') && depth) {
+            depth--;
+        }
+    }
+    return max;
+}
+
 json_t *http_json_object(const char *body, size_t n, char *err, size_t errcap)
 {
+    /* jansson recurses once per level and allows 2048 (JSON_PARSER_MAX_DEPTH, fixed when
+     * Debian built it); no document of the API nests more than a few levels, so anything
+     * deeper is refused before the parser runs. */
+    if (body && http_json_depth(body, n) > HTTP_JSON_DEPTH_MAX) {
+        snprintf(err, errcap, "the body is nested deeper than %d levels", HTTP_JSON_DEPTH_MAX);
+        return NULL;
+    }
     json_error_t je;
     json_t *v = body ? json_loadb(body, n, 0, &je) : NULL;
     if (!v) {

@@ -17,7 +17,7 @@ printf '%s\n' "$pw" | "$BIN" user add admin --db "$db" --role admin >/dev/null
 port=$(free_port)
 base="http://127.0.0.1:$port/api/v1"
 "$BIN" serve --db "$db" --hj212 "127.0.0.1:$(free_port)" --http "127.0.0.1:$port" \
-  --trust-proxy '::1, 127.0.0.1' 2>"$TEST_TMP/serve.log" &
+  --trust-proxy '::1, 127.0.0.1' --http-max-per-peer 8 2>"$TEST_TMP/serve.log" &
 pid=$!
 trap 'kill "$pid" 2>/dev/null; wait "$pid" 2>/dev/null; rm -rf "$TEST_TMP"' EXIT
 for _ in $(seq 100); do curl -sf "$base/health" >/dev/null && break; sleep 0.1; done
@@ -59,3 +59,55 @@ check "untrusted peer: a trusted peer's client with the same forwarded address i
   test "$(fail_login ghost2 -H 'X-Forwarded-For: 203.0.113.99')" = 401
 check "--trust-proxy with something that is not an address stops serve at start" \
   bash -c "! timeout 10 '$BIN' serve --db '$db' --hj212 127.0.0.1:$(free_port) --http 127.0.0.1:$(free_port) --trust-proxy 127.0.0.1,proxy.local 2>'$TEST_TMP/tp.err' && grep -q 'proxy.local' '$TEST_TMP/tp.err'"
+
+# ---- body size (HTTP_JSON_MAX 64 KiB, HTTP_UPLOAD_MAX 8 MiB) ----------------------------------
+alive() { test "$(curl -s -o /dev/null -w '%{http_code}' --max-time 5 "$base/health")" = 200; }
+head -c $((64 * 1024 + 1)) /dev/zero | tr '\0' ' ' >"$TEST_TMP/json65k"
+check "a JSON body over 64 KiB with Content-Length is 413" \
+  test "$(curl -s -o /dev/null -w '%{http_code}' -X POST "$base/login" "${J[@]}" --data-binary @"$TEST_TMP/json65k")" = 413
+check "the same body sent chunked (no Content-Length) is 413" \
+  test "$(curl -s -o /dev/null -w '%{http_code}' -X POST "$base/login" "${J[@]}" -H 'Transfer-Encoding: chunked' --data-binary @"$TEST_TMP/json65k")" = 413
+head -c $((64 * 1024 - 200)) /dev/zero | tr '\0' ' ' >"$TEST_TMP/json64k"
+printf '{"name":"x","password":"wrong-password"}' >>"$TEST_TMP/json64k"
+check "a JSON body just under 64 KiB is read (401, not 413)" \
+  test "$(curl -s -o /dev/null -w '%{http_code}' -X POST "$base/login" "${J[@]}" --data-binary @"$TEST_TMP/json64k")" = 401
+{ printf '\x89PNG\r\n\x1a\n'; head -c $((8 * 1024 * 1024)) /dev/zero; } >"$TEST_TMP/big.png"
+check "an upload over 8 MiB is 413" \
+  test "$(curl -s -o /dev/null -w '%{http_code}' -X POST "$base/attachments" -H "Authorization: Bearer $T" -H 'Content-Type: image/png' --data-binary @"$TEST_TMP/big.png")" = 413
+check "after the oversized bodies the server answers" alive
+
+# ---- header size (HTTP_CONN_MEMORY 32 KiB for the head of a request) -------------------------
+big=$(head -c 40000 /dev/zero | tr '\0' a)
+check "a 40 KB header is refused with 431" \
+  test "$(curl -s -o /dev/null -w '%{http_code}' -H "X-Big: $big" "$base/health")" = 431
+check "a 16 KB header is served (200)" \
+  test "$(curl -s -o /dev/null -w '%{http_code}' -H "X-Big: ${big:0:16000}" "$base/health")" = 200
+check "after the oversized header the server answers" alive
+
+# ---- JSON nesting (HTTP_JSON_DEPTH_MAX 32) ---------------------------------------------------
+deep() { python3 -c "import sys; n=int(sys.argv[1]); print('{\"a\":' + '['*(n-1) + ']'*(n-1) + '}')" "$1"; }
+r=$(curl -s -w '\n%{http_code}' -X POST "$base/login" "${J[@]}" -d "$(deep 33)")
+check "a body nested 33 deep is 400 with the depth named" \
+  test "$(echo "$r" | tail -1) $(echo "$r" | head -1 | jq -r .error.message)" = "400 the body is nested deeper than 32 levels"
+check "a body nested 32 deep is parsed (400 for the missing fields, not for depth)" \
+  test "$(curl -s -X POST "$base/login" "${J[@]}" -d "$(deep 32)" | jq -r .error.message)" = "name and password are required"
+check "a body nested 60000 deep (under the size cap) is refused the same way" \
+  test "$(curl -s -X POST "$base/public/reports" "${J[@]}" -d "$(python3 -c "print('['*60000)")" | jq -r .error.message)" = "the body is nested deeper than 32 levels"
+check "brackets inside strings do not count" \
+  test "$(curl -s -X POST "$base/login" "${J[@]}" -d "{\"name\":\"$(python3 -c "print('['*40)")\"}" | jq -r .error.message)" = "name and password are required"
+check "after the deep bodies the server answers" alive
+
+# ---- connections per peer address (--http-max-per-peer 8) ------------------------------------
+fds=()
+for _ in $(seq 8); do exec {fd}<>"/dev/tcp/127.0.0.1/$port"; fds+=("$fd"); done
+sleep 0.3
+code=$(curl -s -o /dev/null -w '%{http_code}' --max-time 5 "$base/health")
+check "with 8 connections open from 127.0.0.1 a 9th from it is refused (code $code)" test "$code" = 000
+check "meanwhile another address (127.0.0.2) is served" \
+  test "$(curl -s -o /dev/null -w '%{http_code}' --max-time 5 --interface 127.0.0.2 "$base/health")" = 200
+for fd in "${fds[@]}"; do exec {fd}>&-; done
+sleep 0.5
+check "once they close, 127.0.0.1 is served again" alive
+
+check "no sanitizer report in the server's log" \
+  bash -c "! grep -qE 'ERROR: AddressSanitizer|runtime error:|LeakSanitizer' '$TEST_TMP/serve.log'"

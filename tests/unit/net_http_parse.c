@@ -1,5 +1,5 @@
 /* Tests of src/net/http_parse.c: the list of trusted proxies, matching a peer against it,
- * and the last hop of X-Forwarded-For. */
+ * the last hop of X-Forwarded-For, and the nesting cap of JSON bodies. */
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <setjmp.h>
@@ -85,11 +85,52 @@ static void forwarded_for(void **state)
     assert_string_equal(a, "kept");
 }
 
+static void json_depth(void **state)
+{
+    (void)state;
+    assert_int_equal(http_json_depth("", 0), 0);
+    assert_int_equal(http_json_depth("1", 1), 0);
+    assert_int_equal(http_json_depth("{\"a\":[1,{\"b\":[]}]}", 18), 4);
+    /* Brackets in strings, escaped quotes included, do not count. */
+    const char *s = "{\"a\":\"[[[\\\"{{\"}";
+    assert_int_equal(http_json_depth(s, strlen(s)), 1);
+    /* Siblings do not add up; closing brackets beyond the opening ones do not go below 0. */
+    assert_int_equal(http_json_depth("[[],[],[[]]]", 12), 3);
+    assert_int_equal(http_json_depth("]]][[", 5), 2);
+    char deep[2 * (HTTP_JSON_DEPTH_MAX + 1) + 8];
+    char err[128];
+    for (size_t n = HTTP_JSON_DEPTH_MAX; n <= HTTP_JSON_DEPTH_MAX + 1; n++) {
+        /* {"a": + n-1 arrays: n levels */
+        size_t k = 0;
+        memcpy(deep, "{\"a\":", 5), k = 5;
+        for (size_t i = 1; i < n; i++)
+            deep[k++] = '[';
+        for (size_t i = 1; i < n; i++)
+            deep[k++] = ']';
+        deep[k++] = '}';
+        deep[k] = '\0';
+        assert_int_equal(http_json_depth(deep, k), n);
+        json_t *v = http_json_object(deep, k, err, sizeof err);
+        if (n <= HTTP_JSON_DEPTH_MAX) {
+            assert_non_null(v);
+            json_decref(v);
+        } else {
+            assert_null(v);
+            assert_non_null(strstr(err, "nested deeper than 32"));
+        }
+    }
+    assert_null(http_json_object("[1]", 3, err, sizeof err));
+    assert_string_equal(err, "the body must be a JSON object");
+    assert_null(http_json_object(NULL, 0, err, sizeof err));
+    assert_string_equal(err, "the body must be a JSON object (none was sent)");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(trust_lists),
         cmocka_unit_test(forwarded_for),
+        cmocka_unit_test(json_depth),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
