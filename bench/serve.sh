@@ -12,14 +12,7 @@ trap 'rm -rf "$tmp"' EXIT
 
 ulimit -n 20000 2>/dev/null || ulimit -n "$(ulimit -Hn)"
 
-port_free() { ! (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
-wait_port() {
-  for _ in $(seq 100); do
-    (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null && return 0
-    sleep 0.1
-  done
-  return 1
-}
+. "$(dirname "$0")/lib.sh"
 
 # run CONNS WINDOW SECONDS [RATE]: RATE 0 (default) = closed loop, as fast as the server
 # answers with WINDOW packets in flight per connection (throughput; latency is then mostly

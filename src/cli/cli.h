@@ -17,6 +17,14 @@ int cmd_simulate(int argc, char **argv);
 int cmd_stats(int argc, char **argv);
 int cmd_plan(int argc, char **argv);
 int cmd_user(int argc, char **argv);
+int cmd_db_check(int argc, char **argv);
+int cmd_db_backup(int argc, char **argv);
+int cmd_db_restore(int argc, char **argv);
+int cmd_import(int argc, char **argv);
+
+/* The whole file at path (caller frees; xalloc policy) and its length, or NULL if it cannot
+ * be opened (errno tells why). Defined in cmd_assess.c. */
+char *cli_read_file(const char *path, size_t *n);
 
 /* True if argv[1..] contains -h or --help. */
 int cli_wants_help(int argc, char **argv);

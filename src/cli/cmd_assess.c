@@ -187,7 +187,7 @@ static void on_issue(void *vc, const csv_issue *i)
             i->site.n ? ": " : "", i->msg);
 }
 
-static char *read_file(const char *path, size_t *n)
+char *cli_read_file(const char *path, size_t *n)
 {
     FILE *f = fopen(path, "rb");
     if (!f)
@@ -664,7 +664,7 @@ int cmd_assess(int argc, char **argv)
     size_t nsites = 0;
     if (site_list) {
         size_t n;
-        sl_buf = read_file(site_list, &n);
+        sl_buf = cli_read_file(site_list, &n);
         if (!sl_buf) {
             fprintf(stderr, "envwatch assess: %s: %s\n", site_list, strerror(errno));
             free(files);
@@ -694,7 +694,7 @@ int cmd_assess(int argc, char **argv)
 
     for (size_t f = 0; f < nfiles; f++) {
         size_t n;
-        char *buf = read_file(files[f], &n);
+        char *buf = cli_read_file(files[f], &n);
         if (!buf) {
             fprintf(stderr, "envwatch assess: %s: %s\n", files[f], strerror(errno));
             rc = EW_EXIT_RUNTIME;

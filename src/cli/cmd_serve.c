@@ -181,6 +181,14 @@ static void cfg_free(serve_cfg *c)
     free(c->trust_proxy);
 }
 
+/* Keeps the first problem store_check reports. */
+static void serve_first_problem(void *ctx, const char *what, const char *detail)
+{
+    char *first = ctx;
+    if (!first[0])
+        snprintf(first, 300, "%s: %s", what, detail);
+}
+
 int cmd_serve(int argc, char **argv)
 {
     if (cli_wants_help(argc, argv)) {
@@ -250,6 +258,20 @@ int cmd_serve(int argc, char **argv)
     if (!s) {
         fprintf(stderr, "envwatch serve: %s: %s\n", c.db, err);
         goto done;
+    }
+    /* A damaged file would be served as if it were data, and written on: refuse it. The
+     * quick check reads every page once (store.h); `envwatch check` says more. */
+    {
+        char first[300] = "";
+        int bad = store_check(s, true, serve_first_problem, first, err, sizeof err);
+        if (bad != 0) {
+            fprintf(stderr,
+                    "envwatch serve: %s is damaged (%s); not serving it. Run envwatch check "
+                    "--db %s, restore a backup (envwatch restore)\n",
+                    c.db, bad < 0 ? err : first, c.db);
+            store_close(s);
+            goto done;
+        }
     }
     static ew_metrics metrics; /* shared by intake (writes) and HTTP (reads) */
     ingest_opts io = {.enrol = c.enrol != 0, .metrics = &metrics};

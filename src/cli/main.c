@@ -19,6 +19,10 @@ static const command commands[] = {
     {"stats", cmd_stats, "counts of what a database holds"},
     {"plan", cmd_plan, "check and show action-plan files"},
     {"user", cmd_user, "manage accounts: add, list, passwd, disable"},
+    {"check", cmd_db_check, "check a database: integrity and the platform's invariants"},
+    {"backup", cmd_db_backup, "online backup of a database while the server runs"},
+    {"restore", cmd_db_restore, "restore a database from a backup"},
+    {"import", cmd_import, "import fire points and the emergency reduction list"},
 };
 
 static void usage(FILE *out)

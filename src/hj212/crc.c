@@ -9,11 +9,15 @@
  * carried from byte to byte is only the high byte s = reg >> 8, and one step is
  *     reg' = T[s ^ byte]    (T = the eight rounds applied to an 8-bit value: the CRC-16/ARC
  *                            table), s' = reg' >> 8 = H[s ^ byte].
- * T, hence H, is linear over GF(2) (T[a ^ b] = T[a] ^ T[b]), so after k bytes
- *     s_k = H^k(s ^ b_0) ^ H^(k-1)(b_1) ^ ... ^ H(b_(k-1)),
- * and the k lookups are independent of each other ("slicing"): sixteen bytes cost sixteen
- * parallel loads instead of a chain of sixteen dependent ones. The last byte uses the full T
- * because the result is the whole 16-bit register. */
+ * T, hence H, is linear over GF(2) (T[a ^ b] = T[a] ^ T[b]), so for bytes b_0 .. b_last
+ *     s_last = H^last(0xFF ^ b_0) ^ H^(last-1)(b_1) ^ ... ^ H(b_(last-1)),
+ * and the result is T[s_last ^ b_last]. H, an 8x8 bit matrix, has order 8: H^8 is the
+ * identity (crc_tables.h; checked by the unit test through every length). So the weight of
+ * byte i depends only on (last - i) mod 8, and the bytes of one residue class can be XORed
+ * together before any table is read: the whole segment but its last byte folds into one
+ * 64-bit word by XOR (one load and one XOR per 8 bytes, no dependency on the tables), then
+ * eight lookups apply H^((last - j) mod 8) to byte lane j. The check is, in effect, an 8-bit
+ * position-weighted XOR checksum; it runs at the speed memory is read. */
 #include <stdint.h>
 #include <string.h>
 
@@ -47,66 +51,32 @@ static inline uint64_t load64le(const unsigned char *p)
     return v;
 }
 
-#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
-#include <immintrin.h>
-#define HJ212_CRC_SIMD 1
-/* The same algebra with SSSE3: sixteen lane accumulators A_j, one per byte position mod 16.
- * Per 16-byte block A = H^16(A) ^ block, where H^16 (one matrix for every lane) is applied
- * with two nibble-table shuffles because it is linear: H^16(x) = H^16(x & 0x0F) ^
- * H^16(x & 0xF0). At the end the state is the XOR over lanes of H^(16-j)(A_j). About one
- * instruction per 3 bytes instead of four per byte. Returns the state after nb blocks. */
-__attribute__((target("ssse3"))) static unsigned crc_blocks_ssse3(const unsigned char *p, size_t nb,
-                                                                  unsigned s)
-{
-    unsigned char lo_t[16], hi_t[16], a[16];
-    for (int x = 0; x < 16; x++) {
-        lo_t[x] = crc_h[15][x];
-        hi_t[x] = crc_h[15][x << 4];
-    }
-    const __m128i lo = _mm_loadu_si128((const __m128i *)lo_t);
-    const __m128i hi = _mm_loadu_si128((const __m128i *)hi_t);
-    const __m128i m4 = _mm_set1_epi8(0x0F);
-    __m128i acc = _mm_xor_si128(_mm_loadu_si128((const __m128i *)p), _mm_cvtsi32_si128((int)s));
-    for (size_t m = 1; m < nb; m++) {
-        __m128i l = _mm_shuffle_epi8(lo, _mm_and_si128(acc, m4));
-        __m128i h = _mm_shuffle_epi8(hi, _mm_and_si128(_mm_srli_epi16(acc, 4), m4));
-        acc = _mm_xor_si128(_mm_xor_si128(l, h), _mm_loadu_si128((const __m128i *)(p + 16 * m)));
-    }
-    _mm_storeu_si128((__m128i *)a, acc);
-    unsigned r = 0;
-    for (int j = 0; j < 16; j++)
-        r ^= crc_h[15 - j][a[j]];
-    return r;
-}
-#endif
-
 uint16_t hj212_crc16(const void *data, size_t n)
 {
     const unsigned char *p = data;
     if (n == 0)
         return 0xFFFF;
-    unsigned s = 0xFF; /* high byte of the initial 0xFFFF */
-    size_t last = n - 1;
-    size_t i = 0;
-#ifdef HJ212_CRC_SIMD
-    if (last >= 64 && __builtin_cpu_supports("ssse3")) {
-        size_t nb = last / 16;
-        s = crc_blocks_ssse3(p, nb, s);
-        i = nb * 16;
+    size_t last = n - 1, i = 0;
+    /* Byte lane j of acc: XOR of the bytes p[i], i < last, i mod 8 == j. Four words per
+     * step keep four independent XOR chains (the compiler may vectorise them). */
+    uint64_t a0 = 0, a1 = 0, a2 = 0, a3 = 0;
+    for (; i + 32 <= last; i += 32) {
+        a0 ^= load64le(p + i);
+        a1 ^= load64le(p + i + 8);
+        a2 ^= load64le(p + i + 16);
+        a3 ^= load64le(p + i + 24);
     }
-#endif
-    /* 16 bytes per step: two word loads, sixteen independent table lookups. */
-    for (; i + 16 <= last; i += 16) {
-        uint64_t a = load64le(p + i) ^ s, b = load64le(p + i + 8);
-        s = (unsigned)crc_h[15][a & 0xFF] ^ crc_h[14][(a >> 8) & 0xFF] ^
-            crc_h[13][(a >> 16) & 0xFF] ^ crc_h[12][(a >> 24) & 0xFF] ^
-            crc_h[11][(a >> 32) & 0xFF] ^ crc_h[10][(a >> 40) & 0xFF] ^ crc_h[9][(a >> 48) & 0xFF] ^
-            crc_h[8][a >> 56] ^ crc_h[7][b & 0xFF] ^ crc_h[6][(b >> 8) & 0xFF] ^
-            crc_h[5][(b >> 16) & 0xFF] ^ crc_h[4][(b >> 24) & 0xFF] ^ crc_h[3][(b >> 32) & 0xFF] ^
-            crc_h[2][(b >> 40) & 0xFF] ^ crc_h[1][(b >> 48) & 0xFF] ^ crc_h[0][b >> 56];
-    }
+    uint64_t acc = a0 ^ a1 ^ a2 ^ a3;
+    for (; i + 8 <= last; i += 8)
+        acc ^= load64le(p + i);
     for (; i < last; i++)
-        s = crc_h[0][s ^ p[i]];
+        acc ^= (uint64_t)p[i] << (8 * (i & 7));
+    acc ^= 0xFF; /* the high byte of the initial 0xFFFF enters with b_0 (lane 0) */
+    unsigned s = 0;
+    for (unsigned j = 0; j < 8; j++) {
+        unsigned b = (unsigned)(acc >> (8 * j)) & 0xFF, e = (unsigned)(last - j) & 7;
+        s ^= e ? crc_h[e - 1][b] : b; /* H^e; H^0 = H^8 = identity */
+    }
     return crc_t[s ^ p[last]];
 }
 

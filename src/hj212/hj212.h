@@ -397,6 +397,14 @@ typedef struct hj212_packet {
 int hj212_parse(const char *seg, size_t n, hj212_packet *pkt, hj212_item *items, size_t cap,
                 hj212_error *err) HJ212_WARN_UNUSED;
 
+/* The structure check of hj212_parse without its CP entries: header fields and the CP
+ * location are parsed as hj212_parse does; pkt->n_items is 0, has_datatime false and the
+ * entry defects (HJ212_PDEF_BAD_VALUE, _EMPTY_ENTRY, _NO_EQ) are not looked for. Returns what
+ * hj212_parse returns given an items array of HJ212_ITEMS_MAX(n) entries: entries never
+ * fail a packet, so a stream checker need not read them. */
+int hj212_parse_header(const char *seg, size_t n, hj212_packet *pkt,
+                       hj212_error *err) HJ212_WARN_UNUSED;
+
 /* Find the first item with this code and field (e.g. "a34004", HJ212_F_RTD); NULL if none. */
 const hj212_item *hj212_packet_get(const hj212_packet *pkt, const char *code, hj212_field f);
 

@@ -365,8 +365,9 @@ static const char *find2(const char *p, const char *end, char a, char b)
 static int parse_cp(const char *seg, const char *a, const char *e, hj212_packet *pkt,
                     hj212_item *items, size_t cap, hj212_error *err);
 
-int hj212_parse(const char *seg, size_t n, hj212_packet *pkt, hj212_item *items, size_t cap,
-                hj212_error *err)
+/* The header, the CP location and (with_cp) the CP entries into items/cap. */
+static int parse(const char *seg, size_t n, hj212_packet *pkt, hj212_item *items, size_t cap,
+                 bool with_cp, hj212_error *err)
 {
     memset(pkt, 0, sizeof *pkt);
     pkt->flag = -1;
@@ -536,15 +537,29 @@ int hj212_parse(const char *seg, size_t n, hj212_packet *pkt, hj212_item *items,
         else
             pkt->defects |= HJ212_PDEF_QN_FORMAT;
     }
-    rc = parse_cp(seg, pkt->cp.p, pkt->cp.p + pkt->cp.n, pkt, items, cap, err);
-    if (rc < 0)
-        goto failed;
+    if (with_cp) {
+        rc = parse_cp(seg, pkt->cp.p, pkt->cp.p + pkt->cp.n, pkt, items, cap, err);
+        if (rc < 0)
+            goto failed;
+    }
     return 0;
 failed:
     memset(pkt, 0, sizeof *pkt);
     pkt->flag = -1;
     pkt->cn = -1;
     return rc;
+}
+
+int hj212_parse(const char *seg, size_t n, hj212_packet *pkt, hj212_item *items, size_t cap,
+                hj212_error *err)
+{
+    return parse(seg, n, pkt, items, cap, true, err);
+}
+
+int hj212_parse_header(const char *seg, size_t n, hj212_packet *pkt, hj212_error *err)
+{
+    /* Every failure of hj212_parse but HJ212_E_ITEMS is decided before the CP entries. */
+    return parse(seg, n, pkt, NULL, 0, false, err);
 }
 
 /* ---- CP data area (table 4) ---------------------------------------------------------- */

@@ -727,16 +727,29 @@ static int csrf_check(http_req *r, http_resp *out, bool is_login)
     return 0;
 }
 
-/* The i-th route: the data routes (http_api.c), then the office routes (http_office.c). */
+/* The route tables, dispatched in this order: the data routes (http_api.c), the office
+ * routes (http_account.c, http_case.c, http_ledger.c), the meta route (http_meta.c). A route file adds one line here. */
+static const struct {
+    const http_route *routes;
+    const size_t *n;
+} route_tables[] = {
+    {http_routes, &http_nroutes},
+    {http_account_routes, &http_account_nroutes},
+    {http_case_routes, &http_case_nroutes},
+    {http_ledger_routes, &http_ledger_nroutes},
+    {http_meta_routes, &http_meta_nroutes},
+    {http_emergency_routes, &http_emergency_nroutes},
+};
+
+/* The i-th route over all tables, or NULL past the last. */
 static const http_route *route_at(size_t i)
 {
-    if (i < http_nroutes)
-        return &http_routes[i];
-    i -= http_nroutes;
-    if (i < http_office_nroutes)
-        return &http_office_routes[i];
-    i -= http_office_nroutes;
-    return i < http_meta_nroutes ? &http_meta_routes[i] : NULL;
+    for (size_t t = 0; t < sizeof route_tables / sizeof route_tables[0]; t++) {
+        if (i < *route_tables[t].n)
+            return &route_tables[t].routes[i];
+        i -= *route_tables[t].n;
+    }
+    return NULL;
 }
 
 static void api_dispatch(struct ew_http *h, http_req *r, const char *method, http_resp *out,

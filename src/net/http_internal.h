@@ -1,5 +1,5 @@
 /* http_internal: what the HTTP server core (http.c) and the API handlers (http_api.c,
- * http_office.c, http_auth.c) share. Not a public interface: nothing outside src/net/http*.c
+ * http_account.c, http_case.c, http_ledger.c, http_auth.c, …) share. Not a public interface: nothing outside src/net/http*.c
  * includes it.
  *
  * A request is answered in one call of the handler once its body (if any) has been read
@@ -170,12 +170,19 @@ typedef struct http_route {
 extern const http_route http_routes[];
 extern const size_t http_nroutes;
 
-/* Office routes (http_office.c): the server dispatches on http_routes, then these. */
-extern const http_route http_office_routes[];
-extern const size_t http_office_nroutes;
+/* Office routes: the server dispatches on http_routes, then these (route_tables, http.c). */
+extern const http_route http_account_routes[]; /* http_account.c */
+extern const size_t http_account_nroutes;
+extern const http_route http_case_routes[]; /* http_case.c */
+extern const size_t http_case_nroutes;
+extern const http_route http_ledger_routes[]; /* http_ledger.c */
+extern const size_t http_ledger_nroutes;
 /* The meta route (http_meta.c): GET /api/v1/meta, after the office routes. */
 extern const http_route http_meta_routes[];
 extern const size_t http_meta_nroutes;
+/* Heavy-pollution warnings, the reduction list, fire points, video alarms (http_emergency.c). */
+extern const http_route http_emergency_routes[];
+extern const size_t http_emergency_nroutes;
 
 /* Targets of the plan with their monitoring values (http_api.c): one row per target as
  * /targets lists them (id, value, projected, ...), and meta. year: Beijing calendar year;

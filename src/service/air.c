@@ -10,9 +10,6 @@
 #include "base/xalloc.h"
 #include "hj212/hj212.h"
 
-/* SO2, NO2, PM10, CO, O3, PM2.5; O3 a05024 is HJ 524's code, used by every device. */
-const char *const air_codes[AIRQ_NPOLL] = {"a21026", "a21004", "a34002",
-                                           "a21005", "a05024", "a34004"};
 
 size_t air_hours_len(const air_period *a)
 {
@@ -59,7 +56,7 @@ static int put_hour(void *ctx, const ew_read_obs *o)
     if (s < 0)
         return 0;
     int p;
-    for (p = 0; p < AIRQ_NPOLL && strcmp(air_codes[p], o->param); p++)
+    for (p = 0; p < AIRQ_NPOLL && strcmp(airq_hj212_codes[p], o->param); p++)
         ;
     /* Only normal measurements count (GB 3095 counts valid data only). */
     if (p == AIRQ_NPOLL || !isfinite(o->value) || o->value < 0 || !hj212_flag_normal(o->flag))
@@ -104,7 +101,7 @@ int air_load(ew_reader *db, int64_t day0, int ndays, const airq_opts *o, air_per
     for (size_t i = 0; i < n; i++)
         a->v[i] = AIRQ_MISSING;
     int64_t from = ew_bj_day_start(day0) - 3600, to = ew_bj_day_start(day0 + ndays);
-    if (ew_read_hours(db, "air", air_codes, AIRQ_NPOLL, from, to, put_hour, a, msg, sizeof msg))
+    if (ew_read_hours(db, "air", airq_hj212_codes, AIRQ_NPOLL, from, to, put_hour, a, msg, sizeof msg))
         return ew_errf(err, errcap, EW_EINTERNAL, "air hours: %s", msg);
     a->days = xcalloc(a->nst * (size_t)ndays + 1, sizeof *a->days);
     a->zone = xcalloc((size_t)ndays, sizeof *a->zone);

@@ -19,8 +19,6 @@
 #include "standards/aqi.h"
 #include "store/read.h"
 
-/* HJ 212 factor codes of the six AQI pollutants in airq_pollutant order (HJ 633 Table 1). */
-extern const char *const air_codes[AIRQ_NPOLL];
 
 typedef struct air_station {
     int64_t id;

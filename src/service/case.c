@@ -392,7 +392,7 @@ int case_apply(ew_case *c, const case_cmd *cmd, const case_actor *who, int64_t n
     return 0;
 }
 
-static bool owes_work(case_state s)
+bool case_owes_work(case_state s)
 {
     return s == CASE_ASSIGNED || s == CASE_REOPENED || s == CASE_RECTIFYING;
 }
@@ -400,7 +400,7 @@ static bool owes_work(case_state s)
 int case_supervision_due(const ew_case *c, int64_t now_utc, const case_policy *pol)
 {
     int due = CASE_SUPERVISION_NONE;
-    if (owes_work(c->state) && c->deadline_utc > 0 && now_utc >= c->deadline_utc) {
+    if (case_owes_work(c->state) && c->deadline_utc > 0 && now_utc >= c->deadline_utc) {
         due = CASE_SUPERVISION_DUBAN;
         if (now_utc >= c->deadline_utc + pol->listing_after_s)
             due = CASE_SUPERVISION_LISTED;

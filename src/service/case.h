@@ -193,6 +193,9 @@ int case_escalate(ew_case *c, int64_t now_utc, const case_policy *pol);
 
 /* Is action allowed from state s (ignoring roles)? */
 bool case_transition_allowed(case_state s, case_action a);
+/* Does the assigned unit still owe the work in state s (assigned, reopened, rectifying)? The
+ * one definition behind supervision, "overdue" and the worklist. */
+bool case_owes_work(case_state s);
 /* The state a transition leads to from s (CASE_STATE_COUNT if not allowed). */
 case_state case_next_state(case_state s, case_action a);
 

@@ -12,6 +12,7 @@
 #include "base/log.h"
 #include "base/xalloc.h"
 #include "service/casework.h"
+#include "service/emergency.h"
 
 struct jobs {
     pthread_t thread;
@@ -29,6 +30,9 @@ int jobs_run_once(store *s, int64_t now_utc, const case_policy *pol, jobs_pass *
     if (casework_escalate_due(s, now_utc, pol, &out->levels_raised, &ce) < 0)
         return ew_errf(err, errcap, EW_EINTERNAL, "escalation: %s",
                        ce.msg[0] ? ce.msg : "failed");
+    /* Heavy-pollution warnings: listed enterprises over their power allowance. */
+    if (emergency_check(s, now_utc, &out->breaches, err, errcap) < 0)
+        return EW_EINTERNAL;
     return EW_OK;
 }
 
@@ -42,6 +46,9 @@ static void pass(jobs *j, store *s)
                ew_log_quote(err, strlen(err), q, sizeof q));
     else if (p.levels_raised > 0)
         ew_log(EW_LOG_INFO, "case.escalated", "levels_raised=%d now_utc=%lld", p.levels_raised,
+               (long long)now);
+    if (p.breaches > 0)
+        ew_log(EW_LOG_INFO, "emergency.breaches", "breaches=%d now_utc=%lld", p.breaches,
                (long long)now);
 }
 

@@ -1,8 +1,9 @@
 /* jobs: the platform's background work, run on a timer on a thread of its own.
  *
  * Work that changes stored data because time has passed belongs here, never in a read: an
- * HTTP GET shows what is stored and writes nothing. Today the one job is escalation of
- * overdue cases (casework_escalate_due: 督办, then 挂牌督办); later rules join the same pass.
+ * HTTP GET shows what is stored and writes nothing. A pass escalates overdue cases
+ * (casework_escalate_due: 督办, then 挂牌督办), then checks the listed enterprises' power
+ * during heavy-pollution warnings in force (emergency_check: a case per new breach).
  *
  * The thread opens its own store handle (store_open(db)), so a slow pass never holds a lock
  * another part of the process needs and intake is never delayed by it. A pass runs at start,
@@ -27,6 +28,7 @@ typedef struct jobs_config {
 /* What one pass did. */
 typedef struct jobs_pass {
     int levels_raised; /* supervision levels raised over all cases */
+    int breaches;      /* new emergency-warning breaches (service/emergency.h), each a case */
 } jobs_pass;
 
 /* One pass at now_utc on s (the caller's handle, used from the calling thread only).

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "base/bjtime.h"
+#include "base/err.h"
 #include "base/xalloc.h"
 
 /* A month's notice: the plan's dated steps are yearly or end-of-year; 30 days leaves one
@@ -107,12 +108,15 @@ static bool answers_for(const plan_task *t, size_t u)
     return refs_have(t->lead, u) || refs_have(t->responsible, u);
 }
 
-/* May who report for task t (NULL: the object has no task)? The unit reported for is the
- * actor's own when it answers for the task; administrators and bureau staff may report
- * without one, and auth_decide has the last word. 0 and *object_org (the unit, or NULL), or
- * -1 with msg ("denied: <org> <why_not>") when refused. */
-static int reporting_unit(const plan *p, const plan_task *t, const case_actor *who,
-                          const char *why_not, const char **object_org, char *msg, size_t msg_cap)
+bool ledger_unit_answers_for(const plan *p, const plan_task *t, const char *unit_id)
+{
+    const plan_unit *u = unit_id ? plan_unit_by_id(p, unit_id) : NULL;
+    return u && answers_for(t, (size_t)(u - p->units));
+}
+
+/* See ledger.h. */
+int ledger_may_report(const plan *p, const plan_task *t, const case_actor *who,
+                      const char *why_not, const char **object_org, char *msg, size_t msg_cap)
 {
     *object_org = NULL;
     if (who->org && t) {
@@ -122,12 +126,12 @@ static int reporting_unit(const plan *p, const plan_task *t, const case_actor *w
     }
     if (!*object_org && who->role != EW_ROLE_ADMIN && who->role != EW_ROLE_BUREAU) {
         snprintf(msg, msg_cap, "denied: %s %s", who->org ? who->org : "(no unit)", why_not);
-        return -1;
+        return EW_EFORBIDDEN;
     }
     auth_decision d = auth_decide(who->role, who->org, *object_org, AUTH_LEDGER_REPORT);
     if (!d.allow) {
         snprintf(msg, msg_cap, "denied: %s", d.reason);
-        return -1;
+        return EW_EFORBIDDEN;
     }
     return 0;
 }
@@ -138,36 +142,37 @@ int ledger_task_report_apply(const plan *p, size_t task, ledger_task_state *st,
 {
     if (task >= p->n_tasks) {
         snprintf(msg, msg_cap, "no task %zu", task);
-        return -1;
+        return EW_EINVALID;
     }
     const plan_task *t = &p->tasks[task];
     char what[96];
     snprintf(what, sizeof what, "is not a lead or responsible unit of task %s", t->id);
     const char *object_org;
-    if (reporting_unit(p, t, who, what, &object_org, msg, msg_cap))
-        return -1;
+    int may = ledger_may_report(p, t, who, what, &object_org, msg, msg_cap);
+    if (may)
+        return may;
     int pct = r->done ? 100 : r->progress_pct;
     bool has_note = r->note && *r->note;
     if (pct < 0 || pct > 100) {
         snprintf(msg, msg_cap, "progress %d%% is outside 0..100", r->progress_pct);
-        return -1;
+        return EW_EINVALID;
     }
     if (st->done) {
         snprintf(msg, msg_cap, "task %s is already done", t->id);
-        return -1;
+        return EW_EINVALID;
     }
     if (pct < st->progress_pct && !has_note) {
         snprintf(msg, msg_cap, "progress goes down from %d%% to %d%%: a note must say why",
                  st->progress_pct, pct);
-        return -1;
+        return EW_EINVALID;
     }
     if (r->done && (r->n_evidence == 0 || !has_note)) {
         snprintf(msg, msg_cap, "reporting task %s done needs evidence and a note", t->id);
-        return -1;
+        return EW_EINVALID;
     }
     if (!r->done && pct == st->progress_pct) {
         snprintf(msg, msg_cap, "the report changes nothing (progress already %d%%)", pct);
-        return -1;
+        return EW_EINVALID;
     }
     memset(change, 0, sizeof *change);
     change->at_utc = now_utc;
@@ -200,28 +205,29 @@ int ledger_target_report_check(const plan *p, size_t target, bool has_old, doubl
 {
     if (target >= p->n_targets) {
         snprintf(msg, msg_cap, "no target %zu", target);
-        return -1;
+        return EW_EINVALID;
     }
     const plan_target *t = &p->targets[target];
     if (t->source == PLAN_SRC_MONITORING) {
         snprintf(msg, msg_cap, "target %s is computed from monitoring data (%s), not reported",
                  t->id, t->statistic);
-        return -1;
+        return EW_EINVALID;
     }
     if (t->cmp == PLAN_CMP_DONE && new_value != 0 && new_value != 1) {
         snprintf(msg, msg_cap, "target %s is a yes/no goal: report 1 (done) or 0", t->id);
-        return -1;
+        return EW_EINVALID;
     }
     if (!note || !*note) {
         snprintf(msg, msg_cap, "a reported value needs a note naming its source");
-        return -1;
+        return EW_EINVALID;
     }
     char what[96];
     snprintf(what, sizeof what, "does not answer for target %s", t->id);
     const char *object_org;
-    if (reporting_unit(p, t->task >= 0 ? &p->tasks[t->task] : NULL, who, what, &object_org, msg,
-                       msg_cap))
-        return -1;
+    int may = ledger_may_report(p, t->task >= 0 ? &p->tasks[t->task] : NULL, who, what,
+                                &object_org, msg, msg_cap);
+    if (may)
+        return may;
     memset(change, 0, sizeof *change);
     change->at_utc = now_utc;
     change->actor = who->name;

@@ -87,10 +87,26 @@ typedef struct ledger_change {
     size_t n_evidence;
 } ledger_change;
 
+/* Does the unit unit_id (a plan unit id; NULL or unknown: no) lead or carry responsibility
+ * for task t? The one definition of "a unit answers for a task". */
+bool ledger_unit_answers_for(const plan *p, const plan_task *t, const char *unit_id);
+
+/* May who report for task t (NULL: the object has no task, e.g. a target outside the
+ * tasks)? The one definition of "a unit answers for a task": its lead and responsible units
+ * do, and report for themselves; administrators and bureau staff may report without a unit;
+ * auth_decide (AUTH_LEDGER_REPORT) has the last word. Returns 0 with *object_org the unit
+ * reported for (or NULL), or EW_EFORBIDDEN with msg "denied: <org> <why_not>" (why_not: the
+ * caller's words, e.g. "is not a lead or responsible unit of task T13"). */
+__attribute__((warn_unused_result)) int
+ledger_may_report(const plan *p, const plan_task *t, const case_actor *who, const char *why_not,
+                  const char **object_org, char *msg, size_t msg_cap);
+
 /* Apply a unit's report to task `task` (index into p->tasks) and fill *change. The actor must
- * be allowed AUTH_LEDGER_REPORT for a unit that leads or is responsible for the task. Returns
- * 0, or -1 with msg (msg_cap bytes) naming the fault; *st unchanged then. A report that
- * changes nothing is refused too, so the history holds only changes. */
+ * be allowed to report for the task (ledger_may_report). Returns 0; EW_EFORBIDDEN when the
+ * actor may not report it; EW_EINVALID when the report is not acceptable (no such task,
+ * progress outside 0..100, going down without a note, done without evidence and a note, a
+ * task already done, or nothing changed: the history holds only changes). msg (msg_cap
+ * bytes) names the fault; *st is unchanged on failure. */
 __attribute__((warn_unused_result)) int
 ledger_task_report_apply(const plan *p, size_t task, ledger_task_state *st,
                          const ledger_task_report *r, const case_actor *who, int64_t now_utc,
@@ -100,7 +116,8 @@ ledger_task_report_apply(const plan *p, size_t task, ledger_task_state *st,
  * value before (has_old false if none), new_value the reported one (0 or 1 for a "done"
  * target). Lead and responsible units of the target's task may report, and bureau staff
  * for any target; monitoring targets are computed, never reported. A note is required.
- * Fills *change and returns 0, or -1 with msg. */
+ * Fills *change and returns 0, or EW_EFORBIDDEN / EW_EINVALID with msg as
+ * ledger_task_report_apply. */
 __attribute__((warn_unused_result)) int
 ledger_target_report_check(const plan *p, size_t target, bool has_old, double old_value,
                            double new_value, const char *note, const case_actor *who,

@@ -4,6 +4,8 @@
  * same task cannot both start from the same old value. */
 #include "service/ledgerbook.h"
 
+#include "base/err.h"
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -121,9 +123,10 @@ int ledgerbook_report_task(store *s, const plan *p, size_t task, const ledger_ta
     ledger_task_state st = states[task];
     free(states);
     ledger_change ch;
-    if (ledger_task_report_apply(p, task, &st, r, who, now_utc, &ch, msg, cap) < 0) {
+    int arc = ledger_task_report_apply(p, task, &st, r, who, now_utc, &ch, msg, cap);
+    if (arc < 0) {
         store_rollback(s);
-        return LEDGERBOOK_E_REFUSED;
+        return arc == EW_EFORBIDDEN ? LEDGERBOOK_E_DENIED : LEDGERBOOK_E_REFUSED;
     }
     office_task ot = {.plan_id = p->id,
                       .task_id = p->tasks[task].id,
@@ -162,10 +165,11 @@ int ledgerbook_report_target(store *s, const plan *p, size_t target, double valu
         return rc;
     }
     ledger_change ch;
-    if (ledger_target_report_check(p, target, has_old, old, value, note, who, now_utc, &ch, msg,
-                                   cap) < 0) {
+    int crc =
+        ledger_target_report_check(p, target, has_old, old, value, note, who, now_utc, &ch, msg, cap);
+    if (crc < 0) {
         store_rollback(s);
-        return LEDGERBOOK_E_REFUSED;
+        return crc == EW_EFORBIDDEN ? LEDGERBOOK_E_DENIED : LEDGERBOOK_E_REFUSED;
     }
     ch.evidence = evidence;
     ch.n_evidence = n_evidence;

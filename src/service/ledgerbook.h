@@ -14,7 +14,9 @@
 #include "service/plan.h"
 #include "store/store.h"
 
-enum { LEDGERBOOK_E_REFUSED = -1, LEDGERBOOK_E_STORE = -2 };
+/* REFUSED: the report is not acceptable (nothing changed, progress down without a note, …);
+ * DENIED: the actor may not report this (ledger_may_report); STORE: storage failed. */
+enum { LEDGERBOOK_E_REFUSED = -1, LEDGERBOOK_E_STORE = -2, LEDGERBOOK_E_DENIED = -3 };
 
 /* Current state of every task of p into states (p->n_tasks entries; tasks never reported
  * are zero: 0 %, not done). 0 or LEDGERBOOK_E_STORE with msg. */
@@ -27,9 +29,9 @@ int ledgerbook_target_values(store *s, const plan *p, bool *has, double *values,
                              size_t cap);
 
 /* A unit reports progress on task `task` (index into p->tasks): ledger_task_report_apply,
- * then the new state and the change record, in one transaction. 0, LEDGERBOOK_E_REFUSED with
- * the reason in msg (not allowed, nothing changed, note or evidence missing), or
- * LEDGERBOOK_E_STORE. */
+ * then the new state and the change record, in one transaction. 0; LEDGERBOOK_E_DENIED (the
+ * actor may not report for the task) or LEDGERBOOK_E_REFUSED (nothing changed, note or
+ * evidence missing, …) with the reason in msg; or LEDGERBOOK_E_STORE. */
 int ledgerbook_report_task(store *s, const plan *p, size_t task, const ledger_task_report *r,
                            const case_actor *who, int64_t now_utc, char *msg, size_t cap);
 

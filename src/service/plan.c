@@ -14,205 +14,84 @@
 
 #include "base/bjtime.h"
 #include "base/clock.h"
+#include "base/jsonv.h"
 #include "base/xalloc.h"
 
+/* The loader's state: the JSON reader (base/jsonv: the path of the first fault) and the
+ * plan being built. The helpers below keep the loader's short names. */
 typedef struct vctx {
-    plan_error *err;
+    ew_jv jv;
     plan *p;
-    char path[sizeof((plan_error *)0)->path];
-    size_t plen;
 } vctx;
 
 static int fail(vctx *v, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 static int fail(vctx *v, const char *fmt, ...)
 {
     va_list ap;
-    memcpy(v->err->path, v->path, v->plen + 1);
-    v->err->line = v->err->column = 0;
     va_start(ap, fmt);
-    vsnprintf(v->err->msg, sizeof v->err->msg, fmt, ap);
+    int rc = ew_jv_vfail(&v->jv, fmt, ap);
     va_end(ap);
-    return -1;
-}
-
-/* Path segments: push returns the previous length, which pop restores. A path longer than
- * the buffer is cut short (it still starts at the root). */
-static size_t append(vctx *v, const char *seg, size_t n)
-{
-    size_t old = v->plen, room = sizeof v->path - 1 - old;
-    if (n > room)
-        n = room;
-    memcpy(v->path + old, seg, n);
-    v->plen = old + n;
-    v->path[v->plen] = '\0';
-    return old;
+    return rc;
 }
 
 static size_t push_key(vctx *v, const char *key)
 {
-    size_t old = append(v, ".", 1);
-    append(v, key, strlen(key));
-    return old;
+    return ew_jv_push_key(&v->jv, key);
 }
 
 static size_t push_idx(vctx *v, size_t i)
 {
-    char seg[32];
-    int n = snprintf(seg, sizeof seg, "[%zu]", i);
-    return append(v, seg, (size_t)n);
+    return ew_jv_push_idx(&v->jv, i);
 }
 
 static void pop(vctx *v, size_t old)
 {
-    v->plen = old;
-    v->path[old] = '\0';
+    ew_jv_pop(&v->jv, old);
 }
 
 static const char *type_name(const json_t *j)
 {
-    switch (json_typeof(j)) {
-    case JSON_OBJECT:
-        return "an object";
-    case JSON_ARRAY:
-        return "an array";
-    case JSON_STRING:
-        return "a string";
-    case JSON_INTEGER:
-    case JSON_REAL:
-        return "a number";
-    case JSON_TRUE:
-    case JSON_FALSE:
-        return "a boolean";
-    case JSON_NULL:
-        return "null";
-    }
-    return "?";
+    return ew_jv_type_name(j);
 }
 
-/* Unknown members are errors: a typo ("deadine") would otherwise drop a deadline. */
 static int check_members(vctx *v, const json_t *obj, const char *const *allowed)
 {
-    const char *key;
-    json_t *val;
-    json_object_foreach((json_t *)obj, key, val)
-    {
-        bool ok = false;
-        for (const char *const *a = allowed; *a; a++)
-            if (!strcmp(*a, key))
-                ok = true;
-        if (!ok) {
-            size_t o = push_key(v, key);
-            int rc = fail(v, "unknown member \"%s\"", key);
-            pop(v, o);
-            return rc;
-        }
-    }
-    return 0;
+    return ew_jv_members(&v->jv, obj, allowed);
 }
 
 static int want_object(vctx *v, const json_t *j)
 {
-    return json_is_object(j) ? 0 : fail(v, "expected an object, got %s", type_name(j));
+    return ew_jv_object(&v->jv, j);
 }
 
 static int want_array(vctx *v, const json_t *j, bool nonempty)
 {
-    if (!json_is_array(j))
-        return fail(v, "expected an array, got %s", type_name(j));
-    if (nonempty && json_array_size(j) == 0)
-        return fail(v, "must not be empty");
-    return 0;
+    return ew_jv_array(&v->jv, j, nonempty);
 }
 
-/* Member `key` of obj as a string copied into the plan's arena. Absent: *out = NULL, and an
- * error if required. Empty strings are refused for required members. */
 static int get_str(vctx *v, const json_t *obj, const char *key, bool required, const char **out)
 {
-    json_t *j = json_object_get(obj, key);
-    *out = NULL;
-    if (!j) {
-        if (required)
-            return fail(v, "missing member \"%s\"", key);
-        return 0;
-    }
-    size_t o = push_key(v, key);
-    int rc = 0;
-    if (!json_is_string(j))
-        rc = fail(v, "expected a string, got %s", type_name(j));
-    else if (required && json_string_length(j) == 0)
-        rc = fail(v, "must not be empty");
-    else
-        *out = arena_strndup(&v->p->mem, json_string_value(j), json_string_length(j));
-    if (rc == 0)
-        pop(v, o);
-    return rc;
+    return ew_jv_str(&v->jv, obj, key, required, out);
 }
 
-/* Identifiers: ASCII letters, digits, '_', '-', '.'; they appear in URLs and logs. */
 static int get_id(vctx *v, const json_t *obj, const char **out)
 {
-    if (get_str(v, obj, "id", true, out))
-        return -1;
-    for (const char *c = *out; *c; c++) {
-        bool ok = (*c >= 'a' && *c <= 'z') || (*c >= 'A' && *c <= 'Z') ||
-                  (*c >= '0' && *c <= '9') || *c == '_' || *c == '-' || *c == '.';
-        if (!ok) {
-            size_t o = push_key(v, "id");
-            int rc = fail(v, "\"%s\" has a character outside [A-Za-z0-9_.-]", *out);
-            pop(v, o);
-            return rc;
-        }
-    }
-    return 0;
+    return ew_jv_id(&v->jv, obj, out);
 }
 
-/* "YYYY-MM-DD" only: a plan deadline is a calendar day, not an instant. */
 static int get_date(vctx *v, const json_t *obj, const char *key, bool required, int64_t *out)
 {
-    const char *s;
-    if (get_str(v, obj, key, required, &s))
-        return -1;
-    if (!s) {
-        *out = -1;
-        return 0;
-    }
-    ew_civil c;
-    size_t o = push_key(v, key);
-    if (strlen(s) != 10 || ew_parse_iso(s, 10, &c) != 0)
-        return fail(v, "\"%s\" is not a date YYYY-MM-DD", s);
-    pop(v, o);
-    *out = ew_days_from_civil(c.year, c.mon, c.day);
-    return 0;
+    return ew_jv_date(&v->jv, obj, key, required, out);
 }
 
 static int get_num(vctx *v, const json_t *obj, const char *key, bool *present, double *out)
 {
-    json_t *j = json_object_get(obj, key);
-    *present = j != NULL;
-    if (!j)
-        return 0;
-    size_t o = push_key(v, key);
-    if (!json_is_number(j))
-        return fail(v, "expected a number, got %s", type_name(j));
-    pop(v, o);
-    *out = json_number_value(j);
-    return 0;
+    return ew_jv_num(&v->jv, obj, key, present, out);
 }
 
 static int get_int(vctx *v, const json_t *obj, const char *key, int lo, int hi, int *out)
 {
-    json_t *j = json_object_get(obj, key);
-    if (!j)
-        return 0;
-    size_t o = push_key(v, key);
-    if (!json_is_integer(j))
-        return fail(v, "expected an integer, got %s", type_name(j));
-    json_int_t n = json_integer_value(j);
-    if (n < lo || n > hi)
-        return fail(v, "%lld is outside %d..%d", (long long)n, lo, hi);
-    pop(v, o);
-    *out = (int)n;
-    return 0;
+    return ew_jv_int(&v->jv, obj, key, lo, hi, out);
 }
 
 static int check_in_period(vctx *v, const char *key, int64_t day)
@@ -620,9 +499,12 @@ plan *plan_load_json(const json_t *root, plan_error *err)
 {
     plan *p = xcalloc(1, sizeof *p);
     arena_init(&p->mem, 0);
-    vctx v = {.err = err, .p = p, .path = "$", .plen = 1};
+    vctx v = {.p = p};
+    ew_jv_init(&v.jv, &p->mem);
     memset(err, 0, sizeof *err);
     if (load_root(&v, root)) {
+        snprintf(err->path, sizeof err->path, "%s", v.jv.fault_path);
+        snprintf(err->msg, sizeof err->msg, "%s", v.jv.msg);
         plan_free(p);
         return NULL;
     }

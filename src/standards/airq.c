@@ -15,6 +15,20 @@ static const char *const names[AIRQ_NPOLL] = {
     [AIRQ_SO2] = "SO2", [AIRQ_NO2] = "NO2", [AIRQ_PM10] = "PM10",
     [AIRQ_CO] = "CO",   [AIRQ_O3] = "O3",   [AIRQ_PM25] = "PM2.5",
 };
+/* HJ 212—2017 Table B.1 codes; O3 a05024 is HJ 524's code, which every device sends. */
+const char *const airq_hj212_codes[AIRQ_NPOLL] = {
+    [AIRQ_SO2] = "a21026", [AIRQ_NO2] = "a21004", [AIRQ_PM10] = "a34002",
+    [AIRQ_CO] = "a21005",  [AIRQ_O3] = "a05024",  [AIRQ_PM25] = "a34004",
+};
+
+int airq_pollutant_of_code(const char *code, size_t n)
+{
+    for (int p = 0; p < AIRQ_NPOLL; p++)
+        if (strlen(airq_hj212_codes[p]) == n && !memcmp(airq_hj212_codes[p], code, n))
+            return p;
+    return -1;
+}
+
 static const char *const names_zh[AIRQ_NPOLL] = {
     [AIRQ_SO2] = "二氧化硫", [AIRQ_NO2] = "二氧化氮", [AIRQ_PM10] = "可吸入颗粒物",
     [AIRQ_CO] = "一氧化碳",  [AIRQ_O3] = "臭氧",      [AIRQ_PM25] = "细颗粒物",

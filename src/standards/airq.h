@@ -42,6 +42,11 @@ typedef enum {
 const char *airq_pollutant_name(airq_pollutant p);
 const char *airq_pollutant_name_zh(airq_pollutant p);
 const char *airq_pollutant_unit(airq_pollutant p);
+/* The HJ 212 factor code of each pollutant, indexed by airq_pollutant (the one table: ingest,
+ * the CSV reader and the service that loads stored hours use it); and the pollutant of a
+ * code (n bytes, not NUL-terminated), or -1 when it is not one of the six. */
+extern const char *const airq_hj212_codes[AIRQ_NPOLL];
+int airq_pollutant_of_code(const char *code, size_t n);
 /* Published precision in milli-units: 1000 (1 µg/m³), CO 100 (0.1 mg/m³). */
 int32_t airq_report_unit(airq_pollutant p);
 

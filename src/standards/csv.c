@@ -157,16 +157,26 @@ static const type_def wide_types[] = {
     {"CO_24h", AIRQ_CO, CSV_KIND_24H},
 };
 
-/* Long-layout parameter names: pollutant names and HJ 212—2017 Table B codes. */
+/* Long-layout parameter names: pollutant names here, HJ 212—2017 Table B codes from airq's
+ * table (airq_pollutant_of_code). */
 static const type_def long_params[] = {
-    {"PM2.5", AIRQ_PM25, CSV_KIND_1H},  {"PM25", AIRQ_PM25, CSV_KIND_1H},
-    {"a34004", AIRQ_PM25, CSV_KIND_1H}, {"PM10", AIRQ_PM10, CSV_KIND_1H},
-    {"a34002", AIRQ_PM10, CSV_KIND_1H}, {"SO2", AIRQ_SO2, CSV_KIND_1H},
-    {"a21026", AIRQ_SO2, CSV_KIND_1H},  {"NO2", AIRQ_NO2, CSV_KIND_1H},
-    {"a21004", AIRQ_NO2, CSV_KIND_1H},  {"O3", AIRQ_O3, CSV_KIND_1H},
-    {"a05024", AIRQ_O3, CSV_KIND_1H},   {"CO", AIRQ_CO, CSV_KIND_1H},
-    {"a21005", AIRQ_CO, CSV_KIND_1H},
+    {"PM2.5", AIRQ_PM25, CSV_KIND_1H}, {"PM25", AIRQ_PM25, CSV_KIND_1H},
+    {"PM10", AIRQ_PM10, CSV_KIND_1H},  {"SO2", AIRQ_SO2, CSV_KIND_1H},
+    {"NO2", AIRQ_NO2, CSV_KIND_1H},    {"O3", AIRQ_O3, CSV_KIND_1H},
+    {"CO", AIRQ_CO, CSV_KIND_1H},
 };
+
+/* The hourly value of a pollutant named by its HJ 212 code, or NULL. The entries are made
+ * by pollutant; the codes themselves are airq's. */
+static const type_def *code_type(csv_slice s)
+{
+    static const type_def by_code[AIRQ_NPOLL] = {
+        [AIRQ_SO2] = {NULL, AIRQ_SO2, CSV_KIND_1H}, [AIRQ_NO2] = {NULL, AIRQ_NO2, CSV_KIND_1H},
+        [AIRQ_PM10] = {NULL, AIRQ_PM10, CSV_KIND_1H}, [AIRQ_CO] = {NULL, AIRQ_CO, CSV_KIND_1H},
+        [AIRQ_O3] = {NULL, AIRQ_O3, CSV_KIND_1H}, [AIRQ_PM25] = {NULL, AIRQ_PM25, CSV_KIND_1H}};
+    int p = airq_pollutant_of_code(s.p, s.n);
+    return p < 0 ? NULL : &by_code[p];
+}
 
 static const type_def *find_type(const type_def *t, size_t n, csv_slice s)
 {
@@ -368,6 +378,8 @@ int csv_parse_long(const char *buf, size_t n, const csv_sink *sink, csv_counts *
         }
         const type_def *t =
             find_type(long_params, sizeof long_params / sizeof long_params[0], trim(f[2]));
+        if (!t)
+            t = code_type(trim(f[2]));
         if (!t) {
             issue(sink, CSV_ISSUE_BAD_ROW, c.line, 3, site, "unknown parameter");
             k->bad++;

@@ -23,7 +23,7 @@
 typedef struct store store;
 
 /* The schema version this build creates and expects (see docs/storage.md). */
-#define STORE_SCHEMA_VERSION 2
+#define STORE_SCHEMA_VERSION 3
 
 /* Observation periods; the text form ("rtd", "min", "hour", "day") is what the schema
  * stores. HJ 212-2017 §6.6: 2011 real-time, 2051 minute, 2061 hour, 2031 day data. */
@@ -168,5 +168,52 @@ int store_counts_get(store *s, store_counts *out, char *err, size_t errcap);
 /* Call fn for each rejection reason with its count, most frequent first. */
 typedef void (*store_reason_fn)(void *ctx, const char *reason, int64_t n);
 int store_reasons_each(store *s, store_reason_fn fn, void *ctx, char *err, size_t errcap);
+
+/* ---- soundness, backup and restore (store/care_sqlite.c) ---- */
+
+/* One problem store_check found: what is a short class ("integrity", "foreign_key",
+ * "trigger", "case_events", "packet_observations", "packet_key", "attachment"), detail a
+ * sentence naming the rows. Both strings live until fn returns. */
+typedef void (*store_problem_fn)(void *ctx, const char *what, const char *detail);
+
+/* Check the database behind s. quick: SQLite's quick_check only (page and record structure,
+ * O(size); what serve runs at start). Otherwise also the full integrity_check (indexes match
+ * their tables), foreign keys, and the application's invariants: the append-only triggers
+ * are all in place, every case's event log runs 1..n without a gap and ends in the case's
+ * state, every stored data packet has its observations, every idempotency key names a
+ * stored packet, every attachment's bytes match its SHA-256. fn (may be NULL) is called per
+ * problem, at most 20 per class. Returns the number of problems found (0: sound), or
+ * EW_EINTERNAL with err when the check itself could not run (the database cannot be read:
+ * itself a sign of damage). */
+int store_check(store *s, bool quick, store_problem_fn fn, void *ctx, char *err,
+                size_t errcap) EW_MUST_CHECK;
+/* The same on the database a locator names, opened read-only and not migrated (a backup
+ * stays as it is). EW_ENOTFOUND when there is no such file. */
+int store_check_at(const char *locator, bool quick, store_problem_fn fn, void *ctx, char *err,
+                   size_t errcap) EW_MUST_CHECK;
+
+typedef struct store_copy_stats {
+    int64_t pages, bytes; /* copied */
+    int64_t last_packet;  /* the highest packet id in the copy: the backup's point */
+    double seconds;
+} store_copy_stats;
+
+/* Online backup of the database the locator names into the new file to (which must not
+ * exist: EW_ECONFLICT). The copy is one consistent snapshot taken while writers go on (a
+ * read transaction on the WAL: writers are not blocked); it is written to to.part, synced,
+ * then renamed, so to either does not exist or is complete. st (may be NULL) receives what
+ * was copied. EW_OK, or a negative code with err (nothing is left at to). */
+int store_backup(const char *locator, const char *to, store_copy_stats *st, char *err,
+                 size_t errcap) EW_MUST_CHECK;
+
+/* Restore the backup file from into the database the locator names. The backup is checked
+ * first (store_check, full): one with problems is refused (EW_EINVALID, err names the
+ * first). An existing database is replaced only with replace set (else EW_ECONFLICT); the
+ * copy goes through SQLite's backup into the destination's own connection, so its WAL stays
+ * consistent, but a server still running on it would see its data change under it: stop it
+ * first. Then the result is opened once (migrating a backup of an older schema). EW_OK, or
+ * a negative code with err (EW_ENOTFOUND: from does not exist). */
+int store_restore(const char *from, const char *locator, bool replace, store_copy_stats *st,
+                  char *err, size_t errcap) EW_MUST_CHECK;
 
 #endif

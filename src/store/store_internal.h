@@ -20,8 +20,8 @@ bool store_in_transaction(store *s);
 
 /* A cache of prepared statements owned by the handle: slot (0 ≤ slot < STORE_STMT_SLOTS)
  * is prepared from sql on first use (SQLITE_PREPARE_PERSISTENT) and finalized by
- * store_close. Each file using it owns a fixed range of slots (office_sqlite.c: all of them
- * today) and always passes the same sql for a slot. Returns NULL if sql does not prepare
+ * store_close. Each file using it owns a fixed range of slots (today the office files, through
+ * office_internal.h, use them all) and always passes the same sql for a slot. Returns NULL if sql does not prepare
  * (sqlite3_errmsg tells why). The caller resets the statement after use. */
 #define STORE_STMT_SLOTS 96
 sqlite3_stmt *store_stmt(store *s, int slot, const char *sql);

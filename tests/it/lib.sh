@@ -12,3 +12,39 @@ trap 'rm -rf "$TEST_TMP"' EXIT
 # A free TCP port on loopback, below Linux's ephemeral range (32768-60999) so that no
 # client connection of the test itself can hold it when a server binds it.
 free_port() { local p; for _ in $(seq 50); do p=$((20000 + RANDOM % 12000)); ! (exec 3<>/dev/tcp/127.0.0.1/$p) 2>/dev/null && { echo "$p"; return; }; done; return 1; }
+# Wait until something listens on loopback port $1 (10 s at most); 0 when it does.
+wait_port() {
+  for _ in $(seq 100); do
+    (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null && return 0
+    sleep 0.1
+  done
+  return 1
+}
+# check_acked_stored DB ACKED_LOG LABEL (serve_crash.sh, fulldisk.sh): every acknowledged (MN, DataTime, piece) has exactly one
+# idempotency key, whose packet is archived as stored, and observations at that time.
+check_acked_stored() {
+  local db=$1 log=$2 label=$3 n res dups
+  sort -u "$log" | tr ' ' ',' >"$TEST_TMP/acked.csv"
+  n=$(wc -l <"$TEST_TMP/acked.csv")
+  rm -f "$TEST_TMP/scratch.db"
+  res=$(sqlite3 "$TEST_TMP/scratch.db" <<EOF
+CREATE TABLE acked(mn TEXT, dt INTEGER, pno INTEGER);
+.mode csv
+.import $TEST_TMP/acked.csv acked
+ATTACH '$db' AS ew;
+SELECT (SELECT count(*) FROM acked),
+       (SELECT count(*) FROM acked a JOIN ew.packet_key k
+          ON k.mn = a.mn AND k.cn = '2051' AND k.data_time_utc = a.dt AND k.pno = a.pno
+          JOIN ew.packet p ON p.id = k.packet_id AND p.outcome = 'stored'),
+       (SELECT count(*) FROM acked a WHERE NOT EXISTS (
+          SELECT 1 FROM ew.observation o JOIN ew.site s ON s.id = o.site_id
+          WHERE s.mn = a.mn AND o.period = 'min' AND o.ts_utc = a.dt));
+EOF
+)
+  echo "# $label: acked,keys-found,without-observations: $res"
+  check "$label: every acknowledged packet is stored once, with observations" \
+    test "$res" = "$n,$n,0"
+  dups=$(sqlite3 "$db" "SELECT count(*) FROM (SELECT site_id, param, ts_utc FROM observation
+    WHERE period = 'min' GROUP BY site_id, param, ts_utc HAVING count(*) > 1)")
+  check "$label: no observation stored twice" test "$dups" = 0
+}

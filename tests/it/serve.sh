@@ -8,13 +8,6 @@ BIN=${ENVWATCH_ASAN:-$ENVWATCH}
 [ -x "$BIN" ] || BIN=$ENVWATCH
 
 # wait_port PORT: until something listens there (10 s at most)
-wait_port() {
-  for _ in $(seq 100); do
-    (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null && return 0
-    sleep 0.1
-  done
-  return 1
-}
 
 # A raw HJ 212 peer in node: each scenario connects, writes frames the way a device or a
 # broken network would, and prints one line "name CN/QnRtn ..." per reply received.

@@ -4,13 +4,6 @@
 # shellcheck source=lib.sh
 source "$(dirname "$0")/lib.sh"
 
-wait_port() {
-  for _ in $(seq 100); do
-    (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null && return 0
-    sleep 0.1
-  done
-  return 1
-}
 
 db=$TEST_TMP/crash.db
 devices=$TEST_TMP/devices.csv
@@ -51,36 +44,8 @@ kill -TERM "$srv"
 wait "$srv"
 check "clean shutdown after restart" test $? -eq 0
 
-# verify ACKED_LOG LABEL: every acknowledged (MN, DataTime, piece) has exactly one
-# idempotency key, whose packet is archived as stored, and observations at that time.
-verify() {
-  local log=$1 label=$2 n res dups
-  sort -u "$log" | tr ' ' ',' >"$TEST_TMP/acked.csv"
-  n=$(wc -l <"$TEST_TMP/acked.csv")
-  rm -f "$TEST_TMP/scratch.db"
-  res=$(sqlite3 "$TEST_TMP/scratch.db" <<EOF
-CREATE TABLE acked(mn TEXT, dt INTEGER, pno INTEGER);
-.mode csv
-.import $TEST_TMP/acked.csv acked
-ATTACH '$db' AS ew;
-SELECT (SELECT count(*) FROM acked),
-       (SELECT count(*) FROM acked a JOIN ew.packet_key k
-          ON k.mn = a.mn AND k.cn = '2051' AND k.data_time_utc = a.dt AND k.pno = a.pno
-          JOIN ew.packet p ON p.id = k.packet_id AND p.outcome = 'stored'),
-       (SELECT count(*) FROM acked a WHERE NOT EXISTS (
-          SELECT 1 FROM ew.observation o JOIN ew.site s ON s.id = o.site_id
-          WHERE s.mn = a.mn AND o.period = 'min' AND o.ts_utc = a.dt));
-EOF
-)
-  echo "# $label: acked,keys-found,without-observations: $res"
-  check "$label: every acknowledged packet is stored once, with observations" \
-    test "$res" = "$n,$n,0"
-  dups=$(sqlite3 "$db" "SELECT count(*) FROM (SELECT site_id, param, ts_utc FROM observation
-    WHERE period = 'min' GROUP BY site_id, param, ts_utc HAVING count(*) > 1)")
-  check "$label: no observation stored twice" test "$dups" = 0
-}
 
-verify "$TEST_TMP/acked.txt" "after SIGKILL"
+check_acked_stored "$db" "$TEST_TMP/acked.txt" "after SIGKILL"
 
 # Graceful stop under load: SIGTERM stores and answers what was received and exits 0;
 # again every acknowledged packet is stored.
@@ -99,4 +64,4 @@ check "SIGTERM under load: exit 0" test $? -eq 0
 wait "$sim"
 echo "# $(tail -1 "$TEST_TMP/sim2.json")"
 check "SIGTERM under load: packets were acknowledged" test "$(wc -l <"$TEST_TMP/acked2.txt")" -gt 100
-verify "$TEST_TMP/acked2.txt" "after SIGTERM"
+check_acked_stored "$db" "$TEST_TMP/acked2.txt" "after SIGTERM"

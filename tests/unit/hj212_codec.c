@@ -39,7 +39,7 @@ static void crc_matches_annex_a_and_check_values(void **state)
 static void crc_fast_form_equals_bitwise_routine(void **state)
 {
     (void)state;
-    unsigned char b[2100]; /* long enough for the vector path (more than 64 bytes) */
+    unsigned char b[2100]; /* longer than a frame: many 32-byte word steps */
     srand(212);
     for (int t = 0; t < 2000; t++) {
         size_t n = (size_t)(rand() % (int)sizeof b);
@@ -417,6 +417,53 @@ static void golden_packets_verify_and_parse(void **state)
     assert_true(ri->num == 30);
 }
 
+/* hj212_parse_header (what `hj212 check` runs) decides exactly as hj212_parse: on every
+ * golden segment, every prefix of it, and every one-byte change to a delimiter or a letter. */
+static void header_check_decides_as_full_parse(void **state)
+{
+    (void)state;
+    load_golden("golden.txt");
+    static const char subst[] = ";=& ,&x0";
+    hj212_packet a, b;
+    hj212_error ea, eb;
+    size_t cases = 0;
+    for (size_t g = 0; g < n_golden; g++) {
+        hj212_frame fr;
+        assert_int_equal(hj212_frame_one(golden[g], strlen(golden[g]), NULL, &fr, &ea), 0);
+        char seg[1100];
+        memcpy(seg, fr.seg, fr.seg_len);
+        for (size_t n = 0; n <= fr.seg_len; n++) {
+            for (size_t at = 0; at <= n; at++) {
+                for (size_t k = 0; k < (at < n ? sizeof subst - 1 : 1); k++) {
+                    char keep = at < n ? seg[at] : 0;
+                    if (at < n)
+                        seg[at] = subst[k];
+                    int ra = hj212_parse(seg, n, &a, items, HJ212_ITEMS_MAX(n), &ea);
+                    int rb = hj212_parse_header(seg, n, &b, &eb);
+                    if (at < n)
+                        seg[at] = keep;
+                    assert_int_equal(ra, rb);
+                    cases++;
+                    if (ra < 0) {
+                        assert_string_equal(ea.msg, eb.msg);
+                        continue;
+                    }
+                    assert_int_equal(a.cn, b.cn);
+                    assert_int_equal(a.flag, b.flag);
+                    assert_int_equal(a.version, b.version);
+                    assert_int_equal(a.pnum, b.pnum);
+                    assert_true(a.mn.p == b.mn.p && a.mn.n == b.mn.n);
+                    assert_true(a.cp.p == b.cp.p && a.cp.n == b.cp.n);
+                    assert_int_equal(b.n_items, 0);
+                }
+            }
+            if (n > 140)
+                n += 7; /* long prefixes: a sample suffices */
+        }
+    }
+    assert_true(cases > 100000);
+}
+
 static void public_example_with_wrong_crc_is_rejected(void **state)
 {
     (void)state;
@@ -595,8 +642,8 @@ static void code_tables_follow_the_standard(void **state)
      * every other flag of either table is not. */
     assert_true(hj212_flag_normal("N") && hj212_flag_normal("3") && hj212_flag_normal("") &&
                 hj212_flag_normal(NULL));
-    static const char *const not_normal[] = {"F", "M", "S", "D", "C", "T", "B", "P",
-                                             "0", "1", "2", "n", "NN", "St"};
+    static const char *const not_normal[] = {"F", "M", "S", "D", "C", "T",  "B",
+                                             "P", "0", "1", "2", "n", "NN", "St"};
     for (size_t i = 0; i < sizeof not_normal / sizeof not_normal[0]; i++)
         if (hj212_flag_normal(not_normal[i]))
             fail_msg("flag %s taken as normal", not_normal[i]);
@@ -855,6 +902,7 @@ int main(void)
         cmocka_unit_test(framer_tolerates_lower_crc_lf_and_missing_tail),
         cmocka_unit_test(frame_one_checks_a_stored_frame),
         cmocka_unit_test(golden_packets_verify_and_parse),
+        cmocka_unit_test(header_check_decides_as_full_parse),
         cmocka_unit_test(public_example_with_wrong_crc_is_rejected),
         cmocka_unit_test(parse_reads_2025_flag_and_pieces),
         cmocka_unit_test(parse_errors_name_the_field),

@@ -9,6 +9,8 @@
 
 #include <cmocka.h>
 
+#include "base/err.h"
+
 #include "base/bjtime.h"
 #include "service/ledger.h"
 
@@ -171,24 +173,29 @@ static void progress_reports_leave_change_records(void **state)
     case_actor towns = {.name = "liu", .role = EW_ROLE_UNIT, .org = "towns"};
     r.progress_pct = 40;
     assert_int_equal(ledger_task_report_apply(p, t13, &st, &r, &towns, now, &ch, msg, sizeof msg),
-                     -1);
+                     EW_EFORBIDDEN);
     assert_string_equal(msg, "denied: towns is not a lead or responsible unit of task T13");
     case_actor auditor = {.name = "zhao", .role = EW_ROLE_AUDITOR};
     assert_int_equal(ledger_task_report_apply(p, t13, &st, &r, &auditor, now, &ch, msg, sizeof msg),
-                     -1);
+                     EW_EFORBIDDEN);
+    /* An auditor attached to a unit that answers for the task: auth_decide refuses. */
+    case_actor aud_unit = {.name = "qian", .role = EW_ROLE_AUDITOR, .org = "kongchenban"};
+    assert_int_equal(ledger_task_report_apply(p, t13, &st, &r, &aud_unit, now, &ch, msg, sizeof msg),
+                     EW_EFORBIDDEN);
+    assert_non_null(strstr(msg, "denied"));
 
     r.progress_pct = 20;
     assert_int_equal(ledger_task_report_apply(p, t13, &st, &r, &dust, now, &ch, msg, sizeof msg),
-                     -1);
+                     EW_EINVALID);
     assert_string_equal(msg, "progress goes down from 30% to 20%: a note must say why");
     assert_int_equal(st.progress_pct, 30);
     r.progress_pct = 30;
     assert_int_equal(ledger_task_report_apply(p, t13, &st, &r, &dust, now, &ch, msg, sizeof msg),
-                     -1);
+                     EW_EINVALID);
 
     ledger_task_report done = {.done = true, .note = "全部工地完成围挡"};
     assert_int_equal(ledger_task_report_apply(p, t13, &st, &done, &dust, now, &ch, msg, sizeof msg),
-                     -1);
+                     EW_EINVALID);
     assert_string_equal(msg, "reporting task T13 done needs evidence and a note");
     static const char *const ev[] = {"report:2025-q1.pdf"};
     done.evidence = ev;
@@ -201,7 +208,7 @@ static void progress_reports_leave_change_records(void **state)
     assert_string_equal(ch.new_value, "true");
     assert_int_equal(ch.n_evidence, 1);
     assert_int_equal(
-        ledger_task_report_apply(p, t13, &st, &done, &dust, now + DAY, &ch, msg, sizeof msg), -1);
+        ledger_task_report_apply(p, t13, &st, &done, &dust, now + DAY, &ch, msg, sizeof msg), EW_EINVALID);
 }
 
 static void target_reports(void **state)
@@ -228,19 +235,19 @@ static void target_reports(void **state)
     assert_string_equal(ch.unit, "jingfa");
     assert_int_equal(ledger_target_report_check(p, cap, false, 0, 31500, "x", &gongxin, now, &ch,
                                                 msg, sizeof msg),
-                     -1);
+                     EW_EFORBIDDEN);
     assert_string_equal(msg, "denied: gongxin does not answer for target clean_energy_capacity");
     assert_int_equal(
         ledger_target_report_check(p, cap, false, 0, 31500, "", &jingfa, now, &ch, msg, sizeof msg),
-        -1);
+        EW_EINVALID);
     assert_int_equal(
         ledger_target_report_check(p, pm, false, 0, 38, "x", &bureau, now, &ch, msg, sizeof msg),
-        -1);
+        EW_EINVALID);
     assert_string_equal(msg, "target pm25_annual_mean is computed from monitoring data "
                              "(airq.pm25_annual_mean), not reported");
     assert_int_equal(
         ledger_target_report_check(p, ule, false, 0, 2, "x", &bureau, now, &ch, msg, sizeof msg),
-        -1);
+        EW_EINVALID);
     assert_int_equal(ledger_target_report_check(p, ule, false, 0, 1, "验收报告", &bureau, now, &ch,
                                                 msg, sizeof msg),
                      0);

@@ -152,7 +152,7 @@ static void refused_reports_leave_no_change(void **state)
     /* Not a lead or responsible unit of T13. */
     r.progress_pct = 60;
     assert_int_equal(ledgerbook_report_task(f->s, p, t13, &r, &towns, NOW, msg, sizeof msg),
-                     LEDGERBOOK_E_REFUSED);
+                     LEDGERBOOK_E_DENIED);
     assert_non_null(strstr(msg, "denied"));
     /* Same value again: changes nothing. */
     r.progress_pct = 50;
@@ -196,7 +196,7 @@ static void target_reports_keep_the_latest_value(void **state)
     /* Refused: another unit, no note, a computed target. Nothing is stored. */
     assert_int_equal(
         ledgerbook_report_target(f->s, p, cap, 99999, "x", NULL, 0, &gongxin, NOW, msg, sizeof msg),
-        LEDGERBOOK_E_REFUSED);
+        LEDGERBOOK_E_DENIED);
     assert_int_equal(
         ledgerbook_report_target(f->s, p, cap, 99999, "", NULL, 0, &jingfa, NOW, msg, sizeof msg),
         LEDGERBOOK_E_REFUSED);

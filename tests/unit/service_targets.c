@@ -34,7 +34,7 @@ static void fill(store *s, double pm25)
     int64_t t0 = ew_bj_day_start(ew_days_from_civil(2025, 6, 1));
     for (int h = 0; h < 4 * 24; h++)
         for (int p = 0; p < AIRQ_NPOLL; p++) {
-            store_hour hr = {.site_id = id, .param = air_codes[p], .hour_utc = t0 + h * 3600,
+            store_hour hr = {.site_id = id, .param = airq_hj212_codes[p], .hour_utc = t0 + h * 3600,
                              .value = v[p], .min = v[p], .max = v[p], .n_min = 60,
                              .n_valid = 60, .flag = "N"};
             if (store_hour_put(s, &hr, err, sizeof err) < 0)

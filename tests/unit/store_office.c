@@ -57,22 +57,16 @@ static int raw_exec(const fixture *f, const char *sql, char *msg, size_t cap)
 
 static int64_t raw_count(const fixture *f, const char *sql)
 {
-    sqlite3 *db;
-    sqlite3_stmt *st;
-    assert_int_equal(sqlite3_open(f->db.path, &db), SQLITE_OK);
-    assert_int_equal(sqlite3_prepare_v2(db, sql, -1, &st, NULL), SQLITE_OK);
-    assert_int_equal(sqlite3_step(st), SQLITE_ROW);
-    int64_t n = sqlite3_column_int64(st, 0);
-    sqlite3_finalize(st);
-    sqlite3_close(db);
+    int64_t n = tu_db_count(f->db.path, sql);
+    assert_true(n >= 0);
     return n;
 }
 
 static void schema_is_version_2(void **state)
 {
     fixture *f = *state;
-    assert_int_equal(STORE_SCHEMA_VERSION, 2);
-    assert_int_equal(store_schema_version(f->s), 2);
+    assert_true(STORE_SCHEMA_VERSION >= 2); /* office arrived in migration 2 */
+    assert_int_equal(store_schema_version(f->s), STORE_SCHEMA_VERSION);
 }
 
 /* ---- accounts ---- */

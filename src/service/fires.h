@@ -1,0 +1,78 @@
+/* fires: satellite fire points and camera alarms of open burning (zone plan, tasks 15, 16) —
+ * each placed in its town (属地), grouped so that one fire opens one case, and counted per
+ * town with the time the town took to respond.
+ *
+ * Placement: the default data hold no town boundaries, so a point goes to the town of the
+ * nearest air station that has a town and coordinates (the "station area"); fires_town_of
+ * is the one place that decides it, so a boundary file can replace it later.
+ *
+ * Clustering (one fire, one case): a point joins the case of a stored point of the same town
+ * within FIRES_CLUSTER_M metres and FIRES_CLUSTER_S seconds; otherwise it opens a case
+ * (source fire_point, category open_burning) located in its town.
+ *
+ * Video alarms: one case per camera per clock hour (UTC hour = Beijing hour); a second alarm
+ * of the same camera in that hour joins the first one's case.
+ *
+ * Errors are EW_E* codes with err filled. */
+#ifndef EW_SERVICE_FIRES_H
+#define EW_SERVICE_FIRES_H
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "base/err.h"
+#include "service/case.h"
+#include "store/emergency.h"
+#include "store/read.h"
+#include "store/store.h"
+
+#define FIRES_CLUSTER_M 1000.0
+#define FIRES_CLUSTER_S (24 * 3600)
+
+/* Great-circle distance in metres (haversine, mean Earth radius 6 371 008.8 m). */
+double fires_distance_m(double lon1, double lat1, double lon2, double lat2);
+
+/* Where towns are: one point per town (an air station's position). Borrowed strings. */
+typedef struct fires_place {
+    const char *town;
+    double lon, lat;
+} fires_place;
+typedef struct fires_towns {
+    size_t n;
+    fires_place *p; /* owned; strings owned too */
+} fires_towns;
+/* The air stations with a town and coordinates. EW_OK or EW_EINTERNAL. */
+int fires_towns_load(ew_reader *db, fires_towns *out, char *err, size_t errcap) EW_MUST_CHECK;
+void fires_towns_free(fires_towns *t);
+/* The town of the nearest place, NULL when there is none. Borrowed from t. */
+const char *fires_town_of(const fires_towns *t, double lon, double lat);
+
+typedef struct fires_point {
+    int64_t ts_utc;
+    double lon, lat;
+    int confidence;
+    const char *source;
+} fires_point;
+
+/* Place, store and cluster one point. *case_id the case it opened or joined; *opened true
+ * when it opened one. Returns 1 stored, 0 already stored (a repeat of the same record). */
+int fires_add(store *s, const fires_towns *t, const fires_point *p, int64_t now_utc,
+              int64_t *case_id, bool *opened, char *err, size_t errcap) EW_MUST_CHECK;
+
+/* Import a CSV file (docs/import-formats.md: time,lon,lat,confidence,source). A malformed
+ * line stores nothing; a failure while storing keeps the points stored before it (a re-run
+ * skips them). *points stored, *cases opened. */
+int fires_import_csv(store *s, const fires_towns *t, const char *text, size_t n, int64_t now_utc,
+                     int *points, int *cases, char *err, size_t errcap) EW_MUST_CHECK;
+
+typedef struct fires_video {
+    const char *camera;
+    int64_t ts_utc;
+    const char *kind;      /* "fire", "smoke", … */
+    const char *image_key; /* an attachment key, NULL if none */
+} fires_video;
+/* Store one alarm reported by who (a logged-in account) and open or join its case. */
+int fires_video_alarm(store *s, const fires_video *v, const case_actor *who, int64_t now_utc,
+                      int64_t *case_id, bool *opened, char *err, size_t errcap) EW_MUST_CHECK;
+
+#endif

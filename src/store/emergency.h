@@ -1,0 +1,156 @@
+/* emergency: the stored state of the heavy-pollution emergency response and of fire points
+ * and video alarms — warnings, the emergency reduction list (应急减排清单) with its change
+ * log, compliance breaches, satellite fire points and camera alarms, each breach, fire and
+ * alarm linked to the case it opened or joined (store/office.h's case_file).
+ *
+ * Schema migration 3 (docs/storage.md). Like store.h and office.h this layer speaks plain
+ * values only; every rule (levels, shares, clustering, deduplication) lives in
+ * service/emergency and service/fires.
+ *
+ * Append-only: warnings, list changes, breaches, fire points and video alarms; the schema's
+ * triggers refuse UPDATE and DELETE. The list itself is editable, each edit logged.
+ *
+ * Transactions: a function runs inside the caller's transaction when one is open; otherwise
+ * each statement commits on its own.
+ *
+ * Strings passed in are borrowed for the call; strings handed to callbacks are valid only
+ * until the callback returns; a non-zero return from a callback stops the iteration and is
+ * returned. Errors: a negative EW_E* code with a message in err (err may be NULL). */
+#ifndef EW_STORE_EMERGENCY_H
+#define EW_STORE_EMERGENCY_H
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "base/err.h"
+#include "store/store.h"
+
+/* ---- warnings ------------------------------------------------------------------------ */
+
+typedef struct em_warning_row {
+    int64_t id;
+    const char *level; /* "yellow", "orange", "red" */
+    int64_t start_utc, end_utc;
+    const char *notice;
+    const char *basis; /* "forecast" or "observation" */
+    int basis_aqi;     /* the AQI that justified the warning */
+    const char *declared_by;
+    int64_t declared_utc;
+} em_warning_row;
+typedef int (*em_warning_fn)(void *ctx, const em_warning_row *w);
+
+/* Insert a warning (w->id ignored); *id_out the new id. */
+int em_warning_put(store *s, const em_warning_row *w, int64_t *id_out, char *err,
+                   size_t errcap) EW_MUST_CHECK;
+/* 1 and fn called once if warning id exists, 0 if not, negative on error. */
+int em_warning_get(store *s, int64_t id, em_warning_fn fn, void *ctx, char *err,
+                   size_t errcap) EW_MUST_CHECK;
+/* Every warning, newest start first. */
+int em_warnings_each(store *s, em_warning_fn fn, void *ctx, char *err, size_t errcap) EW_MUST_CHECK;
+/* Warnings in force at t_utc (start_utc <= t < end_utc). */
+int em_warnings_active(store *s, int64_t t_utc, em_warning_fn fn, void *ctx, char *err,
+                       size_t errcap) EW_MUST_CHECK;
+
+/* ---- the emergency reduction list ---------------------------------------------------- */
+
+typedef struct em_list_row {
+    const char *enterprise; /* the enterprise's name as store_site.enterprise holds it */
+    const char *town;       /* the town (镇/办) responsible for it (属地) */
+    const char *grade;      /* "A", "B", "B-", "C", "D", "引领性", "非重点" */
+    double base_power_kw;   /* production-line power baseline, kW (hourly mean) */
+    double base_emission_kgh;
+    double cut_pct[3];       /* required cut of the baseline per level: yellow, orange, red */
+    const char *measures[3]; /* the measures per level, as the list words them */
+    const char *updated_by;
+    int64_t updated_utc;
+} em_list_row;
+typedef int (*em_list_fn)(void *ctx, const em_list_row *e);
+
+/* Insert or replace the entry of e->enterprise and append one change (actor, detail) to the
+ * change log, in one transaction when none is open. */
+int em_list_put(store *s, const em_list_row *e, const char *detail, char *err,
+                size_t errcap) EW_MUST_CHECK;
+/* 1 and fn once, 0 if the enterprise is not listed, negative on error. */
+int em_list_get(store *s, const char *enterprise, em_list_fn fn, void *ctx, char *err,
+                size_t errcap) EW_MUST_CHECK;
+/* Every entry by enterprise name. */
+int em_list_each(store *s, em_list_fn fn, void *ctx, char *err, size_t errcap) EW_MUST_CHECK;
+/* Number of change-log entries of enterprise (NULL: all). */
+int64_t em_list_changes(store *s, const char *enterprise, char *err, size_t errcap);
+
+/* ---- evidence: hourly power of an enterprise's meters --------------------------------- */
+
+/* The hourly mean over [from_utc, to_utc) of the sum, per hour, of the hourly values of
+ * params (any of nparams codes) over the sites of enterprise. *hours_out: hours with data.
+ * 0 with *mean_out NAN when there is none. */
+int em_power_mean(store *s, const char *enterprise, const char *const *params, size_t nparams,
+                  int64_t from_utc, int64_t to_utc, double *mean_out, int *hours_out, char *err,
+                  size_t errcap) EW_MUST_CHECK;
+
+/* ---- breaches ------------------------------------------------------------------------ */
+
+typedef struct em_breach_row {
+    int64_t warning_id;
+    const char *enterprise;
+    int64_t at_utc;
+    double mean_kw, allowed_kw;
+    int64_t case_id;
+} em_breach_row;
+typedef int (*em_breach_fn)(void *ctx, const em_breach_row *b);
+
+/* 1 and *case_id (may be NULL) if (warning, enterprise) has a breach, 0 if not. */
+int em_breach_find(store *s, int64_t warning_id, const char *enterprise, int64_t *case_id,
+                   char *err, size_t errcap) EW_MUST_CHECK;
+int em_breach_put(store *s, const em_breach_row *b, char *err, size_t errcap) EW_MUST_CHECK;
+int em_breaches_each(store *s, int64_t warning_id, em_breach_fn fn, void *ctx, char *err,
+                     size_t errcap) EW_MUST_CHECK;
+
+/* ---- fire points --------------------------------------------------------------------- */
+
+typedef struct em_fire_row {
+    int64_t id;
+    int64_t ts_utc;
+    double lon, lat;
+    int confidence; /* 0–100 */
+    const char *source;
+    const char *town;
+    int64_t case_id;
+} em_fire_row;
+typedef int (*em_fire_fn)(void *ctx, const em_fire_row *f);
+
+/* Insert; 1 if stored, 0 if the same point (time, place, source) was already stored. */
+int em_fire_put(store *s, const em_fire_row *f, char *err, size_t errcap) EW_MUST_CHECK;
+/* Fire points of town with from_utc <= ts_utc <= to_utc, by time. */
+int em_fires_near(store *s, const char *town, int64_t from_utc, int64_t to_utc, em_fire_fn fn,
+                  void *ctx, char *err, size_t errcap) EW_MUST_CHECK;
+
+/* Per town over fire points with ts in [from_utc, to_utc): points, distinct cases, cases
+ * that had a response (a second event in their log) and the mean seconds from a case's
+ * creation to its response (NAN when none). */
+typedef struct em_town_fires {
+    const char *town;
+    int64_t points, cases, responded;
+    double mean_response_s;
+} em_town_fires;
+typedef int (*em_town_fires_fn)(void *ctx, const em_town_fires *t);
+int em_fires_by_town(store *s, int64_t from_utc, int64_t to_utc, em_town_fires_fn fn, void *ctx,
+                     char *err, size_t errcap) EW_MUST_CHECK;
+
+/* ---- video alarms -------------------------------------------------------------------- */
+
+typedef struct em_video_row {
+    const char *camera;
+    int64_t ts_utc;
+    const char *kind;
+    const char *image_key; /* attachment key, NULL if none */
+    const char *reported_by;
+    int64_t case_id;
+} em_video_row;
+
+/* 1 and *case_id of the earliest alarm of camera with from_utc <= ts_utc < to_utc, 0 if none. */
+int em_video_find(store *s, const char *camera, int64_t from_utc, int64_t to_utc, int64_t *case_id,
+                  char *err, size_t errcap) EW_MUST_CHECK;
+int em_video_put(store *s, const em_video_row *v, int64_t *id_out, char *err,
+                 size_t errcap) EW_MUST_CHECK;
+
+#endif

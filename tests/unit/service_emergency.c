@@ -1,0 +1,355 @@
+/* Tests of src/service/emergency and src/service/fires on a real SQLite store: power
+ * compliance during a warning, breach cases deduplicated per enterprise and warning, fire
+ * points clustered into one case, video alarms deduplicated per camera and hour. */
+#include <math.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <cmocka.h>
+#include <sqlite3.h>
+
+#include "base/bjtime.h"
+#include "service/air.h"
+#include "service/emergency.h"
+#include "service/fires.h"
+#include "store/emergency.h"
+#include "store/office.h"
+#include "store/read.h"
+#include "store/store.h"
+#include "testutil.h"
+
+static const case_actor bureau = {.name = "sthj", .role = EW_ROLE_BUREAU, .org = NULL};
+
+/* 2026-01-10 00:00 Beijing. */
+static int64_t t0(void)
+{
+    return ew_bj_day_start(ew_days_from_civil(2026, 1, 10));
+}
+
+static int64_t site(store *s, const char *mn, const char *kind, const char *town,
+                    const char *enterprise, double lon, double lat)
+{
+    char err[256];
+    store_site st = {.mn = mn,
+                     .pw = "123456",
+                     .kind = kind,
+                     .name = mn,
+                     .town = town,
+                     .lon = lon,
+                     .lat = lat,
+                     .enterprise = enterprise};
+    int64_t id = 0;
+    if (store_site_put(s, &st, &id, err, sizeof err) < 0)
+        fail_msg("%s", err);
+    return id;
+}
+
+static void power(store *s, int64_t site_id, int64_t from, int hours, double kw)
+{
+    char err[256];
+    for (int h = 0; h < hours; h++) {
+        store_hour hr = {.site_id = site_id,
+                         .param = "pw001",
+                         .hour_utc = from + h * 3600,
+                         .value = kw,
+                         .min = kw,
+                         .max = kw,
+                         .n_min = 60,
+                         .n_valid = 60,
+                         .flag = "N"};
+        if (store_hour_put(s, &hr, err, sizeof err) < 0)
+            fail_msg("%s", err);
+    }
+}
+
+static int64_t count(const tu_store_fixture *f, const char *sql)
+{
+    int64_t n = tu_db_count(f->db.path, sql);
+    assert_true(n >= 0);
+    return n;
+}
+
+static void allowance_is_the_baseline_less_the_cut(void **state)
+{
+    (void)state;
+    /* Orange, a 20 % cut of a 1000 kW baseline: 800 kW allowed. */
+    assert_true(fabs(em_allowed_kw(1000, 20) - 800) < 1e-9);
+    assert_true(em_power_breaches(850, 800));
+    assert_false(em_power_breaches(750, 800));
+    assert_false(em_power_breaches(800, 800)); /* at the allowance is compliant */
+    assert_false(em_power_breaches(NAN, 800)); /* no data, no verdict */
+    assert_true(fabs(em_level_required_cut_pct(EM_ORANGE) - 20) < 1e-9);
+    em_level l;
+    assert_int_equal(em_level_parse("red", &l), 0);
+    assert_int_equal(l, EM_RED);
+    assert_int_equal(em_level_parse("blue", &l), -1);
+    assert_true(em_grade_valid("B-"));
+    assert_true(em_grade_valid("引领性"));
+    assert_false(em_grade_valid("E"));
+}
+
+static const char list_csv[] =
+    "# test list\n"
+    "enterprise,town,grade,base_power_kw,base_emission_kgh,cut_yellow_pct,cut_orange_pct,"
+    "cut_red_pct,measures_yellow,measures_orange,measures_red\n"
+    "甲水泥,九龙镇,B,1000,50,10,20,100,禁用国四车辆,限产20%,停产\n"
+    "乙玻璃,前程办,C,1000,40,10,20,100,停一半产线,限产20%,停产\n";
+
+static void orange_warning_breach_at_85_percent_opens_one_case(void **state)
+{
+    tu_store_fixture *f = *state;
+    store *s = f->s;
+    char err[256];
+    int n = 0;
+    if (emergency_list_load(s, list_csv, sizeof list_csv - 1, "sthj", t0(), &n, err, sizeof err))
+        fail_msg("%s", err);
+    assert_int_equal(n, 2);
+    int64_t a = site(s, "PWA0001", "gas_outlet", "九龙镇", "甲水泥", NAN, NAN);
+    int64_t b = site(s, "PWB0001", "gas_outlet", "前程办", "乙玻璃", NAN, NAN);
+    int64_t start = t0() + 12 * 3600;
+    /* Six hours of the warning: 甲 at 850 kW (85 % > 80 %), 乙 at 750 kW (75 %). */
+    power(s, a, start, 6, 850);
+    power(s, b, start, 6, 750);
+    em_declaration d = {.level = "orange",
+                        .start_utc = start,
+                        .end_utc = start + 72 * 3600,
+                        .notice = "郑州市重污染天气橙色预警",
+                        .basis = "forecast",
+                        .aqi = 320};
+    int64_t wid = 0;
+    if (emergency_declare(s, NULL, &d, &bureau, "127.0.0.1", start - 3600, &wid, err, sizeof err))
+        fail_msg("%s", err);
+    assert_true(wid > 0);
+    /* Declaring is the bureau's: a unit is refused and nothing is stored. */
+    case_actor unit = {.name = "jianshe", .role = EW_ROLE_UNIT, .org = "jianshe"};
+    int64_t other = 0;
+    assert_int_equal(emergency_declare(s, NULL, &d, &unit, NULL, start, &other, err, sizeof err),
+                     EW_EFORBIDDEN);
+    int br = -1;
+    if (emergency_check(s, start + 6 * 3600, &br, err, sizeof err))
+        fail_msg("%s", err);
+    assert_int_equal(br, 1);
+    /* The next pass finds the same breach stored: no second case. */
+    if (emergency_check(s, start + 7 * 3600, &br, err, sizeof err))
+        fail_msg("%s", err);
+    assert_int_equal(br, 0);
+    assert_int_equal(count(f, "SELECT count(*) FROM case_file"), 1);
+    assert_int_equal(count(f, "SELECT count(*) FROM case_file WHERE location = '九龙镇'"), 1);
+    assert_int_equal(count(f, "SELECT count(*) FROM em_breach WHERE enterprise = '甲水泥'"), 1);
+    assert_int_equal(count(f, "SELECT count(*) FROM audit WHERE action = 'warning.declare'"), 1);
+    em_report r;
+    ew_reader *rd = ew_read_open(f->db.path, err, sizeof err);
+    assert_non_null(rd);
+    if (emergency_report(s, rd, wid, start + 7 * 3600, &r, err, sizeof err))
+        fail_msg("%s", err);
+    assert_int_equal(r.n, 2);
+    assert_int_equal(r.breached, 1);
+    assert_int_equal(r.complied, 1);
+    /* By name: 乙 (U+4E59) before 甲 (U+7532). */
+    assert_string_equal(r.v[1].enterprise, "甲水泥");
+    assert_true(fabs(r.v[1].allowed_kw - 800) < 1e-9);
+    assert_true(fabs(r.v[1].mean_kw - 850) < 1e-9);
+    assert_true(r.v[1].breached && r.v[1].case_id > 0);
+    assert_false(r.v[0].breached);
+    assert_true(fabs(r.v[0].mean_kw - 750) < 1e-9);
+    assert_int_equal(r.v[0].hours, 6);
+    assert_true(isnan(r.aqi_during)); /* no air data in this store */
+    emergency_report_free(&r);
+    ew_read_close(rd);
+}
+
+/* One air station 2026-01-06 … 01-11: PM2.5 150 µg/m³ before 01-10 00:00 Beijing and 250 from
+ * then on, the other pollutants low (SO2 5, NO2 10, PM10 20, CO 0.3, O3 50). Daily AQI:
+ * PM2.5 150 is IAQI 200 and 250 is IAQI 300 (HJ 633 Table 1: breakpoints of the 200 and 300
+ * points, the same in both editions). */
+static void fill_air(store *s, int64_t switch_utc)
+{
+    char err[256];
+    int64_t id = site(s, "AIR0009", "air", "九龙镇", NULL, 113.8, 34.7);
+    int64_t from = ew_bj_day_start(ew_days_from_civil(2026, 1, 6));
+    for (int64_t t = from; t < switch_utc + 2 * 86400; t += 3600)
+        for (int p = 0; p < AIRQ_NPOLL; p++) {
+            double v[AIRQ_NPOLL] = {5, 10, 20, 0.3, 50, t < switch_utc ? 150 : 250};
+            store_hour hr = {.site_id = id,
+                             .param = airq_hj212_codes[p],
+                             .hour_utc = t,
+                             .value = v[p],
+                             .min = v[p],
+                             .max = v[p],
+                             .n_min = 60,
+                             .n_valid = 60,
+                             .flag = "N"};
+            if (store_hour_put(s, &hr, err, sizeof err) < 0)
+                fail_msg("%s", err);
+        }
+}
+
+static void observation_basis_and_report_aqi_come_from_the_zone(void **state)
+{
+    tu_store_fixture *f = *state;
+    char err[256];
+    int64_t start = t0(); /* 2026-01-10 00:00 Beijing */
+    fill_air(f->s, start);
+    ew_reader *rd = ew_read_open(f->db.path, err, sizeof err);
+    assert_non_null(rd);
+    em_declaration d = {.level = "red",
+                        .start_utc = start,
+                        .end_utc = start + 2 * 86400,
+                        .notice = "红色预警",
+                        .basis = "observation"};
+    int64_t wid = 0;
+    /* Declared at 01-10 12:30: the newest hour has PM2.5 250, hourly AQI 300. */
+    if (emergency_declare(f->s, rd, &d, &bureau, NULL, start + 12 * 3600 + 1800, &wid, err,
+                          sizeof err))
+        fail_msg("%s", err);
+    assert_int_equal(count(f, "SELECT basis_aqi FROM em_warning"), 300);
+    em_report r;
+    if (emergency_report(f->s, rd, wid, start + 2 * 86400, &r, err, sizeof err))
+        fail_msg("%s", err);
+    /* During: 01-10 and 01-11 at 300; before: 01-07 … 01-09 at 200. */
+    assert_true(fabs(r.aqi_during - 300) < 1e-9);
+    assert_true(fabs(r.aqi_before - 200) < 1e-9);
+    emergency_report_free(&r);
+    ew_read_close(rd);
+}
+
+static int count_entry(void *ctx, const em_list_row *e)
+{
+    (void)e;
+    ++*(int *)ctx;
+    return 0;
+}
+
+static void list_edits_are_checked_and_logged(void **state)
+{
+    tu_store_fixture *f = *state;
+    char err[256];
+    em_list_row e = {.enterprise = "丙",
+                     .town = "九龙镇",
+                     .grade = "B",
+                     .base_power_kw = 500,
+                     .cut_pct = {10, 20, 100},
+                     .measures = {"a", "b", "c"}};
+    if (emergency_list_put(f->s, &e, &bureau, NULL, t0(), err, sizeof err))
+        fail_msg("%s", err);
+    e.grade = "E";
+    assert_int_equal(emergency_list_put(f->s, &e, &bureau, NULL, t0(), err, sizeof err),
+                     EW_EINVALID);
+    e.grade = "C";
+    case_actor ent = {.name = "qiye", .role = EW_ROLE_ENTERPRISE, .org = "丙"};
+    assert_int_equal(emergency_list_put(f->s, &e, &ent, NULL, t0(), err, sizeof err),
+                     EW_EFORBIDDEN);
+    assert_int_equal(em_list_changes(f->s, "丙", err, sizeof err), 1);
+    /* An enterprise sees its own entry only; a unit sees none. */
+    int seen = 0;
+    assert_int_equal(emergency_list_visible(f->s, &ent, count_entry, &seen, err, sizeof err), 0);
+    case_actor other = {.name = "q2", .role = EW_ROLE_ENTERPRISE, .org = "丁"};
+    assert_int_equal(emergency_list_visible(f->s, &other, count_entry, &seen, err, sizeof err), 0);
+    assert_int_equal(seen, 1);
+    case_actor unit = {.name = "u", .role = EW_ROLE_UNIT, .org = "jianshe"};
+    assert_int_equal(emergency_list_visible(f->s, &unit, count_entry, &seen, err, sizeof err),
+                     EW_EFORBIDDEN);
+    assert_int_equal(count(f, "SELECT count(*) FROM audit WHERE action ="
+                              " 'emergency_list.put'"),
+                     1);
+    /* A bad line in a file stores nothing. */
+    const char bad[] = "h\n丁,九龙镇,B,0,1,10,20,30,a,b,c\n";
+    int n = 0;
+    assert_int_equal(
+        emergency_list_load(f->s, bad, sizeof bad - 1, "sthj", t0(), &n, err, sizeof err),
+        EW_EINVALID);
+    assert_int_equal(count(f, "SELECT count(*) FROM em_list"), 1);
+}
+
+static void three_points_300_m_apart_in_two_hours_are_one_case(void **state)
+{
+    tu_store_fixture *f = *state;
+    char err[256];
+    site(f->s, "AIR0001", "air", "九龙镇", NULL, 113.80, 34.70);
+    site(f->s, "AIR0002", "air", "前程办", NULL, 113.90, 34.75);
+    ew_reader *rd = ew_read_open(f->db.path, err, sizeof err);
+    fires_towns t;
+    if (fires_towns_load(rd, &t, err, sizeof err))
+        fail_msg("%s", err);
+    assert_int_equal(t.n, 2);
+    assert_string_equal(fires_town_of(&t, 113.801, 34.70), "九龙镇"); /* nearest station */
+    assert_string_equal(fires_town_of(&t, 113.89, 34.74), "前程办");
+    /* 0.0027° of latitude ≈ 300 m; the three lie on one meridian, 0–600 m from the first.
+     * The fourth is 10 km east: another town, another case. */
+    const char csv[] = "time,lon,lat,confidence,source\n"
+                       "2026-01-10 10:00:00,113.8010,34.7000,80,FY-3D\n"
+                       "2026-01-10 11:00:00,113.8010,34.7027,75,FY-3D\n"
+                       "2026-01-10 12:00:00,113.8010,34.7054,90,NPP\n"
+                       "2026-01-10 12:00:00,113.9000,34.7500,60,NPP\n";
+    int pts = 0, cases = 0;
+    if (fires_import_csv(f->s, &t, csv, sizeof csv - 1, t0(), &pts, &cases, err, sizeof err))
+        fail_msg("%s", err);
+    assert_int_equal(pts, 4);
+    assert_int_equal(cases, 2);
+    assert_true(fabs(fires_distance_m(113.801, 34.70, 113.801, 34.7027) - 300) < 2);
+    /* The same file again stores nothing and opens nothing. */
+    if (fires_import_csv(f->s, &t, csv, sizeof csv - 1, t0(), &pts, &cases, err, sizeof err))
+        fail_msg("%s", err);
+    assert_int_equal(pts, 0);
+    assert_int_equal(cases, 0);
+    assert_int_equal(count(f, "SELECT count(DISTINCT case_id) FROM em_fire WHERE town ="
+                              " '九龙镇'"),
+                     1);
+    /* 25 h after the last point the same place is a new fire. */
+    fires_point late = {.ts_utc = t0() + 12 * 3600 + 25 * 3600,
+                        .lon = 113.801,
+                        .lat = 34.70,
+                        .confidence = 70,
+                        .source = "NPP"};
+    int64_t cid;
+    bool opened;
+    assert_int_equal(fires_add(f->s, &t, &late, t0(), &cid, &opened, err, sizeof err), 1);
+    assert_true(opened);
+    fires_towns_free(&t);
+    ew_read_close(rd);
+}
+
+static void same_camera_twice_in_an_hour_is_one_case(void **state)
+{
+    tu_store_fixture *f = *state;
+    char err[256];
+    case_actor dev = {.name = "cam-gw", .role = EW_ROLE_UNIT, .org = "jiulong"};
+    int64_t h = t0() + 10 * 3600, c1, c2, c3;
+    bool o1, o2, o3;
+    fires_video a = {.camera = "CAM-7", .ts_utc = h + 5 * 60, .kind = "smoke"};
+    fires_video b = {.camera = "CAM-7", .ts_utc = h + 40 * 60, .kind = "fire"};
+    fires_video c = {.camera = "CAM-7", .ts_utc = h + 65 * 60, .kind = "fire"};
+    assert_int_equal(fires_video_alarm(f->s, &a, &dev, h, &c1, &o1, err, sizeof err), 0);
+    assert_int_equal(fires_video_alarm(f->s, &b, &dev, h, &c2, &o2, err, sizeof err), 0);
+    assert_int_equal(fires_video_alarm(f->s, &c, &dev, h, &c3, &o3, err, sizeof err), 0);
+    assert_true(o1);
+    assert_false(o2);
+    assert_int_equal(c1, c2);
+    assert_true(o3 && c3 != c1); /* the next hour opens its own */
+    case_actor pub = {.name = "public", .role = EW_ROLE_PUBLIC, .org = NULL};
+    assert_int_equal(fires_video_alarm(f->s, &a, &pub, h, &c1, &o1, err, sizeof err),
+                     EW_EFORBIDDEN);
+    assert_int_equal(count(f, "SELECT count(*) FROM case_file"), 2);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(allowance_is_the_baseline_less_the_cut),
+        cmocka_unit_test_setup_teardown(orange_warning_breach_at_85_percent_opens_one_case,
+                                        tu_store_setup, tu_store_teardown),
+        cmocka_unit_test_setup_teardown(observation_basis_and_report_aqi_come_from_the_zone,
+                                        tu_store_setup, tu_store_teardown),
+        cmocka_unit_test_setup_teardown(list_edits_are_checked_and_logged, tu_store_setup,
+                                        tu_store_teardown),
+        cmocka_unit_test_setup_teardown(three_points_300_m_apart_in_two_hours_are_one_case,
+                                        tu_store_setup, tu_store_teardown),
+        cmocka_unit_test_setup_teardown(same_camera_twice_in_an_hour_is_one_case, tu_store_setup,
+                                        tu_store_teardown),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
