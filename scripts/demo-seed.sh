@@ -16,7 +16,7 @@ users=(
   "zhifa unit zonghe-zhifa 区综合行政执法局"
   "towns unit towns 各镇办"
   "auditor auditor - 区审计"
-  "qiye enterprise Simulated_Enterprise 模拟企业"
+  "qiye enterprise 郑州宏远汽车零部件有限公司 宏远汽车零部件"
 )
 
 if [[ ! -s $accounts ]]; then
@@ -71,7 +71,7 @@ if ((fresh)); then
   call "$zhifa" POST "cases/$id/actions" '{"action":"sign"}' >/dev/null
 
   # A monitoring alert waiting to be accepted.
-  call "$bureau" POST cases '{"source":"monitoring_alert","category":"exceedance","location":"经开区某企业废气排口","description":"颗粒物小时均值连续3小时超过排放限值"}' >/dev/null
+  call "$bureau" POST cases '{"source":"monitoring_alert","category":"exceedance","location":"郑州中原精密铸造有限公司 熔炼炉废气排口","description":"颗粒物小时均值连续3小时超过排放限值","lon":113.812,"lat":34.658}' >/dev/null
 
   # Progress on the construction-dust task (T13, 强化扬尘综合管控: 区建设局 is responsible).
   call "$jianshe" POST "ledger/tasks/T13/reports" \

@@ -43,7 +43,7 @@ done
 export ENVWATCH="$root/$rel/envwatch" ENVWATCH_ASAN="$root/$asan/envwatch" ENVWATCH_ROOT="$root"
 for t in "$root"/tests/it/*.sh "$root"/tests/it/*.mjs; do
   [ -f "$t" ] || continue
-  [ "$(basename "$t")" = lib.sh ] && continue
+  case "$(basename "$t")" in lib.sh | lib.mjs) continue ;; esac
   case "$t" in
     *.sh) run_tap "it $(basename "$t")" bash "$t" ;;
     *.mjs) run_tap "it $(basename "$t")" node --test --test-reporter=tap "$t" ;;

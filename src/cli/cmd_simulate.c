@@ -6,12 +6,15 @@
 #include <string.h>
 #include <time.h>
 
+#include "base/bjtime.h"
 #include "cli/cli.h"
 #include "net/sim.h"
 
 static const char usage_text[] =
     "usage: envwatch simulate --devices N --rate R --duration D [options] HOST:PORT\n"
     "       envwatch simulate --devices N [--kind K] --print-devices\n"
+    "       envwatch simulate --devices-file FILE --realtime --duration D HOST:PORT\n"
+    "       envwatch simulate --devices-file FILE --history --db DB --from T [--to T]\n"
     "\n"
     "N virtual devices (one TCP connection each) upload HJ 212-2017 minute data (CN 2051,\n"
     "acknowledgement requested) at R packets/s each for D seconds, then wait up to 5 s for\n"
@@ -33,8 +36,69 @@ static const char usage_text[] =
     "  --acked-log FILE   write 'MN DataTime PNO' for every 9014 received\n"
     "  --json             end with one JSON object (sent, acked, rejected, ...)\n"
     "  --print-devices    print the device list (CSV for 'serve --devices') and exit\n"
+    "  --devices-file F   simulate the air stations and outlets of a device list (the CSV\n"
+    "                     of 'serve --devices') instead of N indexed devices; their values\n"
+    "                     come from the demo model (seasons, episodes, diurnal cycles)\n"
+    "  --realtime         upload each minute (2051) as the clock passes it and each hour\n"
+    "                     (2061) as it ends, from the start of the current hour on\n"
+    "  --history          write the model's hourly data (2061) of [--from, --to) into the\n"
+    "                     database DB directly, in bulk, through the ingest pipeline (no\n"
+    "                     server); each device resumes after its newest stored hour\n"
+    "  --from T, --to T   Unix seconds or a Beijing date YYYY-MM-DD (--to default: now)\n"
     "\n"
     "Device i has MN EWSIM<A|G|W><i, 18 digits> and password (i*7919+123457) mod 10^6.\n";
+
+/* Unix seconds, or a Beijing date YYYY-MM-DD (its 00:00). */
+static int when_arg(const char *opt, const char *v, int64_t *out)
+{
+    int y, m, d;
+    char tail;
+    if (v && sscanf(v, "%4d-%2d-%2d%c", &y, &m, &d, &tail) == 3 && m >= 1 && m <= 12 && d >= 1 &&
+        d <= ew_days_in_month(y, m)) {
+        *out = ew_bj_day_start(ew_days_from_civil(y, m, d));
+        return 0;
+    }
+    char *end;
+    errno = 0;
+    long long t = v ? strtoll(v, &end, 10) : 0;
+    if (!v || errno || *end || end == v || t < 0) {
+        fprintf(stderr, "envwatch simulate: %s needs Unix seconds or YYYY-MM-DD\n", opt);
+        return -1;
+    }
+    *out = (int64_t)t;
+    return 0;
+}
+
+static int run_history(const char *db, const char *devices, int64_t from, int64_t to, int as_json)
+{
+    if (!db || !devices || from < 0) {
+        fprintf(stderr, "envwatch simulate: --history needs --db, --devices-file and --from\n");
+        return EW_EXIT_USAGE;
+    }
+    sim_history_config hc = {.db = db, .devices_csv = devices, .from_utc = from, .to_utc = to};
+    sim_history_report hr;
+    char err[512];
+    struct timespec t0, t1;
+    clock_gettime(CLOCK_MONOTONIC, &t0);
+    if (sim_history(&hc, &hr, err, sizeof err) < 0) {
+        fprintf(stderr, "envwatch simulate: %s\n", err);
+        return EW_EXIT_RUNTIME;
+    }
+    clock_gettime(CLOCK_MONOTONIC, &t1);
+    double s = (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
+    if (as_json)
+        printf("{\"devices\":%llu,\"hours\":%llu,\"packets\":%llu,\"stored\":%llu,"
+               "\"refused\":%llu,\"elapsed_s\":%.2f}\n",
+               (unsigned long long)hr.devices, (unsigned long long)hr.hours,
+               (unsigned long long)hr.packets, (unsigned long long)hr.stored,
+               (unsigned long long)hr.refused, s);
+    else
+        printf("history: %llu devices, %llu hours, %llu hourly packets stored (%llu refused) "
+               "in %.1f s\n",
+               (unsigned long long)hr.devices, (unsigned long long)hr.hours,
+               (unsigned long long)hr.stored, (unsigned long long)hr.refused, s);
+    return hr.refused ? EW_EXIT_FOUND : EW_EXIT_OK;
+}
 
 static int num(const char *opt, const char *v, double *out)
 {
@@ -62,8 +126,9 @@ int cmd_simulate(int argc, char **argv)
                     .rate = 1,
                     .duration_s = 10};
     double devices = 1, window = 0, seed = 0, start = -1;
-    int as_json = 0, print = 0;
-    const char *acked = NULL;
+    int as_json = 0, print = 0, history = 0;
+    const char *acked = NULL, *devices_file = NULL, *db = NULL;
+    int64_t from = -1, to = (int64_t)time(NULL);
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
         int r = 0;
@@ -89,6 +154,18 @@ int cmd_simulate(int argc, char **argv)
             r = num(a, v, &seed), i++;
         else if (!strcmp(a, "--start"))
             r = num(a, v, &start), i++;
+        else if (!strcmp(a, "--devices-file"))
+            devices_file = v, i++, r = v ? 0 : -1;
+        else if (!strcmp(a, "--db"))
+            db = v, i++, r = v ? 0 : -1;
+        else if (!strcmp(a, "--from"))
+            r = when_arg(a, v, &from), i++;
+        else if (!strcmp(a, "--to"))
+            r = when_arg(a, v, &to), i++;
+        else if (!strcmp(a, "--history"))
+            history = 1;
+        else if (!strcmp(a, "--realtime"))
+            c.realtime = true;
         else if (!strcmp(a, "--acked-log"))
             acked = v, i++, r = v ? 0 : -1;
         else if (!strcmp(a, "--kind")) {
@@ -113,6 +190,19 @@ int cmd_simulate(int argc, char **argv)
         if (r < 0)
             return EW_EXIT_USAGE;
     }
+    if (history)
+        return run_history(db, devices_file, from, to, as_json);
+    sim_device *devs = NULL;
+    if (devices_file) {
+        size_t n;
+        char derr[512];
+        if (sim_devices_load(devices_file, &devs, &n, derr, sizeof derr) < 0) {
+            fprintf(stderr, "envwatch simulate: %s\n", derr);
+            return EW_EXIT_USAGE;
+        }
+        devices = (double)n;
+        c.devs = devs;
+    }
     c.devices = (unsigned)devices;
     if (print) {
         sim_print_devices(stdout, c.kind, c.devices);
@@ -127,6 +217,9 @@ int cmd_simulate(int argc, char **argv)
     c.seed = (uint32_t)seed;
     if (start >= 0) {
         c.start_utc = (int64_t)start;
+    } else if (c.realtime) {
+        int64_t now = (int64_t)time(NULL);
+        c.start_utc = now - now % 3600; /* the current hour, from its first minute */
     } else {
         /* Room for every packet a device could send at this rate (or 10^5 when unbounded),
          * minute-aligned, so that no DataTime lies in the future. */
@@ -145,6 +238,7 @@ int cmd_simulate(int argc, char **argv)
     int rc = sim_run(&c, &rep, err, sizeof err);
     if (log)
         fclose(log);
+    free(devs);
     if (rc < 0) {
         fprintf(stderr, "envwatch simulate: %s\n", err);
         return EW_EXIT_USAGE;

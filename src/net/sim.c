@@ -3,6 +3,7 @@
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <uv.h>
 
 #include "base/xalloc.h"
@@ -30,7 +31,11 @@ typedef struct dev {
     uv_timer_t tick;
     simrun *r;
     unsigned idx;
-    sim_kind kind;
+    sim_kind kind;           /* of the run (may be SIM_MIXED) */
+    sim_kind dk;             /* of this device */
+    const sim_device *model; /* from a device list: values from the demo model */
+    int64_t next_min;        /* real time: the next minute to upload */
+    int64_t last_hour;       /* real time: the last hour uploaded as 2061 */
     char mn[25], pw[7];
     hj212_framer fr;
     pend pend[WINDOW_MAX];
@@ -148,11 +153,13 @@ static void factor(hj212_factor *f, const char *code, double avg, double spread,
 }
 
 /* Fill factors for one minute of a device; returns how many. */
-static size_t make_factors(const dev *d, int64_t dt, hj212_factor *f, simrun *r)
+static size_t make_factors(const dev *d, int64_t dt, int period_s, hj212_factor *f, simrun *r)
 {
+    if (d->model)
+        return sim_model_factors(d->model, dt, period_s, f);
     double h = beijing_hour(dt);
     size_t n = 0;
-    switch (kind_of(d->kind, d->idx)) {
+    switch (d->dk) {
     case SIM_AIR: {
         /* Winter-like diurnal shape: PM2.5 peaks in the morning and late evening, O3 in
          * mid-afternoon. */
@@ -246,8 +253,9 @@ static void track(dev *d, const char *qn, int64_t dt, int pno)
     p->pno = pno;
 }
 
-/* Generate and send the next upload of d (one or two frames). */
-static void send_minute(dev *d, int64_t dt, bool history);
+/* Generate and send an upload of d (one or two frames): cn 2051 (the minute dt) or 2061
+ * (the hour starting at dt). */
+static void send_upload(dev *d, int64_t dt, int cn, bool history);
 
 static void send_one(dev *d)
 {
@@ -259,14 +267,14 @@ static void send_one(dev *d)
         r->rep.gaps++;
         dt = r->cfg.start_utc + (int64_t)d->seq++ * 60;
     }
-    send_minute(d, dt, false);
+    send_upload(d, dt, 2051, false);
 }
 
-static void send_minute(dev *d, int64_t dt, bool history)
+static void send_upload(dev *d, int64_t dt, int cn, bool history)
 {
     simrun *r = d->r;
     hj212_factor f[8];
-    size_t nf = make_factors(d, dt, f, r);
+    size_t nf = make_factors(d, dt, cn == 2061 ? 3600 : 60, f, r);
     /* The pieces of a split upload may exceed the window by one, as a logger sends a whole
      * message at once. */
     bool split = !history && unit(r) < r->cfg.p_split && d->npend + 2 <= WINDOW_MAX;
@@ -279,8 +287,8 @@ static void send_minute(dev *d, int64_t dt, bool history)
         char qn[18], buf[FRAME_CAP];
         hj212_qn_format((int64_t)r->qn_ms++, qn);
         hj212_header h = {.qn = qn,
-                          .st = st_of(kind_of(d->kind, d->idx)),
-                          .cn = 2051,
+                          .st = st_of(d->dk),
+                          .cn = cn,
                           .pw = bad_pw ? "000000" : d->pw,
                           .mn = d->mn,
                           .flag = hj212_flag_make(HJ212_V2017, split, true),
@@ -324,9 +332,40 @@ static void fill(dev *d)
     r->obuf_n = 0;
 }
 
+/* Real time: upload every minute (and hour) that has ended and is not yet sent, as far as
+ * the window allows; the replies call this again, so a backlog drains at once. */
+static void catch_up(dev *d)
+{
+    simrun *r = d->r;
+    int64_t now = (int64_t)time(NULL);
+    r->obuf_n = 0;
+    r->batching = true;
+    while (r->sending && d->connected && !d->closing && d->next_min + 60 <= now &&
+           d->npend + 4 <= r->cfg.window) {
+        int64_t t = d->next_min;
+        /* An hour has ended: its 2061 first, as a logger sends the hour data at the hour. */
+        if (t % 3600 == 0 && d->last_hour != t - 3600) {
+            d->last_hour = t - 3600;
+            if (!d->model || !sim_model_missing(d->model, t - 3600))
+                send_upload(d, t - 3600, 2061, false);
+        }
+        if (!d->model || !sim_model_missing(d->model, t - t % 3600))
+            send_upload(d, t, 2051, false);
+        d->next_min = t + 60;
+    }
+    r->batching = false;
+    if (r->obuf_n)
+        raw_send(d, r->obuf, r->obuf_n);
+    r->obuf_n = 0;
+}
+
 static void tick_cb(uv_timer_t *t)
 {
     dev *d = t->data;
+    if (d->r->cfg.realtime) {
+        catch_up(d);
+        return;
+    }
     if (d->r->sending && d->connected && !d->closing && d->npend < d->r->cfg.window)
         send_one(d);
 }
@@ -370,7 +409,7 @@ static void answer_history(dev *d, const hj212_packet *req)
         raw_send(d, buf, (size_t)n);
     r->rep.history_requests++;
     for (int64_t t = begin; t <= end && t - begin < 3600; t += 60) {
-        send_minute(d, t, true);
+        send_upload(d, t, 2051, true);
         r->rep.history_sent++;
     }
     n = hj212_encode_reply(buf, sizeof buf, req, 9012, HJ212_EXE_OK, &e);
@@ -423,7 +462,9 @@ static void on_reply(dev *d, const hj212_frame *fr)
         }
         break;
     }
-    if (r->cfg.rate <= 0)
+    if (r->cfg.realtime)
+        catch_up(d);
+    else if (r->cfg.rate <= 0)
         fill(d);
 }
 
@@ -471,7 +512,11 @@ static void on_connect(uv_connect_t *c, int status)
     d->connected = true;
     uv_tcp_nodelay(&d->h, 1);
     uv_read_start((uv_stream_t *)&d->h, alloc_cb, read_cb);
-    if (d->r->cfg.rate > 0) {
+    if (d->r->cfg.realtime) {
+        /* Once a second: a minute's upload goes out within a second of its end. */
+        uv_timer_start(&d->tick, tick_cb, rnd(d->r) % 1000, 1000);
+        catch_up(d);
+    } else if (d->r->cfg.rate > 0) {
         uint64_t every = (uint64_t)(1000.0 / d->r->cfg.rate);
         if (every == 0)
             every = 1;
@@ -536,7 +581,7 @@ int sim_run(const sim_config *cfg, sim_report *rep, char *err, size_t errcap)
     simrun *r = xcalloc(1, sizeof *r);
     r->cfg = *cfg;
     if (!r->cfg.window)
-        r->cfg.window = cfg->rate > 0 ? 1 : 16;
+        r->cfg.window = cfg->realtime ? WINDOW_MAX : cfg->rate > 0 ? 1 : 16;
     if (r->cfg.window > WINDOW_MAX)
         r->cfg.window = WINDOW_MAX;
     r->rng = cfg->seed ? cfg->seed : 2463534242u;
@@ -556,7 +601,17 @@ int sim_run(const sim_config *cfg, sim_report *rep, char *err, size_t errcap)
         d->r = r;
         d->idx = i;
         d->kind = cfg->kind;
-        sim_identity(cfg->kind, i, d->mn, d->pw, NULL);
+        if (cfg->devs) {
+            d->model = &cfg->devs[i];
+            d->dk = d->model->kind;
+            memcpy(d->mn, d->model->mn, sizeof d->mn);
+            memcpy(d->pw, d->model->pw, sizeof d->pw);
+        } else {
+            d->dk = kind_of(cfg->kind, i);
+            sim_identity(cfg->kind, i, d->mn, d->pw, NULL);
+        }
+        d->next_min = cfg->start_utc - cfg->start_utc % 60;
+        d->last_hour = INT64_MIN;
         hj212_framer_init(&d->fr, NULL);
         uv_tcp_init(&r->loop, &d->h);
         uv_timer_init(&r->loop, &d->tick);

@@ -17,7 +17,15 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "hj212/hj212.h"
+
 typedef enum { SIM_AIR, SIM_GAS, SIM_WATER, SIM_MIXED } sim_kind;
+
+/* A device of a device list (the CSV of `serve --devices`): what the simulator needs. */
+typedef struct sim_device {
+    char mn[25], pw[7];
+    sim_kind kind; /* SIM_AIR, SIM_GAS or SIM_WATER */
+} sim_device;
 
 /* Parse "air", "gas", "water", "mixed". Returns 0 or -1. */
 int sim_kind_parse(const char *s, sim_kind *out);
@@ -45,6 +53,13 @@ typedef struct sim_config {
     uint32_t seed;
     int64_t start_utc; /* DataTime of each device's first packet (minute-aligned) */
     FILE *acked_log;   /* if set: "MN DataTime(UTC s) PNO" for every 9014 received */
+    /* Devices of a device list (borrowed; NULL: devices derived from the index with
+     * sim_identity). Their values come from the demo model (sim_model_factors). */
+    const sim_device *devs;
+    /* Real time: each device uploads minute data (2051) for every minute of the wall clock
+     * from start_utc on, as the minute ends, and the hour (2061) of every hour that ends;
+     * minutes already past at the start are caught up at once. rate is ignored. */
+    bool realtime;
 } sim_config;
 
 typedef struct sim_report {
@@ -67,5 +82,48 @@ typedef struct sim_report {
 /* Run the simulation. Returns 0 (the report says what happened) or negative with err
  * filled when the run could not start (bad address). */
 int sim_run(const sim_config *cfg, sim_report *rep, char *err, size_t errcap);
+
+/* ---- a demo year (simyear.c) ----------------------------------------------------------
+ *
+ * A model of the zone's air and of enterprises' outlets whose values are pure functions of
+ * (MN, time): Zhengzhou's seasons, multi-day winter PM2.5 episodes, spring dust, summer O3
+ * with an afternoon peak, rush-hour NO2; outlets with a production load and now and then a
+ * short exceedance. The bulk history and the live simulator use the same model, so the live
+ * data continues the history. */
+
+/* The factors of device d for the period [start_utc, start_utc + period_s) (60: minute,
+ * 3600: hour): fills f (at most 8), returns how many. Codes and units as HJ 212 Annex B:
+ * air µg/m³ (CO mg/m³), flue gas mg/m³ with O2 % and flow m³/s, wastewater mg/L with pH
+ * and flow L/s; Cou is the quantity in the period. */
+size_t sim_model_factors(const sim_device *d, int64_t start_utc, int period_s, hj212_factor *f);
+/* Whether the model loses the hour starting at hour_utc for d (about one in 300). */
+bool sim_model_missing(const sim_device *d, int64_t hour_utc);
+/* Encode one upload of d from the model: cn 2061 (the hour starting at t_utc) or 2051 (the
+ * minute); QN from qn_ms; ack: acknowledgement wanted. Returns the frame's length, or <= 0
+ * when buf (cap bytes) is too small. */
+int sim_frame_hour(const sim_device *d, int64_t t_utc, int cn, int64_t qn_ms, bool ack, char *buf,
+                   size_t cap);
+
+/* Read a device list (header "mn,pw,kind,...", '#' comments); rows of kinds other than air,
+ * gas_outlet and water_outlet are skipped. *out is the caller's to free. 0, or -1 with err
+ * naming the file and line. */
+int sim_devices_load(const char *path, sim_device **out, size_t *n, char *err, size_t errcap);
+
+typedef struct sim_history_config {
+    const char *db;           /* store locator (store_open) */
+    const char *devices_csv;  /* device list, registered in the store first */
+    int64_t from_utc, to_utc; /* hours starting in [from, to), both rounded down to the hour */
+} sim_history_config;
+
+typedef struct sim_history_report {
+    uint64_t devices, hours, packets, stored, refused;
+} sim_history_report;
+
+/* Write the hourly history (CN 2061) of every modelled device of the list into the store
+ * through the ingest pipeline (archived, de-duplicated, acknowledged like received data),
+ * thousands of packets per transaction. A device's history resumes after its newest stored
+ * hour, so a second run only adds the hours since. 0, or -1 with err (what was committed
+ * before the failure stays). */
+int sim_history(const sim_history_config *c, sim_history_report *rep, char *err, size_t errcap);
 
 #endif

@@ -13,7 +13,7 @@ typedef struct loader {
     scores_result *r;
     size_t cap;
     int failed;
-    char msg[256];
+    char msg[320]; /* "case N: " and a case_error message */
 } loader;
 
 static int load_case(void *ctx, const office_case *oc)

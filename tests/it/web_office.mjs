@@ -10,8 +10,7 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { createServer } from 'node:net';
+import { freePort, launchChromium, waitFor } from './lib.mjs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -28,23 +27,6 @@ const UNIT_B = { name: 'shehui1', org: 'shehui', zh: '区社会事业局' };
 // A unit with no account yet: the administrator creates one through the accounts screen.
 const UNIT_C = { name: 'yingji1', org: 'yingji', zh: '区应急管理局', display: '应急管理局 李工', password: '应急密码' };
 const LOCATION = '航海东路与第八大街交叉口东北角工地';
-
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.listen(0, '127.0.0.1', () => { const { port } = s.address(); s.close(() => resolve(port)); });
-    s.on('error', reject);
-  });
-}
-
-async function waitFor(url, ms = 15000) {
-  const end = Date.now() + ms;
-  for (;;) {
-    try { const r = await fetch(url); if (r.ok) return; } catch { /* not up yet */ }
-    if (Date.now() > end) throw new Error(`server did not answer ${url}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
 
 // A w×h RGB PNG (PNG spec: signature, IHDR, one IDAT of filtered scanlines, IEND).
 function png(w, h, [r, g, b]) {
@@ -98,14 +80,7 @@ before(async () => {
   add('bureau1', 'bureau');
   add(UNIT_A.name, 'unit', UNIT_A.org);
   add(UNIT_B.name, 'unit', UNIT_B.org);
-  const require = createRequire(join(root, 'web/package.json'));
-  const { chromium } = require('playwright-core');
-  browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    headless: true,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-      '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  });
+  browser = await launchChromium(root);
   mkdirSync(artifacts, { recursive: true });
 });
 

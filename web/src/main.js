@@ -16,7 +16,7 @@ import { lang, setLang, t, tr } from './i18n.js';
 import { caseDetail, cases, loginScreen, plan, work } from './office.js';
 import { report, track } from './public.js';
 import { rewards, scores } from './scores.js';
-import { esc, fmt, h, hm } from './ui.js';
+import { cmpText, esc, finalCard, fmt, h, hm, planEndYear, rulesText, targetStatus } from './ui.js';
 
 echarts.use([BarChart, GaugeChart, HeatmapChart, LineChart, ScatterChart, CalendarComponent,
   DataZoomComponent, GridComponent, LegendComponent, MarkLineComponent, TitleComponent,
@@ -30,6 +30,9 @@ const PARAM_NAMES = {
   a05001: 'CO₂', a34013: '烟尘', a21002: 'NOx', a19001: 'O₂', a00000: '废气流量', a01012: '烟温',
   w01018: 'COD', w21003: 'NH₃-N', w21011: 'TP', w21001: 'TN', w01001: 'pH', w00000: '废水流量',
 };
+
+// Site kinds (store: air, ghg, gas_outlet, water_outlet, dust, water_section) as people say them.
+const kindName = (k) => (k ? t(`kind_${k}`) : '');
 
 const app = document.getElementById('app');
 let charts = [];
@@ -79,10 +82,11 @@ function chart(cardEl, option) {
 function gaugeOption(tg) {
   const max = tg.unit === '%' ? 100 : Math.max(tg.target * 2, (tg.value ?? 0) * 1.2, 1);
   const good = tg.on_track === true;
+  const none = tg.on_track === null || tg.value === null;
   return {
     series: [{
       type: 'gauge', min: 0, max, radius: '88%', startAngle: 210, endAngle: -30,
-      progress: { show: true, width: 14, itemStyle: { color: tg.on_track === null ? '#9aa5b1' : good ? '#1a7f5a' : '#d64545' } },
+      progress: { show: true, width: 14, itemStyle: { color: none ? '#9aa5b1' : good ? '#1a7f5a' : '#d64545' } },
       axisLine: { lineStyle: { width: 14, color: [[1, '#e6ebf0']] } },
       axisTick: { show: false }, splitLine: { length: 8 }, axisLabel: { distance: 16, fontSize: 10 },
       pointer: { show: false },
@@ -98,6 +102,9 @@ async function overview() {
   const [now, targets] = await Promise.all([api('aqi/now'), api('targets')]);
   const z = now.zone;
   const prim = z?.primary?.length ? z.primary.join('、') : t('none');
+  const year = Number(targets.year);
+  const end = planEndYear(targets.data);
+  const fin = end && year > end ? await api(`targets?year=${end}`) : null;
   const headline = targets.data.filter((x) => x.source === 'monitoring' && x.id.match(/pm25|good|heavy/));
   app.replaceChildren(h(`<div class="grid" data-testid="screen-overview"></div>`));
   const grid = app.firstElementChild;
@@ -110,16 +117,17 @@ async function overview() {
       <dt>PM2.5</dt><dd data-testid="zone-pm25">${fmt(z?.pm25)} µg/m³</dd>
       <dt>O₃</dt><dd>${fmt(z?.o3)} µg/m³</dd><dt>PM10</dt><dd>${fmt(z?.pm10)} µg/m³</dd></dl>
     </div></section>`));
+  if (fin) grid.append(h(finalCard(fin, end, 'overview-final')));
   for (const tg of headline) {
-    const name = lang === 'en' ? tg.name_en : tg.name;
+    const name = `${lang === 'en' ? tg.name_en : tg.name}（${t('shownYear').replace('{y}', year).replace('{r}', rulesText(targets))}）`;
     const el = card({
       id: `target-${tg.id}`, title: name, csv: 'targets', height: 200,
       cols: [['target', t('target')], ['value', t('value')], ['projected', t('projected')], ['rest_needed', t('restNeeded')]],
       rows: [tg],
     });
-    el.append(h(`<div class="target-foot"><span>${t('target')} ${esc(tg.comparator)} <b>${fmt(tg.target)}</b> ${esc(tg.unit)}</span>
+    el.append(h(`<div class="target-foot"><span>${t('target')} ${esc(cmpText(tg.comparator))} <b>${fmt(tg.target)}</b> ${esc(tg.unit)}</span>
       <span>${t('projected')} <b data-testid="target-${tg.id}-projected">${fmt(tg.projected)}</b></span>
-      <span class="pill ${tg.on_track === null ? '' : tg.on_track ? 'ok' : 'bad'}" data-testid="target-${tg.id}-status">${tg.on_track === null ? t('unknown') : tg.on_track ? t('onTrack') : t('offTrack')}</span></div>`));
+      ${targetStatus(tg, false, `target-${tg.id}-status`)}</div>`));
     el.querySelector('.chart').dataset.testid = `target-${tg.id}-value`;
     el.querySelector('.chart').dataset.value = tg.value ?? '';
     grid.append(el);
@@ -127,9 +135,9 @@ async function overview() {
   }
   const all = h(`<section class="card wide" data-testid="card-targets"><div class="card-head"><h2>${t('allTargets')} (${targets.data.length})</h2>
     <a class="csv" href="/api/v1/targets?format=csv" download>${t('csv')}</a></div></section>`);
-  all.append(table([['name', t('name'), (v, r) => (lang === 'en' ? r.name_en : v)], ['comparator', t('comparator')], ['target', t('target')], ['unit', t('unit')],
+  all.append(table([['name', t('name'), (v, r) => (lang === 'en' ? r.name_en : v)], ['comparator', t('comparator'), (v) => cmpText(v)], ['target', t('target')], ['unit', t('unit')],
     ['value', t('value'), (v) => fmt(v)], ['projected', t('projected'), (v) => fmt(v)],
-    ['on_track', t('status'), (v) => (v === null ? '—' : v ? t('onTrack') : t('offTrack'))]], targets.data, 'targets'));
+    ['on_track', t('status'), (v, r) => (v === null || r.value === null ? t('noData') : v ? t('onTrack') : t('tgCannot'))]], targets.data, 'targets'));
   grid.append(all);
 }
 
@@ -234,14 +242,14 @@ async function station(id) {
   app.replaceChildren(h(`<div class="grid" data-testid="screen-station"></div>`));
   const grid = app.firstElementChild;
   const picker = h(`<section class="card wide picker"><label>${t('site')} <select data-testid="site-select">${sites.map((s) => `<option value="${s.id}"${String(s.id) === String(id) ? ' selected' : ''}>${esc(s.name)} (${esc(s.mn)})</option>`).join('')}</select></label>
-    <span class="muted">${esc(site?.town ?? '')} · ${esc(site?.kind ?? '')} ${site?.enterprise ? '· ' + esc(site.enterprise) : ''}</span></section>`);
+    <span class="muted">${esc(site?.town ?? '')} · ${esc(kindName(site?.kind))} ${site?.enterprise ? '· ' + esc(site.enterprise) : ''}</span></section>`);
   picker.querySelector('select').addEventListener('change', (e) => { location.hash = `#/station/${e.target.value}`; });
   grid.append(picker);
   if (!site) return;
   const latest = (await api(`sites/${id}/latest`)).data;
   const params = [...new Set(latest.filter((l) => l.period === 'hour' || l.period === 'min').map((l) => l.param))];
   const lt = h(`<section class="card wide" data-testid="card-latest"><div class="card-head"><h2>${t('latest')}</h2><a class="csv" href="/api/v1/sites/${id}/latest?format=csv" download>${t('csv')}</a></div></section>`);
-  lt.append(table([['param', t('param'), (v) => PARAM_NAMES[v] ?? v], ['period', t('period')], ['time', t('time'), hm], ['value', t('val'), (v) => fmt(v, 3)], ['flag', t('flag')]], latest, 'latest'));
+  lt.append(table([['param', t('param'), (v) => PARAM_NAMES[v] ?? v], ['period', t('period'), (v) => t(`period_${v}`)], ['time', t('time'), hm], ['value', t('val'), (v) => fmt(v, 3)], ['flag', t('flag')]], latest, 'latest'));
   grid.append(lt);
   for (const p of params) {
     const s = await api(`sites/${id}/series?param=${p}&period=hour&limit=2000`);
@@ -284,7 +292,7 @@ async function quality() {
   const rows = comp.data;
   const c = card({
     id: 'completeness', title: `${t('completeness')} · ${hm(comp.from)} – ${hm(comp.to)}`, csv: 'completeness', wide: true, height: 60 + rows.length * 32,
-    cols: [['name', t('site')], ['kind', t('kind')], ['hours_present', t('hoursPresent')], ['hours_expected', t('hoursExpected')], ['completeness_pct', t('percent')], ['last_seen', t('lastSeen'), hm], ['online', t('status'), (v) => (v ? t('online') : t('isOffline'))]],
+    cols: [['name', t('site')], ['kind', t('kind'), kindName], ['hours_present', t('hoursPresent')], ['hours_expected', t('hoursExpected')], ['completeness_pct', t('percent')], ['last_seen', t('lastSeen'), hm], ['online', t('status'), (v) => (v ? t('online') : t('isOffline'))]],
     rows,
   });
   grid.append(c);

@@ -5,7 +5,7 @@
 import { api, isBureau, login, session, uploadAll } from './api.js';
 import { lang, t, why } from './i18n.js';
 import { CATEGORIES } from './public.js';
-import { attachment, day, deadline, esc, fmt, h, hm, htmlTable, progressBar, rag, supervision, yuan } from './ui.js';
+import { attachment, cmpText, day, deadline, esc, finalCard, fmt, h, hm, htmlTable, planEndYear, progressBar, rag, rulesText, supervision, targetStatus, yuan } from './ui.js';
 
 const app = () => document.getElementById('app');
 const STATES = ['reported', 'rejected', 'accepted', 'assigned', 'rectifying', 'rectified', 'closed', 'reopened'];
@@ -41,6 +41,9 @@ export async function loginScreen() {
   });
 }
 
+// Days to a deadline, or past it: "剩余 N 天" / "逾期 N 天", never a negative count.
+const daysText = (n) => (n < 0 ? t('daysOverdue').replace('{n}', -n) : t('daysLeft').replace('{n}', n));
+
 // ---- Plan overview (规划总览) ----------------------------------------------------------
 
 const unitNames = (units) => {
@@ -49,14 +52,17 @@ const unitNames = (units) => {
 };
 const targetName = (x) => (lang === 'en' && x.name_en ? x.name_en : typeof x.name === 'object' ? x.name?.[lang] ?? x.name?.zh : x.name);
 
-function targetsTable(targets, testid) {
+// The ledger's targets; those the network measures take value, projection and status from
+// GET /api/v1/targets (mon: id -> its row), as the overview does, so both screens agree.
+function targetsTable(targets, testid, mon = new Map(), over = false) {
+  const m = (r) => (r.source === 'monitoring' ? mon.get(r.id) : null);
   return htmlTable([
     ['name', t('indicator'), (v, r) => esc(targetName(r))],
-    ['value', t('currentValue'), (v) => esc(fmt(v))],
-    ['comparator', t('comparator'), (v) => esc(v)],
-    ['target', t('target'), (v, r) => `${esc(fmt(v))} ${esc(r.unit ?? '')}`],
-    ['projected', t('projected'), (v) => esc(fmt(v))],
-    ['rag', t('status'), (v) => rag(v)],
+    ['value', t('currentValue'), (v, r) => `<span data-testid="plan-${esc(r.id)}-value">${esc(fmt(m(r) ? m(r).value : v))}</span>`],
+    ['comparator', t('comparator'), (v) => esc(cmpText(v))],
+    ['target', t('target'), (v, r) => (r.comparator === 'done' ? '' : `${esc(fmt(v))} ${esc(r.unit ?? '')}`)],
+    ['projected', t('projected'), (v, r) => esc(fmt(m(r) ? m(r).projected : v))],
+    ['rag', t('status'), (v, r) => (m(r) ? targetStatus(m(r), over, `plan-${r.id}-status`) : rag(v))],
     ['source', t('source'), (v) => esc(t(`src_${v}`))],
     ['deadline', t('deadline'), (v) => esc(day(v))],
   ], targets, testid);
@@ -69,11 +75,16 @@ export async function plan(arg, query) {
     app().replaceChildren(h(`<div class="grid" data-testid="screen-plan-public">
       <section class="card wide"><p class="notice">${t('planPublicNote')} <a href="#/login" data-testid="plan-login">${t('login')}</a></p></section>
       <section class="card wide"><div class="card-head"><h2>${t('allTargets')} (${targets.length})</h2></div>
-      ${htmlTable([['name', t('indicator'), (v, r) => esc(targetName(r))], ['comparator', t('comparator'), (v) => esc(v)], ['target', t('target'), (v, r) => `${esc(fmt(v))} ${esc(r.unit ?? '')}`],
-        ['value', t('currentValue'), (v) => esc(fmt(v))], ['projected', t('projected'), (v) => esc(fmt(v))]], targets, 'table-targets')}</section></div>`));
+      ${htmlTable([['name', t('indicator'), (v, r) => esc(targetName(r))], ['comparator', t('comparator'), (v) => esc(cmpText(v))], ['target', t('target'), (v, r) => (r.comparator === 'done' ? '' : `${esc(fmt(v))} ${esc(r.unit ?? '')}`)],
+        ['value', t('currentValue'), (v) => esc(fmt(v))], ['projected', t('projected'), (v) => esc(fmt(v))], ['on_track', t('status'), (v, r) => targetStatus(r)]], targets, 'table-targets')}</section></div>`));
     return;
   }
-  const led = await api('ledger');
+  const [led, mt] = await Promise.all([api('ledger'), api('targets')]);
+  const mon = new Map((mt?.data || []).map((x) => [x.id, x]));
+  // The table is the year in progress; once the plan's period is over, its last year's final
+  // results come first.
+  const end = planEndYear(mt?.data);
+  const fin = end && Number(mt?.year) > end ? await api(`targets?year=${end}`) : null;
   const names = unitNames(led.units || []);
   const s = led.summary || {};
   const el = h(`<div class="grid" data-testid="screen-plan">
@@ -82,9 +93,10 @@ export async function plan(arg, query) {
         <div class="count rag-green"><b data-testid="sum-green">${s.green ?? 0}</b>${t('rag_green')}</div>
         <div class="count rag-yellow"><b data-testid="sum-yellow">${s.yellow ?? 0}</b>${t('rag_yellow')}</div>
         <div class="count rag-red"><b data-testid="sum-red">${s.red ?? 0}</b>${t('rag_red')}</div></div></section>
-    <section class="card wide" data-testid="card-targets"><div class="card-head"><h2>${t('allTargets')} (${(led.targets || []).length})</h2>
+    ${fin ? finalCard(fin, end, 'plan-final') : ''}
+    <section class="card wide" data-testid="card-targets"><div class="card-head"><h2>${t('allTargets')} (${(led.targets || []).length}) · ${esc(t('shownYear').replace('{y}', mt?.year ?? '').replace('{r}', rulesText(mt)))}</h2>
       <a class="csv" href="/api/v1/ledger/warnings?format=csv" download>${t('warningsCsv')}</a></div>
-      <div class="table">${targetsTable(led.targets || [], 'table-targets')}</div></section>
+      <div class="table">${targetsTable(led.targets || [], 'table-targets', mon)}</div></section>
     <div class="wide actions" data-testid="actions"></div>
     <aside class="panel" data-testid="history-panel" hidden></aside></div>`);
   const box = el.querySelector('[data-testid=actions]');
@@ -184,7 +196,7 @@ export async function work() {
 
 function taskRowHtml(task) {
   return `<div class="task-head"><b>${esc(task.id)}</b> ${esc(task.title)} ${rag(task.rag)}
-    <span class="muted">${t('deadline')} ${esc(day(task.deadline))}${task.days_left !== undefined && task.days_left !== null ? ` · ${esc(t('daysLeft').replace('{n}', task.days_left))}` : ''}</span>
+    <span class="muted">${t('deadline')} ${esc(day(task.deadline))}${task.days_left !== undefined && task.days_left !== null ? ` · ${esc(daysText(task.days_left))}` : ''}</span>
     ${progressBar(task.done ? 100 : task.progress)}${task.why ? ` <small class="muted">${esc(why(task.why))}</small>` : ''}</div>`;
 }
 
@@ -221,7 +233,7 @@ function taskForm(task) {
 function targetForm(tg) {
   const done = tg.comparator === 'done';
   const el = h(`<div class="item" data-testid="work-target" data-target-id="${esc(tg.id)}">
-    <div><b>${esc(targetName(tg))}</b> ${rag(tg.rag)} <span class="muted">${t('target')} ${done ? esc(t('done')) : `${esc(tg.comparator)} ${esc(fmt(tg.target))} ${esc(tg.unit ?? '')}`} · ${t('currentValue')} <span data-testid="target-value">${esc(fmt(tg.value))}</span>
+    <div><b>${esc(targetName(tg))}</b> ${rag(tg.rag)} <span class="muted">${t('target')} ${done ? esc(t('cmpDone')) : `${esc(cmpText(tg.comparator))} ${esc(fmt(tg.target))} ${esc(tg.unit ?? '')}`} · ${t('currentValue')} <span data-testid="target-value">${esc(fmt(tg.value))}</span>
       ${tg.reported_at ? ` · ${t('reportedBy')} ${esc(tg.reported_by ?? '')} ${esc(hm(tg.reported_at))}` : ''}</span></div>
     <form class="form inline">
       <label>${t('reportValue')} ${done ? `<select name="value"><option value="0">${t('notDone')}</option><option value="1">${t('done')}</option></select>`

@@ -19,8 +19,13 @@ export async function scores(arg, query) {
   const today = serverNowBj().slice(0, 10);
   const from = isDay(query.get('from')) ? query.get('from') : `${today.slice(0, 4)}-01-01`;
   const to = isDay(query.get('to')) ? query.get('to') : today;
-  const s = await api(`scores?from=${from}&to=${nextDay(to)}`);
+  const [s, led] = await Promise.all([api(`scores?from=${from}&to=${nextDay(to)}`), api('ledger').catch(() => null)]);
   const units = s.data || [];
+  // Tasks and targets by name, as the plan names them (ids are the plan file's business).
+  const names = new Map();
+  for (const a of led?.actions || []) for (const x of a.tasks || []) names.set(x.id, `${x.id} ${x.title}`);
+  for (const x of led?.targets || []) names.set(x.id, typeof x.name === 'object' ? x.name?.zh : x.name);
+  const named = (id) => names.get(id) ?? id;
   // Each hit names its object's kind; case hits carry the case id when this user may open it.
   const objectLink = (x) => {
     const k = x.object_kind;
@@ -28,7 +33,7 @@ export async function scores(arg, query) {
       return x.case_id === undefined ? esc(x.object) : `<a href="#/case/${esc(x.case_id)}" data-testid="hit-case">${esc(x.object)}</a>`;
     }
     // Tasks and targets: the plan overview opens its change history (ledger/history).
-    return `<a href="#/plan?history=${encodeURIComponent(x.object)}" data-testid="hit-${k}">${esc(x.object)}</a>`;
+    return `<a href="#/plan?history=${encodeURIComponent(x.object)}" data-testid="hit-${k}">${esc(named(x.object))}</a>`;
   };
   let rank = 0;
   let prev = null;

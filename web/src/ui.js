@@ -23,6 +23,42 @@ export function rag(v, testid = '') {
   return `<span class="rag rag-${k}"${testid ? ` data-testid="${esc(testid)}"` : ''} data-rag="${k}">${esc(t(`rag_${k}`))}</span>`;
 }
 
+// Where a target of GET /api/v1/targets stands, one rendering for every screen (the
+// overview's tiles and tables, the plan screen): no value is grey "no data", never a colour
+// of success; on_track false means the target can no longer be met this year (or, for a
+// year that is over, was missed). over: the row's year has ended.
+export function targetStatus(row, over = false, testid = '') {
+  const k = row.on_track === null || row.on_track === undefined || row.value === null ? 'none'
+    : row.on_track ? 'green' : 'red';
+  const text = k === 'none' ? t('noData') : over ? t(k === 'green' ? 'tgMet' : 'tgMissed') : t(k === 'green' ? 'onTrack' : 'tgCannot');
+  return `<span class="rag rag-${k}"${testid ? ` data-testid="${esc(testid)}"` : ''} data-rag="${k}">${esc(text)}</span>`;
+}
+
+// The year of a plan's last deadline: the end of its period (GET /targets rows).
+export const planEndYear = (rows) => Math.max(0, ...(rows || []).map((r) => Number(String(r.deadline ?? '').slice(0, 4)) || 0)) || null;
+
+// Which edition of HJ 633 judged the days of a /targets answer (days_by_edition: [2012, 2026]).
+export function rulesText(tg) {
+  const [a, b] = tg?.days_by_edition || [0, 0];
+  if (a && b) return 'HJ 633—2012 / HJ 633—2026';
+  return b ? 'HJ 633—2026' : a ? 'HJ 633—2012' : '—';
+}
+
+// The final results of the plan's last year, once its period is over (fin: GET
+// /targets?year=END): the measured targets, each met or missed. testid prefix: pre.
+export function finalCard(fin, end, pre) {
+  const rows = (fin?.data || []).filter((r) => r.source === 'monitoring' && r.value !== null);
+  const body = rows.length ? rows.map((r) => `<tr><td>${esc(r.name)}</td><td>${esc(fmt(r.value))} ${esc(r.unit ?? '')}</td><td>${esc(cmpText(r.comparator))} ${esc(fmt(r.target))}</td><td>${targetStatus(r, true, `${pre}-${r.id}-status`)}</td></tr>`).join('')
+    : `<tr><td colspan="4" class="muted">${esc(t('noData'))}</td></tr>`;
+  return `<section class="card wide" data-testid="${esc(pre)}"><div class="card-head"><h2>${esc(t('planFinal').replace('{y}', end))}</h2>
+    <span class="muted">${esc(t('rules'))} ${esc(rulesText(fin))} · ${esc(t('asOf'))} ${esc(fin?.as_of ?? '—')}</span></div>
+    <p class="notice">${esc(t('planOver').replaceAll('{y}', end))}</p>
+    <table><thead><tr><th>${esc(t('indicator'))}</th><th>${esc(t('finalValue'))}</th><th>${esc(t('target'))}</th><th>${esc(t('status'))}</th></tr></thead><tbody>${body}</tbody></table></section>`;
+}
+
+// A plan comparator as people write it.
+export const cmpText = (c) => ({ '<=': '≤', '>=': '≥', '<': '<', '>': '>', '=': '=', '==': '=', done: t('cmpDone') })[c] ?? c;
+
 export function progressBar(pct) {
   const p = Math.max(0, Math.min(100, Number(pct) || 0));
   return `<span class="bar" title="${p}%"><span style="width:${p}%"></span></span><span class="bar-label">${p}%</span>`;

@@ -1,0 +1,31 @@
+// Helpers shared by the browser tests (web*.mjs); this file holds no test of its own.
+import { createRequire } from 'node:module';
+import { createServer } from 'node:net';
+import { join } from 'node:path';
+
+// A TCP port nobody listens on now.
+export function freePort() {
+  return new Promise((resolve, reject) => {
+    const s = createServer();
+    s.listen(0, '127.0.0.1', () => { const { port } = s.address(); s.close(() => resolve(port)); });
+    s.on('error', reject);
+  });
+}
+
+// Wait until url answers 2xx (a server starting up).
+export async function waitFor(url, ms = 15000) {
+  const end = Date.now() + ms;
+  for (;;) {
+    try { const r = await fetch(url); if (r.ok) return; } catch { /* not up yet */ }
+    if (Date.now() > end) throw new Error(`server did not answer ${url}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+// Debian's Chromium, headless, through the playwright-core of web/package.json.
+export const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+  '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+export function launchChromium(root) {
+  const { chromium } = createRequire(join(root, 'web/package.json'))('playwright-core');
+  return chromium.launch({ executablePath: '/usr/bin/chromium', headless: true, args: CHROMIUM_ARGS });
+}

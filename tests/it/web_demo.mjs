@@ -1,0 +1,156 @@
+// Browser tests over the demo's data: the devices of data/demo/devices.csv with their hourly
+// history up to the current hour (`simulate --history`, the bulk path of `make demo`), on
+// the real clock. They check what a person sees first: a number in the real-time AQI tile,
+// one status for a target on the overview and the plan screen, the public screens and a
+// unit's worklist at phone width without horizontal scrolling, and no internal identifier
+// (snake_case tokens) in the visible text of any screen.
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn, execFileSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { freePort, launchChromium, waitFor } from './lib.mjs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = process.env.ENVWATCH_ROOT || join(dirname(fileURLToPath(import.meta.url)), '../..');
+const artifacts = join(root, 'test-artifacts');
+const PASSWORD = 'correct horse battery';
+const ID_TOKEN = /[a-z]+_[a-z_]+/g;
+
+let server, browser, base, tmp;
+
+before(async () => {
+  execFileSync('bash', [join(root, 'scripts/web-build.sh')], { stdio: ['ignore', 'ignore', 'inherit'] });
+  tmp = mkdtempSync(join(tmpdir(), 'envwatch-demo-'));
+  const db = join(tmp, 'demo.db');
+  const devices = join(root, 'data/demo/devices.csv');
+  // Three weeks are enough for every screen and take well under a second.
+  const from = new Date(Date.now() + 8 * 3600_000 - 21 * 86400_000).toISOString().slice(0, 10);
+  execFileSync(process.env.ENVWATCH, ['simulate', '--devices-file', devices, '--history', '--db', db, '--from', from]);
+  for (const [name, role, org] of [['bureau1', 'bureau', 'sthj'], ['unit1', 'unit', 'jianshe']]) {
+    execFileSync(process.env.ENVWATCH, ['user', 'add', name, '--db', db, '--role', role, '--org', org], { input: `${PASSWORD}\n` });
+  }
+  const port = await freePort();
+  const hj = await freePort();
+  base = `http://127.0.0.1:${port}`;
+  server = spawn(process.env.ENVWATCH, ['serve', '--db', db, '--hj212', `127.0.0.1:${hj}`,
+    '--http', `127.0.0.1:${port}`, '--static', join(root, 'web/dist'), '--devices', devices], { stdio: 'ignore' });
+  await waitFor(`${base}/api/v1/health`);
+  browser = await launchChromium(root);
+  mkdirSync(artifacts, { recursive: true });
+});
+
+after(async () => {
+  await browser?.close();
+  server?.kill('SIGTERM');
+  if (tmp) rmSync(tmp, { recursive: true, force: true });
+});
+
+async function newPage(viewport = { width: 1440, height: 900 }) {
+  const context = await browser.newContext({ viewport, locale: 'zh-CN' });
+  const page = await context.newPage();
+  const errors = [];
+  page.on('pageerror', (e) => errors.push(String(e)));
+  return { page, errors, context };
+}
+
+async function show(page, hash, name) {
+  await page.goto(`${base}/?lang=zh${hash}`);
+  await page.waitForSelector('#app[data-state="ready"]', { timeout: 15000 });
+  await page.waitForTimeout(300);
+  await page.screenshot({ path: join(artifacts, `demo-${name}.png`), fullPage: true });
+}
+
+async function login(page, name) {
+  await show(page, '#/login', 'login');
+  await page.fill('[data-testid=login-name]', name);
+  await page.fill('[data-testid=login-password]', PASSWORD);
+  await page.click('[data-testid=login-submit]');
+  await page.waitForSelector('[data-testid=user-chip]');
+}
+
+// snake_case tokens in what a person reads (the page's text, not its markup).
+const idsIn = async (page) => (await page.evaluate(() => document.body.innerText)).match(ID_TOKEN) ?? [];
+// Lower-case English words in the Chinese screens' content: raw tokens such as done or hour.
+const wordsIn = async (page) => (await page.evaluate(() => document.getElementById('app').innerText)).match(/\b[a-z]{3,}\b/g) ?? [];
+
+test('the overview shows a real-time AQI number from the demo data', async () => {
+  const { page, errors, context } = await newPage();
+  await show(page, '#/', 'overview');
+  const aqi = (await page.textContent('[data-testid=zone-aqi]')).trim();
+  assert.match(aqi, /^\d+$/, `the AQI tile shows a number, not '${aqi}'`);
+  assert.deepEqual(await idsIn(page), []);
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
+test('PM2.5 value, projection and status agree between the overview and the plan screen', async () => {
+  const { page, errors, context } = await newPage();
+  await login(page, 'bureau1');
+  await show(page, '#/', 'overview-bureau');
+  const id = 'pm25_annual_mean';
+  const ov = {
+    status: (await page.textContent(`[data-testid=target-${id}-status]`)).trim(),
+    rag: await page.getAttribute(`[data-testid=target-${id}-status]`, 'data-rag'),
+    projected: (await page.textContent(`[data-testid=target-${id}-projected]`)).trim(),
+  };
+  await show(page, '#/plan', 'plan');
+  const pl = {
+    status: (await page.textContent(`[data-testid=plan-${id}-status]`)).trim(),
+    rag: await page.getAttribute(`[data-testid=plan-${id}-status]`, 'data-rag'),
+  };
+  assert.equal(pl.status, ov.status);
+  assert.equal(pl.rag, ov.rag);
+  const row = page.locator('[data-testid=table-targets] tr', { has: page.locator(`[data-testid=plan-${id}-status]`) });
+  assert.equal((await row.locator('td').nth(4).textContent()).trim(), ov.projected);
+  // No data is never shown in a colour of success.
+  for (const s of await page.locator('[data-testid=table-targets] .rag').evaluateAll((b) => b.map((x) => [x.dataset.rag, x.textContent]))) {
+    if (s[1] === '暂无数据' || s[1] === '无数据') assert.equal(s[0], 'none');
+  }
+  assert.doesNotMatch(await page.evaluate(() => document.body.innerText), /剩余 -\d+ 天/);
+  // Past the plan's period (2023–2025) the screen says so and shows the last year's results.
+  const year = (await (await fetch(`${base}/api/v1/targets`)).json()).year;
+  if (year > 2025) {
+    const fin = await page.textContent('[data-testid=plan-final]');
+    assert.match(fin, /2025 年/);
+    assert.match(fin, /HJ 633|—/);
+  }
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
+test('public screens and the unit worklist fit a 390 px phone without horizontal scrolling', async () => {
+  const phone = { width: 390, height: 844 };
+  const { page, errors, context } = await newPage(phone);
+  const fits = () => page.evaluate(() => [document.documentElement.scrollWidth, window.innerWidth]);
+  for (const [hash, name] of [['#/report', 'report-phone'], ['#/track', 'track-phone'], ['#/', 'overview-phone']]) {
+    await show(page, hash, name);
+    const [sw, iw] = await fits();
+    assert.ok(sw <= iw, `${hash}: scrollWidth ${sw} > innerWidth ${iw}`);
+    assert.deepEqual(await idsIn(page), [], `${hash} shows internal ids`);
+  }
+  await login(page, 'unit1');
+  await show(page, '#/work', 'work-phone');
+  const [sw, iw] = await fits();
+  assert.ok(sw <= iw, `#/work: scrollWidth ${sw} > innerWidth ${iw}`);
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
+test('no screen of the bureau shows an internal id', async () => {
+  const { page, errors, context } = await newPage();
+  await login(page, 'bureau1');
+  const found = {};
+  for (const hash of ['#/', '#/air', '#/station', '#/quality', '#/plan', '#/work', '#/cases', '#/scores']) {
+    await show(page, hash, `ids-${hash.slice(2) || 'overview'}`);
+    const ids = [...await idsIn(page), ...await wordsIn(page)];
+    if (ids.length) found[hash] = [...new Set(ids)];
+  }
+  // The data-quality screen: every device of the demo reported within the last two hours.
+  await show(page, '#/quality', 'quality');
+  assert.equal((await page.textContent('[data-testid=offline-count]')).trim(), '0');
+  assert.deepEqual(found, {});
+  assert.deepEqual(errors, []);
+  await context.close();
+});
