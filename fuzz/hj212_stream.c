@@ -7,18 +7,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "fuzz.h"
 #include "hj212/hj212.h"
 
-/* Not assert(): fuzz builds are optimised with NDEBUG, and these checks must stay. */
-#define CHECK(c)                                                                                   \
-    do {                                                                                           \
-        if (!(c))                                                                                  \
-            abort();                                                                               \
-    } while (0)
-
 static hj212_item items[HJ212_ITEMS_MAX(HJ212_SEG_MAX_ABS)];
-
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {

@@ -15,16 +15,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "fuzz.h"
 #include "net/http_internal.h"
-
-/* Not assert(): fuzz builds are optimised with NDEBUG, and these checks must stay. */
-#define CHECK(c)                                                                                   \
-    do {                                                                                           \
-        if (!(c))                                                                                  \
-            abort();                                                                               \
-    } while (0)
-
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 static char *cat(const char *a, const char *b)
 {

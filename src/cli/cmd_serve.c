@@ -16,6 +16,7 @@
 #include "service/jobs.h"
 #include "service/source.h"
 #include "service/ingest.h"
+#include "service/jobs.h"
 #include "store/store.h"
 
 static const char usage_text[] =
@@ -31,11 +32,19 @@ static const char usage_text[] =
     "  --hj212 HOST:PORT    HJ 212 TCP listen address\n"
     "  --http HOST:PORT     also serve the HTTP API and dashboard\n"
     "  --static DIR         dashboard files for --http\n"
+    "  --tls-cert FILE      serve --http over HTTPS with this PEM certificate (chain)\n"
+    "  --tls-key FILE       and this PEM private key (unencrypted); both or neither\n"
+    "  --trust-proxy ADDR   behind a reverse proxy: when the TCP peer is ADDR (an IPv4 or\n"
+    "                       IPv6 address, or several separated by commas), the last hop\n"
+    "                       of X-Forwarded-For is the client's address (throttling, rate\n"
+    "                       limits, audit log); from anyone else X-Forwarded-For is ignored\n"
     "  --devices FILE       load devices from a CSV file at start\n"
     "                       (header mn,pw,kind,name,town,lon,lat,enterprise; kind one of\n"
     "                       air, ghg, gas_outlet, water_outlet, dust, water_section)\n"
     "  --enrol              accept unknown MNs as 'pending' sites for review (default: reject)\n"
     "  --max-per-peer N     connections per peer address (default 256, 0 = unlimited)\n"
+    "  --http-max-per-peer N  concurrent HTTP connections per peer address (default 64,\n"
+    "                       0 = unlimited; behind a proxy, count the proxy's connections)\n"
     "  --idle-timeout S     close connections silent for S seconds (default 900, 0 = never)\n"
     "  --max-inflight N     packets awaiting storage per connection before reading pauses\n"
     "                       (default 64)\n"
@@ -51,9 +60,11 @@ static const char usage_text[] =
     "SIGTERM or SIGINT: stop accepting, store and answer what was received, exit 0.\n";
 
 typedef struct serve_cfg {
-    char *db, *hj212, *http, *static_dir, *devices, *log_level, *limits;
+    char *db, *hj212, *http, *static_dir, *devices, *log_level, *limits, *tls_cert, *tls_key,
+        *trust_proxy;
     int enrol;
-    long max_per_peer, idle_timeout, max_inflight, batch, escalate_every, scan_every;
+    long max_per_peer, idle_timeout, max_inflight, batch, escalate_every, scan_every,
+        http_max_per_peer;
 } serve_cfg;
 
 static void set_str(char **dst, const char *v)
@@ -98,8 +109,16 @@ static int apply(serve_cfg *c, const char *key, const char *v)
         set_str(&c->devices, v);
     else if (!strcmp(key, "log-level"))
         set_str(&c->log_level, v);
+    else if (!strcmp(key, "tls-cert"))
+        set_str(&c->tls_cert, v);
+    else if (!strcmp(key, "tls-key"))
+        set_str(&c->tls_key, v);
+    else if (!strcmp(key, "trust-proxy"))
+        set_str(&c->trust_proxy, v);
     else if (!strcmp(key, "max-per-peer"))
         return parse_long(key, v, &c->max_per_peer);
+    else if (!strcmp(key, "http-max-per-peer"))
+        return parse_long(key, v, &c->http_max_per_peer);
     else if (!strcmp(key, "idle-timeout"))
         return parse_long(key, v, &c->idle_timeout);
     else if (!strcmp(key, "max-inflight"))
@@ -169,6 +188,9 @@ static void cfg_free(serve_cfg *c)
     free(c->devices);
     free(c->log_level);
     free(c->limits);
+    free(c->tls_cert);
+    free(c->tls_key);
+    free(c->trust_proxy);
 }
 
 /* Keeps the first problem store_check reports. */
@@ -190,7 +212,8 @@ int cmd_serve(int argc, char **argv)
                    .max_inflight = 64,
                    .batch = 8192,
                    .escalate_every = 60,
-                   .scan_every = 300};
+                   .scan_every = 300,
+                   .http_max_per_peer = 64};
     int rc = EW_EXIT_USAGE;
     /* The config file first, so that flags override it wherever they appear. */
     for (int i = 1; i < argc; i++) {
@@ -219,6 +242,14 @@ int cmd_serve(int argc, char **argv)
     }
     if (!c.db || !c.hj212) {
         fprintf(stderr, "envwatch serve: --db and --hj212 are required\n%s", usage_text);
+        goto done;
+    }
+    if ((c.tls_cert || c.tls_key) && !c.http) {
+        fprintf(stderr, "envwatch serve: --tls-cert and --tls-key go with --http\n");
+        goto done;
+    }
+    if (!c.tls_cert != !c.tls_key) {
+        fprintf(stderr, "envwatch serve: --tls-cert and --tls-key go together\n");
         goto done;
     }
     if (c.log_level) {
@@ -285,7 +316,11 @@ int cmd_serve(int argc, char **argv)
         ew_http_config hc = {.listen_addr = c.http,
                              .db_path = c.db,
                              .static_dir = c.static_dir,
-                             .metrics = &metrics};
+                             .metrics = &metrics,
+                             .tls_cert = c.tls_cert,
+                             .tls_key = c.tls_key,
+                             .trust_proxy = c.trust_proxy,
+                             .max_per_peer = (unsigned)c.http_max_per_peer};
         http = ew_http_start(&hc, err, sizeof err);
         if (!http) {
             fprintf(stderr, "envwatch serve: --http %s: %s\n", c.http, err);

@@ -29,15 +29,18 @@
 #include <microhttpd.h>
 #include <netinet/in.h>
 #include <pthread.h>
+#include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "base/bjtime.h"
 #include "base/clock.h"
+#include "base/err.h"
 #include "base/log.h"
 #include "base/xalloc.h"
 #include "net/http_internal.h"
@@ -71,6 +74,12 @@ struct ew_http {
     double *memo_v;
     size_t memo_n;
     int64_t memo_expires_ms;
+    /* TLS (ew_http_config.tls_cert/tls_key): the PEM texts, kept for the daemon's lifetime. */
+    bool tls;
+    char *tls_cert_pem, *tls_key_pem;
+    /* Reverse-proxy mode (ew_http_config.trust_proxy). */
+    http_ip trust[HTTP_TRUST_MAX];
+    size_t ntrust;
 };
 
 /* What a connection keeps between the calls of on_request: the request body so far. */
@@ -282,26 +291,15 @@ int http_json(http_resp *out, int status, json_t *v)
     return status;
 }
 
-static int parse_i64(const char *s, int64_t lo, int64_t hi, int64_t *out)
-{
-    char *end;
-    errno = 0;
-    long long v = strtoll(s, &end, 10);
-    if (errno || end == s || *end || v < lo || v > hi)
-        return -1;
-    *out = v;
-    return 0;
-}
-
 int http_page_args(http_req *r, http_resp *out, int64_t *limit, int64_t *offset)
 {
     const char *l = http_arg(r, "limit"), *o = http_arg(r, "offset");
     *limit = 1000;
     *offset = 0;
-    if (l && parse_i64(l, 1, 100000, limit))
+    if (l && http_parse_i64(l, 1, 100000, limit))
         return http_error(out, 400, "bad_parameter",
                           "limit must be an integer from 1 to 100000, got '%s'", l);
-    if (o && parse_i64(o, 0, INT64_MAX / 2, offset))
+    if (o && http_parse_i64(o, 0, INT64_MAX / 2, offset))
         return http_error(out, 400, "bad_parameter",
                           "offset must be a non-negative integer, got '%s'", o);
     return 0;
@@ -454,6 +452,10 @@ int http_table_page(http_req *r, http_resp *out, json_t *rows, int64_t total, in
                      name);
 }
 
+/* RFC 6797 §6.1: a year, the usual value; no includeSubDomains, since other hosts of the
+ * bureau's domain are not ours to commit to HTTPS. Sent only over HTTPS (§7.2). */
+#define HSTS_VALUE "max-age=31536000"
+
 /* ---- static files ------------------------------------------------------------------- */
 
 /* MIME types of what the dashboard build produces (RFC 9239 for JavaScript). */
@@ -539,6 +541,8 @@ static struct MHD_Response *static_file(struct ew_http *h, const char *url, int 
                             !strncmp(rel, "/assets/", 8) ? "public, max-age=31536000, immutable"
                                                          : "no-cache");
     MHD_add_response_header(resp, "X-Content-Type-Options", "nosniff");
+    if (h->tls)
+        MHD_add_response_header(resp, "Strict-Transport-Security", HSTS_VALUE);
     return resp;
 }
 
@@ -547,24 +551,7 @@ static struct MHD_Response *static_file(struct ew_http *h, const char *url, int 
 /* Match url against a template; path parameters are copied into the request's arena. */
 static bool route_match(const char *tpl, const char *url, http_req *r)
 {
-    r->nparams = 0;
-    while (*tpl && *url) {
-        if (*tpl != '/' || *url != '/')
-            return false;
-        tpl++, url++;
-        const char *te = strchr(tpl, '/'), *ue = strchr(url, '/');
-        size_t tn = te ? (size_t)(te - tpl) : strlen(tpl);
-        size_t un = ue ? (size_t)(ue - url) : strlen(url);
-        if (tn > 1 && tpl[0] == '{') {
-            if (un == 0 || r->nparams == HTTP_MAX_PARAMS)
-                return false;
-            r->params[r->nparams++] = arena_strndup(&r->ar, url, un);
-        } else if (tn != un || memcmp(tpl, url, tn)) {
-            return false;
-        }
-        tpl += tn, url += un;
-    }
-    return !*tpl && !*url;
+    return http_route_match(tpl, url, &r->ar, r->params, &r->nparams);
 }
 
 static const http_route *route_at(size_t i);
@@ -674,18 +661,10 @@ int http_denied(http_req *r, http_resp *out, const char *why)
 
 json_t *http_body_json(http_req *r, http_resp *out)
 {
-    json_error_t je;
-    json_t *v = r->body ? json_loadb(r->body, r->body_n, 0, &je) : NULL;
-    if (!v) {
-        http_error(out, 400, "bad_body", "the body must be a JSON object%s%s",
-                   r->body ? ": " : " (none was sent)", r->body ? je.text : "");
-        return NULL;
-    }
-    if (!json_is_object(v)) {
-        json_decref(v);
-        http_error(out, 400, "bad_body", "the body must be a JSON object");
-        return NULL;
-    }
+    char err[256];
+    json_t *v = http_json_object(r->body, r->body_n, err, sizeof err);
+    if (!v)
+        http_error(out, 400, "bad_body", "%s", err);
     return v;
 }
 
@@ -711,13 +690,11 @@ static void identify(struct ew_http *h, http_req *r)
     r->who = (case_actor){.name = "public", .role = EW_ROLE_PUBLIC, .org = NULL};
     char tok[AUTH_TOKEN_TEXT];
     const char *authz = MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND, "Authorization");
-    bool bearer = authz && !http_bearer_token(authz, tok);
-    if (!bearer) {
-        const char *cookie = MHD_lookup_connection_value(r->conn, MHD_COOKIE_KIND, "ew_session");
-        if (!cookie || !*cookie || strlen(cookie) >= AUTH_TOKEN_TEXT)
-            return;
-        snprintf(tok, sizeof tok, "%s", cookie);
-    }
+    const char *cookie = MHD_lookup_connection_value(r->conn, MHD_COOKIE_KIND, "ew_session");
+    int from = http_request_token(authz, cookie, tok);
+    if (from == 0)
+        return;
+    bool bearer = from == HTTP_TOKEN_BEARER;
     auth_token_hash(tok, r->token_hash);
     char err[256];
     pthread_mutex_lock(&h->office_mu);
@@ -874,7 +851,7 @@ static void api_dispatch(struct ew_http *h, http_req *r, const char *method, htt
     free(methods.p);
 }
 
-static struct MHD_Response *make_response(const http_resp *out, const char *allow)
+static struct MHD_Response *make_response(const http_resp *out, const char *allow, bool tls)
 {
     bool empty = out->status == 204 || !out->body.p;
     struct MHD_Response *resp =
@@ -888,6 +865,8 @@ static struct MHD_Response *make_response(const http_resp *out, const char *allo
     MHD_add_response_header(resp, MHD_HTTP_HEADER_CACHE_CONTROL,
                             out->cache ? out->cache : "no-store");
     MHD_add_response_header(resp, "X-Content-Type-Options", "nosniff");
+    if (tls)
+        MHD_add_response_header(resp, "Strict-Transport-Security", HSTS_VALUE);
     if (out->disposition)
         MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_DISPOSITION, out->disposition);
     if (out->cache_state)
@@ -919,8 +898,21 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
     }
 }
 
-/* The peer's IP address as text: the key of login throttles and rate limits. */
-static void client_addr(struct MHD_Connection *conn, char *buf, size_t cap)
+static enum MHD_Result last_xff(void *cls, enum MHD_ValueKind kind, const char *key,
+                                const char *value)
+{
+    (void)kind;
+    if (!strcasecmp(key, "X-Forwarded-For"))
+        *(const char **)cls = value;
+    return MHD_YES;
+}
+
+/* The client's IP address as text: the key of login throttles and rate limits, and what the
+ * audit log records. The TCP peer's address; behind a trusted proxy (and only there) the
+ * last hop of X-Forwarded-For, the address the proxy was connected from. Of several
+ * X-Forwarded-For fields the last one holds that hop (RFC 9110 §5.3: they read as one
+ * comma-separated list). An unusable last hop leaves the proxy's address. */
+static void client_addr(const struct ew_http *h, struct MHD_Connection *conn, char *buf, size_t cap)
 {
     const union MHD_ConnectionInfo *ci =
         MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
@@ -934,6 +926,13 @@ static void client_addr(struct MHD_Connection *conn, char *buf, size_t cap)
     else if (sa->sa_family == AF_INET6)
         inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)(const void *)sa)->sin6_addr, buf,
                   (socklen_t)cap);
+    if (!http_ip_list_has(h->trust, h->ntrust, sa))
+        return;
+    const char *xff = NULL;
+    MHD_get_connection_values(conn, MHD_HEADER_KIND, last_xff, &xff);
+    char fwd[64];
+    if (!http_forwarded_last(xff, fwd, sizeof fwd))
+        snprintf(buf, cap, "%s", fwd);
 }
 
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const char *url,
@@ -954,7 +953,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
             c->too_large = true;
             http_resp out = {0};
             http_error(&out, 413, "too_large", "the body is larger than %zu bytes", c->limit);
-            struct MHD_Response *resp = make_response(&out, NULL);
+            struct MHD_Response *resp = make_response(&out, NULL, h->tls);
             enum MHD_Result ret = MHD_queue_response(conn, 413, resp);
             MHD_destroy_response(resp);
             if (ret == MHD_YES)
@@ -1005,9 +1004,10 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
                   .plan_path = h->plan_path,
                   .static_dir = h->static_dir,
                   .now_utc = ew_now_utc(),
-                  .started_utc = h->started_utc};
+                  .started_utc = h->started_utc,
+                  .tls = h->tls};
     arena_init(&r.ar, 4096);
-    client_addr(conn, r.addr, sizeof r.addr);
+    client_addr(h, conn, r.addr, sizeof r.addr);
     http_resp out = {.status = 500};
     const char *allow = NULL;
     if (strncmp(url, "/api/", 5))
@@ -1017,7 +1017,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
     else
         api_dispatch(h, &r, method, &out, &allow);
 
-    resp = make_response(&out, allow);
+    resp = make_response(&out, allow, r.tls);
     arena_free(&r.ar); /* after the headers: MHD copies them, and some live in the arena */
     enum MHD_Result ret = MHD_queue_response(conn, (unsigned)out.status, resp);
     MHD_destroy_response(resp);
@@ -1077,6 +1077,62 @@ static void load_plan(struct ew_http *h, const char *plan_path)
     }
 }
 
+/* The whole of a PEM file (at most 1 MiB) as a NUL-terminated string the caller frees, or
+ * NULL with a message naming the file. what: "certificate" or "private key"; marker: text a
+ * PEM block of that kind holds ("CERTIFICATE-----", "PRIVATE KEY-----"). GnuTLS checks the
+ * contents when the daemon starts; this catches the common mistakes with a clearer message. */
+static char *read_pem(const char *path, const char *what, const char *marker, char *err,
+                      size_t errcap)
+{
+    FILE *fp = fopen(path, "rb");
+    if (!fp) {
+        ew_errf(err, errcap, EW_EINVALID, "TLS %s %s: %s", what, path, strerror(errno));
+        return NULL;
+    }
+    size_t cap = (size_t)1 << 20, n = 0;
+    char *buf = xmalloc(cap + 1);
+    n = fread(buf, 1, cap + 1, fp);
+    bool bad = ferror(fp) != 0;
+    fclose(fp);
+    if (bad || n > cap) {
+        ew_errf(err, errcap, EW_EINVALID, "TLS %s %s: %s", what, path,
+                bad ? "read error" : "larger than 1 MiB");
+        free(buf);
+        return NULL;
+    }
+    buf[n] = '\0';
+    if (strlen(buf) != n || !strstr(buf, "-----BEGIN ") || !strstr(buf, marker)) {
+        ew_errf(err, errcap, EW_EINVALID, "TLS %s %s: not a PEM %s", what, path, what);
+        free(buf);
+        return NULL;
+    }
+    return buf;
+}
+
+/* TLS settings of cfg into h: 0, or -1 with a message. */
+static int tls_setup(struct ew_http *h, const ew_http_config *cfg, char *err, size_t errcap)
+{
+    if (!cfg->tls_cert && !cfg->tls_key)
+        return 0;
+    if (!cfg->tls_cert || !cfg->tls_key) {
+        ew_errf(err, errcap, EW_EINVALID, "TLS needs both a certificate and a private key");
+        return -1;
+    }
+    if (MHD_is_feature_supported(MHD_FEATURE_TLS) != MHD_YES) {
+        ew_errf(err, errcap, EW_EINVALID,
+                "TLS: this libmicrohttpd was built without TLS support (GnuTLS)");
+        return -1;
+    }
+    h->tls_cert_pem = read_pem(cfg->tls_cert, "certificate", "CERTIFICATE-----", err, errcap);
+    if (!h->tls_cert_pem)
+        return -1;
+    h->tls_key_pem = read_pem(cfg->tls_key, "private key", "PRIVATE KEY-----", err, errcap);
+    if (!h->tls_key_pem)
+        return -1;
+    h->tls = true;
+    return 0;
+}
+
 ew_http *ew_http_start(const ew_http_config *cfg, char *err, size_t errcap)
 {
     struct sockaddr_in sa;
@@ -1111,23 +1167,55 @@ ew_http *ew_http_start(const ew_http_config *cfg, char *err, size_t errcap)
         ew_http_stop(h);
         return NULL;
     }
+    if (cfg->trust_proxy &&
+        http_ip_list_parse(cfg->trust_proxy, h->trust, HTTP_TRUST_MAX, &h->ntrust, err, errcap)) {
+        char why[256];
+        snprintf(why, sizeof why, "%s", err);
+        snprintf(err, errcap, "trusted proxies: %s", why);
+        ew_http_stop(h);
+        return NULL;
+    }
+    if (tls_setup(h, cfg, err, errcap)) {
+        ew_http_stop(h);
+        return NULL;
+    }
     load_plan(h, cfg->plan_path);
 
-    h->d = MHD_start_daemon(MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ERROR_LOG,
-                            ntohs(sa.sin_port), NULL, NULL, on_request, h, MHD_OPTION_SOCK_ADDR,
-                            (struct sockaddr *)&sa, MHD_OPTION_THREAD_POOL_SIZE, threads,
-                            MHD_OPTION_CONNECTION_TIMEOUT, 30u, MHD_OPTION_CONNECTION_LIMIT, 1024u,
-                            MHD_OPTION_LISTENING_ADDRESS_REUSE, 1u, MHD_OPTION_NOTIFY_COMPLETED,
-                            on_completed, NULL, MHD_OPTION_END);
+    struct MHD_OptionItem tls_ops[] = {
+        {h->tls ? MHD_OPTION_HTTPS_MEM_CERT : MHD_OPTION_END, 0, h->tls_cert_pem},
+        {MHD_OPTION_HTTPS_MEM_KEY, 0, h->tls_key_pem},
+        {MHD_OPTION_END, 0, NULL},
+    };
+    unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ERROR_LOG;
+    if (h->tls)
+        flags |= MHD_USE_TLS;
+    errno = 0;
+    h->d = MHD_start_daemon(
+        flags, ntohs(sa.sin_port), NULL, NULL, on_request, h, MHD_OPTION_SOCK_ADDR,
+        (struct sockaddr *)&sa, MHD_OPTION_THREAD_POOL_SIZE, threads, MHD_OPTION_CONNECTION_TIMEOUT,
+        30u, MHD_OPTION_CONNECTION_LIMIT, 1024u, MHD_OPTION_LISTENING_ADDRESS_REUSE, 1u,
+        MHD_OPTION_PER_IP_CONNECTION_LIMIT, cfg->max_per_peer, MHD_OPTION_CONNECTION_MEMORY_LIMIT,
+        HTTP_CONN_MEMORY, MHD_OPTION_NOTIFY_COMPLETED, on_completed, NULL, MHD_OPTION_ARRAY,
+        tls_ops, MHD_OPTION_END);
     if (!h->d) {
-        snprintf(err, errcap, "http: cannot listen on %s (%s)", cfg->listen_addr, strerror(errno));
+        /* MHD reports a certificate GnuTLS refuses (a key that does not match it, a
+         * malformed block) only on its error log; errno then says nothing useful. */
+        if (h->tls)
+            snprintf(err, errcap,
+                     "http: cannot start HTTPS on %s: GnuTLS refused the certificate %s with "
+                     "the private key %s (the reason is logged above)",
+                     cfg->listen_addr, cfg->tls_cert, cfg->tls_key);
+        else
+            snprintf(err, errcap, "http: cannot listen on %s (%s)", cfg->listen_addr,
+                     strerror(errno));
         ew_http_stop(h);
         return NULL;
     }
     const union MHD_DaemonInfo *info = MHD_get_daemon_info(h->d, MHD_DAEMON_INFO_BIND_PORT);
     h->port = info ? info->port : ntohs(sa.sin_port);
-    ew_log(EW_LOG_INFO, "http.listen", "addr=%s port=%u static=%s", cfg->listen_addr,
-           (unsigned)h->port, h->static_dir ? h->static_dir : "-");
+    ew_log(EW_LOG_INFO, "http.listen", "addr=%s port=%u tls=%s trusted_proxies=%zu static=%s",
+           cfg->listen_addr, (unsigned)h->port, h->tls ? "on" : "off", h->ntrust,
+           h->static_dir ? h->static_dir : "-");
     return h;
 }
 
@@ -1157,5 +1245,9 @@ void ew_http_stop(ew_http *h)
     free(h->db_path);
     free(h->static_dir);
     free(h->plan_path);
+    free(h->tls_cert_pem);
+    if (h->tls_key_pem)
+        sodium_memzero(h->tls_key_pem, strlen(h->tls_key_pem));
+    free(h->tls_key_pem);
     free(h);
 }

@@ -1,7 +1,7 @@
 /* http: the HTTP API and the static dashboard, served by `envwatch serve --http`.
  *
- * ew_http_start() binds listen_addr ("HOST:PORT"), serves /api/v1/... from the database at
- * db_path (read-only connections of its own) and the dashboard's static files from
+ * ew_http_start() binds listen_addr ("HOST:PORT") over HTTP or HTTPS, serves /api/v1/... from the
+ * database at db_path (read-only connections of its own) and the dashboard's static files from
  * static_dir (NULL: the built-in default), and returns a handle, or NULL with a message
  * in err. metrics is borrowed and must outlive the handle (NULL: no metrics).
  * ew_http_stop() stops serving, waits for requests in flight and frees the handle.
@@ -28,6 +28,18 @@ typedef struct ew_http_config {
     unsigned threads;        /* worker threads; 0 = 4 */
     const char *plan_path;   /* plan file for /targets; NULL = the default plan, found
                                 as service/plan.h's plan_find_default() does */
+    /* HTTPS (libmicrohttpd with GnuTLS): PEM files of the certificate (chain) and its
+     * unencrypted private key; both NULL = plain HTTP. Read once at start. With TLS on, the
+     * session cookie carries Secure and every response Strict-Transport-Security. */
+    const char *tls_cert;
+    const char *tls_key;
+    /* Reverse-proxy mode: the addresses of trusted proxies ("10.0.0.5" or "10.0.0.5,::1");
+     * NULL = none. Only when the TCP peer is one of them is the last hop of X-Forwarded-For
+     * taken as the client's address (login throttling, rate limits, the audit log). */
+    const char *trust_proxy;
+    /* Concurrent connections from one TCP peer address; 0 = unlimited. Behind a reverse
+     * proxy every connection comes from the proxy. */
+    unsigned max_per_peer;
 } ew_http_config;
 
 ew_http *ew_http_start(const ew_http_config *cfg, char *err, size_t errcap);

@@ -63,10 +63,7 @@ static int h_login(http_req *r, http_resp *out)
         return http_error(out, 401, "bad_credentials", "unknown account or wrong password");
     if (rc < 0)
         return store_err(out, err);
-    char *cookie = arena_alloc(&r->ar, 160);
-    snprintf(cookie, 160, "ew_session=%s; Path=/; HttpOnly; SameSite=Strict; Max-Age=%d", ses.token,
-             ACCOUNT_SESSION_TTL_S);
-    out->set_cookie = cookie;
+    out->set_cookie = http_session_cookie(&r->ar, ses.token, ACCOUNT_SESSION_TTL_S, r->tls);
     return http_json(
         out, 200,
         json_pack("{s:o,s:s,s:s,s:o}", "user",
@@ -80,7 +77,7 @@ static int h_logout(http_req *r, http_resp *out)
     if (account_logout(r->office, NULL, r->token_hash, r->who.name, r->addr, r->now_utc, err,
                        sizeof err) < 0)
         return store_err(out, err);
-    out->set_cookie = "ew_session=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0";
+    out->set_cookie = http_session_cookie(&r->ar, "", 0, r->tls);
     out->status = 204;
     return out->status;
 }

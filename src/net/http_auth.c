@@ -1,5 +1,6 @@
 /* http_auth: pure helpers of the HTTP layer's access control — Bearer tokens, Origin
- * checks, magic numbers of uploaded files, constant-time comparison. No I/O, no storage. */
+ * checks, magic numbers of uploaded files, constant-time comparison, the session cookie.
+ * No I/O, no storage. */
 #include <ctype.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -135,4 +136,28 @@ void http_media_type(const char *ctype, char *out, size_t cap)
     }
     if (cap)
         out[i] = '\0';
+}
+
+const char *http_session_cookie(arena *a, const char *token, int max_age_s, bool secure)
+{
+    /* RFC 6265 §4.1.2.5: Secure keeps the browser from sending the session over plain HTTP,
+     * which a TLS server must ask for, since a network attacker can always make the browser
+     * try http://. */
+    size_t cap = strlen(token) + 96;
+    char *c = arena_alloc(a, cap);
+    snprintf(c, cap, "ew_session=%s; Path=/; HttpOnly; SameSite=Strict; Max-Age=%d%s", token,
+             max_age_s, secure ? "; Secure" : "");
+    return c;
+}
+
+int http_request_token(const char *authz, const char *cookie, char out[AUTH_TOKEN_TEXT])
+{
+    /* A Bearer token wins over the cookie: a program's explicit credentials are what it
+     * means, whatever cookie jar it also carries. */
+    if (authz && !http_bearer_token(authz, out))
+        return HTTP_TOKEN_BEARER;
+    if (!cookie || !*cookie || strlen(cookie) >= AUTH_TOKEN_TEXT)
+        return 0;
+    snprintf(out, AUTH_TOKEN_TEXT, "%s", cookie);
+    return HTTP_TOKEN_COOKIE;
 }

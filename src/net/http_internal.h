@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "base/arena.h"
+#include "base/err.h"
 #include "base/metrics.h"
 #include "service/auth.h"
 #include "service/case.h"
@@ -51,6 +52,10 @@ void http_buf_iso(http_buf *b, int64_t t_utc);
 /* Largest request bodies: JSON documents, and one uploaded attachment (a photo or a PDF). */
 #define HTTP_JSON_MAX ((size_t)64 * 1024)
 #define HTTP_UPLOAD_MAX ((size_t)8 * 1024 * 1024)
+/* Memory of one connection for its request line, headers and read buffer
+ * (MHD_OPTION_CONNECTION_MEMORY_LIMIT): a request whose head does not fit is refused by
+ * libmicrohttpd. */
+#define HTTP_CONN_MEMORY ((size_t)32 * 1024)
 
 typedef struct ew_http ew_http;
 
@@ -85,6 +90,7 @@ typedef struct http_req {
     int64_t expires_utc;
     uint8_t token_hash[AUTH_TOKEN_HASH];
     char addr[64]; /* client IP address as text */
+    bool tls;      /* the request came over HTTPS: cookies carry Secure */
 } http_req;
 
 void http_office_lock(http_req *r);
@@ -202,6 +208,56 @@ bool http_magic_matches(const char *mime, const void *data, size_t n);
 bool http_secret_equal(const char *a, const char *b);
 /* The media type of a Content-Type value without parameters, lower-cased, into out. */
 void http_media_type(const char *ctype, char *out, size_t cap);
+/* The session token of a request, into out: from "Authorization: Bearer" when that header
+ * holds one (HTTP_TOKEN_BEARER), else from the ew_session cookie's value when it is
+ * non-empty and fits (HTTP_TOKEN_COOKIE), else 0 (the public; out is then undefined). */
+#define HTTP_TOKEN_BEARER 1
+#define HTTP_TOKEN_COOKIE 2
+int http_request_token(const char *authz, const char *cookie, char out[AUTH_TOKEN_TEXT]);
+/* The Set-Cookie value of the session cookie ew_session=token (token "" and max_age_s 0
+ * remove it): HttpOnly, SameSite=Strict, Path=/, and Secure when secure (the request came
+ * over HTTPS). Allocated in a. */
+const char *http_session_cookie(arena *a, const char *token, int max_age_s, bool secure);
+
+/* ---- pure parsers (http_parse.c) ---- */
+/* Does url (a path, no query) match the route template tpl (literal segments and {name})?
+ * Path parameters are copied into ar and stored in params in template order, their count in
+ * *nparams; a parameter matches one non-empty segment. On a mismatch params may hold some
+ * copies (in ar) and *nparams their count. */
+bool http_route_match(const char *tpl, const char *url, arena *ar,
+                      const char *params[HTTP_MAX_PARAMS], size_t *nparams);
+/* A decimal integer in [lo, hi], the whole of s: 0 and *out set, or -1 (*out untouched). */
+int http_parse_i64(const char *s, int64_t lo, int64_t hi, int64_t *out) EW_MUST_CHECK;
+/* Deepest nesting of arrays and objects in the JSON text p[0, n) (brackets inside strings
+ * do not count; malformed text gives some number, and the parser refuses it anyway). */
+size_t http_json_depth(const char *p, size_t n);
+/* Deepest nesting a request body may have. */
+#define HTTP_JSON_DEPTH_MAX 32
+/* Parse body[0, n) (NULL: none was sent) as a JSON object nested at most
+ * HTTP_JSON_DEPTH_MAX deep: the object (caller decrefs), or NULL with a message for a 400
+ * answer in err. */
+json_t *http_json_object(const char *body, size_t n, char *err, size_t errcap);
+/* An IP address as the list of trusted proxies holds it: AF_INET or AF_INET6 and its bytes
+ * (4 or 16, network order). */
+typedef struct http_ip {
+    int family;
+    unsigned char a[16];
+} http_ip;
+/* At most this many trusted proxies. */
+#define HTTP_TRUST_MAX 16
+/* Parse s, one address or several separated by commas (blanks around them allowed), into
+ * out[0, cap): 0 and *n set, or a negative code with a message naming the bad item; out is
+ * then partly written and *n untouched. */
+int http_ip_list_parse(const char *s, http_ip *out, size_t cap, size_t *n, char *err,
+                       size_t errcap) EW_MUST_CHECK;
+/* Is the socket address sa (AF_INET or AF_INET6; an IPv4-mapped IPv6 address counts as its
+ * IPv4 address) one of list[0, n)? */
+struct sockaddr;
+bool http_ip_list_has(const http_ip *list, size_t n, const struct sockaddr *sa);
+/* The last hop of an X-Forwarded-For value (the address our proxy saw) in its canonical
+ * text form (inet_ntop), into out: 0, or -1 when absent, not an address, or longer than cap
+ * (out untouched). */
+int http_forwarded_last(const char *xff, char *out, size_t cap) EW_MUST_CHECK;
 
 /* The response cache (http_cache.c). Keys are the request's path and query; bodies are
  * copied in and out, so cached and fresh answers have the same ownership. */

@@ -1,5 +1,6 @@
 /* Tests of src/net/http_auth.c: Bearer headers (RFC 6750 §2.1), Origin against Host
- * (RFC 6454 §7, default ports of RFC 9110 §4.2), magic numbers of uploaded files. */
+ * (RFC 6454 §7, default ports of RFC 9110 §4.2), magic numbers of uploaded files, the
+ * session cookie (Secure over HTTPS). */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stdbool.h>
@@ -90,13 +91,33 @@ static void secrets_and_types(void **state)
     assert_string_equal(m, "");
 }
 
+static void session_cookies(void **state)
+{
+    (void)state;
+    arena a;
+    arena_init(&a, 256);
+    /* Over HTTPS the cookie must never travel over plain HTTP (RFC 6265 §4.1.2.5). */
+    assert_string_equal(http_session_cookie(&a, "tok", 43200, true),
+                        "ew_session=tok; Path=/; HttpOnly; SameSite=Strict; Max-Age=43200; Secure");
+    assert_string_equal(http_session_cookie(&a, "tok", 43200, false),
+                        "ew_session=tok; Path=/; HttpOnly; SameSite=Strict; Max-Age=43200");
+    assert_string_equal(http_session_cookie(&a, "", 0, true),
+                        "ew_session=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0; Secure");
+    char tok[AUTH_TOKEN_TEXT];
+    memset(tok, 'A', sizeof tok - 1);
+    tok[sizeof tok - 1] = '\0';
+    const char *c = http_session_cookie(&a, tok, 43200, true);
+    assert_non_null(strstr(c, tok));
+    assert_non_null(strstr(c, "; Secure"));
+    arena_free(&a);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(bearer_tokens),
-        cmocka_unit_test(origins),
-        cmocka_unit_test(magic_numbers),
-        cmocka_unit_test(secrets_and_types),
+        cmocka_unit_test(bearer_tokens),   cmocka_unit_test(origins),
+        cmocka_unit_test(magic_numbers),   cmocka_unit_test(secrets_and_types),
+        cmocka_unit_test(session_cookies),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
