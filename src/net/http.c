@@ -762,6 +762,7 @@ static const struct {
     {http_ledger_routes, &http_ledger_nroutes},
     {http_meta_routes, &http_meta_nroutes},
     {http_emergency_routes, &http_emergency_nroutes},
+    {http_water_routes, &http_water_nroutes},
 };
 
 /* The i-th route over all tables, or NULL past the last. */

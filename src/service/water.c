@@ -296,3 +296,37 @@ int water_section_period(store *s, const char *code, int64_t from_utc, int64_t t
     *out = p;
     return 1;
 }
+
+typedef struct status_walk {
+    store *s;
+    int64_t month_from, month_to, year_from, year_to;
+    water_status_fn fn;
+    void *ctx;
+    char *err;
+    size_t errcap;
+} status_walk;
+
+static int status_one(void *ctx, const water_section_row *r)
+{
+    status_walk *w = ctx;
+    water_period month, year;
+    int rc = water_section_period(w->s, r->code, w->month_from, w->month_to, &month, w->err,
+                                  w->errcap);
+    if (rc == 1)
+        rc = water_section_period(w->s, r->code, w->year_from, w->year_to, &year, w->err,
+                                  w->errcap);
+    if (rc < 0)
+        return rc;
+    return rc == 1 ? w->fn(w->ctx, &month, &year) : 0;
+}
+
+int water_sections_status(store *s, int64_t now_utc, water_status_fn fn, void *ctx, char *err,
+                          size_t errcap)
+{
+    ew_civil c;
+    ew_utc_to_bj(now_utc, &c);
+    status_walk w = {.s = s, .fn = fn, .ctx = ctx, .err = err, .errcap = errcap};
+    water_period_bounds(c.year, c.mon, &w.month_from, &w.month_to);
+    water_period_bounds(c.year, 0, &w.year_from, &w.year_to);
+    return water_sections_each(s, status_one, &w, err, errcap);
+}

@@ -62,6 +62,13 @@ typedef struct water_period {
 int water_section_period(store *s, const char *code, int64_t from_utc, int64_t to_utc,
                          water_period *out, char *err, size_t errcap) EW_MUST_CHECK;
 
+/* Every section's assessment for the Beijing month and the Beijing year holding now_utc,
+ * by code: fn(ctx, month, year) once per section (both borrowed for the call). Returns 0,
+ * what fn returned when it stopped, or a negative error. */
+typedef int (*water_status_fn)(void *ctx, const water_period *month, const water_period *year);
+int water_sections_status(store *s, int64_t now_utc, water_status_fn fn, void *ctx, char *err,
+                          size_t errcap) EW_MUST_CHECK;
+
 /* The UTC bounds of Beijing month mon (1..12) of year, or of the whole year when mon is 0. */
 void water_period_bounds(int year, int mon, int64_t *from_utc, int64_t *to_utc);
 
