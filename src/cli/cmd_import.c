@@ -9,18 +9,44 @@
 #include "cli/cli.h"
 #include "service/emergency.h"
 #include "service/fires.h"
+#include "service/water.h"
 #include "store/read.h"
 #include "store/store.h"
 
 static const char usage_text[] =
     "usage: envwatch import fires --db FILE CSV\n"
     "       envwatch import emergency-list --db FILE CSV\n"
+    "       envwatch import water|water-sections --db FILE CSV\n"
     "\n"
     "fires: satellite fire points (time,lon,lat,confidence,source; time in Beijing time).\n"
     "  Each point goes to the town of the nearest air station; points of one town within\n"
     "  1 km and 24 h are one fire and open one case. Re-importing a file adds nothing.\n"
     "emergency-list: the emergency reduction list (docs/emergency-list.md); every entry is\n"
-    "  replaced and logged, or none when a line is malformed.\n";
+    "  replaced and logged, or none when a line is malformed.\n"
+    "water: laboratory results (section,time,item,value,below_dl); water-sections: the\n"
+    "  section list (code,name,water,target). Bad lines are reported as FILE:LINE and\n"
+    "  skipped, the rest stored; exit 1 when any line was bad.\n";
+
+static void water_line_error(void *ctx, int line, const char *msg)
+{
+    fprintf(stderr, "%s:%d: %s\n", (const char *)ctx, line, msg);
+}
+
+static int import_water(store *s, bool sections, const char *file, const char *text, size_t n)
+{
+    char err[512] = "";
+    int stored = 0, bad = 0;
+    int e = sections ? water_import_sections(s, text, n, water_line_error, (void *)file, &stored,
+                                             &bad, err, sizeof err)
+                     : water_import_results(s, text, n, water_line_error, (void *)file, &stored,
+                                            &bad, err, sizeof err);
+    if (e) {
+        fprintf(stderr, "envwatch import: %s: %s\n", file, err);
+        return EW_EXIT_RUNTIME;
+    }
+    printf("%s stored: %d, bad lines: %d\n", sections ? "sections" : "results", stored, bad);
+    return bad ? EW_EXIT_FOUND : EW_EXIT_OK;
+}
 
 int cmd_import(int argc, char **argv)
 {
@@ -40,7 +66,8 @@ int cmd_import(int argc, char **argv)
         }
     }
     bool fires = !strcmp(what, "fires");
-    if ((!fires && strcmp(what, "emergency-list")) || !db || !file) {
+    bool water = !strcmp(what, "water"), sections = !strcmp(what, "water-sections");
+    if ((!fires && !water && !sections && strcmp(what, "emergency-list")) || !db || !file) {
         fputs(usage_text, stderr);
         return EW_EXIT_USAGE;
     }
@@ -56,6 +83,8 @@ int cmd_import(int argc, char **argv)
     int rc = EW_EXIT_RUNTIME;
     if (!rd) {
         fprintf(stderr, "envwatch import: %s: %s\n", db, err);
+    } else if (water || sections) {
+        rc = import_water(s, sections, file, text, n);
     } else if (fires) {
         fires_towns t;
         int pts = 0, cases = 0, e = fires_towns_load(rd, &t, err, sizeof err);

@@ -740,6 +740,7 @@ static const struct {
     {http_meta_routes, &http_meta_nroutes},
     {http_emergency_routes, &http_emergency_nroutes},
     {http_source_routes, &http_source_nroutes},
+    {http_water_routes, &http_water_nroutes},
 };
 
 /* The i-th route over all tables, or NULL past the last. */

@@ -186,6 +186,9 @@ extern const size_t http_meta_nroutes;
 /* Heavy-pollution warnings, the reduction list, fire points, video alarms (http_emergency.c). */
 extern const http_route http_emergency_routes[];
 extern const size_t http_emergency_nroutes;
+/* Surface-water sections (http_water.c). */
+extern const http_route http_water_routes[];
+extern const size_t http_water_nroutes;
 
 /* Targets of the plan with their monitoring values (http_api.c): one row per target as
  * /targets lists them (id, value, projected, ...), and meta. year: Beijing calendar year;

@@ -396,6 +396,20 @@ static const char *const migrations[] = {
     "CREATE TABLE IF NOT EXISTS source_scan ("
     "  site_id INTEGER PRIMARY KEY REFERENCES site(id),"
     "  last_hour_utc INTEGER NOT NULL);" APPEND_ONLY("source_mark") APPEND_ONLY("source_alert"),
+    /* 4 -> 5: water sections and their results (store/water.h). */
+    "CREATE TABLE IF NOT EXISTS water_section ("
+    "  code TEXT PRIMARY KEY,"
+    "  name TEXT NOT NULL,"
+    "  water TEXT NOT NULL CHECK (water IN ('river','lake')),"
+    "  target_class INTEGER NOT NULL CHECK (target_class BETWEEN 0 AND 5));"
+    "CREATE TABLE IF NOT EXISTS water_sample ("
+    "  section TEXT NOT NULL,"
+    "  ts_utc INTEGER NOT NULL,"
+    "  item TEXT NOT NULL,"
+    "  value_micro INTEGER NOT NULL,"
+    "  below_dl INTEGER NOT NULL,"
+    "  source TEXT NOT NULL,"
+    "  PRIMARY KEY (section, ts_utc, item, source));",
 };
 enum { N_MIGRATIONS = sizeof migrations / sizeof migrations[0] };
 _Static_assert(N_MIGRATIONS == STORE_SCHEMA_VERSION, "one migration per schema version");

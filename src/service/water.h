@@ -1,0 +1,75 @@
+/* water: surface-water sections' results in and their GB 3838 classes out.
+ *
+ * Intake of laboratory results by CSV (docs/import-formats.md, "Water results") and of the
+ * section list; per section and period (a Beijing month or year) the period's values — the
+ * mean of the period's results per item, standards/gb3838.h's gb3838_period — and their
+ * class, 劣V, and whether the section meets its target class.
+ *
+ * Units: every value is stored in millionths of the GB 3838 unit (mg/L; pH units; 个/L).
+ * water_hj212_item is the one place where an HJ 212 water code and its unit are turned
+ * into a GB 3838 item and a scale (metals arrive in µg/L).
+ *
+ * Errors follow base/err.h; on failure outputs are unchanged. */
+#ifndef EW_SERVICE_WATER_H
+#define EW_SERVICE_WATER_H
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "base/err.h"
+#include "standards/gb3838.h"
+#include "store/store.h"
+
+/* The GB 3838 item of HJ 212 water code (n bytes, e.g. "w21003" NH3-N) and the divisor
+ * that turns the code's unit into the item's (1 for mg/L, 1000 for the µg/L metals).
+ * Returns 0, or EW_ENOTFOUND for a code without a GB 3838 item. */
+int water_hj212_item(const char *code, size_t n, gb3838_item *item, int64_t *div) EW_MUST_CHECK;
+
+/* Parse a decimal value ("1.6", "0.00005", "7") into millionths, exactly; more than six
+ * decimals, a sign or anything else is refused. Returns 0, or EW_EINVALID. */
+int water_parse_micro(const char *s, size_t n, int64_t *out) EW_MUST_CHECK;
+
+/* Called once per malformed line: line is 1-based, msg names the field. */
+typedef void (*water_line_error_fn)(void *ctx, int line, const char *msg);
+
+/* Import results CSV text (header "section,time,item,value,below_dl"; time in Beijing
+ * time, item a gb3838_item_name, value in the item's unit, below_dl 0/1): every good line
+ * stored in one transaction, each bad line reported through on_error and skipped.
+ * *stored and *bad count them. Returns 0 (even with bad lines), or a negative store error
+ * (nothing stored; err says why). */
+int water_import_results(store *s, const char *text, size_t n, water_line_error_fn on_error,
+                         void *ctx, int *stored, int *bad, char *err, size_t errcap) EW_MUST_CHECK;
+
+/* Import the section list CSV (header "code,name,water,target"; water river|lake, target
+ * I..V). Same conventions as water_import_results. */
+int water_import_sections(store *s, const char *text, size_t n, water_line_error_fn on_error,
+                          void *ctx, int *stored, int *bad, char *err, size_t errcap) EW_MUST_CHECK;
+
+/* A section's assessment over [from_utc, to_utc). */
+typedef struct water_period {
+    char code[64], name[128];
+    gb3838_water water;
+    int target;            /* 1..5, GB3838_CLASS_NONE when the section has none */
+    size_t samples;        /* distinct sample times in the period */
+    gb3838_sample values;  /* the period's values (GB3838_NA where no result) */
+    gb3838_result result;  /* class, worst items, meets target, multiples vs target */
+    bool worse_v;          /* result.cls is 劣V */
+} water_period;
+
+/* Assess section code over [from_utc, to_utc). Returns 1 and fills *out; 0 when the section
+ * is unknown; negative on error (err says why; *out unchanged). A period without results
+ * has result.cls GB3838_CLASS_NONE. */
+int water_section_period(store *s, const char *code, int64_t from_utc, int64_t to_utc,
+                         water_period *out, char *err, size_t errcap) EW_MUST_CHECK;
+
+/* Every section's assessment for the Beijing month and the Beijing year holding now_utc,
+ * by code: fn(ctx, month, year) once per section (both borrowed for the call). Returns 0,
+ * what fn returned when it stopped, or a negative error. */
+typedef int (*water_status_fn)(void *ctx, const water_period *month, const water_period *year);
+int water_sections_status(store *s, int64_t now_utc, water_status_fn fn, void *ctx, char *err,
+                          size_t errcap) EW_MUST_CHECK;
+
+/* The UTC bounds of Beijing month mon (1..12) of year, or of the whole year when mon is 0. */
+void water_period_bounds(int year, int mon, int64_t *from_utc, int64_t *to_utc);
+
+#endif

@@ -1,0 +1,131 @@
+/* water_sqlite: the SQLite side of store/water.h.
+ *
+ * Imports run inside the caller's transaction; each statement is prepared per call,
+ * which is small next to the row's parsing. */
+#include <sqlite3.h>
+#include <string.h>
+
+#include "store/store_internal.h"
+#include "store/water.h"
+
+static int wfail(store *s, char *err, size_t errcap, const char *what)
+{
+    return ew_errf(err, errcap, EW_EINTERNAL, "%s: %s", what,
+                   sqlite3_errmsg(store_sqlite_handle(s)));
+}
+
+static const char *wtext(sqlite3_stmt *st, int i)
+{
+    const unsigned char *t = sqlite3_column_text(st, i);
+    return t ? (const char *)t : "";
+}
+
+int water_section_put(store *s, const water_section_row *r, char *err, size_t errcap)
+{
+    sqlite3_stmt *st = NULL;
+    if (sqlite3_prepare_v2(store_sqlite_handle(s),
+                           "INSERT OR REPLACE INTO water_section (code, name, water, target_class)"
+                           " VALUES (?,?,?,?)",
+                           -1, &st, NULL) != SQLITE_OK)
+        return wfail(s, err, errcap, "water section put");
+    sqlite3_bind_text(st, 1, r->code, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 2, r->name ? r->name : r->code, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 3, r->water ? r->water : "river", -1, SQLITE_STATIC);
+    sqlite3_bind_int(st, 4, r->target_class);
+    int rc = sqlite3_step(st) == SQLITE_DONE ? EW_OK : wfail(s, err, errcap, "water section put");
+    sqlite3_finalize(st);
+    return rc;
+}
+
+static int sections_walk(store *s, const char *code, water_section_fn fn, void *ctx, char *err,
+                         size_t errcap)
+{
+    sqlite3_stmt *st = NULL;
+    const char *sql = code ? "SELECT code, name, water, target_class FROM water_section"
+                             " WHERE code = ?"
+                           : "SELECT code, name, water, target_class FROM water_section"
+                             " ORDER BY code";
+    if (sqlite3_prepare_v2(store_sqlite_handle(s), sql, -1, &st, NULL) != SQLITE_OK)
+        return wfail(s, err, errcap, "water sections");
+    if (code)
+        sqlite3_bind_text(st, 1, code, -1, SQLITE_STATIC);
+    int rc, n = 0;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        water_section_row r = {.code = wtext(st, 0),
+                               .name = wtext(st, 1),
+                               .water = wtext(st, 2),
+                               .target_class = sqlite3_column_int(st, 3)};
+        int r2 = fn(ctx, &r);
+        if (r2) {
+            sqlite3_finalize(st);
+            return r2;
+        }
+        n++;
+    }
+    int out = rc == SQLITE_DONE ? n : wfail(s, err, errcap, "water sections");
+    sqlite3_finalize(st);
+    return out;
+}
+
+int water_sections_each(store *s, water_section_fn fn, void *ctx, char *err, size_t errcap)
+{
+    int rc = sections_walk(s, NULL, fn, ctx, err, errcap);
+    return rc > 0 ? 0 : rc;
+}
+
+int water_section_get(store *s, const char *code, water_section_fn fn, void *ctx, char *err,
+                      size_t errcap)
+{
+    return sections_walk(s, code, fn, ctx, err, errcap);
+}
+
+int water_sample_put(store *s, const water_sample_row *r, char *err, size_t errcap)
+{
+    sqlite3_stmt *st = NULL;
+    if (sqlite3_prepare_v2(store_sqlite_handle(s),
+                           "INSERT OR REPLACE INTO water_sample (section, ts_utc, item,"
+                           " value_micro, below_dl, source) VALUES (?,?,?,?,?,?)",
+                           -1, &st, NULL) != SQLITE_OK)
+        return wfail(s, err, errcap, "water sample put");
+    sqlite3_bind_text(st, 1, r->section, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 2, r->ts_utc);
+    sqlite3_bind_text(st, 3, r->item, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 4, r->value_micro);
+    sqlite3_bind_int(st, 5, r->below_dl ? 1 : 0);
+    sqlite3_bind_text(st, 6, r->source ? r->source : "lab", -1, SQLITE_STATIC);
+    int rc = sqlite3_step(st) == SQLITE_DONE ? EW_OK : wfail(s, err, errcap, "water sample put");
+    sqlite3_finalize(st);
+    return rc;
+}
+
+int water_samples_each(store *s, const char *section, int64_t from_utc, int64_t to_utc,
+                       water_sample_fn fn, void *ctx, char *err, size_t errcap)
+{
+    sqlite3_stmt *st = NULL;
+    if (sqlite3_prepare_v2(store_sqlite_handle(s),
+                           "SELECT section, ts_utc, item, value_micro, below_dl, source"
+                           " FROM water_sample WHERE section = ? AND ts_utc >= ? AND ts_utc < ?"
+                           " ORDER BY ts_utc, item",
+                           -1, &st, NULL) != SQLITE_OK)
+        return wfail(s, err, errcap, "water samples");
+    sqlite3_bind_text(st, 1, section, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 2, from_utc);
+    sqlite3_bind_int64(st, 3, to_utc);
+    int rc;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        water_sample_row r = {.section = wtext(st, 0),
+                              .ts_utc = sqlite3_column_int64(st, 1),
+                              .item = wtext(st, 2),
+                              .value_micro = sqlite3_column_int64(st, 3),
+                              .below_dl = sqlite3_column_int(st, 4) != 0,
+                              .source = wtext(st, 5)};
+        int r2 = fn(ctx, &r);
+        if (r2) {
+            sqlite3_finalize(st);
+            return r2;
+        }
+    }
+    int out = rc == SQLITE_DONE ? 0 : wfail(s, err, errcap, "water samples");
+    sqlite3_finalize(st);
+    return out;
+}

@@ -1,0 +1,160 @@
+/* Tests of src/service/water: CSV intake with line errors, and the GB 3838 class of a
+ * section's month from its results, on a real SQLite store. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "service/water.h"
+#include "store/store.h"
+#include "testutil.h"
+
+static const char sections_csv[] = "code,name,water,target\n"
+                                   "CH01,潮河,river,IV\n"
+                                   "QL02,七里河,river,V\n"
+                                   "BAD,x,sea,II\n";
+
+/* CH01 in March 2025: NH3-N 1.5 and 1.7 → mean 1.60 (Class V: IV ≤ 1.5 < 1.6 ≤ 2.0),
+ * DO 6.1 (II). QL02: NH3-N 2.1 (> 2.0: 劣V). */
+static const char results_csv[] = "section,time,item,value,below_dl\n"
+                                  "CH01,2025-03-05 10:00,NH3-N,1.5,0\n"
+                                  "CH01,2025-03-20 10:00,NH3-N,1.7,0\n"
+                                  "CH01,2025-03-20 10:00,DO,6.1,0\n"
+                                  "CH01,2025-04-02 10:00,NH3-N,9,0\n"
+                                  "QL02,2025-03-05,NH3-N,2.1,0\n"
+                                  "QL02,2025-03-05,XX,1,0\n"
+                                  "\n"
+                                  "QL02,2025-03-05,TP,-1,0\n"
+                                  "QL02,2025-03-05,TP,0.1\n";
+
+typedef struct errs {
+    int lines[8];
+    int n;
+} errs;
+
+static void on_error(void *ctx, int line, const char *msg)
+{
+    errs *e = ctx;
+    assert_true(msg[0] != 0);
+    if (e->n < 8)
+        e->lines[e->n++] = line;
+}
+
+static store *filled(tu_tmpdb *db)
+{
+    store *s = tu_store_open(db, "water");
+    assert_non_null(s);
+    char err[256];
+    errs e = {.n = 0};
+    int stored = -1, bad = -1;
+    assert_int_equal(water_import_sections(s, sections_csv, strlen(sections_csv), on_error, &e,
+                                           &stored, &bad, err, sizeof err),
+                     0);
+    assert_int_equal(stored, 2);
+    assert_int_equal(bad, 1);
+    assert_int_equal(e.lines[0], 4);
+    e.n = 0;
+    assert_int_equal(water_import_results(s, results_csv, strlen(results_csv), on_error, &e,
+                                          &stored, &bad, err, sizeof err),
+                     0);
+    assert_int_equal(stored, 5);
+    assert_int_equal(bad, 3);
+    assert_int_equal(e.lines[0], 7);
+    assert_int_equal(e.lines[1], 9);
+    assert_int_equal(e.lines[2], 10);
+    return s;
+}
+
+static void bad_lines_are_reported_and_the_rest_stored(void **state)
+{
+    (void)state;
+    tu_tmpdb db;
+    store *s = filled(&db);
+    /* Importing again replaces, adds nothing. */
+    char err[256];
+    int stored, bad;
+    assert_int_equal(water_import_results(s, results_csv, strlen(results_csv), NULL, NULL,
+                                          &stored, &bad, err, sizeof err),
+                     0);
+    assert_int_equal(tu_db_count(db.path, "SELECT count(*) FROM water_sample"), 5);
+    assert_int_equal(tu_store_close(&db, s), 0);
+}
+
+static void nh3n_mean_1_6_is_class_v_and_2_1_is_worse_than_v(void **state)
+{
+    (void)state;
+    tu_tmpdb db;
+    store *s = filled(&db);
+    char err[256];
+    int64_t from, to;
+    water_period_bounds(2025, 3, &from, &to);
+    water_period p;
+    assert_int_equal(water_section_period(s, "CH01", from, to, &p, err, sizeof err), 1);
+    assert_int_equal(p.samples, 2);
+    assert_int_equal(p.values.v[GB3838_NH3N], 1600000);
+    assert_int_equal(p.result.item_cls[GB3838_DO], GB3838_CLASS_II);
+    assert_int_equal(p.result.cls, GB3838_CLASS_V);
+    assert_false(p.worse_v);
+    assert_int_equal(p.target, GB3838_CLASS_IV);
+    assert_false(p.result.meets_target);
+    /* (1.60 − 1.5) / 1.5 = 0.0667 → 67 thousandths against the target class IV. */
+    assert_int_equal(p.result.multiple_milli[GB3838_NH3N], 67);
+
+    assert_int_equal(water_section_period(s, "QL02", from, to, &p, err, sizeof err), 1);
+    assert_int_equal(p.result.cls, GB3838_CLASS_WORSE_V);
+    assert_true(p.worse_v);
+    assert_false(p.result.meets_target);
+
+    assert_int_equal(water_section_period(s, "NOPE", from, to, &p, err, sizeof err), 0);
+    assert_int_equal(tu_store_close(&db, s), 0);
+}
+
+static void a_year_takes_every_month(void **state)
+{
+    (void)state;
+    tu_tmpdb db;
+    store *s = filled(&db);
+    char err[256];
+    int64_t from, to;
+    water_period_bounds(2025, 0, &from, &to);
+    water_period p;
+    assert_int_equal(water_section_period(s, "CH01", from, to, &p, err, sizeof err), 1);
+    /* (1.5 + 1.7 + 9) / 3 = 4.066… → 4.07 (two decimals for NH3-N). */
+    assert_int_equal(p.values.v[GB3838_NH3N], 4070000);
+    assert_int_equal(p.result.cls, GB3838_CLASS_WORSE_V);
+    assert_int_equal(tu_store_close(&db, s), 0);
+}
+
+static void hj212_metals_convert_from_ug_per_litre(void **state)
+{
+    (void)state;
+    gb3838_item it;
+    int64_t div;
+    assert_int_equal(water_hj212_item("w20111", 6, &it, &div), 0);
+    assert_int_equal(it, GB3838_HG);
+    assert_int_equal(div, 1000);
+    assert_int_equal(water_hj212_item("w21003", 6, &it, &div), 0);
+    assert_int_equal(it, GB3838_NH3N);
+    assert_int_equal(div, 1);
+    assert_int_equal(water_hj212_item("a34004", 6, &it, &div), EW_ENOTFOUND);
+    int64_t v;
+    assert_int_equal(water_parse_micro("0.00005", 7, &v), 0);
+    assert_int_equal(v, 50);
+    assert_int_equal(water_parse_micro("0.0000001", 9, &v), EW_EINVALID);
+    assert_int_equal(water_parse_micro(".", 1, &v), EW_EINVALID);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(bad_lines_are_reported_and_the_rest_stored),
+        cmocka_unit_test(nh3n_mean_1_6_is_class_v_and_2_1_is_worse_than_v),
+        cmocka_unit_test(a_year_takes_every_month),
+        cmocka_unit_test(hj212_metals_convert_from_ug_per_litre),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
