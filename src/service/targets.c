@@ -8,6 +8,7 @@
 #include "base/bjtime.h"
 #include "base/xalloc.h"
 #include "service/air.h"
+#include "service/water.h"
 
 #define ST_PM25 "airq.pm25_annual_mean"
 #define ST_GOOD "airq.good_days_ratio"
@@ -99,6 +100,32 @@ static void judge(targets_row *w, const airq_report *rep)
     w->projected = w->value;
 }
 
+static bool cmp_met(plan_cmp c, double v, double target)
+{
+    switch (c) {
+    case PLAN_CMP_LE: return v <= target;
+    case PLAN_CMP_GE: return v >= target;
+    case PLAN_CMP_LT: return v < target;
+    case PLAN_CMP_GT: return v > target;
+    case PLAN_CMP_EQ: return v == target;
+    default: return false;
+    }
+}
+
+/* A water statistic (service/water.h): the value so far, persistence for the projection. */
+static int judge_water(ew_reader *db, targets_row *w, int year, int64_t now_utc, char *err,
+                       size_t errcap)
+{
+    double v;
+    int rc = water_statistic(db, w->t->statistic, year, now_utc, &v, err, errcap);
+    if (rc == 1) {
+        w->measured = true;
+        w->value = w->projected = v;
+        w->on_track = cmp_met(w->t->cmp, v, w->t->target);
+    }
+    return rc < 0 ? rc : 0;
+}
+
 int targets_compute(ew_reader *db, const plan *pl, int year, airq_edition ed, int64_t now_utc,
                     targets_result *out, char *err, size_t errcap)
 {
@@ -140,6 +167,11 @@ int targets_compute(ew_reader *db, const plan *pl, int year, airq_edition ed, in
         w->t = &pl->targets[i];
         if (w->t->statistic && out->assessed)
             judge(w, &rep);
+        if (w->t->statistic && !strncmp(w->t->statistic, "water.", 6)) {
+            int rc = judge_water(db, w, year, now_utc, err, errcap);
+            if (rc)
+                return rc;
+        }
     }
     return EW_OK;
 }

@@ -273,16 +273,16 @@ static int copy_section(void *ctx, const water_section_row *r)
     return 0;
 }
 
-int water_section_period(store *s, const char *code, int64_t from_utc, int64_t to_utc,
+int water_section_period(ew_reader *db, const char *code, int64_t from_utc, int64_t to_utc,
                          water_period *out, char *err, size_t errcap)
 {
     water_period p;
     memset(&p, 0, sizeof p);
-    int rc = water_section_get(s, code, copy_section, &p, err, errcap);
+    int rc = water_section_get(db, code, copy_section, &p, err, errcap);
     if (rc <= 0)
         return rc;
     period_acc a = {.samples = xmalloc(MAX_SAMPLES * sizeof(gb3838_sample))};
-    rc = water_samples_each(s, code, from_utc, to_utc, add_sample, &a, err, errcap);
+    rc = water_samples_each(db, code, from_utc, to_utc, add_sample, &a, err, errcap);
     p.samples = a.n;
     gb3838_sample_init(&p.values);
     if (rc >= 0 && a.n)
@@ -298,7 +298,7 @@ int water_section_period(store *s, const char *code, int64_t from_utc, int64_t t
 }
 
 typedef struct status_walk {
-    store *s;
+    ew_reader *db;
     int64_t month_from, month_to, year_from, year_to;
     water_status_fn fn;
     void *ctx;
@@ -310,23 +310,63 @@ static int status_one(void *ctx, const water_section_row *r)
 {
     status_walk *w = ctx;
     water_period month, year;
-    int rc = water_section_period(w->s, r->code, w->month_from, w->month_to, &month, w->err,
+    int rc = water_section_period(w->db, r->code, w->month_from, w->month_to, &month, w->err,
                                   w->errcap);
     if (rc == 1)
-        rc = water_section_period(w->s, r->code, w->year_from, w->year_to, &year, w->err,
+        rc = water_section_period(w->db, r->code, w->year_from, w->year_to, &year, w->err,
                                   w->errcap);
     if (rc < 0)
         return rc;
     return rc == 1 ? w->fn(w->ctx, &month, &year) : 0;
 }
 
-int water_sections_status(store *s, int64_t now_utc, water_status_fn fn, void *ctx, char *err,
+int water_sections_status(ew_reader *db, int64_t now_utc, water_status_fn fn, void *ctx, char *err,
                           size_t errcap)
 {
     ew_civil c;
     ew_utc_to_bj(now_utc, &c);
-    status_walk w = {.s = s, .fn = fn, .ctx = ctx, .err = err, .errcap = errcap};
+    status_walk w = {.db = db, .fn = fn, .ctx = ctx, .err = err, .errcap = errcap};
     water_period_bounds(c.year, c.mon, &w.month_from, &w.month_to);
     water_period_bounds(c.year, 0, &w.year_from, &w.year_to);
-    return water_sections_each(s, status_one, &w, err, errcap);
+    return water_sections_each(db, status_one, &w, err, errcap);
+}
+
+typedef struct stat_walk {
+    ew_reader *db;
+    int64_t from, to;
+    size_t classed, worse_v;
+    char *err;
+    size_t errcap;
+} stat_walk;
+
+static int stat_one(void *ctx, const water_section_row *r)
+{
+    stat_walk *w = ctx;
+    water_period p;
+    int rc = water_section_period(w->db, r->code, w->from, w->to, &p, w->err, w->errcap);
+    if (rc < 0)
+        return rc;
+    if (rc == 1 && p.result.cls != GB3838_CLASS_NONE) {
+        w->classed++;
+        w->worse_v += p.worse_v;
+    }
+    return 0;
+}
+
+int water_statistic(ew_reader *db, const char *st, int year, int64_t now_utc, double *value,
+                    char *err, size_t errcap)
+{
+    if (strcmp(st, "water.worse_than_v_sections"))
+        return 0;
+    stat_walk w = {.db = db, .err = err, .errcap = errcap};
+    water_period_bounds(year, 0, &w.from, &w.to);
+    if (now_utc < w.to)
+        w.to = now_utc;
+    int rc = water_sections_each(db, stat_one, &w, err, errcap);
+    if (rc < 0)
+        return rc;
+    if (w.classed == 0)
+        return 0;
+    *value = (double)w.worse_v;
+    return 1;
 }

@@ -18,6 +18,7 @@
 
 #include "base/err.h"
 #include "standards/gb3838.h"
+#include "store/read.h"
 #include "store/store.h"
 
 /* The GB 3838 item of HJ 212 water code (n bytes, e.g. "w21003" NH3-N) and the divisor
@@ -59,15 +60,23 @@ typedef struct water_period {
 /* Assess section code over [from_utc, to_utc). Returns 1 and fills *out; 0 when the section
  * is unknown; negative on error (err says why; *out unchanged). A period without results
  * has result.cls GB3838_CLASS_NONE. */
-int water_section_period(store *s, const char *code, int64_t from_utc, int64_t to_utc,
+int water_section_period(ew_reader *db, const char *code, int64_t from_utc, int64_t to_utc,
                          water_period *out, char *err, size_t errcap) EW_MUST_CHECK;
 
 /* Every section's assessment for the Beijing month and the Beijing year holding now_utc,
  * by code: fn(ctx, month, year) once per section (both borrowed for the call). Returns 0,
  * what fn returned when it stopped, or a negative error. */
 typedef int (*water_status_fn)(void *ctx, const water_period *month, const water_period *year);
-int water_sections_status(store *s, int64_t now_utc, water_status_fn fn, void *ctx, char *err,
+int water_sections_status(ew_reader *db, int64_t now_utc, water_status_fn fn, void *ctx, char *err,
                           size_t errcap) EW_MUST_CHECK;
+
+/* The value of the plan statistic st (service/plan.h) for Beijing year as seen at now_utc
+ * (1 January up to now, or the whole year once it is over). Known statistics:
+ *   "water.worse_than_v_sections": sections whose period class is 劣V (count).
+ * Returns 1 with *value set; 0 when st is not one of these or no section has a class in the
+ * period (no value to show); negative on error (*value unchanged). */
+int water_statistic(ew_reader *db, const char *st, int year, int64_t now_utc, double *value,
+                    char *err, size_t errcap) EW_MUST_CHECK;
 
 /* The UTC bounds of Beijing month mon (1..12) of year, or of the whole year when mon is 0. */
 void water_period_bounds(int year, int mon, int64_t *from_utc, int64_t *to_utc);

@@ -106,6 +106,11 @@ struct ew_reader {
     sqlite3_stmt *q[Q_COUNT];
 };
 
+sqlite3 *ew_read_sqlite_handle(ew_reader *r)
+{
+    return r->db;
+}
+
 static int fail(ew_reader *r, const char *what, char *err, size_t errcap)
 {
     if (err)

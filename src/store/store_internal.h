@@ -15,6 +15,9 @@ sqlite3 *store_sqlite_handle(store *s);
  * *path points into locator (borrowed). Both store_open and ew_read_open go through here, so
  * the backend is chosen in one place. */
 int store_locator_path(const char *locator, const char **path, char *err, size_t errcap);
+/* The connection of a reader (borrowed; closed by ew_read_close). */
+struct ew_reader;
+sqlite3 *ew_read_sqlite_handle(struct ew_reader *r);
 /* True while a transaction is open on the handle (store_begin, or a caller's own). */
 bool store_in_transaction(store *s);
 

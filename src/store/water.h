@@ -4,6 +4,9 @@
  * Schema migration 4 (docs/storage.md). Values are int64 millionths of the item's GB 3838
  * unit (standards/gb3838.h), already converted by the caller; this layer applies no rule.
  *
+ * Writes go through the read-write store, reads through a reader (store/read.h), so the
+ * API and the targets read without the office lock.
+ *
  * Transactions: a function runs inside the caller's transaction when one is open;
  * otherwise each statement commits on its own.
  *
@@ -18,6 +21,7 @@
 #include <stdint.h>
 
 #include "base/err.h"
+#include "store/read.h"
 #include "store/store.h"
 
 /* A water section (断面): code, name, "river" or "lake", target class 1..5 (0: none). */
@@ -33,10 +37,10 @@ typedef int (*water_section_fn)(void *ctx, const water_section_row *r);
 int water_section_put(store *s, const water_section_row *r, char *err,
                       size_t errcap) EW_MUST_CHECK;
 /* Every section by code. Returns 0 or what fn returned, negative on error. */
-int water_sections_each(store *s, water_section_fn fn, void *ctx, char *err,
+int water_sections_each(ew_reader *db, water_section_fn fn, void *ctx, char *err,
                         size_t errcap) EW_MUST_CHECK;
 /* 1 and fn called once if the section exists, 0 if not, negative on error. */
-int water_section_get(store *s, const char *code, water_section_fn fn, void *ctx, char *err,
+int water_section_get(ew_reader *db, const char *code, water_section_fn fn, void *ctx, char *err,
                       size_t errcap) EW_MUST_CHECK;
 
 /* One result: section code, sample time (UTC seconds), item name (gb3838_item_name),
@@ -57,7 +61,7 @@ typedef int (*water_sample_fn)(void *ctx, const water_sample_row *r);
 int water_sample_put(store *s, const water_sample_row *r, char *err, size_t errcap) EW_MUST_CHECK;
 /* The results of section in [from_utc, to_utc), by time then item. Returns 0 or what fn
  * returned, negative on error. */
-int water_samples_each(store *s, const char *section, int64_t from_utc, int64_t to_utc,
+int water_samples_each(ew_reader *db, const char *section, int64_t from_utc, int64_t to_utc,
                        water_sample_fn fn, void *ctx, char *err, size_t errcap) EW_MUST_CHECK;
 
 #endif

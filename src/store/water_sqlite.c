@@ -14,6 +14,12 @@ static int wfail(store *s, char *err, size_t errcap, const char *what)
                    sqlite3_errmsg(store_sqlite_handle(s)));
 }
 
+static int rfail(ew_reader *db, char *err, size_t errcap, const char *what)
+{
+    return ew_errf(err, errcap, EW_EINTERNAL, "%s: %s", what,
+                   sqlite3_errmsg(ew_read_sqlite_handle(db)));
+}
+
 static const char *wtext(sqlite3_stmt *st, int i)
 {
     const unsigned char *t = sqlite3_column_text(st, i);
@@ -37,7 +43,7 @@ int water_section_put(store *s, const water_section_row *r, char *err, size_t er
     return rc;
 }
 
-static int sections_walk(store *s, const char *code, water_section_fn fn, void *ctx, char *err,
+static int sections_walk(ew_reader *db, const char *code, water_section_fn fn, void *ctx, char *err,
                          size_t errcap)
 {
     sqlite3_stmt *st = NULL;
@@ -45,8 +51,8 @@ static int sections_walk(store *s, const char *code, water_section_fn fn, void *
                              " WHERE code = ?"
                            : "SELECT code, name, water, target_class FROM water_section"
                              " ORDER BY code";
-    if (sqlite3_prepare_v2(store_sqlite_handle(s), sql, -1, &st, NULL) != SQLITE_OK)
-        return wfail(s, err, errcap, "water sections");
+    if (sqlite3_prepare_v2(ew_read_sqlite_handle(db), sql, -1, &st, NULL) != SQLITE_OK)
+        return rfail(db, err, errcap, "water sections");
     if (code)
         sqlite3_bind_text(st, 1, code, -1, SQLITE_STATIC);
     int rc, n = 0;
@@ -62,21 +68,21 @@ static int sections_walk(store *s, const char *code, water_section_fn fn, void *
         }
         n++;
     }
-    int out = rc == SQLITE_DONE ? n : wfail(s, err, errcap, "water sections");
+    int out = rc == SQLITE_DONE ? n : rfail(db, err, errcap, "water sections");
     sqlite3_finalize(st);
     return out;
 }
 
-int water_sections_each(store *s, water_section_fn fn, void *ctx, char *err, size_t errcap)
+int water_sections_each(ew_reader *db, water_section_fn fn, void *ctx, char *err, size_t errcap)
 {
-    int rc = sections_walk(s, NULL, fn, ctx, err, errcap);
+    int rc = sections_walk(db, NULL, fn, ctx, err, errcap);
     return rc > 0 ? 0 : rc;
 }
 
-int water_section_get(store *s, const char *code, water_section_fn fn, void *ctx, char *err,
+int water_section_get(ew_reader *db, const char *code, water_section_fn fn, void *ctx, char *err,
                       size_t errcap)
 {
-    return sections_walk(s, code, fn, ctx, err, errcap);
+    return sections_walk(db, code, fn, ctx, err, errcap);
 }
 
 int water_sample_put(store *s, const water_sample_row *r, char *err, size_t errcap)
@@ -98,16 +104,16 @@ int water_sample_put(store *s, const water_sample_row *r, char *err, size_t errc
     return rc;
 }
 
-int water_samples_each(store *s, const char *section, int64_t from_utc, int64_t to_utc,
+int water_samples_each(ew_reader *db, const char *section, int64_t from_utc, int64_t to_utc,
                        water_sample_fn fn, void *ctx, char *err, size_t errcap)
 {
     sqlite3_stmt *st = NULL;
-    if (sqlite3_prepare_v2(store_sqlite_handle(s),
+    if (sqlite3_prepare_v2(ew_read_sqlite_handle(db),
                            "SELECT section, ts_utc, item, value_micro, below_dl, source"
                            " FROM water_sample WHERE section = ? AND ts_utc >= ? AND ts_utc < ?"
                            " ORDER BY ts_utc, item",
                            -1, &st, NULL) != SQLITE_OK)
-        return wfail(s, err, errcap, "water samples");
+        return rfail(db, err, errcap, "water samples");
     sqlite3_bind_text(st, 1, section, -1, SQLITE_STATIC);
     sqlite3_bind_int64(st, 2, from_utc);
     sqlite3_bind_int64(st, 3, to_utc);
@@ -125,7 +131,7 @@ int water_samples_each(store *s, const char *section, int64_t from_utc, int64_t 
             return r2;
         }
     }
-    int out = rc == SQLITE_DONE ? 0 : wfail(s, err, errcap, "water samples");
+    int out = rc == SQLITE_DONE ? 0 : rfail(db, err, errcap, "water samples");
     sqlite3_finalize(st);
     return out;
 }

@@ -9,7 +9,11 @@
 
 #include <cmocka.h>
 
+#include "base/bjtime.h"
+#include "service/plan.h"
+#include "service/targets.h"
 #include "service/water.h"
+#include "store/read.h"
 #include "store/store.h"
 #include "testutil.h"
 
@@ -90,10 +94,12 @@ static void nh3n_mean_1_6_is_class_v_and_2_1_is_worse_than_v(void **state)
     tu_tmpdb db;
     store *s = filled(&db);
     char err[256];
+    ew_reader *rd = ew_read_open(db.path, err, sizeof err);
+    assert_non_null(rd);
     int64_t from, to;
     water_period_bounds(2025, 3, &from, &to);
     water_period p;
-    assert_int_equal(water_section_period(s, "CH01", from, to, &p, err, sizeof err), 1);
+    assert_int_equal(water_section_period(rd, "CH01", from, to, &p, err, sizeof err), 1);
     assert_int_equal(p.samples, 2);
     assert_int_equal(p.values.v[GB3838_NH3N], 1600000);
     assert_int_equal(p.result.item_cls[GB3838_DO], GB3838_CLASS_II);
@@ -104,12 +110,13 @@ static void nh3n_mean_1_6_is_class_v_and_2_1_is_worse_than_v(void **state)
     /* (1.60 − 1.5) / 1.5 = 0.0667 → 67 thousandths against the target class IV. */
     assert_int_equal(p.result.multiple_milli[GB3838_NH3N], 67);
 
-    assert_int_equal(water_section_period(s, "QL02", from, to, &p, err, sizeof err), 1);
+    assert_int_equal(water_section_period(rd, "QL02", from, to, &p, err, sizeof err), 1);
     assert_int_equal(p.result.cls, GB3838_CLASS_WORSE_V);
     assert_true(p.worse_v);
     assert_false(p.result.meets_target);
 
-    assert_int_equal(water_section_period(s, "NOPE", from, to, &p, err, sizeof err), 0);
+    assert_int_equal(water_section_period(rd, "NOPE", from, to, &p, err, sizeof err), 0);
+    ew_read_close(rd);
     assert_int_equal(tu_store_close(&db, s), 0);
 }
 
@@ -119,13 +126,47 @@ static void a_year_takes_every_month(void **state)
     tu_tmpdb db;
     store *s = filled(&db);
     char err[256];
+    ew_reader *rd = ew_read_open(db.path, err, sizeof err);
+    assert_non_null(rd);
     int64_t from, to;
     water_period_bounds(2025, 0, &from, &to);
     water_period p;
-    assert_int_equal(water_section_period(s, "CH01", from, to, &p, err, sizeof err), 1);
+    assert_int_equal(water_section_period(rd, "CH01", from, to, &p, err, sizeof err), 1);
     /* (1.5 + 1.7 + 9) / 3 = 4.066… → 4.07 (two decimals for NH3-N). */
     assert_int_equal(p.values.v[GB3838_NH3N], 4070000);
     assert_int_equal(p.result.cls, GB3838_CLASS_WORSE_V);
+    ew_read_close(rd);
+    assert_int_equal(tu_store_close(&db, s), 0);
+}
+
+/* The plan's "劣V sections ≤ 0" target, seen on 2025-03-25: QL02 is 劣V so far (1 section),
+ * CH01 (mean NH3-N 1.60, Class V) is not: value 1, not on track. */
+static void plan_row_counts_worse_than_v_sections(void **state)
+{
+    (void)state;
+    tu_tmpdb db;
+    store *s = filled(&db);
+    char err[256];
+    ew_reader *rd = ew_read_open(db.path, err, sizeof err);
+    assert_non_null(rd);
+    plan_error perr;
+    plan *pl = plan_load_file(TEST_DATA_DIR "/../../data/plan/" PLAN_DEFAULT_FILE, &perr);
+    assert_non_null(pl);
+    targets_result r;
+    int64_t now = ew_bj_day_start(ew_days_from_civil(2025, 3, 25));
+    if (targets_compute(rd, pl, 2025, AIRQ_ED_2012, now, &r, err, sizeof err))
+        fail_msg("%s", err);
+    const targets_row *w = NULL;
+    for (size_t i = 0; i < r.n; i++)
+        if (r.rows[i].t->statistic && !strcmp(r.rows[i].t->statistic, "water.worse_than_v_sections"))
+            w = &r.rows[i];
+    assert_non_null(w);
+    assert_true(w->measured);
+    assert_true(w->value == 1);
+    assert_false(w->on_track);
+    targets_free(&r);
+    plan_free(pl);
+    ew_read_close(rd);
     assert_int_equal(tu_store_close(&db, s), 0);
 }
 
@@ -154,6 +195,7 @@ int main(void)
         cmocka_unit_test(bad_lines_are_reported_and_the_rest_stored),
         cmocka_unit_test(nh3n_mean_1_6_is_class_v_and_2_1_is_worse_than_v),
         cmocka_unit_test(a_year_takes_every_month),
+        cmocka_unit_test(plan_row_counts_worse_than_v_sections),
         cmocka_unit_test(hj212_metals_convert_from_ug_per_litre),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
