@@ -8,6 +8,7 @@
 #include "base/bjtime.h"
 #include "base/xalloc.h"
 #include "service/air.h"
+#include "service/ledger.h"
 #include "service/water.h"
 
 #define ST_PM25 "airq.pm25_annual_mean"
@@ -100,18 +101,6 @@ static void judge(targets_row *w, const airq_report *rep)
     w->projected = w->value;
 }
 
-static bool cmp_met(plan_cmp c, double v, double target)
-{
-    switch (c) {
-    case PLAN_CMP_LE: return v <= target;
-    case PLAN_CMP_GE: return v >= target;
-    case PLAN_CMP_LT: return v < target;
-    case PLAN_CMP_GT: return v > target;
-    case PLAN_CMP_EQ: return v == target;
-    default: return false;
-    }
-}
-
 /* A water statistic (service/water.h): the value so far, persistence for the projection. */
 static int judge_water(ew_reader *db, targets_row *w, int year, int64_t now_utc, char *err,
                        size_t errcap)
@@ -121,7 +110,7 @@ static int judge_water(ew_reader *db, targets_row *w, int year, int64_t now_utc,
     if (rc == 1) {
         w->measured = true;
         w->value = w->projected = v;
-        w->on_track = cmp_met(w->t->cmp, v, w->t->target);
+        w->on_track = ledger_target_met(w->t, v); /* the one comparison of a target */
     }
     return rc < 0 ? rc : 0;
 }
