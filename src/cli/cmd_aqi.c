@@ -13,6 +13,7 @@
 #include <time.h>
 
 #include "base/bjtime.h"
+#include "base/clock.h"
 #include "cli/cli.h"
 #include "standards/aqi.h"
 #include "standards/edition.h"
@@ -262,7 +263,7 @@ int cmd_aqi(int argc, char **argv)
     } else {
         /* The edition in force today, Beijing time. */
         ew_civil today;
-        ew_utc_to_bj((int64_t)time(NULL), &today);
+        ew_utc_to_bj(ew_now_utc(), &today); /* the pinned clock, as every command */
         rules = aqi_rules_in_force(today.year, today.mon, today.day);
         snprintf(rules_source, sizeof rules_source, "in force on %04d-%02d-%02d", today.year,
                  today.mon, today.day);

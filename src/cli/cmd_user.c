@@ -13,7 +13,9 @@
 #include <unistd.h>
 
 #include "base/bjtime.h"
+#include "base/clock.h"
 #include "cli/cli.h"
+#include "service/audit.h"
 #include "service/auth.h"
 #include "service/plan.h"
 #include "store/office.h"
@@ -49,16 +51,6 @@ typedef struct opts {
     const char *verb, *name, *db, *role, *org, *display, *password_file, *plan_file;
     int json;
 } opts;
-
-/* The clock: ENVWATCH_NOW (Beijing "YYYY-MM-DDThh:mm:ss") pins it, as for serve. */
-static int64_t now_utc(void)
-{
-    const char *fixed = getenv("ENVWATCH_NOW");
-    ew_civil c;
-    if (fixed && !ew_parse_iso(fixed, strlen(fixed), &c))
-        return ew_bj_to_utc(&c);
-    return (int64_t)time(NULL);
-}
 
 static int parse(int argc, char **argv, opts *o)
 {
@@ -228,9 +220,8 @@ static int save(store *s, const office_user *u, const char *action, const char *
 {
     if (store_begin(s, err, cap) < 0)
         return -1;
-    office_audit a = {
-        .at_utc = now_utc(), .actor = "cli", .action = action, .object = u->name, .detail = detail};
-    if (office_user_put(s, u, NULL, err, cap) < 0 || office_audit_append(s, &a, err, cap) < 0 ||
+    if (office_user_put(s, u, NULL, err, cap) < 0 ||
+        audit_note(s, ew_now_utc(), "cli", action, u->name, detail, NULL, err, cap) < 0 ||
         store_commit(s, err, cap) < 0) {
         store_rollback(s);
         return -1;
@@ -273,7 +264,7 @@ static int do_add(store *s, const opts *o)
                      .role = auth_role_name(role),
                      .org = o->org && *o->org ? o->org : NULL,
                      .pw_hash = hash,
-                     .created_utc = now_utc()};
+                     .created_utc = ew_now_utc()};
     char detail[320];
     snprintf(detail, sizeof detail, "role=%s%s%s", u.role, u.org ? " org=" : "",
              u.org ? u.org : "");

@@ -17,6 +17,7 @@
 #include "base/xalloc.h"
 #include "net/http_internal.h"
 #include "service/account.h"
+#include "service/audit.h"
 #include "service/casework.h"
 #include "service/ledger.h"
 #include "service/ledgerbook.h"
@@ -167,14 +168,9 @@ static inline json_t *keys_json(const char *const *keys, size_t n)
 static inline int audit(http_req *r, const char *actor, const char *action, const char *object,
                         const char *detail)
 {
-    office_audit a = {.at_utc = r->now_utc,
-                      .actor = actor,
-                      .action = action,
-                      .object = object,
-                      .detail = detail,
-                      .addr = r->addr};
-    char err[256];
-    int rc = office_audit_append(r->office, &a, err, sizeof err);
+    char err[300];
+    int rc = audit_note(r->office, r->now_utc, actor, action, object, detail, r->addr, err,
+                        sizeof err);
     if (rc < 0)
         ew_log(EW_LOG_ERROR, "http.audit", "err=\"%s\"", err);
     return rc;

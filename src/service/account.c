@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "base/log.h"
+#include "service/audit.h"
 #include "store/office.h"
 
 static void lock(const account_lock *lk)
@@ -64,9 +65,8 @@ static void make_dummy(void)
 static void audit(store *office, int64_t now_utc, const char *actor, const char *action,
                   const char *addr)
 {
-    office_audit a = {.at_utc = now_utc, .actor = actor, .action = action, .addr = addr};
-    char err[256];
-    if (office_audit_append(office, &a, err, sizeof err) < 0)
+    char err[300];
+    if (audit_note(office, now_utc, actor, action, NULL, NULL, addr, err, sizeof err) < 0)
         ew_log(EW_LOG_ERROR, "account.audit", "err=\"%s\"", err);
 }
 

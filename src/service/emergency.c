@@ -12,6 +12,7 @@
 #include "service/air.h"
 #include "service/casework.h"
 #include "service/textlines.h"
+#include "service/audit.h"
 #include "store/office.h"
 
 static const char *const level_names[EM_LEVEL_COUNT] = {"yellow", "orange", "red"};
@@ -71,16 +72,11 @@ static bool may_manage(const case_actor *who)
     return who && (who->role == EW_ROLE_BUREAU || who->role == EW_ROLE_ADMIN);
 }
 
+/* The service's audit entries, in its argument order (service/audit.h owns the writing). */
 static int audit(store *s, const char *actor, const char *action, const char *object,
                  const char *detail, const char *addr, int64_t now_utc, char *err, size_t errcap)
 {
-    office_audit a = {.at_utc = now_utc,
-                      .actor = actor,
-                      .action = action,
-                      .object = object,
-                      .detail = detail,
-                      .addr = addr};
-    return office_audit_append(s, &a, err, errcap) < 0 ? EW_EINTERNAL : EW_OK;
+    return audit_note(s, now_utc, actor, action, object, detail, addr, err, errcap);
 }
 
 /* ---- declaring --------------------------------------------------------------------- */

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "base/log.h"
+#include "service/audit.h"
 #include "service/casework.h"
 #include "store/office.h"
 
@@ -63,13 +64,9 @@ int reward_decide(store *office, int64_t case_id, const reward_decision *d, cons
     char obj[32], detail[96];
     snprintf(obj, sizeof obj, "case %lld", (long long)case_id);
     snprintf(detail, sizeof detail, "status=%s amount_fen=%lld", st, (long long)rw.amount_fen);
-    office_audit a = {.at_utc = now_utc,
-                      .actor = who->name,
-                      .action = "reward.put",
-                      .object = obj,
-                      .detail = detail,
-                      .addr = addr};
-    if (office_audit_append(office, &a, msg, sizeof msg) < 0)
-        ew_log(EW_LOG_ERROR, "reward.audit", "err=\"%s\"", msg);
+    char aerr[300];
+    if (audit_note(office, now_utc, who->name, "reward.put", obj, detail, addr, aerr,
+                   sizeof aerr) < 0)
+        ew_log(EW_LOG_ERROR, "reward.audit", "err=\"%s\"", aerr);
     return EW_OK;
 }

@@ -11,6 +11,7 @@
 #include "base/bjtime.h"
 #include "base/xalloc.h"
 #include "service/casework.h"
+#include "service/audit.h"
 #include "standards/exceed.h"
 #include "standards/fluegas.h"
 #include "standards/limits.h"
@@ -206,16 +207,11 @@ static int outlet_visible(store *s, const case_actor *who, int64_t site_id, one_
     return EW_OK;
 }
 
+/* The service's audit entries, in its argument order (service/audit.h owns the writing). */
 static int audit(store *s, const char *actor, const char *action, const char *object,
                  const char *detail, const char *addr, int64_t now_utc, char *err, size_t errcap)
 {
-    office_audit a = {.at_utc = now_utc,
-                      .actor = actor,
-                      .action = action,
-                      .object = object,
-                      .detail = detail,
-                      .addr = addr};
-    return office_audit_append(s, &a, err, errcap) < 0 ? EW_EINTERNAL : EW_OK;
+    return audit_note(s, now_utc, actor, action, object, detail, addr, err, errcap);
 }
 
 /* Put a limit and its audit entry (inside the caller's transaction). */
