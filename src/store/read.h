@@ -71,7 +71,7 @@ int ew_read_hours(ew_reader *r, const char *kind, const char *const *params, siz
 typedef struct ew_read_completeness {
     int64_t site_id;
     int64_t hours_present;
-    int64_t last_seen_utc_ms; /* 0 = never */
+    int64_t last_seen_utc_ms; /* end of the newest data's interval (hour H: H+1h); 0 = never */
     int64_t packets_rejected;
 } ew_read_completeness;
 typedef int (*ew_read_completeness_fn)(void *ctx, const ew_read_completeness *c);

@@ -365,8 +365,11 @@ typedef struct {
 static int newest_obs(void *ctx, const ew_read_obs *o)
 {
     newest_ctx *c = ctx;
-    if (o->ts_utc > c->newest)
-        c->newest = o->ts_utc;
+    /* A value stands for its whole interval: the report of hour H is due at H+1h and is
+     * seen no earlier, so the device was last heard of at the interval's end. */
+    int64_t len = !strcmp(o->period, "hour") ? 3600 : !strcmp(o->period, "day") ? 86400 : 0;
+    if (o->ts_utc + len > c->newest)
+        c->newest = o->ts_utc + len;
     return 0;
 }
 
@@ -395,7 +398,7 @@ int ew_read_completeness_each(ew_reader *r, int64_t from_utc, int64_t to_utc,
         sqlite3_bind_int64(st, 3, to_utc);
         if ((ret = run(r, st, "completeness", count_row, &c.hours_present, err, errcap)))
             break;
-        /* Last seen = the newest data time the device sent (any period). */
+        /* Last seen = the end of the newest interval the device sent data for. */
         newest_ctx nc = {0};
         if ((ret = ew_read_latest(r, c.site_id, newest_obs, &nc, err, errcap)))
             break;

@@ -6,3 +6,16 @@ done
 "$ENVWATCH" no-such-command >/dev/null 2>&1; rc=$?
 check "unknown command exits 2" test "$rc" -eq 2
 check "--version prints the version" bash -c "'$ENVWATCH' --version | grep -q '^envwatch '"
+
+# The demo history: 60 days of the demo devices. The model draws gaps (about one hour in
+# 300), but none in the last three hours, so the demo opens with every station online.
+hist="$TEST_TMP/hist.db"
+from=1767225600 to=$((1767225600 + 60 * 86400)) # 2026-01-01 00:00 UTC, 60 days
+"$ENVWATCH" simulate --devices-file "$ENVWATCH_ROOT/data/demo/devices.csv" --history --db "$hist" \
+  --from "$from" --to "$to" >/dev/null 2>&1
+ndev=$(($(grep -vc '^#' "$ENVWATCH_ROOT/data/demo/devices.csv") - 1))
+stored=$(sqlite3 "$hist" "select count(*) from packet where outcome='stored'")
+check "history: the model's gaps leave some device-hours out" test "$stored" -lt $((ndev * 1440))
+check "history: at most one hour in 100 is a gap" test "$stored" -ge $((ndev * 1440 * 99 / 100))
+late=$(sqlite3 "$hist" "select count(*) from packet where outcome='stored' and data_time_utc >= $((to - 3 * 3600))")
+check "history: every device has each of the last three hours" test "$late" -eq $((ndev * 3))

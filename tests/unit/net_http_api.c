@@ -413,6 +413,12 @@ static void completeness_counts_hours_and_finds_offline_devices(void **state)
     assert_int_equal(json_integer_value(json_object_get(s2, "hours_present")), 21);
     assert_true(json_number_value(json_object_get(s2, "completeness_pct")) == 87.5);
     assert_true(json_is_false(json_object_get(s2, "online")));
+    /* Station 1's newest report is the hour starting 11:00, due at 12:00: at 12:30 it has
+     * been silent half an hour, not an hour and a half. */
+    json_t *s1 = row_where(json_object_get(j, "data"), "mn", "1320A");
+    assert_non_null(s1);
+    assert_int_equal(json_integer_value(json_object_get(s1, "silent_s")), 1800);
+    assert_true(json_is_true(json_object_get(s1, "online")));
     release(&r);
     j = get_json("/api/v1/devices/offline", 200, &r);
     assert_int_equal(json_array_size(json_object_get(j, "data")), 2); /* station 2, the outlet */
