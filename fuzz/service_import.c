@@ -1,0 +1,155 @@
+/* libFuzzer target: the import formats of `envwatch import` that write to the store —
+ * water sections and laboratory results (service/water.h), fire points (service/fires.h)
+ * and the emergency reduction list (service/emergency.h) — run against a real SQLite
+ * store, as the command runs them. The first byte chooses the format, the rest is the file.
+ * The invariants are the headers' promises:
+ * - water: 0 with stored + bad ≤ the number of lines and on_error called exactly bad times,
+ *   each with a line number inside the file; or a negative error with err filled in.
+ * - fires: 0 with cases ≤ points; or an error with err filled in.
+ * - emergency list: 0 with count ≤ the number of lines, or an error with err filled in.
+ * The air history CSV parsers are fuzzed by standards_csv. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "fuzz.h"
+#include "service/emergency.h"
+#include "service/fires.h"
+#include "service/water.h"
+#include "store/read.h"
+#include "store/store.h"
+
+/* A fresh database every so many inputs keeps an overnight run's file small. */
+enum { RENEW_EVERY = 2000 };
+
+static char dir[64], path[96];
+static store *db;
+static ew_reader *rd;
+static fires_towns towns;
+static unsigned inputs;
+
+static const char seed_sections[] = "code,name,water,target\n"
+                                    "CH01,潮河,river,IV\n"
+                                    "QL02,七里河,river,V\n";
+
+static void on_line_error(void *ctx, int line, const char *msg)
+{
+    int *calls = ctx;
+    (void)msg;
+    CHECK(line >= 1);
+    calls[0]++;
+    if (line > calls[1])
+        calls[1] = line;
+}
+
+static void close_db(void)
+{
+    fires_towns_free(&towns);
+    memset(&towns, 0, sizeof towns);
+    ew_read_close(rd);
+    store_close(db);
+    rd = NULL;
+    db = NULL;
+    unlink(path);
+    char side[128];
+    snprintf(side, sizeof side, "%s-wal", path);
+    unlink(side);
+    snprintf(side, sizeof side, "%s-shm", path);
+    unlink(side);
+}
+
+static void cleanup(void)
+{
+    close_db();
+    rmdir(dir);
+}
+
+static void open_db(void)
+{
+    char err[256] = "";
+    db = store_open(path, err, sizeof err);
+    rd = db ? ew_read_open(path, err, sizeof err) : NULL;
+    if (!rd || fires_towns_load(rd, &towns, err, sizeof err)) {
+        fprintf(stderr, "service_import: %s: %s\n", path, err);
+        abort();
+    }
+    /* Two sections, so that results lines can name a known one. */
+    int stored = 0, bad = 0, calls[2] = {0, 0};
+    CHECK(water_import_sections(db, seed_sections, sizeof seed_sections - 1, on_line_error, calls,
+                                &stored, &bad, err, sizeof err) == 0 &&
+          stored == 2 && bad == 0);
+}
+
+static void setup(void)
+{
+    /* tmpfs when there is one: every import commits, and a commit is an fsync. */
+    const char *base = access("/dev/shm", W_OK) == 0 ? "/dev/shm" : "/tmp";
+    snprintf(dir, sizeof dir, "%s/ew-fuzz-import-XXXXXX", base);
+    if (!mkdtemp(dir))
+        abort();
+    snprintf(path, sizeof path, "%s/import.db", dir);
+    open_db();
+    atexit(cleanup);
+}
+
+static int lines_in(const char *p, size_t n)
+{
+    int lines = n > 0 && p[n - 1] != '\n';
+    for (size_t i = 0; i < n; i++)
+        lines += p[i] == '\n';
+    return lines;
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+    if (!db)
+        setup();
+    if (size < 1)
+        return 0;
+    if (++inputs % RENEW_EVERY == 0) {
+        close_db();
+        open_db();
+    }
+    const char *text = (const char *)data + 1;
+    size_t n = size - 1;
+    int lines = lines_in(text, n);
+    char err[512] = "";
+    switch (data[0] % 4) {
+    case 0:
+    case 1: {
+        int stored = -1, bad = -1, calls[2] = {0, 0};
+        int rc = data[0] % 4 == 0 ? water_import_sections(db, text, n, on_line_error, calls, &stored,
+                                                          &bad, err, sizeof err)
+                                  : water_import_results(db, text, n, on_line_error, calls,
+                                                         &stored, &bad, err, sizeof err);
+        if (rc == 0) {
+            CHECK(stored >= 0 && bad >= 0 && stored + bad <= lines);
+            CHECK(calls[0] == bad && calls[1] <= lines);
+        } else {
+            CHECK(rc < 0 && err[0] != '\0');
+        }
+        break;
+    }
+    case 2: {
+        int points = -1, cases = -1;
+        int rc =
+            fires_import_csv(db, &towns, text, n, 1767225600, &points, &cases, err, sizeof err);
+        if (rc == 0)
+            CHECK(points >= 0 && cases >= 0 && cases <= points && points <= lines);
+        else
+            CHECK(err[0] != '\0');
+        break;
+    }
+    default: {
+        int count = -1;
+        int rc = emergency_list_load(db, text, n, "fuzz", 1767225600, &count, err, sizeof err);
+        if (rc == 0)
+            CHECK(count >= 0 && count <= lines);
+        else
+            CHECK(err[0] != '\0');
+        break;
+    }
+    }
+    return 0;
+}
