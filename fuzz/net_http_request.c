@@ -149,6 +149,12 @@ static void check_forwarded(const char *xff)
         CHECK(!http_forwarded_last(a, again, sizeof again) && !strcmp(a, again));
         CHECK(!strchr(a, ',') && !strchr(a, ' '));
     }
+    /* The same field read as X-Forwarded-Proto: https only when the last entry is it. */
+    if (http_forwarded_https(xff)) {
+        const char *last = strrchr(xff, ',');
+        last = last ? last + 1 : xff;
+        CHECK(strcasestr(last, "https") && http_forwarded_https(last));
+    }
     http_ip l[HTTP_TRUST_MAX];
     size_t n = 0;
     char err[128];

@@ -500,6 +500,8 @@ static bool safe_path(const char *p)
     return true;
 }
 
+static bool client_tls(const struct ew_http *h, struct MHD_Connection *conn);
+
 static struct MHD_Response *static_file(struct ew_http *h, const char *url, int *status,
                                         struct MHD_Connection *conn)
 {
@@ -541,7 +543,7 @@ static struct MHD_Response *static_file(struct ew_http *h, const char *url, int 
                             !strncmp(rel, "/assets/", 8) ? "public, max-age=31536000, immutable"
                                                          : "no-cache");
     MHD_add_response_header(resp, "X-Content-Type-Options", "nosniff");
-    if (h->tls)
+    if (client_tls(h, conn))
         MHD_add_response_header(resp, "Strict-Transport-Security", HSTS_VALUE);
     return resp;
 }
@@ -936,6 +938,32 @@ static void client_addr(const struct ew_http *h, struct MHD_Connection *conn, ch
         snprintf(buf, cap, "%s", fwd);
 }
 
+static enum MHD_Result last_xfp(void *cls, enum MHD_ValueKind kind, const char *key,
+                                const char *value)
+{
+    (void)kind;
+    if (!strcasecmp(key, "X-Forwarded-Proto"))
+        *(const char **)cls = value;
+    return MHD_YES;
+}
+
+/* Did the client reach us over HTTPS? Directly when we terminate TLS; behind a trusted proxy
+ * that terminates it, when the proxy says so in X-Forwarded-Proto. The answer decides the
+ * session cookie's Secure and HSTS: a proxy that speaks plain HTTP to us must not make the
+ * browser's cookie travel without Secure. An untrusted peer's header proves nothing. */
+static bool client_tls(const struct ew_http *h, struct MHD_Connection *conn)
+{
+    if (h->tls)
+        return true;
+    const union MHD_ConnectionInfo *ci =
+        MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+    if (!ci || !ci->client_addr || !http_ip_list_has(h->trust, h->ntrust, ci->client_addr))
+        return false;
+    const char *xfp = NULL;
+    MHD_get_connection_values(conn, MHD_HEADER_KIND, last_xfp, &xfp);
+    return http_forwarded_https(xfp);
+}
+
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const char *url,
                                   const char *method, const char *version, const char *upload_data,
                                   size_t *upload_data_size, void **con_cls)
@@ -954,7 +982,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
             c->too_large = true;
             http_resp out = {0};
             http_error(&out, 413, "too_large", "the body is larger than %zu bytes", c->limit);
-            struct MHD_Response *resp = make_response(&out, NULL, h->tls);
+            struct MHD_Response *resp = make_response(&out, NULL, client_tls(h, conn));
             enum MHD_Result ret = MHD_queue_response(conn, 413, resp);
             MHD_destroy_response(resp);
             if (ret == MHD_YES)
@@ -1006,7 +1034,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
                   .static_dir = h->static_dir,
                   .now_utc = ew_now_utc(),
                   .started_utc = h->started_utc,
-                  .tls = h->tls};
+                  .tls = client_tls(h, conn)};
     arena_init(&r.ar, 4096);
     client_addr(h, conn, r.addr, sizeof r.addr);
     http_resp out = {.status = 500};

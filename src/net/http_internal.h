@@ -261,6 +261,10 @@ bool http_ip_list_has(const http_ip *list, size_t n, const struct sockaddr *sa);
  * text form (inet_ntop), into out: 0, or -1 when absent, not an address, or longer than cap
  * (out untouched). */
 int http_forwarded_last(const char *xff, char *out, size_t cap) EW_MUST_CHECK;
+/* Does an X-Forwarded-Proto value say the client spoke HTTPS to our proxy? Its last entry
+ * (the one our proxy wrote) is "https", in any case, spaces around it ignored; NULL, empty,
+ * "http" or anything else is false. */
+bool http_forwarded_https(const char *xfp);
 
 /* The response cache (http_cache.c). Keys are the request's path and query; bodies are
  * copied in and out, so cached and fresh answers have the same ownership. */

@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/socket.h>
 
 #include "base/err.h"
@@ -114,6 +115,18 @@ int http_forwarded_last(const char *xff, char *out, size_t cap)
         return -1;
     memcpy(out, tmp, strlen(tmp) + 1);
     return 0;
+}
+
+bool http_forwarded_https(const char *xfp)
+{
+    /* Like X-Forwarded-For, a proxy chain appends: only the last entry is our proxy's. */
+    if (!xfp)
+        return false;
+    const char *last = strrchr(xfp, ',');
+    last = last ? last + 1 : xfp;
+    size_t len = strlen(last);
+    trim(&last, &len);
+    return len == 5 && !strncasecmp(last, "https", 5);
 }
 
 bool http_route_match(const char *tpl, const char *url, arena *ar,

@@ -57,6 +57,23 @@ check "untrusted peer: the audit log has the peer's address, not the forwarded o
   test "$(curl -s -H "Authorization: Bearer $T" "$base/audit?limit=1000" | jq -r '[.data[] | select(.actor=="ghost2") | .addr] | unique | join(",")')" = 127.0.0.2
 check "untrusted peer: a trusted peer's client with the same forwarded address is not throttled" \
   test "$(fail_login ghost2 -H 'X-Forwarded-For: 203.0.113.99')" = 401
+# X-Forwarded-Proto: a trusted proxy that terminates TLS says the client spoke HTTPS, so the
+# session cookie carries Secure and the answer HSTS; from an untrusted peer it proves nothing.
+# headers_of_login [curl args...]: the response headers of a good login, lower-cased.
+headers_of_login() {
+  curl -s -D - -o /dev/null -X POST "$base/login" "${J[@]}" "$@" \
+    -d "{\"name\":\"admin\",\"password\":\"$pw\"}" | tr 'A-Z' 'a-z'
+}
+h=$(headers_of_login -H 'X-Forwarded-Proto: https')
+check "trusted proxy, X-Forwarded-Proto https: the session cookie is Secure" \
+  bash -c "grep '^set-cookie: ew_session=' <<<'$h' | grep -q '; secure'"
+check "trusted proxy, X-Forwarded-Proto https: HSTS" grep -q '^strict-transport-security:' <<<"$h"
+h=$(headers_of_login -H 'X-Forwarded-Proto: http')
+check "trusted proxy, X-Forwarded-Proto http: a cookie without Secure, no HSTS" \
+  bash -c "grep '^set-cookie: ew_session=' <<<'$h' | grep -vq '; secure' && ! grep -q '^strict-transport-security:' <<<'$h'"
+h=$(headers_of_login --interface 127.0.0.3 -H 'X-Forwarded-Proto: https')
+check "untrusted peer, X-Forwarded-Proto https: ignored (no Secure, no HSTS)" \
+  bash -c "grep '^set-cookie: ew_session=' <<<'$h' | grep -vq '; secure' && ! grep -q '^strict-transport-security:' <<<'$h'"
 check "--trust-proxy with something that is not an address stops serve at start" \
   bash -c "! timeout 10 '$BIN' serve --db '$db' --hj212 127.0.0.1:$(free_port) --http 127.0.0.1:$(free_port) --trust-proxy 127.0.0.1,proxy.local 2>'$TEST_TMP/tp.err' && grep -q 'proxy.local' '$TEST_TMP/tp.err'"
 

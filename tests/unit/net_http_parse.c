@@ -85,6 +85,21 @@ static void forwarded_for(void **state)
     assert_string_equal(a, "kept");
 }
 
+static void forwarded_proto(void **state)
+{
+    (void)state;
+    assert_true(http_forwarded_https("https"));
+    assert_true(http_forwarded_https(" HTTPS "));
+    /* Only the last entry was written by our proxy. */
+    assert_true(http_forwarded_https("http, https"));
+    assert_false(http_forwarded_https("https, http"));
+    assert_false(http_forwarded_https("http"));
+    assert_false(http_forwarded_https("httpsx"));
+    assert_false(http_forwarded_https("https,"));
+    assert_false(http_forwarded_https(""));
+    assert_false(http_forwarded_https(NULL));
+}
+
 static void json_depth(void **state)
 {
     (void)state;
@@ -130,6 +145,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(trust_lists),
         cmocka_unit_test(forwarded_for),
+        cmocka_unit_test(forwarded_proto),
         cmocka_unit_test(json_depth),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
