@@ -76,21 +76,21 @@ static int ledger_compute(http_req *r, ledger_view *v, char *err, size_t cap)
     tv_ctx tc = {r, v};
     if (office_target_values_each(r->office, p->id, target_value_cb, &tc, err, cap) < 0)
         return -1;
-    /* Monitoring targets: the same computation as /targets, for the year of now, memoised
+    /* Monitoring targets: the same computation as /targets, for the year the ledger judges
+     * (the year of now; the plan's last year once its period is over), memoised
      * for as long as /targets answers from its cache (the data change hourly; computing
      * them reads a year of hourly values). It reads the monitoring data through r->db and
      * never the office store, so the office lock (held by every route that gets here) is
      * released meanwhile: a year of air_load must not stall every case action. */
-    ew_civil now;
-    ew_utc_to_bj(r->now_utc, &now);
+    int year = ledger_plan_year(p, r->now_utc);
     const char *pinned = getenv("ENVWATCH_NOW");
     char key[160];
-    snprintf(key, sizeof key, "targets|%s|%d|%s", p->id, now.year, pinned ? pinned : "");
+    snprintf(key, sizeof key, "targets|%s|%d|%s", p->id, year, pinned ? pinned : "");
     double *memo = arena_alloc(ar, (4 * ng + 1) * sizeof *memo);
     if (!http_memo_get(r, key, memo, 4 * ng)) {
         json_t *rows = NULL, *meta = NULL;
         http_office_unlock(r);
-        int trc = http_targets_rows(r, p, now.year, 0 /* AIRQ_ED_AUTO */, &rows, &meta, err, cap);
+        int trc = http_targets_rows(r, p, year, 0 /* AIRQ_ED_AUTO */, &rows, &meta, err, cap);
         http_office_lock(r);
         if (trc)
             return -1;
@@ -116,12 +116,11 @@ static int ledger_compute(http_req *r, ledger_view *v, char *err, size_t cap)
     }
     for (size_t i = 0; i < nt; i++)
         v->task_status[i] =
-            ledger_deadline_status(p->tasks[i].deadline_day, v->states[i].done,
-                                   v->states[i].done_utc, r->now_utc, &ledger_policy_default);
+            ledger_task_status(p, i, &v->states[i], r->now_utc, &ledger_policy_default);
     for (size_t i = 0; i < ng; i++)
         v->target_status[i] =
-            ledger_target_status(&p->targets[i], v->has[i], v->value[i], v->has_projected[i],
-                                 v->projected[i], r->now_utc, &ledger_policy_default);
+            ledger_plan_target_status(p, i, v->has[i], v->value[i], v->has_projected[i],
+                                      v->projected[i], r->now_utc, &ledger_policy_default);
     return 0;
 }
 
@@ -133,13 +132,13 @@ static json_t *task_row(http_req *r, const ledger_view *v, size_t i)
     for (size_t k = 0; k < t->targets.n; k++)
         json_array_append_new(targets, json_string(p->targets[t->targets.idx[k]].id));
     const ledger_status *st = &v->task_status[i];
-    return json_pack("{s:s,s:i,s:s,s:o,s:o,s:o,s:o,s:i,s:b,s:o,s:s,s:i,s:s,s:o}", "id", t->id, "no",
+    return json_pack("{s:s,s:i,s:s,s:o,s:o,s:o,s:o,s:i,s:b,s:o,s:s,s:i,s:b,s:s,s:o}", "id", t->id, "no",
                      t->no, "title", t->title, "lead", unit_ids(p, t->lead), "responsible",
                      unit_ids(p, t->responsible), "cooperating", unit_ids(p, t->cooperating),
                      "deadline", day_json(t->deadline_day), "progress", v->states[i].progress_pct,
                      "done", v->states[i].done, "done_at", iso_or_null(v->states[i].done_utc),
-                     "rag", ledger_rag_name(st->rag), "days_left", st->days_left, "why",
-                     st->why ? st->why : "", "targets", targets);
+                     "rag", ledger_rag_name(st->rag), "days_left", st->days_left, "closed",
+                     st->closed, "why", st->why ? st->why : "", "targets", targets);
 }
 
 static json_t *target_row(http_req *r, const ledger_view *v, size_t i)
@@ -147,15 +146,17 @@ static json_t *target_row(http_req *r, const ledger_view *v, size_t i)
     const plan *p = r->plan;
     const plan_target *t = &p->targets[i];
     const ledger_status *st = &v->target_status[i];
-    return json_pack("{s:s,s:s,s:o,s:s,s:s,s:o,s:s,s:o,s:o,s:o,s:s,s:i,s:s,s:o,s:o,s:o,s:o}", "id",
+    return json_pack("{s:s,s:s,s:o,s:s,s:s,s:o,s:s,s:o,s:o,s:o,s:s,s:i,s:b,s:s,s:o,s:o,s:o,s:o}",
+                     "id",
                      t->id, "name", t->name_zh, "name_en", str_or_null(t->name_en), "unit",
                      t->unit ? t->unit : "", "comparator", plan_cmp_name(t->cmp), "target",
                      t->cmp == PLAN_CMP_DONE ? json_null() : json_real(t->target), "source",
                      plan_source_name(t->source), "statistic", str_or_null(t->statistic), "value",
                      v->has[i] ? json_real(v->value[i]) : json_null(), "projected",
                      v->has_projected[i] ? json_real(v->projected[i]) : json_null(), "rag",
-                     ledger_rag_name(st->rag), "days_left", st->days_left, "why",
-                     st->why ? st->why : "", "deadline", day_json(t->deadline_day), "reported_by",
+                     ledger_rag_name(st->rag), "days_left", st->days_left, "closed", st->closed,
+                     "why", st->why ? st->why : "", "deadline", day_json(t->deadline_day),
+                     "reported_by",
                      str_or_null(v->reported_by[i]), "reported_at", iso_or_null(v->reported_at[i]),
                      "task", t->task >= 0 ? json_string(p->tasks[t->task].id) : json_null());
 }
@@ -213,8 +214,11 @@ static int h_ledger(http_req *r, http_resp *out)
                                                p->units[i].name, "kind",
                                                plan_unit_kind_name(p->units[i].kind)));
     return http_json(out, 200,
-                     json_pack("{s:{s:s,s:s},s:o,s:{s:i,s:i,s:i},s:o,s:o,s:o}", "plan", "id", p->id,
-                               "title", p->title, "now", iso(r->now_utc), "summary", "green",
+                     json_pack("{s:{s:s,s:s,s:o,s:o,s:b,s:i},s:o,s:{s:i,s:i,s:i},s:o,s:o,s:o}",
+                               "plan", "id", p->id, "title", p->title, "start",
+                               day_json(p->start_day), "end", day_json(p->end_day), "over",
+                               ledger_plan_over(p, r->now_utc), "year",
+                               ledger_plan_year(p, r->now_utc), "now", iso(r->now_utc), "summary", "green",
                                tot[0], "yellow", tot[1], "red", tot[2], "actions", actions,
                                "targets", targets, "units", units));
 }
@@ -373,12 +377,11 @@ static int h_scores(http_req *r, http_resp *out)
     if (need_plan(r, out))
         return out->status;
     const plan *p = r->plan;
-    ew_civil now;
-    ew_utc_to_bj(r->now_utc, &now);
-    ew_civil jan1 = {.year = now.year, .mon = 1, .day = 1};
+    /* Default: the year so far; once the plan's period is over, its last year. */
+    ew_civil jan1 = {.year = ledger_plan_year(p, r->now_utc), .mon = 1, .day = 1};
     int64_t from, to;
     if (http_time_arg(r, out, "from", ew_bj_to_utc(&jan1), &from) ||
-        http_time_arg(r, out, "to", r->now_utc, &to))
+        http_time_arg(r, out, "to", ledger_as_of(p, r->now_utc), &to))
         return out->status;
     if (from >= to)
         return http_error(out, 400, "bad_parameter", "from must be before to");

@@ -94,6 +94,49 @@ ledger_status ledger_target_status(const plan_target *t, bool has_value, double 
     return s;
 }
 
+bool ledger_plan_over(const plan *p, int64_t now_utc)
+{
+    return ew_bj_day_of(now_utc) > p->end_day;
+}
+
+int64_t ledger_as_of(const plan *p, int64_t now_utc)
+{
+    /* The first second after the last day: a deadline on that day is then one day past. */
+    return ledger_plan_over(p, now_utc) ? ew_bj_day_start(p->end_day + 1) : now_utc;
+}
+
+int ledger_plan_year(const plan *p, int64_t now_utc)
+{
+    ew_civil c;
+    ew_utc_to_bj(ledger_plan_over(p, now_utc) ? ew_bj_day_start(p->end_day) : now_utc, &c);
+    return c.year;
+}
+
+ledger_status ledger_task_status(const plan *p, size_t i, const ledger_task_state *st,
+                                 int64_t now_utc, const ledger_policy *pol)
+{
+    int64_t at = ledger_as_of(p, now_utc);
+    /* A closed ledger keeps what the period ended with: done later is not done then. */
+    bool done = st->done && st->done_utc < at;
+    ledger_status s = ledger_deadline_status(p->tasks[i].deadline_day, done, st->done_utc, at, pol);
+    if (ledger_plan_over(p, now_utc)) {
+        s.closed = true;
+        if (!done)
+            s.why = "not done at period end";
+    }
+    return s;
+}
+
+ledger_status ledger_plan_target_status(const plan *p, size_t i, bool has_value, double value,
+                                        bool has_projected, double projected, int64_t now_utc,
+                                        const ledger_policy *pol)
+{
+    ledger_status s = ledger_target_status(&p->targets[i], has_value, value, has_projected,
+                                           projected, ledger_as_of(p, now_utc), pol);
+    s.closed = ledger_plan_over(p, now_utc);
+    return s;
+}
+
 static bool refs_have(plan_refs r, size_t u)
 {
     for (size_t i = 0; i < r.n; i++)
@@ -259,9 +302,8 @@ size_t ledger_warnings(const plan *p, const ledger_task_state *states, int64_t n
     /* Collect all, sort, then copy the first cap: the order must not depend on cap. */
     ledger_warning *all = xmalloc((p->n_tasks ? p->n_tasks : 1) * sizeof *all);
     size_t n = 0;
-    for (size_t i = 0; i < p->n_tasks; i++) {
-        ledger_status s = ledger_deadline_status(p->tasks[i].deadline_day, states[i].done,
-                                                 states[i].done_utc, now_utc, pol);
+    for (size_t i = 0; i < p->n_tasks && !ledger_plan_over(p, now_utc); i++) {
+        ledger_status s = ledger_task_status(p, i, &states[i], now_utc, pol);
         if (s.rag != LEDGER_GREEN)
             all[n++] = (ledger_warning){.task = i, .status = s};
     }

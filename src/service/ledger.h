@@ -36,6 +36,7 @@ typedef struct ledger_status {
     ledger_rag rag;
     int days_left;   /* deadline day − today; negative when overdue */
     bool done_late;  /* done, after the deadline day */
+    bool closed;     /* the plan's period is over: a final status, judged at its end */
     const char *why; /* static text: "done", "overdue", "due soon", "on schedule", ... */
 } ledger_status;
 
@@ -58,6 +59,29 @@ typedef struct ledger_task_state {
     bool done;
     int64_t done_utc; /* when reported done; 0 if not */
 } ledger_task_state;
+
+/* Plan periods. A plan's period is over once its last day (p->end_day, Beijing) has ended.
+ * From then on the ledger is closed: every status is the one the plan ended with, judged at
+ * the first instant after its last day (ledger_as_of), so a task undone at the end is
+ * "not done at period end" with its overdue days fixed, not a count that grows every day,
+ * and a report after the end does not change how the period came out. Targets are judged
+ * on the values of the plan's last year (ledger_plan_year). */
+bool ledger_plan_over(const plan *p, int64_t now_utc);
+/* now_utc while the period runs; the UTC second the period ended once it is over. */
+int64_t ledger_as_of(const plan *p, int64_t now_utc);
+/* The Beijing calendar year whose values the targets are judged on: the year of now_utc,
+ * or the plan's last year once its period is over. */
+int ledger_plan_year(const plan *p, int64_t now_utc);
+/* The status of task i of p from its state: the deadline rule at ledger_as_of, marked
+ * closed (why "not done at period end" when it was not done by then) once the period is
+ * over. */
+ledger_status ledger_task_status(const plan *p, size_t i, const ledger_task_state *st,
+                                 int64_t now_utc, const ledger_policy *pol);
+/* The status of target i of p (ledger_target_status at ledger_as_of), marked closed once
+ * the period is over. The values are those of ledger_plan_year. */
+ledger_status ledger_plan_target_status(const plan *p, size_t i, bool has_value, double value,
+                                        bool has_projected, double projected, int64_t now_utc,
+                                        const ledger_policy *pol);
 
 /* A progress report by a unit on a task. */
 typedef struct ledger_task_report {
@@ -129,8 +153,10 @@ typedef struct ledger_warning {
     ledger_status status;
 } ledger_warning;
 
-/* Warnings for every task not green at now_utc, red first then by days left. states has
- * p->n_tasks entries. Returns the number found; at most cap are written. */
+/* Warnings for every task not green at now_utc (ledger_task_status), red first then by days
+ * left; none once the plan's period is over (a closed ledger warns of nothing: its results
+ * are final). states has p->n_tasks entries. Returns the number found; at most cap are
+ * written. */
 size_t ledger_warnings(const plan *p, const ledger_task_state *states, int64_t now_utc,
                        const ledger_policy *pol, ledger_warning *out, size_t cap);
 

@@ -115,6 +115,17 @@ test('PM2.5 value, projection and status agree between the overview and the plan
     const fin = await page.textContent('[data-testid=plan-final]');
     assert.match(fin, /2025 年/);
     assert.match(fin, /HJ 633|—/);
+    // The ledger is closed at the period's end: it says so, and no task counts overdue days
+    // on (no task of the demo was reported done, so each ended undone).
+    const text = (await page.textContent('[data-testid=ledger-closed]')).trim();
+    assert.match(text, /规划期已于 2025-12-31 结束/);
+    const body = await page.evaluate(() => document.body.innerText);
+    assert.doesNotMatch(body, /逾期 \d+ 天/);
+    assert.match(body, /规划期末未完成/);
+    const led = await page.evaluate(async () => (await (await fetch('/api/v1/ledger')).json()));
+    assert.equal(led.plan.over, true);
+    assert.equal(led.plan.year, 2025);
+    assert.ok(led.actions.flatMap((a) => a.tasks).every((t) => t.closed && t.days_left === -1));
   }
   assert.deepEqual(errors, []);
   await context.close();

@@ -136,16 +136,74 @@ static void warnings_put_red_first(void **state)
     assert_int_equal(w[0].status.rag, LEDGER_YELLOW);
     assert_int_equal(w[0].status.days_left, 16);
     assert_int_equal(w[0].task, 0);
-    /* Task 1 done; 2026-01-02 → 20 red, two days over, in task order. */
+    /* Task 1 done; 2026-01-02 → the plan's period is over: a closed ledger warns of
+     * nothing. */
     st[0].done = true;
     st[0].done_utc = bj(2025, 12, 20, 0, 0, 0);
+    assert_int_equal(ledger_warnings(p, st, bj(2026, 1, 2, 10, 0, 0), NULL, w, 5), 0);
+    /* Were the period to run on (a plan extended to 2026-12-31), the same day has 20 red,
+     * two days over, in task order. */
+    int64_t end = p->end_day;
+    p->end_day = ew_bj_day_of(bj(2026, 12, 31, 12, 0, 0));
     assert_int_equal(ledger_warnings(p, st, bj(2026, 1, 2, 10, 0, 0), NULL, w, 5), 20);
+    p->end_day = end;
     assert_int_equal(w[0].task, 1);
     assert_int_equal(w[0].status.rag, LEDGER_RED);
     assert_int_equal(w[0].status.days_left, -2);
     assert_int_equal(w[4].task, 5);
     /* 2025-06-01: nothing due → none. */
     assert_int_equal(ledger_warnings(p, st, bj(2025, 6, 1, 0, 0, 0), NULL, w, 5), 0);
+}
+
+/* The shipped plan runs 2023-01-01 .. 2025-12-31 (Beijing); every deadline is its last day. */
+static void a_finished_plan_is_closed_at_its_end(void **state)
+{
+    plan *p = *state;
+    /* Over once its last day has ended, not during it. */
+    assert_false(ledger_plan_over(p, bj(2025, 12, 31, 23, 59, 59)));
+    assert_true(ledger_plan_over(p, bj(2026, 1, 1, 0, 0, 0)));
+    assert_int_equal(ledger_as_of(p, bj(2025, 6, 1, 8, 0, 0)), bj(2025, 6, 1, 8, 0, 0));
+    assert_int_equal(ledger_as_of(p, bj(2026, 12, 5, 9, 0, 0)), bj(2026, 1, 1, 0, 0, 0));
+    assert_int_equal(ledger_plan_year(p, bj(2025, 12, 31, 23, 0, 0)), 2025);
+    assert_int_equal(ledger_plan_year(p, bj(2026, 12, 5, 9, 0, 0)), 2025);
+    ledger_task_state st = {0};
+    /* During the period: the deadline rule, not closed. */
+    ledger_status s = ledger_task_status(p, 0, &st, bj(2025, 12, 15, 10, 0, 0), NULL);
+    assert_false(s.closed);
+    assert_int_equal(s.rag, LEDGER_YELLOW);
+    assert_int_equal(s.days_left, 16);
+    /* Undone at the end: closed, "not done at period end", one day over — the same a day
+     * and a year after the end, not a count that grows. */
+    s = ledger_task_status(p, 0, &st, bj(2026, 1, 1, 9, 0, 0), NULL);
+    assert_true(s.closed);
+    assert_int_equal(s.rag, LEDGER_RED);
+    assert_string_equal(s.why, "not done at period end");
+    assert_int_equal(s.days_left, -1);
+    ledger_status later = ledger_task_status(p, 0, &st, bj(2026, 12, 5, 9, 0, 0), NULL);
+    assert_int_equal(later.days_left, -1);
+    assert_string_equal(later.why, s.why);
+    /* Done in time stays done; done after the end does not change how the period ended. */
+    st = (ledger_task_state){.progress_pct = 100, .done = true, .done_utc = bj(2025, 11, 2, 0, 0, 0)};
+    s = ledger_task_status(p, 0, &st, bj(2026, 12, 5, 9, 0, 0), NULL);
+    assert_true(s.closed);
+    assert_int_equal(s.rag, LEDGER_GREEN);
+    assert_string_equal(s.why, "done");
+    st.done_utc = bj(2026, 3, 1, 0, 0, 0);
+    s = ledger_task_status(p, 0, &st, bj(2026, 12, 5, 9, 0, 0), NULL);
+    assert_int_equal(s.rag, LEDGER_RED);
+    assert_string_equal(s.why, "not done at period end");
+    /* A target after the end: the final value decides, closed. */
+    size_t pm = 0;
+    while (pm < p->n_targets && strcmp(p->targets[pm].id, "pm25_annual_mean"))
+        pm++;
+    assert_true(pm < p->n_targets);
+    s = ledger_plan_target_status(p, pm, true, 39.0, false, 0, bj(2026, 12, 5, 9, 0, 0), NULL);
+    assert_true(s.closed);
+    assert_int_equal(s.rag, LEDGER_GREEN);
+    assert_string_equal(s.why, "met");
+    s = ledger_plan_target_status(p, pm, true, 39.0, true, 45.0, bj(2025, 12, 1, 9, 0, 0), NULL);
+    assert_false(s.closed);
+    assert_string_equal(s.why, "projected to miss");
 }
 
 static void progress_reports_leave_change_records(void **state)
@@ -443,6 +501,7 @@ int main(void)
         cmocka_unit_test(rag_boundaries),
         cmocka_unit_test(target_status_rules),
         cmocka_unit_test(warnings_put_red_first),
+        cmocka_unit_test(a_finished_plan_is_closed_at_its_end),
         cmocka_unit_test(progress_reports_leave_change_records),
         cmocka_unit_test(target_reports),
         cmocka_unit_test(score_overdue_task_and_missed_target),

@@ -19,7 +19,7 @@ const dict = {
     userName: '用户名', password: '密码', loggedInAs: '当前登录：',
     role_admin: '管理员', role_bureau: '分局工作人员', role_unit: '责任单位', role_enterprise: '企业', role_auditor: '审计', role_public: '公众', role_system: '系统', role_undefined: '',
     rag_green: '绿灯', rag_yellow: '黄灯', rag_red: '红灯', rag_none: '无数据',
-    asOf: '截至', indicator: '指标', currentValue: '当前值', deadline: '完成时限', task: '任务', leadUnits: '牵头单位', responsibleUnits: '责任单位',
+    asOf: '截至', planPeriod: '规划期', ledgerClosed: '规划期已于 {d} 结束，台账随之关闭：各任务和指标的状态为规划期末的最终结果，不再计算逾期天数；此后的填报只记入变更记录。', indicator: '指标', currentValue: '当前值', deadline: '完成时限', task: '任务', leadUnits: '牵头单位', responsibleUnits: '责任单位',
     progress: '进度', history: '变更记录', close: '关闭', actor: '操作人', field: '字段', oldValue: '原值', newValue: '新值', note: '说明', evidence: '佐证材料',
     actionNo: '行动{n}', warningsCsv: '预警清单 CSV', src_monitoring: '监测', src_reported: '填报', src_undefined: '—',
     planPublicNote: '任务台账（牵头/责任单位、进度、红黄绿灯）仅对工作人员开放；以下为规划目标的公开进展。', qualityLogin: '数据完整率和设备在线情况仅对工作人员开放，请先登录。',
@@ -74,7 +74,7 @@ const dict = {
     userName: 'User name', password: 'Password', loggedInAs: 'Logged in as',
     role_admin: 'administrator', role_bureau: 'bureau', role_unit: 'unit', role_enterprise: 'enterprise', role_auditor: 'auditor', role_public: 'public', role_system: 'system', role_undefined: '',
     rag_green: 'green', rag_yellow: 'yellow', rag_red: 'red', rag_none: 'no data',
-    asOf: 'as of', indicator: 'Indicator', currentValue: 'Current', deadline: 'Deadline', task: 'Task', leadUnits: 'Lead', responsibleUnits: 'Responsible',
+    asOf: 'as of', planPeriod: 'Plan period', ledgerClosed: 'The plan period ended on {d} and the ledger is closed: every task and target shows its final status at the end of the period, no overdue days are counted on, and later reports only enter the change history.', indicator: 'Indicator', currentValue: 'Current', deadline: 'Deadline', task: 'Task', leadUnits: 'Lead', responsibleUnits: 'Responsible',
     progress: 'Progress', history: 'History', close: 'Close', actor: 'By', field: 'Field', oldValue: 'Was', newValue: 'Now', note: 'Note', evidence: 'Evidence',
     actionNo: 'Action {n}', warningsCsv: 'Warnings CSV', src_monitoring: 'monitoring', src_reported: 'reported', src_undefined: '—',
     planPublicNote: 'The task ledger (units, progress, red/yellow/green) is for staff; below, where the zone stands against the plan\'s targets.', qualityLogin: 'Completeness and device status are for staff: please log in.',
@@ -116,7 +116,7 @@ const whyZh = {
   done: '已完成', 'done after the deadline': '逾期完成', overdue: '已逾期', 'due soon': '临近期限',
   'on schedule': '按期推进', met: '已达标', missed: '未达标', 'no value after the deadline': '到期无数据',
   'projected to meet': '预计达标', 'projected to miss': '预计不达标', 'meets so far': '目前达标',
-  'misses so far': '目前未达标', 'not yet reported': '尚未上报',
+  'misses so far': '目前未达标', 'not yet reported': '尚未上报', 'not done at period end': '规划期末未完成',
 };
 export const why = (s) => (lang === 'zh' && whyZh[s]) || s;
 const categoryEn = { 优: 'Excellent', 良: 'Good', 轻度污染: 'Lightly polluted', 中度污染: 'Moderately polluted', 重度污染: 'Heavily polluted', 严重污染: 'Severely polluted', 全区: 'Zone' };

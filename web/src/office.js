@@ -5,7 +5,7 @@
 import { api, isBureau, login, session, uploadAll } from './api.js';
 import { lang, t, why } from './i18n.js';
 import { CATEGORIES } from './public.js';
-import { attachment, cmpText, day, deadline, esc, finalCard, fmt, h, hm, htmlTable, planEndYear, progressBar, rag, rulesText, supervision, targetStatus, yuan } from './ui.js';
+import { attachment, cmpText, day, deadline, esc, finalCard, fmt, h, hm, htmlTable, progressBar, rag, rulesText, supervision, targetStatus, yuan } from './ui.js';
 
 const app = () => document.getElementById('app');
 const STATES = ['reported', 'rejected', 'accepted', 'assigned', 'rectifying', 'rectified', 'closed', 'reopened'];
@@ -43,6 +43,8 @@ export async function loginScreen() {
 
 // Days to a deadline, or past it: "剩余 N 天" / "逾期 N 天", never a negative count.
 const daysText = (n) => (n < 0 ? t('daysOverdue').replace('{n}', -n) : t('daysLeft').replace('{n}', n));
+// A task's days: none once the ledger is closed (its status is final, nothing counts on).
+const taskDays = (task) => (task.closed || task.days_left === undefined || task.days_left === null ? '' : ` · ${esc(daysText(task.days_left))}`);
 
 // ---- Plan overview (规划总览) ----------------------------------------------------------
 
@@ -83,12 +85,14 @@ export async function plan(arg, query) {
   const mon = new Map((mt?.data || []).map((x) => [x.id, x]));
   // The table is the year in progress; once the plan's period is over, its last year's final
   // results come first.
-  const end = planEndYear(mt?.data);
+  // The ledger says whether the plan's period is over (then it is closed at its end).
+  const end = led.plan?.over ? Number(String(led.plan.end).slice(0, 4)) : null;
   const fin = end && Number(mt?.year) > end ? await api(`targets?year=${end}`) : null;
   const names = unitNames(led.units || []);
   const s = led.summary || {};
   const el = h(`<div class="grid" data-testid="screen-plan">
-    <section class="card wide"><div class="card-head"><h2>${esc(led.plan?.title ?? t('plan'))}</h2><span class="muted">${t('asOf')} ${hm(led.now)}</span></div>
+    <section class="card wide"><div class="card-head"><h2>${esc(led.plan?.title ?? t('plan'))}</h2><span class="muted">${t('planPeriod')} ${esc(day(led.plan?.start))} — ${esc(day(led.plan?.end))} · ${t('asOf')} ${hm(led.now)}</span></div>
+      ${led.plan?.over ? `<p class="notice" data-testid="ledger-closed">${esc(t('ledgerClosed').replace('{d}', day(led.plan.end)))}</p>` : ''}
       <div class="summary">
         <div class="count rag-green"><b data-testid="sum-green">${s.green ?? 0}</b>${t('rag_green')}</div>
         <div class="count rag-yellow"><b data-testid="sum-yellow">${s.yellow ?? 0}</b>${t('rag_yellow')}</div>
@@ -196,7 +200,7 @@ export async function work() {
 
 function taskRowHtml(task) {
   return `<div class="task-head"><b>${esc(task.id)}</b> ${esc(task.title)} ${rag(task.rag)}
-    <span class="muted">${t('deadline')} ${esc(day(task.deadline))}${task.days_left !== undefined && task.days_left !== null ? ` · ${esc(daysText(task.days_left))}` : ''}</span>
+    <span class="muted">${t('deadline')} ${esc(day(task.deadline))}${taskDays(task)}</span>
     ${progressBar(task.done ? 100 : task.progress)}${task.why ? ` <small class="muted">${esc(why(task.why))}</small>` : ''}</div>`;
 }
 
