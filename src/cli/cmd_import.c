@@ -1,12 +1,14 @@
 /* envwatch import: load files into a database — satellite fire points (each placed in a
- * town and grouped into cases, service/fires.h) and the emergency reduction list
- * (service/emergency.h). Formats: docs/import-formats.md, docs/emergency-list.md. */
+ * town and grouped into cases, service/fires.h), the emergency reduction list
+ * (service/emergency.h), water results and sections (service/water.h) and dust-fall
+ * samples (service/dust.h). Formats: docs/import-formats.md, docs/emergency-list.md. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "base/clock.h"
 #include "cli/cli.h"
+#include "service/dust.h"
 #include "service/emergency.h"
 #include "service/fires.h"
 #include "service/water.h"
@@ -17,6 +19,7 @@ static const char usage_text[] =
     "usage: envwatch import fires --db FILE CSV\n"
     "       envwatch import emergency-list --db FILE CSV\n"
     "       envwatch import water|water-sections --db FILE CSV\n"
+    "       envwatch import dustfall --db FILE CSV\n"
     "\n"
     "fires: satellite fire points (time,lon,lat,confidence,source; time in Beijing time).\n"
     "  Each point goes to the town of the nearest air station; points of one town within\n"
@@ -24,27 +27,36 @@ static const char usage_text[] =
     "emergency-list: the emergency reduction list (docs/emergency-list.md); every entry is\n"
     "  replaced and logged, or none when a line is malformed.\n"
     "water: laboratory results (section,time,item,value,below_dl); water-sections: the\n"
-    "  section list (code,name,water,target). Bad lines are reported as FILE:LINE and\n"
+    "  section list (code,name,water,target).\n"
+    "dustfall: dust-fall jars weighed by the laboratory (point,month,placed,collected,\n"
+    "  diameter_cm,m0_g,m1_g,m2_g,invalid,control).\n"
+    "  For water, water-sections and dustfall bad lines are reported as FILE:LINE and\n"
     "  skipped, the rest stored; exit 1 when any line was bad.\n";
 
-static void water_line_error(void *ctx, int line, const char *msg)
+static void line_error(void *ctx, int line, const char *msg)
 {
     fprintf(stderr, "%s:%d: %s\n", (const char *)ctx, line, msg);
 }
 
-static int import_water(store *s, bool sections, const char *file, const char *text, size_t n)
+/* The line-by-line formats: water results, water sections, dust-fall samples. */
+typedef enum line_format { LF_WATER, LF_SECTIONS, LF_DUST } line_format;
+
+static int import_lines(store *s, line_format lf, const char *file, const char *text, size_t n)
 {
+    static const char *const what[] = {"results", "sections", "samples"};
     char err[512] = "";
     int stored = 0, bad = 0;
-    int e = sections ? water_import_sections(s, text, n, water_line_error, (void *)file, &stored,
-                                             &bad, err, sizeof err)
-                     : water_import_results(s, text, n, water_line_error, (void *)file, &stored,
-                                            &bad, err, sizeof err);
+    void *ctx = (void *)file;
+    int e = lf == LF_SECTIONS
+                ? water_import_sections(s, text, n, line_error, ctx, &stored, &bad, err, sizeof err)
+            : lf == LF_WATER
+                ? water_import_results(s, text, n, line_error, ctx, &stored, &bad, err, sizeof err)
+                : dust_import(s, text, n, line_error, ctx, &stored, &bad, err, sizeof err);
     if (e) {
         fprintf(stderr, "envwatch import: %s: %s\n", file, err);
         return EW_EXIT_RUNTIME;
     }
-    printf("%s stored: %d, bad lines: %d\n", sections ? "sections" : "results", stored, bad);
+    printf("%s stored: %d, bad lines: %d\n", what[lf], stored, bad);
     return bad ? EW_EXIT_FOUND : EW_EXIT_OK;
 }
 
@@ -67,7 +79,9 @@ int cmd_import(int argc, char **argv)
     }
     bool fires = !strcmp(what, "fires");
     bool water = !strcmp(what, "water"), sections = !strcmp(what, "water-sections");
-    if ((!fires && !water && !sections && strcmp(what, "emergency-list")) || !db || !file) {
+    bool dust = !strcmp(what, "dustfall");
+    if ((!fires && !water && !sections && !dust && strcmp(what, "emergency-list")) || !db ||
+        !file) {
         fputs(usage_text, stderr);
         return EW_EXIT_USAGE;
     }
@@ -83,8 +97,8 @@ int cmd_import(int argc, char **argv)
     int rc = EW_EXIT_RUNTIME;
     if (!rd) {
         fprintf(stderr, "envwatch import: %s: %s\n", db, err);
-    } else if (water || sections) {
-        rc = import_water(s, sections, file, text, n);
+    } else if (water || sections || dust) {
+        rc = import_lines(s, water ? LF_WATER : sections ? LF_SECTIONS : LF_DUST, file, text, n);
     } else if (fires) {
         fires_towns t;
         int pts = 0, cases = 0, e = fires_towns_load(rd, &t, err, sizeof err);

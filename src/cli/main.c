@@ -22,7 +22,7 @@ static const command commands[] = {
     {"check", cmd_db_check, "check a database: integrity and the platform's invariants"},
     {"backup", cmd_db_backup, "online backup of a database while the server runs"},
     {"restore", cmd_db_restore, "restore a database from a backup"},
-    {"import", cmd_import, "import fire points and the emergency reduction list"},
+    {"import", cmd_import, "import fire points, the emergency list, water results, dust fall"},
 };
 
 static void usage(FILE *out)

@@ -743,6 +743,7 @@ static const struct {
     {http_emergency_routes, &http_emergency_nroutes},
     {http_source_routes, &http_source_nroutes},
     {http_water_routes, &http_water_nroutes},
+    {http_dust_routes, &http_dust_nroutes},
 };
 
 /* The i-th route over all tables, or NULL past the last. */

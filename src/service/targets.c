@@ -9,6 +9,7 @@
 #include "base/xalloc.h"
 #include "service/air.h"
 #include "service/ledger.h"
+#include "service/dust.h"
 #include "service/water.h"
 
 #define ST_PM25 "airq.pm25_annual_mean"
@@ -101,12 +102,15 @@ static void judge(targets_row *w, const airq_report *rep)
     w->projected = w->value;
 }
 
-/* A water statistic (service/water.h): the value so far, persistence for the projection. */
-static int judge_water(ew_reader *db, targets_row *w, int year, int64_t now_utc, char *err,
-                       size_t errcap)
+/* A statistic of a medium with its own service (service/water.h, service/dust.h): the value
+ * so far, persistence for the projection. */
+typedef int (*statistic_fn)(ew_reader *db, const char *st, int year, int64_t now_utc,
+                            double *value, char *err, size_t errcap);
+static int judge_measured(ew_reader *db, statistic_fn fn, targets_row *w, int year,
+                          int64_t now_utc, char *err, size_t errcap)
 {
     double v;
-    int rc = water_statistic(db, w->t->statistic, year, now_utc, &v, err, errcap);
+    int rc = fn(db, w->t->statistic, year, now_utc, &v, err, errcap);
     if (rc == 1) {
         w->measured = true;
         w->value = w->projected = v;
@@ -156,8 +160,12 @@ int targets_compute(ew_reader *db, const plan *pl, int year, airq_edition ed, in
         w->t = &pl->targets[i];
         if (w->t->statistic && out->assessed)
             judge(w, &rep);
-        if (w->t->statistic && !strncmp(w->t->statistic, "water.", 6)) {
-            int rc = judge_water(db, w, year, now_utc, err, errcap);
+        statistic_fn fn = !w->t->statistic                         ? NULL
+                          : !strncmp(w->t->statistic, "water.", 6) ? water_statistic
+                          : !strncmp(w->t->statistic, "dust.", 5)  ? dust_statistic
+                                                                   : NULL;
+        if (fn) {
+            int rc = judge_measured(db, fn, w, year, now_utc, err, errcap);
             if (rc)
                 return rc;
         }

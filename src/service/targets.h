@@ -5,8 +5,10 @@
  * Those the monitoring network measures (statistic "airq.pm25_annual_mean",
  * "airq.good_days_ratio", "airq.heavy_days_ratio") are computed by the HJ 663 engine
  * (standards/airq: airq_assess and its progress) on the zone's complete days from 1 January
- * to yesterday; "water.worse_than_v_sections" by service/water (water_statistic); the others (reported by units, or not measured) carry no value here. The
- * projection is persistence: the rest of the year like the days already measured.
+ * to yesterday; "water.worse_than_v_sections" by service/water (water_statistic);
+ * "dust.dustfall_monthly_mean" by service/dust (dust_statistic); the others (reported by
+ * units, or not measured) carry no value here. The projection is persistence: the rest of
+ * the year like the days (or months) already measured.
  *
  * Memory: a targets_result owns its rows until targets_free; row->t points into the plan,
  * which must outlive the result. */

@@ -410,6 +410,20 @@ static const char *const migrations[] = {
     "  below_dl INTEGER NOT NULL,"
     "  source TEXT NOT NULL,"
     "  PRIMARY KEY (section, ts_utc, item, source));",
+    /* 5 -> 6: dust-fall samples (store/dust.h), the weighings as the laboratory reports them;
+     * the value is computed on reading. */
+    "CREATE TABLE IF NOT EXISTS dust_sample ("
+    "  point TEXT NOT NULL,"
+    "  month INTEGER NOT NULL CHECK (month % 100 BETWEEN 1 AND 12),"
+    "  placed_utc INTEGER NOT NULL,"
+    "  collected_utc INTEGER NOT NULL CHECK (collected_utc > placed_utc),"
+    "  diameter_tenth_mm INTEGER NOT NULL CHECK (diameter_tenth_mm > 0),"
+    "  m0_ug INTEGER NOT NULL,"
+    "  m1_ug INTEGER NOT NULL,"
+    "  m2_ug INTEGER NOT NULL,"
+    "  invalid INTEGER NOT NULL,"
+    "  control INTEGER NOT NULL,"
+    "  PRIMARY KEY (month, point)) WITHOUT ROWID;",
 };
 enum { N_MIGRATIONS = sizeof migrations / sizeof migrations[0] };
 _Static_assert(N_MIGRATIONS == STORE_SCHEMA_VERSION, "one migration per schema version");

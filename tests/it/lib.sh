@@ -48,3 +48,22 @@ EOF
     WHERE period = 'min' GROUP BY site_id, param, ts_utc HAVING count(*) > 1)")
   check "$label: no observation stored twice" test "$dups" = 0
 }
+# serve_http DB: start `envwatch serve` on DB with HTTP on a free loopback port (HJ 212 on
+# another), stopped at exit; sets base (the API's URL) and serve_pid, logs to
+# $TEST_TMP/serve.log; waits until /health answers.
+serve_http() {
+  local port
+  port=$(free_port)
+  base="http://127.0.0.1:$port/api/v1"
+  "$ENVWATCH" serve --db "$1" --hj212 "127.0.0.1:$(free_port)" --http "127.0.0.1:$port" \
+    2>"$TEST_TMP/serve.log" &
+  serve_pid=$!
+  trap 'kill "$serve_pid" 2>/dev/null; wait "$serve_pid" 2>/dev/null; rm -rf "$TEST_TMP"' EXIT
+  for _ in $(seq 100); do curl -sf "$base/health" >/dev/null && break; sleep 0.1; done
+}
+# admin_token DB NAME: add admin NAME to DB and print a Bearer token from $base/login.
+admin_token() {
+  printf '%s-test-password\n' "$2" | "$ENVWATCH" user add "$2" --db "$1" --role admin >/dev/null
+  curl -s -X POST "$base/login" -H 'Content-Type: application/json' \
+    -d "{\"name\":\"$2\",\"password\":\"$2-test-password\"}" | jq -r .token
+}

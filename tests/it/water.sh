@@ -25,17 +25,9 @@ check "a bad line: exit 1" test "$rc" = 1
 check "the bad line is named FILE:LINE" grep -q "results.csv:6: value" "$TEST_TMP/err"
 check "the four good lines are stored" grep -q "results stored: 4, bad lines: 1" "$TEST_TMP/out"
 
-port=$(free_port)
-base="http://127.0.0.1:$port/api/v1"
 export ENVWATCH_NOW=2025-03-25T12:00:00
-"$ENVWATCH" serve --db "$db" --hj212 "127.0.0.1:$(free_port)" --http "127.0.0.1:$port" \
-  2>"$TEST_TMP/serve.log" &
-pid=$!
-trap 'kill "$pid" 2>/dev/null; wait "$pid" 2>/dev/null; rm -rf "$TEST_TMP"' EXIT
-for _ in $(seq 100); do curl -sf "$base/health" >/dev/null && break; sleep 0.1; done
-printf 'water-test-password\n' | "$ENVWATCH" user add wadmin --db "$db" --role admin >/dev/null
-tok=$(curl -s -X POST "$base/login" -H 'Content-Type: application/json' \
-  -d '{"name":"wadmin","password":"water-test-password"}' | jq -r .token)
+serve_http "$db"
+tok=$(admin_token "$db" wadmin)
 get() { curl -s -H "Authorization: Bearer $tok" "$base/$1"; }
 check "sections need a login" \
   test "$(curl -s -o /dev/null -w '%{http_code}' "$base/water/sections")" = 401
