@@ -145,6 +145,14 @@ size_t ew_format_iso_bj(int64_t t, char *buf, size_t cap)
     return k < 0 ? 0 : (size_t)k;
 }
 
+size_t ew_format_day(int64_t day, char *buf, size_t cap)
+{
+    int y, m, d;
+    ew_civil_from_days(day, &y, &m, &d);
+    int k = snprintf(buf, cap, "%04d-%02d-%02d", y, m, d);
+    return k < 0 ? 0 : (size_t)k;
+}
+
 size_t ew_format_compact_bj(int64_t t, char *buf, size_t cap)
 {
     ew_civil c;

@@ -51,6 +51,9 @@ int ew_parse_iso(const char *s, size_t n, ew_civil *out);
 /* Format t_utc as Beijing time "YYYY-MM-DDThh:mm:ss+08:00" into buf (at least 26 bytes).
  * Returns the length written (25). */
 size_t ew_format_iso_bj(int64_t t_utc, char *buf, size_t cap);
+/* Format day (days since 1970-01-01, as ew_days_from_civil) as "YYYY-MM-DD" into buf (at
+ * least 11 bytes). Returns the length written (10 for years 0..9999). */
+size_t ew_format_day(int64_t day, char *buf, size_t cap);
 /* Format as HJ 212 compact "YYYYMMDDhhmmss" (buf at least 15 bytes). */
 size_t ew_format_compact_bj(int64_t t_utc, char *buf, size_t cap);
 

@@ -21,10 +21,17 @@ int cmd_db_check(int argc, char **argv);
 int cmd_db_backup(int argc, char **argv);
 int cmd_db_restore(int argc, char **argv);
 int cmd_import(int argc, char **argv);
+int cmd_targets(int argc, char **argv);
 
 /* The whole file at path (caller frees; xalloc policy) and its length, or NULL if it cannot
  * be opened (errno tells why). Defined in cmd_assess.c. */
 char *cli_read_file(const char *path, size_t *n);
+
+/* The plan of file, or of the default plan (service/plan.h's plan_default_path) when file is
+ * NULL: the caller frees it with plan_free. On failure prints "envwatch CMD: why" on stderr
+ * and returns NULL. Defined in cmd_plan.c. */
+struct plan;
+struct plan *cli_plan_open(const char *cmd, const char *file);
 
 /* True if argv[1..] contains -h or --help. */
 int cli_wants_help(int argc, char **argv);

@@ -233,9 +233,7 @@ static void fmt_x(char *b, size_t cap, int64_t v, int dec)
 
 static void day_label(int64_t day, char *b, size_t cap)
 {
-    int y, m, d;
-    ew_civil_from_days(day, &y, &m, &d);
-    snprintf(b, cap, "%04d-%02d-%02d", y, m, d);
+    ew_format_day(day, b, cap);
 }
 
 static const char *const level_zh[6] = {"优", "良", "轻度污染", "中度污染", "重度污染", "严重污染"};

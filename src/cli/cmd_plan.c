@@ -37,9 +37,28 @@ static int report(const char *file, const plan_error *err)
 
 static void date_str(int64_t day, char *buf, size_t cap)
 {
-    int y, m, d;
-    ew_civil_from_days(day, &y, &m, &d);
-    snprintf(buf, cap, "%04d-%02d-%02d", y, m, d);
+    ew_format_day(day, buf, cap);
+}
+
+plan *cli_plan_open(const char *cmd, const char *file)
+{
+    char path[PATH_MAX + 64];
+    if (!file) {
+        if (plan_default_path(path, sizeof path) < 0) {
+            fprintf(stderr, "envwatch %s: no default plan found (last tried %s); use --plan\n",
+                    cmd, path);
+            return NULL;
+        }
+        file = path;
+    }
+    plan_error perr;
+    plan *p = plan_load_file(file, &perr);
+    if (!p) {
+        char buf[512];
+        fprintf(stderr, "envwatch %s: %s: %s\n", cmd, file,
+                plan_error_format(&perr, buf, sizeof buf));
+    }
+    return p;
 }
 
 static void print_units(const plan *p, const char *label, plan_refs r)

@@ -3,7 +3,6 @@
  * of the machine could see them in the process list. Every change leaves an audit entry
  * (actor "cli") in the same transaction. */
 #include <jansson.h>
-#include <limits.h>
 #include <sodium.h>
 #include <stddef.h>
 #include <stdio.h>
@@ -161,23 +160,9 @@ static int hash_password(const char *file, char hash[AUTH_HASH_MAX])
 /* A unit account must name a unit of the plan: its cases and tasks are found by that id. */
 static int check_unit(const char *plan_file, const char *org)
 {
-    char path[PATH_MAX];
-    if (!plan_file) {
-        if (plan_default_path(path, sizeof path) < 0) {
-            fprintf(stderr, "envwatch user: no default plan found (last tried %s); use --plan\n",
-                    path);
-            return EW_EXIT_RUNTIME;
-        }
-        plan_file = path;
-    }
-    plan_error perr;
-    plan *p = plan_load_file(plan_file, &perr);
-    if (!p) {
-        char buf[512];
-        fprintf(stderr, "envwatch user: %s: %s\n", plan_file,
-                plan_error_format(&perr, buf, sizeof buf));
+    plan *p = cli_plan_open("user", plan_file);
+    if (!p)
         return EW_EXIT_RUNTIME;
-    }
     int rc = 0;
     if (!plan_unit_by_id(p, org)) {
         fprintf(stderr, "envwatch user: '%s' is not a unit of plan %s; units:", org, p->id);

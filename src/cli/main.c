@@ -22,6 +22,7 @@ static const command commands[] = {
     {"check", cmd_db_check, "check a database: integrity and the platform's invariants"},
     {"backup", cmd_db_backup, "online backup of a database while the server runs"},
     {"restore", cmd_db_restore, "restore a database from a backup"},
+    {"targets", cmd_targets, "where the plan's targets stand (as GET /api/v1/targets)"},
     {"import", cmd_import, "import fire points, the emergency list, water results, dust fall"},
 };
 

@@ -20,6 +20,7 @@
 #include "service/air.h"
 #include "service/assessment.h"
 #include "service/plan.h"
+#include "net/targets_doc.h"
 #include "service/targets.h"
 #include "standards/airq.h"
 #include "standards/aqi.h"
@@ -38,10 +39,8 @@ static json_t *iso(int64_t t_utc)
 
 static json_t *date_of_day(int64_t day)
 {
-    int y, m, d;
-    ew_civil_from_days(day, &y, &m, &d);
     char b[16];
-    snprintf(b, sizeof b, "%04d-%02d-%02d", y, m, d);
+    ew_format_day(day, b, sizeof b);
     return json_string(b);
 }
 
@@ -620,49 +619,10 @@ static int h_assessment(http_req *r, http_resp *out)
 int http_targets_rows(http_req *r, const plan *pl, int year, int rules, json_t **rows_out,
                       json_t **meta_out, char *err, size_t errcap)
 {
-    airq_edition ed = (airq_edition)rules;
-    targets_result res;
-    if (targets_compute(r->db, pl, year, ed, r->now_utc, &res, err, errcap)) {
-        targets_free(&res);
-        return -1;
-    }
-    json_t *rows = json_array();
-    for (size_t i = 0; i < res.n; i++) {
-        const targets_row *w = &res.rows[i];
-        const plan_target *t = w->t;
-        char deadline[16];
-        int dy, dm, dd;
-        ew_civil_from_days(t->deadline_day, &dy, &dm, &dd);
-        snprintf(deadline, sizeof deadline, "%04d-%02d-%02d", dy, dm, dd);
-        json_t *rest = w->rest_kind == TARGETS_REST_MEAN   ? json_real(w->rest)
-                       : w->rest_kind == TARGETS_REST_DAYS ? json_integer((json_int_t)w->rest)
-                                                           : json_null();
-        json_t *row = json_pack(
-            "{s:s,s:s,s:o,s:s,s:o,s:s,s:o,s:o,s:o,s:o,s:s,s:o,s:s}", "id", t->id, "name",
-            t->name_zh, "name_en", t->name_en ? json_string(t->name_en) : json_null(), "unit",
-            t->unit ? t->unit : "", "target",
-            t->cmp == PLAN_CMP_DONE ? json_null() : json_real(t->target), "comparator",
-            plan_cmp_name(t->cmp), "value", w->measured ? json_real(w->value) : json_null(),
-            "projected", w->measured ? json_real(w->projected) : json_null(), "rest_needed",
-            w->measured ? rest : json_null(), "on_track",
-            w->measured ? json_boolean(w->on_track) : json_null(), "source",
-            plan_source_name(t->source), "statistic",
-            t->statistic ? json_string(t->statistic) : json_null(), "deadline", deadline);
-        if (!w->measured)
-            json_decref(rest);
-        json_array_append_new(rows, row);
-    }
-    json_t *meta = json_pack("{s:i,s:o,s:s,s:s,s:s}", "year", year, "as_of",
-                             res.has_as_of ? date_of_day(res.as_of_day) : json_null(), "rules",
-                             rules_name(ed), "plan", pl->id, "projection",
-                             "persistence: the rest of the year like the days measured");
-    if (res.assessed)
-        json_object_set_new(meta, "days_by_edition",
-                            json_pack("[i,i]", res.days_by_edition[0], res.days_by_edition[1]));
-    targets_free(&res);
-    *rows_out = rows;
-    *meta_out = meta;
-    return 0;
+    return tdoc_build(r->db, pl, year, (airq_edition)rules, r->now_utc, rows_out, meta_out, err,
+                      errcap) < 0
+               ? -1
+               : 0;
 }
 
 static int h_targets(http_req *r, http_resp *out)

@@ -55,10 +55,8 @@ static const char *jstr(json_t *o, const char *k)
 
 static inline json_t *day_json(int64_t day)
 {
-    int y, m, d;
-    ew_civil_from_days(day, &y, &m, &d);
     char b[16];
-    snprintf(b, sizeof b, "%04d-%02d-%02d", y, m, d);
+    ew_format_day(day, b, sizeof b);
     return json_string(b);
 }
 

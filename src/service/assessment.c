@@ -21,9 +21,7 @@ json_t *assessment_conc_json(airq_pollutant p, int32_t v)
 
 static void day_label(int64_t day, char *b, size_t cap)
 {
-    int y, m, d;
-    ew_civil_from_days(day, &y, &m, &d);
-    snprintf(b, cap, "%04d-%02d-%02d", y, m, d);
+    ew_format_day(day, b, cap);
 }
 
 const char *assessment_statistic_name(airq_pollutant p)

@@ -623,11 +623,9 @@ int64_t plan_day_end_utc(int64_t day)
 
 static json_t *date_json(int64_t day)
 {
-    int y, m, d;
-    char buf[16];
-    ew_civil_from_days(day, &y, &m, &d);
-    snprintf(buf, sizeof buf, "%04d-%02d-%02d", y, m, d);
-    return json_string(buf);
+    char b[16];
+    ew_format_day(day, b, sizeof b);
+    return json_string(b);
 }
 
 static void set_str(json_t *o, const char *k, const char *s)

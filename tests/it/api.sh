@@ -32,6 +32,16 @@ check "every target has id, name, unit, target, comparator, value, projected, on
 check "the plan's 26 targets are listed" test "$(get targets | jq '.page.total')" = 26
 check "PM2.5 year-to-date 60 µg/m³ is on track for 40" \
   test "$(get targets | jq -c '.data[] | select(.id=="pm25_annual_mean") | [.value, .on_track]')" = "[60,true]"
+if [ -z "${ENVWATCH_HTTP_ONLY:-}" ]; then
+  check "envwatch targets --json on the same database: the API's rows and envelope, identical" \
+    test "$("$ENVWATCH" targets --db "$db" --json | jq -cS '[.data, .year, .as_of, .rules, .days_by_edition]')" \
+    = "$(get targets | jq -cS '[.data, .year, .as_of, .rules, .days_by_edition]')"
+  check "envwatch targets --rules 2012 --json: as targets?rules=2012, judged under 2012" \
+    test "$("$ENVWATCH" targets --db "$db" --rules 2012 --json | jq -cS '[.data, .rules, .days_by_edition]')" \
+    = "$(get 'targets?rules=2012' | jq -cS '[.data, .rules, .days_by_edition]')"
+  check "the days judged under 2012 with --rules 2012: every assessed day" \
+    test "$("$ENVWATCH" targets --db "$db" --rules 2012 --json | jq -c '[.rules, .days_by_edition[1]]')" = '["2012",0]'
+fi
 # Zone PM2.5 60: HJ 633—2012 → 50 + 50·25/40 = 81.25 → 82; HJ 633—2026 (60 at IAQI 100) → 100.
 check "daily AQI 82 on 2026-02-28 (2012 rules), 100 on 2026-03-01 (2026 rules)" \
   test "$(get 'aqi/daily?from=2026-02-28&to=2026-03-01' | jq -c '[.data[] | [.aqi, .edition]]')" = '[[82,"2012"],[100,"2026"]]'

@@ -69,6 +69,18 @@ static void iso_accepts_only_beijing_offset(void **state)
     assert_int_equal(ew_parse_iso("2025-13-01", 10, &c), -1);
 }
 
+static void a_day_formats_as_iso_date(void **state)
+{
+    (void)state;
+    char b[16];
+    assert_int_equal(ew_format_day(ew_days_from_civil(2025, 3, 1), b, sizeof b), 10);
+    assert_string_equal(b, "2025-03-01");
+    assert_int_equal(ew_format_day(ew_days_from_civil(2024, 2, 29), b, sizeof b), 10);
+    assert_string_equal(b, "2024-02-29");
+    assert_int_equal(ew_format_day(0, b, sizeof b), 10);
+    assert_string_equal(b, "1970-01-01");
+}
+
 static void arena_reset_keeps_memory_usable(void **state)
 {
     (void)state;
@@ -109,6 +121,7 @@ int main(void)
         cmocka_unit_test(compact_time_rejects_bad_fields),
         cmocka_unit_test(iso_accepts_only_beijing_offset),
         cmocka_unit_test(arena_reset_keeps_memory_usable),
+        cmocka_unit_test(a_day_formats_as_iso_date),
     };
     return cmocka_run_group_tests_name("base", tests, NULL, NULL);
 }
