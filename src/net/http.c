@@ -825,11 +825,22 @@ static void api_dispatch(struct ew_http *h, http_req *r, const char *method, htt
             http_error(out, 503, "database_unavailable", "%s", err);
             return;
         }
+        uint64_t full_before = h->office ? store_full_count(h->office) : 0;
         if (rt->flags & HTTP_LOCKED)
             pthread_mutex_lock(&h->office_mu);
         int st = rt->fn(r, out);
         if (rt->flags & HTTP_LOCKED)
             pthread_mutex_unlock(&h->office_mu);
+        /* A write that failed because the disk is full is not a broken store: say so (507,
+         * retry later) so that a client keeps its data and tries again once there is room.
+         * The store wrote nothing of the request (every write is one transaction). */
+        if (st == 500 && out->status == 500 && h->office &&
+            store_full_count(h->office) != full_before) {
+            ew_log(EW_LOG_ERROR, "http.storage_full", "route=\"%s %s\"", rt->method, rt->path);
+            out->retry_after_s = 60;
+            st = http_error(out, 507, "storage_full",
+                            "the storage is full: nothing was saved; try again later");
+        }
         /* A handler returns the status it answered with; anything else (an error path
          * that answered nothing, or a status that disagrees with the answer) is a bug the
          * caller must not see as a success. */

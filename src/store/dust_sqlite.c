@@ -27,8 +27,10 @@ int dust_sample_put(store *s, const dust_sample_row *r, char *err, size_t errcap
         if (sqlite3_step(st) == SQLITE_DONE)
             rc = EW_OK;
     }
-    if (rc)
+    if (rc) {
+        store_note_failure(s);
         ew_errf(err, errcap, EW_EINTERNAL, "dust sample put: %s", sqlite3_errmsg(db));
+    }
     sqlite3_finalize(st);
     return rc;
 }

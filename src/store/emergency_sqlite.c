@@ -15,6 +15,7 @@
 
 static int fail(store *s, char *err, size_t errcap, const char *what)
 {
+    store_note_failure(s);
     return ew_errf(err, errcap, EW_EINTERNAL, "%s: %s", what,
                    sqlite3_errmsg(store_sqlite_handle(s)));
 }

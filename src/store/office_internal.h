@@ -213,6 +213,7 @@ static inline int errf(char *err, size_t errcap, const char *fmt, ...)
 
 static inline int fail(store *s, const char *what, char *err, size_t errcap)
 {
+    store_note_failure(s);
     return errf(err, errcap, "%s: %s", what, sqlite3_errmsg(store_sqlite_handle(s)));
 }
 

@@ -98,6 +98,11 @@ store *store_open(const char *path, char *err, size_t errcap);
 void store_close(store *s);
 /* The schema version recorded in the database. */
 int store_schema_version(store *s);
+/* How many operations on this handle have failed because the storage was full (SQLite:
+ * SQLITE_FULL), since it was opened. Thread-safe. A caller that sees the count grow across
+ * a failed operation knows the failure was a full disk, which it may report as such
+ * (HTTP 507) rather than as a broken store. */
+uint64_t store_full_count(store *s);
 
 int store_begin(store *s, char *err, size_t errcap);
 int store_commit(store *s, char *err, size_t errcap);

@@ -18,6 +18,9 @@ int store_locator_path(const char *locator, const char **path, char *err, size_t
 /* The connection of a reader (borrowed; closed by ew_read_close). */
 struct ew_reader;
 sqlite3 *ew_read_sqlite_handle(struct ew_reader *r);
+/* Call after any SQLite call on the handle failed: when the failure was a full disk
+ * (SQLITE_FULL), it is counted for store_full_count. */
+void store_note_failure(store *s);
 /* True while a transaction is open on the handle (store_begin, or a caller's own). */
 bool store_in_transaction(store *s);
 

@@ -20,6 +20,7 @@
 #include <math.h>
 #include <pthread.h>
 #include <sqlite3.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -491,6 +492,7 @@ typedef struct upkeep {
 } upkeep;
 
 struct store {
+    _Atomic uint64_t full_count; /* failures because the storage was full (store_full_count) */
     bool auto_checkpoint; /* SQLite's default behaviour: checkpoint at 1000 WAL pages */
     int wal_pages;        /* WAL size after the last commit */
     char *path;           /* the database file, for the upkeep thread's connection */
@@ -517,8 +519,22 @@ bool store_kind_valid(const char *kind)
     return false;
 }
 
+void store_note_failure(store *s)
+{
+    /* The extended code of SQLITE_FULL is SQLITE_FULL itself; an I/O error from a full
+     * disk during the WAL append is reported as SQLITE_FULL as well. */
+    if ((sqlite3_errcode(s->db) & 0xff) == SQLITE_FULL)
+        atomic_fetch_add_explicit(&s->full_count, 1, memory_order_relaxed);
+}
+
+uint64_t store_full_count(store *s)
+{
+    return atomic_load_explicit(&s->full_count, memory_order_relaxed);
+}
+
 static int fail(store *s, const char *what, char *err, size_t errcap)
 {
+    store_note_failure(s);
     if (err && errcap)
         snprintf(err, errcap, "%s: %s", what, sqlite3_errmsg(s->db));
     return -1;

@@ -80,16 +80,20 @@ acc_err=$(head -1 <<<"$acc" | jq -r '.error.code // empty')
 echo "# case action on the full disk: HTTP $acc_code ${acc_err:-}"
 head -c 3000000 /dev/urandom >"$TEST_TMP/big.pdf"
 printf '%%PDF-1.4' | dd of="$TEST_TMP/big.pdf" conv=notrunc 2>/dev/null
-up=$(curl -s -w '\n%{http_code}' "${A[@]}" -X POST "$hb/attachments" -H 'Content-Type: application/pdf' \
-  --data-binary @"$TEST_TMP/big.pdf")
+up=$(curl -s -D "$TEST_TMP/up.headers" -w '\n%{http_code}' "${A[@]}" -X POST "$hb/attachments" \
+  -H 'Content-Type: application/pdf' --data-binary @"$TEST_TMP/big.pdf")
 up_code=$(tail -1 <<<"$up")
 up_key=$(head -1 <<<"$up" | jq -r '.key // empty')
+up_err=$(head -1 <<<"$up" | jq -r '.error.code // empty')
 echo "# 3 MB evidence upload on the full disk: HTTP $up_code $(head -1 <<<"$up" | jq -r '.error.code // empty')"
-check "a refused case action names its error (5xx with an error code), a committed one is 200" \
-  bash -c "[ '$acc_code' = 200 ] || { [ '$acc_code' -ge 500 ] && [ -n '$acc_err' ]; }"
-check "a refused upload is 5xx, a committed one 201 with a key" \
-  bash -c "{ [ '$up_code' = 201 ] && [ -n '$up_key' ]; } || [ '$up_code' -ge 500 ]"
-check "the full disk answered the upload (3 MB on a full 6 MB filesystem) with an error" test "$up_code" -ge 500
+check "a refused case action says the storage is full (507 storage_full), a committed one is 200" \
+  bash -c "[ '$acc_code' = 200 ] || { [ '$acc_code' = 507 ] && [ '$acc_err' = storage_full ]; }"
+check "the full disk answered the upload (3 MB on a full 6 MB filesystem) with 507 storage_full" \
+  test "$up_code/$up_err" = 507/storage_full
+check "… and tells the client when to try again (Retry-After)" \
+  grep -qi '^Retry-After: [0-9]' "$TEST_TMP/up.headers"
+check "the server logged the full disk for the upload" \
+  grep -q 'event=http.storage_full route="POST /api/v1/attachments"' "$TEST_TMP/serve.log"
 rm -f "$fs/filler"
 
 wait "$sim"

@@ -32,6 +32,8 @@ const ERR_ZH = {
   unsupported_media_type: '仅支持 JPEG、PNG、WebP 图片或 PDF 文件',
   invalid_transition: '当前状态下不能进行此操作',
   conflict: '已存在',
+  storage_full: '服务器存储空间已满，本次提交未保存，请 {s} 秒后重试',
+  database_error: '服务器数据库出错，本次提交未保存，请稍后重试或联系管理员',
 };
 const DETAILED = new Set(['forbidden', 'invalid_transition', 'conflict', 'invalid', 'refused', 'bad_body', 'bad_parameter']);
 
