@@ -19,3 +19,13 @@ check "history: the model's gaps leave some device-hours out" test "$stored" -lt
 check "history: at most one hour in 100 is a gap" test "$stored" -ge $((ndev * 1440 * 99 / 100))
 late=$(sqlite3 "$hist" "select count(*) from packet where outcome='stored' and data_time_utc >= $((to - 3 * 3600))")
 check "history: every device has each of the last three hours" test "$late" -eq $((ndev * 3))
+# The demo's dust-fall jars: five points, one sample each per complete Beijing month of the
+# period (January and February 2026 here), written again, not twice, by a second run.
+check "history: a dust-fall sample per point and complete month (2 × 5)" \
+  test "$(sqlite3 "$hist" "select count(*) || '/' || count(distinct month) from dust_sample")" = 10/2
+"$ENVWATCH" simulate --devices-file "$ENVWATCH_ROOT/data/demo/devices.csv" --history --db "$hist" \
+  --from "$from" --to "$to" >/dev/null 2>&1
+check "history run again: still 10 dust-fall samples" \
+  test "$(sqlite3 "$hist" "select count(*) from dust_sample")" = 10
+check "the demo's dust fall gives the plan's dust target a value of Zhengzhou's order (2–12)" \
+  test "$(ENVWATCH_NOW=2026-03-02T12:00:00 "$ENVWATCH" targets --db "$hist" --json | jq '.data[] | select(.id == "dustfall_city_mean") | .value > 2 and .value < 12')" = true

@@ -131,6 +131,26 @@ test('PM2.5 value, projection and status agree between the overview and the plan
   await context.close();
 });
 
+test('the bureau sees the zone\'s monthly dust fall against the plan target; the public does not', async () => {
+  const { page, errors, context } = await newPage();
+  await show(page, '#/', 'overview-public-nodust');
+  assert.equal(await page.locator('[data-testid=card-dustfall]').count(), 0);
+  await login(page, 'bureau1');
+  await show(page, '#/', 'overview-dustfall');
+  const annual = (await page.textContent('[data-testid=dustfall-annual]')).trim();
+  assert.match(annual, /^\d+(\.\d+)?$/, `the year's dust fall is a number, not '${annual}'`);
+  // The card's figure and status are the ones of GET /targets (one truth for a target).
+  const tg = await page.evaluate(async () => (await (await fetch('/api/v1/targets')).json()).data.find((x) => x.id === 'dustfall_city_mean'));
+  assert.equal(annual, Number.isInteger(tg.value) ? String(tg.value) : tg.value.toFixed(1)); // shown to 0.1, as bulletins do
+  const rag = await page.getAttribute('[data-testid=dustfall-status]', 'data-rag');
+  assert.equal(rag, tg.on_track ? 'green' : 'red');
+  await page.click('[data-testid=toggle-dustfall]');
+  assert.ok(await page.locator('[data-testid=table-dustfall] tbody tr').count() >= 1);
+  assert.deepEqual(await idsIn(page), []);
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
 test('public screens and the unit worklist fit a 390 px phone without horizontal scrolling', async () => {
   const phone = { width: 390, height: 844 };
   const { page, errors, context } = await newPage(phone);

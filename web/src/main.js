@@ -139,6 +139,33 @@ async function overview() {
     ['value', t('value'), (v) => fmt(v)], ['projected', t('projected'), (v) => fmt(v)],
     ['on_track', t('status'), (v, r) => (v === null || r.value === null ? t('noData') : v ? t('onTrack') : t('tgCannot'))]], targets.data, 'targets'));
   grid.append(all);
+  // Dust fall is the bureau's monitoring data (data.read: admin, bureau, auditor).
+  if (['admin', 'bureau', 'auditor'].includes(role())) await dustCard(grid, targets.data.find((x) => x.statistic === 'dust.dustfall_monthly_mean'), year);
+}
+
+// The zone's monthly dust fall of the year against the plan's limit, the year's mean beside.
+async function dustCard(grid, tg, year) {
+  const d = await api(`dustfall?year=${year}`);
+  const el = card({
+    id: 'dustfall', title: `${t('dustfall')}（${t('yearShown').replace('{y}', year)}）`, csv: `dustfall?year=${year}`, height: 260, wide: true,
+    cols: [['month', t('month')], ['mean', t('dustMean'), (v) => fmt(v)], ['max', t('max'), (v) => fmt(v)], ['min', t('min'), (v) => fmt(v)],
+      ['used', t('dustPoints')], ['rejected', t('dustRejected')]],
+    rows: d.data,
+  });
+  el.append(h(`<div class="target-foot"><span>${t('dustAnnual')} <b data-testid="dustfall-annual">${fmt(d.annual_mean)}</b> ${esc(d.unit)}</span>
+    ${tg ? `<span>${t('target')} ${esc(cmpText(tg.comparator))} <b>${fmt(tg.target)}</b></span>${targetStatus(tg, false, 'dustfall-status')}` : ''}</div>`));
+  grid.append(el);
+  chart(el, {
+    tooltip: { trigger: 'axis' },
+    grid: { left: 48, right: 16, top: 24, bottom: 28 },
+    xAxis: { type: 'category', data: d.data.map((r) => `${r.month}${t('monthSuffix')}`) },
+    // The axis reaches the plan's limit, so that its line is always drawn.
+    yAxis: { type: 'value', name: d.unit, max: tg ? (v) => Math.ceil(Math.max(v.max, tg.target) * 1.15) : null },
+    series: [{
+      type: 'bar', name: t('dustMean'), data: d.data.map((r) => r.mean),
+      markLine: tg ? { symbol: 'none', data: [{ yAxis: tg.target, name: t('target') }], lineStyle: { color: '#c0392b', type: 'dashed' } } : undefined,
+    }],
+  });
 }
 
 // ---- Air ------------------------------------------------------------------------------
