@@ -1,12 +1,15 @@
 /* libFuzzer target: the import formats of `envwatch import` that write to the store —
- * water sections and laboratory results (service/water.h), fire points (service/fires.h)
- * and the emergency reduction list (service/emergency.h) — run against a real SQLite
+ * water sections and laboratory results (service/water.h), fire points (service/fires.h),
+ * the emergency reduction list (service/emergency.h) and dust-fall samples
+ * (service/dust.h) — run against a real SQLite
  * store, as the command runs them. The first byte chooses the format, the rest is the file.
  * The invariants are the headers' promises:
  * - water: 0 with stored + bad ≤ the number of lines and on_error called exactly bad times,
  *   each with a line number inside the file; or a negative error with err filled in.
  * - fires: 0 with cases ≤ points; or an error with err filled in.
  * - emergency list: 0 with count ≤ the number of lines, or an error with err filled in.
+ * - dust fall: as water; then the year 2025 as stored reads back with, every month, the
+ *   samples used and rejected within those stored, and a mean between minimum and maximum.
  * The air history CSV parsers are fuzzed by standards_csv. */
 #include <stdio.h>
 #include <stdlib.h>
@@ -14,6 +17,7 @@
 #include <unistd.h>
 
 #include "fuzz.h"
+#include "service/dust.h"
 #include "service/emergency.h"
 #include "service/fires.h"
 #include "service/water.h"
@@ -115,11 +119,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     size_t n = size - 1;
     int lines = lines_in(text, n);
     char err[512] = "";
-    switch (data[0] % 4) {
+    switch (data[0] % 5) {
     case 0:
     case 1: {
         int stored = -1, bad = -1, calls[2] = {0, 0};
-        int rc = data[0] % 4 == 0 ? water_import_sections(db, text, n, on_line_error, calls, &stored,
+        int rc = data[0] % 5 == 0 ? water_import_sections(db, text, n, on_line_error, calls, &stored,
                                                           &bad, err, sizeof err)
                                   : water_import_results(db, text, n, on_line_error, calls,
                                                          &stored, &bad, err, sizeof err);
@@ -139,6 +143,25 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             CHECK(points >= 0 && cases >= 0 && cases <= points && points <= lines);
         else
             CHECK(err[0] != '\0');
+        break;
+    }
+    case 4: {
+        int stored = -1, bad = -1, calls[2] = {0, 0};
+        int rc = dust_import(db, text, n, on_line_error, calls, &stored, &bad, err, sizeof err);
+        if (rc != 0) {
+            CHECK(rc < 0 && err[0] != '\0');
+            break;
+        }
+        CHECK(stored >= 0 && bad >= 0 && stored + bad <= lines);
+        CHECK(calls[0] == bad && calls[1] <= lines);
+        dust_year y;
+        CHECK(dust_year_of(rd, 2025, 1767225600 /* 2026-01-01 */, &y, err, sizeof err) == 0);
+        for (int m = 0; m < 12; m++) {
+            const dustfall_mean *d = &y.months[m];
+            CHECK(d->used + d->rejected + d->controls <= d->sites);
+            if (d->mean_milli != DUSTFALL_NA)
+                CHECK(d->used > 0 && d->min_milli <= d->mean_milli && d->mean_milli <= d->max_milli);
+        }
         break;
     }
     default: {
