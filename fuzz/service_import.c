@@ -1,7 +1,7 @@
 /* libFuzzer target: the import formats of `envwatch import` that write to the store —
  * water sections and laboratory results (service/water.h), fire points (service/fires.h),
  * the emergency reduction list (service/emergency.h) and dust-fall samples
- * (service/dust.h) — run against a real SQLite
+ * (service/dust.h), ecological-flow sections and daily flows (service/flow.h) — run against a real SQLite
  * store, as the command runs them. The first byte chooses the format, the rest is the file.
  * The invariants are the headers' promises:
  * - water: 0 with stored + bad ≤ the number of lines and on_error called exactly bad times,
@@ -10,6 +10,8 @@
  * - emergency list: 0 with count ≤ the number of lines, or an error with err filled in.
  * - dust fall: as water; then the year 2025 as stored reads back with, every month, the
  *   samples used and rejected within those stored, and a mean between minimum and maximum.
+ * - flows: as water; then the year 2025 reads back with, per section, compliant ≤ valid
+ *   days, valid + missing + exempt = days, and a rate within 0..100 %.
  * The air history CSV parsers are fuzzed by standards_csv. */
 #include <stdio.h>
 #include <stdlib.h>
@@ -20,6 +22,7 @@
 #include "service/dust.h"
 #include "service/emergency.h"
 #include "service/fires.h"
+#include "service/flow.h"
 #include "service/water.h"
 #include "store/read.h"
 #include "store/store.h"
@@ -97,6 +100,16 @@ static void setup(void)
     atexit(cleanup);
 }
 
+static int check_flow_year(void *ctx, const flow_section_year *y)
+{
+    (void)ctx;
+    const ecoflow_rate *q = &y->rate;
+    CHECK(q->days == 365 && q->compliant <= q->valid);
+    CHECK(q->valid + q->missing + q->exempt == q->days);
+    CHECK(q->rate_milli == ECOFLOW_NA || (q->rate_milli >= 0 && q->rate_milli <= 100000));
+    return 0;
+}
+
 static int lines_in(const char *p, size_t n)
 {
     int lines = n > 0 && p[n - 1] != '\n';
@@ -119,11 +132,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     size_t n = size - 1;
     int lines = lines_in(text, n);
     char err[512] = "";
-    switch (data[0] % 5) {
+    switch (data[0] % 7) {
     case 0:
     case 1: {
         int stored = -1, bad = -1, calls[2] = {0, 0};
-        int rc = data[0] % 5 == 0 ? water_import_sections(db, text, n, on_line_error, calls, &stored,
+        int rc = data[0] % 7 == 0 ? water_import_sections(db, text, n, on_line_error, calls, &stored,
                                                           &bad, err, sizeof err)
                                   : water_import_results(db, text, n, on_line_error, calls,
                                                          &stored, &bad, err, sizeof err);
@@ -162,6 +175,23 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             if (d->mean_milli != DUSTFALL_NA)
                 CHECK(d->used > 0 && d->min_milli <= d->mean_milli && d->mean_milli <= d->max_milli);
         }
+        break;
+    }
+    case 5:
+    case 6: {
+        int stored = -1, bad = -1, calls[2] = {0, 0};
+        int rc = data[0] % 7 == 5 ? flow_import_sections(db, text, n, on_line_error, calls,
+                                                         &stored, &bad, err, sizeof err)
+                                  : flow_import_days(db, text, n, on_line_error, calls, &stored,
+                                                     &bad, err, sizeof err);
+        if (rc != 0) {
+            CHECK(rc < 0 && err[0] != '\0');
+            break;
+        }
+        CHECK(stored >= 0 && bad >= 0 && stored + bad <= lines);
+        CHECK(calls[0] == bad && calls[1] <= lines);
+        CHECK(flow_year_each(rd, 2025, 1767225600 /* 2026-01-01 */, NULL, check_flow_year, NULL,
+                             err, sizeof err) == 0);
         break;
     }
     default: {

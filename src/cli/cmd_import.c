@@ -11,6 +11,7 @@
 #include "service/dust.h"
 #include "service/emergency.h"
 #include "service/fires.h"
+#include "service/flow.h"
 #include "service/water.h"
 #include "store/read.h"
 #include "store/store.h"
@@ -20,6 +21,7 @@ static const char usage_text[] =
     "       envwatch import emergency-list --db FILE CSV\n"
     "       envwatch import water|water-sections --db FILE CSV\n"
     "       envwatch import dustfall --db FILE CSV\n"
+    "       envwatch import flow-sections|flows --db FILE CSV\n"
     "\n"
     "fires: satellite fire points (time,lon,lat,confidence,source; time in Beijing time).\n"
     "  Each point goes to the town of the nearest air station; points of one town within\n"
@@ -30,7 +32,9 @@ static const char usage_text[] =
     "  section list (code,name,water,target).\n"
     "dustfall: dust-fall jars weighed by the laboratory (point,month,placed,collected,\n"
     "  diameter_cm,m0_g,m1_g,m2_g,invalid,control).\n"
-    "  For water, water-sections and dustfall bad lines are reported as FILE:LINE and\n"
+    "flow-sections: ecological-flow control sections (code,name,base_m3s); flows: daily\n"
+    "  mean flows (section,date,mean_m3s,exempt).\n"
+    "  For water, water-sections, dustfall, flow-sections and flows bad lines are reported as FILE:LINE and\n"
     "  skipped, the rest stored; exit 1 when any line was bad.\n";
 
 static void line_error(void *ctx, int line, const char *msg)
@@ -39,11 +43,11 @@ static void line_error(void *ctx, int line, const char *msg)
 }
 
 /* The line-by-line formats: water results, water sections, dust-fall samples. */
-typedef enum line_format { LF_WATER, LF_SECTIONS, LF_DUST } line_format;
+typedef enum line_format { LF_WATER, LF_SECTIONS, LF_DUST, LF_FLOW_SECTIONS, LF_FLOWS } line_format;
 
 static int import_lines(store *s, line_format lf, const char *file, const char *text, size_t n)
 {
-    static const char *const what[] = {"results", "sections", "samples"};
+    static const char *const what[] = {"results", "sections", "samples", "sections", "days"};
     char err[512] = "";
     int stored = 0, bad = 0;
     void *ctx = (void *)file;
@@ -51,7 +55,11 @@ static int import_lines(store *s, line_format lf, const char *file, const char *
                 ? water_import_sections(s, text, n, line_error, ctx, &stored, &bad, err, sizeof err)
             : lf == LF_WATER
                 ? water_import_results(s, text, n, line_error, ctx, &stored, &bad, err, sizeof err)
-                : dust_import(s, text, n, line_error, ctx, &stored, &bad, err, sizeof err);
+            : lf == LF_DUST
+                ? dust_import(s, text, n, line_error, ctx, &stored, &bad, err, sizeof err)
+            : lf == LF_FLOW_SECTIONS
+                ? flow_import_sections(s, text, n, line_error, ctx, &stored, &bad, err, sizeof err)
+                : flow_import_days(s, text, n, line_error, ctx, &stored, &bad, err, sizeof err);
     if (e) {
         fprintf(stderr, "envwatch import: %s: %s\n", file, err);
         return EW_EXIT_RUNTIME;
@@ -80,8 +88,9 @@ int cmd_import(int argc, char **argv)
     bool fires = !strcmp(what, "fires");
     bool water = !strcmp(what, "water"), sections = !strcmp(what, "water-sections");
     bool dust = !strcmp(what, "dustfall");
-    if ((!fires && !water && !sections && !dust && strcmp(what, "emergency-list")) || !db ||
-        !file) {
+    bool flow_sections = !strcmp(what, "flow-sections"), flows = !strcmp(what, "flows");
+    bool lines = water || sections || dust || flow_sections || flows;
+    if ((!fires && !lines && strcmp(what, "emergency-list")) || !db || !file) {
         fputs(usage_text, stderr);
         return EW_EXIT_USAGE;
     }
@@ -97,8 +106,14 @@ int cmd_import(int argc, char **argv)
     int rc = EW_EXIT_RUNTIME;
     if (!rd) {
         fprintf(stderr, "envwatch import: %s: %s\n", db, err);
-    } else if (water || sections || dust) {
-        rc = import_lines(s, water ? LF_WATER : sections ? LF_SECTIONS : LF_DUST, file, text, n);
+    } else if (lines) {
+        rc = import_lines(s,
+                          water           ? LF_WATER
+                          : sections      ? LF_SECTIONS
+                          : dust          ? LF_DUST
+                          : flow_sections ? LF_FLOW_SECTIONS
+                                          : LF_FLOWS,
+                          file, text, n);
     } else if (fires) {
         fires_towns t;
         int pts = 0, cases = 0, e = fires_towns_load(rd, &t, err, sizeof err);

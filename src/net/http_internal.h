@@ -192,6 +192,9 @@ extern const size_t http_water_nroutes;
 /* Dust fall (http_dust.c). */
 extern const http_route http_dust_routes[];
 extern const size_t http_dust_nroutes;
+/* Ecological flow (http_flow.c). */
+extern const http_route http_flow_routes[];
+extern const size_t http_flow_nroutes;
 
 /* Targets of the plan with their monitoring values (http_api.c): one row per target as
  * /targets lists them (id, value, projected, ...), and meta. year: Beijing calendar year;

@@ -7,7 +7,7 @@
 #include "base/bjtime.h"
 #include "base/xalloc.h"
 #include "service/dust.h"
-#include "service/textlines.h"
+#include "service/lineimport.h"
 #include "service/water.h"
 #include "store/dust.h"
 
@@ -76,44 +76,8 @@ static int sample_line(store *s, char **f, char *msg, size_t msgcap)
 int dust_import(store *s, const char *text, size_t n, dust_line_error_fn on_error, void *ctx,
                 int *stored, int *bad, char *err, size_t errcap)
 {
-    char *buf = xmalloc(n + 1);
-    memcpy(buf, text, n);
-    buf[n] = 0;
-    if (store_begin(s, err, errcap) < 0) {
-        free(buf);
-        return EW_EINTERNAL;
-    }
-    textlines tl = {.next = buf, .header = 1};
-    int good = 0, wrong = 0;
-    char *line;
-    while ((line = textlines_next(&tl))) {
-        char *f[N_FIELDS + 1], msg[256] = "";
-        int k = textlines_split(line, f, N_FIELDS + 1);
-        int rc = k == N_FIELDS ? sample_line(s, f, msg, sizeof msg)
-                               : ew_errf(msg, sizeof msg, EW_EINVALID,
-                                         "expected %d fields, found %s%d", N_FIELDS,
-                                         k > N_FIELDS ? "more than " : "", k > N_FIELDS ? N_FIELDS : k);
-        if (rc == EW_EINVALID) {
-            wrong++;
-            if (on_error)
-                on_error(ctx, tl.lineno, msg);
-        } else if (rc < 0) {
-            ew_errf(err, errcap, rc, "line %d: %s", tl.lineno, msg);
-            store_rollback(s);
-            free(buf);
-            return rc;
-        } else {
-            good++;
-        }
-    }
-    free(buf);
-    if (store_commit(s, err, errcap) < 0) {
-        store_rollback(s);
-        return EW_EINTERNAL;
-    }
-    *stored = good;
-    *bad = wrong;
-    return 0;
+    return lineimport_run(s, text, n, N_FIELDS, sample_line, on_error, ctx, stored, bad, err,
+                          errcap);
 }
 
 static dustfall_sample sample_of(const dust_sample_row *r)

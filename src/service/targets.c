@@ -10,6 +10,7 @@
 #include "service/air.h"
 #include "service/ledger.h"
 #include "service/dust.h"
+#include "service/flow.h"
 #include "service/water.h"
 
 #define ST_PM25 "airq.pm25_annual_mean"
@@ -160,7 +161,8 @@ int targets_compute(ew_reader *db, const plan *pl, int year, airq_edition ed, in
         w->t = &pl->targets[i];
         if (w->t->statistic && out->assessed)
             judge(w, &rep);
-        statistic_fn fn = !w->t->statistic                         ? NULL
+        statistic_fn fn = !w->t->statistic ? NULL
+                          : !strcmp(w->t->statistic, "water.eco_flow_compliance") ? flow_statistic
                           : !strncmp(w->t->statistic, "water.", 6) ? water_statistic
                           : !strncmp(w->t->statistic, "dust.", 5)  ? dust_statistic
                                                                    : NULL;

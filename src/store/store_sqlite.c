@@ -425,6 +425,17 @@ static const char *const migrations[] = {
     "  invalid INTEGER NOT NULL,"
     "  control INTEGER NOT NULL,"
     "  PRIMARY KEY (month, point)) WITHOUT ROWID;",
+    /* 6 -> 7: ecological-flow control sections and their daily mean flows (store/flow.h). */
+    "CREATE TABLE IF NOT EXISTS flow_section ("
+    "  code TEXT PRIMARY KEY,"
+    "  name TEXT NOT NULL,"
+    "  base_milli INTEGER NOT NULL CHECK (base_milli > 0)) WITHOUT ROWID;"
+    "CREATE TABLE IF NOT EXISTS flow_day ("
+    "  section TEXT NOT NULL,"
+    "  day INTEGER NOT NULL,"
+    "  mean_milli INTEGER NOT NULL CHECK (mean_milli >= 0),"
+    "  exempt INTEGER NOT NULL,"
+    "  PRIMARY KEY (section, day)) WITHOUT ROWID;",
 };
 enum { N_MIGRATIONS = sizeof migrations / sizeof migrations[0] };
 _Static_assert(N_MIGRATIONS == STORE_SCHEMA_VERSION, "one migration per schema version");

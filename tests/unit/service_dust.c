@@ -28,6 +28,7 @@
 #include "store/read.h"
 #include "store/store.h"
 #include "testutil.h"
+#include "tu_targets.h"
 
 static const char samples_csv[] =
     "point,month,placed,collected,diameter_cm,m0_g,m1_g,m2_g,invalid,control\n"
@@ -185,32 +186,10 @@ static void the_year_is_the_mean_of_monthly_means(void **state)
 static void plan_row_judges_the_dust_target(void **state)
 {
     fixture *f = *state;
-    ew_reader *rd = f->rd;
-    char err[256];
-    plan_error perr;
-    plan *pl = plan_load_file(TEST_DATA_DIR "/../../data/plan/" PLAN_DEFAULT_FILE, &perr);
-    assert_non_null(pl);
-    const struct {
-        int d;
-        double value;
-        bool on_track;
-    } seen[] = {{20, 6.025, true}, {50, 8.672, false}}; /* 20 March, 20 April */
-    for (size_t k = 0; k < 2; k++) {
-        targets_result r;
-        int64_t now = ew_bj_day_start(ew_days_from_civil(2025, 3, 1) + seen[k].d - 1);
-        if (targets_compute(rd, pl, 2025, AIRQ_ED_2012, now, &r, err, sizeof err))
-            fail_msg("%s", err);
-        const targets_row *w = NULL;
-        for (size_t i = 0; i < r.n; i++)
-            if (!strcmp(r.rows[i].t->id, "dustfall_city_mean"))
-                w = &r.rows[i];
-        assert_non_null(w);
-        assert_true(w->measured);
-        assert_float_equal(w->value, seen[k].value, 1e-9);
-        assert_int_equal(w->on_track, seen[k].on_track);
-        targets_free(&r);
-    }
-    plan_free(pl);
+    int64_t mar20 = ew_bj_day_start(ew_days_from_civil(2025, 3, 20));
+    int64_t apr20 = ew_bj_day_start(ew_days_from_civil(2025, 4, 20));
+    tu_expect_target(f->rd, "dust.dustfall_monthly_mean", mar20, 6.025, true);
+    tu_expect_target(f->rd, "dust.dustfall_monthly_mean", apr20, 8.672, false);
 }
 
 int main(void)

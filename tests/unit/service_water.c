@@ -16,6 +16,7 @@
 #include "store/read.h"
 #include "store/store.h"
 #include "testutil.h"
+#include "tu_targets.h"
 
 static const char sections_csv[] = "code,name,water,target\n"
                                    "CH01,潮河,river,IV\n"
@@ -149,23 +150,8 @@ static void plan_row_counts_worse_than_v_sections(void **state)
     char err[256];
     ew_reader *rd = ew_read_open(db.path, err, sizeof err);
     assert_non_null(rd);
-    plan_error perr;
-    plan *pl = plan_load_file(TEST_DATA_DIR "/../../data/plan/" PLAN_DEFAULT_FILE, &perr);
-    assert_non_null(pl);
-    targets_result r;
     int64_t now = ew_bj_day_start(ew_days_from_civil(2025, 3, 25));
-    if (targets_compute(rd, pl, 2025, AIRQ_ED_2012, now, &r, err, sizeof err))
-        fail_msg("%s", err);
-    const targets_row *w = NULL;
-    for (size_t i = 0; i < r.n; i++)
-        if (r.rows[i].t->statistic && !strcmp(r.rows[i].t->statistic, "water.worse_than_v_sections"))
-            w = &r.rows[i];
-    assert_non_null(w);
-    assert_true(w->measured);
-    assert_true(w->value == 1);
-    assert_false(w->on_track);
-    targets_free(&r);
-    plan_free(pl);
+    tu_expect_target(rd, "water.worse_than_v_sections", now, 1, false);
     ew_read_close(rd);
     assert_int_equal(tu_store_close(&db, s), 0);
 }
