@@ -15,6 +15,7 @@
 #include "service/plan.h"
 #include "standards/edition.h"
 #include "store/read.h"
+#include "store/store.h"
 
 static const char usage_text[] =
     "usage: envwatch targets --db FILE [--year Y] [--rules 2012|2026] [--plan FILE] [--json]\n"
@@ -127,7 +128,10 @@ int cmd_targets(int argc, char **argv)
     if (!pl)
         return EW_EXIT_RUNTIME;
     char err[512] = "";
-    ew_reader *rd = ew_read_open(db, err, sizeof err);
+    /* Opening the store first brings an older database up to this binary's schema, as
+     * every command that takes --db does; the targets are then read through a reader. */
+    store *st = store_open(db, err, sizeof err);
+    ew_reader *rd = st ? ew_read_open(db, err, sizeof err) : NULL;
     json_t *rows = NULL, *meta = NULL;
     int rc = EW_EXIT_OK;
     if (!rd || tdoc_build(rd, pl, year, ed, now, &rows, &meta, err, sizeof err) < 0) {
@@ -144,6 +148,7 @@ int cmd_targets(int argc, char **argv)
     json_decref(rows);
     json_decref(meta);
     ew_read_close(rd);
+    store_close(st);
     plan_free(pl);
     return rc;
 }
