@@ -58,17 +58,20 @@ static void print_text(const json_t *rows, const json_t *meta, bool over)
            json_is_string(json_object_get(meta, "as_of")) ? json_str(meta, "as_of") : "—");
     size_t i;
     const json_t *row;
-    json_array_foreach(rows, i, row) {
+    json_array_foreach(rows, i, row)
+    {
         char value[32], projected[32], target[32];
         num(json_object_get(row, "value"), value, sizeof value);
         num(json_object_get(row, "projected"), projected, sizeof projected);
         num(json_object_get(row, "target"), target, sizeof target);
         const char *cmp = json_str(row, "comparator");
-        const char *sym = !strcmp(cmp, "<=") ? "≤" : !strcmp(cmp, ">=") ? "≥"
-                          : !strcmp(cmp, "done") ? "完成" : cmp;
+        const char *sym = !strcmp(cmp, "<=")     ? "≤"
+                          : !strcmp(cmp, ">=")   ? "≥"
+                          : !strcmp(cmp, "done") ? "完成"
+                                                 : cmp;
         printf("%s\t%s %s %s\t当前 %s\t预计 %s\t%s\n", json_str(row, "name"), sym,
-               strcmp(cmp, "done") ? target : "",
-               json_str(row, "unit"), value, projected, status_zh(row, over));
+               strcmp(cmp, "done") ? target : "", json_str(row, "unit"), value, projected,
+               status_zh(row, over));
     }
 }
 
@@ -92,8 +95,7 @@ int cmd_targets(int argc, char **argv)
         else if (!strcmp(argv[i], "--json"))
             as_json = true;
         else {
-            fprintf(stderr, "envwatch targets: unexpected argument '%s'\n%s", argv[i],
-                    usage_text);
+            fprintf(stderr, "envwatch targets: unexpected argument '%s'\n%s", argv[i], usage_text);
             return EW_EXIT_USAGE;
         }
     }
@@ -110,8 +112,7 @@ int cmd_targets(int argc, char **argv)
     ew_edition e;
     if (rules_s) {
         if (ew_edition_parse(rules_s, strlen(rules_s), &e)) {
-            fprintf(stderr, "envwatch targets: --rules must be 2012 or 2026, got '%s'\n",
-                    rules_s);
+            fprintf(stderr, "envwatch targets: --rules must be 2012 or 2026, got '%s'\n", rules_s);
             return EW_EXIT_USAGE;
         }
         ed = (airq_edition)e;

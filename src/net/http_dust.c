@@ -42,25 +42,24 @@ static int h_year(http_req *r, http_resp *out)
     json_t *rows = json_array();
     for (int m = 1; m <= y.last_month; m++) {
         const dustfall_mean *d = &y.months[m - 1];
-        json_array_append_new(
-            rows, json_pack("{s:i,s:o,s:o,s:o,s:i,s:i,s:i,s:i}", "month", m, "mean",
-                            milli_json(d->mean_milli), "max", milli_json(d->max_milli), "min",
-                            milli_json(d->min_milli), "samples", (int)d->sites, "used",
-                            (int)d->used, "rejected", (int)d->rejected, "controls",
-                            (int)d->controls));
+        json_array_append_new(rows,
+                              json_pack("{s:i,s:o,s:o,s:o,s:i,s:i,s:i,s:i}", "month", m, "mean",
+                                        milli_json(d->mean_milli), "max", milli_json(d->max_milli),
+                                        "min", milli_json(d->min_milli), "samples", (int)d->sites,
+                                        "used", (int)d->used, "rejected", (int)d->rejected,
+                                        "controls", (int)d->controls));
     }
-    json_t *meta = json_pack("{s:i,s:o,s:i,s:s}", "year", year, "annual_mean",
-                             milli_json(y.annual_milli), "months_with_value",
-                             (int)y.months_with_value, "unit", "t/(km²·30d)");
+    json_t *meta =
+        json_pack("{s:i,s:o,s:i,s:s}", "year", year, "annual_mean", milli_json(y.annual_milli),
+                  "months_with_value", (int)y.months_with_value, "unit", "t/(km²·30d)");
     return http_table(r, out, rows, meta, "dustfall");
 }
 
 static int add_point(void *ctx, const dust_point *p)
 {
-    json_array_append_new(
-        ctx, json_pack("{s:s,s:b,s:f,s:o,s:s}", "point", p->point, "control", p->control,
-                       "exposure_days", (double)p->exposure_h / 24.0, "value",
-                       milli_json(p->value_milli), "why", p->why));
+    json_array_append_new(ctx, json_pack("{s:s,s:b,s:f,s:o,s:s}", "point", p->point, "control",
+                                         p->control, "exposure_days", (double)p->exposure_h / 24.0,
+                                         "value", milli_json(p->value_milli), "why", p->why));
     return 0;
 }
 

@@ -42,10 +42,10 @@ static int h_ecoflow(http_req *r, http_resp *out)
     char as_of[16] = "";
     if (last != INT64_MIN)
         ew_format_day(last, as_of, sizeof as_of);
-    return http_table(r, out, rows,
-                      json_pack("{s:i,s:o}", "year", year, "as_of",
-                                as_of[0] ? json_string(as_of) : json_null()),
-                      "ecoflow");
+    return http_table(
+        r, out, rows,
+        json_pack("{s:i,s:o}", "year", year, "as_of", as_of[0] ? json_string(as_of) : json_null()),
+        "ecoflow");
 }
 
 const http_route http_flow_routes[] = {

@@ -25,8 +25,7 @@ static int parse_flag(const char *f, const char *name, bool *out, char *msg, siz
 static int parse_micro(const char *f, const char *name, int64_t *out, char *msg, size_t msgcap)
 {
     if (water_parse_micro(f, strlen(f), out))
-        return ew_errf(msg, msgcap, EW_EINVALID, "%s: '%s' is not a non-negative number", name,
-                       f);
+        return ew_errf(msg, msgcap, EW_EINVALID, "%s: '%s' is not a non-negative number", name, f);
     return 0;
 }
 
@@ -39,11 +38,12 @@ static int parse_time(const char *f, const char *name, int64_t *out, char *msg, 
     return 0;
 }
 
-static int sample_line(store *s, char **f, char *msg, size_t msgcap)
+static int sample_line(store *s, char **f, int nf, char *msg, size_t msgcap)
 {
+    (void)nf; /* always N_FIELDS */
     dust_sample_row r = {.point = f[0]};
     size_t pn = strlen(f[0]);
-    if (pn == 0 || pn >= sizeof ((dust_point *)0)->point)
+    if (pn == 0 || pn >= sizeof((dust_point *)0)->point)
         return ew_errf(msg, msgcap, EW_EINVALID, "point: empty or longer than 63 bytes");
     int y = 0, m = 0;
     char tail;
@@ -76,8 +76,8 @@ static int sample_line(store *s, char **f, char *msg, size_t msgcap)
 int dust_import(store *s, const char *text, size_t n, dust_line_error_fn on_error, void *ctx,
                 int *stored, int *bad, char *err, size_t errcap)
 {
-    return lineimport_run(s, text, n, N_FIELDS, sample_line, on_error, ctx, stored, bad, err,
-                          errcap);
+    return lineimport_run(s, text, n, N_FIELDS, N_FIELDS, sample_line, on_error, ctx, stored, bad,
+                          err, errcap);
 }
 
 static dustfall_sample sample_of(const dust_sample_row *r)
@@ -128,8 +128,7 @@ typedef struct year_walk {
 static void flush_month(year_walk *w)
 {
     if (w->n)
-        dustfall_area_mean(w->s, w->n, &dustfall_policy_default,
-                           &w->y->months[w->month % 100 - 1]);
+        dustfall_area_mean(w->s, w->n, &dustfall_policy_default, &w->y->months[w->month % 100 - 1]);
     w->n = 0;
 }
 
@@ -148,8 +147,7 @@ static int year_one(void *ctx, const dust_sample_row *r)
     return 0;
 }
 
-int dust_year_of(ew_reader *db, int year, int64_t now_utc, dust_year *out, char *err,
-                 size_t errcap)
+int dust_year_of(ew_reader *db, int year, int64_t now_utc, dust_year *out, char *err, size_t errcap)
 {
     dust_year y = {.year = year, .last_month = 12, .annual_milli = DUSTFALL_NA};
     ew_civil now;
@@ -159,9 +157,8 @@ int dust_year_of(ew_reader *db, int year, int64_t now_utc, dust_year *out, char 
     else if (now.year < year)
         y.last_month = 0;
     for (int m = 0; m < 12; m++)
-        y.months[m] = (dustfall_mean){.mean_milli = DUSTFALL_NA,
-                                      .max_milli = DUSTFALL_NA,
-                                      .min_milli = DUSTFALL_NA};
+        y.months[m] = (dustfall_mean){
+            .mean_milli = DUSTFALL_NA, .max_milli = DUSTFALL_NA, .min_milli = DUSTFALL_NA};
     year_walk w = {.y = &y};
     int rc = y.last_month ? dust_samples_each(db, year * 100 + 1, year * 100 + y.last_month,
                                               year_one, &w, err, errcap)

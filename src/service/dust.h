@@ -53,10 +53,10 @@ int dust_points_each(ew_reader *db, int year, int mon, dust_point_fn fn, void *c
 
 typedef struct dust_year {
     int year;
-    int last_month;             /* the last month considered (12 for a past year) */
-    dustfall_mean months[12];   /* months[m-1]; sites 0 and mean DUSTFALL_NA when no sample */
-    size_t months_with_value;   /* months whose mean has a value */
-    int64_t annual_milli;       /* mean of the monthly means; DUSTFALL_NA when none */
+    int last_month;           /* the last month considered (12 for a past year) */
+    dustfall_mean months[12]; /* months[m-1]; sites 0 and mean DUSTFALL_NA when no sample */
+    size_t months_with_value; /* months whose mean has a value */
+    int64_t annual_milli;     /* mean of the monthly means; DUSTFALL_NA when none */
 } dust_year;
 
 /* The monthly means of Beijing year as seen at now_utc (months after the one holding

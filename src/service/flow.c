@@ -21,12 +21,13 @@ static int parse_flow(const char *f, const char *name, int64_t *out, char *msg, 
     return 0;
 }
 
-static int section_line(store *s, char **f, char *msg, size_t msgcap)
+static int section_line(store *s, char **f, int nf, char *msg, size_t msgcap)
 {
+    (void)nf;
     size_t n = strlen(f[0]);
-    if (n == 0 || n >= sizeof ((flow_section_year *)0)->code)
+    if (n == 0 || n >= sizeof((flow_section_year *)0)->code)
         return ew_errf(msg, msgcap, EW_EINVALID, "code: empty or longer than 63 bytes");
-    if (strlen(f[1]) >= sizeof ((flow_section_year *)0)->name)
+    if (strlen(f[1]) >= sizeof((flow_section_year *)0)->name)
         return ew_errf(msg, msgcap, EW_EINVALID, "name: longer than 127 bytes");
     flow_section_row r = {.code = f[0], .name = f[1][0] ? f[1] : f[0]};
     if (parse_flow(f[2], "base_m3s", &r.base_milli, msg, msgcap))
@@ -39,13 +40,14 @@ static int section_line(store *s, char **f, char *msg, size_t msgcap)
 int flow_import_sections(store *s, const char *text, size_t n, lineimport_error_fn on_error,
                          void *ctx, int *stored, int *bad, char *err, size_t errcap)
 {
-    return lineimport_run(s, text, n, 3, section_line, on_error, ctx, stored, bad, err, errcap);
+    return lineimport_run(s, text, n, 3, 3, section_line, on_error, ctx, stored, bad, err, errcap);
 }
 
 /* The days of a section not (yet) in the section list are kept: a flow file may come before
  * the list, and the days count once the section is imported. */
-static int day_line(store *s, char **f, char *msg, size_t msgcap)
+static int day_line(store *s, char **f, int nf, char *msg, size_t msgcap)
 {
+    (void)nf;
     if (!f[0][0])
         return ew_errf(msg, msgcap, EW_EINVALID, "section: empty");
     ew_civil c;
@@ -63,7 +65,7 @@ static int day_line(store *s, char **f, char *msg, size_t msgcap)
 int flow_import_days(store *s, const char *text, size_t n, lineimport_error_fn on_error, void *ctx,
                      int *stored, int *bad, char *err, size_t errcap)
 {
-    return lineimport_run(s, text, n, 4, day_line, on_error, ctx, stored, bad, err, errcap);
+    return lineimport_run(s, text, n, 4, 4, day_line, on_error, ctx, stored, bad, err, errcap);
 }
 
 /* ---- a year ---------------------------------------------------------------------------- */
@@ -102,8 +104,8 @@ static int year_one(void *ctx, const flow_section_row *r)
     for (size_t i = 0; i < n; i++)
         w->d[i] = (ecoflow_day){.mean_milli = ECOFLOW_NA, .base_milli = r->base_milli};
     days_acc a = {.d = w->d, .day0 = w->day0, .n = n};
-    int rc = n ? flow_days_each(w->db, r->code, w->day0, w->last, put_day, &a, w->err, w->errcap)
-               : 0;
+    int rc =
+        n ? flow_days_each(w->db, r->code, w->day0, w->last, put_day, &a, w->err, w->errcap) : 0;
     if (rc < 0)
         return rc;
     flow_section_year y = {.base_milli = r->base_milli};

@@ -8,13 +8,24 @@
 
 enum { MAX_FIELDS = 16 };
 
-int lineimport_run(store *s, const char *text, size_t n, int nfields, lineimport_line_fn fn,
-                   lineimport_error_fn on_error, void *ctx, int *stored, int *bad, char *err,
-                   size_t errcap)
+/* Spaces around a field are not part of it ("CH01, 1.5" is "CH01" and "1.5"). */
+static char *trim(char *f)
 {
-    if (nfields < 1 || nfields > MAX_FIELDS)
-        return ew_errf(err, errcap, EW_EINVALID, "import: %d fields is not 1..%d", nfields,
-                       MAX_FIELDS);
+    while (*f == ' ')
+        f++;
+    size_t n = strlen(f);
+    while (n && f[n - 1] == ' ')
+        f[--n] = 0;
+    return f;
+}
+
+int lineimport_run(store *s, const char *text, size_t n, int min_fields, int max_fields,
+                   lineimport_line_fn fn, lineimport_error_fn on_error, void *ctx, int *stored,
+                   int *bad, char *err, size_t errcap)
+{
+    if (min_fields < 1 || max_fields < min_fields || max_fields > MAX_FIELDS)
+        return ew_errf(err, errcap, EW_EINVALID, "import: %d..%d fields is not within 1..%d",
+                       min_fields, max_fields, MAX_FIELDS);
     char *buf = xmalloc(n + 1); /* textlines cuts the lines in place */
     memcpy(buf, text, n);
     buf[n] = 0;
@@ -27,11 +38,19 @@ int lineimport_run(store *s, const char *text, size_t n, int nfields, lineimport
     char *line;
     while ((line = textlines_next(&tl))) {
         char *f[MAX_FIELDS + 1], msg[256] = "";
-        int k = textlines_split(line, f, nfields + 1);
-        int rc = k == nfields ? fn(s, f, msg, sizeof msg)
-                              : ew_errf(msg, sizeof msg, EW_EINVALID,
-                                        "expected %d fields, found %s%d", nfields,
-                                        k > nfields ? "more than " : "", k > nfields ? nfields : k);
+        int k = textlines_split(line, f, max_fields + 1);
+        for (int i = 0; i < k; i++)
+            f[i] = trim(f[i]);
+        int rc;
+        if (k >= min_fields && k <= max_fields)
+            rc = fn(s, f, k, msg, sizeof msg);
+        else if (min_fields == max_fields)
+            rc = ew_errf(msg, sizeof msg, EW_EINVALID, "expected %d fields, found %s%d", min_fields,
+                         k > max_fields ? "more than " : "", k > max_fields ? max_fields : k);
+        else
+            rc = ew_errf(msg, sizeof msg, EW_EINVALID, "expected %d to %d fields, found %s%d",
+                         min_fields, max_fields, k > max_fields ? "more than " : "",
+                         k > max_fields ? max_fields : k);
         if (rc == EW_EINVALID) {
             wrong++;
             if (on_error)

@@ -5,7 +5,8 @@
  * Those the monitoring network measures (statistic "airq.pm25_annual_mean",
  * "airq.good_days_ratio", "airq.heavy_days_ratio") are computed by the HJ 663 engine
  * (standards/airq: airq_assess and its progress) on the zone's complete days from 1 January
- * to yesterday; "water.worse_than_v_sections" by service/water (water_statistic);
+ * to yesterday; "water.worse_than_v_sections" and "water.compensation_sections_compliance"
+ * by service/water (water_statistic);
  * "dust.dustfall_monthly_mean" by service/dust (dust_statistic);
  * "water.eco_flow_compliance" by service/flow (flow_statistic); the others (reported by
  * units, or not measured) carry no value here. The projection is persistence: the rest of

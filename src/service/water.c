@@ -6,6 +6,7 @@
 
 #include "base/bjtime.h"
 #include "base/xalloc.h"
+#include "service/lineimport.h"
 #include "service/water.h"
 #include "store/water.h"
 
@@ -66,123 +67,32 @@ int water_parse_micro(const char *s, size_t n, int64_t *out)
     return 0;
 }
 
-/* ---- CSV lines ----------------------------------------------------------------------- */
+/* ---- CSV lines (service/lineimport.h) ------------------------------------------------- */
 
-enum { MAX_FIELDS = 6 };
-typedef struct line_fields {
-    const char *p[MAX_FIELDS];
-    size_t n[MAX_FIELDS];
-    int count;
-} line_fields;
-
-/* Split line [p, p+n) on commas (no quoting: none of these formats needs it), trimming
- * spaces and a trailing CR. Returns the number of fields, or -1 for more than MAX_FIELDS. */
-static int split(const char *p, size_t n, line_fields *f)
+static int result_line(store *s, char **f, int nf, char *msg, size_t msgcap)
 {
-    if (n && p[n - 1] == '\r')
-        n--;
-    f->count = 0;
-    size_t start = 0;
-    for (size_t i = 0; i <= n; i++) {
-        if (i < n && p[i] != ',')
-            continue;
-        if (f->count == MAX_FIELDS)
-            return -1;
-        size_t a = start, b = i;
-        while (a < b && p[a] == ' ')
-            a++;
-        while (b > a && p[b - 1] == ' ')
-            b--;
-        f->p[f->count] = p + a;
-        f->n[f->count] = b - a;
-        f->count++;
-        start = i + 1;
-    }
-    return f->count;
-}
-
-typedef int (*line_fn)(store *s, const line_fields *f, char *msg, size_t msgcap);
-
-/* Walk the lines of text after the header; call fn for each non-blank line with exactly
- * nfields fields. A line fn refuses (EW_EINVALID) is reported and skipped; any other error
- * rolls everything back. */
-static int import_lines(store *s, const char *text, size_t n, int nfields, line_fn fn,
-                        water_line_error_fn on_error, void *ctx, int *stored, int *bad, char *err,
-                        size_t errcap)
-{
-    if (store_begin(s, err, errcap) < 0)
-        return EW_EINTERNAL;
-    int good = 0, wrong = 0, lineno = 0;
-    size_t pos = 0;
-    while (pos < n) {
-        const char *nl = memchr(text + pos, '\n', n - pos);
-        size_t len = nl ? (size_t)(nl - (text + pos)) : n - pos;
-        const char *line = text + pos;
-        pos += len + (nl ? 1 : 0);
-        lineno++;
-        if (lineno == 1)
-            continue; /* header */
-        line_fields f;
-        char msg[256] = "";
-        int k = split(line, len, &f);
-        if (k == 1 && f.n[0] == 0)
-            continue;
-        int rc;
-        if (k != nfields) {
-            snprintf(msg, sizeof msg, "expected %d fields, found %d", nfields, k < 0 ? 7 : k);
-            rc = EW_EINVALID;
-        } else {
-            rc = fn(s, &f, msg, sizeof msg);
-        }
-        if (rc == EW_EINVALID) {
-            wrong++;
-            if (on_error)
-                on_error(ctx, lineno, msg);
-        } else if (rc < 0) {
-            ew_errf(err, errcap, rc, "line %d: %s", lineno, msg);
-            store_rollback(s);
-            return rc;
-        } else {
-            good++;
-        }
-    }
-    if (store_commit(s, err, errcap) < 0) {
-        store_rollback(s);
-        return EW_EINTERNAL;
-    }
-    *stored = good;
-    *bad = wrong;
-    return 0;
-}
-
-static int result_line(store *s, const line_fields *f, char *msg, size_t msgcap)
-{
-    char section[64], item_name[16];
-    if (f->n[0] == 0 || f->n[0] >= sizeof section)
+    (void)nf; /* always 5 */
+    char item_name[16];
+    if (!f[0][0] || strlen(f[0]) >= 64)
         return ew_errf(msg, msgcap, EW_EINVALID, "section: empty or too long");
-    memcpy(section, f->p[0], f->n[0]);
-    section[f->n[0]] = 0;
     ew_civil c;
-    if (ew_parse_iso(f->p[1], f->n[1], &c))
-        return ew_errf(msg, msgcap, EW_EINVALID, "time: '%.*s' is not YYYY-MM-DD[ HH:MM]",
-                       (int)f->n[1], f->p[1]);
+    if (ew_parse_iso(f[1], strlen(f[1]), &c))
+        return ew_errf(msg, msgcap, EW_EINVALID, "time: '%s' is not YYYY-MM-DD[ HH:MM]", f[1]);
     gb3838_item it;
-    if (gb3838_item_parse(f->p[2], f->n[2], &it))
-        return ew_errf(msg, msgcap, EW_EINVALID, "item: '%.*s' is not a GB 3838 item",
-                       (int)f->n[2], f->p[2]);
+    if (gb3838_item_parse(f[2], strlen(f[2]), &it))
+        return ew_errf(msg, msgcap, EW_EINVALID, "item: '%s' is not a GB 3838 item", f[2]);
     snprintf(item_name, sizeof item_name, "%s", gb3838_item_name(it));
     int64_t v;
-    if (water_parse_micro(f->p[3], f->n[3], &v))
-        return ew_errf(msg, msgcap, EW_EINVALID, "value: '%.*s' is not a non-negative number",
-                       (int)f->n[3], f->p[3]);
-    if (f->n[4] != 1 || (f->p[4][0] != '0' && f->p[4][0] != '1'))
-        return ew_errf(msg, msgcap, EW_EINVALID, "below_dl: '%.*s' is not 0 or 1",
-                       (int)f->n[4], f->p[4]);
-    water_sample_row r = {.section = section,
+    if (water_parse_micro(f[3], strlen(f[3]), &v))
+        return ew_errf(msg, msgcap, EW_EINVALID, "value: '%s' is not a non-negative number",
+                       f[3]);
+    if (strcmp(f[4], "0") && strcmp(f[4], "1"))
+        return ew_errf(msg, msgcap, EW_EINVALID, "below_dl: '%s' is not 0 or 1", f[4]);
+    water_sample_row r = {.section = f[0],
                           .ts_utc = ew_bj_to_utc(&c),
                           .item = item_name,
                           .value_micro = v,
-                          .below_dl = f->p[4][0] == '1',
+                          .below_dl = f[4][0] == '1',
                           .source = "lab"};
     return water_sample_put(s, &r, msg, msgcap);
 }
@@ -190,38 +100,39 @@ static int result_line(store *s, const line_fields *f, char *msg, size_t msgcap)
 int water_import_results(store *s, const char *text, size_t n, water_line_error_fn on_error,
                          void *ctx, int *stored, int *bad, char *err, size_t errcap)
 {
-    return import_lines(s, text, n, 5, result_line, on_error, ctx, stored, bad, err, errcap);
+    return lineimport_run(s, text, n, 5, 5, result_line, on_error, ctx, stored, bad, err,
+                          errcap);
 }
 
-static int section_line(store *s, const line_fields *f, char *msg, size_t msgcap)
+/* code,name,water,target[,compensation]: the fifth field, 0 or 1, came with migration 8;
+ * files without it still import (not a compensation section). */
+static int section_line(store *s, char **f, int nf, char *msg, size_t msgcap)
 {
-    char code[64], name[128];
-    if (f->n[0] == 0 || f->n[0] >= sizeof code)
+    if (!f[0][0] || strlen(f[0]) >= 64)
         return ew_errf(msg, msgcap, EW_EINVALID, "code: empty or too long");
-    if (f->n[1] >= sizeof name)
+    if (strlen(f[1]) >= 128)
         return ew_errf(msg, msgcap, EW_EINVALID, "name: too long");
-    memcpy(code, f->p[0], f->n[0]);
-    code[f->n[0]] = 0;
-    memcpy(name, f->p[1], f->n[1]);
-    name[f->n[1]] = 0;
-    bool lake = f->n[2] == 4 && !memcmp(f->p[2], "lake", 4);
-    if (!lake && !(f->n[2] == 5 && !memcmp(f->p[2], "river", 5)))
-        return ew_errf(msg, msgcap, EW_EINVALID, "water: '%.*s' is not river or lake",
-                       (int)f->n[2], f->p[2]);
+    bool lake = !strcmp(f[2], "lake");
+    if (!lake && strcmp(f[2], "river"))
+        return ew_errf(msg, msgcap, EW_EINVALID, "water: '%s' is not river or lake", f[2]);
     int cls = 0;
-    if (gb3838_class_parse(f->p[3], f->n[3], &cls) || cls > GB3838_CLASS_V)
-        return ew_errf(msg, msgcap, EW_EINVALID, "target: '%.*s' is not I..V", (int)f->n[3],
-                       f->p[3]);
-    water_section_row r = {
-        .code = code, .name = name[0] ? name : code, .water = lake ? "lake" : "river",
-        .target_class = cls};
+    if (gb3838_class_parse(f[3], strlen(f[3]), &cls) || cls > GB3838_CLASS_V)
+        return ew_errf(msg, msgcap, EW_EINVALID, "target: '%s' is not I..V", f[3]);
+    if (nf == 5 && strcmp(f[4], "0") && strcmp(f[4], "1"))
+        return ew_errf(msg, msgcap, EW_EINVALID, "compensation: '%s' is not 0 or 1", f[4]);
+    water_section_row r = {.code = f[0],
+                           .name = f[1][0] ? f[1] : f[0],
+                           .water = lake ? "lake" : "river",
+                           .target_class = cls,
+                           .compensation = nf == 5 && f[4][0] == '1'};
     return water_section_put(s, &r, msg, msgcap);
 }
 
 int water_import_sections(store *s, const char *text, size_t n, water_line_error_fn on_error,
                           void *ctx, int *stored, int *bad, char *err, size_t errcap)
 {
-    return import_lines(s, text, n, 4, section_line, on_error, ctx, stored, bad, err, errcap);
+    return lineimport_run(s, text, n, 4, 5, section_line, on_error, ctx, stored, bad, err,
+                          errcap);
 }
 
 /* ---- periods ------------------------------------------------------------------------- */
@@ -353,9 +264,63 @@ static int stat_one(void *ctx, const water_section_row *r)
     return 0;
 }
 
+/* Eco-compensation sections, month by month: a section meets "稳定达标" when every month of
+ * the year so far that has a class meets its target class. */
+typedef struct comp_walk {
+    ew_reader *db;
+    int year, last_month;
+    size_t classed, meeting;
+    char *err;
+    size_t errcap;
+} comp_walk;
+
+static int comp_one(void *ctx, const water_section_row *r)
+{
+    comp_walk *w = ctx;
+    if (!r->compensation || r->target_class == 0)
+        return 0;
+    bool classed = false, every = true;
+    for (int m = 1; m <= w->last_month; m++) {
+        int64_t from, to;
+        water_period_bounds(w->year, m, &from, &to);
+        water_period p;
+        int rc = water_section_period(w->db, r->code, from, to, &p, w->err, w->errcap);
+        if (rc < 0)
+            return rc;
+        if (rc == 1 && p.result.cls != GB3838_CLASS_NONE) {
+            classed = true;
+            every = every && p.result.meets_target;
+        }
+    }
+    w->classed += classed;
+    w->meeting += classed && every;
+    return 0;
+}
+
+static int compensation_statistic(ew_reader *db, int year, int64_t now_utc, double *value,
+                                  char *err, size_t errcap)
+{
+    ew_civil now;
+    ew_utc_to_bj(now_utc, &now);
+    comp_walk w = {.db = db,
+                   .year = year,
+                   .last_month = now.year > year ? 12 : now.year == year ? now.mon : 0,
+                   .err = err,
+                   .errcap = errcap};
+    int rc = water_sections_each(db, comp_one, &w, err, errcap);
+    if (rc < 0)
+        return rc;
+    if (w.classed == 0)
+        return 0;
+    *value = 100.0 * (double)w.meeting / (double)w.classed;
+    return 1;
+}
+
 int water_statistic(ew_reader *db, const char *st, int year, int64_t now_utc, double *value,
                     char *err, size_t errcap)
 {
+    if (!strcmp(st, "water.compensation_sections_compliance"))
+        return compensation_statistic(db, year, now_utc, value, err, errcap);
     if (strcmp(st, "water.worse_than_v_sections"))
         return 0;
     stat_walk w = {.db = db, .err = err, .errcap = errcap};

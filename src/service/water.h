@@ -41,8 +41,9 @@ typedef void (*water_line_error_fn)(void *ctx, int line, const char *msg);
 int water_import_results(store *s, const char *text, size_t n, water_line_error_fn on_error,
                          void *ctx, int *stored, int *bad, char *err, size_t errcap) EW_MUST_CHECK;
 
-/* Import the section list CSV (header "code,name,water,target"; water river|lake, target
- * I..V). Same conventions as water_import_results. */
+/* Import the section list CSV (header "code,name,water,target[,compensation]"; water
+ * river|lake, target I..V, compensation 0/1 — an eco-compensation section — default 0).
+ * Same conventions as water_import_results. */
 int water_import_sections(store *s, const char *text, size_t n, water_line_error_fn on_error,
                           void *ctx, int *stored, int *bad, char *err, size_t errcap) EW_MUST_CHECK;
 
@@ -72,7 +73,10 @@ int water_sections_status(ew_reader *db, int64_t now_utc, water_status_fn fn, vo
 
 /* The value of the plan statistic st (service/plan.h) for Beijing year as seen at now_utc
  * (1 January up to now, or the whole year once it is over). Known statistics:
- *   "water.worse_than_v_sections": sections whose period class is 劣V (count).
+ *   "water.worse_than_v_sections": sections whose period class is 劣V (count);
+ *   "water.compensation_sections_compliance": of the eco-compensation sections with a
+ *     target class and at least one classed month, the share (%) whose every classed month
+ *     of the year so far (up to the Beijing month of now_utc) met the target ("稳定达标").
  * Returns 1 with *value set; 0 when st is not one of these or no section has a class in the
  * period (no value to show); negative on error (*value unchanged). */
 int water_statistic(ew_reader *db, const char *st, int year, int64_t now_utc, double *value,

@@ -60,8 +60,8 @@ int flow_sections_each(ew_reader *rd, flow_section_fn fn, void *ctx, char *err, 
 {
     sqlite3 *db = ew_read_sqlite_handle(rd);
     sqlite3_stmt *st = NULL;
-    if (sqlite3_prepare_v2(db, "SELECT code, name, base_milli FROM flow_section ORDER BY code",
-                           -1, &st, NULL) != SQLITE_OK)
+    if (sqlite3_prepare_v2(db, "SELECT code, name, base_milli FROM flow_section ORDER BY code", -1,
+                           &st, NULL) != SQLITE_OK)
         return prepare_fail(db, "flow sections", err, errcap);
     int rc;
     while ((rc = sqlite3_step(st)) == SQLITE_ROW) {

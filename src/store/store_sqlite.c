@@ -436,6 +436,8 @@ static const char *const migrations[] = {
     "  mean_milli INTEGER NOT NULL CHECK (mean_milli >= 0),"
     "  exempt INTEGER NOT NULL,"
     "  PRIMARY KEY (section, day)) WITHOUT ROWID;",
+    /* 7 -> 8: which water sections are eco-compensation sections (store/water.h). */
+    "ALTER TABLE water_section ADD COLUMN compensation INTEGER NOT NULL DEFAULT 0;",
 };
 enum { N_MIGRATIONS = sizeof migrations / sizeof migrations[0] };
 _Static_assert(N_MIGRATIONS == STORE_SCHEMA_VERSION, "one migration per schema version");

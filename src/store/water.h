@@ -24,12 +24,14 @@
 #include "store/read.h"
 #include "store/store.h"
 
-/* A water section (断面): code, name, "river" or "lake", target class 1..5 (0: none). */
+/* A water section (断面): code, name, "river" or "lake", target class 1..5 (0: none), and
+ * whether it is an eco-compensation section (生态补偿断面, migration 8). */
 typedef struct water_section_row {
     const char *code;
     const char *name;
     const char *water;
     int target_class;
+    bool compensation;
 } water_section_row;
 typedef int (*water_section_fn)(void *ctx, const water_section_row *r);
 

@@ -31,14 +31,15 @@ int water_section_put(store *s, const water_section_row *r, char *err, size_t er
 {
     sqlite3_stmt *st = NULL;
     if (sqlite3_prepare_v2(store_sqlite_handle(s),
-                           "INSERT OR REPLACE INTO water_section (code, name, water, target_class)"
-                           " VALUES (?,?,?,?)",
+                           "INSERT OR REPLACE INTO water_section (code, name, water, target_class,"
+                           " compensation) VALUES (?,?,?,?,?)",
                            -1, &st, NULL) != SQLITE_OK)
         return wfail(s, err, errcap, "water section put");
     sqlite3_bind_text(st, 1, r->code, -1, SQLITE_STATIC);
     sqlite3_bind_text(st, 2, r->name ? r->name : r->code, -1, SQLITE_STATIC);
     sqlite3_bind_text(st, 3, r->water ? r->water : "river", -1, SQLITE_STATIC);
     sqlite3_bind_int(st, 4, r->target_class);
+    sqlite3_bind_int(st, 5, r->compensation ? 1 : 0);
     int rc = sqlite3_step(st) == SQLITE_DONE ? EW_OK : wfail(s, err, errcap, "water section put");
     sqlite3_finalize(st);
     return rc;
@@ -48,9 +49,9 @@ static int sections_walk(ew_reader *db, const char *code, water_section_fn fn, v
                          size_t errcap)
 {
     sqlite3_stmt *st = NULL;
-    const char *sql = code ? "SELECT code, name, water, target_class FROM water_section"
+    const char *sql = code ? "SELECT code, name, water, target_class, compensation FROM water_section"
                              " WHERE code = ?"
-                           : "SELECT code, name, water, target_class FROM water_section"
+                           : "SELECT code, name, water, target_class, compensation FROM water_section"
                              " ORDER BY code";
     if (sqlite3_prepare_v2(ew_read_sqlite_handle(db), sql, -1, &st, NULL) != SQLITE_OK)
         return rfail(db, err, errcap, "water sections");
@@ -61,7 +62,8 @@ static int sections_walk(ew_reader *db, const char *code, water_section_fn fn, v
         water_section_row r = {.code = wtext(st, 0),
                                .name = wtext(st, 1),
                                .water = wtext(st, 2),
-                               .target_class = sqlite3_column_int(st, 3)};
+                               .target_class = sqlite3_column_int(st, 3),
+                               .compensation = sqlite3_column_int(st, 4) != 0};
         int r2 = fn(ctx, &r);
         if (r2) {
             sqlite3_finalize(st);

@@ -156,6 +156,57 @@ static void plan_row_counts_worse_than_v_sections(void **state)
     assert_int_equal(tu_store_close(&db, s), 0);
 }
 
+/* Eco-compensation sections, seen on 2025-04-20: CH01 (target IV) is Class V in March
+ * (NH3-N 1.6) and Class II in April (NH3-N 0.4): a good April does not make up for March,
+ * not stably up to standard. HX03 (target IV) is Class II in both months. QL02 is not a
+ * compensation section (劣V, not counted); JL04 is one without any result (not counted).
+ * 1 of 2 → 50 %. Seen on 2025-02-20, no month has a class: no value.
+ * A file without the fifth column still imports (sections_csv above). */
+static void compensation_sections_must_meet_every_month(void **state)
+{
+    (void)state;
+    static const char sec[] = "code,name,water,target,compensation\n"
+                              "CH01,潮河,river,IV,1\n"
+                              "HX03,贾鲁河,river,IV,1\n"
+                              "QL02,七里河,river,V,0\n"
+                              "JL04,魏河,river,III,1\n"
+                              "BAD,x,river,III,2\n";
+    static const char res[] = "section,time,item,value,below_dl\n"
+                              "CH01,2025-03-05,NH3-N,1.6,0\n"
+                              "CH01,2025-04-05,NH3-N,0.4,0\n"
+                              "HX03,2025-03-05,NH3-N,0.4,0\n"
+                              "HX03,2025-04-05,NH3-N, 0.45 ,0\n"
+                              "QL02,2025-03-05,NH3-N,2.1,0\n";
+    tu_tmpdb db;
+    store *s = tu_store_open(&db, "comp");
+    assert_non_null(s);
+    char err[256];
+    errs e = {.n = 0};
+    int stored = -1, bad = -1;
+    assert_int_equal(water_import_sections(s, sec, strlen(sec), on_error, &e, &stored, &bad, err,
+                                           sizeof err),
+                     0);
+    assert_int_equal(stored, 4);
+    assert_int_equal(bad, 1);
+    assert_int_equal(e.lines[0], 6);
+    assert_int_equal(water_import_results(s, res, strlen(res), on_error, &e, &stored, &bad, err,
+                                          sizeof err),
+                     0);
+    assert_int_equal(stored, 5); /* spaces around a value are not part of it */
+    ew_reader *rd = ew_read_open(db.path, err, sizeof err);
+    assert_non_null(rd);
+    int64_t apr20 = ew_bj_day_start(ew_days_from_civil(2025, 4, 20));
+    int64_t feb20 = ew_bj_day_start(ew_days_from_civil(2025, 2, 20));
+    tu_expect_target(rd, "water.compensation_sections_compliance", apr20, 50, false);
+    double v = -1;
+    assert_int_equal(water_statistic(rd, "water.compensation_sections_compliance", 2025, feb20,
+                                     &v, err, sizeof err),
+                     0);
+    assert_true(v == -1);
+    ew_read_close(rd);
+    assert_int_equal(tu_store_close(&db, s), 0);
+}
+
 static void hj212_metals_convert_from_ug_per_litre(void **state)
 {
     (void)state;
@@ -183,6 +234,7 @@ int main(void)
         cmocka_unit_test(a_year_takes_every_month),
         cmocka_unit_test(plan_row_counts_worse_than_v_sections),
         cmocka_unit_test(hj212_metals_convert_from_ug_per_litre),
+        cmocka_unit_test(compensation_sections_must_meet_every_month),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
