@@ -117,14 +117,16 @@ typedef struct sim_history_config {
 
 typedef struct sim_history_report {
     uint64_t devices, hours, packets, stored, refused;
-    uint64_t dustfall; /* dust-fall samples written (one per point and complete month) */
+    uint64_t dustfall;  /* dust-fall samples written (one per point and complete month) */
+    uint64_t flow_days; /* daily flows written (one per control section and complete day) */
 } sim_history_report;
 
 /* Write the hourly history (CN 2061) of every modelled device of the list into the store
  * through the ingest pipeline (archived, de-duplicated, acknowledged like received data),
  * thousands of packets per transaction. A device's history resumes after its newest stored
  * hour, so a second run only adds the hours since. With it, the demo's dust-fall jars: one
- * sample per point and complete Beijing month of the period (store/dust.h). 0, or -1 with
+ * sample per point and complete Beijing month of the period (store/dust.h), and its
+ * eco-flow control sections with one daily mean per complete day (store/flow.h). 0, or -1 with
  * err (what was committed before the failure stays). */
 int sim_history(const sim_history_config *c, sim_history_report *rep, char *err, size_t errcap);
 

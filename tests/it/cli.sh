@@ -27,5 +27,9 @@ check "history: a dust-fall sample per point and complete month (2 × 5)" \
   --from "$from" --to "$to" >/dev/null 2>&1
 check "history run again: still 10 dust-fall samples" \
   test "$(sqlite3 "$hist" "select count(*) from dust_sample")" = 10
+check "history: three eco-flow control sections, a daily mean for each of the 60 days" \
+  test "$(sqlite3 "$hist" "select (select count(*) from flow_section) || '/' || count(*) from flow_day")" = 3/180
+check "the demo's flows give the plan's eco-flow target a rate (50–100 %)" \
+  test "$(ENVWATCH_NOW=2026-03-02T12:00:00 "$ENVWATCH" targets --db "$hist" --json | jq '.data[] | select(.id == "eco_flow_compliance") | .value >= 50 and .value <= 100')" = true
 check "the demo's dust fall gives the plan's dust target a value of Zhengzhou's order (2–12)" \
   test "$(ENVWATCH_NOW=2026-03-02T12:00:00 "$ENVWATCH" targets --db "$hist" --json | jq '.data[] | select(.id == "dustfall_city_mean") | .value > 2 and .value < 12')" = true

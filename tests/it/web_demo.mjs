@@ -131,10 +131,11 @@ test('PM2.5 value, projection and status agree between the overview and the plan
   await context.close();
 });
 
-test('the bureau sees the zone\'s monthly dust fall against the plan target; the public does not', async () => {
+test('the bureau sees the zone\'s dust fall and eco-flow against the plan targets; the public does not', async () => {
   const { page, errors, context } = await newPage();
   await show(page, '#/', 'overview-public-nodust');
   assert.equal(await page.locator('[data-testid=card-dustfall]').count(), 0);
+  assert.equal(await page.locator('[data-testid=card-ecoflow]').count(), 0);
   await login(page, 'bureau1');
   await show(page, '#/', 'overview-dustfall');
   const annual = (await page.textContent('[data-testid=dustfall-annual]')).trim();
@@ -146,6 +147,12 @@ test('the bureau sees the zone\'s monthly dust fall against the plan target; the
   assert.equal(rag, tg.on_track ? 'green' : 'red');
   await page.click('[data-testid=toggle-dustfall]');
   assert.ok(await page.locator('[data-testid=table-dustfall] tbody tr').count() >= 1);
+  // Eco-flow: the lowest section's rate is the target's value, with the same status.
+  const eco = await page.evaluate(async () => (await (await fetch('/api/v1/targets')).json()).data.find((x) => x.statistic === 'water.eco_flow_compliance'));
+  assert.equal((await page.textContent('[data-testid=ecoflow-value]')).trim(), eco.value.toFixed(1));
+  assert.equal(await page.getAttribute('[data-testid=ecoflow-status]', 'data-rag'), eco.on_track ? 'green' : 'red');
+  await page.click('[data-testid=toggle-ecoflow]');
+  assert.equal(await page.locator('[data-testid=table-ecoflow] tbody tr').count(), 3);
   assert.deepEqual(await idsIn(page), []);
   assert.deepEqual(errors, []);
   await context.close();

@@ -140,7 +140,40 @@ async function overview() {
     ['on_track', t('status'), (v, r) => (v === null || r.value === null ? t('noData') : v ? t('onTrack') : t('tgCannot'))]], targets.data, 'targets'));
   grid.append(all);
   // Dust fall is the bureau's monitoring data (data.read: admin, bureau, auditor).
-  if (['admin', 'bureau', 'auditor'].includes(role())) await dustCard(grid, targets.data.find((x) => x.statistic === 'dust.dustfall_monthly_mean'), year);
+  if (['admin', 'bureau', 'auditor'].includes(role())) {
+    const find = (st) => targets.data.find((x) => x.statistic === st);
+    await dustCard(grid, find('dust.dustfall_monthly_mean'), year);
+    await ecoflowCard(grid, find('water.eco_flow_compliance'), year);
+  }
+}
+
+// A bar series against a plan target drawn as a dashed line that the axis always reaches.
+function barsAgainst(cats, values, name, unit, tg) {
+  return {
+    tooltip: { trigger: 'axis' },
+    grid: { left: 48, right: 16, top: 24, bottom: 28 },
+    xAxis: { type: 'category', data: cats },
+    yAxis: { type: 'value', name: unit, max: tg ? (v) => Math.ceil(Math.max(v.max, tg.target) * 1.15) : null },
+    series: [{
+      type: 'bar', name, data: values,
+      markLine: tg ? { symbol: 'none', data: [{ yAxis: tg.target, name: t('target') }], lineStyle: { color: '#c0392b', type: 'dashed' } } : undefined,
+    }],
+  };
+}
+
+// The year's ecological-flow compliance of every control section against the plan's rate.
+async function ecoflowCard(grid, tg, year) {
+  const d = await api(`ecoflow?year=${year}`);
+  const el = card({
+    id: 'ecoflow', title: `${t('ecoflow')}（${t('yearShown').replace('{y}', year)}）`, csv: `ecoflow?year=${year}`, height: 240, wide: true,
+    cols: [['name', t('name')], ['base_m3s', t('ecoBase')], ['valid', t('ecoValid')], ['compliant', t('ecoCompliant')], ['missing', t('ecoMissing')],
+      ['rate', t('ecoRate'), (v) => fmt(v)]],
+    rows: d.data,
+  });
+  el.append(h(`<div class="target-foot"><span>${t('asOf')} ${esc(d.as_of ?? '—')}</span>
+    ${tg ? `<span>${t('ecoLowest')} <b data-testid="ecoflow-value">${fmt(tg.value)}</b> %</span><span>${t('target')} ${esc(cmpText(tg.comparator))} <b>${fmt(tg.target)}</b> %</span>${targetStatus(tg, false, 'ecoflow-status')}` : ''}</div>`));
+  grid.append(el);
+  chart(el, barsAgainst(d.data.map((r) => r.name), d.data.map((r) => r.rate), t('ecoRate'), '%', tg));
 }
 
 // The zone's monthly dust fall of the year against the plan's limit, the year's mean beside.
@@ -155,17 +188,7 @@ async function dustCard(grid, tg, year) {
   el.append(h(`<div class="target-foot"><span>${t('dustAnnual')} <b data-testid="dustfall-annual">${fmt(d.annual_mean)}</b> ${esc(d.unit)}</span>
     ${tg ? `<span>${t('target')} ${esc(cmpText(tg.comparator))} <b>${fmt(tg.target)}</b></span>${targetStatus(tg, false, 'dustfall-status')}` : ''}</div>`));
   grid.append(el);
-  chart(el, {
-    tooltip: { trigger: 'axis' },
-    grid: { left: 48, right: 16, top: 24, bottom: 28 },
-    xAxis: { type: 'category', data: d.data.map((r) => `${r.month}${t('monthSuffix')}`) },
-    // The axis reaches the plan's limit, so that its line is always drawn.
-    yAxis: { type: 'value', name: d.unit, max: tg ? (v) => Math.ceil(Math.max(v.max, tg.target) * 1.15) : null },
-    series: [{
-      type: 'bar', name: t('dustMean'), data: d.data.map((r) => r.mean),
-      markLine: tg ? { symbol: 'none', data: [{ yAxis: tg.target, name: t('target') }], lineStyle: { color: '#c0392b', type: 'dashed' } } : undefined,
-    }],
-  });
+  chart(el, barsAgainst(d.data.map((r) => `${r.month}${t('monthSuffix')}`), d.data.map((r) => r.mean), t('dustMean'), d.unit, tg));
 }
 
 // ---- Air ------------------------------------------------------------------------------
