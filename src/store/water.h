@@ -25,7 +25,9 @@
 #include "store/store.h"
 
 /* A water section (断面): code, name, "river" or "lake", target class 1..5 (0: none), and
- * whether it is an eco-compensation section (生态补偿断面, migration 8). */
+ * whether it is an eco-compensation section (生态补偿断面, migration 8: the table
+ * water_compensation). Without a transaction open, a put is two statements, each committing
+ * on its own. */
 typedef struct water_section_row {
     const char *code;
     const char *name;

@@ -27,32 +27,51 @@ static const char *wtext(sqlite3_stmt *st, int i)
     return t ? (const char *)t : "";
 }
 
+/* Step and finalize one statement of a section write. */
+static int section_step(store *s, sqlite3_stmt *st, char *err, size_t errcap)
+{
+    int rc = sqlite3_step(st) == SQLITE_DONE ? EW_OK : wfail(s, err, errcap, "water section put");
+    sqlite3_finalize(st);
+    return rc;
+}
+
 int water_section_put(store *s, const water_section_row *r, char *err, size_t errcap)
 {
     sqlite3_stmt *st = NULL;
     if (sqlite3_prepare_v2(store_sqlite_handle(s),
-                           "INSERT OR REPLACE INTO water_section (code, name, water, target_class,"
-                           " compensation) VALUES (?,?,?,?,?)",
+                           "INSERT OR REPLACE INTO water_section (code, name, water, target_class)"
+                           " VALUES (?,?,?,?)",
                            -1, &st, NULL) != SQLITE_OK)
         return wfail(s, err, errcap, "water section put");
     sqlite3_bind_text(st, 1, r->code, -1, SQLITE_STATIC);
     sqlite3_bind_text(st, 2, r->name ? r->name : r->code, -1, SQLITE_STATIC);
     sqlite3_bind_text(st, 3, r->water ? r->water : "river", -1, SQLITE_STATIC);
     sqlite3_bind_int(st, 4, r->target_class);
-    sqlite3_bind_int(st, 5, r->compensation ? 1 : 0);
-    int rc = sqlite3_step(st) == SQLITE_DONE ? EW_OK : wfail(s, err, errcap, "water section put");
-    sqlite3_finalize(st);
-    return rc;
+    int rc = section_step(s, st, err, errcap);
+    if (rc)
+        return rc;
+    /* The compensation flag (migration 8) lives in a table of its own. Both statements run
+     * in the caller's transaction when there is one (the imports always open one). */
+    if (sqlite3_prepare_v2(store_sqlite_handle(s),
+                           r->compensation
+                               ? "INSERT OR IGNORE INTO water_compensation (section) VALUES (?)"
+                               : "DELETE FROM water_compensation WHERE section = ?",
+                           -1, &st, NULL) != SQLITE_OK)
+        return wfail(s, err, errcap, "water section put");
+    sqlite3_bind_text(st, 1, r->code, -1, SQLITE_STATIC);
+    return section_step(s, st, err, errcap);
 }
 
 static int sections_walk(ew_reader *db, const char *code, water_section_fn fn, void *ctx, char *err,
                          size_t errcap)
 {
     sqlite3_stmt *st = NULL;
-    const char *sql = code ? "SELECT code, name, water, target_class, compensation FROM water_section"
-                             " WHERE code = ?"
-                           : "SELECT code, name, water, target_class, compensation FROM water_section"
-                             " ORDER BY code";
+#define SECTION_COLS                                                                               \
+    "SELECT code, name, water, target_class,"                                                      \
+    " EXISTS (SELECT 1 FROM water_compensation c WHERE c.section = water_section.code)"            \
+    " FROM water_section"
+    const char *sql = code ? SECTION_COLS " WHERE code = ?" : SECTION_COLS " ORDER BY code";
+#undef SECTION_COLS
     if (sqlite3_prepare_v2(ew_read_sqlite_handle(db), sql, -1, &st, NULL) != SQLITE_OK)
         return rfail(db, err, errcap, "water sections");
     if (code)
