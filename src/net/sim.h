@@ -119,6 +119,7 @@ typedef struct sim_history_report {
     uint64_t devices, hours, packets, stored, refused;
     uint64_t dustfall;  /* dust-fall samples written (one per point and complete month) */
     uint64_t flow_days; /* daily flows written (one per control section and complete day) */
+    uint64_t water_results; /* laboratory results of the water sections (monthly) */
 } sim_history_report;
 
 /* Write the hourly history (CN 2061) of every modelled device of the list into the store
@@ -126,7 +127,8 @@ typedef struct sim_history_report {
  * thousands of packets per transaction. A device's history resumes after its newest stored
  * hour, so a second run only adds the hours since. With it, the demo's dust-fall jars: one
  * sample per point and complete Beijing month of the period (store/dust.h), and its
- * eco-flow control sections with one daily mean per complete day (store/flow.h). 0, or -1 with
+ * eco-flow control sections with one daily mean per complete day (store/flow.h), and its
+ * water sections with a monthly laboratory sample (store/water.h). 0, or -1 with
  * err (what was committed before the failure stays). */
 int sim_history(const sim_history_config *c, sim_history_report *rep, char *err, size_t errcap);
 

@@ -27,6 +27,7 @@
 #include "store/dust.h"
 #include "store/flow.h"
 #include "store/store.h"
+#include "store/water.h"
 
 /* ---- deterministic draws --------------------------------------------------------------- */
 
@@ -476,23 +477,22 @@ static int history_dustfall(store *s, int64_t from, int64_t to, uint64_t *n, cha
 static const struct {
     const char *code, *name;
     double base;
-} flow_sections[] = {
-    {"JK-CH01", "潮河经开区出境", 0.30}, {"JK-SQ02", "十七里河", 0.20}, {"JK-QL03", "七里河", 0.25}};
+} flow_sections[] = {{"JK-CH01", "潮河经开区出境", 0.30},
+                     {"JK-SQ02", "十七里河", 0.20},
+                     {"JK-QL03", "七里河", 0.25}};
 static const double flow_month[12] = {1.5, 1.4, 1.3, 1.25, 1.5, 2.2, 3.4, 3.6, 2.6, 2.0, 1.7, 1.6};
 
 /* The sections, then one daily mean per section and complete Beijing day of [from, to), in
  * one transaction; a second run writes the same rows again. */
-static int history_flows(store *s, int64_t from, int64_t to, uint64_t *n, char *err,
-                         size_t errcap)
+static int history_flows(store *s, int64_t from, int64_t to, uint64_t *n, char *err, size_t errcap)
 {
     if (store_begin(s, err, errcap) < 0)
         return -1;
     int64_t d0 = ew_bj_day_of(from), d1 = ew_bj_day_of(to); /* days before d1 are complete */
     for (size_t i = 0; i < sizeof flow_sections / sizeof *flow_sections; i++) {
         int64_t base = llround(flow_sections[i].base * 1000);
-        flow_section_row sr = {.code = flow_sections[i].code,
-                               .name = flow_sections[i].name,
-                               .base_milli = base};
+        flow_section_row sr = {
+            .code = flow_sections[i].code, .name = flow_sections[i].name, .base_milli = base};
         if (flow_section_put(s, &sr, err, errcap) < 0)
             goto fail;
         uint64_t key = mn_key(flow_sections[i].code);
@@ -507,6 +507,86 @@ static int history_flows(store *s, int64_t from, int64_t to, uint64_t *n, char *
             if (flow_day_put(s, &r, err, errcap) < 0)
                 goto fail;
             ++*n;
+        }
+    }
+    if (store_commit(s, err, errcap) == 0)
+        return 0;
+fail:
+    store_rollback(s);
+    return -1;
+}
+
+/* ---- surface-water sections ------------------------------------------------------------ */
+
+/* The plan's sections with their target classes: the zone's rivers (潮河 and 十七里河 are
+ * eco-compensation sections) and the South-to-North canal, whose water is far cleaner.
+ * level scales the pollution of a river around the middle of its target class. */
+static const struct {
+    const char *code, *name;
+    int target;
+    bool compensation;
+    double level;
+} water_sections[] = {
+    {"JK-CH01", "潮河经开区出境", 4, true, 0.75},
+    {"JK-SQ02", "十七里河", 5, true, 1.3},
+    {"JK-QL03", "七里河", 5, false, 1.35},
+    {"NSBD-ZZ", "南水北调中线总干渠郑州段", 2, false, 0.12},
+};
+/* Monthly laboratory items and their level at level 1 (a Class IV river), mg/L. */
+static const struct {
+    const char *item;
+    double v, spread;
+} water_items[] = {
+    {"DO", 6.0, 0.08},     {"CODMn", 7.5, 0.12}, {"COD", 24, 0.12},
+    {"NH3-N", 1.05, 0.18}, {"TP", 0.22, 0.18},
+};
+/* Dilution in the rainy months (mid-year), more concentrated in the dry season. */
+static const double water_month[12] = {1.15, 1.15, 1.1, 1.05, 1.0,  0.9,
+                                       0.8,  0.8,  0.9, 1.0,  1.05, 1.1};
+
+/* The sections, then one laboratory sample per section and month whose sampling day (the
+ * 5th, 10:00) lies in [from, to), in one transaction; a second run writes the same rows. */
+static int history_water(store *s, int64_t from, int64_t to, uint64_t *n, char *err, size_t errcap)
+{
+    if (store_begin(s, err, errcap) < 0)
+        return -1;
+    for (size_t i = 0; i < sizeof water_sections / sizeof *water_sections; i++) {
+        water_section_row sr = {.code = water_sections[i].code,
+                                .name = water_sections[i].name,
+                                .water = "river",
+                                .target_class = water_sections[i].target,
+                                .compensation = water_sections[i].compensation};
+        if (water_section_put(s, &sr, err, errcap) < 0)
+            goto fail;
+    }
+    ew_civil c;
+    ew_utc_to_bj(from, &c);
+    for (int y = c.year, m = c.mon;; m = m == 12 ? 1 : m + 1, y += m == 1) {
+        int64_t t = ew_bj_day_start(ew_days_from_civil(y, m, 5)) + 10 * 3600;
+        if (t >= to)
+            break;
+        if (t < from)
+            continue;
+        for (size_t i = 0; i < sizeof water_sections / sizeof *water_sections; i++) {
+            uint64_t key = mn_key(water_sections[i].code), mk = (uint64_t)(y * 12 + m);
+            double lv = water_sections[i].level;
+            for (size_t k = 0; k < sizeof water_items / sizeof *water_items; k++) {
+                double base = water_items[k].v;
+                /* DO falls as pollution rises; the others scale with it and the season. */
+                double v = !strcmp(water_items[k].item, "DO")
+                               ? base + 2.0 * (1 - lv) - 0.8 * (water_month[m - 1] - 1)
+                               : base * lv * water_month[m - 1];
+                v *= exp(water_items[k].spread * gauss(key, mk, 20 + k));
+                water_sample_row r = {.section = water_sections[i].code,
+                                      .ts_utc = t,
+                                      .item = water_items[k].item,
+                                      .value_micro = llround(v * 1000) * 1000, /* 0.001 mg/L */
+                                      .below_dl = false,
+                                      .source = "lab"};
+                if (water_sample_put(s, &r, err, errcap) < 0)
+                    goto fail;
+                ++*n;
+            }
         }
     }
     if (store_commit(s, err, errcap) == 0)
@@ -581,7 +661,8 @@ int sim_history(const sim_history_config *c, sim_history_report *rep, char *err,
     if (nb && flush(in, items, ptrs, nb, now_ms, rep, err, errcap) < 0)
         goto out;
     if (history_dustfall(s, from, to, &rep->dustfall, err, errcap) < 0 ||
-        history_flows(s, from, to, &rep->flow_days, err, errcap) < 0)
+        history_flows(s, from, to, &rep->flow_days, err, errcap) < 0 ||
+        history_water(s, from, to, &rep->water_results, err, errcap) < 0)
         goto out;
     rep->devices = ndev;
     rep->hours = (uint64_t)((to - from) / 3600);
