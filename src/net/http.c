@@ -305,6 +305,17 @@ int http_page_args(http_req *r, http_resp *out, int64_t *limit, int64_t *offset)
     return 0;
 }
 
+int http_year_arg(http_req *r, http_resp *out, int *year)
+{
+    ew_civil now;
+    ew_utc_to_bj(r->now_utc, &now);
+    const char *ys = http_arg(r, "year");
+    *year = ys ? atoi(ys) : now.year;
+    if (*year < 2000 || *year > 2100)
+        return http_error(out, 400, "bad_request", "year 2000..2100");
+    return 0;
+}
+
 int http_time_arg(http_req *r, http_resp *out, const char *name, int64_t def, int64_t *t_utc)
 {
     const char *v = http_arg(r, name);

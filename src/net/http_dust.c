@@ -17,13 +17,10 @@ static json_t *milli_json(int64_t v)
  * or the status of the error answered. */
 static int period_args(http_req *r, http_resp *out, bool want_month, int *year, int *mon)
 {
-    ew_civil now;
-    ew_utc_to_bj(r->now_utc, &now);
-    const char *ys = http_arg(r, "year"), *ms = http_arg(r, "month");
-    *year = ys ? atoi(ys) : now.year;
+    const char *ms = http_arg(r, "month");
     *mon = ms ? atoi(ms) : 0;
-    if (*year < 2000 || *year > 2100)
-        return http_error(out, 400, "bad_request", "year 2000..2100");
+    if (http_year_arg(r, out, year))
+        return out->status;
     if (want_month && (*mon < 1 || *mon > 12))
         return http_error(out, 400, "bad_request", "month 1..12 is required");
     return 0;

@@ -26,12 +26,9 @@ static int add_section(void *ctx, const flow_section_year *y)
 /* GET /api/v1/ecoflow?year=Y: every control section's compliance of the year so far. */
 static int h_ecoflow(http_req *r, http_resp *out)
 {
-    ew_civil now;
-    ew_utc_to_bj(r->now_utc, &now);
-    const char *ys = http_arg(r, "year");
-    int year = ys ? atoi(ys) : now.year;
-    if (year < 2000 || year > 2100)
-        return http_error(out, 400, "bad_request", "year 2000..2100");
+    int year;
+    if (http_year_arg(r, out, &year))
+        return out->status;
     json_t *rows = json_array();
     char err[256] = "";
     int64_t last = 0;

@@ -140,6 +140,9 @@ int http_page_args(http_req *r, http_resp *out, int64_t *limit, int64_t *offset)
 /* Parse an optional ISO-8601 Beijing-time argument (see ew_parse_iso); def when absent.
  * Returns 0, or answers 400 and returns 400. */
 int http_time_arg(http_req *r, http_resp *out, const char *name, int64_t def, int64_t *t_utc);
+/* ?year=Y of the period routes (water, dust fall, eco-flow): 2000..2100, default the Beijing
+ * year of now. Returns 0 with *year set, or answers 400 bad_request and returns 400. */
+int http_year_arg(http_req *r, http_resp *out, int *year);
 
 /* Parse the request body as a JSON object; on failure answers 400 and returns NULL. */
 json_t *http_body_json(http_req *r, http_resp *out);

@@ -132,8 +132,8 @@ static json_t *task_row(http_req *r, const ledger_view *v, size_t i)
     for (size_t k = 0; k < t->targets.n; k++)
         json_array_append_new(targets, json_string(p->targets[t->targets.idx[k]].id));
     const ledger_status *st = &v->task_status[i];
-    return json_pack("{s:s,s:i,s:s,s:o,s:o,s:o,s:o,s:i,s:b,s:o,s:s,s:i,s:b,s:s,s:o}", "id", t->id, "no",
-                     t->no, "title", t->title, "lead", unit_ids(p, t->lead), "responsible",
+    return json_pack("{s:s,s:i,s:s,s:o,s:o,s:o,s:o,s:i,s:b,s:o,s:s,s:i,s:b,s:s,s:o}", "id", t->id,
+                     "no", t->no, "title", t->title, "lead", unit_ids(p, t->lead), "responsible",
                      unit_ids(p, t->responsible), "cooperating", unit_ids(p, t->cooperating),
                      "deadline", day_json(t->deadline_day), "progress", v->states[i].progress_pct,
                      "done", v->states[i].done, "done_at", iso_or_null(v->states[i].done_utc),
@@ -147,8 +147,7 @@ static json_t *target_row(http_req *r, const ledger_view *v, size_t i)
     const plan_target *t = &p->targets[i];
     const ledger_status *st = &v->target_status[i];
     return json_pack("{s:s,s:s,s:o,s:s,s:s,s:o,s:s,s:o,s:o,s:o,s:s,s:i,s:b,s:s,s:o,s:o,s:o,s:o}",
-                     "id",
-                     t->id, "name", t->name_zh, "name_en", str_or_null(t->name_en), "unit",
+                     "id", t->id, "name", t->name_zh, "name_en", str_or_null(t->name_en), "unit",
                      t->unit ? t->unit : "", "comparator", plan_cmp_name(t->cmp), "target",
                      t->cmp == PLAN_CMP_DONE ? json_null() : json_real(t->target), "source",
                      plan_source_name(t->source), "statistic", str_or_null(t->statistic), "value",
@@ -156,9 +155,9 @@ static json_t *target_row(http_req *r, const ledger_view *v, size_t i)
                      v->has_projected[i] ? json_real(v->projected[i]) : json_null(), "rag",
                      ledger_rag_name(st->rag), "days_left", st->days_left, "closed", st->closed,
                      "why", st->why ? st->why : "", "deadline", day_json(t->deadline_day),
-                     "reported_by",
-                     str_or_null(v->reported_by[i]), "reported_at", iso_or_null(v->reported_at[i]),
-                     "task", t->task >= 0 ? json_string(p->tasks[t->task].id) : json_null());
+                     "reported_by", str_or_null(v->reported_by[i]), "reported_at",
+                     iso_or_null(v->reported_at[i]), "task",
+                     t->task >= 0 ? json_string(p->tasks[t->task].id) : json_null());
 }
 
 /* The ledger of r's plan into v: 0, or -1 after answering 500 (no plan, storage failed). */
@@ -218,8 +217,8 @@ static int h_ledger(http_req *r, http_resp *out)
                                "plan", "id", p->id, "title", p->title, "start",
                                day_json(p->start_day), "end", day_json(p->end_day), "over",
                                ledger_plan_over(p, r->now_utc), "year",
-                               ledger_plan_year(p, r->now_utc), "now", iso(r->now_utc), "summary", "green",
-                               tot[0], "yellow", tot[1], "red", tot[2], "actions", actions,
+                               ledger_plan_year(p, r->now_utc), "now", iso(r->now_utc), "summary",
+                               "green", tot[0], "yellow", tot[1], "red", tot[2], "actions", actions,
                                "targets", targets, "units", units));
 }
 

@@ -57,12 +57,12 @@ static int h_sections(http_req *r, http_resp *out)
  * single-factor classes and exceedance multiples against the section's target class. */
 static int h_section(http_req *r, http_resp *out)
 {
-    ew_civil now;
-    ew_utc_to_bj(r->now_utc, &now);
-    const char *ys = http_arg(r, "year"), *ms = http_arg(r, "month");
-    int year = ys ? atoi(ys) : now.year, mon = ms ? atoi(ms) : 0;
-    if (year < 2000 || year > 2100 || mon < 0 || mon > 12)
-        return http_error(out, 400, "bad_request", "year 2000..2100, month 1..12");
+    const char *ms = http_arg(r, "month");
+    int year, mon = ms ? atoi(ms) : 0;
+    if (http_year_arg(r, out, &year))
+        return out->status;
+    if (mon < 0 || mon > 12)
+        return http_error(out, 400, "bad_request", "month 1..12");
     int64_t from, to;
     water_period_bounds(year, mon, &from, &to);
     water_period p;

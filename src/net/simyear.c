@@ -419,16 +419,14 @@ static const double dustfall_month[12] = {6.0, 6.8, 8.6, 9.2, 7.6, 5.4,
 
 /* One jar per point and complete Beijing month of [from, to): put out on the 1st at 09:00,
  * taken in on the 1st of the next month, weighed as a laboratory would (dishes of 48–52 g,
- * a 5 mg blank); now and then a jar is lost (invalid). Written in one transaction; a second
- * run writes the same rows again (same point and month replace). */
+ * a 5 mg blank); now and then a jar is lost (invalid). A second run writes the same rows
+ * again (same point and month replace). Inside history_lab's transaction. */
 static int history_dustfall(store *s, int64_t from, int64_t to, uint64_t *n, char *err,
                             size_t errcap)
 {
     ew_civil c;
     ew_utc_to_bj(from, &c);
     int y = c.year, m = c.mon;
-    if (store_begin(s, err, errcap) < 0)
-        return -1;
     for (;;) {
         int ny = m == 12 ? y + 1 : y, nm = m == 12 ? 1 : m + 1;
         int64_t placed = ew_bj_day_start(ew_days_from_civil(y, m, 1)) + 9 * 3600;
@@ -453,18 +451,12 @@ static int history_dustfall(store *s, int64_t from, int64_t to, uint64_t *n, cha
                                  .m1_ug = m0 + net + 5000,
                                  .invalid = u01(key, month_key, 9) < 0.03,
                                  .control = i == DUSTFALL_CONTROL};
-            if (dust_sample_put(s, &r, err, errcap) < 0) {
-                store_rollback(s);
+            if (dust_sample_put(s, &r, err, errcap) < 0)
                 return -1;
-            }
             ++*n;
         }
         y = ny;
         m = nm;
-    }
-    if (store_commit(s, err, errcap) < 0) {
-        store_rollback(s);
-        return -1;
     }
     return 0;
 }
@@ -482,19 +474,17 @@ static const struct {
                      {"JK-QL03", "七里河", 0.25}};
 static const double flow_month[12] = {1.5, 1.4, 1.3, 1.25, 1.5, 2.2, 3.4, 3.6, 2.6, 2.0, 1.7, 1.6};
 
-/* The sections, then one daily mean per section and complete Beijing day of [from, to), in
- * one transaction; a second run writes the same rows again. */
+/* The sections, then one daily mean per section and complete Beijing day of [from, to); a
+ * second run writes the same rows again. Inside history_lab's transaction. */
 static int history_flows(store *s, int64_t from, int64_t to, uint64_t *n, char *err, size_t errcap)
 {
-    if (store_begin(s, err, errcap) < 0)
-        return -1;
     int64_t d0 = ew_bj_day_of(from), d1 = ew_bj_day_of(to); /* days before d1 are complete */
     for (size_t i = 0; i < sizeof flow_sections / sizeof *flow_sections; i++) {
         int64_t base = llround(flow_sections[i].base * 1000);
         flow_section_row sr = {
             .code = flow_sections[i].code, .name = flow_sections[i].name, .base_milli = base};
         if (flow_section_put(s, &sr, err, errcap) < 0)
-            goto fail;
+            return -1;
         uint64_t key = mn_key(flow_sections[i].code);
         for (int64_t d = d0; d < d1; d++) {
             when w = when_of(ew_bj_day_start(d) + 12 * 3600);
@@ -505,15 +495,11 @@ static int history_flows(store *s, int64_t from, int64_t to, uint64_t *n, char *
                               .mean_milli = llround(q * 1000),
                               .exempt = false};
             if (flow_day_put(s, &r, err, errcap) < 0)
-                goto fail;
+                return -1;
             ++*n;
         }
     }
-    if (store_commit(s, err, errcap) == 0)
-        return 0;
-fail:
-    store_rollback(s);
-    return -1;
+    return 0;
 }
 
 /* ---- surface-water sections ------------------------------------------------------------ */
@@ -545,11 +531,10 @@ static const double water_month[12] = {1.15, 1.15, 1.1, 1.05, 1.0,  0.9,
                                        0.8,  0.8,  0.9, 1.0,  1.05, 1.1};
 
 /* The sections, then one laboratory sample per section and month whose sampling day (the
- * 5th, 10:00) lies in [from, to), in one transaction; a second run writes the same rows. */
+ * 5th, 10:00) lies in [from, to); a second run writes the same rows. Inside history_lab's
+ * transaction. */
 static int history_water(store *s, int64_t from, int64_t to, uint64_t *n, char *err, size_t errcap)
 {
-    if (store_begin(s, err, errcap) < 0)
-        return -1;
     for (size_t i = 0; i < sizeof water_sections / sizeof *water_sections; i++) {
         water_section_row sr = {.code = water_sections[i].code,
                                 .name = water_sections[i].name,
@@ -557,7 +542,7 @@ static int history_water(store *s, int64_t from, int64_t to, uint64_t *n, char *
                                 .target_class = water_sections[i].target,
                                 .compensation = water_sections[i].compensation};
         if (water_section_put(s, &sr, err, errcap) < 0)
-            goto fail;
+            return -1;
     }
     ew_civil c;
     ew_utc_to_bj(from, &c);
@@ -584,16 +569,29 @@ static int history_water(store *s, int64_t from, int64_t to, uint64_t *n, char *
                                       .below_dl = false,
                                       .source = "lab"};
                 if (water_sample_put(s, &r, err, errcap) < 0)
-                    goto fail;
+                    return -1;
                 ++*n;
             }
         }
     }
-    if (store_commit(s, err, errcap) == 0)
-        return 0;
-fail:
-    store_rollback(s);
-    return -1;
+    return 0;
+}
+
+/* The laboratory side of the demo (dust-fall jars, flows, water samples) in one
+ * transaction: all of it or, on a failure, none. */
+static int history_lab(store *s, int64_t from, int64_t to, sim_history_report *rep, char *err,
+                       size_t errcap)
+{
+    if (store_begin(s, err, errcap) < 0)
+        return -1;
+    if (history_dustfall(s, from, to, &rep->dustfall, err, errcap) < 0 ||
+        history_flows(s, from, to, &rep->flow_days, err, errcap) < 0 ||
+        history_water(s, from, to, &rep->water_results, err, errcap) < 0 ||
+        store_commit(s, err, errcap) < 0) {
+        store_rollback(s);
+        return -1;
+    }
+    return 0;
 }
 
 int sim_history(const sim_history_config *c, sim_history_report *rep, char *err, size_t errcap)
@@ -660,9 +658,7 @@ int sim_history(const sim_history_config *c, sim_history_report *rep, char *err,
     }
     if (nb && flush(in, items, ptrs, nb, now_ms, rep, err, errcap) < 0)
         goto out;
-    if (history_dustfall(s, from, to, &rep->dustfall, err, errcap) < 0 ||
-        history_flows(s, from, to, &rep->flow_days, err, errcap) < 0 ||
-        history_water(s, from, to, &rep->water_results, err, errcap) < 0)
+    if (history_lab(s, from, to, rep, err, errcap) < 0)
         goto out;
     rep->devices = ndev;
     rep->hours = (uint64_t)((to - from) / 3600);

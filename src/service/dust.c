@@ -13,14 +13,6 @@
 
 enum { N_FIELDS = 10 };
 
-static int parse_flag(const char *f, const char *name, bool *out, char *msg, size_t msgcap)
-{
-    if (strcmp(f, "0") && strcmp(f, "1"))
-        return ew_errf(msg, msgcap, EW_EINVALID, "%s: '%s' is not 0 or 1", name, f);
-    *out = f[0] == '1';
-    return 0;
-}
-
 /* A decimal in millionths of its unit (grams → µg), never negative. */
 static int parse_micro(const char *f, const char *name, int64_t *out, char *msg, size_t msgcap)
 {
@@ -58,8 +50,8 @@ static int sample_line(store *s, char **f, int nf, char *msg, size_t msgcap)
         parse_micro(f[5], "m0_g", &r.m0_ug, msg, msgcap) ||
         parse_micro(f[6], "m1_g", &r.m1_ug, msg, msgcap) ||
         parse_micro(f[7], "m2_g", &r.m2_ug, msg, msgcap) ||
-        parse_flag(f[8], "invalid", &r.invalid, msg, msgcap) ||
-        parse_flag(f[9], "control", &r.control, msg, msgcap))
+        lineimport_flag(f[8], "invalid", &r.invalid, msg, msgcap) ||
+        lineimport_flag(f[9], "control", &r.control, msg, msgcap))
         return EW_EINVALID;
     if (r.collected_utc <= r.placed_utc)
         return ew_errf(msg, msgcap, EW_EINVALID, "collected: not after placed");
@@ -73,7 +65,7 @@ static int sample_line(store *s, char **f, int nf, char *msg, size_t msgcap)
     return dust_sample_put(s, &r, msg, msgcap);
 }
 
-int dust_import(store *s, const char *text, size_t n, dust_line_error_fn on_error, void *ctx,
+int dust_import(store *s, const char *text, size_t n, lineimport_error_fn on_error, void *ctx,
                 int *stored, int *bad, char *err, size_t errcap)
 {
     return lineimport_run(s, text, n, N_FIELDS, N_FIELDS, sample_line, on_error, ctx, stored, bad,

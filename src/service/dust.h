@@ -19,21 +19,19 @@
 #include <stdint.h>
 
 #include "base/err.h"
+#include "service/lineimport.h"
 #include "standards/dustfall.h"
 #include "store/read.h"
 #include "store/store.h"
 
-/* Called once per malformed line: line is 1-based, msg names the field. */
-typedef void (*dust_line_error_fn)(void *ctx, int line, const char *msg);
-
 /* Import samples CSV text (header
  * "point,month,placed,collected,diameter_cm,m0_g,m1_g,m2_g,invalid,control"; month YYYY-MM,
  * placed/collected Beijing time, diameter in cm and masses in g as weighed, flags 0/1):
- * every good line stored in one transaction, each bad line reported through on_error and
- * skipped. A sample of the same point and month replaces the one stored before. *stored
- * and *bad count the lines. Returns 0 (even with bad lines), or a negative store error
- * (nothing stored; err says why). */
-int dust_import(store *s, const char *text, size_t n, dust_line_error_fn on_error, void *ctx,
+ * the conventions of lineimport_run: every good line stored in one transaction, each bad
+ * line reported through on_error and skipped. A sample of the same point and month replaces the one
+ * stored before. *stored and *bad count the lines. Returns 0 (even with bad lines), or a negative
+ * store error (nothing stored; err says why). */
+int dust_import(store *s, const char *text, size_t n, lineimport_error_fn on_error, void *ctx,
                 int *stored, int *bad, char *err, size_t errcap) EW_MUST_CHECK;
 
 /* One point's sample of a month, evaluated. */

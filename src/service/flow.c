@@ -56,9 +56,8 @@ static int day_line(store *s, char **f, int nf, char *msg, size_t msgcap)
     flow_day_row r = {.section = f[0], .day = ew_days_from_civil(c.year, c.mon, c.day)};
     if (parse_flow(f[2], "mean_m3s", &r.mean_milli, msg, msgcap))
         return EW_EINVALID;
-    if (strcmp(f[3], "0") && strcmp(f[3], "1"))
-        return ew_errf(msg, msgcap, EW_EINVALID, "exempt: '%s' is not 0 or 1", f[3]);
-    r.exempt = f[3][0] == '1';
+    if (lineimport_flag(f[3], "exempt", &r.exempt, msg, msgcap))
+        return EW_EINVALID;
     return flow_day_put(s, &r, msg, msgcap);
 }
 

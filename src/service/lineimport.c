@@ -19,6 +19,14 @@ static char *trim(char *f)
     return f;
 }
 
+int lineimport_flag(const char *f, const char *name, bool *out, char *msg, size_t msgcap)
+{
+    if (strcmp(f, "0") && strcmp(f, "1"))
+        return ew_errf(msg, msgcap, EW_EINVALID, "%s: '%s' is not 0 or 1", name, f);
+    *out = f[0] == '1';
+    return 0;
+}
+
 int lineimport_run(store *s, const char *text, size_t n, int min_fields, int max_fields,
                    lineimport_line_fn fn, lineimport_error_fn on_error, void *ctx, int *stored,
                    int *bad, char *err, size_t errcap)

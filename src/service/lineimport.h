@@ -6,6 +6,7 @@
  * (service/textlines.h). Fields are split at commas, without quoting. */
 #ifndef EW_SERVICE_LINEIMPORT_H
 #define EW_SERVICE_LINEIMPORT_H
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "base/err.h"
@@ -26,5 +27,10 @@ typedef int (*lineimport_line_fn)(store *s, char **f, int nf, char *msg, size_t 
 int lineimport_run(store *s, const char *text, size_t n, int min_fields, int max_fields,
                    lineimport_line_fn fn, lineimport_error_fn on_error, void *ctx, int *stored,
                    int *bad, char *err, size_t errcap) EW_MUST_CHECK;
+
+/* Field f named name as a flag of the line formats: "0" or "1". Returns 0 and sets *out, or
+ * EW_EINVALID with msg "name: 'f' is not 0 or 1" (*out unchanged). */
+int lineimport_flag(const char *f, const char *name, bool *out, char *msg,
+                    size_t msgcap) EW_MUST_CHECK;
 
 #endif

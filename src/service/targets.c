@@ -103,15 +103,21 @@ static void judge(targets_row *w, const airq_report *rep)
     w->projected = w->value;
 }
 
-/* A statistic of a medium with its own service (service/water.h, service/dust.h): the value
- * so far, persistence for the projection. */
+/* The services of the other media, each the one owner of its statistics' names: asked in
+ * turn, a service answers 0 for a name it does not know (or for no value), so a name needs
+ * no registering here. */
 typedef int (*statistic_fn)(ew_reader *db, const char *st, int year, int64_t now_utc,
                             double *value, char *err, size_t errcap);
-static int judge_measured(ew_reader *db, statistic_fn fn, targets_row *w, int year,
-                          int64_t now_utc, char *err, size_t errcap)
+static const statistic_fn media[] = {water_statistic, flow_statistic, dust_statistic};
+
+/* A statistic of one of those media: the value so far, persistence for the projection. */
+static int judge_measured(ew_reader *db, targets_row *w, int year, int64_t now_utc, char *err,
+                          size_t errcap)
 {
     double v;
-    int rc = fn(db, w->t->statistic, year, now_utc, &v, err, errcap);
+    int rc = 0;
+    for (size_t k = 0; k < sizeof media / sizeof *media && rc == 0; k++)
+        rc = media[k](db, w->t->statistic, year, now_utc, &v, err, errcap);
     if (rc == 1) {
         w->measured = true;
         w->value = w->projected = v;
@@ -161,13 +167,8 @@ int targets_compute(ew_reader *db, const plan *pl, int year, airq_edition ed, in
         w->t = &pl->targets[i];
         if (w->t->statistic && out->assessed)
             judge(w, &rep);
-        statistic_fn fn = !w->t->statistic ? NULL
-                          : !strcmp(w->t->statistic, "water.eco_flow_compliance") ? flow_statistic
-                          : !strncmp(w->t->statistic, "water.", 6) ? water_statistic
-                          : !strncmp(w->t->statistic, "dust.", 5)  ? dust_statistic
-                                                                   : NULL;
-        if (fn) {
-            int rc = judge_measured(db, fn, w, year, now_utc, err, errcap);
+        if (w->t->statistic && !w->measured) {
+            int rc = judge_measured(db, w, year, now_utc, err, errcap);
             if (rc)
                 return rc;
         }

@@ -86,13 +86,14 @@ static int result_line(store *s, char **f, int nf, char *msg, size_t msgcap)
     if (water_parse_micro(f[3], strlen(f[3]), &v))
         return ew_errf(msg, msgcap, EW_EINVALID, "value: '%s' is not a non-negative number",
                        f[3]);
-    if (strcmp(f[4], "0") && strcmp(f[4], "1"))
-        return ew_errf(msg, msgcap, EW_EINVALID, "below_dl: '%s' is not 0 or 1", f[4]);
+    bool below_dl;
+    if (lineimport_flag(f[4], "below_dl", &below_dl, msg, msgcap))
+        return EW_EINVALID;
     water_sample_row r = {.section = f[0],
                           .ts_utc = ew_bj_to_utc(&c),
                           .item = item_name,
                           .value_micro = v,
-                          .below_dl = f[4][0] == '1',
+                          .below_dl = below_dl,
                           .source = "lab"};
     return water_sample_put(s, &r, msg, msgcap);
 }
@@ -118,13 +119,14 @@ static int section_line(store *s, char **f, int nf, char *msg, size_t msgcap)
     int cls = 0;
     if (gb3838_class_parse(f[3], strlen(f[3]), &cls) || cls > GB3838_CLASS_V)
         return ew_errf(msg, msgcap, EW_EINVALID, "target: '%s' is not I..V", f[3]);
-    if (nf == 5 && strcmp(f[4], "0") && strcmp(f[4], "1"))
-        return ew_errf(msg, msgcap, EW_EINVALID, "compensation: '%s' is not 0 or 1", f[4]);
+    bool comp = false;
+    if (nf == 5 && lineimport_flag(f[4], "compensation", &comp, msg, msgcap))
+        return EW_EINVALID;
     water_section_row r = {.code = f[0],
                            .name = f[1][0] ? f[1] : f[0],
                            .water = lake ? "lake" : "river",
                            .target_class = cls,
-                           .compensation = nf == 5 && f[4][0] == '1'};
+                           .compensation = comp};
     return water_section_put(s, &r, msg, msgcap);
 }
 

@@ -17,6 +17,7 @@
 #include <stdint.h>
 
 #include "base/err.h"
+#include "service/lineimport.h"
 #include "standards/gb3838.h"
 #include "store/read.h"
 #include "store/store.h"
@@ -30,8 +31,8 @@ int water_hj212_item(const char *code, size_t n, gb3838_item *item, int64_t *div
  * decimals, a sign or anything else is refused. Returns 0, or EW_EINVALID. */
 int water_parse_micro(const char *s, size_t n, int64_t *out) EW_MUST_CHECK;
 
-/* Called once per malformed line: line is 1-based, msg names the field. */
-typedef void (*water_line_error_fn)(void *ctx, int line, const char *msg);
+/* Called once per malformed line (lineimport_error_fn): line is 1-based, msg names the field. */
+typedef lineimport_error_fn water_line_error_fn;
 
 /* Import results CSV text (header "section,time,item,value,below_dl"; time in Beijing
  * time, item a gb3838_item_name, value in the item's unit, below_dl 0/1): every good line

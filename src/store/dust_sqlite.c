@@ -4,35 +4,28 @@
 #include "store/dust.h"
 #include "store/store_internal.h"
 
+static void bind_sample(sqlite3_stmt *st, const void *row)
+{
+    const dust_sample_row *r = row;
+    sqlite3_bind_text(st, 1, r->point, -1, SQLITE_STATIC);
+    sqlite3_bind_int(st, 2, r->month);
+    sqlite3_bind_int64(st, 3, r->placed_utc);
+    sqlite3_bind_int64(st, 4, r->collected_utc);
+    sqlite3_bind_int64(st, 5, r->diameter_tenth_mm);
+    sqlite3_bind_int64(st, 6, r->m0_ug);
+    sqlite3_bind_int64(st, 7, r->m1_ug);
+    sqlite3_bind_int64(st, 8, r->m2_ug);
+    sqlite3_bind_int(st, 9, r->invalid ? 1 : 0);
+    sqlite3_bind_int(st, 10, r->control ? 1 : 0);
+}
+
 int dust_sample_put(store *s, const dust_sample_row *r, char *err, size_t errcap)
 {
-    sqlite3 *db = store_sqlite_handle(s);
-    sqlite3_stmt *st = NULL;
-    int rc = EW_EINTERNAL;
-    if (sqlite3_prepare_v2(db,
-                           "INSERT OR REPLACE INTO dust_sample (point, month, placed_utc,"
-                           " collected_utc, diameter_tenth_mm, m0_ug, m1_ug, m2_ug, invalid,"
-                           " control) VALUES (?,?,?,?,?,?,?,?,?,?)",
-                           -1, &st, NULL) == SQLITE_OK) {
-        sqlite3_bind_text(st, 1, r->point, -1, SQLITE_STATIC);
-        sqlite3_bind_int(st, 2, r->month);
-        sqlite3_bind_int64(st, 3, r->placed_utc);
-        sqlite3_bind_int64(st, 4, r->collected_utc);
-        sqlite3_bind_int64(st, 5, r->diameter_tenth_mm);
-        sqlite3_bind_int64(st, 6, r->m0_ug);
-        sqlite3_bind_int64(st, 7, r->m1_ug);
-        sqlite3_bind_int64(st, 8, r->m2_ug);
-        sqlite3_bind_int(st, 9, r->invalid ? 1 : 0);
-        sqlite3_bind_int(st, 10, r->control ? 1 : 0);
-        if (sqlite3_step(st) == SQLITE_DONE)
-            rc = EW_OK;
-    }
-    if (rc) {
-        store_note_failure(s);
-        ew_errf(err, errcap, EW_EINTERNAL, "dust sample put: %s", sqlite3_errmsg(db));
-    }
-    sqlite3_finalize(st);
-    return rc;
+    return store_stmt_run(s, STORE_SLOT_DUST_PUT,
+                          "INSERT OR REPLACE INTO dust_sample (point, month, placed_utc,"
+                          " collected_utc, diameter_tenth_mm, m0_ug, m1_ug, m2_ug, invalid,"
+                          " control) VALUES (?,?,?,?,?,?,?,?,?,?)",
+                          bind_sample, r, "dust sample put", err, errcap);
 }
 
 int dust_samples_each(ew_reader *rd, int from_month, int to_month, dust_sample_fn fn, void *ctx,

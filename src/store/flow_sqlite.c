@@ -10,50 +10,42 @@ static const char *text_of(sqlite3_stmt *st, int i)
     return t ? (const char *)t : "";
 }
 
-/* Step a bound write statement once and finalize it. */
-static int write_one(store *s, sqlite3_stmt *st, const char *what, char *err, size_t errcap)
-{
-    int rc = sqlite3_step(st) == SQLITE_DONE ? EW_OK : EW_EINTERNAL;
-    if (rc) {
-        store_note_failure(s);
-        ew_errf(err, errcap, rc, "%s: %s", what, sqlite3_errmsg(store_sqlite_handle(s)));
-    }
-    sqlite3_finalize(st);
-    return rc;
-}
-
 static int prepare_fail(sqlite3 *db, const char *what, char *err, size_t errcap)
 {
     return ew_errf(err, errcap, EW_EINTERNAL, "%s: %s", what, sqlite3_errmsg(db));
 }
 
-int flow_section_put(store *s, const flow_section_row *r, char *err, size_t errcap)
+static void bind_section(sqlite3_stmt *st, const void *row)
 {
-    sqlite3_stmt *st = NULL;
-    if (sqlite3_prepare_v2(store_sqlite_handle(s),
-                           "INSERT OR REPLACE INTO flow_section (code, name, base_milli)"
-                           " VALUES (?,?,?)",
-                           -1, &st, NULL) != SQLITE_OK)
-        return prepare_fail(store_sqlite_handle(s), "flow section put", err, errcap);
+    const flow_section_row *r = row;
     sqlite3_bind_text(st, 1, r->code, -1, SQLITE_STATIC);
     sqlite3_bind_text(st, 2, r->name ? r->name : r->code, -1, SQLITE_STATIC);
     sqlite3_bind_int64(st, 3, r->base_milli);
-    return write_one(s, st, "flow section put", err, errcap);
 }
 
-int flow_day_put(store *s, const flow_day_row *r, char *err, size_t errcap)
+int flow_section_put(store *s, const flow_section_row *r, char *err, size_t errcap)
 {
-    sqlite3_stmt *st = NULL;
-    if (sqlite3_prepare_v2(store_sqlite_handle(s),
-                           "INSERT OR REPLACE INTO flow_day (section, day, mean_milli, exempt)"
-                           " VALUES (?,?,?,?)",
-                           -1, &st, NULL) != SQLITE_OK)
-        return prepare_fail(store_sqlite_handle(s), "flow day put", err, errcap);
+    return store_stmt_run(s, STORE_SLOT_FLOW_SECTION_PUT,
+                          "INSERT OR REPLACE INTO flow_section (code, name, base_milli)"
+                          " VALUES (?,?,?)",
+                          bind_section, r, "flow section put", err, errcap);
+}
+
+static void bind_day(sqlite3_stmt *st, const void *row)
+{
+    const flow_day_row *r = row;
     sqlite3_bind_text(st, 1, r->section, -1, SQLITE_STATIC);
     sqlite3_bind_int64(st, 2, r->day);
     sqlite3_bind_int64(st, 3, r->mean_milli);
     sqlite3_bind_int(st, 4, r->exempt ? 1 : 0);
-    return write_one(s, st, "flow day put", err, errcap);
+}
+
+int flow_day_put(store *s, const flow_day_row *r, char *err, size_t errcap)
+{
+    return store_stmt_run(s, STORE_SLOT_FLOW_DAY_PUT,
+                          "INSERT OR REPLACE INTO flow_day (section, day, mean_milli, exempt)"
+                          " VALUES (?,?,?,?)",
+                          bind_day, r, "flow day put", err, errcap);
 }
 
 int flow_sections_each(ew_reader *rd, flow_section_fn fn, void *ctx, char *err, size_t errcap)

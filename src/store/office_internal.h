@@ -77,7 +77,7 @@ enum {
     Q_CHANGE_EV_GET,
     N_OFFICE_QUERIES
 };
-_Static_assert(N_OFFICE_QUERIES <= STORE_STMT_SLOTS, "the statement cache holds every query");
+_Static_assert((int)N_OFFICE_QUERIES <= (int)STORE_SLOTS_OFFICE, "the office's slots hold every query");
 
 #define USER_COLS "id, name, display, role, org, pw_hash, disabled, created_utc"
 #define CASE_COLS                                                                                  \

@@ -26,10 +26,26 @@ bool store_in_transaction(store *s);
 
 /* A cache of prepared statements owned by the handle: slot (0 ≤ slot < STORE_STMT_SLOTS)
  * is prepared from sql on first use (SQLITE_PREPARE_PERSISTENT) and finalized by
- * store_close. Each file using it owns a fixed range of slots (today the office files, through
- * office_internal.h, use them all) and always passes the same sql for a slot. Returns NULL if sql does not prepare
- * (sqlite3_errmsg tells why). The caller resets the statement after use. */
-#define STORE_STMT_SLOTS 96
+ * store_close. Each file using it owns a fixed range of slots (below) and always passes the
+ * same sql for a slot. Returns NULL if sql does not prepare (sqlite3_errmsg tells why). The
+ * caller resets the statement after use (store_stmt_run does). */
+enum {
+    STORE_SLOTS_OFFICE = 80, /* the office files, through office_internal.h: 0 .. 79 */
+    STORE_SLOT_DUST_PUT = STORE_SLOTS_OFFICE,
+    STORE_SLOT_FLOW_SECTION_PUT,
+    STORE_SLOT_FLOW_DAY_PUT,
+    STORE_SLOT_WATER_SECTION_PUT,
+    STORE_SLOT_WATER_COMP_ADD,
+    STORE_SLOT_WATER_COMP_DEL,
+    STORE_SLOT_WATER_SAMPLE_PUT,
+    STORE_STMT_SLOTS
+};
 sqlite3_stmt *store_stmt(store *s, int slot, const char *sql);
+/* The write of one row: the cached statement of slot (prepared from sql), bound by the
+ * caller in bind(st, row), stepped once, then reset and its bindings cleared whatever
+ * happens. Returns 0, or EW_EINTERNAL with err "what: SQLite's message" (a full disk is
+ * counted, store_note_failure). */
+int store_stmt_run(store *s, int slot, const char *sql, void (*bind)(sqlite3_stmt *, const void *),
+                   const void *row, const char *what, char *err, size_t errcap);
 
 #endif

@@ -1113,6 +1113,16 @@ bool store_in_transaction(store *s)
     return !sqlite3_get_autocommit(s->db);
 }
 
+int store_stmt_run(store *s, int slot, const char *sql, void (*bind)(sqlite3_stmt *, const void *),
+                   const void *row, const char *what, char *err, size_t errcap)
+{
+    sqlite3_stmt *st = store_stmt(s, slot, sql);
+    if (!st)
+        return fail(s, what, err, errcap);
+    bind(st, row);
+    return step_done(s, st, what, err, errcap);
+}
+
 sqlite3_stmt *store_stmt(store *s, int slot, const char *sql)
 {
     if (slot < 0 || slot >= STORE_STMT_SLOTS)

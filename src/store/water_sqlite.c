@@ -8,12 +8,6 @@
 #include "store/store_internal.h"
 #include "store/water.h"
 
-static int wfail(store *s, char *err, size_t errcap, const char *what)
-{
-    store_note_failure(s);
-    return ew_errf(err, errcap, EW_EINTERNAL, "%s: %s", what,
-                   sqlite3_errmsg(store_sqlite_handle(s)));
-}
 
 static int rfail(ew_reader *db, char *err, size_t errcap, const char *what)
 {
@@ -27,39 +21,37 @@ static const char *wtext(sqlite3_stmt *st, int i)
     return t ? (const char *)t : "";
 }
 
-/* Step and finalize one statement of a section write. */
-static int section_step(store *s, sqlite3_stmt *st, char *err, size_t errcap)
+static void bind_section(sqlite3_stmt *st, const void *row)
 {
-    int rc = sqlite3_step(st) == SQLITE_DONE ? EW_OK : wfail(s, err, errcap, "water section put");
-    sqlite3_finalize(st);
-    return rc;
-}
-
-int water_section_put(store *s, const water_section_row *r, char *err, size_t errcap)
-{
-    sqlite3_stmt *st = NULL;
-    if (sqlite3_prepare_v2(store_sqlite_handle(s),
-                           "INSERT OR REPLACE INTO water_section (code, name, water, target_class)"
-                           " VALUES (?,?,?,?)",
-                           -1, &st, NULL) != SQLITE_OK)
-        return wfail(s, err, errcap, "water section put");
+    const water_section_row *r = row;
     sqlite3_bind_text(st, 1, r->code, -1, SQLITE_STATIC);
     sqlite3_bind_text(st, 2, r->name ? r->name : r->code, -1, SQLITE_STATIC);
     sqlite3_bind_text(st, 3, r->water ? r->water : "river", -1, SQLITE_STATIC);
     sqlite3_bind_int(st, 4, r->target_class);
-    int rc = section_step(s, st, err, errcap);
+}
+
+static void bind_code(sqlite3_stmt *st, const void *row)
+{
+    sqlite3_bind_text(st, 1, ((const water_section_row *)row)->code, -1, SQLITE_STATIC);
+}
+
+int water_section_put(store *s, const water_section_row *r, char *err, size_t errcap)
+{
+    int rc = store_stmt_run(s, STORE_SLOT_WATER_SECTION_PUT,
+                            "INSERT OR REPLACE INTO water_section (code, name, water,"
+                            " target_class) VALUES (?,?,?,?)",
+                            bind_section, r, "water section put", err, errcap);
     if (rc)
         return rc;
     /* The compensation flag (migration 8) lives in a table of its own. Both statements run
      * in the caller's transaction when there is one (the imports always open one). */
-    if (sqlite3_prepare_v2(store_sqlite_handle(s),
-                           r->compensation
-                               ? "INSERT OR IGNORE INTO water_compensation (section) VALUES (?)"
-                               : "DELETE FROM water_compensation WHERE section = ?",
-                           -1, &st, NULL) != SQLITE_OK)
-        return wfail(s, err, errcap, "water section put");
-    sqlite3_bind_text(st, 1, r->code, -1, SQLITE_STATIC);
-    return section_step(s, st, err, errcap);
+    return r->compensation
+               ? store_stmt_run(s, STORE_SLOT_WATER_COMP_ADD,
+                                "INSERT OR IGNORE INTO water_compensation (section) VALUES (?)",
+                                bind_code, r, "water section put", err, errcap)
+               : store_stmt_run(s, STORE_SLOT_WATER_COMP_DEL,
+                                "DELETE FROM water_compensation WHERE section = ?", bind_code, r,
+                                "water section put", err, errcap);
 }
 
 static int sections_walk(ew_reader *db, const char *code, water_section_fn fn, void *ctx, char *err,
@@ -107,23 +99,23 @@ int water_section_get(ew_reader *db, const char *code, water_section_fn fn, void
     return sections_walk(db, code, fn, ctx, err, errcap);
 }
 
-int water_sample_put(store *s, const water_sample_row *r, char *err, size_t errcap)
+static void bind_sample(sqlite3_stmt *st, const void *row)
 {
-    sqlite3_stmt *st = NULL;
-    if (sqlite3_prepare_v2(store_sqlite_handle(s),
-                           "INSERT OR REPLACE INTO water_sample (section, ts_utc, item,"
-                           " value_micro, below_dl, source) VALUES (?,?,?,?,?,?)",
-                           -1, &st, NULL) != SQLITE_OK)
-        return wfail(s, err, errcap, "water sample put");
+    const water_sample_row *r = row;
     sqlite3_bind_text(st, 1, r->section, -1, SQLITE_STATIC);
     sqlite3_bind_int64(st, 2, r->ts_utc);
     sqlite3_bind_text(st, 3, r->item, -1, SQLITE_STATIC);
     sqlite3_bind_int64(st, 4, r->value_micro);
     sqlite3_bind_int(st, 5, r->below_dl ? 1 : 0);
     sqlite3_bind_text(st, 6, r->source ? r->source : "lab", -1, SQLITE_STATIC);
-    int rc = sqlite3_step(st) == SQLITE_DONE ? EW_OK : wfail(s, err, errcap, "water sample put");
-    sqlite3_finalize(st);
-    return rc;
+}
+
+int water_sample_put(store *s, const water_sample_row *r, char *err, size_t errcap)
+{
+    return store_stmt_run(s, STORE_SLOT_WATER_SAMPLE_PUT,
+                          "INSERT OR REPLACE INTO water_sample (section, ts_utc, item,"
+                          " value_micro, below_dl, source) VALUES (?,?,?,?,?,?)",
+                          bind_sample, r, "water sample put", err, errcap);
 }
 
 int water_samples_each(ew_reader *db, const char *section, int64_t from_utc, int64_t to_utc,
