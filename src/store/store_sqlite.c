@@ -439,8 +439,8 @@ static const char *const migrations[] = {
     /* 7 -> 8: which water sections are eco-compensation sections (store/water.h). A table of
      * its own rather than a new column: every migration must be safe to run again (a
      * database whose user_version was set back), and ADD COLUMN is not. */
-    "CREATE TABLE IF NOT EXISTS water_compensation ("
-    "  section TEXT PRIMARY KEY REFERENCES water_section(code)) WITHOUT ROWID;",
+    ("CREATE TABLE IF NOT EXISTS water_compensation ("
+     "  section TEXT PRIMARY KEY REFERENCES water_section(code)) WITHOUT ROWID;"),
 };
 enum { N_MIGRATIONS = sizeof migrations / sizeof migrations[0] };
 _Static_assert(N_MIGRATIONS == STORE_SCHEMA_VERSION, "one migration per schema version");
