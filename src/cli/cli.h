@@ -22,6 +22,7 @@ int cmd_db_backup(int argc, char **argv);
 int cmd_db_restore(int argc, char **argv);
 int cmd_import(int argc, char **argv);
 int cmd_targets(int argc, char **argv);
+int cmd_water(int argc, char **argv);
 
 /* The whole file at path (caller frees; xalloc policy) and its length, or NULL if it cannot
  * be opened (errno tells why). Defined in cmd_assess.c. */
@@ -32,6 +33,10 @@ char *cli_read_file(const char *path, size_t *n);
  * and returns NULL. Defined in cmd_plan.c. */
 struct plan;
 struct plan *cli_plan_open(const char *cmd, const char *file);
+
+/* Print "envwatch CMD: <message>" on stderr and return EW_EXIT_USAGE, for a command's
+ * refusal of its arguments. Defined in main.c. */
+__attribute__((format(printf, 2, 3))) int cli_usage_error(const char *cmd, const char *fmt, ...);
 
 /* True if argv[1..] contains -h or --help. */
 int cli_wants_help(int argc, char **argv);

@@ -48,17 +48,7 @@ typedef struct given {
     size_t name_len;
 } given;
 
-/* Print "envwatch aqi: <message>" on stderr; returns the usage exit status. */
-__attribute__((format(printf, 1, 2))) static int usage_error(const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    fputs("envwatch aqi: ", stderr);
-    vfprintf(stderr, fmt, ap);
-    fputc('\n', stderr);
-    va_end(ap);
-    return EW_EXIT_USAGE;
-}
+#define usage_error(...) cli_usage_error("aqi", __VA_ARGS__)
 
 /* An IAQI / AQI as JSON: integer, ">500", or null. */
 static json_t *index_json(int v)

@@ -1,4 +1,5 @@
 /* envwatch: git-style dispatcher over the subcommands. */
+#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -23,6 +24,7 @@ static const command commands[] = {
     {"backup", cmd_db_backup, "online backup of a database while the server runs"},
     {"restore", cmd_db_restore, "restore a database from a backup"},
     {"targets", cmd_targets, "where the plan's targets stand (as GET /api/v1/targets)"},
+    {"water", cmd_water, "surface-water classes (GB 3838): one sample, or a period from files"},
     {"import", cmd_import, "import fire points, the emergency list, water results, dust fall"},
 };
 
@@ -32,6 +34,17 @@ static void usage(FILE *out)
     for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
         fprintf(out, "  %-10s %s\n", commands[i].name, commands[i].summary);
     fprintf(out, "\n'envwatch <command> --help' describes a command.\n");
+}
+
+int cli_usage_error(const char *cmd, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    fprintf(stderr, "envwatch %s: ", cmd);
+    vfprintf(stderr, fmt, ap);
+    fputc('\n', stderr);
+    va_end(ap);
+    return EW_EXIT_USAGE;
 }
 
 int cli_wants_help(int argc, char **argv)

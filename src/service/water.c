@@ -244,6 +244,33 @@ int water_sections_status(ew_reader *db, int64_t now_utc, water_status_fn fn, vo
     return water_sections_each(db, status_one, &w, err, errcap);
 }
 
+typedef struct period_walk {
+    ew_reader *db;
+    int64_t from, to;
+    water_period_fn fn;
+    void *ctx;
+    char *err;
+    size_t errcap;
+} period_walk;
+
+static int period_one(void *ctx, const water_section_row *r)
+{
+    period_walk *w = ctx;
+    water_period p;
+    int rc = water_section_period(w->db, r->code, w->from, w->to, &p, w->err, w->errcap);
+    if (rc < 0)
+        return rc;
+    return rc == 1 ? w->fn(w->ctx, &p) : 0;
+}
+
+int water_sections_period(ew_reader *db, int64_t from_utc, int64_t to_utc, water_period_fn fn,
+                          void *ctx, char *err, size_t errcap)
+{
+    period_walk w = {.db = db, .from = from_utc, .to = to_utc, .fn = fn, .ctx = ctx,
+                     .err = err, .errcap = errcap};
+    return water_sections_each(db, period_one, &w, err, errcap);
+}
+
 typedef struct stat_walk {
     ew_reader *db;
     int64_t from, to;

@@ -72,6 +72,13 @@ typedef int (*water_status_fn)(void *ctx, const water_period *month, const water
 int water_sections_status(ew_reader *db, int64_t now_utc, water_status_fn fn, void *ctx, char *err,
                           size_t errcap) EW_MUST_CHECK;
 
+/* Every section's assessment over [from_utc, to_utc), by code: fn(ctx, p) once per section
+ * (p borrowed for the call). Returns 0, what fn returned when it stopped, or a negative
+ * error. */
+typedef int (*water_period_fn)(void *ctx, const water_period *p);
+int water_sections_period(ew_reader *db, int64_t from_utc, int64_t to_utc, water_period_fn fn,
+                          void *ctx, char *err, size_t errcap) EW_MUST_CHECK;
+
 /* The value of the plan statistic st (service/plan.h) for Beijing year as seen at now_utc
  * (1 January up to now, or the whole year once it is over). Known statistics:
  *   "water.worse_than_v_sections": sections whose period class is 劣V (count);

@@ -2,35 +2,8 @@
 # worked by hand from HJ 633 Table 1 (see tests/unit/standards_aqi.c for the working).
 . "$(dirname "$0")/lib.sh"
 
-bins=("$ENVWATCH")
-[ -x "${ENVWATCH_ASAN:-}" ] && bins+=("$ENVWATCH_ASAN")
-
-# jqcheck DESCRIPTION JQ_EXPR ARGS...: runs `envwatch aqi ARGS --json` with every binary and
-# checks that JQ_EXPR is true on the output.
-jqcheck() {
-  local d=$1 expr=$2; shift 2
-  local b out
-  for b in "${bins[@]}"; do
-    if ! out=$("$b" aqi "$@" --json) || ! printf '%s' "$out" | jq -e "$expr" >/dev/null; then
-      not_ok "$d ($(basename "$(dirname "$b")"))"
-      printf '# got: %s\n' "$out"
-      return
-    fi
-  done
-  ok "$d"
-}
-
-# usage_fails DESCRIPTION PATTERN ARGS...: exit 2, nothing on stdout, PATTERN on stderr.
-usage_fails() {
-  local d=$1 pat=$2; shift 2
-  "$ENVWATCH" aqi "$@" >"$TEST_TMP/out" 2>"$TEST_TMP/err"
-  local rc=$?
-  if [ "$rc" -eq 2 ] && [ ! -s "$TEST_TMP/out" ] && grep -q -- "$pat" "$TEST_TMP/err"; then
-    ok "$d"
-  else
-    not_ok "$d (rc=$rc, stderr: $(cat "$TEST_TMP/err"))"
-  fi
-}
+jqcheck() { cli_jqcheck "aqi" "$@"; }
+usage_fails() { cli_usage_fails "aqi" "$@"; }
 
 check "aqi --help exits 0 and prints usage" bash -c "'$ENVWATCH' aqi --help | grep -q usage"
 check "aqi -h exits 0" bash -c "'$ENVWATCH' aqi -h >/dev/null"

@@ -6,6 +6,36 @@ ok() { _tap_n=$((_tap_n + 1)); echo "ok $_tap_n - $*"; }
 not_ok() { _tap_n=$((_tap_n + 1)); echo "not ok $_tap_n - $*"; }
 # check DESCRIPTION CMD...: ok if CMD succeeds.
 check() { local d=$1; shift; if "$@"; then ok "$d"; else not_ok "$d"; fi; }
+# cli_jqcheck "SUBCOMMAND..." DESCRIPTION JQ_EXPR ARGS...: runs `envwatch SUBCOMMAND... ARGS
+# --json` with the release binary and, when ENVWATCH_ASAN names one, the ASan binary; ok
+# when every run succeeds and JQ_EXPR is true on its output.
+cli_jqcheck() {
+  local sub=$1 d=$2 expr=$3; shift 3
+  local b out bins=("$ENVWATCH")
+  [ -x "${ENVWATCH_ASAN:-}" ] && bins+=("$ENVWATCH_ASAN")
+  for b in "${bins[@]}"; do
+    # shellcheck disable=SC2086 # SUBCOMMAND is words on purpose
+    if ! out=$("$b" $sub "$@" --json) || ! printf '%s' "$out" | jq -e "$expr" >/dev/null; then
+      not_ok "$d ($(basename "$(dirname "$b")"))"
+      printf '# got: %s\n' "$out"
+      return
+    fi
+  done
+  ok "$d"
+}
+# cli_usage_fails "SUBCOMMAND..." DESCRIPTION PATTERN ARGS...: exit 2, nothing on stdout,
+# PATTERN on stderr.
+cli_usage_fails() {
+  local sub=$1 d=$2 pat=$3; shift 3
+  # shellcheck disable=SC2086
+  "$ENVWATCH" $sub "$@" >"$TEST_TMP/out" 2>"$TEST_TMP/err"
+  local rc=$?
+  if [ "$rc" -eq 2 ] && [ ! -s "$TEST_TMP/out" ] && grep -q -- "$pat" "$TEST_TMP/err"; then
+    ok "$d"
+  else
+    not_ok "$d (rc=$rc, stderr: $(cat "$TEST_TMP/err"))"
+  fi
+}
 # A private temporary directory removed at exit.
 TEST_TMP=$(mktemp -d)
 trap 'rm -rf "$TEST_TMP"' EXIT

@@ -39,3 +39,32 @@ check "CH01 March: NH3-N 1.6, Class V, multiple 0.067 against IV" \
   = '["V",[1.6,"V",0.067]]'
 check "an unknown section: 404" \
   test "$(curl -s -o /dev/null -w '%{http_code}' -H "Authorization: Bearer $tok" "$base/water/sections/NOPE")" = 404
+
+# The same files through `envwatch water assess`: the period values are the platform's, and
+# the command's row of a section is the API's document of it (net/water_doc.h).
+"$ENVWATCH" water assess --from 2025-03-01 --to 2025-03-31 --json \
+  "$TEST_TMP/results.csv" "$TEST_TMP/sections.csv" >"$TEST_TMP/assess.json" 2>"$TEST_TMP/assess.err"
+rc=$?
+check "assess: a section misses its target (and a bad line): exit 1" test "$rc" = 1
+check "assess: the bad line is named FILE:LINE" grep -q "results.csv:6: value" "$TEST_TMP/assess.err"
+check "assess: CH01's row is the API's document of March" \
+  test "$(jq -cS '.data[] | select(.code=="CH01")' "$TEST_TMP/assess.json")" \
+  = "$(get 'water/sections/CH01?year=2025&month=3' | jq -cS 'del(.year, .month)')"
+check "assess: QL02 劣V, grade 重度污染" \
+  test "$(jq -c '[.data[] | select(.code=="QL02") | .class, .grade, .worse_v]' "$TEST_TMP/assess.json")" \
+  = '["劣V","重度污染",true]'
+check "assess: up to 10 March only the 1.5 result: CH01 Class IV, meets IV" \
+  test "$("$ENVWATCH" water assess --from 2025-03-01 --to 2025-03-10 --json "$TEST_TMP/sections.csv" \
+    "$TEST_TMP/results.csv" 2>/dev/null | jq -c '.data[] | select(.code=="CH01") | [.class, .meets_target, .samples]')" \
+  = '["IV",true,1]'
+check "assess: --to is included: 20 March alone holds NH3-N 1.7, Class V" \
+  test "$("$ENVWATCH" water assess --from 2025-03-20 --to 2025-03-20 --json "$TEST_TMP/sections.csv" \
+    "$TEST_TMP/results.csv" 2>/dev/null | jq -c '.data[] | select(.code=="CH01") | [.class, .samples]')" \
+  = '["V",1]'
+check "assess: --to before --from is a usage error" \
+  bash -c "'$ENVWATCH' water assess --from 2025-03-10 --to 2025-03-01 '$TEST_TMP/sections.csv'; test \$? = 2"
+printf 'a,b\n1,2\n' >"$TEST_TMP/other.csv"
+check "assess: a file of another format is refused, naming it" \
+  bash -c "'$ENVWATCH' water assess --from 2025-03-01 --to 2025-03-31 '$TEST_TMP/other.csv' 2>&1 | grep -q 'other.csv: header'"
+check "assess: the temporary database is removed" \
+  bash -c "TMPDIR='$TEST_TMP/wtmp'; mkdir -p \$TMPDIR; export TMPDIR; '$ENVWATCH' water assess --from 2025-03-01 --to 2025-03-31 '$TEST_TMP/sections.csv' >/dev/null; test -z \"\$(ls -A \$TMPDIR)\""
