@@ -32,10 +32,15 @@ static const char *json_str(const json_t *o, const char *k)
     return s ? s : "";
 }
 
-/* A number as the API holds it, or "—" for null. */
-static void num(const json_t *v, char *buf, size_t cap)
+/* A number as the API holds it, or "—" for null; a GB 3838 class (unit 类, Ⅰ = 1 … 劣Ⅴ = 6)
+ * as the dashboard writes it (web/src/ui.js tval). */
+static void num(const json_t *v, const char *unit, char *buf, size_t cap)
 {
-    if (json_is_number(v))
+    static const char *const cls[] = {"Ⅰ", "Ⅱ", "Ⅲ", "Ⅳ", "Ⅴ", "劣Ⅴ"};
+    double d = json_number_value(v);
+    if (json_is_number(v) && !strcmp(unit, "类") && d >= 1 && d <= 6 && d == (int)d)
+        snprintf(buf, cap, "%s", cls[(int)d - 1]);
+    else if (json_is_number(v))
         snprintf(buf, cap, "%g", json_number_value(v));
     else
         snprintf(buf, cap, "—");
@@ -61,9 +66,10 @@ static void print_text(const json_t *rows, const json_t *meta, bool over)
     json_array_foreach(rows, i, row)
     {
         char value[32], projected[32], target[32];
-        num(json_object_get(row, "value"), value, sizeof value);
-        num(json_object_get(row, "projected"), projected, sizeof projected);
-        num(json_object_get(row, "target"), target, sizeof target);
+        const char *unit = json_str(row, "unit");
+        num(json_object_get(row, "value"), unit, value, sizeof value);
+        num(json_object_get(row, "projected"), unit, projected, sizeof projected);
+        num(json_object_get(row, "target"), unit, target, sizeof target);
         const char *cmp = json_str(row, "comparator");
         const char *sym = !strcmp(cmp, "<=")     ? "≤"
                           : !strcmp(cmp, ">=")   ? "≥"

@@ -171,9 +171,10 @@ int dust_year_of(ew_reader *db, int year, int64_t now_utc, dust_year *out, char 
     return 0;
 }
 
-int dust_statistic(ew_reader *db, const char *st, int year, int64_t now_utc, double *value,
+int dust_statistic(ew_reader *db, const char *st, const char *site, int year, int64_t now_utc, double *value,
                    char *err, size_t errcap)
 {
+    (void)site; /* statistics of every section or point, none of one */
     if (strcmp(st, "dust.dustfall_monthly_mean"))
         return 0;
     dust_year y;

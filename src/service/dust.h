@@ -65,9 +65,10 @@ int dust_year_of(ew_reader *db, int year, int64_t now_utc, dust_year *out, char 
 
 /* The value of plan statistic st (service/plan.h) for year as seen at now_utc. Known:
  *   "dust.dustfall_monthly_mean": dust_year_of's annual mean, t/(km²·30 d).
- * Returns 1 with *value set; 0 when st is not one of these or no month has a value;
- * negative on error (*value unchanged). */
-int dust_statistic(ew_reader *db, const char *st, int year, int64_t now_utc, double *value,
-                   char *err, size_t errcap) EW_MUST_CHECK;
+ * site (the plan target's object) is not used: the statistic is of every point. Returns 1
+ * with *value set; 0 when st is not one of these or no month has a value; negative on error
+ * (*value unchanged). */
+int dust_statistic(ew_reader *db, const char *st, const char *site, int year, int64_t now_utc,
+                   double *value, char *err, size_t errcap) EW_MUST_CHECK;
 
 #endif

@@ -144,9 +144,10 @@ static int lowest(void *ctx, const flow_section_year *y)
     return 0;
 }
 
-int flow_statistic(ew_reader *db, const char *st, int year, int64_t now_utc, double *value,
+int flow_statistic(ew_reader *db, const char *st, const char *site, int year, int64_t now_utc, double *value,
                    char *err, size_t errcap)
 {
+    (void)site; /* statistics of every section or point, none of one */
     if (strcmp(st, "water.eco_flow_compliance"))
         return 0;
     int64_t low = ECOFLOW_NA;

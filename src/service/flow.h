@@ -51,9 +51,10 @@ int flow_year_each(ew_reader *db, int year, int64_t now_utc, int64_t *last_day, 
 
 /* The value of plan statistic st for year as seen at now_utc. Known:
  *   "water.eco_flow_compliance": the lowest rated section's rate, in %.
- * Returns 1 with *value set; 0 when st is not this one or no section is rated; negative on
- * error (*value unchanged). */
-int flow_statistic(ew_reader *db, const char *st, int year, int64_t now_utc, double *value,
-                   char *err, size_t errcap) EW_MUST_CHECK;
+ * site (the plan target's object, service/plan.h) is not used: the statistic is of every
+ * section. Returns 1 with *value set; 0 when st is not this one or no section is rated;
+ * negative on error (*value unchanged). */
+int flow_statistic(ew_reader *db, const char *st, const char *site, int year, int64_t now_utc,
+                   double *value, char *err, size_t errcap) EW_MUST_CHECK;
 
 #endif

@@ -179,7 +179,7 @@ static int load_target(vctx *v, const json_t *t, plan_target *pt)
 {
     static const char *const allowed[] = {"id",        "name",     "text",     "unit", "comparator",
                                           "target",    "baseline", "deadline", "year", "source",
-                                          "statistic", "scope",    "note",     "task", NULL};
+                                          "statistic", "scope",    "note",     "task", "site", NULL};
     const char *cmp, *src;
     if (want_object(v, t) || check_members(v, t, allowed) || get_id(v, t, &pt->id))
         return -1;
@@ -195,6 +195,7 @@ static int load_target(vctx *v, const json_t *t, plan_target *pt)
     if (get_str(v, t, "text", true, &pt->text) || get_str(v, t, "unit", false, &pt->unit) ||
         get_str(v, t, "comparator", true, &cmp) || get_str(v, t, "source", true, &src) ||
         get_str(v, t, "statistic", false, &pt->statistic) ||
+        get_str(v, t, "site", false, &pt->site) ||
         get_str(v, t, "scope", false, &pt->scope) || get_str(v, t, "note", false, &pt->note) ||
         get_date(v, t, "deadline", true, &pt->deadline_day) ||
         get_int(v, t, "year", 1949, 2200, &pt->year))
@@ -685,6 +686,7 @@ json_t *plan_to_json(const plan *p)
             json_object_set_new(o, "year", json_integer(t->year));
         set_str(o, "source", plan_source_name(t->source));
         set_str(o, "statistic", t->statistic);
+        set_str(o, "site", t->site);
         set_str(o, "scope", t->scope);
         set_str(o, "note", t->note);
         json_object_set_new(o, "task",

@@ -69,6 +69,8 @@ typedef struct plan_target {
     int64_t deadline_day; /* Beijing calendar day, days since 1970-01-01 */
     plan_source source;
     const char *statistic; /* monitoring only: e.g. "airq.pm25_annual_mean"; else NULL */
+    const char *site;      /* the one monitored object the statistic is about (a water
+                              section's code for "water.section_class"); NULL if none */
     const char *scope;     /* "zone" or "city" (a city-wide figure the zone contributes to) */
     const char *note;      /* NULL if none */
     int task;              /* index into plan.tasks of the task that lists it, or -1 */

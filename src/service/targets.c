@@ -106,8 +106,8 @@ static void judge(targets_row *w, const airq_report *rep)
 /* The services of the other media, each the one owner of its statistics' names: asked in
  * turn, a service answers 0 for a name it does not know (or for no value), so a name needs
  * no registering here. */
-typedef int (*statistic_fn)(ew_reader *db, const char *st, int year, int64_t now_utc,
-                            double *value, char *err, size_t errcap);
+typedef int (*statistic_fn)(ew_reader *db, const char *st, const char *site, int year,
+                            int64_t now_utc, double *value, char *err, size_t errcap);
 static const statistic_fn media[] = {water_statistic, flow_statistic, dust_statistic};
 
 /* A statistic of one of those media: the value so far, persistence for the projection. */
@@ -117,7 +117,7 @@ static int judge_measured(ew_reader *db, targets_row *w, int year, int64_t now_u
     double v;
     int rc = 0;
     for (size_t k = 0; k < sizeof media / sizeof *media && rc == 0; k++)
-        rc = media[k](db, w->t->statistic, year, now_utc, &v, err, errcap);
+        rc = media[k](db, w->t->statistic, w->t->site, year, now_utc, &v, err, errcap);
     if (rc == 1) {
         w->measured = true;
         w->value = w->projected = v;

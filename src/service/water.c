@@ -345,9 +345,37 @@ static int compensation_statistic(ew_reader *db, int year, int64_t now_utc, doub
     return 1;
 }
 
-int water_statistic(ew_reader *db, const char *st, int year, int64_t now_utc, double *value,
-                    char *err, size_t errcap)
+/* The worst monthly class of section code in year up to the Beijing month of now_utc. */
+static int section_class_statistic(ew_reader *db, const char *code, int year, int64_t now_utc,
+                                   double *value, char *err, size_t errcap)
 {
+    if (!code)
+        return 0; /* the plan names no section: no value to show */
+    ew_civil now;
+    ew_utc_to_bj(now_utc, &now);
+    int last_month = now.year > year ? 12 : now.year == year ? now.mon : 0;
+    int worst = GB3838_CLASS_NONE;
+    for (int m = 1; m <= last_month; m++) {
+        int64_t from, to;
+        water_period_bounds(year, m, &from, &to);
+        water_period p;
+        int rc = water_section_period(db, code, from, to, &p, err, errcap);
+        if (rc <= 0)
+            return rc; /* error, or no such section */
+        if (p.result.cls > worst)
+            worst = p.result.cls;
+    }
+    if (worst == GB3838_CLASS_NONE)
+        return 0;
+    *value = worst;
+    return 1;
+}
+
+int water_statistic(ew_reader *db, const char *st, const char *site, int year, int64_t now_utc,
+                    double *value, char *err, size_t errcap)
+{
+    if (!strcmp(st, "water.section_class"))
+        return section_class_statistic(db, site, year, now_utc, value, err, errcap);
     if (!strcmp(st, "water.compensation_sections_compliance"))
         return compensation_statistic(db, year, now_utc, value, err, errcap);
     if (strcmp(st, "water.worse_than_v_sections"))

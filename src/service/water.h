@@ -84,10 +84,14 @@ int water_sections_period(ew_reader *db, int64_t from_utc, int64_t to_utc, water
  *   "water.worse_than_v_sections": sections whose period class is 劣V (count);
  *   "water.compensation_sections_compliance": of the eco-compensation sections with a
  *     target class and at least one classed month, the share (%) whose every classed month
- *     of the year so far (up to the Beijing month of now_utc) met the target ("稳定达标").
+ *     of the year so far (up to the Beijing month of now_utc) met the target ("稳定达标");
+ *   "water.section_class": the class of section site (its code; the plan target's "site")
+ *     as a number, Ⅰ = 1 … Ⅴ = 5, 劣Ⅴ = 6: the worst of its monthly classes of the year so
+ *     far, so that "稳定达到Ⅱ类" holds only when every classed month was Ⅱ or better.
  * Returns 1 with *value set; 0 when st is not one of these or no section has a class in the
  * period (no value to show); negative on error (*value unchanged). */
-int water_statistic(ew_reader *db, const char *st, int year, int64_t now_utc, double *value,
+int water_statistic(ew_reader *db, const char *st, const char *site, int year, int64_t now_utc,
+                    double *value,
                     char *err, size_t errcap) EW_MUST_CHECK;
 
 /* The UTC bounds of Beijing month mon (1..12) of year, or of the whole year when mon is 0. */

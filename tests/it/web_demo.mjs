@@ -102,6 +102,10 @@ test('PM2.5 value, projection and status agree between the overview and the plan
   };
   assert.equal(pl.status, ov.status);
   assert.equal(pl.rag, ov.rag);
+  // The canal's class is measured in the demo and shown as the class people write.
+  const canal = (await page.evaluate(async () => (await (await fetch('/api/v1/targets')).json()))).data.find((r) => r.id === 'snbd_main_canal_class');
+  assert.ok(Number.isInteger(canal.value), `canal value ${canal.value}`);
+  assert.equal((await page.textContent('[data-testid=plan-snbd_main_canal_class-value]')).trim(), ['Ⅰ', 'Ⅱ', 'Ⅲ', 'Ⅳ', 'Ⅴ', '劣Ⅴ'][canal.value - 1]);
   const row = page.locator('[data-testid=table-targets] tr', { has: page.locator(`[data-testid=plan-${id}-status]`) });
   assert.equal((await row.locator('td').nth(4).textContent()).trim(), ov.projected);
   // No data is never shown in a colour of success.

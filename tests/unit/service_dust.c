@@ -176,11 +176,11 @@ static void the_year_is_the_mean_of_monthly_means(void **state)
 
     /* A year without samples has no value. */
     double v = -1;
-    assert_int_equal(dust_statistic(rd, "dust.dustfall_monthly_mean", 2024, apr20, &v, err,
-                                    sizeof err),
-                     0);
+    assert_int_equal(
+        dust_statistic(rd, "dust.dustfall_monthly_mean", NULL, 2024, apr20, &v, err, sizeof err),
+        0);
     assert_true(v == -1);
-    assert_int_equal(dust_statistic(rd, "dust.other", 2025, apr20, &v, err, sizeof err), 0);
+    assert_int_equal(dust_statistic(rd, "dust.other", NULL, 2025, apr20, &v, err, sizeof err), 0);
 }
 
 static void plan_row_judges_the_dust_target(void **state)

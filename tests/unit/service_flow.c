@@ -150,9 +150,9 @@ static void each_section_has_its_rate_of_the_complete_days(void **state)
     assert_true(last == INT64_MIN);
     assert_int_equal(ys.y[0].rate.rate_milli, ECOFLOW_NA);
     double v = -1;
-    assert_int_equal(flow_statistic(f->rd, "water.eco_flow_compliance", 2025, jan1, &v, err,
-                                    sizeof err),
-                     0);
+    assert_int_equal(
+        flow_statistic(f->rd, "water.eco_flow_compliance", NULL, 2025, jan1, &v, err, sizeof err),
+        0);
     assert_true(v == -1);
 }
 

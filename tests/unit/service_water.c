@@ -82,8 +82,8 @@ static void bad_lines_are_reported_and_the_rest_stored(void **state)
     /* Importing again replaces, adds nothing. */
     char err[256];
     int stored, bad;
-    assert_int_equal(water_import_results(s, results_csv, strlen(results_csv), NULL, NULL,
-                                          &stored, &bad, err, sizeof err),
+    assert_int_equal(water_import_results(s, results_csv, strlen(results_csv), NULL, NULL, &stored,
+                                          &bad, err, sizeof err),
                      0);
     assert_int_equal(tu_db_count(db.path, "SELECT count(*) FROM water_sample"), 5);
     assert_int_equal(tu_store_close(&db, s), 0);
@@ -183,15 +183,14 @@ static void compensation_sections_must_meet_every_month(void **state)
     char err[256];
     errs e = {.n = 0};
     int stored = -1, bad = -1;
-    assert_int_equal(water_import_sections(s, sec, strlen(sec), on_error, &e, &stored, &bad, err,
-                                           sizeof err),
-                     0);
+    assert_int_equal(
+        water_import_sections(s, sec, strlen(sec), on_error, &e, &stored, &bad, err, sizeof err),
+        0);
     assert_int_equal(stored, 4);
     assert_int_equal(bad, 1);
     assert_int_equal(e.lines[0], 6);
-    assert_int_equal(water_import_results(s, res, strlen(res), on_error, &e, &stored, &bad, err,
-                                          sizeof err),
-                     0);
+    assert_int_equal(
+        water_import_results(s, res, strlen(res), on_error, &e, &stored, &bad, err, sizeof err), 0);
     assert_int_equal(stored, 5); /* spaces around a value are not part of it */
     ew_reader *rd = ew_read_open(db.path, err, sizeof err);
     assert_non_null(rd);
@@ -199,10 +198,60 @@ static void compensation_sections_must_meet_every_month(void **state)
     int64_t feb20 = ew_bj_day_start(ew_days_from_civil(2025, 2, 20));
     tu_expect_target(rd, "water.compensation_sections_compliance", apr20, 50, false);
     double v = -1;
-    assert_int_equal(water_statistic(rd, "water.compensation_sections_compliance", 2025, feb20,
-                                     &v, err, sizeof err),
+    assert_int_equal(water_statistic(rd, "water.compensation_sections_compliance", NULL, 2025,
+                                     feb20, &v, err, sizeof err),
                      0);
     assert_true(v == -1);
+    ew_read_close(rd);
+    assert_int_equal(tu_store_close(&db, s), 0);
+}
+
+/* The canal's class ("稳定达到Ⅱ类", the default plan's target snbd_main_canal_class on its
+ * site NSBD-ZZ): the worst monthly class of the year so far. January NH3-N 0.5 (Class II,
+ * limit 0.5 inclusive), February 0.4 (II), March 0.6 (III). Seen on 20 February: 2, on
+ * track; on 20 March: 3, off track (a good month later does not undo March); another
+ * section's 劣V never counts; a statistic naming no section, or an unknown one, has no
+ * value. */
+static void canal_class_is_its_worst_month(void **state)
+{
+    (void)state;
+    static const char sec[] = "code,name,water,target\n"
+                              "NSBD-ZZ,南水北调中线总干渠郑州段,river,II\n"
+                              "QL02,七里河,river,V\n";
+    static const char res[] = "section,time,item,value,below_dl\n"
+                              "NSBD-ZZ,2025-01-10,NH3-N,0.5,0\n"
+                              "NSBD-ZZ,2025-02-10,NH3-N,0.4,0\n"
+                              "NSBD-ZZ,2025-03-10,NH3-N,0.6,0\n"
+                              "NSBD-ZZ,2025-04-10,NH3-N,0.1,0\n"
+                              "QL02,2025-01-10,NH3-N,2.1,0\n";
+    tu_tmpdb db;
+    store *s = tu_store_open(&db, "canal");
+    assert_non_null(s);
+    char err[256];
+    int stored = -1, bad = -1;
+    assert_int_equal(
+        water_import_sections(s, sec, strlen(sec), NULL, NULL, &stored, &bad, err, sizeof err), 0);
+    assert_int_equal(
+        water_import_results(s, res, strlen(res), NULL, NULL, &stored, &bad, err, sizeof err), 0);
+    assert_int_equal(stored, 5);
+    ew_reader *rd = ew_read_open(db.path, err, sizeof err);
+    assert_non_null(rd);
+    int64_t feb20 = ew_bj_day_start(ew_days_from_civil(2025, 2, 20));
+    int64_t mar20 = ew_bj_day_start(ew_days_from_civil(2025, 3, 20));
+    int64_t may20 = ew_bj_day_start(ew_days_from_civil(2025, 5, 20));
+    tu_expect_target(rd, "water.section_class", feb20, 2, true);
+    tu_expect_target(rd, "water.section_class", mar20, 3, false);
+    tu_expect_target(rd, "water.section_class", may20, 3, false);
+    double v = -1;
+    assert_int_equal(
+        water_statistic(rd, "water.section_class", NULL, 2025, mar20, &v, err, sizeof err), 0);
+    assert_int_equal(
+        water_statistic(rd, "water.section_class", "NOPE", 2025, mar20, &v, err, sizeof err), 0);
+    assert_true(v == -1);
+    /* Before any result of the year: no value. */
+    assert_int_equal(water_statistic(rd, "water.section_class", "NSBD-ZZ", 2024, mar20, &v, err,
+                                     sizeof err),
+                     0);
     ew_read_close(rd);
     assert_int_equal(tu_store_close(&db, s), 0);
 }
@@ -235,6 +284,7 @@ int main(void)
         cmocka_unit_test(plan_row_counts_worse_than_v_sections),
         cmocka_unit_test(hj212_metals_convert_from_ug_per_litre),
         cmocka_unit_test(compensation_sections_must_meet_every_month),
+        cmocka_unit_test(canal_class_is_its_worst_month),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -5,7 +5,7 @@
 import { api, isBureau, login, session, uploadAll } from './api.js';
 import { lang, t, why } from './i18n.js';
 import { CATEGORIES } from './public.js';
-import { attachment, cmpText, day, deadline, esc, finalCard, fmt, h, hm, htmlTable, progressBar, rag, rulesText, supervision, targetStatus, yuan } from './ui.js';
+import { attachment, cmpText, day, deadline, esc, finalCard, fmt, h, hm, htmlTable, progressBar, rag, rulesText, supervision, targetStatus, tval, yuan } from './ui.js';
 
 const app = () => document.getElementById('app');
 const STATES = ['reported', 'rejected', 'accepted', 'assigned', 'rectifying', 'rectified', 'closed', 'reopened'];
@@ -60,10 +60,10 @@ function targetsTable(targets, testid, mon = new Map(), over = false) {
   const m = (r) => (r.source === 'monitoring' ? mon.get(r.id) : null);
   return htmlTable([
     ['name', t('indicator'), (v, r) => esc(targetName(r))],
-    ['value', t('currentValue'), (v, r) => `<span data-testid="plan-${esc(r.id)}-value">${esc(fmt(m(r) ? m(r).value : v))}</span>`],
+    ['value', t('currentValue'), (v, r) => `<span data-testid="plan-${esc(r.id)}-value">${esc(tval(m(r) ? m(r).value : v, r.unit))}</span>`],
     ['comparator', t('comparator'), (v) => esc(cmpText(v))],
-    ['target', t('target'), (v, r) => (r.comparator === 'done' ? '' : `${esc(fmt(v))} ${esc(r.unit ?? '')}`)],
-    ['projected', t('projected'), (v, r) => esc(fmt(m(r) ? m(r).projected : v))],
+    ['target', t('target'), (v, r) => (r.comparator === 'done' ? '' : `${esc(tval(v, r.unit))} ${esc(r.unit ?? '')}`)],
+    ['projected', t('projected'), (v, r) => esc(tval(m(r) ? m(r).projected : v, r.unit))],
     ['rag', t('status'), (v, r) => (m(r) ? targetStatus(m(r), over, `plan-${r.id}-status`) : rag(v))],
     ['source', t('source'), (v) => esc(t(`src_${v}`))],
     ['deadline', t('deadline'), (v) => esc(day(v))],
@@ -77,8 +77,8 @@ export async function plan(arg, query) {
     app().replaceChildren(h(`<div class="grid" data-testid="screen-plan-public">
       <section class="card wide"><p class="notice">${t('planPublicNote')} <a href="#/login" data-testid="plan-login">${t('login')}</a></p></section>
       <section class="card wide"><div class="card-head"><h2>${t('allTargets')} (${targets.length})</h2></div>
-      ${htmlTable([['name', t('indicator'), (v, r) => esc(targetName(r))], ['comparator', t('comparator'), (v) => esc(cmpText(v))], ['target', t('target'), (v, r) => (r.comparator === 'done' ? '' : `${esc(fmt(v))} ${esc(r.unit ?? '')}`)],
-        ['value', t('currentValue'), (v) => esc(fmt(v))], ['projected', t('projected'), (v) => esc(fmt(v))], ['on_track', t('status'), (v, r) => targetStatus(r)]], targets, 'table-targets')}</section></div>`));
+      ${htmlTable([['name', t('indicator'), (v, r) => esc(targetName(r))], ['comparator', t('comparator'), (v) => esc(cmpText(v))], ['target', t('target'), (v, r) => (r.comparator === 'done' ? '' : `${esc(tval(v, r.unit))} ${esc(r.unit ?? '')}`)],
+        ['value', t('currentValue'), (v, r) => esc(tval(v, r.unit))], ['projected', t('projected'), (v, r) => esc(tval(v, r.unit))], ['on_track', t('status'), (v, r) => targetStatus(r)]], targets, 'table-targets')}</section></div>`));
     return;
   }
   const [led, mt] = await Promise.all([api('ledger'), api('targets')]);

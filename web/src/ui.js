@@ -4,6 +4,10 @@ import { t } from './i18n.js';
 
 export const esc = (s) => String(s ?? '').replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]);
 export const fmt = (v, d = 1) => (v === null || v === undefined || v === '' ? '—' : typeof v !== 'number' ? String(v) : Number.isInteger(v) ? String(v) : v.toFixed(d));
+// A target's number in its unit: a GB 3838 class (unit 类, Ⅰ = 1 … 劣Ⅴ = 6, as
+// water.section_class reports it) as people write it, anything else as fmt does.
+const CLASSES = ['Ⅰ', 'Ⅱ', 'Ⅲ', 'Ⅳ', 'Ⅴ', '劣Ⅴ'];
+export const tval = (v, unit) => (unit === '类' && Number.isInteger(v) && v >= 1 && v <= 6 ? CLASSES[v - 1] : fmt(v));
 export const hm = (iso) => (iso ? iso.slice(0, 16).replace('T', ' ') : '—');
 // With seconds, for the audit log, where the order of events within a minute matters.
 export const hms = (iso) => (iso ? iso.slice(0, 19).replace('T', ' ') : '—');
@@ -48,7 +52,7 @@ export function rulesText(tg) {
 // /targets?year=END): the measured targets, each met or missed. testid prefix: pre.
 export function finalCard(fin, end, pre) {
   const rows = (fin?.data || []).filter((r) => r.source === 'monitoring' && r.value !== null);
-  const body = rows.length ? rows.map((r) => `<tr><td>${esc(r.name)}</td><td>${esc(fmt(r.value))} ${esc(r.unit ?? '')}</td><td>${esc(cmpText(r.comparator))} ${esc(fmt(r.target))}</td><td>${targetStatus(r, true, `${pre}-${r.id}-status`)}</td></tr>`).join('')
+  const body = rows.length ? rows.map((r) => `<tr><td>${esc(r.name)}</td><td>${esc(tval(r.value, r.unit))} ${esc(r.unit ?? '')}</td><td>${esc(cmpText(r.comparator))} ${esc(tval(r.target, r.unit))}</td><td>${targetStatus(r, true, `${pre}-${r.id}-status`)}</td></tr>`).join('')
     : `<tr><td colspan="4" class="muted">${esc(t('noData'))}</td></tr>`;
   return `<section class="card wide" data-testid="${esc(pre)}"><div class="card-head"><h2>${esc(t('planFinal').replace('{y}', end))}</h2>
     <span class="muted">${esc(t('rules'))} ${esc(rulesText(fin))} · ${esc(t('asOf'))} ${esc(fin?.as_of ?? '—')}</span></div>
