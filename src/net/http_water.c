@@ -8,6 +8,7 @@
 #include "base/bjtime.h"
 #include "net/http_internal.h"
 #include "net/water_doc.h"
+#include "service/drinking.h"
 #include "service/water.h"
 
 static int add_status(void *ctx, const water_period *month, const water_period *year)
@@ -17,8 +18,8 @@ static int add_status(void *ctx, const water_period *month, const water_period *
                        month->name, "water", month->water == GB3838_LAKE ? "lake" : "river",
                        "target", wdoc_class(month->target), "class_month",
                        wdoc_class(month->result.cls), "class_year", wdoc_class(year->result.cls),
-                       "worse_v", year->worse_v, "meets_target", year->result.meets_target,
-                       "worst", wdoc_worst(&year->result), "samples_year", (int)year->samples));
+                       "worse_v", year->worse_v, "meets_target", year->result.meets_target, "worst",
+                       wdoc_worst(&year->result), "samples_year", (int)year->samples));
     return 0;
 }
 
@@ -60,8 +61,66 @@ static int h_section(http_req *r, http_resp *out)
     return http_json(out, 200, body);
 }
 
+/* The items that failed a source in some event: Table 1 items (worse than Class III), Table
+ * 2 items and the Table 3 results above their limits. */
+static json_t *failed_json(const drinking_source *s)
+{
+    json_t *a = json_array();
+    for (int it = 0; it < GB3838_ITEM_COUNT; it++)
+        if (s->t1_failed & GB3838_BIT(it))
+            json_array_append_new(a, json_string(gb3838_item_name((gb3838_item)it)));
+    for (int i = 0; i < DWSOURCE_ITEM_COUNT; i++)
+        if (s->t2_failed & (1u << i))
+            json_array_append_new(a, json_string(dwsource_item_name((dwsource_item)i)));
+    for (const char *p = s->t3_items; *p;) {
+        const char *e = strchr(p, ',');
+        size_t n = e ? (size_t)(e - p) : strlen(p);
+        json_array_append_new(a, json_stringn(p, n));
+        p += n + (e != NULL);
+    }
+    return a;
+}
+
+static int add_source(void *ctx, const drinking_source *s)
+{
+    json_array_append_new(ctx, json_pack("{s:s,s:s,s:i,s:i,s:b,s:o,s:o}", "code", s->code, "name",
+                                         s->name, "events", (int)s->events, "compliant_events",
+                                         (int)s->compliant_events, "compliant", s->compliant,
+                                         "worst_class", wdoc_class(s->worst_class), "failed",
+                                         failed_json(s)));
+    return 0;
+}
+
+static json_t *rate_json(int64_t milli)
+{
+    return milli == GB3838_NA ? json_null() : json_real((double)milli / 1000);
+}
+
+/* GET /api/v1/water/drinking?year=Y: every drinking-water source's events of the year so
+ * far, and the rates by sources (the plan's) and by events. */
+static int h_drinking(http_req *r, http_resp *out)
+{
+    int year;
+    if (http_year_arg(r, out, &year))
+        return out->status;
+    json_t *rows = json_array();
+    dwsource_rates rt;
+    char err[256] = "";
+    if (drinking_year_each(r->db, year, r->now_utc, add_source, rows, &rt, err, sizeof err) < 0) {
+        json_decref(rows);
+        return http_error(out, 500, "internal", "%s", err);
+    }
+    json_t *meta =
+        json_pack("{s:i,s:i,s:i,s:o,s:i,s:i,s:o}", "year", year, "sources", (int)rt.sources,
+                  "compliant_sources", (int)rt.compliant_sources, "rate_by_source",
+                  rate_json(rt.by_source_milli), "events", (int)rt.events, "compliant_events",
+                  (int)rt.compliant_events, "rate_by_event", rate_json(rt.by_event_milli));
+    return http_table(r, out, rows, meta, "drinking-sources");
+}
+
 const http_route http_water_routes[] = {
     {"GET", "/api/v1/water/sections", h_sections, 0, AUTH_DATA_READ, 0},
     {"GET", "/api/v1/water/sections/{id}", h_section, 0, AUTH_DATA_READ, 0},
+    {"GET", "/api/v1/water/drinking", h_drinking, 0, AUTH_DATA_READ, 0},
 };
 const size_t http_water_nroutes = sizeof http_water_routes / sizeof http_water_routes[0];

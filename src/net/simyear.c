@@ -505,19 +505,29 @@ static int history_flows(store *s, int64_t from, int64_t to, uint64_t *n, char *
 /* ---- surface-water sections ------------------------------------------------------------ */
 
 /* The plan's sections with their target classes: the zone's rivers (潮河 and 十七里河 are
- * eco-compensation sections) and the South-to-North canal, whose water is far cleaner.
+ * eco-compensation sections), the South-to-North canal, whose water is far cleaner, and two
+ * drinking-water source intakes (demo names: one on the canal, one on the Yellow River).
  * level scales the pollution of a river around the middle of its target class. */
 static const struct {
     const char *code, *name;
     int target;
-    bool compensation;
+    bool compensation, drinking;
     double level;
 } water_sections[] = {
-    {"JK-CH01", "潮河经开区出境", 4, true, 0.75},
-    {"JK-SQ02", "十七里河", 5, true, 1.3},
-    {"JK-QL03", "七里河", 5, false, 1.35},
-    {"NSBD-ZZ", "南水北调中线总干渠郑州段", 2, false, 0.12},
+    {"JK-CH01", "潮河经开区出境", 4, true, false, 0.75},
+    {"JK-SQ02", "十七里河", 5, true, false, 1.3},
+    {"JK-QL03", "七里河", 5, false, false, 1.35},
+    {"NSBD-ZZ", "南水北调中线总干渠郑州段", 2, false, false, 0.12},
+    {"DW-NSBD", "饮用水水源地（南水北调取水口）", 2, false, true, 0.12},
+    {"DW-HH", "饮用水水源地（黄河取水口）", 3, false, true, 0.45},
 };
+/* Drinking-water sources' GB 3838 Table 2 items, monthly, mg/L (well inside the limits 250,
+ * 250, 10, 0.3, 0.1), and one Table 3 item, benzene, below its detection limit 0.001 (Table
+ * 3 limit 0.01). */
+static const struct {
+    const char *item;
+    double v;
+} table2_items[] = {{"SO4", 45}, {"Cl", 30}, {"NO3-N", 1.6}, {"Fe", 0.06}, {"Mn", 0.02}};
 /* Monthly laboratory items and their level at level 1 (a Class IV river), mg/L. */
 static const struct {
     const char *item;
@@ -540,7 +550,8 @@ static int history_water(store *s, int64_t from, int64_t to, uint64_t *n, char *
                                 .name = water_sections[i].name,
                                 .water = "river",
                                 .target_class = water_sections[i].target,
-                                .compensation = water_sections[i].compensation};
+                                .compensation = water_sections[i].compensation,
+                                .drinking = water_sections[i].drinking};
         if (water_section_put(s, &sr, err, errcap) < 0)
             return -1;
     }
@@ -572,6 +583,30 @@ static int history_water(store *s, int64_t from, int64_t to, uint64_t *n, char *
                     return -1;
                 ++*n;
             }
+            if (!water_sections[i].drinking)
+                continue;
+            for (size_t k = 0; k < sizeof table2_items / sizeof *table2_items; k++) {
+                double v = table2_items[k].v * exp(0.15 * gauss(key, mk, 40 + k));
+                water_sample_row r = {.section = water_sections[i].code,
+                                      .ts_utc = t,
+                                      .item = table2_items[k].item,
+                                      .value_micro = llround(v * 1000) * 1000,
+                                      .below_dl = false,
+                                      .source = "lab"};
+                if (water_sample_put(s, &r, err, errcap) < 0)
+                    return -1;
+                ++*n;
+            }
+            water_specific_row b = {.section = water_sections[i].code,
+                                    .ts_utc = t,
+                                    .item = "t3.benzene",
+                                    .value_micro = 1000, /* the detection limit, 0.001 */
+                                    .limit_micro = 10000,
+                                    .below_dl = true,
+                                    .source = "lab"};
+            if (water_specific_put(s, &b, err, errcap) < 0)
+                return -1;
+            ++*n;
         }
     }
     return 0;

@@ -8,6 +8,7 @@
 #include "base/xalloc.h"
 #include "service/lineimport.h"
 #include "service/water.h"
+#include "standards/dwsource.h"
 #include "store/water.h"
 
 /* HJ 212-2017 Appendix B water codes with a GB 3838 Table 1 item, and the divisor from the
@@ -69,19 +70,42 @@ int water_parse_micro(const char *s, size_t n, int64_t *out)
 
 /* ---- CSV lines (service/lineimport.h) ------------------------------------------------- */
 
+/* A Table 2 supplementary item's name (dwsource_item_name), or -1. */
+static int table2_item(const char *name)
+{
+    for (int i = 0; i < DWSOURCE_ITEM_COUNT; i++)
+        if (!strcmp(name, dwsource_item_name((dwsource_item)i)))
+            return i;
+    return -1;
+}
+
+/* section,time,item,value,below_dl[,limit]: item a GB 3838 Table 1 item, a Table 2 item
+ * (drinking-water sources), or "t3.NAME", a Table 3 specific item, which needs the limit
+ * the laboratory judged it against in the sixth field (Table 3's limits are not tabled
+ * here). */
 static int result_line(store *s, char **f, int nf, char *msg, size_t msgcap)
 {
-    (void)nf; /* always 5 */
-    char item_name[16];
+    char item_name[64];
     if (!f[0][0] || strlen(f[0]) >= 64)
         return ew_errf(msg, msgcap, EW_EINVALID, "section: empty or too long");
     ew_civil c;
     if (ew_parse_iso(f[1], strlen(f[1]), &c))
         return ew_errf(msg, msgcap, EW_EINVALID, "time: '%s' is not YYYY-MM-DD[ HH:MM]", f[1]);
     gb3838_item it;
-    if (gb3838_item_parse(f[2], strlen(f[2]), &it))
-        return ew_errf(msg, msgcap, EW_EINVALID, "item: '%s' is not a GB 3838 item", f[2]);
-    snprintf(item_name, sizeof item_name, "%s", gb3838_item_name(it));
+    bool t3 = !strncmp(f[2], "t3.", 3);
+    if (t3) {
+        if (!f[2][3] || strlen(f[2]) >= sizeof item_name)
+            return ew_errf(msg, msgcap, EW_EINVALID, "item: '%s': t3.NAME, NAME 1..60 bytes",
+                           f[2]);
+        snprintf(item_name, sizeof item_name, "%s", f[2]);
+    } else if (!gb3838_item_parse(f[2], strlen(f[2]), &it)) {
+        snprintf(item_name, sizeof item_name, "%s", gb3838_item_name(it));
+    } else if (table2_item(f[2]) >= 0) {
+        snprintf(item_name, sizeof item_name, "%s", f[2]);
+    } else {
+        return ew_errf(msg, msgcap, EW_EINVALID,
+                       "item: '%s' is neither a GB 3838 item (Table 1 or 2) nor t3.NAME", f[2]);
+    }
     int64_t v;
     if (water_parse_micro(f[3], strlen(f[3]), &v))
         return ew_errf(msg, msgcap, EW_EINVALID, "value: '%s' is not a non-negative number",
@@ -89,6 +113,25 @@ static int result_line(store *s, char **f, int nf, char *msg, size_t msgcap)
     bool below_dl;
     if (lineimport_flag(f[4], "below_dl", &below_dl, msg, msgcap))
         return EW_EINVALID;
+    bool has_limit = nf == 6 && f[5][0];
+    if (t3 != has_limit)
+        return ew_errf(msg, msgcap, EW_EINVALID,
+                       t3 ? "limit: a Table 3 item (t3.NAME) needs its limit in mg/L"
+                          : "limit: only Table 3 items (t3.NAME) take a limit");
+    if (t3) {
+        int64_t lim;
+        if (water_parse_micro(f[5], strlen(f[5]), &lim) || lim == 0)
+            return ew_errf(msg, msgcap, EW_EINVALID, "limit: '%s' is not a positive number",
+                           f[5]);
+        water_specific_row r = {.section = f[0],
+                                .ts_utc = ew_bj_to_utc(&c),
+                                .item = item_name,
+                                .value_micro = v,
+                                .limit_micro = lim,
+                                .below_dl = below_dl,
+                                .source = "lab"};
+        return water_specific_put(s, &r, msg, msgcap);
+    }
     water_sample_row r = {.section = f[0],
                           .ts_utc = ew_bj_to_utc(&c),
                           .item = item_name,
@@ -101,12 +144,13 @@ static int result_line(store *s, char **f, int nf, char *msg, size_t msgcap)
 int water_import_results(store *s, const char *text, size_t n, water_line_error_fn on_error,
                          void *ctx, int *stored, int *bad, char *err, size_t errcap)
 {
-    return lineimport_run(s, text, n, 5, 5, result_line, on_error, ctx, stored, bad, err,
+    return lineimport_run(s, text, n, 5, 6, result_line, on_error, ctx, stored, bad, err,
                           errcap);
 }
 
-/* code,name,water,target[,compensation]: the fifth field, 0 or 1, came with migration 8;
- * files without it still import (not a compensation section). */
+/* code,name,water,target[,compensation[,drinking]]: the fifth field, 0 or 1, came with
+ * migration 8, the sixth with migration 9; files without them still import (neither a
+ * compensation section nor a drinking-water source). */
 static int section_line(store *s, char **f, int nf, char *msg, size_t msgcap)
 {
     if (!f[0][0] || strlen(f[0]) >= 64)
@@ -119,21 +163,24 @@ static int section_line(store *s, char **f, int nf, char *msg, size_t msgcap)
     int cls = 0;
     if (gb3838_class_parse(f[3], strlen(f[3]), &cls) || cls > GB3838_CLASS_V)
         return ew_errf(msg, msgcap, EW_EINVALID, "target: '%s' is not I..V", f[3]);
-    bool comp = false;
-    if (nf == 5 && lineimport_flag(f[4], "compensation", &comp, msg, msgcap))
+    bool comp = false, drinking = false;
+    if (nf >= 5 && lineimport_flag(f[4], "compensation", &comp, msg, msgcap))
+        return EW_EINVALID;
+    if (nf >= 6 && lineimport_flag(f[5], "drinking", &drinking, msg, msgcap))
         return EW_EINVALID;
     water_section_row r = {.code = f[0],
                            .name = f[1][0] ? f[1] : f[0],
                            .water = lake ? "lake" : "river",
                            .target_class = cls,
-                           .compensation = comp};
+                           .compensation = comp,
+                           .drinking = drinking};
     return water_section_put(s, &r, msg, msgcap);
 }
 
 int water_import_sections(store *s, const char *text, size_t n, water_line_error_fn on_error,
                           void *ctx, int *stored, int *bad, char *err, size_t errcap)
 {
-    return lineimport_run(s, text, n, 4, 5, section_line, on_error, ctx, stored, bad, err,
+    return lineimport_run(s, text, n, 4, 6, section_line, on_error, ctx, stored, bad, err,
                           errcap);
 }
 

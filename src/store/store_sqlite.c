@@ -441,6 +441,21 @@ static const char *const migrations[] = {
      * database whose user_version was set back), and ADD COLUMN is not. */
     ("CREATE TABLE IF NOT EXISTS water_compensation ("
      "  section TEXT PRIMARY KEY REFERENCES water_section(code)) WITHOUT ROWID;"),
+    /* 8 -> 9: drinking-water sources among the sections, and results of GB 3838 Table 3
+     * specific items with the limit the laboratory judged them against (store/water.h). */
+    ("CREATE TABLE IF NOT EXISTS water_drinking ("
+     "  section TEXT PRIMARY KEY REFERENCES water_section(code)) WITHOUT ROWID;"
+     /* The key's columns first: SQLite 3.40's integrity_check misreads a WITHOUT ROWID
+      * table whose key columns are not its leading ones (it reports NULLs that are not). */
+     "CREATE TABLE IF NOT EXISTS water_specific ("
+     "  section TEXT NOT NULL,"
+     "  ts_utc INTEGER NOT NULL,"
+     "  item TEXT NOT NULL,"
+     "  source TEXT NOT NULL,"
+     "  value_micro INTEGER NOT NULL CHECK (value_micro >= 0),"
+     "  limit_micro INTEGER NOT NULL CHECK (limit_micro > 0),"
+     "  below_dl INTEGER NOT NULL,"
+     "  PRIMARY KEY (section, ts_utc, item, source)) WITHOUT ROWID;"),
 };
 enum { N_MIGRATIONS = sizeof migrations / sizeof migrations[0] };
 _Static_assert(N_MIGRATIONS == STORE_SCHEMA_VERSION, "one migration per schema version");

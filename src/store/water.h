@@ -24,16 +24,18 @@
 #include "store/read.h"
 #include "store/store.h"
 
-/* A water section (断面): code, name, "river" or "lake", target class 1..5 (0: none), and
+/* A water section (断面): code, name, "river" or "lake", target class 1..5 (0: none),
  * whether it is an eco-compensation section (生态补偿断面, migration 8: the table
- * water_compensation). Without a transaction open, a put is two statements, each committing
- * on its own. */
+ * water_compensation) and whether it is a centralised drinking-water source's intake
+ * (集中式饮用水水源地, migration 9: the table water_drinking). Without a transaction open, a
+ * put is three statements, each committing on its own. */
 typedef struct water_section_row {
     const char *code;
     const char *name;
     const char *water;
     int target_class;
     bool compensation;
+    bool drinking;
 } water_section_row;
 typedef int (*water_section_fn)(void *ctx, const water_section_row *r);
 
@@ -67,5 +69,26 @@ int water_sample_put(store *s, const water_sample_row *r, char *err, size_t errc
  * returned, negative on error. */
 int water_samples_each(ew_reader *db, const char *section, int64_t from_utc, int64_t to_utc,
                        water_sample_fn fn, void *ctx, char *err, size_t errcap) EW_MUST_CHECK;
+
+/* One result of a GB 3838 Table 3 specific item (集中式生活饮用水地表水源地特定项目) at a
+ * drinking-water source: item "t3.NAME" as the laboratory names it, value and the item's
+ * Table 3 limit, both in millionths of mg/L (limit > 0), below the detection limit. */
+typedef struct water_specific_row {
+    const char *section;
+    int64_t ts_utc;
+    const char *item;
+    int64_t value_micro, limit_micro;
+    bool below_dl;
+    const char *source;
+} water_specific_row;
+typedef int (*water_specific_fn)(void *ctx, const water_specific_row *r);
+
+/* Store one specific result; the same section, time, item and source replaces it. */
+int water_specific_put(store *s, const water_specific_row *r, char *err,
+                       size_t errcap) EW_MUST_CHECK;
+/* The specific results of section in [from_utc, to_utc), by time then item. Returns 0 or
+ * what fn returned, negative on error. */
+int water_specific_each(ew_reader *db, const char *section, int64_t from_utc, int64_t to_utc,
+                        water_specific_fn fn, void *ctx, char *err, size_t errcap) EW_MUST_CHECK;
 
 #endif

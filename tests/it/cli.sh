@@ -32,8 +32,10 @@ check "history: three eco-flow control sections, a daily mean for each of the 60
   test "$(sqlite3 "$hist" "select (select count(*) from flow_section) || '/' || count(*) from flow_day")" = 3/180
 check "the demo's flows give the plan's eco-flow target a rate (50–100 %)" \
   test "$(ENVWATCH_NOW=2026-03-02T12:00:00 "$ENVWATCH" targets --db "$hist" --json | jq '.data[] | select(.id == "eco_flow_compliance") | .value >= 50 and .value <= 100')" = true
-check "history: four water sections with a monthly laboratory sample of five items (Jan, Feb)" \
-  test "$(sqlite3 "$hist" "select (select count(*) from water_section) || '/' || count(*) from water_sample")" = 4/40
+check "history: six water sections (two drinking-water sources) with a monthly sample of five items, the sources five Table 2 items and benzene (Jan, Feb)" \
+  test "$(sqlite3 "$hist" "select (select count(*) from water_section) || '/' || (select count(*) from water_drinking) || '/' || (select count(*) from water_sample) || '/' || count(*) from water_specific")" = 6/2/80/4
+check "the demo's water gives the canal's class (Ⅱ) and the drinking-water sources (100 %) values" \
+  test "$(ENVWATCH_NOW=2026-03-02T12:00:00 "$ENVWATCH" targets --db "$hist" --json | jq -c '[.data[] | select(.id == "snbd_main_canal_class" or .id == "drinking_source_compliance") | .value]')" = '[2,100]'
 check "the demo's water gives the 劣V and compensation targets values" \
   test "$(ENVWATCH_NOW=2026-03-02T12:00:00 "$ENVWATCH" targets --db "$hist" --json | jq -c '[.data[] | select(.id == "worse_than_v_sections" or .id == "compensation_sections_compliance") | .value != null]')" = '[true,true]'
 check "the demo's dust fall gives the plan's dust target a value of Zhengzhou's order (2–12)" \

@@ -135,11 +135,12 @@ test('PM2.5 value, projection and status agree between the overview and the plan
   await context.close();
 });
 
-test('the bureau sees the zone\'s dust fall and eco-flow against the plan targets; the public does not', async () => {
+test('the bureau sees the zone\'s dust fall, eco-flow and drinking-water sources against the plan targets; the public does not', async () => {
   const { page, errors, context } = await newPage();
   await show(page, '#/', 'overview-public-nodust');
   assert.equal(await page.locator('[data-testid=card-dustfall]').count(), 0);
   assert.equal(await page.locator('[data-testid=card-ecoflow]').count(), 0);
+  assert.equal(await page.locator('[data-testid=card-drinking]').count(), 0);
   await login(page, 'bureau1');
   await show(page, '#/', 'overview-dustfall');
   const annual = (await page.textContent('[data-testid=dustfall-annual]')).trim();
@@ -157,6 +158,12 @@ test('the bureau sees the zone\'s dust fall and eco-flow against the plan target
   assert.equal(await page.getAttribute('[data-testid=ecoflow-status]', 'data-rag'), eco.on_track ? 'green' : 'red');
   await page.click('[data-testid=toggle-ecoflow]');
   assert.equal(await page.locator('[data-testid=table-ecoflow] tbody tr').count(), 3);
+  // Drinking-water sources: the rate by sources is the target's value, with its status.
+  const dw = await page.evaluate(async () => (await (await fetch('/api/v1/targets')).json()).data.find((x) => x.statistic === 'water.drinking_source_compliance'));
+  assert.equal((await page.textContent('[data-testid=drinking-value]')).trim(), Number.isInteger(dw.value) ? String(dw.value) : dw.value.toFixed(1));
+  assert.equal(await page.getAttribute('[data-testid=drinking-status]', 'data-rag'), dw.on_track ? 'green' : 'red');
+  await page.click('[data-testid=toggle-drinking]');
+  assert.equal(await page.locator('[data-testid=table-drinking] tbody tr').count(), 2);
   assert.deepEqual(await idsIn(page), []);
   assert.deepEqual(errors, []);
   await context.close();

@@ -28,6 +28,7 @@
 #include "store/read.h"
 #include "store/store.h"
 #include "testutil.h"
+#include "tu_lines.h"
 #include "tu_targets.h"
 
 static const char samples_csv[] =
@@ -46,22 +47,6 @@ static const char samples_csv[] =
     "P6,2025-03,2025-03-01 09:00,2025-03-31 09:00,15.00,50.0000,50.1300,0.0050,2,0\n"
     "P6,2025-03,2025-03-01 09:00,2025-03-31 09:00,15.00,50.0000,50.1300,0.0050,0\n";
 
-typedef struct errs {
-    int lines[8];
-    char first[256];
-    int n;
-} errs;
-
-static void on_error(void *ctx, int line, const char *msg)
-{
-    errs *e = ctx;
-    assert_true(msg[0] != 0);
-    if (e->n == 0)
-        snprintf(e->first, sizeof e->first, "%s", msg);
-    if (e->n < 8)
-        e->lines[e->n++] = line;
-}
-
 /* Every test starts from the samples above imported into a fresh store, and a reader. */
 typedef struct fixture {
     tu_tmpdb db;
@@ -76,10 +61,10 @@ static int setup(void **state)
     f->s = tu_store_open(&f->db, "dust");
     assert_non_null(f->s);
     char err[256];
-    errs e = {.n = 0};
+    tu_line_errs e = {.n = 0};
     int stored = -1, bad = -1;
-    assert_int_equal(dust_import(f->s, samples_csv, strlen(samples_csv), on_error, &e, &stored,
-                                 &bad, err, sizeof err),
+    assert_int_equal(dust_import(f->s, samples_csv, strlen(samples_csv), tu_on_line_error, &e,
+                                 &stored, &bad, err, sizeof err),
                      0);
     assert_int_equal(stored, 6);
     assert_int_equal(bad, 6);

@@ -16,6 +16,7 @@
 #include "store/read.h"
 #include "store/store.h"
 #include "testutil.h"
+#include "tu_lines.h"
 #include "tu_targets.h"
 
 static const char sections_csv[] = "code,name,water,target\n"
@@ -36,34 +37,21 @@ static const char results_csv[] = "section,time,item,value,below_dl\n"
                                   "QL02,2025-03-05,TP,-1,0\n"
                                   "QL02,2025-03-05,TP,0.1\n";
 
-typedef struct errs {
-    int lines[8];
-    int n;
-} errs;
-
-static void on_error(void *ctx, int line, const char *msg)
-{
-    errs *e = ctx;
-    assert_true(msg[0] != 0);
-    if (e->n < 8)
-        e->lines[e->n++] = line;
-}
-
 static store *filled(tu_tmpdb *db)
 {
     store *s = tu_store_open(db, "water");
     assert_non_null(s);
     char err[256];
-    errs e = {.n = 0};
+    tu_line_errs e = {.n = 0};
     int stored = -1, bad = -1;
-    assert_int_equal(water_import_sections(s, sections_csv, strlen(sections_csv), on_error, &e,
-                                           &stored, &bad, err, sizeof err),
+    assert_int_equal(water_import_sections(s, sections_csv, strlen(sections_csv), tu_on_line_error,
+                                           &e, &stored, &bad, err, sizeof err),
                      0);
     assert_int_equal(stored, 2);
     assert_int_equal(bad, 1);
     assert_int_equal(e.lines[0], 4);
     e.n = 0;
-    assert_int_equal(water_import_results(s, results_csv, strlen(results_csv), on_error, &e,
+    assert_int_equal(water_import_results(s, results_csv, strlen(results_csv), tu_on_line_error, &e,
                                           &stored, &bad, err, sizeof err),
                      0);
     assert_int_equal(stored, 5);
@@ -181,16 +169,17 @@ static void compensation_sections_must_meet_every_month(void **state)
     store *s = tu_store_open(&db, "comp");
     assert_non_null(s);
     char err[256];
-    errs e = {.n = 0};
+    tu_line_errs e = {.n = 0};
     int stored = -1, bad = -1;
-    assert_int_equal(
-        water_import_sections(s, sec, strlen(sec), on_error, &e, &stored, &bad, err, sizeof err),
-        0);
+    assert_int_equal(water_import_sections(s, sec, strlen(sec), tu_on_line_error, &e, &stored, &bad,
+                                           err, sizeof err),
+                     0);
     assert_int_equal(stored, 4);
     assert_int_equal(bad, 1);
     assert_int_equal(e.lines[0], 6);
-    assert_int_equal(
-        water_import_results(s, res, strlen(res), on_error, &e, &stored, &bad, err, sizeof err), 0);
+    assert_int_equal(water_import_results(s, res, strlen(res), tu_on_line_error, &e, &stored, &bad,
+                                          err, sizeof err),
+                     0);
     assert_int_equal(stored, 5); /* spaces around a value are not part of it */
     ew_reader *rd = ew_read_open(db.path, err, sizeof err);
     assert_non_null(rd);
@@ -249,9 +238,8 @@ static void canal_class_is_its_worst_month(void **state)
         water_statistic(rd, "water.section_class", "NOPE", 2025, mar20, &v, err, sizeof err), 0);
     assert_true(v == -1);
     /* Before any result of the year: no value. */
-    assert_int_equal(water_statistic(rd, "water.section_class", "NSBD-ZZ", 2024, mar20, &v, err,
-                                     sizeof err),
-                     0);
+    assert_int_equal(
+        water_statistic(rd, "water.section_class", "NSBD-ZZ", 2024, mar20, &v, err, sizeof err), 0);
     ew_read_close(rd);
     assert_int_equal(tu_store_close(&db, s), 0);
 }

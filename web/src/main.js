@@ -16,7 +16,7 @@ import { lang, setLang, t, tr } from './i18n.js';
 import { caseDetail, cases, loginScreen, plan, work } from './office.js';
 import { report, track } from './public.js';
 import { rewards, scores } from './scores.js';
-import { cmpText, esc, finalCard, fmt, h, hm, planEndYear, rulesText, targetStatus } from './ui.js';
+import { cmpText, esc, finalCard, fmt, h, hm, planEndYear, rulesText, targetStatus, tval } from './ui.js';
 
 echarts.use([BarChart, GaugeChart, HeatmapChart, LineChart, ScatterChart, CalendarComponent,
   DataZoomComponent, GridComponent, LegendComponent, MarkLineComponent, TitleComponent,
@@ -135,8 +135,8 @@ async function overview() {
   }
   const all = h(`<section class="card wide" data-testid="card-targets"><div class="card-head"><h2>${t('allTargets')} (${targets.data.length})</h2>
     <a class="csv" href="/api/v1/targets?format=csv" download>${t('csv')}</a></div></section>`);
-  all.append(table([['name', t('name'), (v, r) => (lang === 'en' ? r.name_en : v)], ['comparator', t('comparator'), (v) => cmpText(v)], ['target', t('target')], ['unit', t('unit')],
-    ['value', t('value'), (v) => fmt(v)], ['projected', t('projected'), (v) => fmt(v)],
+  all.append(table([['name', t('name'), (v, r) => (lang === 'en' ? r.name_en : v)], ['comparator', t('comparator'), (v) => cmpText(v)], ['target', t('target'), (v, r) => tval(v, r.unit)], ['unit', t('unit')],
+    ['value', t('value'), (v, r) => tval(v, r.unit)], ['projected', t('projected'), (v, r) => tval(v, r.unit)],
     ['on_track', t('status'), (v, r) => (v === null || r.value === null ? t('noData') : v ? t('onTrack') : t('tgCannot'))]], targets.data, 'targets'));
   grid.append(all);
   // Dust fall is the bureau's monitoring data (data.read: admin, bureau, auditor).
@@ -144,6 +144,7 @@ async function overview() {
     const find = (st) => targets.data.find((x) => x.statistic === st);
     await dustCard(grid, find('dust.dustfall_monthly_mean'), year);
     await ecoflowCard(grid, find('water.eco_flow_compliance'), year);
+    await drinkingCard(grid, find('water.drinking_source_compliance'), year);
   }
 }
 
@@ -174,6 +175,23 @@ async function ecoflowCard(grid, tg, year) {
     ${tg ? `<span>${t('ecoLowest')} <b data-testid="ecoflow-value">${fmt(tg.value)}</b> %</span><span>${t('target')} ${esc(cmpText(tg.comparator))} <b>${fmt(tg.target)}</b> %</span>${targetStatus(tg, false, 'ecoflow-status')}` : ''}</div>`));
   grid.append(el);
   chart(el, barsAgainst(d.data.map((r) => r.name), d.data.map((r) => r.rate), t('ecoRate'), '%', tg));
+}
+
+// The drinking-water sources of the year: each source's compliant share of its monitoring
+// events against 100 %, the plan's rate (by sources) beside.
+async function drinkingCard(grid, tg, year) {
+  const d = await api(`water/drinking?year=${year}`);
+  const el = card({
+    id: 'drinking', title: `${t('drinking')}（${t('yearShown').replace('{y}', year)}）`, csv: `water/drinking?year=${year}`, height: 220, wide: true,
+    cols: [['name', t('name')], ['events', t('dwEvents')], ['compliant_events', t('dwCompliantEvents')],
+      ['compliant', t('status'), (v) => (v ? t('dwOk') : t('dwFail'))], ['failed', t('dwFailed'), (v) => (v?.length ? v.join('、') : '—')]],
+    rows: d.data,
+  });
+  el.append(h(`<div class="target-foot"><span>${t('dwBySource')} <b data-testid="drinking-value">${fmt(d.rate_by_source)}</b> %（${d.compliant_sources}/${d.sources}）</span>
+    <span>${t('dwByEvent')} <b>${fmt(d.rate_by_event)}</b> %</span>
+    ${tg ? `<span>${t('target')} ${esc(cmpText(tg.comparator))} <b>${fmt(tg.target)}</b> %</span>${targetStatus(tg, false, 'drinking-status')}` : ''}</div>`));
+  grid.append(el);
+  chart(el, barsAgainst(d.data.map((r) => r.name), d.data.map((r) => (r.events ? Math.round((1000 * r.compliant_events) / r.events) / 10 : null)), t('dwByEvent'), '%', tg));
 }
 
 // The zone's monthly dust fall of the year against the plan's limit, the year's mean beside.
