@@ -1,13 +1,15 @@
 /* envwatch import: load files into a database — satellite fire points (each placed in a
  * town and grouped into cases, service/fires.h), the emergency reduction list
- * (service/emergency.h), water results and sections (service/water.h) and dust-fall
- * samples (service/dust.h). Formats: docs/import-formats.md, docs/emergency-list.md. */
+ * (service/emergency.h), water results and sections (service/water.h), dust-fall
+ * samples (service/dust.h), flows (service/flow.h) and black-odorous water
+ * (service/blackwater.h). Formats: docs/import-formats.md, docs/emergency-list.md. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "base/clock.h"
 #include "cli/cli.h"
+#include "service/blackwater.h"
 #include "service/dust.h"
 #include "service/emergency.h"
 #include "service/fires.h"
@@ -22,49 +24,58 @@ static const char usage_text[] =
     "       envwatch import water|water-sections --db FILE CSV\n"
     "       envwatch import dustfall --db FILE CSV\n"
     "       envwatch import flow-sections|flows --db FILE CSV\n"
+    "       envwatch import black-odorous-bodies|black-odorous --db FILE CSV\n"
     "\n"
     "fires: satellite fire points (time,lon,lat,confidence,source; time in Beijing time).\n"
     "  Each point goes to the town of the nearest air station; points of one town within\n"
     "  1 km and 24 h are one fire and open one case. Re-importing a file adds nothing.\n"
     "emergency-list: the emergency reduction list (docs/emergency-list.md); every entry is\n"
     "  replaced and logged, or none when a line is malformed.\n"
-    "water: laboratory results (section,time,item,value,below_dl); water-sections: the\n"
-    "  section list (code,name,water,target).\n"
+    "water: laboratory results (section,time,item,value,below_dl[,limit]); water-sections:\n"
+    "  the section list (code,name,water,target[,compensation[,drinking]]).\n"
     "dustfall: dust-fall jars weighed by the laboratory (point,month,placed,collected,\n"
     "  diameter_cm,m0_g,m1_g,m2_g,invalid,control).\n"
     "flow-sections: ecological-flow control sections (code,name,base_m3s); flows: daily\n"
     "  mean flows (section,date,mean_m3s,exempt).\n"
-    "  For water, water-sections, dustfall, flow-sections and flows bad lines are reported as FILE:LINE and\n"
-    "  skipped, the rest stored; exit 1 when any line was bad.\n";
+    "black-odorous-bodies: the black-odorous water list (code,name,area: built_up|rural);\n"
+    "  black-odorous: samplings of their points (body,point,seq,time,sd_cm,do,orp_mv,nh3n,\n"
+    "  depth_cm; an empty value was not measured).\n"
+    "  For the line formats (all but fires and emergency-list) bad lines are reported as\n"
+    "  FILE:LINE and skipped, the rest stored; exit 1 when any line was bad.\n";
 
 static void line_error(void *ctx, int line, const char *msg)
 {
     fprintf(stderr, "%s:%d: %s\n", (const char *)ctx, line, msg);
 }
 
-/* The line-by-line formats: water results, water sections, dust-fall samples. */
-typedef enum line_format { LF_WATER, LF_SECTIONS, LF_DUST, LF_FLOW_SECTIONS, LF_FLOWS } line_format;
+/* The line-by-line formats (service/lineimport.h): the subcommand, what a line is, and the
+ * service's import. */
+typedef int (*line_import_fn)(store *s, const char *text, size_t n, lineimport_error_fn on_error,
+                              void *ctx, int *stored, int *bad, char *err, size_t errcap);
+static const struct {
+    const char *name, *what;
+    line_import_fn fn;
+} line_formats[] = {
+    {"water", "results", water_import_results},
+    {"water-sections", "sections", water_import_sections},
+    {"dustfall", "samples", dust_import},
+    {"flow-sections", "sections", flow_import_sections},
+    {"flows", "days", flow_import_days},
+    {"black-odorous-bodies", "bodies", blackwater_import_bodies},
+    {"black-odorous", "samplings", blackwater_import_samples},
+};
+enum { N_LINE_FORMATS = sizeof line_formats / sizeof line_formats[0] };
 
-static int import_lines(store *s, line_format lf, const char *file, const char *text, size_t n)
+static int import_lines(store *s, int lf, const char *file, const char *text, size_t n)
 {
-    static const char *const what[] = {"results", "sections", "samples", "sections", "days"};
     char err[512] = "";
     int stored = 0, bad = 0;
-    void *ctx = (void *)file;
-    int e = lf == LF_SECTIONS
-                ? water_import_sections(s, text, n, line_error, ctx, &stored, &bad, err, sizeof err)
-            : lf == LF_WATER
-                ? water_import_results(s, text, n, line_error, ctx, &stored, &bad, err, sizeof err)
-            : lf == LF_DUST
-                ? dust_import(s, text, n, line_error, ctx, &stored, &bad, err, sizeof err)
-            : lf == LF_FLOW_SECTIONS
-                ? flow_import_sections(s, text, n, line_error, ctx, &stored, &bad, err, sizeof err)
-                : flow_import_days(s, text, n, line_error, ctx, &stored, &bad, err, sizeof err);
-    if (e) {
+    if (line_formats[lf].fn(s, text, n, line_error, (void *)file, &stored, &bad, err,
+                            sizeof err)) {
         fprintf(stderr, "envwatch import: %s: %s\n", file, err);
         return EW_EXIT_RUNTIME;
     }
-    printf("%s stored: %d, bad lines: %d\n", what[lf], stored, bad);
+    printf("%s stored: %d, bad lines: %d\n", line_formats[lf].what, stored, bad);
     return bad ? EW_EXIT_FOUND : EW_EXIT_OK;
 }
 
@@ -86,10 +97,11 @@ int cmd_import(int argc, char **argv)
         }
     }
     bool fires = !strcmp(what, "fires");
-    bool water = !strcmp(what, "water"), sections = !strcmp(what, "water-sections");
-    bool dust = !strcmp(what, "dustfall");
-    bool flow_sections = !strcmp(what, "flow-sections"), flows = !strcmp(what, "flows");
-    bool lines = water || sections || dust || flow_sections || flows;
+    int lf = -1;
+    for (int i = 0; i < N_LINE_FORMATS; i++)
+        if (!strcmp(what, line_formats[i].name))
+            lf = i;
+    bool lines = lf >= 0;
     if ((!fires && !lines && strcmp(what, "emergency-list")) || !db || !file) {
         fputs(usage_text, stderr);
         return EW_EXIT_USAGE;
@@ -107,13 +119,7 @@ int cmd_import(int argc, char **argv)
     if (!rd) {
         fprintf(stderr, "envwatch import: %s: %s\n", db, err);
     } else if (lines) {
-        rc = import_lines(s,
-                          water           ? LF_WATER
-                          : sections      ? LF_SECTIONS
-                          : dust          ? LF_DUST
-                          : flow_sections ? LF_FLOW_SECTIONS
-                                          : LF_FLOWS,
-                          file, text, n);
+        rc = import_lines(s, lf, file, text, n);
     } else if (fires) {
         fires_towns t;
         int pts = 0, cases = 0, e = fires_towns_load(rd, &t, err, sizeof err);

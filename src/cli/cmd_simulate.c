@@ -88,18 +88,21 @@ static int run_history(const char *db, const char *devices, int64_t from, int64_
     double s = (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
     if (as_json)
         printf("{\"devices\":%llu,\"hours\":%llu,\"packets\":%llu,\"stored\":%llu,"
-               "\"refused\":%llu,\"dustfall_samples\":%llu,\"flow_days\":%llu,\"water_results\":%llu,\"elapsed_s\":%.2f}\n",
+               "\"refused\":%llu,\"dustfall_samples\":%llu,\"flow_days\":%llu,\"water_results\":%llu,"
+               "\"black_samplings\":%llu,\"elapsed_s\":%.2f}\n",
                (unsigned long long)hr.devices, (unsigned long long)hr.hours,
                (unsigned long long)hr.packets, (unsigned long long)hr.stored,
                (unsigned long long)hr.refused, (unsigned long long)hr.dustfall,
-               (unsigned long long)hr.flow_days, (unsigned long long)hr.water_results, s);
+               (unsigned long long)hr.flow_days, (unsigned long long)hr.water_results,
+               (unsigned long long)hr.black_samplings, s);
     else
         printf("history: %llu devices, %llu hours, %llu hourly packets stored (%llu refused), "
-               "%llu dust-fall samples, %llu daily flows, %llu water results in %.1f s\n",
+               "%llu dust-fall samples, %llu daily flows, %llu water results, %llu black-odorous "
+               "samplings in %.1f s\n",
                (unsigned long long)hr.devices, (unsigned long long)hr.hours,
                (unsigned long long)hr.stored, (unsigned long long)hr.refused,
                (unsigned long long)hr.dustfall, (unsigned long long)hr.flow_days,
-               (unsigned long long)hr.water_results, s);
+               (unsigned long long)hr.water_results, (unsigned long long)hr.black_samplings, s);
     return hr.refused ? EW_EXIT_FOUND : EW_EXIT_OK;
 }
 

@@ -25,7 +25,7 @@ static const command commands[] = {
     {"restore", cmd_db_restore, "restore a database from a backup"},
     {"targets", cmd_targets, "where the plan's targets stand (as GET /api/v1/targets)"},
     {"water", cmd_water, "surface-water classes (GB 3838): one sample, or a period from files"},
-    {"import", cmd_import, "import fire points, the emergency list, water results, dust fall"},
+    {"import", cmd_import, "import fire points, the emergency list, water, dust fall, flows, black-odorous water"},
 };
 
 static void usage(FILE *out)

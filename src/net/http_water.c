@@ -8,6 +8,7 @@
 #include "base/bjtime.h"
 #include "net/http_internal.h"
 #include "net/water_doc.h"
+#include "service/blackwater.h"
 #include "service/drinking.h"
 #include "service/water.h"
 
@@ -118,9 +119,63 @@ static int h_drinking(http_req *r, http_resp *out)
     return http_table(r, out, rows, meta, "drinking-sources");
 }
 
+typedef struct bo_table {
+    json_t *rows;
+    int black_built_up, black_rural;
+    int sampled_built_up, sampled_rural; /* bodies graded in the year */
+} bo_table;
+
+static int add_body(void *ctx, const blackwater_body *b)
+{
+    bo_table *t = ctx;
+    blackodor_level lv = b->graded ? b->grade.level : BLACKODOR_NONE;
+    if (b->graded)
+        ++*(b->rural ? &t->sampled_rural : &t->sampled_built_up);
+    if (b->graded && lv != BLACKODOR_NONE)
+        ++*(b->rural ? &t->black_rural : &t->black_built_up);
+    char day[16] = "";
+    if (b->graded)
+        ew_format_day(ew_bj_day_of(b->last_utc), day, sizeof day);
+    json_array_append_new(
+        t->rows,
+        json_pack("{s:s,s:s,s:s,s:o,s:o,s:i,s:i,s:i,s:i,s:o,s:b}", "code", b->code, "name",
+                  b->name, "area", b->rural ? "rural" : "built_up", "level",
+                  b->graded ? json_string(blackodor_level_name_en(lv)) : json_null(), "level_zh",
+                  b->graded ? json_string(blackodor_level_name_zh(lv)) : json_null(), "points",
+                  (int)b->grade.points, "heavy_points", (int)b->grade.heavy_points,
+                  "light_points", (int)b->grade.light_points, "samplings", (int)b->samplings,
+                  "last_sampling", b->graded ? json_string(day) : json_null(), "enough",
+                  b->enough));
+    return 0;
+}
+
+/* GET /api/v1/water/black-odorous?year=Y: every listed body's grade from its latest
+ * campaign of the year so far. */
+static int h_black(http_req *r, http_resp *out)
+{
+    int year;
+    if (http_year_arg(r, out, &year))
+        return out->status;
+    bo_table t = {.rows = json_array()};
+    char err[256] = "";
+    if (blackwater_year_each(r->db, year, r->now_utc, add_body, &t, err, sizeof err) < 0) {
+        json_decref(t.rows);
+        return http_error(out, 500, "internal", "%s", err);
+    }
+    /* A count over no body sampled this year would read as "none black-odorous": null. */
+    return http_table(
+        r, out, t.rows,
+        json_pack("{s:i,s:o,s:o,s:i}", "year", year, "black_built_up",
+                  t.sampled_built_up ? json_integer(t.black_built_up) : json_null(),
+                  "black_rural", t.sampled_rural ? json_integer(t.black_rural) : json_null(),
+                  "campaign_days", BLACKWATER_CAMPAIGN_DAYS),
+        "black-odorous");
+}
+
 const http_route http_water_routes[] = {
     {"GET", "/api/v1/water/sections", h_sections, 0, AUTH_DATA_READ, 0},
     {"GET", "/api/v1/water/sections/{id}", h_section, 0, AUTH_DATA_READ, 0},
     {"GET", "/api/v1/water/drinking", h_drinking, 0, AUTH_DATA_READ, 0},
+    {"GET", "/api/v1/water/black-odorous", h_black, 0, AUTH_DATA_READ, 0},
 };
 const size_t http_water_nroutes = sizeof http_water_routes / sizeof http_water_routes[0];

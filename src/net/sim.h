@@ -120,6 +120,7 @@ typedef struct sim_history_report {
     uint64_t dustfall;  /* dust-fall samples written (one per point and complete month) */
     uint64_t flow_days; /* daily flows written (one per control section and complete day) */
     uint64_t water_results; /* laboratory results of the water sections (monthly) */
+    uint64_t black_samplings; /* samplings of the black-odorous bodies' points (monthly) */
 } sim_history_report;
 
 /* Write the hourly history (CN 2061) of every modelled device of the list into the store

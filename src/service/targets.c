@@ -9,6 +9,7 @@
 #include "base/xalloc.h"
 #include "service/air.h"
 #include "service/ledger.h"
+#include "service/blackwater.h"
 #include "service/drinking.h"
 #include "service/dust.h"
 #include "service/flow.h"
@@ -109,7 +110,8 @@ static void judge(targets_row *w, const airq_report *rep)
  * no registering here. */
 typedef int (*statistic_fn)(ew_reader *db, const char *st, const char *site, int year,
                             int64_t now_utc, double *value, char *err, size_t errcap);
-static const statistic_fn media[] = {water_statistic, drinking_statistic, flow_statistic,
+static const statistic_fn media[] = {water_statistic, drinking_statistic,
+                                     blackwater_statistic, flow_statistic,
                                      dust_statistic};
 
 /* A statistic of one of those media: the value so far, persistence for the projection. */

@@ -456,6 +456,20 @@ static const char *const migrations[] = {
      "  limit_micro INTEGER NOT NULL CHECK (limit_micro > 0),"
      "  below_dl INTEGER NOT NULL,"
      "  PRIMARY KEY (section, ts_utc, item, source)) WITHOUT ROWID;"),
+    /* 9 -> 10: black-odorous water bodies and their points' samplings (store/blackodor.h);
+     * the key's columns first, as for water_specific. */
+    ("CREATE TABLE IF NOT EXISTS bo_body ("
+     "  code TEXT PRIMARY KEY,"
+     "  name TEXT NOT NULL,"
+     "  rural INTEGER NOT NULL) WITHOUT ROWID;"
+     "CREATE TABLE IF NOT EXISTS bo_sample ("
+     "  body TEXT NOT NULL,"
+     "  point TEXT NOT NULL,"
+     "  ts_utc INTEGER NOT NULL,"
+     "  seq INTEGER NOT NULL,"
+     "  sd_milli INTEGER, do_milli INTEGER, orp_milli INTEGER, nh3n_milli INTEGER,"
+     "  depth_milli INTEGER,"
+     "  PRIMARY KEY (body, point, ts_utc)) WITHOUT ROWID;"),
 };
 enum { N_MIGRATIONS = sizeof migrations / sizeof migrations[0] };
 _Static_assert(N_MIGRATIONS == STORE_SCHEMA_VERSION, "one migration per schema version");

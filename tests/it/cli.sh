@@ -34,6 +34,10 @@ check "the demo's flows give the plan's eco-flow target a rate (50–100 %)" \
   test "$(ENVWATCH_NOW=2026-03-02T12:00:00 "$ENVWATCH" targets --db "$hist" --json | jq '.data[] | select(.id == "eco_flow_compliance") | .value >= 50 and .value <= 100')" = true
 check "history: six water sections (two drinking-water sources) with a monthly sample of five items, the sources five Table 2 items and benzene (Jan, Feb)" \
   test "$(sqlite3 "$hist" "select (select count(*) from water_section) || '/' || (select count(*) from water_drinking) || '/' || (select count(*) from water_sample) || '/' || count(*) from water_specific")" = 6/2/80/4
+check "history: two black-odorous bodies, three points sampled monthly (Jan, Feb)" \
+  test "$(sqlite3 "$hist" "select (select count(*) from bo_body) || '/' || count(*) from bo_sample")" = 2/12
+check "the demo's black-odorous bodies are remediated: the built-up target reads 0" \
+  test "$(ENVWATCH_NOW=2026-03-02T12:00:00 "$ENVWATCH" targets --db "$hist" --json | jq '.data[] | select(.id == "built_up_black_odorous_water") | .value')" = 0
 check "the demo's water gives the canal's class (Ⅱ) and the drinking-water sources (100 %) values" \
   test "$(ENVWATCH_NOW=2026-03-02T12:00:00 "$ENVWATCH" targets --db "$hist" --json | jq -c '[.data[] | select(.id == "snbd_main_canal_class" or .id == "drinking_source_compliance") | .value]')" = '[2,100]'
 check "the demo's water gives the 劣V and compensation targets values" \

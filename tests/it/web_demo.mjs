@@ -135,12 +135,13 @@ test('PM2.5 value, projection and status agree between the overview and the plan
   await context.close();
 });
 
-test('the bureau sees the zone\'s dust fall, eco-flow and drinking-water sources against the plan targets; the public does not', async () => {
+test('the bureau sees the zone\'s dust fall, eco-flow, drinking-water sources and black-odorous water against the plan targets; the public does not', async () => {
   const { page, errors, context } = await newPage();
   await show(page, '#/', 'overview-public-nodust');
   assert.equal(await page.locator('[data-testid=card-dustfall]').count(), 0);
   assert.equal(await page.locator('[data-testid=card-ecoflow]').count(), 0);
   assert.equal(await page.locator('[data-testid=card-drinking]').count(), 0);
+  assert.equal(await page.locator('[data-testid=card-black]').count(), 0);
   await login(page, 'bureau1');
   await show(page, '#/', 'overview-dustfall');
   const annual = (await page.textContent('[data-testid=dustfall-annual]')).trim();
@@ -164,6 +165,12 @@ test('the bureau sees the zone\'s dust fall, eco-flow and drinking-water sources
   assert.equal(await page.getAttribute('[data-testid=drinking-status]', 'data-rag'), dw.on_track ? 'green' : 'red');
   await page.click('[data-testid=toggle-drinking]');
   assert.equal(await page.locator('[data-testid=table-drinking] tbody tr').count(), 2);
+  // Black-odorous water: the built-up count is the target's value, with its status.
+  const bo = await page.evaluate(async () => (await (await fetch('/api/v1/targets')).json()).data.find((x) => x.statistic === 'water.black_odorous_bodies_built_up'));
+  assert.equal((await page.textContent('[data-testid=black-value]')).trim(), bo.value === null ? '—' : String(bo.value));
+  assert.equal(await page.getAttribute('[data-testid=black-status]', 'data-rag'), bo.value === null ? 'none' : bo.on_track ? 'green' : 'red');
+  await page.click('[data-testid=toggle-black]');
+  assert.equal(await page.locator('[data-testid=table-black] tbody tr').count(), 2);
   assert.deepEqual(await idsIn(page), []);
   assert.deepEqual(errors, []);
   await context.close();

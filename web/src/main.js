@@ -145,6 +145,7 @@ async function overview() {
     await dustCard(grid, find('dust.dustfall_monthly_mean'), year);
     await ecoflowCard(grid, find('water.eco_flow_compliance'), year);
     await drinkingCard(grid, find('water.drinking_source_compliance'), year);
+    await blackCard(grid, find('water.black_odorous_bodies_built_up'), year);
   }
 }
 
@@ -192,6 +193,22 @@ async function drinkingCard(grid, tg, year) {
     ${tg ? `<span>${t('target')} ${esc(cmpText(tg.comparator))} <b>${fmt(tg.target)}</b> %</span>${targetStatus(tg, false, 'drinking-status')}` : ''}</div>`));
   grid.append(el);
   chart(el, barsAgainst(d.data.map((r) => r.name), d.data.map((r) => (r.events ? Math.round((1000 * r.compliant_events) / r.events) / 10 : null)), t('dwByEvent'), '%', tg));
+}
+
+// The black-odorous list: each body's grade from its latest campaign, its black-odorous
+// points drawn per body, the built-up count against the plan's target beside.
+async function blackCard(grid, tg, year) {
+  const d = await api(`water/black-odorous?year=${year}`);
+  const el = card({
+    id: 'black', title: `${t('blackTitle')}（${t('yearShown').replace('{y}', year)}）`, csv: `water/black-odorous?year=${year}`, height: 200, wide: true,
+    cols: [['name', t('name')], ['area', t('blackArea'), (v) => t(v === 'rural' ? 'blackRural' : 'blackBuiltUp')], ['level_zh', t('blackLevel'), (v, r) => (lang === 'en' ? r.level : v) ?? t('noData')],
+      ['points', t('blackPoints')], ['last_sampling', t('blackLast'), (v) => v ?? '—']],
+    rows: d.data,
+  });
+  el.append(h(`<div class="target-foot"><span>${t('blackBuiltUpCount')} <b data-testid="black-value">${fmt(d.black_built_up)}</b></span>
+    ${tg ? `<span>${t('target')} ${esc(cmpText(tg.comparator))} <b>${fmt(tg.target)}</b></span>${targetStatus(tg, false, 'black-status')}` : ''}</div>`));
+  grid.append(el);
+  chart(el, barsAgainst(d.data.map((r) => r.name), d.data.map((r) => r.heavy_points + r.light_points), t('blackPointsBlack'), '', null));
 }
 
 // The zone's monthly dust fall of the year against the plan's limit, the year's mean beside.
