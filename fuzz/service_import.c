@@ -12,6 +12,10 @@
  *   samples used and rejected within those stored, and a mean between minimum and maximum.
  * - flows: as water; then the year 2025 reads back with, per section, compliant ≤ valid
  *   days, valid + missing + exempt = days, and a rate within 0..100 %.
+ * - water also reads back the drinking-water sources of 2025: per source compliant events ≤
+ *   events, and rates within 0..100 % with compliant sources ≤ sources.
+ * - black-odorous bodies and samplings (service/blackwater.h): as water; then 2025 reads
+ *   back with, per graded body, heavy + light points ≤ points ≤ samplings.
  * The air history CSV parsers are fuzzed by standards_csv. */
 #include <stdio.h>
 #include <stdlib.h>
@@ -19,6 +23,8 @@
 #include <unistd.h>
 
 #include "fuzz.h"
+#include "service/blackwater.h"
+#include "service/drinking.h"
 #include "service/dust.h"
 #include "service/emergency.h"
 #include "service/fires.h"
@@ -110,6 +116,24 @@ static int check_flow_year(void *ctx, const flow_section_year *y)
     return 0;
 }
 
+static int check_source(void *ctx, const drinking_source *s)
+{
+    (void)ctx;
+    CHECK(s->compliant_events <= s->events);
+    CHECK(!s->compliant || (s->events > 0 && s->compliant_events == s->events));
+    return 0;
+}
+
+static int check_body(void *ctx, const blackwater_body *b)
+{
+    (void)ctx;
+    if (b->graded) {
+        const blackodor_body *g = &b->grade;
+        CHECK(g->heavy_points + g->light_points <= g->points && g->points <= b->samplings);
+    }
+    return 0;
+}
+
 static int lines_in(const char *p, size_t n)
 {
     int lines = n > 0 && p[n - 1] != '\n';
@@ -132,20 +156,42 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     size_t n = size - 1;
     int lines = lines_in(text, n);
     char err[512] = "";
-    switch (data[0] % 7) {
+    switch (data[0] % 9) {
     case 0:
     case 1: {
         int stored = -1, bad = -1, calls[2] = {0, 0};
-        int rc = data[0] % 7 == 0 ? water_import_sections(db, text, n, on_line_error, calls, &stored,
+        int rc = data[0] % 9 == 0 ? water_import_sections(db, text, n, on_line_error, calls, &stored,
                                                           &bad, err, sizeof err)
                                   : water_import_results(db, text, n, on_line_error, calls,
                                                          &stored, &bad, err, sizeof err);
         if (rc == 0) {
             CHECK(stored >= 0 && bad >= 0 && stored + bad <= lines);
             CHECK(calls[0] == bad && calls[1] <= lines);
+            dwsource_rates r;
+            CHECK(drinking_year_each(rd, 2025, 1767225600, check_source, NULL, &r, err,
+                                     sizeof err) == 0);
+            CHECK(r.compliant_sources <= r.sources && r.compliant_events <= r.events);
+            CHECK(r.by_source_milli == GB3838_NA ||
+                  (r.by_source_milli >= 0 && r.by_source_milli <= 100000));
         } else {
             CHECK(rc < 0 && err[0] != '\0');
         }
+        break;
+    }
+    case 7:
+    case 8: {
+        int stored = -1, bad = -1, calls[2] = {0, 0};
+        int rc = data[0] % 9 == 7 ? blackwater_import_bodies(db, text, n, on_line_error, calls,
+                                                             &stored, &bad, err, sizeof err)
+                                  : blackwater_import_samples(db, text, n, on_line_error, calls,
+                                                              &stored, &bad, err, sizeof err);
+        if (rc != 0) {
+            CHECK(rc < 0 && err[0] != '\0');
+            break;
+        }
+        CHECK(stored >= 0 && bad >= 0 && stored + bad <= lines);
+        CHECK(calls[0] == bad && calls[1] <= lines);
+        CHECK(blackwater_year_each(rd, 2025, 1767225600, check_body, NULL, err, sizeof err) == 0);
         break;
     }
     case 2: {
@@ -180,7 +226,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     case 5:
     case 6: {
         int stored = -1, bad = -1, calls[2] = {0, 0};
-        int rc = data[0] % 7 == 5 ? flow_import_sections(db, text, n, on_line_error, calls,
+        int rc = data[0] % 9 == 5 ? flow_import_sections(db, text, n, on_line_error, calls,
                                                          &stored, &bad, err, sizeof err)
                                   : flow_import_days(db, text, n, on_line_error, calls, &stored,
                                                      &bad, err, sizeof err);
