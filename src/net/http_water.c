@@ -119,6 +119,38 @@ static int h_drinking(http_req *r, http_resp *out)
     return http_table(r, out, rows, meta, "drinking-sources");
 }
 
+static int add_months(void *ctx, const water_months *m)
+{
+    json_t *months = json_array();
+    for (int i = 0; i < 12; i++)
+        json_array_append_new(months, wdoc_class(m->month_cls[i]));
+    const water_period *y = &m->year;
+    json_array_append_new(
+        ctx, json_pack("{s:s,s:s,s:s,s:o,s:o,s:o,s:b,s:b,s:b,s:b,s:o}", "code", y->code, "name",
+                       y->name, "water", y->water == GB3838_LAKE ? "lake" : "river", "target",
+                       wdoc_class(y->target), "months", months, "class_year",
+                       wdoc_class(y->result.cls), "meets_target", y->result.meets_target,
+                       "worse_v", y->worse_v, "compensation", m->compensation, "drinking",
+                       m->drinking, "worst", wdoc_worst(&y->result)));
+    return 0;
+}
+
+/* GET /api/v1/water/classes?year=Y: every section's class month by month and for the year
+ * so far. */
+static int h_classes(http_req *r, http_resp *out)
+{
+    int year;
+    if (http_year_arg(r, out, &year))
+        return out->status;
+    json_t *rows = json_array();
+    char err[256] = "";
+    if (water_year_months(r->db, year, r->now_utc, add_months, rows, err, sizeof err) < 0) {
+        json_decref(rows);
+        return http_error(out, 500, "internal", "%s", err);
+    }
+    return http_table(r, out, rows, json_pack("{s:i}", "year", year), "water-classes");
+}
+
 typedef struct bo_table {
     json_t *rows;
     int black_built_up, black_rural;
@@ -175,6 +207,7 @@ static int h_black(http_req *r, http_resp *out)
 const http_route http_water_routes[] = {
     {"GET", "/api/v1/water/sections", h_sections, 0, AUTH_DATA_READ, 0},
     {"GET", "/api/v1/water/sections/{id}", h_section, 0, AUTH_DATA_READ, 0},
+    {"GET", "/api/v1/water/classes", h_classes, 0, AUTH_DATA_READ, 0},
     {"GET", "/api/v1/water/drinking", h_drinking, 0, AUTH_DATA_READ, 0},
     {"GET", "/api/v1/water/black-odorous", h_black, 0, AUTH_DATA_READ, 0},
 };

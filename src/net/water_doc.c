@@ -42,6 +42,17 @@ static json_t *multiple_json(const gb3838_result *res, int it)
     return json_real((double)res->multiple_milli[it] / 1000);
 }
 
+/* The target class's limit of item it (the "≥" bound for DO, the "≤" bound otherwise), or
+ * null: no target, pH (a range for every class), or no limit in this water. */
+static json_t *limit_json(const gb3838_result *res, int it)
+{
+    int64_t lo, hi;
+    if (res->target == GB3838_CLASS_NONE || it == GB3838_PH ||
+        gb3838_limit(res->water, (gb3838_item)it, res->target, &lo, &hi))
+        return json_null();
+    return wdoc_value(it == GB3838_DO ? lo : hi);
+}
+
 json_t *wdoc_items(const gb3838_sample *values, const gb3838_result *res)
 {
     json_t *items = json_array();
@@ -50,11 +61,11 @@ json_t *wdoc_items(const gb3838_sample *values, const gb3838_result *res)
             continue;
         json_array_append_new(
             items,
-            json_pack("{s:s,s:o,s:o,s:b,s:b,s:o}", "item", gb3838_item_name((gb3838_item)it),
+            json_pack("{s:s,s:o,s:o,s:b,s:b,s:o,s:o}", "item", gb3838_item_name((gb3838_item)it),
                       "value", wdoc_value(values->v[it]), "class", wdoc_class(res->item_cls[it]),
                       "evaluated", (res->evaluated & GB3838_BIT(it)) != 0, "over_target",
-                      (res->over_target & GB3838_BIT(it)) != 0, "multiple",
-                      multiple_json(res, it)));
+                      (res->over_target & GB3838_BIT(it)) != 0, "multiple", multiple_json(res, it),
+                      "limit", limit_json(res, it)));
     }
     return items;
 }

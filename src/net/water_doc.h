@@ -26,7 +26,9 @@ json_t *wdoc_value(int64_t v_micro);
 /* The names of the worst evaluated items of res (ties: all), in Table 1 order. */
 json_t *wdoc_worst(const gb3838_result *res);
 /* Per item with a value in values, Table 1 order:
- * {"item","value","class","evaluated","over_target","multiple"}. */
+ * {"item","value","class","evaluated","over_target","multiple","limit"}; limit is the target
+ * class's limit of the item (the lower bound for DO; null without a target, for pH, or where
+ * Table 1 sets none). */
 json_t *wdoc_items(const gb3838_sample *values, const gb3838_result *res);
 /* A section's period: {"code","name","water","target","class","grade","worse_v",
  * "meets_target","samples","worst","items"}. */

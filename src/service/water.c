@@ -318,6 +318,55 @@ int water_sections_period(ew_reader *db, int64_t from_utc, int64_t to_utc, water
     return water_sections_each(db, period_one, &w, err, errcap);
 }
 
+typedef struct months_walk {
+    ew_reader *db;
+    int year, last_month;
+    int64_t to;
+    water_months_fn fn;
+    void *ctx;
+    char *err;
+    size_t errcap;
+} months_walk;
+
+static int months_one(void *ctx, const water_section_row *r)
+{
+    months_walk *w = ctx;
+    water_months m;
+    memset(&m, 0, sizeof m);
+    m.last_month = w->last_month;
+    m.compensation = r->compensation;
+    m.drinking = r->drinking;
+    int64_t from, to;
+    water_period_bounds(w->year, 0, &from, &to);
+    int rc = water_section_period(w->db, r->code, from, w->to < to ? w->to : to, &m.year, w->err,
+                                  w->errcap);
+    for (int mon = 1; mon <= w->last_month && rc == 1; mon++) {
+        water_period p;
+        water_period_bounds(w->year, mon, &from, &to);
+        rc = water_section_period(w->db, r->code, from, to, &p, w->err, w->errcap);
+        m.month_cls[mon - 1] = p.result.cls;
+    }
+    if (rc < 0)
+        return rc;
+    return rc == 1 ? w->fn(w->ctx, &m) : 0;
+}
+
+int water_year_months(ew_reader *db, int year, int64_t now_utc, water_months_fn fn, void *ctx,
+                      char *err, size_t errcap)
+{
+    ew_civil now;
+    ew_utc_to_bj(now_utc, &now);
+    months_walk w = {.db = db,
+                     .year = year,
+                     .last_month = now.year > year ? 12 : now.year == year ? now.mon : 0,
+                     .to = now_utc,
+                     .fn = fn,
+                     .ctx = ctx,
+                     .err = err,
+                     .errcap = errcap};
+    return water_sections_each(db, months_one, &w, err, errcap);
+}
+
 typedef struct stat_walk {
     ew_reader *db;
     int64_t from, to;

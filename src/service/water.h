@@ -79,6 +79,21 @@ typedef int (*water_period_fn)(void *ctx, const water_period *p);
 int water_sections_period(ew_reader *db, int64_t from_utc, int64_t to_utc, water_period_fn fn,
                           void *ctx, char *err, size_t errcap) EW_MUST_CHECK;
 
+/* A section's year month by month (the section × month table of the water screen). */
+typedef struct water_months {
+    water_period year;   /* 1 January up to the Beijing month of now (the whole year once over) */
+    int last_month;      /* months judged: 1..12, 0 before the year begins */
+    int month_cls[12];   /* class of month m at [m − 1]; GB3838_CLASS_NONE without results or
+                            after last_month */
+    bool compensation, drinking;
+} water_months;
+typedef int (*water_months_fn)(void *ctx, const water_months *m);
+/* Every section's year of Beijing year as seen at now_utc, by code: fn(ctx, m) once per
+ * section (m borrowed for the call). Returns 0, what fn returned when it stopped, or a
+ * negative error. */
+int water_year_months(ew_reader *db, int year, int64_t now_utc, water_months_fn fn, void *ctx,
+                      char *err, size_t errcap) EW_MUST_CHECK;
+
 /* The value of the plan statistic st (service/plan.h) for Beijing year as seen at now_utc
  * (1 January up to now, or the whole year once it is over). Known statistics:
  *   "water.worse_than_v_sections": sections whose period class is 劣V (count);

@@ -37,6 +37,12 @@ check "CH01 Class V this month, target IV, not met; QL02 劣V" \
 check "CH01 March: NH3-N 1.6, Class V, multiple 0.067 against IV" \
   test "$(get 'water/sections/CH01?year=2025&month=3' | jq -c '[.class, (.items[] | select(.item=="NH3-N") | [.value, .class, .multiple])]')" \
   = '["V",[1.6,"V",0.067]]'
+check "the target class's limits beside the values: NH3-N ≤ 1.5 and DO ≥ 3 for Class IV" \
+  test "$(get 'water/sections/CH01?year=2025&month=3' | jq -c '[.items[] | [.item, .limit]]')" = '[["DO",3],["NH3-N",1.5]]'
+check "the section × month table: March's classes, nothing after the month of now" \
+  test "$(get 'water/classes?year=2025' | jq -c '[.data[] | [.code, .months[1], .months[2], .months[3], .class_year]]')" \
+  = '[["CH01",null,"V",null,"V"],["QL02",null,"劣V",null,"劣V"]]'
+check "the table has twelve months a row" test "$(get 'water/classes?year=2025' | jq -c '[.data[].months | length] | unique')" = '[12]'
 check "an unknown section: 404" \
   test "$(curl -s -o /dev/null -w '%{http_code}' -H "Authorization: Bearer $tok" "$base/water/sections/NOPE")" = 404
 

@@ -176,6 +176,34 @@ test('the bureau sees the zone\'s dust fall, eco-flow, drinking-water sources an
   await context.close();
 });
 
+test('the water screen shows every section\'s classes as the API gives them, and a section\'s trend against its limits', async () => {
+  const { page, errors, context } = await newPage();
+  await show(page, '#/water', 'water-anon');
+  assert.equal(await page.locator('[data-testid=screen-water]').count(), 0); // staff only
+  await login(page, 'bureau1');
+  await show(page, '#/water', 'water');
+  const api = await page.evaluate(async () => (await (await fetch('/api/v1/water/classes')).json()));
+  assert.equal(await page.locator('[data-testid=table-water-classes] tbody tr').count(), api.data.length);
+  assert.ok(api.data.length >= 6, `${api.data.length} sections`);
+  for (const r of api.data) {
+    for (let m = 1; m <= 12; m++) {
+      assert.equal((await page.textContent(`[data-testid=water-${r.code}-m${m}]`)).trim(), r.months[m - 1] ?? '—', `${r.code} month ${m}`);
+    }
+    assert.equal((await page.textContent(`[data-testid=water-${r.code}-year]`)).trim(), r.class_year ?? '—');
+  }
+  // The trend draws the first section's items that the bulletins watch, with its limits.
+  const items = await page.getAttribute('[data-testid=water-trend-chart]', 'data-items');
+  assert.match(items, /NH3-N/);
+  // Another section by the link in its row.
+  const canal = api.data.find((r) => r.code === 'NSBD-ZZ');
+  await page.click('[data-testid=water-row-NSBD-ZZ] a');
+  await page.waitForSelector('#app[data-state="ready"][data-route*="section=NSBD-ZZ"]');
+  assert.match(await page.textContent('[data-testid=card-water-trend] h2'), new RegExp(canal.name));
+  assert.deepEqual(await idsIn(page), []);
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
 test('public screens and the unit worklist fit a 390 px phone without horizontal scrolling', async () => {
   const phone = { width: 390, height: 844 };
   const { page, errors, context } = await newPage(phone);

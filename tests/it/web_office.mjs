@@ -247,7 +247,7 @@ test('(c) unit A signs and submits with evidence; unit B cannot see the case', a
   await loginAs(a.page, UNIT_A.name);
   await ready(a.page, 'work');
   assert.deepEqual(await a.page.locator('nav a').evaluateAll((as) => as.map((x) => x.dataset.testid)),
-    ['nav-overview', 'nav-plan', 'nav-work', 'nav-cases', 'nav-scores', 'nav-air', 'nav-station', 'nav-quality', 'nav-report', 'nav-track']);
+    ['nav-overview', 'nav-plan', 'nav-work', 'nav-cases', 'nav-scores', 'nav-air', 'nav-station', 'nav-water', 'nav-quality', 'nav-report', 'nav-track']);
   const link = a.page.locator(`[data-testid=bucket-toSign] a[href="#/case/${shared.caseId}"]`);
   assert.equal(await link.count(), 1);
   // Unit A reports progress on task T08 (区建设局 is a responsible unit) with evidence.

@@ -16,6 +16,7 @@ import { lang, setLang, t, tr } from './i18n.js';
 import { caseDetail, cases, loginScreen, plan, work } from './office.js';
 import { report, track } from './public.js';
 import { rewards, scores } from './scores.js';
+import { water } from './water.js';
 import { cmpText, esc, finalCard, fmt, h, hm, planEndYear, rulesText, targetStatus, tval } from './ui.js';
 
 echarts.use([BarChart, GaugeChart, HeatmapChart, LineChart, ScatterChart, CalendarComponent,
@@ -393,20 +394,20 @@ async function quality() {
 
 // ---- Router ---------------------------------------------------------------------------
 
-const routes = { '': overview, air, station, quality, plan, work, cases, case: caseDetail, scores, rewards, report, track, users, audit, login: loginScreen };
+const routes = { '': overview, air, station, water, quality, plan, work, cases, case: caseDetail, scores, rewards, report, track, users, audit, login: loginScreen };
 
 // Screens that only make sense logged in: go to the login first rather than ask the API.
-const NEEDS_LOGIN = new Set(['work', 'cases', 'case', 'scores', 'rewards', 'users', 'audit']);
+const NEEDS_LOGIN = new Set(['work', 'cases', 'case', 'scores', 'rewards', 'users', 'audit', 'water']);
 
 // The screens each role may use (docs/access.md): the public sees what is published and
-// the report form; staff also the ledger, their work and the cases; the data-quality screen
-// needs AUTH_DATA_READ; the scores every ledger reader (AUTH_LEDGER_READ); the rewards list
+// the report form; staff also the ledger, their work and the cases; the data-quality and
+// water screens need AUTH_DATA_READ; the scores every ledger reader (AUTH_LEDGER_READ); the rewards list
 // the bureau, auditors and administrators, as the audit log (AUTH_AUDIT_READ); the accounts
 // administrators alone (AUTH_USER_MANAGE).
 function navFor(r) {
   const pub = ['', 'air', 'station', 'report', 'track'];
-  if (r === 'unit') return ['', 'plan', 'work', 'cases', 'scores', 'air', 'station', 'quality', 'report', 'track'];
-  const office = ['', 'plan', 'work', 'cases', 'scores', 'rewards', 'air', 'station', 'quality', 'report', 'track'];
+  if (r === 'unit') return ['', 'plan', 'work', 'cases', 'scores', 'air', 'station', 'water', 'quality', 'report', 'track'];
+  const office = ['', 'plan', 'work', 'cases', 'scores', 'rewards', 'air', 'station', 'water', 'quality', 'report', 'track'];
   if (r === 'admin') return [...office, 'users', 'audit'];
   if (['bureau', 'auditor'].includes(r)) return [...office, 'audit'];
   return pub;
