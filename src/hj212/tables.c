@@ -277,6 +277,7 @@ static const hj212_param params[] = {
     {"a01901", NULL, "垃圾焚烧炉膛内焚烧平均温度", "furnace average temperature", "℃", NULL, "N4.1",
      31},
     {"a01902", NULL, "垃圾焚烧炉膛内DCS温度", "furnace DCS temperature", "℃", NULL, "N4.1", 31},
+    {"a05001", NULL, "二氧化碳", "carbon dioxide", "mg/m³", "kg", "N3.3", 31},
     {"a05002", NULL, "甲烷", "methane", "ng/m³", "g", "N4.1", 31},
     {"a19001", "S01", "氧气含量", "oxygen content", "%", NULL, "N3.1", 31},
     {"a20057", "31", "汞及其化合物", "mercury and compounds", "mg/m³", "kg", "N4.4", 31},

@@ -756,6 +756,7 @@ static const struct {
     {http_water_routes, &http_water_nroutes},
     {http_dust_routes, &http_dust_nroutes},
     {http_flow_routes, &http_flow_nroutes},
+    {http_ghg_routes, &http_ghg_nroutes},
 };
 
 /* The i-th route over all tables, or NULL past the last. */

@@ -195,6 +195,9 @@ extern const size_t http_water_nroutes;
 /* Dust fall (http_dust.c). */
 extern const http_route http_dust_routes[];
 extern const size_t http_dust_nroutes;
+/* Greenhouse-gas stations (http_ghg.c). */
+extern const http_route http_ghg_routes[];
+extern const size_t http_ghg_nroutes;
 /* Ecological flow (http_flow.c). */
 extern const http_route http_flow_routes[];
 extern const size_t http_flow_nroutes;

@@ -106,8 +106,12 @@ static sim_kind kind_of(sim_kind k, unsigned i)
 
 void sim_identity(sim_kind k, unsigned i, char mn[25], char pw[7], const char **site_kind)
 {
-    static const char letter[] = "AGW";
-    static const char *const kinds[] = {"air", "gas_outlet", "water_outlet"};
+    static const char letter[] = "AGWMC";
+    static const char *const kinds[] = {[SIM_AIR] = "air",
+                                        [SIM_GAS] = "gas_outlet",
+                                        [SIM_WATER] = "water_outlet",
+                                        [SIM_MIXED] = "air",
+                                        [SIM_GHG] = "ghg"};
     sim_kind dk = kind_of(k, i);
     /* 24 characters like an HJ 212-2017 MN: a fixed prefix, the kind, the index. */
     snprintf(mn, 25, "EWSIM%c%018u", letter[dk], i);
@@ -199,7 +203,8 @@ static size_t make_factors(const dev *d, int64_t dt, int period_s, hj212_factor 
 static const char *st_of(sim_kind k)
 {
     /* HJ 212-2017 table 5 */
-    return k == SIM_AIR ? "22" : k == SIM_GAS ? "31" : "32";
+    /* HJ 212 has no ST of its own for greenhouse-gas stations: they report as air (22). */
+    return k == SIM_AIR || k == SIM_GHG ? "22" : k == SIM_GAS ? "31" : "32";
 }
 
 /* ---- sending --------------------------------------------------------------------------- */

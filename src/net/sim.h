@@ -19,12 +19,13 @@
 
 #include "hj212/hj212.h"
 
-typedef enum { SIM_AIR, SIM_GAS, SIM_WATER, SIM_MIXED } sim_kind;
+/* SIM_GHG (greenhouse-gas stations) comes only from a device list, never from --kind. */
+typedef enum { SIM_AIR, SIM_GAS, SIM_WATER, SIM_MIXED, SIM_GHG } sim_kind;
 
 /* A device of a device list (the CSV of `serve --devices`): what the simulator needs. */
 typedef struct sim_device {
     char mn[25], pw[7];
-    sim_kind kind; /* SIM_AIR, SIM_GAS or SIM_WATER */
+    sim_kind kind; /* SIM_AIR, SIM_GAS, SIM_WATER or SIM_GHG */
 } sim_device;
 
 /* Parse "air", "gas", "water", "mixed". Returns 0 or -1. */

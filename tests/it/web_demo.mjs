@@ -142,6 +142,7 @@ test('the bureau sees the zone\'s dust fall, eco-flow, drinking-water sources an
   assert.equal(await page.locator('[data-testid=card-ecoflow]').count(), 0);
   assert.equal(await page.locator('[data-testid=card-drinking]').count(), 0);
   assert.equal(await page.locator('[data-testid=card-black]').count(), 0);
+  assert.equal(await page.locator('[data-testid=card-ghg]').count(), 0);
   await login(page, 'bureau1');
   await show(page, '#/', 'overview-dustfall');
   const annual = (await page.textContent('[data-testid=dustfall-annual]')).trim();
@@ -171,6 +172,11 @@ test('the bureau sees the zone\'s dust fall, eco-flow, drinking-water sources an
   assert.equal(await page.getAttribute('[data-testid=black-status]', 'data-rag'), bo.value === null ? 'none' : bo.on_track ? 'green' : 'red');
   await page.click('[data-testid=toggle-black]');
   assert.equal(await page.locator('[data-testid=table-black] tbody tr').count(), 2);
+  // Greenhouse gases: one row per station and gas, as GET /ghg gives them.
+  const ghg = await page.evaluate(async () => (await (await fetch('/api/v1/ghg')).json()));
+  await page.click('[data-testid=toggle-ghg]');
+  assert.equal(await page.locator('[data-testid=table-ghg] tbody tr').count(), ghg.data.length);
+  assert.equal(ghg.data.length, 4);
   assert.deepEqual(await idsIn(page), []);
   assert.deepEqual(errors, []);
   await context.close();

@@ -147,6 +147,7 @@ async function overview() {
     await ecoflowCard(grid, find('water.eco_flow_compliance'), year);
     await drinkingCard(grid, find('water.drinking_source_compliance'), year);
     await blackCard(grid, find('water.black_odorous_bodies_built_up'), year);
+    await ghgCard(grid);
   }
 }
 
@@ -210,6 +211,22 @@ async function blackCard(grid, tg, year) {
     ${tg ? `<span>${t('target')} ${esc(cmpText(tg.comparator))} <b>${fmt(tg.target)}</b></span>${targetStatus(tg, false, 'black-status')}` : ''}</div>`));
   grid.append(el);
   chart(el, barsAgainst(d.data.map((r) => r.name), d.data.map((r) => r.heavy_points + r.light_points), t('blackPointsBlack'), '', null));
+}
+
+// Greenhouse-gas stations this month: CO2 and CH4 means of the normal hours and the
+// enhancement over the background station, as GET /ghg computes them.
+async function ghgCard(grid) {
+  const d = await api('ghg');
+  if (!d.data.length) return;
+  const el = card({
+    id: 'ghg', title: `${t('ghgTitle')}（${(d.from ?? '').slice(0, 7)}）`, csv: 'ghg', height: 220, wide: true,
+    cols: [['name', t('name')], ['gas', t('ghgGas')], ['mean', t('ghgMean'), (v, r) => `${fmt(v, 2)} ${r.unit}`], ['enhancement', t('ghgEnhancement'), (v, r) => (v === null ? '—' : `${fmt(v, 2)} ${r.unit}`)],
+      ['valid_hours', t('ghgValid')], ['calibration_hours', t('ghgCalib')]],
+    rows: d.data,
+  });
+  grid.append(el);
+  const co2 = d.data.filter((r) => r.gas === 'CO2');
+  chart(el, barsAgainst(co2.map((r) => r.name), co2.map((r) => r.enhancement), `ΔCO2 (ppm)`, 'ppm', null));
 }
 
 // The zone's monthly dust fall of the year against the plan's limit, the year's mean beside.

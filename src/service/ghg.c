@@ -1,0 +1,170 @@
+/* ghg: see ghg.h. */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "base/xalloc.h"
+#include "hj212/hj212.h"
+#include "service/ghg.h"
+
+static const char *const codes[] = {"a05001", "a05002"};
+static const char *const names[] = {"CO2", "CH4"};
+static const char *const units[] = {"ppm", "ppb"};
+
+const char *ghg_code(ghg_gas g)
+{
+    return g >= 0 && g < GHG_GAS_COUNT ? codes[g] : NULL;
+}
+const char *ghg_name(ghg_gas g)
+{
+    return g >= 0 && g < GHG_GAS_COUNT ? names[g] : NULL;
+}
+const char *ghg_unit(ghg_gas g)
+{
+    return g >= 0 && g < GHG_GAS_COUNT ? units[g] : NULL;
+}
+
+enum { MAX_DAYS = 400 };
+
+/* One station: its valid hourly values of each gas by hour index (NAN: none). */
+typedef struct station {
+    int64_t id;
+    char name[128];
+    double *v[GHG_GAS_COUNT];
+    size_t hours[GHG_GAS_COUNT], valid[GHG_GAS_COUNT], calib[GHG_GAS_COUNT];
+} station;
+
+typedef struct load {
+    station *st;
+    size_t n, cap, nh;
+    int64_t from;
+    ghg_gas gas;
+} load;
+
+static int add_site(void *ctx, const ew_read_site *s)
+{
+    load *l = ctx;
+    if (l->n == l->cap) {
+        l->cap = l->cap ? 2 * l->cap : 8;
+        l->st = xrealloc(l->st, l->cap * sizeof *l->st);
+    }
+    station *st = &l->st[l->n++];
+    memset(st, 0, sizeof *st);
+    st->id = s->id;
+    snprintf(st->name, sizeof st->name, "%s", s->name);
+    for (int g = 0; g < GHG_GAS_COUNT; g++) {
+        st->v[g] = xmalloc(l->nh * sizeof(double));
+        for (size_t h = 0; h < l->nh; h++)
+            st->v[g][h] = NAN;
+    }
+    return 0;
+}
+
+static int add_hour(void *ctx, const ew_read_obs *o)
+{
+    load *l = ctx;
+    station *st = &l->st[l->n - 1];
+    int64_t h = (o->ts_utc - l->from) / 3600;
+    if (h < 0 || (size_t)h >= l->nh)
+        return 0;
+    st->hours[l->gas]++;
+    if (o->flag && !strcmp(o->flag, "C")) {
+        st->calib[l->gas]++;
+        return 0;
+    }
+    if (!hj212_flag_normal(o->flag) || isnan(o->value))
+        return 0;
+    st->valid[l->gas]++;
+    st->v[l->gas][h] = o->value;
+    return 0;
+}
+
+static double mean_of(const double *v, size_t n, double *mn, double *mx)
+{
+    double s = 0;
+    size_t k = 0;
+    *mn = NAN;
+    *mx = NAN;
+    for (size_t i = 0; i < n; i++) {
+        if (isnan(v[i]))
+            continue;
+        s += v[i];
+        k++;
+        if (isnan(*mn) || v[i] < *mn)
+            *mn = v[i];
+        if (isnan(*mx) || v[i] > *mx)
+            *mx = v[i];
+    }
+    return k ? s / (double)k : NAN;
+}
+
+int ghg_period(ew_reader *db, int64_t from_utc, int64_t to_utc, int64_t background_id, ghg_fn fn,
+               void *ctx, char *err, size_t errcap)
+{
+    if (to_utc <= from_utc || to_utc - from_utc > (int64_t)MAX_DAYS * 86400)
+        return ew_errf(err, errcap, EW_EINVALID, "period: from before to, at most %d days",
+                       MAX_DAYS);
+    load l = {.nh = (size_t)((to_utc - from_utc + 3599) / 3600), .from = from_utc};
+    int rc = ew_read_sites(db, 0, "ghg", NULL, add_site, &l, err, errcap);
+    /* The stations' hours, station by station (add_hour fills the last one loaded). */
+    size_t loaded = l.n;
+    for (size_t i = 0; i < loaded && rc == 0; i++) {
+        l.n = i + 1;
+        for (int g = 0; g < GHG_GAS_COUNT && rc == 0; g++) {
+            l.gas = (ghg_gas)g;
+            rc = ew_read_series(db, l.st[i].id, codes[g], EW_SERIES_HOUR, from_utc, to_utc,
+                                (int64_t)l.nh, 0, NULL, add_hour, &l, err, errcap);
+        }
+    }
+    l.n = loaded;
+    /* The background: the one named, else the lowest CO2 mean. */
+    station *bg = NULL;
+    if (rc == 0 && background_id) {
+        for (size_t i = 0; i < l.n; i++)
+            if (l.st[i].id == background_id)
+                bg = &l.st[i];
+        if (!bg)
+            rc = ew_errf(err, errcap, EW_EINVALID, "background: site %lld is not a ghg station",
+                         (long long)background_id);
+    } else if (rc == 0) {
+        double best = INFINITY, a, b;
+        for (size_t i = 0; i < l.n; i++) {
+            double m = mean_of(l.st[i].v[GHG_CO2], l.nh, &a, &b);
+            if (!isnan(m) && m < best) {
+                best = m;
+                bg = &l.st[i];
+            }
+        }
+    }
+    for (size_t i = 0; i < l.n && rc == 0; i++) {
+        for (int g = 0; g < GHG_GAS_COUNT && rc == 0; g++) {
+            const station *st = &l.st[i];
+            ghg_row r = {.site_id = st->id,
+                         .gas = (ghg_gas)g,
+                         .hours = st->hours[g],
+                         .valid_hours = st->valid[g],
+                         .calibration_hours = st->calib[g],
+                         .enhancement = NAN,
+                         .background_id = bg ? bg->id : 0};
+            snprintf(r.name, sizeof r.name, "%s", st->name);
+            r.mean = mean_of(st->v[g], l.nh, &r.min, &r.max);
+            if (bg) {
+                double s = 0;
+                for (size_t h = 0; h < l.nh; h++)
+                    if (!isnan(st->v[g][h]) && !isnan(bg->v[g][h])) {
+                        s += st->v[g][h] - bg->v[g][h];
+                        r.paired_hours++;
+                    }
+                if (r.paired_hours)
+                    r.enhancement = s / (double)r.paired_hours;
+            }
+            rc = fn(ctx, &r);
+        }
+    }
+    for (size_t i = 0; i < l.n; i++)
+        for (int g = 0; g < GHG_GAS_COUNT; g++)
+            free(l.st[i].v[g]);
+    free(l.st);
+    return rc;
+}
