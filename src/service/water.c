@@ -1,11 +1,13 @@
 /* water: see water.h. Parsing of the CSVs, the HJ 212 code table, and the period
  * assessment over the store's results. */
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "base/bjtime.h"
 #include "base/xalloc.h"
+#include "hj212/hj212.h"
 #include "service/lineimport.h"
 #include "service/water.h"
 #include "standards/dwsource.h"
@@ -148,9 +150,10 @@ int water_import_results(store *s, const char *text, size_t n, water_line_error_
                           errcap);
 }
 
-/* code,name,water,target[,compensation[,drinking]]: the fifth field, 0 or 1, came with
- * migration 8, the sixth with migration 9; files without them still import (neither a
- * compensation section nor a drinking-water source). */
+/* code,name,water,target[,compensation[,drinking[,station]]]: the fifth field, 0 or 1, came
+ * with migration 8, the sixth with migration 9, the seventh (the automatic station's MN)
+ * with migration 11; files without them still import (neither a compensation section nor a
+ * drinking-water source, no station). */
 static int section_line(store *s, char **f, int nf, char *msg, size_t msgcap)
 {
     if (!f[0][0] || strlen(f[0]) >= 64)
@@ -168,19 +171,23 @@ static int section_line(store *s, char **f, int nf, char *msg, size_t msgcap)
         return EW_EINVALID;
     if (nf >= 6 && lineimport_flag(f[5], "drinking", &drinking, msg, msgcap))
         return EW_EINVALID;
+    const char *station = nf >= 7 ? f[6] : "";
+    if (strlen(station) > 24)
+        return ew_errf(msg, msgcap, EW_EINVALID, "station: an HJ 212 MN, at most 24 characters");
     water_section_row r = {.code = f[0],
                            .name = f[1][0] ? f[1] : f[0],
                            .water = lake ? "lake" : "river",
                            .target_class = cls,
                            .compensation = comp,
-                           .drinking = drinking};
+                           .drinking = drinking,
+                           .station = station};
     return water_section_put(s, &r, msg, msgcap);
 }
 
 int water_import_sections(store *s, const char *text, size_t n, water_line_error_fn on_error,
                           void *ctx, int *stored, int *bad, char *err, size_t errcap)
 {
-    return lineimport_run(s, text, n, 4, 6, section_line, on_error, ctx, stored, bad, err,
+    return lineimport_run(s, text, n, 4, 7, section_line, on_error, ctx, stored, bad, err,
                           errcap);
 }
 
@@ -195,14 +202,22 @@ void water_period_bounds(int year, int mon, int64_t *from_utc, int64_t *to_utc)
     *to_utc = ew_bj_day_start(ew_days_from_civil(y1, m1, 1));
 }
 
-/* Samples of a period grouped by time; a bounded number (a year of 4-hourly results is
- * 2190), beyond which further results are folded into the last sample's slot. */
-enum { MAX_SAMPLES = 2400 };
+/* Samples of a period grouped by time (the laboratory's results come in time order). */
 typedef struct period_acc {
     gb3838_sample *samples;
     int64_t last_ts;
-    size_t n;
+    size_t n, cap;
 } period_acc;
+
+static gb3838_sample *new_sample(period_acc *a)
+{
+    if (a->n == a->cap) {
+        a->cap = a->cap ? 2 * a->cap : 64;
+        a->samples = xrealloc(a->samples, a->cap * sizeof *a->samples);
+    }
+    gb3838_sample_init(&a->samples[a->n]);
+    return &a->samples[a->n++];
+}
 
 static int add_sample(void *ctx, const water_sample_row *r)
 {
@@ -210,8 +225,8 @@ static int add_sample(void *ctx, const water_sample_row *r)
     gb3838_item it;
     if (gb3838_item_parse(r->item, strlen(r->item), &it))
         return 0; /* an item this version does not know: skipped */
-    if (a->n == 0 || (r->ts_utc != a->last_ts && a->n < MAX_SAMPLES)) {
-        gb3838_sample_init(&a->samples[a->n++]);
+    if (a->n == 0 || r->ts_utc != a->last_ts) {
+        new_sample(a);
         a->last_ts = r->ts_utc;
     }
     gb3838_sample *smp = &a->samples[a->n - 1];
@@ -223,9 +238,76 @@ static int add_sample(void *ctx, const water_sample_row *r)
     return 0;
 }
 
+/* ---- automatic stations -------------------------------------------------------------- */
+
+/* The hours of a section's automatic station in a period, one sample slot an hour: each
+ * valid hourly value (normal flag, hj212_flag_normal) of an HJ 212 water code with a GB 3838
+ * item, converted to the item's unit (water_hj212_item). */
+typedef struct auto_acc {
+    const char *mn;
+    int64_t site_id, from;
+    size_t nh;
+    gb3838_sample *h;
+    bool *used;
+    gb3838_item it;
+    int64_t div;
+} auto_acc;
+
+static int find_station(void *ctx, const ew_read_site *s)
+{
+    auto_acc *a = ctx;
+    if (!strcmp(s->mn, a->mn)) {
+        a->site_id = s->id;
+        return 1;
+    }
+    return 0;
+}
+
+static int station_hour(void *ctx, const ew_read_obs *o)
+{
+    auto_acc *a = ctx;
+    int64_t k = (o->ts_utc - a->from) / 3600;
+    if (k < 0 || (size_t)k >= a->nh || isnan(o->value) || o->value < 0 ||
+        !hj212_flag_normal(o->flag))
+        return 0;
+    a->h[k].v[a->it] = llround(o->value * GB3838_MICRO / (double)a->div);
+    a->used[k] = true;
+    return 0;
+}
+
+/* Append the station's hours of [from_utc, to_utc) to acc. A station not (yet) registered
+ * adds nothing. */
+static int add_station(ew_reader *db, const char *mn, int64_t from_utc, int64_t to_utc,
+                       period_acc *acc, char *err, size_t errcap)
+{
+    auto_acc a = {.mn = mn, .from = from_utc, .nh = (size_t)((to_utc - from_utc + 3599) / 3600)};
+    int rc = ew_read_sites(db, 0, "water_section", NULL, find_station, &a, err, errcap);
+    if (rc < 0 || !a.site_id)
+        return rc < 0 ? rc : 0;
+    a.h = xmalloc(a.nh * sizeof *a.h);
+    a.used = xcalloc(a.nh, sizeof *a.used);
+    for (size_t k = 0; k < a.nh; k++)
+        gb3838_sample_init(&a.h[k]);
+    /* Every water code with a GB 3838 item (conductivity, turbidity, flow have none); a
+     * code the station does not send reads nothing. */
+    for (size_t i = 0; i < sizeof hj212_water / sizeof hj212_water[0] && rc >= 0; i++) {
+        a.it = hj212_water[i].item;
+        a.div = hj212_water[i].div;
+        rc = ew_read_series(db, a.site_id, hj212_water[i].code, EW_SERIES_HOUR, from_utc, to_utc,
+                            (int64_t)a.nh, 0, NULL, station_hour, &a, err, errcap);
+    }
+    for (size_t k = 0; k < a.nh && rc >= 0; k++)
+        if (a.used[k])
+            *new_sample(acc) = a.h[k];
+    free(a.h);
+    free(a.used);
+    return rc < 0 ? rc : 0;
+}
+
 static int copy_section(void *ctx, const water_section_row *r)
 {
     water_period *p = ctx;
+    snprintf(p->station, sizeof p->station, "%s", r->station ? r->station : "");
     snprintf(p->code, sizeof p->code, "%s", r->code);
     snprintf(p->name, sizeof p->name, "%s", r->name);
     p->water = strcmp(r->water, "lake") ? GB3838_RIVER : GB3838_LAKE;
@@ -241,8 +323,10 @@ int water_section_period(ew_reader *db, const char *code, int64_t from_utc, int6
     int rc = water_section_get(db, code, copy_section, &p, err, errcap);
     if (rc <= 0)
         return rc;
-    period_acc a = {.samples = xmalloc(MAX_SAMPLES * sizeof(gb3838_sample))};
+    period_acc a = {.n = 0};
     rc = water_samples_each(db, code, from_utc, to_utc, add_sample, &a, err, errcap);
+    if (rc >= 0 && p.station[0])
+        rc = add_station(db, p.station, from_utc, to_utc, &a, err, errcap);
     p.samples = a.n;
     gb3838_sample_init(&p.values);
     if (rc >= 0 && a.n)

@@ -42,8 +42,11 @@ typedef lineimport_error_fn water_line_error_fn;
 int water_import_results(store *s, const char *text, size_t n, water_line_error_fn on_error,
                          void *ctx, int *stored, int *bad, char *err, size_t errcap) EW_MUST_CHECK;
 
-/* Import the section list CSV (header "code,name,water,target[,compensation]"; water
- * river|lake, target I..V, compensation 0/1 — an eco-compensation section — default 0).
+/* Import the section list CSV (header
+ * "code,name,water,target[,compensation[,drinking[,station]]]"; water river|lake, target
+ * I..V, compensation 0/1 — an eco-compensation section — default 0, drinking 0/1 — a
+ * drinking-water source's intake — default 0, station the HJ 212 MN of its automatic
+ * station, default none).
  * Same conventions as water_import_results. */
 int water_import_sections(store *s, const char *text, size_t n, water_line_error_fn on_error,
                           void *ctx, int *stored, int *bad, char *err, size_t errcap) EW_MUST_CHECK;
@@ -51,6 +54,7 @@ int water_import_sections(store *s, const char *text, size_t n, water_line_error
 /* A section's assessment over [from_utc, to_utc). */
 typedef struct water_period {
     char code[64], name[128];
+    char station[32];      /* the MN of its automatic station, "" if none */
     gb3838_water water;
     int target;            /* 1..5, GB3838_CLASS_NONE when the section has none */
     size_t samples;        /* distinct sample times in the period */
@@ -61,7 +65,10 @@ typedef struct water_period {
 
 /* Assess section code over [from_utc, to_utc). Returns 1 and fills *out; 0 when the section
  * is unknown; negative on error (err says why; *out unchanged). A period without results
- * has result.cls GB3838_CLASS_NONE. */
+ * has result.cls GB3838_CLASS_NONE. The period's results are the laboratory's and, for a
+ * section with an automatic station, the station's valid hourly values (normal flag) of
+ * every HJ 212 water code with a GB 3838 item, one sample an hour: each item's period value
+ * is the mean over all of them (the 2011 method: the mean of the period's results). */
 int water_section_period(ew_reader *db, const char *code, int64_t from_utc, int64_t to_utc,
                          water_period *out, char *err, size_t errcap) EW_MUST_CHECK;
 

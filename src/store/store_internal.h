@@ -43,6 +43,8 @@ enum {
     STORE_SLOT_WATER_SPECIFIC_PUT,
     STORE_SLOT_BO_BODY_PUT,
     STORE_SLOT_BO_SAMPLE_PUT,
+    STORE_SLOT_WATER_STATION_PUT,
+    STORE_SLOT_WATER_STATION_DEL,
     STORE_STMT_SLOTS
 };
 sqlite3_stmt *store_stmt(store *s, int slot, const char *sql);

@@ -470,6 +470,10 @@ static const char *const migrations[] = {
      "  sd_milli INTEGER, do_milli INTEGER, orp_milli INTEGER, nh3n_milli INTEGER,"
      "  depth_milli INTEGER,"
      "  PRIMARY KEY (body, point, ts_utc)) WITHOUT ROWID;"),
+    /* 10 -> 11: the automatic station (its HJ 212 MN) of a water section (store/water.h). */
+    ("CREATE TABLE IF NOT EXISTS water_station ("
+     "  section TEXT PRIMARY KEY REFERENCES water_section(code),"
+     "  mn TEXT NOT NULL) WITHOUT ROWID;"),
 };
 enum { N_MIGRATIONS = sizeof migrations / sizeof migrations[0] };
 _Static_assert(N_MIGRATIONS == STORE_SCHEMA_VERSION, "one migration per schema version");

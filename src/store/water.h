@@ -27,8 +27,9 @@
 /* A water section (断面): code, name, "river" or "lake", target class 1..5 (0: none),
  * whether it is an eco-compensation section (生态补偿断面, migration 8: the table
  * water_compensation) and whether it is a centralised drinking-water source's intake
- * (集中式饮用水水源地, migration 9: the table water_drinking). Without a transaction open, a
- * put is three statements, each committing on its own. */
+ * (集中式饮用水水源地, migration 9: the table water_drinking), and the HJ 212 MN of its
+ * automatic station, if any (migration 11: water_station). Without a transaction open, a
+ * put is four statements, each committing on its own. */
 typedef struct water_section_row {
     const char *code;
     const char *name;
@@ -36,6 +37,7 @@ typedef struct water_section_row {
     int target_class;
     bool compensation;
     bool drinking;
+    const char *station; /* the MN of its automatic station (migration 11), "" or NULL: none */
 } water_section_row;
 typedef int (*water_section_fn)(void *ctx, const water_section_row *r);
 

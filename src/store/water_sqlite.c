@@ -35,6 +35,13 @@ static void bind_code(sqlite3_stmt *st, const void *row)
     sqlite3_bind_text(st, 1, ((const water_section_row *)row)->code, -1, SQLITE_STATIC);
 }
 
+static void bind_station(sqlite3_stmt *st, const void *row)
+{
+    const water_section_row *r = row;
+    sqlite3_bind_text(st, 1, r->code, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 2, r->station, -1, SQLITE_STATIC);
+}
+
 int water_section_put(store *s, const water_section_row *r, char *err, size_t errcap)
 {
     int rc = store_stmt_run(s, STORE_SLOT_WATER_SECTION_PUT,
@@ -55,6 +62,15 @@ int water_section_put(store *s, const water_section_row *r, char *err, size_t er
                               "water section put", err, errcap);
     if (rc)
         return rc;
+    rc = r->station && r->station[0]
+             ? store_stmt_run(s, STORE_SLOT_WATER_STATION_PUT,
+                              "INSERT OR REPLACE INTO water_station (section, mn) VALUES (?,?)",
+                              bind_station, r, "water section put", err, errcap)
+             : store_stmt_run(s, STORE_SLOT_WATER_STATION_DEL,
+                              "DELETE FROM water_station WHERE section = ?", bind_code, r,
+                              "water section put", err, errcap);
+    if (rc)
+        return rc;
     return r->drinking
                ? store_stmt_run(s, STORE_SLOT_WATER_DRINK_ADD,
                                 "INSERT OR IGNORE INTO water_drinking (section) VALUES (?)",
@@ -71,7 +87,8 @@ static int sections_walk(ew_reader *db, const char *code, water_section_fn fn, v
 #define SECTION_COLS                                                                               \
     "SELECT code, name, water, target_class,"                                                      \
     " EXISTS (SELECT 1 FROM water_compensation c WHERE c.section = water_section.code),"           \
-    " EXISTS (SELECT 1 FROM water_drinking d WHERE d.section = water_section.code)"                \
+    " EXISTS (SELECT 1 FROM water_drinking d WHERE d.section = water_section.code),"               \
+    " (SELECT mn FROM water_station t WHERE t.section = water_section.code)"                      \
     " FROM water_section"
     const char *sql = code ? SECTION_COLS " WHERE code = ?" : SECTION_COLS " ORDER BY code";
 #undef SECTION_COLS
@@ -86,7 +103,8 @@ static int sections_walk(ew_reader *db, const char *code, water_section_fn fn, v
                                .water = wtext(st, 2),
                                .target_class = sqlite3_column_int(st, 3),
                                .compensation = sqlite3_column_int(st, 4) != 0,
-                               .drinking = sqlite3_column_int(st, 5) != 0};
+                               .drinking = sqlite3_column_int(st, 5) != 0,
+                               .station = wtext(st, 6)};
         int r2 = fn(ctx, &r);
         if (r2) {
             sqlite3_finalize(st);
