@@ -210,6 +210,37 @@ test('the water screen shows every section\'s classes as the API gives them, and
   await context.close();
 });
 
+test('the monthly report shows the month\'s figures as the API gives them and prints to a PDF', async () => {
+  const { page, errors, context } = await newPage();
+  await login(page, 'bureau1');
+  // The month of the demo's history (three weeks back): the current month.
+  const month = (await (await fetch(`${base}/api/v1/health`)).json()).time.slice(0, 7);
+  await show(page, `#/monthly?month=${month}`, 'monthly');
+  assert.match(await page.textContent('[data-testid=monthly-title]'), new RegExp(`${Number(month.slice(0, 4))} 年 ${Number(month.slice(5))} 月`));
+  const y = Number(month.slice(0, 4));
+  const m = Number(month.slice(5));
+  const last = new Date(Date.UTC(y, m, 0)).getUTCDate();
+  const as = await page.evaluate(async (q) => (await (await fetch(`/api/v1/assessment?${q}`)).json()).data, `from=${month}-01&to=${month}-${last}`);
+  // The air table: one row per pollutant, each value the assessment's.
+  const cells = await page.locator('[data-testid=monthly-air] tbody tr').evaluateAll((rs) => rs.map((r) => r.children[1].textContent.trim()));
+  assert.deepEqual(cells, as.pollutants.map((p) => `${Number.isInteger(p.value) ? p.value : p.value.toFixed(1)} ${p.unit}`));
+  assert.match(await page.textContent('[data-testid=monthly-air-summary]'), new RegExp(`优良 ${as.days.good} 天`));
+  // The water table: each section's class of this month, from the same table as the water screen.
+  const wc = await page.evaluate(async (yy) => (await (await fetch(`/api/v1/water/classes?year=${yy}`)).json()).data, y);
+  const wcells = await page.locator('[data-testid=monthly-water] tbody tr').evaluateAll((rs) => rs.map((r) => r.children[2].textContent.trim()));
+  assert.deepEqual(wcells, wc.map((r) => r.months[m - 1] ?? '—'));
+  // Printed: the header and the tools are left out, the report is a PDF of a page or more.
+  await page.emulateMedia({ media: 'print' });
+  assert.equal(await page.locator('header.top').isVisible(), false);
+  assert.equal(await page.locator('[data-testid=monthly-print]').isVisible(), false);
+  const pdf = await page.pdf({ format: 'A4', printBackground: true, path: join(artifacts, 'demo-monthly.pdf') });
+  assert.equal(pdf.subarray(0, 5).toString(), '%PDF-');
+  assert.ok(pdf.length > 20000, `PDF of ${pdf.length} bytes`);
+  assert.deepEqual(await idsIn(page), []);
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
 test('public screens and the unit worklist fit a 390 px phone without horizontal scrolling', async () => {
   const phone = { width: 390, height: 844 };
   const { page, errors, context } = await newPage(phone);
