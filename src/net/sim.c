@@ -106,12 +106,13 @@ static sim_kind kind_of(sim_kind k, unsigned i)
 
 void sim_identity(sim_kind k, unsigned i, char mn[25], char pw[7], const char **site_kind)
 {
-    static const char letter[] = "AGWMC";
+    static const char letter[] = "AGWMCS";
     static const char *const kinds[] = {[SIM_AIR] = "air",
                                         [SIM_GAS] = "gas_outlet",
                                         [SIM_WATER] = "water_outlet",
                                         [SIM_MIXED] = "air",
-                                        [SIM_GHG] = "ghg"};
+                                        [SIM_GHG] = "ghg",
+                                        [SIM_SECTION] = "water_section"};
     sim_kind dk = kind_of(k, i);
     /* 24 characters like an HJ 212-2017 MN: a fixed prefix, the kind, the index. */
     snprintf(mn, 25, "EWSIM%c%018u", letter[dk], i);
@@ -204,7 +205,10 @@ static const char *st_of(sim_kind k)
 {
     /* HJ 212-2017 table 5 */
     /* HJ 212 has no ST of its own for greenhouse-gas stations: they report as air (22). */
-    return k == SIM_AIR || k == SIM_GHG ? "22" : k == SIM_GAS ? "31" : "32";
+    return k == SIM_AIR || k == SIM_GHG ? "22"
+           : k == SIM_GAS               ? "31"
+           : k == SIM_SECTION           ? "21"
+                                        : "32";
 }
 
 /* ---- sending --------------------------------------------------------------------------- */

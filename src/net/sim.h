@@ -19,13 +19,14 @@
 
 #include "hj212/hj212.h"
 
-/* SIM_GHG (greenhouse-gas stations) comes only from a device list, never from --kind. */
-typedef enum { SIM_AIR, SIM_GAS, SIM_WATER, SIM_MIXED, SIM_GHG } sim_kind;
+/* SIM_GHG (greenhouse-gas stations) and SIM_SECTION (surface-water automatic stations) come
+ * only from a device list, never from --kind. */
+typedef enum { SIM_AIR, SIM_GAS, SIM_WATER, SIM_MIXED, SIM_GHG, SIM_SECTION } sim_kind;
 
 /* A device of a device list (the CSV of `serve --devices`): what the simulator needs. */
 typedef struct sim_device {
     char mn[25], pw[7];
-    sim_kind kind; /* SIM_AIR, SIM_GAS, SIM_WATER or SIM_GHG */
+    sim_kind kind; /* SIM_AIR, SIM_GAS, SIM_WATER, SIM_GHG or SIM_SECTION */
 } sim_device;
 
 /* Parse "air", "gas", "water", "mixed". Returns 0 or -1. */

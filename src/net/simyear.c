@@ -308,6 +308,27 @@ static size_t ghg_factors(uint64_t key, bool background, const when *w, int peri
     return n;
 }
 
+/* A surface-water automatic station (ST 21) on a river of about Class IV: water
+ * temperature with the season, pH, DO falling in summer, CODMn, NH3-N and TP higher in the
+ * dry season (as the laboratory's monthly model, history_water), conductivity (w01014, no
+ * GB 3838 item). */
+static size_t section_factors(uint64_t key, const when *w, int period_s, hj212_factor *f)
+{
+    uint64_t slot = (uint64_t)(w->t / period_s);
+    double season = cos(2 * M_PI * (w->month - 0.5) / 12); /* 1 in January, −1 in July */
+    double n1 = gauss(key, K_HOUR, (uint64_t)(w->t / 3600) * 16 + 5);
+    double dry = 1 + 0.15 * season;
+    size_t n = 0;
+    put(&f[n++], "w01010", 15 - 10 * season, 0.02, 1, key, slot * 8 + 0);
+    put(&f[n++], "w01001", 7.6 + 0.1 * n1, 0.01, 2, key, slot * 8 + 1);
+    put(&f[n++], "w01009", 6.2 + 1.2 * season + 0.2 * n1, 0.03, 2, key, slot * 8 + 2);
+    put(&f[n++], "w01019", 5.6 * dry * exp(0.08 * n1), 0.05, 2, key, slot * 8 + 3);
+    put(&f[n++], "w21003", 0.8 * dry * exp(0.12 * n1), 0.08, 3, key, slot * 8 + 4);
+    put(&f[n++], "w21011", 0.16 * dry * exp(0.1 * n1), 0.06, 3, key, slot * 8 + 5);
+    put(&f[n++], "w01014", 650 + 40 * n1, 0.02, 0, key, slot * 8 + 6);
+    return n;
+}
+
 size_t sim_model_factors(const sim_device *d, int64_t start_utc, int period_s, hj212_factor *f)
 {
     uint64_t key = mn_key(d->mn);
@@ -317,6 +338,8 @@ size_t sim_model_factors(const sim_device *d, int64_t start_utc, int period_s, h
         return air_factors(key, &w, period_s, f);
     case SIM_GAS:
         return outlet_factors(key, &w, period_s, false, f);
+    case SIM_SECTION:
+        return section_factors(key, &w, period_s, f);
     case SIM_GHG:
         return ghg_factors(key, strstr(d->mn, "GHGBG") != NULL, &w, period_s, f);
     case SIM_WATER:
@@ -373,6 +396,8 @@ int sim_devices_load(const char *path, sim_device **out, size_t *n_out, char *er
             k = SIM_WATER;
         else if (!strcmp(kind, "ghg"))
             k = SIM_GHG;
+        else if (!strcmp(kind, "water_section"))
+            k = SIM_SECTION;
         else
             continue; /* kinds the simulator does not model are registered but stay silent */
         if (n == cap)
@@ -402,7 +427,10 @@ static const char *st_of(sim_kind k)
 {
     /* HJ 212-2017 table 5 */
     /* HJ 212 has no ST of its own for greenhouse-gas stations: they report as air (22). */
-    return k == SIM_AIR || k == SIM_GHG ? "22" : k == SIM_GAS ? "31" : "32";
+    return k == SIM_AIR || k == SIM_GHG ? "22"
+           : k == SIM_GAS               ? "31"
+           : k == SIM_SECTION           ? "21"
+                                        : "32";
 }
 
 int sim_frame_hour(const sim_device *d, int64_t hour_utc, int cn, int64_t qn_ms, bool ack,
@@ -547,13 +575,14 @@ static const struct {
     int target;
     bool compensation, drinking;
     double level;
+    const char *station; /* the MN of its automatic station in data/demo/devices.csv */
 } water_sections[] = {
-    {"JK-CH01", "潮河经开区出境", 4, true, false, 0.75},
-    {"JK-SQ02", "十七里河", 5, true, false, 1.3},
-    {"JK-QL03", "七里河", 5, false, false, 1.35},
-    {"NSBD-ZZ", "南水北调中线总干渠郑州段", 2, false, false, 0.12},
-    {"DW-NSBD", "饮用水水源地（南水北调取水口）", 2, false, true, 0.12},
-    {"DW-HH", "饮用水水源地（黄河取水口）", 3, false, true, 0.45},
+    {"JK-CH01", "潮河经开区出境", 4, true, false, 0.75, "EWWQS00000000000000CH001"},
+    {"JK-SQ02", "十七里河", 5, true, false, 1.3, NULL},
+    {"JK-QL03", "七里河", 5, false, false, 1.35, NULL},
+    {"NSBD-ZZ", "南水北调中线总干渠郑州段", 2, false, false, 0.12, NULL},
+    {"DW-NSBD", "饮用水水源地（南水北调取水口）", 2, false, true, 0.12, NULL},
+    {"DW-HH", "饮用水水源地（黄河取水口）", 3, false, true, 0.45, NULL},
 };
 /* Drinking-water sources' GB 3838 Table 2 items, monthly, mg/L (well inside the limits 250,
  * 250, 10, 0.3, 0.1), and one Table 3 item, benzene, below its detection limit 0.001 (Table
@@ -585,7 +614,8 @@ static int history_water(store *s, int64_t from, int64_t to, uint64_t *n, char *
                                 .water = "river",
                                 .target_class = water_sections[i].target,
                                 .compensation = water_sections[i].compensation,
-                                .drinking = water_sections[i].drinking};
+                                .drinking = water_sections[i].drinking,
+                                .station = water_sections[i].station};
         if (water_section_put(s, &sr, err, errcap) < 0)
             return -1;
     }

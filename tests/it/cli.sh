@@ -34,6 +34,8 @@ check "the demo's flows give the plan's eco-flow target a rate (50–100 %)" \
   test "$(ENVWATCH_NOW=2026-03-02T12:00:00 "$ENVWATCH" targets --db "$hist" --json | jq '.data[] | select(.id == "eco_flow_compliance") | .value >= 50 and .value <= 100')" = true
 check "history: six water sections (two drinking-water sources) with a monthly sample of five items, the sources five Table 2 items and benzene (Jan, Feb)" \
   test "$(sqlite3 "$hist" "select (select count(*) from water_section) || '/' || (select count(*) from water_drinking) || '/' || (select count(*) from water_sample) || '/' || count(*) from water_specific")" = 6/2/80/4
+check "history: 潮河's section is linked to its automatic station, whose hours count in its month" \
+  test "$(sqlite3 "$hist" "select section || '/' || mn from water_station")" = JK-CH01/EWWQS00000000000000CH001
 check "history: two black-odorous bodies, three points sampled monthly (Jan, Feb)" \
   test "$(sqlite3 "$hist" "select (select count(*) from bo_body) || '/' || count(*) from bo_sample")" = 2/12
 check "the demo's black-odorous bodies are remediated: the built-up target reads 0" \
