@@ -41,7 +41,8 @@ static const char usage_text[] =
     "  from a section list (header code,name,water,target[,compensation]) and laboratory\n"
     "  results (header section,time,item,value,below_dl), the formats of envwatch import\n"
     "  (docs/import-formats.md). Period values are the mean of the period's results.\n"
-    "  --json        one JSON document (class: the object below; assess: {from,to,data})\n"
+    "  --json        one JSON document (class: the object below; assess: the document of\n"
+    "                GET /api/v1/water/assessment: from, to, data, share, drinking)\n"
     "\n"
     "class --json: {\"class\",\"grade\",\"water\",\"target\",\"meets_target\",\"factors\":\n"
     "  [{\"param\",\"value\",\"class\",\"evaluated\"}],\"worst\":[params],\"over_target\":\n"
@@ -228,7 +229,7 @@ static int file_kind(const char *text, size_t n)
 }
 
 typedef struct assess_out {
-    json_t *rows; /* NULL: text */
+    bool quiet; /* count only (--json prints net/water_doc's document instead) */
     size_t sections, missing;
 } assess_out;
 
@@ -239,10 +240,8 @@ static int assess_one(void *ctx, const water_period *p)
     if (p->target != GB3838_CLASS_NONE && p->result.cls != GB3838_CLASS_NONE &&
         !p->result.meets_target)
         o->missing++;
-    if (o->rows) {
-        json_array_append_new(o->rows, wdoc_period(p));
+    if (o->quiet)
         return 0;
-    }
     const char *grade = gb3838_grade_name_zh(gb3838_grade_of(p->result.cls));
     printf("%s %s  %s类  目标 %s  %s  样品 %zu\n", p->code, p->name, class_text(p->result.cls),
            class_text(p->target),
@@ -358,7 +357,7 @@ static int water_assess(int argc, char **argv)
         fprintf(stderr, "envwatch water: %s\n", err);
         goto out;
     }
-    assess_out o = {.rows = json ? json_array() : NULL};
+    assess_out o = {.quiet = json};
     char fd_s[16], td_s[16];
     ew_format_day(from, fd_s, sizeof fd_s);
     ew_format_day(to, td_s, sizeof td_s);
@@ -368,12 +367,19 @@ static int water_assess(int argc, char **argv)
                                   &o, err, sizeof err);
     if (e < 0) {
         fprintf(stderr, "envwatch water: %s\n", err);
-        json_decref(o.rows);
         goto out;
     }
     status = bad || o.missing ? EW_EXIT_FOUND : EW_EXIT_OK;
     if (json) {
-        int prc = print_json(json_pack("{s:s,s:s,s:o}", "from", fd_s, "to", td_s, "data", o.rows));
+        /* The document of GET /api/v1/water/assessment, the period's days as its labels. */
+        json_t *doc;
+        if (wdoc_assessment(db, ew_bj_day_start(from), ew_bj_day_start(to + 1), fd_s, td_s, &doc,
+                            err, sizeof err) < 0) {
+            fprintf(stderr, "envwatch water: %s\n", err);
+            status = EW_EXIT_RUNTIME;
+            goto out;
+        }
+        int prc = print_json(doc);
         if (prc)
             status = prc;
     } else {

@@ -62,41 +62,6 @@ static int h_section(http_req *r, http_resp *out)
     return http_json(out, 200, body);
 }
 
-/* The items that failed a source in some event: Table 1 items (worse than Class III), Table
- * 2 items and the Table 3 results above their limits. */
-static json_t *failed_json(const drinking_source *s)
-{
-    json_t *a = json_array();
-    for (int it = 0; it < GB3838_ITEM_COUNT; it++)
-        if (s->t1_failed & GB3838_BIT(it))
-            json_array_append_new(a, json_string(gb3838_item_name((gb3838_item)it)));
-    for (int i = 0; i < DWSOURCE_ITEM_COUNT; i++)
-        if (s->t2_failed & (1u << i))
-            json_array_append_new(a, json_string(dwsource_item_name((dwsource_item)i)));
-    for (const char *p = s->t3_items; *p;) {
-        const char *e = strchr(p, ',');
-        size_t n = e ? (size_t)(e - p) : strlen(p);
-        json_array_append_new(a, json_stringn(p, n));
-        p += n + (e != NULL);
-    }
-    return a;
-}
-
-static int add_source(void *ctx, const drinking_source *s)
-{
-    json_array_append_new(ctx, json_pack("{s:s,s:s,s:i,s:i,s:b,s:o,s:o}", "code", s->code, "name",
-                                         s->name, "events", (int)s->events, "compliant_events",
-                                         (int)s->compliant_events, "compliant", s->compliant,
-                                         "worst_class", wdoc_class(s->worst_class), "failed",
-                                         failed_json(s)));
-    return 0;
-}
-
-static json_t *rate_json(int64_t milli)
-{
-    return milli == GB3838_NA ? json_null() : json_real((double)milli / 1000);
-}
-
 /* GET /api/v1/water/drinking?year=Y: every drinking-water source's events of the year so
  * far, and the rates by sources (the plan's) and by events. */
 static int h_drinking(http_req *r, http_resp *out)
@@ -107,15 +72,13 @@ static int h_drinking(http_req *r, http_resp *out)
     json_t *rows = json_array();
     dwsource_rates rt;
     char err[256] = "";
-    if (drinking_year_each(r->db, year, r->now_utc, add_source, rows, &rt, err, sizeof err) < 0) {
+    if (drinking_year_each(r->db, year, r->now_utc, wdoc_add_source, rows, &rt, err, sizeof err) <
+        0) {
         json_decref(rows);
         return http_error(out, 500, "internal", "%s", err);
     }
-    json_t *meta =
-        json_pack("{s:i,s:i,s:i,s:o,s:i,s:i,s:o}", "year", year, "sources", (int)rt.sources,
-                  "compliant_sources", (int)rt.compliant_sources, "rate_by_source",
-                  rate_json(rt.by_source_milli), "events", (int)rt.events, "compliant_events",
-                  (int)rt.compliant_events, "rate_by_event", rate_json(rt.by_event_milli));
+    json_t *meta = wdoc_rates(&rt);
+    json_object_set_new(meta, "year", json_integer(year));
     return http_table(r, out, rows, meta, "drinking-sources");
 }
 
@@ -126,12 +89,12 @@ static int add_months(void *ctx, const water_months *m)
         json_array_append_new(months, wdoc_class(m->month_cls[i]));
     const water_period *y = &m->year;
     json_array_append_new(
-        ctx, json_pack("{s:s,s:s,s:s,s:o,s:o,s:o,s:b,s:b,s:b,s:b,s:o}", "code", y->code, "name",
-                       y->name, "water", y->water == GB3838_LAKE ? "lake" : "river", "target",
-                       wdoc_class(y->target), "months", months, "class_year",
-                       wdoc_class(y->result.cls), "meets_target", y->result.meets_target,
-                       "worse_v", y->worse_v, "compensation", m->compensation, "drinking",
-                       m->drinking, "worst", wdoc_worst(&y->result)));
+        ctx,
+        json_pack("{s:s,s:s,s:s,s:o,s:o,s:o,s:b,s:b,s:b,s:b,s:o}", "code", y->code, "name", y->name,
+                  "water", y->water == GB3838_LAKE ? "lake" : "river", "target",
+                  wdoc_class(y->target), "months", months, "class_year", wdoc_class(y->result.cls),
+                  "meets_target", y->result.meets_target, "worse_v", y->worse_v, "compensation",
+                  m->compensation, "drinking", m->drinking, "worst", wdoc_worst(&y->result)));
     return 0;
 }
 
@@ -170,14 +133,13 @@ static int add_body(void *ctx, const blackwater_body *b)
         ew_format_day(ew_bj_day_of(b->last_utc), day, sizeof day);
     json_array_append_new(
         t->rows,
-        json_pack("{s:s,s:s,s:s,s:o,s:o,s:i,s:i,s:i,s:i,s:o,s:b}", "code", b->code, "name",
-                  b->name, "area", b->rural ? "rural" : "built_up", "level",
+        json_pack("{s:s,s:s,s:s,s:o,s:o,s:i,s:i,s:i,s:i,s:o,s:b}", "code", b->code, "name", b->name,
+                  "area", b->rural ? "rural" : "built_up", "level",
                   b->graded ? json_string(blackodor_level_name_en(lv)) : json_null(), "level_zh",
                   b->graded ? json_string(blackodor_level_name_zh(lv)) : json_null(), "points",
-                  (int)b->grade.points, "heavy_points", (int)b->grade.heavy_points,
-                  "light_points", (int)b->grade.light_points, "samplings", (int)b->samplings,
-                  "last_sampling", b->graded ? json_string(day) : json_null(), "enough",
-                  b->enough));
+                  (int)b->grade.points, "heavy_points", (int)b->grade.heavy_points, "light_points",
+                  (int)b->grade.light_points, "samplings", (int)b->samplings, "last_sampling",
+                  b->graded ? json_string(day) : json_null(), "enough", b->enough));
     return 0;
 }
 
@@ -195,19 +157,41 @@ static int h_black(http_req *r, http_resp *out)
         return http_error(out, 500, "internal", "%s", err);
     }
     /* A count over no body sampled this year would read as "none black-odorous": null. */
-    return http_table(
-        r, out, t.rows,
-        json_pack("{s:i,s:o,s:o,s:i}", "year", year, "black_built_up",
-                  t.sampled_built_up ? json_integer(t.black_built_up) : json_null(),
-                  "black_rural", t.sampled_rural ? json_integer(t.black_rural) : json_null(),
-                  "campaign_days", BLACKWATER_CAMPAIGN_DAYS),
-        "black-odorous");
+    return http_table(r, out, t.rows,
+                      json_pack("{s:i,s:o,s:o,s:i}", "year", year, "black_built_up",
+                                t.sampled_built_up ? json_integer(t.black_built_up) : json_null(),
+                                "black_rural",
+                                t.sampled_rural ? json_integer(t.black_rural) : json_null(),
+                                "campaign_days", BLACKWATER_CAMPAIGN_DAYS),
+                      "black-odorous");
+}
+
+/* GET /api/v1/water/assessment?from=T&to=T: every section's period and the drinking-water
+ * sources' over [from, to) (default: 1 January of this Beijing year up to now), the document
+ * `envwatch water assess --json` prints. */
+static int h_assessment(http_req *r, http_resp *out)
+{
+    ew_civil c;
+    ew_utc_to_bj(r->now_utc, &c);
+    int64_t jan1 = ew_bj_day_start(ew_days_from_civil(c.year, 1, 1)), from, to;
+    if (http_time_arg(r, out, "from", jan1, &from) || http_time_arg(r, out, "to", r->now_utc, &to))
+        return out->status;
+    if (to <= from)
+        return http_error(out, 400, "bad_request", "from must be before to");
+    char f[40], t[40], err[256] = "";
+    ew_format_iso_bj(from, f, sizeof f);
+    ew_format_iso_bj(to, t, sizeof t);
+    json_t *doc;
+    if (wdoc_assessment(r->db, from, to, f, t, &doc, err, sizeof err) < 0)
+        return http_error(out, 500, "internal", "%s", err);
+    return http_json(out, 200, doc);
 }
 
 const http_route http_water_routes[] = {
     {"GET", "/api/v1/water/sections", h_sections, 0, AUTH_DATA_READ, 0},
     {"GET", "/api/v1/water/sections/{id}", h_section, 0, AUTH_DATA_READ, 0},
     {"GET", "/api/v1/water/classes", h_classes, 0, AUTH_DATA_READ, 0},
+    {"GET", "/api/v1/water/assessment", h_assessment, 0, AUTH_DATA_READ, 0},
     {"GET", "/api/v1/water/drinking", h_drinking, 0, AUTH_DATA_READ, 0},
     {"GET", "/api/v1/water/black-odorous", h_black, 0, AUTH_DATA_READ, 0},
 };

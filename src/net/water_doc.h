@@ -15,8 +15,11 @@
 #include <jansson.h>
 #include <stdint.h>
 
+#include "base/err.h"
+#include "service/drinking.h"
 #include "service/water.h"
 #include "standards/gb3838.h"
+#include "store/read.h"
 
 /* "I".."V", "劣V", or null for GB3838_CLASS_NONE. */
 json_t *wdoc_class(int cls);
@@ -33,5 +36,22 @@ json_t *wdoc_items(const gb3838_sample *values, const gb3838_result *res);
 /* A section's period: {"code","name","water","target","class","grade","worse_v",
  * "meets_target","samples","worst","items"}. */
 json_t *wdoc_period(const water_period *p);
+
+/* A drinking-water source (a drinking_fn for drinking_each / drinking_year_each, ctx a JSON
+ * array it appends to): {"code","name","events","compliant_events","compliant",
+ * "worst_class","failed"}, failed naming the Table 1 items worse than Class III, the Table 2
+ * items and the Table 3 results above their limits. Returns 0. */
+int wdoc_add_source(void *ctx, const drinking_source *s);
+/* The rates: {"sources","compliant_sources","rate_by_source","events","compliant_events",
+ * "rate_by_event"}, rates in % (null without an event). */
+json_t *wdoc_rates(const dwsource_rates *r);
+
+/* The assessment of [from_utc, to_utc): {"from","to" (the labels given), "data": [every
+ * section's wdoc_period], "share": {"assessed","meeting","worse_v","pct"} (the sections
+ * meeting their target, gb3838_share_of), "drinking": {wdoc_rates…, "sources_list": [wdoc_add_source rows]}}.
+ * Returns 0 and sets *out (a new reference); a negative EW_E* code with err filled, *out
+ * unchanged. */
+int wdoc_assessment(ew_reader *db, int64_t from_utc, int64_t to_utc, const char *from_label,
+                    const char *to_label, json_t **out, char *err, size_t errcap) EW_MUST_CHECK;
 
 #endif

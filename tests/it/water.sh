@@ -74,3 +74,11 @@ check "assess: a file of another format is refused, naming it" \
   bash -c "'$ENVWATCH' water assess --from 2025-03-01 --to 2025-03-31 '$TEST_TMP/other.csv' 2>&1 | grep -q 'other.csv: header'"
 check "assess: the temporary database is removed" \
   bash -c "TMPDIR='$TEST_TMP/wtmp'; mkdir -p \$TMPDIR; export TMPDIR; '$ENVWATCH' water assess --from 2025-03-01 --to 2025-03-31 '$TEST_TMP/sections.csv' >/dev/null; test -z \"\$(ls -A \$TMPDIR)\""
+check "GET /water/assessment is the document envwatch water assess --json prints (but the labels)" \
+  test "$(get 'water/assessment?from=2025-03-01&to=2025-04-01' | jq -cS 'del(.from, .to)')" \
+  = "$(jq -cS 'del(.from, .to)' "$TEST_TMP/assess.json")"
+check "the assessment's share: 2 sections assessed, none meeting its target, 1 劣V" \
+  test "$(get 'water/assessment?from=2025-03-01&to=2025-04-01' | jq -c '[.share.assessed, .share.meeting, .share.worse_v, .share.pct, .drinking.sources]')" \
+  = '[2,0,1,0,0]'
+check "the assessment of a period that ends before it begins: 400" \
+  test "$(curl -s -o /dev/null -w '%{http_code}' -H "Authorization: Bearer $tok" "$base/water/assessment?from=2025-04-01&to=2025-03-01")" = 400
