@@ -42,12 +42,12 @@ typedef struct water_section_row {
 typedef int (*water_section_fn)(void *ctx, const water_section_row *r);
 
 /* Insert or replace the section of r->code. */
-int water_section_put(store *s, const water_section_row *r, char *err,
-                      size_t errcap) EW_MUST_CHECK;
+int water_section_put(store *s, const water_section_row *r, char *err, size_t errcap) EW_MUST_CHECK;
 /* Every section by code. Returns 0 or what fn returned, negative on error. */
 int water_sections_each(ew_reader *db, water_section_fn fn, void *ctx, char *err,
                         size_t errcap) EW_MUST_CHECK;
-/* 1 and fn called once if the section exists, 0 if not, negative on error. */
+/* 1 and fn called once if the section exists (or what fn returned, when not 0), 0 if not,
+ * negative on error. */
 int water_section_get(ew_reader *db, const char *code, water_section_fn fn, void *ctx, char *err,
                       size_t errcap) EW_MUST_CHECK;
 
@@ -67,8 +67,8 @@ typedef int (*water_sample_fn)(void *ctx, const water_sample_row *r);
 /* Store one result; a result with the same section, time, item and source replaces the
  * earlier one (re-importing a file adds nothing). */
 int water_sample_put(store *s, const water_sample_row *r, char *err, size_t errcap) EW_MUST_CHECK;
-/* The results of section in [from_utc, to_utc), by time then item. Returns 0 or what fn
- * returned, negative on error. */
+/* The results of section in [from_utc, to_utc), by time, item, then source. Returns 0 or
+ * what fn returned, negative on error. */
 int water_samples_each(ew_reader *db, const char *section, int64_t from_utc, int64_t to_utc,
                        water_sample_fn fn, void *ctx, char *err, size_t errcap) EW_MUST_CHECK;
 
@@ -88,7 +88,7 @@ typedef int (*water_specific_fn)(void *ctx, const water_specific_row *r);
 /* Store one specific result; the same section, time, item and source replaces it. */
 int water_specific_put(store *s, const water_specific_row *r, char *err,
                        size_t errcap) EW_MUST_CHECK;
-/* The specific results of section in [from_utc, to_utc), by time then item. Returns 0 or
+/* The specific results of section in [from_utc, to_utc), by time, item, then source. Returns 0 or
  * what fn returned, negative on error. */
 int water_specific_each(ew_reader *db, const char *section, int64_t from_utc, int64_t to_utc,
                         water_specific_fn fn, void *ctx, char *err, size_t errcap) EW_MUST_CHECK;

@@ -80,8 +80,10 @@ int water_section_put(store *s, const water_section_row *r, char *err, size_t er
                                 "water section put", err, errcap);
 }
 
-static int sections_walk(ew_reader *db, const char *code, water_section_fn fn, void *ctx, char *err,
-                         size_t errcap)
+/* Returns 0 (*found: the rows walked), what fn returned when it stopped, or a negative
+ * error. */
+static int sections_walk(ew_reader *db, const char *code, water_section_fn fn, void *ctx,
+                         int *found, char *err, size_t errcap)
 {
     sqlite3_stmt *st = NULL;
 #define SECTION_COLS                                                                               \
@@ -112,21 +114,24 @@ static int sections_walk(ew_reader *db, const char *code, water_section_fn fn, v
         }
         n++;
     }
-    int out = rc == SQLITE_DONE ? n : rfail(db, err, errcap, "water sections");
+    *found = n;
+    int out = rc == SQLITE_DONE ? 0 : rfail(db, err, errcap, "water sections");
     sqlite3_finalize(st);
     return out;
 }
 
 int water_sections_each(ew_reader *db, water_section_fn fn, void *ctx, char *err, size_t errcap)
 {
-    int rc = sections_walk(db, NULL, fn, ctx, err, errcap);
-    return rc > 0 ? 0 : rc;
+    int found;
+    return sections_walk(db, NULL, fn, ctx, &found, err, errcap);
 }
 
 int water_section_get(ew_reader *db, const char *code, water_section_fn fn, void *ctx, char *err,
                       size_t errcap)
 {
-    return sections_walk(db, code, fn, ctx, err, errcap);
+    int found = 0;
+    int rc = sections_walk(db, code, fn, ctx, &found, err, errcap);
+    return rc ? rc : found > 0;
 }
 
 static void bind_sample(sqlite3_stmt *st, const void *row)
@@ -155,7 +160,7 @@ int water_samples_each(ew_reader *db, const char *section, int64_t from_utc, int
     if (sqlite3_prepare_v2(ew_read_sqlite_handle(db),
                            "SELECT section, ts_utc, item, value_micro, below_dl, source"
                            " FROM water_sample WHERE section = ? AND ts_utc >= ? AND ts_utc < ?"
-                           " ORDER BY ts_utc, item",
+                           " ORDER BY ts_utc, item, source",
                            -1, &st, NULL) != SQLITE_OK)
         return rfail(db, err, errcap, "water samples");
     sqlite3_bind_text(st, 1, section, -1, SQLITE_STATIC);
@@ -208,7 +213,7 @@ int water_specific_each(ew_reader *db, const char *section, int64_t from_utc, in
                            "SELECT section, ts_utc, item, value_micro, limit_micro, below_dl,"
                            " source FROM water_specific"
                            " WHERE section = ? AND ts_utc >= ? AND ts_utc < ?"
-                           " ORDER BY ts_utc, item",
+                           " ORDER BY ts_utc, item, source",
                            -1, &st, NULL) != SQLITE_OK)
         return rfail(db, err, errcap, "water specific results");
     sqlite3_bind_text(st, 1, section, -1, SQLITE_STATIC);
