@@ -19,6 +19,7 @@
 #include "base/xalloc.h"
 #include "cli/cli.h"
 #include "net/water_doc.h"
+#include "service/drinking.h"
 #include "service/water.h"
 #include "standards/gb3838.h"
 #include "store/read.h"
@@ -255,6 +256,18 @@ static int assess_one(void *ctx, const water_period *p)
     return 0;
 }
 
+/* One drinking-water source of the period, as text. */
+static int drinking_text(void *ctx, const drinking_source *s)
+{
+    (void)ctx;
+    printf("水源地 %s %s  监测 %zu 次  达标 %zu 次  %s\n", s->code, s->name, s->events,
+           s->compliant_events,
+           s->compliant ? "达标"
+           : s->events  ? "不达标"
+                        : "—");
+    return 0;
+}
+
 /* Read every file into the store s (results are kept whether or not their section is
  * listed, so the order of the files does not matter). Returns the count of bad lines, or -1
  * after printing why a file could not be used. */
@@ -385,6 +398,16 @@ static int water_assess(int argc, char **argv)
     } else {
         printf("%zu sections, %zu missing their target%s\n", o.sections, o.missing,
                bad ? ", bad lines reported above" : "");
+        dwsource_rates rt;
+        if (drinking_each(db, ew_bj_day_start(from), ew_bj_day_start(to + 1), drinking_text, NULL,
+                          &rt, err, sizeof err) < 0) {
+            fprintf(stderr, "envwatch water: %s\n", err);
+            status = EW_EXIT_RUNTIME;
+        } else if (rt.sources) {
+            printf("饮用水水源地 %zu 个，达标 %zu 个（%.1f%%）；监测 %zu 次，达标 %zu 次\n",
+                   rt.sources, rt.compliant_sources, (double)rt.by_source_milli / 1000, rt.events,
+                   rt.compliant_events);
+        }
     }
 out:
     if (db)

@@ -49,3 +49,8 @@ check "the plan's target: 25 against ≥ 100, not on track" \
   = '[25,false]'
 check "envwatch targets --json: the API's rows, identical" \
   test "$("$ENVWATCH" targets --db "$db" --json | jq -cS .data)" = "$(get targets | jq -cS .data)"
+check "envwatch water assess on the same files: 4 sources, 1 compliant (25.0 %), as the API" \
+  sh -c "'$ENVWATCH' water assess --from 2025-01-01 --to 2025-02-28 '$TEST_TMP/sections.csv' '$TEST_TMP/results.csv' 2>/dev/null | grep -q '饮用水水源地 4 个，达标 1 个（25.0%）；监测 5 次，达标 2 次'"
+check "envwatch water assess --json: the drinking rates of GET /water/assessment" \
+  test "$("$ENVWATCH" water assess --from 2025-01-01 --to 2025-02-28 --json "$TEST_TMP/sections.csv" "$TEST_TMP/results.csv" 2>/dev/null | jq -cS '.drinking')" \
+  = "$(get 'water/assessment?from=2025-01-01&to=2025-03-01' | jq -cS '.drinking')"
