@@ -69,17 +69,6 @@ static const char *class_text(int cls)
     return n ? n : "—";
 }
 
-/* A value in millionths as its shortest decimal. */
-static void value_text(int64_t v, char *buf, size_t cap)
-{
-    int n = snprintf(buf, cap, "%lld.%06lld", (long long)(v / GB3838_MICRO),
-                     (long long)(v % GB3838_MICRO));
-    while (n > 0 && buf[n - 1] == '0')
-        buf[--n] = '\0';
-    if (n > 0 && buf[n - 1] == '.')
-        buf[n - 1] = '\0';
-}
-
 /* The item lines of a result, as text. */
 static void items_text(const gb3838_sample *v, const gb3838_result *r)
 {
@@ -87,7 +76,7 @@ static void items_text(const gb3838_sample *v, const gb3838_result *r)
         if (v->v[it] == GB3838_NA)
             continue;
         char val[32], mult[32] = "";
-        value_text(v->v[it], val, sizeof val);
+        wdoc_value_text(v->v[it], val, sizeof val);
         if ((r->over_target & GB3838_BIT(it)) && r->multiple_milli[it] != GB3838_NA)
             snprintf(mult, sizeof mult, "  超标 %.3f 倍", (double)r->multiple_milli[it] / 1000);
         printf("  %-8s %12s  %-4s %s%s%s\n", gb3838_item_name((gb3838_item)it), val,
@@ -230,7 +219,6 @@ static int file_kind(const char *text, size_t n)
 }
 
 typedef struct assess_out {
-    bool quiet; /* count only (--json prints net/water_doc's document instead) */
     size_t sections, missing;
 } assess_out;
 
@@ -241,8 +229,6 @@ static int assess_one(void *ctx, const water_period *p)
     if (p->target != GB3838_CLASS_NONE && p->result.cls != GB3838_CLASS_NONE &&
         !p->result.meets_target)
         o->missing++;
-    if (o->quiet)
-        return 0;
     const char *grade = gb3838_grade_name_zh(gb3838_grade_of(p->result.cls));
     printf("%s %s  %s类  目标 %s  %s  样品 %zu\n", p->code, p->name, class_text(p->result.cls),
            class_text(p->target),
@@ -370,44 +356,45 @@ static int water_assess(int argc, char **argv)
         fprintf(stderr, "envwatch water: %s\n", err);
         goto out;
     }
-    assess_out o = {.quiet = json};
     char fd_s[16], td_s[16];
     ew_format_day(from, fd_s, sizeof fd_s);
     ew_format_day(to, td_s, sizeof td_s);
-    if (!json)
-        printf("%s .. %s\n", fd_s, td_s);
-    int e = water_sections_period(db, ew_bj_day_start(from), ew_bj_day_start(to + 1), assess_one,
-                                  &o, err, sizeof err);
+    int64_t from_utc = ew_bj_day_start(from), to_utc = ew_bj_day_start(to + 1);
+    if (json) {
+        /* The document of GET /api/v1/water/assessment, the period's days as its labels;
+         * the sections missing their target are its share's assessed less meeting. */
+        json_t *doc;
+        if (wdoc_assessment(db, from_utc, to_utc, fd_s, td_s, &doc, err, sizeof err) < 0) {
+            fprintf(stderr, "envwatch water: %s\n", err);
+            goto out;
+        }
+        const json_t *sh = json_object_get(doc, "share");
+        json_int_t missing = json_integer_value(json_object_get(sh, "assessed")) -
+                             json_integer_value(json_object_get(sh, "meeting"));
+        status = bad || missing ? EW_EXIT_FOUND : EW_EXIT_OK;
+        int prc = print_json(doc);
+        if (prc)
+            status = prc;
+        goto out;
+    }
+    assess_out o = {.sections = 0};
+    printf("%s .. %s\n", fd_s, td_s);
+    int e = water_sections_period(db, from_utc, to_utc, assess_one, &o, err, sizeof err);
     if (e < 0) {
         fprintf(stderr, "envwatch water: %s\n", err);
         goto out;
     }
     status = bad || o.missing ? EW_EXIT_FOUND : EW_EXIT_OK;
-    if (json) {
-        /* The document of GET /api/v1/water/assessment, the period's days as its labels. */
-        json_t *doc;
-        if (wdoc_assessment(db, ew_bj_day_start(from), ew_bj_day_start(to + 1), fd_s, td_s, &doc,
-                            err, sizeof err) < 0) {
-            fprintf(stderr, "envwatch water: %s\n", err);
-            status = EW_EXIT_RUNTIME;
-            goto out;
-        }
-        int prc = print_json(doc);
-        if (prc)
-            status = prc;
-    } else {
-        printf("%zu sections, %zu missing their target%s\n", o.sections, o.missing,
-               bad ? ", bad lines reported above" : "");
-        dwsource_rates rt;
-        if (drinking_each(db, ew_bj_day_start(from), ew_bj_day_start(to + 1), drinking_text, NULL,
-                          &rt, err, sizeof err) < 0) {
-            fprintf(stderr, "envwatch water: %s\n", err);
-            status = EW_EXIT_RUNTIME;
-        } else if (rt.sources) {
-            printf("饮用水水源地 %zu 个，达标 %zu 个（%.1f%%）；监测 %zu 次，达标 %zu 次\n",
-                   rt.sources, rt.compliant_sources, (double)rt.by_source_milli / 1000, rt.events,
-                   rt.compliant_events);
-        }
+    printf("%zu sections, %zu missing their target%s\n", o.sections, o.missing,
+           bad ? ", bad lines reported above" : "");
+    dwsource_rates rt;
+    if (drinking_each(db, from_utc, to_utc, drinking_text, NULL, &rt, err, sizeof err) < 0) {
+        fprintf(stderr, "envwatch water: %s\n", err);
+        status = EW_EXIT_RUNTIME;
+    } else if (rt.sources) {
+        printf("饮用水水源地 %zu 个，达标 %zu 个（%.1f%%）；监测 %zu 次，达标 %zu 次\n", rt.sources,
+               rt.compliant_sources, (double)rt.by_source_milli / 1000, rt.events,
+               rt.compliant_events);
     }
 out:
     if (db)

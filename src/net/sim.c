@@ -87,6 +87,15 @@ static double unit(simrun *r)
     return (rnd(r) >> 8) / 16777216.0;
 }
 
+const char *sim_st_of(sim_kind k)
+{
+    /* HJ 212 has no ST of its own for greenhouse-gas stations: they report as air (22). */
+    return k == SIM_AIR || k == SIM_GHG ? "22"
+           : k == SIM_GAS               ? "31"
+           : k == SIM_SECTION           ? "21"
+                                        : "32";
+}
+
 int sim_kind_parse(const char *s, sim_kind *out)
 {
     static const char *const names[] = {"air", "gas", "water", "mixed"};
@@ -201,15 +210,6 @@ static size_t make_factors(const dev *d, int64_t dt, int period_s, hj212_factor 
     return n;
 }
 
-static const char *st_of(sim_kind k)
-{
-    /* HJ 212-2017 table 5 */
-    /* HJ 212 has no ST of its own for greenhouse-gas stations: they report as air (22). */
-    return k == SIM_AIR || k == SIM_GHG ? "22"
-           : k == SIM_GAS               ? "31"
-           : k == SIM_SECTION           ? "21"
-                                        : "32";
-}
 
 /* ---- sending --------------------------------------------------------------------------- */
 
@@ -296,7 +296,7 @@ static void send_upload(dev *d, int64_t dt, int cn, bool history)
         char qn[18], buf[FRAME_CAP];
         hj212_qn_format((int64_t)r->qn_ms++, qn);
         hj212_header h = {.qn = qn,
-                          .st = st_of(d->dk),
+                          .st = sim_st_of(d->dk),
                           .cn = cn,
                           .pw = bad_pw ? "000000" : d->pw,
                           .mn = d->mn,

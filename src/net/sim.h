@@ -29,6 +29,9 @@ typedef struct sim_device {
     sim_kind kind; /* SIM_AIR, SIM_GAS, SIM_WATER, SIM_GHG or SIM_SECTION */
 } sim_device;
 
+/* The HJ 212-2017 system code (ST, table 5) a device of kind k uploads with. Static string. */
+const char *sim_st_of(sim_kind k);
+
 /* Parse "air", "gas", "water", "mixed". Returns 0 or -1. */
 int sim_kind_parse(const char *s, sim_kind *out);
 

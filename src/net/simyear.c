@@ -423,15 +423,6 @@ enum { BATCH = 4096, FRAME_MAX = 1200 };
 /* How long before its end a history has no drawn gaps. */
 enum { GAP_FREE_S = 3 * 3600 };
 
-static const char *st_of(sim_kind k)
-{
-    /* HJ 212-2017 table 5 */
-    /* HJ 212 has no ST of its own for greenhouse-gas stations: they report as air (22). */
-    return k == SIM_AIR || k == SIM_GHG ? "22"
-           : k == SIM_GAS               ? "31"
-           : k == SIM_SECTION           ? "21"
-                                        : "32";
-}
 
 int sim_frame_hour(const sim_device *d, int64_t hour_utc, int cn, int64_t qn_ms, bool ack,
                    char *buf, size_t cap)
@@ -443,7 +434,7 @@ int sim_frame_hour(const sim_device *d, int64_t hour_utc, int cn, int64_t qn_ms,
     char cns[8];
     snprintf(cns, sizeof cns, "%d", cn);
     hj212_header h = {.qn = qn,
-                      .st = st_of(d->kind),
+                      .st = sim_st_of(d->kind),
                       .cn = cn,
                       .pw = d->pw,
                       .mn = d->mn,

@@ -13,6 +13,23 @@ json_t *wdoc_class(int cls)
     return n ? json_string(n) : json_null();
 }
 
+char *wdoc_value_text(int64_t v, char *buf, size_t cap)
+{
+    if (v == GB3838_NA) {
+        snprintf(buf, cap, "—");
+        return buf;
+    }
+    int n = snprintf(buf, cap, "%lld.%06lld", (long long)(v / GB3838_MICRO),
+                     (long long)(v % GB3838_MICRO));
+    if (n >= (int)cap)
+        n = (int)cap - 1;
+    while (n > 0 && buf[n - 1] == '0')
+        buf[--n] = '\0';
+    if (n > 0 && buf[n - 1] == '.')
+        buf[--n] = '\0';
+    return buf;
+}
+
 json_t *wdoc_value(int64_t v)
 {
     if (v == GB3838_NA)
@@ -22,11 +39,7 @@ json_t *wdoc_value(int64_t v)
     /* The decimal text is exact; strtod then gives the double nearest to it, which jansson
      * prints back as the same shortest text. */
     char buf[32];
-    int n = snprintf(buf, sizeof buf, "%lld.%06lld", (long long)(v / GB3838_MICRO),
-                     (long long)(v % GB3838_MICRO));
-    while (n > 0 && buf[n - 1] == '0')
-        buf[--n] = '\0';
-    return json_real(strtod(buf, NULL));
+    return json_real(strtod(wdoc_value_text(v, buf, sizeof buf), NULL));
 }
 
 json_t *wdoc_worst(const gb3838_result *res)

@@ -26,6 +26,9 @@ json_t *wdoc_class(int cls);
 /* A value in millionths as the shortest exact decimal (0.00005, 7, 1.25); null for
  * GB3838_NA. */
 json_t *wdoc_value(int64_t v_micro);
+/* The same decimal as text into buf (at least 32 bytes; "—" for GB3838_NA), for the
+ * command line's tables. Returns buf. */
+char *wdoc_value_text(int64_t v_micro, char *buf, size_t cap);
 /* The names of the worst evaluated items of res (ties: all), in Table 1 order. */
 json_t *wdoc_worst(const gb3838_result *res);
 /* Per item with a value in values, Table 1 order:

@@ -202,9 +202,7 @@ int blackwater_year_each(ew_reader *db, int year, int64_t now_utc, blackwater_fn
                          char *err, size_t errcap)
 {
     year_walk w = {.db = db, .fn = fn, .ctx = ctx, .err = err, .errcap = errcap};
-    water_period_bounds(year, 0, &w.from, &w.to);
-    if (now_utc < w.to)
-        w.to = now_utc;
+    water_year_so_far(year, now_utc, &w.from, &w.to);
     return bo_bodies_each(db, body_one, &w, err, errcap);
 }
 

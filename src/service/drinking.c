@@ -42,9 +42,9 @@ static int add_sample(void *ctx, const water_sample_row *r)
         e->t1.v[it] = r->value_micro;
         return 0;
     }
-    for (int i = 0; i < DWSOURCE_ITEM_COUNT; i++)
-        if (!strcmp(r->item, dwsource_item_name((dwsource_item)i)))
-            e->t2[i] = r->value_micro;
+    dwsource_item t2;
+    if (dwsource_item_parse(r->item, &t2) == 0)
+        e->t2[t2] = r->value_micro;
     return 0; /* an item this version does not know: skipped */
 }
 
@@ -146,9 +146,7 @@ int drinking_year_each(ew_reader *db, int year, int64_t now_utc, drinking_fn fn,
                        dwsource_rates *rates, char *err, size_t errcap)
 {
     int64_t from, to;
-    water_period_bounds(year, 0, &from, &to);
-    if (now_utc < to)
-        to = now_utc;
+    water_year_so_far(year, now_utc, &from, &to);
     return drinking_each(db, from, to, fn, ctx, rates, err, errcap);
 }
 

@@ -33,12 +33,14 @@ typedef struct station {
     char name[128];
     double *v[GHG_GAS_COUNT];
     size_t hours[GHG_GAS_COUNT], valid[GHG_GAS_COUNT], calib[GHG_GAS_COUNT];
+    double mean[GHG_GAS_COUNT], min[GHG_GAS_COUNT], max[GHG_GAS_COUNT]; /* of valid hours */
 } station;
 
 typedef struct load {
     station *st;
     size_t n, cap, nh;
     int64_t from;
+    station *cur; /* the station whose series add_hour reads */
     ghg_gas gas;
 } load;
 
@@ -64,7 +66,7 @@ static int add_site(void *ctx, const ew_read_site *s)
 static int add_hour(void *ctx, const ew_read_obs *o)
 {
     load *l = ctx;
-    station *st = &l->st[l->n - 1];
+    station *st = l->cur;
     int64_t h = (o->ts_utc - l->from) / 3600;
     if (h < 0 || (size_t)h >= l->nh)
         return 0;
@@ -107,17 +109,16 @@ int ghg_period(ew_reader *db, int64_t from_utc, int64_t to_utc, int64_t backgrou
                        MAX_DAYS);
     load l = {.nh = (size_t)((to_utc - from_utc + 3599) / 3600), .from = from_utc};
     int rc = ew_read_sites(db, 0, "ghg", NULL, add_site, &l, err, errcap);
-    /* The stations' hours, station by station (add_hour fills the last one loaded). */
-    size_t loaded = l.n;
-    for (size_t i = 0; i < loaded && rc == 0; i++) {
-        l.n = i + 1;
+    /* The stations' hours, then each gas's mean, minimum and maximum once. */
+    for (size_t i = 0; i < l.n && rc == 0; i++) {
+        l.cur = &l.st[i];
         for (int g = 0; g < GHG_GAS_COUNT && rc == 0; g++) {
             l.gas = (ghg_gas)g;
             rc = ew_read_series(db, l.st[i].id, codes[g], EW_SERIES_HOUR, from_utc, to_utc,
                                 (int64_t)l.nh, 0, NULL, add_hour, &l, err, errcap);
+            l.cur->mean[g] = mean_of(l.cur->v[g], l.nh, &l.cur->min[g], &l.cur->max[g]);
         }
     }
-    l.n = loaded;
     /* The background: the one named, else the lowest CO2 mean. */
     station *bg = NULL;
     if (rc == 0 && background_id) {
@@ -128,9 +129,9 @@ int ghg_period(ew_reader *db, int64_t from_utc, int64_t to_utc, int64_t backgrou
             rc = ew_errf(err, errcap, EW_EINVALID, "background: site %lld is not a ghg station",
                          (long long)background_id);
     } else if (rc == 0) {
-        double best = INFINITY, a, b;
+        double best = INFINITY;
         for (size_t i = 0; i < l.n; i++) {
-            double m = mean_of(l.st[i].v[GHG_CO2], l.nh, &a, &b);
+            double m = l.st[i].mean[GHG_CO2];
             if (!isnan(m) && m < best) {
                 best = m;
                 bg = &l.st[i];
@@ -145,10 +146,12 @@ int ghg_period(ew_reader *db, int64_t from_utc, int64_t to_utc, int64_t backgrou
                          .hours = st->hours[g],
                          .valid_hours = st->valid[g],
                          .calibration_hours = st->calib[g],
+                         .mean = st->mean[g],
+                         .min = st->min[g],
+                         .max = st->max[g],
                          .enhancement = NAN,
                          .background_id = bg ? bg->id : 0};
             snprintf(r.name, sizeof r.name, "%s", st->name);
-            r.mean = mean_of(st->v[g], l.nh, &r.min, &r.max);
             if (bg) {
                 double s = 0;
                 for (size_t h = 0; h < l.nh; h++)

@@ -72,15 +72,6 @@ int water_parse_micro(const char *s, size_t n, int64_t *out)
 
 /* ---- CSV lines (service/lineimport.h) ------------------------------------------------- */
 
-/* A Table 2 supplementary item's name (dwsource_item_name), or -1. */
-static int table2_item(const char *name)
-{
-    for (int i = 0; i < DWSOURCE_ITEM_COUNT; i++)
-        if (!strcmp(name, dwsource_item_name((dwsource_item)i)))
-            return i;
-    return -1;
-}
-
 /* section,time,item,value,below_dl[,limit]: item a GB 3838 Table 1 item, a Table 2 item
  * (drinking-water sources), or "t3.NAME", a Table 3 specific item, which needs the limit
  * the laboratory judged it against in the sixth field (Table 3's limits are not tabled
@@ -94,6 +85,7 @@ static int result_line(store *s, char **f, int nf, char *msg, size_t msgcap)
     if (ew_parse_iso(f[1], strlen(f[1]), &c))
         return ew_errf(msg, msgcap, EW_EINVALID, "time: '%s' is not YYYY-MM-DD[ HH:MM]", f[1]);
     gb3838_item it;
+    dwsource_item t2;
     bool t3 = !strncmp(f[2], "t3.", 3);
     if (t3) {
         if (!f[2][3] || strlen(f[2]) >= sizeof item_name)
@@ -102,7 +94,7 @@ static int result_line(store *s, char **f, int nf, char *msg, size_t msgcap)
         snprintf(item_name, sizeof item_name, "%s", f[2]);
     } else if (!gb3838_item_parse(f[2], strlen(f[2]), &it)) {
         snprintf(item_name, sizeof item_name, "%s", gb3838_item_name(it));
-    } else if (table2_item(f[2]) >= 0) {
+    } else if (dwsource_item_parse(f[2], &t2) == 0) {
         snprintf(item_name, sizeof item_name, "%s", f[2]);
     } else {
         return ew_errf(msg, msgcap, EW_EINVALID,
@@ -402,10 +394,48 @@ int water_sections_period(ew_reader *db, int64_t from_utc, int64_t to_utc, water
     return water_sections_each(db, period_one, &w, err, errcap);
 }
 
+void water_year_so_far(int year, int64_t now_utc, int64_t *from_utc, int64_t *to_utc)
+{
+    water_period_bounds(year, 0, from_utc, to_utc);
+    if (now_utc < *to_utc)
+        *to_utc = now_utc;
+}
+
+/* The months of year judged as seen at now_utc: up to the Beijing month of now, all twelve
+ * once the year is over, none before it begins. */
+static int months_through(int year, int64_t now_utc)
+{
+    ew_civil now;
+    ew_utc_to_bj(now_utc, &now);
+    return now.year > year ? 12 : now.year == year ? now.mon : 0;
+}
+
+/* The class of each month 1..last of section code (cls[m − 1]; GB3838_CLASS_NONE without
+ * results) and whether it met the target (meets, may be NULL). Returns 1, 0 for an unknown
+ * section, or a negative error. The one month-by-month walk of the statistics and the
+ * section × month table. */
+static int section_months(ew_reader *db, const char *code, int year, int last, int cls[12],
+                          bool meets[12], char *err, size_t errcap)
+{
+    int rc = 1;
+    for (int m = 1; m <= last && rc == 1; m++) {
+        int64_t from, to;
+        water_period_bounds(year, m, &from, &to);
+        water_period p;
+        rc = water_section_period(db, code, from, to, &p, err, errcap);
+        if (rc == 1) {
+            cls[m - 1] = p.result.cls;
+            if (meets)
+                meets[m - 1] = p.result.meets_target;
+        }
+    }
+    return rc;
+}
+
 typedef struct months_walk {
     ew_reader *db;
     int year, last_month;
-    int64_t to;
+    int64_t now;
     water_months_fn fn;
     void *ctx;
     char *err;
@@ -421,15 +451,11 @@ static int months_one(void *ctx, const water_section_row *r)
     m.compensation = r->compensation;
     m.drinking = r->drinking;
     int64_t from, to;
-    water_period_bounds(w->year, 0, &from, &to);
-    int rc = water_section_period(w->db, r->code, from, w->to < to ? w->to : to, &m.year, w->err,
-                                  w->errcap);
-    for (int mon = 1; mon <= w->last_month && rc == 1; mon++) {
-        water_period p;
-        water_period_bounds(w->year, mon, &from, &to);
-        rc = water_section_period(w->db, r->code, from, to, &p, w->err, w->errcap);
-        m.month_cls[mon - 1] = p.result.cls;
-    }
+    water_year_so_far(w->year, w->now, &from, &to);
+    int rc = water_section_period(w->db, r->code, from, to, &m.year, w->err, w->errcap);
+    if (rc == 1)
+        rc = section_months(w->db, r->code, w->year, w->last_month, m.month_cls, NULL, w->err,
+                            w->errcap);
     if (rc < 0)
         return rc;
     return rc == 1 ? w->fn(w->ctx, &m) : 0;
@@ -438,12 +464,10 @@ static int months_one(void *ctx, const water_section_row *r)
 int water_year_months(ew_reader *db, int year, int64_t now_utc, water_months_fn fn, void *ctx,
                       char *err, size_t errcap)
 {
-    ew_civil now;
-    ew_utc_to_bj(now_utc, &now);
     months_walk w = {.db = db,
                      .year = year,
-                     .last_month = now.year > year ? 12 : now.year == year ? now.mon : 0,
-                     .to = now_utc,
+                     .last_month = months_through(year, now_utc),
+                     .now = now_utc,
                      .fn = fn,
                      .ctx = ctx,
                      .err = err,
@@ -451,24 +475,16 @@ int water_year_months(ew_reader *db, int year, int64_t now_utc, water_months_fn 
     return water_sections_each(db, months_one, &w, err, errcap);
 }
 
-typedef struct stat_walk {
-    ew_reader *db;
-    int64_t from, to;
+typedef struct worse_v_count {
     size_t classed, worse_v;
-    char *err;
-    size_t errcap;
-} stat_walk;
+} worse_v_count;
 
-static int stat_one(void *ctx, const water_section_row *r)
+static int count_worse_v(void *ctx, const water_period *p)
 {
-    stat_walk *w = ctx;
-    water_period p;
-    int rc = water_section_period(w->db, r->code, w->from, w->to, &p, w->err, w->errcap);
-    if (rc < 0)
-        return rc;
-    if (rc == 1 && p.result.cls != GB3838_CLASS_NONE) {
-        w->classed++;
-        w->worse_v += p.worse_v;
+    worse_v_count *c = ctx;
+    if (p->result.cls != GB3838_CLASS_NONE) {
+        c->classed++;
+        c->worse_v += p->worse_v;
     }
     return 0;
 }
@@ -488,19 +504,18 @@ static int comp_one(void *ctx, const water_section_row *r)
     comp_walk *w = ctx;
     if (!r->compensation || r->target_class == 0)
         return 0;
+    int cls[12] = {0};
+    bool meets[12] = {false};
+    int rc = section_months(w->db, r->code, w->year, w->last_month, cls, meets, w->err,
+                            w->errcap);
+    if (rc < 0)
+        return rc;
     bool classed = false, every = true;
-    for (int m = 1; m <= w->last_month; m++) {
-        int64_t from, to;
-        water_period_bounds(w->year, m, &from, &to);
-        water_period p;
-        int rc = water_section_period(w->db, r->code, from, to, &p, w->err, w->errcap);
-        if (rc < 0)
-            return rc;
-        if (rc == 1 && p.result.cls != GB3838_CLASS_NONE) {
+    for (int m = 0; m < w->last_month; m++)
+        if (cls[m] != GB3838_CLASS_NONE) {
             classed = true;
-            every = every && p.result.meets_target;
+            every = every && meets[m];
         }
-    }
     w->classed += classed;
     w->meeting += classed && every;
     return 0;
@@ -509,11 +524,9 @@ static int comp_one(void *ctx, const water_section_row *r)
 static int compensation_statistic(ew_reader *db, int year, int64_t now_utc, double *value,
                                   char *err, size_t errcap)
 {
-    ew_civil now;
-    ew_utc_to_bj(now_utc, &now);
     comp_walk w = {.db = db,
                    .year = year,
-                   .last_month = now.year > year ? 12 : now.year == year ? now.mon : 0,
+                   .last_month = months_through(year, now_utc),
                    .err = err,
                    .errcap = errcap};
     int rc = water_sections_each(db, comp_one, &w, err, errcap);
@@ -531,20 +544,15 @@ static int section_class_statistic(ew_reader *db, const char *code, int year, in
 {
     if (!code)
         return 0; /* the plan names no section: no value to show */
-    ew_civil now;
-    ew_utc_to_bj(now_utc, &now);
-    int last_month = now.year > year ? 12 : now.year == year ? now.mon : 0;
+    int cls[12] = {0};
+    int last = months_through(year, now_utc);
+    int rc = section_months(db, code, year, last, cls, NULL, err, errcap);
+    if (rc <= 0)
+        return rc; /* error, or no such section */
     int worst = GB3838_CLASS_NONE;
-    for (int m = 1; m <= last_month; m++) {
-        int64_t from, to;
-        water_period_bounds(year, m, &from, &to);
-        water_period p;
-        int rc = water_section_period(db, code, from, to, &p, err, errcap);
-        if (rc <= 0)
-            return rc; /* error, or no such section */
-        if (p.result.cls > worst)
-            worst = p.result.cls;
-    }
+    for (int m = 0; m < last; m++)
+        if (cls[m] > worst)
+            worst = cls[m];
     if (worst == GB3838_CLASS_NONE)
         return 0;
     *value = worst;
@@ -560,15 +568,14 @@ int water_statistic(ew_reader *db, const char *st, const char *site, int year, i
         return compensation_statistic(db, year, now_utc, value, err, errcap);
     if (strcmp(st, "water.worse_than_v_sections"))
         return 0;
-    stat_walk w = {.db = db, .err = err, .errcap = errcap};
-    water_period_bounds(year, 0, &w.from, &w.to);
-    if (now_utc < w.to)
-        w.to = now_utc;
-    int rc = water_sections_each(db, stat_one, &w, err, errcap);
+    int64_t from, to;
+    water_year_so_far(year, now_utc, &from, &to);
+    worse_v_count c = {0, 0};
+    int rc = water_sections_period(db, from, to, count_worse_v, &c, err, errcap);
     if (rc < 0)
         return rc;
-    if (w.classed == 0)
+    if (c.classed == 0)
         return 0;
-    *value = (double)w.worse_v;
+    *value = (double)c.worse_v;
     return 1;
 }

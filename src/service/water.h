@@ -118,5 +118,8 @@ int water_statistic(ew_reader *db, const char *st, const char *site, int year, i
 
 /* The UTC bounds of Beijing month mon (1..12) of year, or of the whole year when mon is 0. */
 void water_period_bounds(int year, int mon, int64_t *from_utc, int64_t *to_utc);
+/* The year so far as the statistics read it: 1 January of Beijing year up to now_utc, or the
+ * whole year once it is over (*to_utc ≤ *from_utc before it begins). */
+void water_year_so_far(int year, int64_t now_utc, int64_t *from_utc, int64_t *to_utc);
 
 #endif

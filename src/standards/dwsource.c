@@ -27,6 +27,16 @@ const char *dwsource_item_name(dwsource_item it)
     return (unsigned)it < DWSOURCE_ITEM_COUNT ? table2[it].name : NULL;
 }
 
+int dwsource_item_parse(const char *name, dwsource_item *out)
+{
+    for (int i = 0; i < DWSOURCE_ITEM_COUNT; i++)
+        if (!strcmp(name, dwsource_item_name((dwsource_item)i))) {
+            *out = (dwsource_item)i;
+            return 0;
+        }
+    return EW_ENOTFOUND;
+}
+
 int64_t dwsource_limit(dwsource_item it)
 {
     return (unsigned)it < DWSOURCE_ITEM_COUNT ? table2[it].limit : GB3838_NA;

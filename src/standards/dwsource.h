@@ -42,6 +42,9 @@ typedef enum dwsource_item {
 
 /* "SO4", "Cl", "NO3-N", "Fe", "Mn" (static; NULL out of range). */
 const char *dwsource_item_name(dwsource_item it);
+/* The Table 2 item named name (NUL-terminated, exact case, as dwsource_item_name). Returns 0
+ * and sets *out, or EW_ENOTFOUND (*out unchanged). */
+int dwsource_item_parse(const char *name, dwsource_item *out) EW_MUST_CHECK;
 /* The Table 2 limit of it in millionths of mg/L, or GB3838_NA out of range. */
 int64_t dwsource_limit(dwsource_item it);
 

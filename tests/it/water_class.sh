@@ -29,6 +29,8 @@ jqcheck "an HJ 212 code in ug/L is converted: w20111 (Hg) 0.05 ug/L = 0.00005 mg
 jqcheck "w20111 0.06 ug/L is Class III (0.0001)" '.class == "III"' w20111=0.06
 jqcheck "pH 9 is Class I, 9.1 劣V" '.class == "I"' pH=9
 jqcheck "pH 9.1 is 劣V" '.class == "劣V"' pH=9.1
+check "text output writes each value as its shortest decimal: NH3-N 1.6, Hg 0.00005" \
+  bash -c "out=\$('$ENVWATCH' water class NH3-N=1.60 w20111=0.05); grep -Eq '^  NH3-N +1\.6 +V ' <<<\"\$out\" && grep -Eq '^  Hg +0\.00005 +I ' <<<\"\$out\""
 check "text output names the class and the target" \
   bash -c "'$ENVWATCH' water class --target III NH3-N=1.6 | grep -q '水质类别 V' && '$ENVWATCH' water class --target III NH3-N=1.6 | grep -q '未达标'"
 usage_fails "an unknown item is refused" "unknown item 'NOX'" NOX=1

@@ -5,7 +5,7 @@
 // Every figure is the server's; the report computes none.
 import { api, serverNowBj, syncClock } from './api.js';
 import { lang, t } from './i18n.js';
-import { cmpText, esc, fmt, h, htmlTable, tval } from './ui.js';
+import { cmpText, esc, fmt, h, htmlTable, targetStatusText, tval } from './ui.js';
 
 const app = () => document.getElementById('app');
 const isMonth = (s) => /^\d{4}-(0[1-9]|1[0-2])$/.test(s || '');
@@ -18,12 +18,6 @@ function previousMonth(day) {
 }
 
 const lastDay = (y, m) => new Date(Date.UTC(y, m, 0)).getUTCDate();
-
-// Status words of a target row, as the dashboard writes them (ui.js targetStatus, in text).
-function statusText(r, over) {
-  if (r.on_track === null || r.on_track === undefined || r.value === null) return t('noData');
-  return over ? t(r.on_track ? 'tgMet' : 'tgMissed') : t(r.on_track ? 'onTrack' : 'tgCannot');
-}
 
 export async function monthly(arg, query) {
   await syncClock();
@@ -47,7 +41,7 @@ export async function monthly(arg, query) {
   const targets = htmlTable([
     ['name', t('indicator'), (v, r) => esc(lang === 'en' ? r.name_en : v)], ['value', t('value'), (v, r) => `${esc(tval(v, r.unit))} ${esc(r.value === null ? '' : r.unit)}`],
     ['target', t('target'), (v, r) => (r.comparator === 'done' ? esc(cmpText('done')) : `${esc(cmpText(r.comparator))} ${esc(tval(v, r.unit))} ${esc(r.unit)}`)],
-    ['on_track', t('status'), (v, r) => esc(statusText(r, over))],
+    ['on_track', t('status'), (v, r) => esc(targetStatusText(r, over))],
   ], (tg.data || []).filter((r) => r.source === 'monitoring'), 'monthly-targets');
   const water = htmlTable([
     ['name', t('waterSection')], ['target', t('target'), (v) => esc(v ?? '—')],

@@ -31,10 +31,16 @@ export function rag(v, testid = '') {
 // overview's tiles and tables, the plan screen): no value is grey "no data", never a colour
 // of success; on_track false means the target can no longer be met this year (or, for a
 // year that is over, was missed). over: the row's year has ended.
+const targetRag = (row) => (row.on_track === null || row.on_track === undefined || row.value === null ? 'none'
+  : row.on_track ? 'green' : 'red');
+// The status words alone, for documents without badges (the monthly report).
+export function targetStatusText(row, over = false) {
+  const k = targetRag(row);
+  return k === 'none' ? t('noData') : over ? t(k === 'green' ? 'tgMet' : 'tgMissed') : t(k === 'green' ? 'onTrack' : 'tgCannot');
+}
 export function targetStatus(row, over = false, testid = '') {
-  const k = row.on_track === null || row.on_track === undefined || row.value === null ? 'none'
-    : row.on_track ? 'green' : 'red';
-  const text = k === 'none' ? t('noData') : over ? t(k === 'green' ? 'tgMet' : 'tgMissed') : t(k === 'green' ? 'onTrack' : 'tgCannot');
+  const k = targetRag(row);
+  const text = targetStatusText(row, over);
   return `<span class="rag rag-${k}"${testid ? ` data-testid="${esc(testid)}"` : ''} data-rag="${k}">${esc(text)}</span>`;
 }
 
