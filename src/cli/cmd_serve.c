@@ -20,15 +20,18 @@
 #include "store/store.h"
 
 static const char usage_text[] =
-    "usage: envwatch serve --db FILE --hj212 HOST:PORT [options]\n"
+    "usage: envwatch serve --db DB --hj212 HOST:PORT [options]\n"
     "\n"
-    "Receive HJ 212 packets from monitoring equipment, store them durably in FILE (SQLite)\n"
-    "and answer them (9014 only after the data is committed).\n"
+    "Receive HJ 212 packets from monitoring equipment, store them durably in DB and answer\n"
+    "them (9014 only after the data is committed).\n"
     "\n"
     "options:\n"
     "  --config FILE        read settings from FILE (lines 'key = value'; keys as the\n"
     "                       long options without '--', e.g. 'hj212 = 0.0.0.0:8005'); flags win\n"
-    "  --db FILE            SQLite database (created and migrated if needed)\n"
+    "  --db DB              SQLite database file (created and migrated if needed), or a\n"
+    "                       PostgreSQL database postgresql://[USER@]HOST[:PORT]/NAME\n"
+    "                       (migrated if needed; holds the intake only in this version:\n"
+    "                       no --http, --limits or background jobs on it)\n"
     "  --hj212 HOST:PORT    HJ 212 TCP listen address\n"
     "  --http HOST:PORT     also serve the HTTP API and dashboard\n"
     "  --static DIR         dashboard files for --http\n"
@@ -288,6 +291,21 @@ int cmd_serve(int argc, char **argv)
             goto done;
         }
     }
+    /* A backend that holds the intake only (store.h) runs the intake only: the HTTP side,
+     * outlets' limits and the background jobs need the rest of the store. */
+    bool intake_only = !store_holds_all(s);
+    if (intake_only && (c.http || c.limits)) {
+        fprintf(stderr,
+                "envwatch serve: %s: the %s store holds the intake only in this version; "
+                "--http and --limits need a SQLite database\n",
+                c.db, store_backend_name(s));
+        store_close(s);
+        goto done;
+    }
+    if (intake_only)
+        ew_log(EW_LOG_INFO, "serve.intake_only",
+               "backend=%s escalation=off scan=off (they need the office store)",
+               store_backend_name(s));
     static ew_metrics metrics; /* shared by intake (writes) and HTTP (reads) */
     ingest_opts io = {.enrol = c.enrol != 0, .metrics = &metrics};
     ingest *ing = ingest_new(s, &io, err, sizeof err);
@@ -339,7 +357,7 @@ int cmd_serve(int argc, char **argv)
     /* Background work (escalation of overdue cases) on its own thread and store handle:
      * the case loop's deadlines are kept whether or not anyone uses the HTTP side. */
     jobs *bg = NULL;
-    if (c.escalate_every > 0 || c.scan_every > 0) {
+    if (!intake_only && (c.escalate_every > 0 || c.scan_every > 0)) {
         jobs_config jc = {.db = c.db, .every_s = c.escalate_every, .scan_every_s = c.scan_every};
         char jerr[256] = "", q[300];
         if (jobs_start(&jc, &bg, jerr, sizeof jerr) < 0)

@@ -4,7 +4,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "cli/cli.h"
 #include "store/store.h"
@@ -41,7 +40,7 @@ int cmd_stats(int argc, char **argv)
         fprintf(stderr, "envwatch stats: --db is required\n%s", usage_text);
         return EW_EXIT_USAGE;
     }
-    if (access(db, F_OK) != 0) {
+    if (!store_exists(db)) {
         fprintf(stderr, "envwatch stats: %s: no such database\n", db);
         return EW_EXIT_RUNTIME;
     }

@@ -127,7 +127,7 @@ int cmd_targets(int argc, char **argv)
         fprintf(stderr, "envwatch targets: --db is required\n%s", usage_text);
         return EW_EXIT_USAGE;
     }
-    if (access(db, F_OK) != 0) {
+    if (!store_exists(db)) {
         fprintf(stderr, "envwatch targets: %s: no such database\n", db);
         return EW_EXIT_RUNTIME;
     }

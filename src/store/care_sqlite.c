@@ -19,6 +19,7 @@
 
 #include "base/err.h"
 #include "store/store.h"
+#include "store/backend.h"
 #include "store/store_internal.h"
 
 enum { MAX_PER_CLASS = 20 };
@@ -228,7 +229,7 @@ static int check_db(sqlite3 *db, bool quick, store_problem_fn fn, void *ctx, cha
     return c.problems;
 }
 
-int store_check(store *s, bool quick, store_problem_fn fn, void *ctx, char *err, size_t errcap)
+int store_sqlite_check(store *s, bool quick, store_problem_fn fn, void *ctx, char *err, size_t errcap)
 {
     return check_db(store_sqlite_handle(s), quick, fn, ctx, err, errcap);
 }

@@ -91,11 +91,27 @@ typedef struct store_hour {
 
 /* Open (creating if needed) the database at path and apply pending migrations; safe to
  * call on an up-to-date database. path is "sqlite:FILE" or a plain file path (absolute, or
- * relative with no "scheme:" in front; ":memory:" is SQLite's in-memory database); another
- * scheme is refused with an error naming it. Returns NULL with a message in err on
+ * relative with no "scheme:" in front; ":memory:" is SQLite's in-memory database) for the
+ * embedded SQLite backend, or a libpq URI "postgresql://[user[:password]@][host][:port]/dbname
+ * [?param=value…]" (also "postgres://") for PostgreSQL (docs/storage.md); another scheme is
+ * refused with an error naming it. Returns NULL with a message in err on
  * failure. The handle is released with store_close. */
 store *store_open(const char *path, char *err, size_t errcap);
 void store_close(store *s);
+/* Whether the database a locator names exists, so that a command that only reads can say
+ * "no such database" instead of creating one: a SQLite file exists; a PostgreSQL database is
+ * taken to exist (whether it does is known on connecting, and store_open says so). */
+bool store_exists(const char *locator);
+/* The engine behind s, "sqlite" or "postgresql": for logs and messages only; no caller
+ * decides anything on it. */
+const char *store_backend_name(store *s);
+/* Whether the backend behind s holds the whole layer. The SQLite backend does. The
+ * PostgreSQL backend holds the functions of this file (the intake: sites, the packet
+ * archive, idempotency keys, observations, hourly values, counts and checks) and, in this
+ * version, not yet the other files of the layer (office.h, read.h, the media stores): a
+ * command that needs them checks this first and refuses with a clear message, rather than
+ * failing on its first query. */
+bool store_holds_all(store *s);
 /* The schema version recorded in the database. */
 int store_schema_version(store *s);
 /* How many operations on this handle have failed because the storage was full (SQLite:

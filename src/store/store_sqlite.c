@@ -30,6 +30,7 @@
 #include "base/log.h"
 #include "base/xalloc.h"
 #include "store/store.h"
+#include "store/backend.h"
 #include "store/store_internal.h"
 
 /* History cannot be rewritten: UPDATE and DELETE on an append-only table abort. */
@@ -541,7 +542,7 @@ typedef struct upkeep {
 } upkeep;
 
 struct store {
-    _Atomic uint64_t full_count; /* failures because the storage was full (store_full_count) */
+    store_base base; /* first: the backend table and the full-disk count (backend.h) */
     bool auto_checkpoint; /* SQLite's default behaviour: checkpoint at 1000 WAL pages */
     int wal_pages;        /* WAL size after the last commit */
     char *path;           /* the database file, for the upkeep thread's connection */
@@ -551,34 +552,15 @@ struct store {
     sqlite3_stmt *cache[STORE_STMT_SLOTS]; /* statements of other files (store_stmt) */
 };
 
-static const char *const period_names[] = {"rtd", "min", "hour", "day"};
-
-const char *store_period_name(store_period p)
-{
-    return (unsigned)p < 4 ? period_names[p] : "?";
-}
-
-bool store_kind_valid(const char *kind)
-{
-    static const char *const kinds[] = {"air",          "ghg",  "gas_outlet",
-                                        "water_outlet", "dust", "water_section"};
-    for (size_t i = 0; kind && i < sizeof kinds / sizeof kinds[0]; i++)
-        if (!strcmp(kind, kinds[i]))
-            return true;
-    return false;
-}
+static void sq_close(store *s);
+static void sq_upkeep_stop(store *s);
 
 void store_note_failure(store *s)
 {
     /* The extended code of SQLITE_FULL is SQLITE_FULL itself; an I/O error from a full
      * disk during the WAL append is reported as SQLITE_FULL as well. */
     if ((sqlite3_errcode(s->db) & 0xff) == SQLITE_FULL)
-        atomic_fetch_add_explicit(&s->full_count, 1, memory_order_relaxed);
-}
-
-uint64_t store_full_count(store *s)
-{
-    return atomic_load_explicit(&s->full_count, memory_order_relaxed);
+        atomic_fetch_add_explicit(&s->base.full_count, 1, memory_order_relaxed);
 }
 
 static int fail(store *s, const char *what, char *err, size_t errcap)
@@ -634,7 +616,7 @@ static int exec(store *s, const char *sql, const char *what, char *err, size_t e
     return 0;
 }
 
-int store_schema_version(store *s)
+static int sq_schema_version(store *s)
 {
     sqlite3_stmt *st;
     int v = -1;
@@ -650,14 +632,14 @@ static int migrate(store *s, char *err, size_t errcap)
 {
     /* Up to date: no lock needed (a reader such as `envwatch stats` must not wait for the
      * intake's write lock). */
-    if (store_schema_version(s) == N_MIGRATIONS)
+    if (sq_schema_version(s) == N_MIGRATIONS)
         return 0;
     /* BEGIN IMMEDIATE takes the write lock before reading user_version again, so two
      * processes opening a fresh file at once cannot both apply the same migration. */
     for (;;) {
         if (exec(s, "BEGIN IMMEDIATE", "migration begin", err, errcap) < 0)
             return -1;
-        int v = store_schema_version(s);
+        int v = sq_schema_version(s);
         if (v < 0 || v > N_MIGRATIONS) {
             exec(s, "ROLLBACK", "rollback", NULL, 0);
             if (err && errcap)
@@ -679,7 +661,7 @@ static int migrate(store *s, char *err, size_t errcap)
 }
 
 /* Replaces SQLite's own auto-checkpoint hook (same behaviour when auto_checkpoint is on)
- * and remembers the WAL size for store_upkeep_idle(). */
+ * and remembers the WAL size for sq_upkeep_idle(). */
 static int wal_hook(void *ctx, sqlite3 *db, const char *name, int pages)
 {
     store *s = ctx;
@@ -716,6 +698,14 @@ int store_locator_path(const char *locator, const char **path, char *err, size_t
         *path = locator + 7;
         return 0;
     }
+    if (store_pg_locator(locator)) {
+        if (err && errcap)
+            snprintf(err, errcap,
+                     "store: %s is a PostgreSQL database, which holds the intake only in this"
+                     " version; this part runs on SQLite (sqlite:PATH or a file path)",
+                     locator);
+        return -1;
+    }
     if (err && errcap)
         snprintf(err, errcap,
                  "store: unknown scheme \"%.*s:\" in \"%s\" (expected sqlite:PATH or a file path)",
@@ -723,17 +713,15 @@ int store_locator_path(const char *locator, const char **path, char *err, size_t
     return -1;
 }
 
-store *store_open(const char *locator, char *err, size_t errcap)
+store *store_sqlite_open(const char *path, char *err, size_t errcap)
 {
-    const char *path;
-    if (store_locator_path(locator, &path, err, errcap) < 0)
-        return NULL;
     store *s = xcalloc(1, sizeof *s);
+    s->base.be = &store_sqlite_backend;
     s->path = xstrdup(path);
     if (sqlite3_open_v2(path, &s->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL) !=
         SQLITE_OK) {
         fail(s, "open", err, errcap);
-        store_close(s);
+        sq_close(s);
         return NULL;
     }
     /* A reader (HTTP) may hold a WAL snapshot while the writer checkpoints: wait rather than
@@ -746,7 +734,7 @@ store *store_open(const char *locator, char *err, size_t errcap)
              "PRAGMA foreign_keys=ON;",
              "pragmas", err, errcap) < 0 ||
         migrate(s, err, errcap) < 0) {
-        store_close(s);
+        sq_close(s);
         return NULL;
     }
     s->auto_checkpoint = true;
@@ -755,18 +743,18 @@ store *store_open(const char *locator, char *err, size_t errcap)
         if (sqlite3_prepare_v3(s->db, sql_text[i], -1, SQLITE_PREPARE_PERSISTENT, &s->q[i], NULL) !=
             SQLITE_OK) {
             fail(s, sql_text[i], err, errcap);
-            store_close(s);
+            sq_close(s);
             return NULL;
         }
     }
     return s;
 }
 
-void store_close(store *s)
+static void sq_close(store *s)
 {
     if (!s)
         return;
-    store_upkeep_stop(s);
+    sq_upkeep_stop(s);
     for (int i = 0; i < N_QUERIES; i++)
         sqlite3_finalize(s->q[i]);
     for (int i = 0; i < STORE_STMT_SLOTS; i++)
@@ -776,17 +764,17 @@ void store_close(store *s)
     free(s);
 }
 
-int store_begin(store *s, char *err, size_t errcap)
+static int sq_begin(store *s, char *err, size_t errcap)
 {
     return step_done(s, s->q[Q_BEGIN], "begin", err, errcap);
 }
 
-int store_commit(store *s, char *err, size_t errcap)
+static int sq_commit(store *s, char *err, size_t errcap)
 {
     return step_done(s, s->q[Q_COMMIT], "commit", err, errcap);
 }
 
-void store_rollback(store *s)
+static void sq_rollback(store *s)
 {
     if (!sqlite3_get_autocommit(s->db))
         (void)step_done(s, s->q[Q_ROLLBACK], "rollback", NULL, 0);
@@ -812,7 +800,7 @@ static int enterprise_id(store *s, const char *name, int64_t *id, char *err, siz
     return 0;
 }
 
-int store_site_put(store *s, const store_site *site, int64_t *id_out, char *err, size_t errcap)
+static int sq_site_put(store *s, const store_site *site, int64_t *id_out, char *err, size_t errcap)
 {
     if (!site->mn || !*site->mn || !site->pw || !store_kind_valid(site->kind)) {
         if (err && errcap)
@@ -851,7 +839,7 @@ int store_site_put(store *s, const store_site *site, int64_t *id_out, char *err,
     return out;
 }
 
-int store_site_each(store *s, store_site_fn fn, void *ctx, char *err, size_t errcap)
+static int sq_site_each(store *s, store_site_fn fn, void *ctx, char *err, size_t errcap)
 {
     sqlite3_stmt *st = s->q[Q_SITE_EACH];
     int rc, out = 0;
@@ -877,7 +865,7 @@ int store_site_each(store *s, store_site_fn fn, void *ctx, char *err, size_t err
     return out;
 }
 
-int store_packet_put(store *s, const store_packet *p, int64_t *id_out, char *err, size_t errcap)
+static int sq_packet_put(store *s, const store_packet *p, int64_t *id_out, char *err, size_t errcap)
 {
     sqlite3_stmt *st = s->q[Q_PACKET_PUT];
     sqlite3_bind_int64(st, 1, p->received_utc_ms);
@@ -907,7 +895,7 @@ static void bind_key(sqlite3_stmt *st, const char *mn, const char *cn, int64_t t
     sqlite3_bind_int(st, 4, pno);
 }
 
-int store_key_seen(store *s, const char *mn, const char *cn, int64_t data_time_utc, int pno,
+static int sq_key_seen(store *s, const char *mn, const char *cn, int64_t data_time_utc, int pno,
                    char *err, size_t errcap)
 {
     sqlite3_stmt *st = s->q[Q_KEY_SEEN];
@@ -918,7 +906,7 @@ int store_key_seen(store *s, const char *mn, const char *cn, int64_t data_time_u
     return out;
 }
 
-int store_key_claim(store *s, const char *mn, const char *cn, int64_t data_time_utc, int pno,
+static int sq_key_claim(store *s, const char *mn, const char *cn, int64_t data_time_utc, int pno,
                     int64_t packet_id, char *err, size_t errcap)
 {
     sqlite3_stmt *st = s->q[Q_KEY_CLAIM];
@@ -929,7 +917,7 @@ int store_key_claim(store *s, const char *mn, const char *cn, int64_t data_time_
     return sqlite3_changes(s->db) == 1;
 }
 
-int store_key_last(store *s, const char *mn, const char *cn, int64_t before_utc, int64_t *out,
+static int sq_key_last(store *s, const char *mn, const char *cn, int64_t before_utc, int64_t *out,
                    char *err, size_t errcap)
 {
     sqlite3_stmt *st = s->q[Q_KEY_LAST];
@@ -947,7 +935,7 @@ int store_key_last(store *s, const char *mn, const char *cn, int64_t before_utc,
     return found;
 }
 
-int store_obs_put(store *s, const store_obs *o, char *err, size_t errcap)
+static int sq_obs_put(store *s, const store_obs *o, char *err, size_t errcap)
 {
     sqlite3_stmt *st = s->q[Q_OBS_PUT];
     sqlite3_bind_int64(st, 1, o->site_id);
@@ -965,7 +953,7 @@ int store_obs_put(store *s, const store_obs *o, char *err, size_t errcap)
     return sqlite3_changes(s->db) == 1;
 }
 
-int store_minutes_each(store *s, int64_t site_id, const char *param, int64_t hour_utc,
+static int sq_minutes_each(store *s, int64_t site_id, const char *param, int64_t hour_utc,
                        store_obs_fn fn, void *ctx, char *err, size_t errcap)
 {
     sqlite3_stmt *st = s->q[Q_MINUTES];
@@ -982,7 +970,7 @@ int store_minutes_each(store *s, int64_t site_id, const char *param, int64_t hou
     return out;
 }
 
-int store_hour_put(store *s, const store_hour *h, char *err, size_t errcap)
+static int sq_hour_put(store *s, const store_hour *h, char *err, size_t errcap)
 {
     sqlite3_stmt *st = s->q[Q_HOUR_PUT];
     sqlite3_bind_int64(st, 1, h->site_id);
@@ -1013,7 +1001,7 @@ static int64_t count_of(store *s, const char *sql, int *ok)
     return n;
 }
 
-int store_counts_get(store *s, store_counts *out, char *err, size_t errcap)
+static int sq_counts_get(store *s, store_counts *out, char *err, size_t errcap)
 {
     int ok = 1;
     out->packets = count_of(s, "SELECT count(*) FROM packet", &ok);
@@ -1029,7 +1017,7 @@ int store_counts_get(store *s, store_counts *out, char *err, size_t errcap)
     return ok ? 0 : fail(s, "counts", err, errcap);
 }
 
-int store_reasons_each(store *s, store_reason_fn fn, void *ctx, char *err, size_t errcap)
+static int sq_reasons_each(store *s, store_reason_fn fn, void *ctx, char *err, size_t errcap)
 {
     sqlite3_stmt *st = s->q[Q_REASONS];
     int rc;
@@ -1078,12 +1066,12 @@ static void *upkeep_main(void *arg)
     return NULL;
 }
 
-int store_upkeep_start(store *s, char *err, size_t errcap)
+static int sq_upkeep_start(store *s, char *err, size_t errcap)
 {
     if (s->up || !strcmp(s->path, ":memory:") || !s->path[0])
         return EW_OK; /* already running, or nothing to keep */
     upkeep *u = xcalloc(1, sizeof *u);
-    u->own = store_open(s->path, err, errcap);
+    u->own = store_sqlite_open(s->path, err, errcap);
     if (!u->own) {
         free(u);
         return EW_EINTERNAL;
@@ -1100,7 +1088,7 @@ int store_upkeep_start(store *s, char *err, size_t errcap)
         s->up = NULL;
         pthread_cond_destroy(&u->cv);
         pthread_mutex_destroy(&u->mu);
-        store_close(u->own);
+        sq_close(u->own);
         free(u);
         return ew_errf(err, errcap, EW_EINTERNAL, "store: upkeep thread: %s", strerror(rc));
     }
@@ -1108,14 +1096,14 @@ int store_upkeep_start(store *s, char *err, size_t errcap)
     return EW_OK;
 }
 
-int store_upkeep_idle(store *s, char *err, size_t errcap)
+static int sq_upkeep_idle(store *s, char *err, size_t errcap)
 {
     if (!s->up || s->wal_pages <= UPKEEP_WAL_MAX_PAGES)
         return EW_OK;
     return checkpoint(s, true, err, errcap) < 0 ? EW_EINTERNAL : EW_OK;
 }
 
-void store_upkeep_stop(store *s)
+static void sq_upkeep_stop(store *s)
 {
     upkeep *u = s->up;
     if (!u)
@@ -1129,7 +1117,7 @@ void store_upkeep_stop(store *s)
     char err[256] = "";
     if (checkpoint(u->own, true, err, sizeof err) < 0)
         ew_log(EW_LOG_WARN, "store.checkpoint_failed", "final=1 error=\"%s\"", err);
-    store_close(u->own);
+    sq_close(u->own);
     pthread_cond_destroy(&u->cv);
     pthread_mutex_destroy(&u->mu);
     free(u);
@@ -1138,7 +1126,7 @@ void store_upkeep_stop(store *s)
 
 sqlite3 *store_sqlite_handle(store *s)
 {
-    return s->db;
+    return s->base.be == &store_sqlite_backend ? s->db : NULL;
 }
 
 bool store_in_transaction(store *s)
@@ -1165,3 +1153,28 @@ sqlite3_stmt *store_stmt(store *s, int slot, const char *sql)
         return NULL;
     return s->cache[slot];
 }
+
+const store_backend store_sqlite_backend = {
+    .name = "sqlite",
+    .holds_all = true,
+    .close = sq_close,
+    .schema_version = sq_schema_version,
+    .begin = sq_begin,
+    .commit = sq_commit,
+    .rollback = sq_rollback,
+    .upkeep_start = sq_upkeep_start,
+    .upkeep_idle = sq_upkeep_idle,
+    .upkeep_stop = sq_upkeep_stop,
+    .site_put = sq_site_put,
+    .site_each = sq_site_each,
+    .packet_put = sq_packet_put,
+    .key_seen = sq_key_seen,
+    .key_claim = sq_key_claim,
+    .key_last = sq_key_last,
+    .obs_put = sq_obs_put,
+    .minutes_each = sq_minutes_each,
+    .hour_put = sq_hour_put,
+    .counts_get = sq_counts_get,
+    .reasons_each = sq_reasons_each,
+    .check = store_sqlite_check,
+};

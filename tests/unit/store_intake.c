@@ -1,0 +1,605 @@
+/* The contract of the intake part of store.h (sites, the packet archive, idempotency keys,
+ * observations, hourly values, counts, checks), through the interface alone, run on every
+ * backend: SQLite always, PostgreSQL when ENVWATCH_TEST_PG names a cluster
+ * ("postgresql://USER@HOST:PORT", no database: each test creates and drops its own).
+ * tests/run.sh starts a throwaway cluster and sets it, so `make test` runs both; run by
+ * hand without it, the PostgreSQL cases are reported as skipped. */
+#include <math.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+#include <libpq-fe.h>
+
+#include "store/store.h"
+#include "testutil.h"
+
+typedef enum { BE_SQLITE, BE_PG } backend;
+
+typedef struct fixture {
+    backend be;
+    tu_tmpdb db;     /* SQLite */
+    char pgname[64]; /* PostgreSQL: the test's database */
+    char locator[400];
+    store *s;
+} fixture;
+
+static const backend sqlite_be = BE_SQLITE, pg_be = BE_PG;
+
+static void quiet(void *arg, const char *message)
+{
+    (void)arg, (void)message;
+}
+
+/* Run sql on database name of the test cluster; 0 when it succeeded. */
+static int pg_exec(const char *name, const char *sql, char *msg, size_t cap)
+{
+    char uri[400];
+    snprintf(uri, sizeof uri, "%s/%s", getenv("ENVWATCH_TEST_PG"), name);
+    PGconn *c = PQconnectdb(uri);
+    int rc = -1;
+    if (PQstatus(c) == CONNECTION_OK) {
+        PQsetNoticeProcessor(c, quiet, NULL);
+        PGresult *r = PQexec(c, sql);
+        ExecStatusType st = PQresultStatus(r);
+        rc = st == PGRES_COMMAND_OK || st == PGRES_TUPLES_OK ? 0 : -1;
+        if (msg)
+            snprintf(msg, cap, "%s",
+                     rc ? PQresultErrorMessage(r) : (PQntuples(r) > 0 ? PQgetvalue(r, 0, 0) : ""));
+        PQclear(r);
+    } else if (msg) {
+        snprintf(msg, cap, "%s", PQerrorMessage(c));
+    }
+    PQfinish(c);
+    return rc;
+}
+
+static int setup(void **state)
+{
+    fixture *f = calloc(1, sizeof *f);
+    if (!f)
+        return -1;
+    f->be = *(const backend *)*state;
+    if (f->be == BE_PG) {
+        const char *base = getenv("ENVWATCH_TEST_PG");
+        if (!base || !*base) {
+            *state = f; /* the test skips */
+            return 0;
+        }
+        static int seq;
+        snprintf(f->pgname, sizeof f->pgname, "ew_intake_%d_%d", (int)getpid(), ++seq);
+        char sql[128], msg[512];
+        snprintf(sql, sizeof sql, "CREATE DATABASE %s", f->pgname);
+        if (pg_exec("postgres", sql, msg, sizeof msg) < 0) {
+            fprintf(stderr, "create database: %s\n", msg);
+            free(f);
+            return -1;
+        }
+        snprintf(f->locator, sizeof f->locator, "%s/%s", base, f->pgname);
+    } else {
+        if (tu_tmpdb_make(&f->db, "intake")) {
+            free(f);
+            return -1;
+        }
+        snprintf(f->locator, sizeof f->locator, "%s", f->db.path);
+    }
+    char err[512];
+    f->s = store_open(f->locator, err, sizeof err);
+    if (!f->s) {
+        fprintf(stderr, "store_open %s: %s\n", f->locator, err);
+        free(f);
+        return -1;
+    }
+    *state = f;
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    fixture *f = *state;
+    store_close(f->s);
+    int rc = 0;
+    if (f->be == BE_PG && f->pgname[0]) {
+        char sql[128];
+        snprintf(sql, sizeof sql, "DROP DATABASE %s WITH (FORCE)", f->pgname);
+        rc = pg_exec("postgres", sql, NULL, 0);
+    } else if (f->be == BE_SQLITE) {
+        rc = tu_tmpdb_remove(&f->db);
+    }
+    free(f);
+    return rc;
+}
+
+/* The fixture, or skip when its backend is not available here. */
+static fixture *fx(void **state)
+{
+    fixture *f = *state;
+    if (!f->s)
+        skip();
+    return f;
+}
+
+static int64_t add_site(store *s, const char *mn, const char *kind, const char *enterprise)
+{
+    store_site site = {.mn = mn,
+                       .pw = "123456",
+                       .kind = kind,
+                       .name = mn,
+                       .town = "九龙",
+                       .lon = 113.7,
+                       .lat = NAN,
+                       .enterprise = enterprise};
+    int64_t id = 0;
+    char err[512];
+    assert_int_equal(store_site_put(s, &site, &id, err, sizeof err), 0);
+    assert_true(id > 0);
+    return id;
+}
+
+static int64_t add_packet(store *s, int64_t site_id, int64_t received_ms, const char *outcome,
+                          const char *reason)
+{
+    static const char raw[] = "##0101QN=1;ST=22;CN=2051;PW=123456;MN=M1;CP=&&DataTime="
+                              "20250101000000;a34004-Avg=35.0,a34004-Flag=N&&ABCD\r\n";
+    store_packet p = {.received_utc_ms = received_ms,
+                      .peer = "127.0.0.1:5000",
+                      .site_id = site_id,
+                      .mn = "M1",
+                      .cn = "2051",
+                      .qn = "1",
+                      .data_time_utc = received_ms / 1000,
+                      .outcome = outcome,
+                      .reason = reason,
+                      .raw = raw,
+                      .raw_n = sizeof raw - 1};
+    int64_t id = 0;
+    char err[512];
+    assert_int_equal(store_packet_put(s, &p, &id, err, sizeof err), 0);
+    assert_true(id > 0);
+    return id;
+}
+
+static store_counts counts(store *s)
+{
+    store_counts c;
+    char err[512];
+    assert_int_equal(store_counts_get(s, &c, err, sizeof err), 0);
+    return c;
+}
+
+static void reopen_keeps_version_and_data(void **state)
+{
+    fixture *f = fx(state);
+    int v = store_schema_version(f->s);
+    assert_true(v > 0);
+    assert_int_equal(store_full_count(f->s), 0);
+    add_site(f->s, "MN1", "air", NULL);
+    store_close(f->s);
+    char err[512];
+    f->s = store_open(f->locator, err, sizeof err); /* migrations re-run: a no-op */
+    assert_non_null(f->s);
+    assert_int_equal(store_schema_version(f->s), v);
+    assert_int_equal(counts(f->s).sites, 1);
+    assert_true(store_exists(f->locator));
+}
+
+typedef struct site_list {
+    int n;
+    int64_t ids[4];
+    char names[4][32], enterprise[4][32], status[4][16];
+    double lon[4], lat[4];
+} site_list;
+
+static int collect_site(void *ctx, const store_site *s)
+{
+    site_list *l = ctx;
+    if (l->n < 4) {
+        l->ids[l->n] = s->id;
+        snprintf(l->names[l->n], 32, "%s", s->name);
+        snprintf(l->enterprise[l->n], 32, "%s", s->enterprise ? s->enterprise : "(none)");
+        snprintf(l->status[l->n], 16, "%s", s->status);
+        l->lon[l->n] = s->lon;
+        l->lat[l->n] = s->lat;
+    }
+    l->n++;
+    return 0;
+}
+
+static void site_put_upserts_by_mn(void **state)
+{
+    fixture *f = fx(state);
+    int64_t a = add_site(f->s, "MNA", "gas_outlet", "某某热电有限公司");
+    int64_t b = add_site(f->s, "MNB", "air", NULL);
+    store_site again = {.mn = "MNA",
+                        .pw = "654321",
+                        .kind = "gas_outlet",
+                        .name = "1号排口",
+                        .lon = NAN,
+                        .lat = 34.7,
+                        .enterprise = "某某热电有限公司",
+                        .status = "pending"};
+    int64_t id = 0;
+    char err[512];
+    assert_int_equal(store_site_put(f->s, &again, &id, err, sizeof err), 0);
+    assert_int_equal(id, a); /* same MN, same site */
+    store_site bad = {.mn = "MNC", .pw = "1", .kind = "river"};
+    strcpy(err, "(untouched)");
+    assert_true(store_site_put(f->s, &bad, &id, err, sizeof err) < 0);
+    assert_null(strstr(err, "(untouched)"));
+
+    site_list l = {0};
+    assert_int_equal(store_site_each(f->s, collect_site, &l, err, sizeof err), 0);
+    assert_int_equal(l.n, 2);
+    assert_int_equal(l.ids[0], a);
+    assert_int_equal(l.ids[1], b);
+    assert_string_equal(l.names[0], "1号排口");
+    assert_string_equal(l.enterprise[0], "某某热电有限公司");
+    assert_string_equal(l.enterprise[1], "(none)");
+    assert_string_equal(l.status[0], "pending");
+    assert_true(isnan(l.lon[0]));
+    assert_true(fabs(l.lat[0] - 34.7) < 1e-12);
+    assert_true(fabs(l.lon[1] - 113.7) < 1e-12);
+    store_counts c = counts(f->s);
+    assert_int_equal(c.sites, 2);
+    assert_int_equal(c.sites_pending, 1);
+}
+
+static int stop_at_first(void *ctx, const store_site *s)
+{
+    (void)s;
+    (*(int *)ctx)++;
+    return 7;
+}
+
+static void site_each_stops_on_nonzero(void **state)
+{
+    fixture *f = fx(state);
+    add_site(f->s, "MN1", "air", NULL);
+    add_site(f->s, "MN2", "air", NULL);
+    int n = 0;
+    char err[512];
+    assert_int_equal(store_site_each(f->s, stop_at_first, &n, err, sizeof err), 7);
+    assert_int_equal(n, 1);
+}
+
+static void key_claim_is_once_per_mn_cn_datatime_piece(void **state)
+{
+    fixture *f = fx(state);
+    int64_t site = add_site(f->s, "M1", "air", NULL);
+    int64_t pid = add_packet(f->s, site, 1735660800000, "stored", NULL);
+    char err[512];
+    const int64_t t = 1735660800;
+    assert_int_equal(store_key_seen(f->s, "M1", "2051", t, 0, err, sizeof err), 0);
+    assert_int_equal(store_key_claim(f->s, "M1", "2051", t, 0, pid, err, sizeof err), 1);
+    assert_int_equal(store_key_claim(f->s, "M1", "2051", t, 0, pid, err, sizeof err), 0);
+    assert_int_equal(store_key_seen(f->s, "M1", "2051", t, 0, err, sizeof err), 1);
+    /* Another piece, another CN, another MN, another time: other keys. */
+    assert_int_equal(store_key_seen(f->s, "M1", "2051", t, 2, err, sizeof err), 0);
+    assert_int_equal(store_key_seen(f->s, "M1", "2061", t, 0, err, sizeof err), 0);
+    assert_int_equal(store_key_seen(f->s, "M2", "2051", t, 0, err, sizeof err), 0);
+    assert_int_equal(store_key_claim(f->s, "M1", "2051", t + 60, 0, pid, err, sizeof err), 1);
+    assert_int_equal(store_key_claim(f->s, "M1", "2051", t + 180, 0, pid, err, sizeof err), 1);
+    int64_t last = 0;
+    assert_int_equal(store_key_last(f->s, "M1", "2051", t + 180, &last, err, sizeof err), 1);
+    assert_int_equal(last, t + 60); /* strictly before */
+    assert_int_equal(store_key_last(f->s, "M1", "2051", t + 181, &last, err, sizeof err), 1);
+    assert_int_equal(last, t + 180);
+    last = -5;
+    assert_int_equal(store_key_last(f->s, "M1", "2051", t, &last, err, sizeof err), 0);
+    assert_int_equal(last, -5); /* untouched when none */
+    assert_int_equal(store_key_last(f->s, "M1", "2061", t + 999, &last, err, sizeof err), 0);
+}
+
+typedef struct minutes {
+    int n;
+    int64_t ts[8];
+    double v[8];
+    char flag[8][4];
+} minutes;
+
+static void collect_minute(void *ctx, int64_t ts, double value, const char *flag)
+{
+    minutes *m = ctx;
+    if (m->n < 8) {
+        m->ts[m->n] = ts;
+        m->v[m->n] = value;
+        snprintf(m->flag[m->n], 4, "%s", flag);
+    }
+    m->n++;
+}
+
+static void observation_first_value_is_kept_and_minutes_are_half_open(void **state)
+{
+    fixture *f = fx(state);
+    int64_t site = add_site(f->s, "M1", "air", NULL);
+    const int64_t h = 1735660800; /* 2025-01-01 00:00 Beijing = 2024-12-31 16:00 UTC */
+    int64_t pid = add_packet(f->s, site, h * 1000, "stored", NULL);
+    char err[512];
+    /* Minutes at h-60 (previous hour), h+120, h, h+3540 (last of the hour), h+3600 (next). */
+    const int64_t at[] = {h - 60, h + 120, h, h + 3540, h + 3600};
+    for (int i = 0; i < 5; i++) {
+        store_obs o = {.site_id = site,
+                       .param = "a34004",
+                       .period = STORE_MIN,
+                       .ts_utc = at[i],
+                       .value = i == 2 ? NAN : 10.0 + i,
+                       .min = NAN,
+                       .max = NAN,
+                       .cou = NAN,
+                       .flag = i == 1 ? "D" : "N",
+                       .packet_id = pid};
+        assert_int_equal(store_obs_put(f->s, &o, err, sizeof err), 1);
+    }
+    store_obs again = {.site_id = site,
+                       .param = "a34004",
+                       .period = STORE_MIN,
+                       .ts_utc = h + 120,
+                       .value = 99,
+                       .min = NAN,
+                       .max = NAN,
+                       .cou = NAN,
+                       .flag = "N",
+                       .packet_id = pid};
+    assert_int_equal(store_obs_put(f->s, &again, err, sizeof err), 0);
+    again.period = STORE_HOUR; /* another period: another observation */
+    assert_int_equal(store_obs_put(f->s, &again, err, sizeof err), 1);
+
+    minutes m = {0};
+    assert_int_equal(
+        store_minutes_each(f->s, site, "a34004", h, collect_minute, &m, err, sizeof err), 0);
+    assert_int_equal(m.n, 3);
+    assert_int_equal(m.ts[0], h);
+    assert_true(isnan(m.v[0]));
+    assert_int_equal(m.ts[1], h + 120);
+    assert_true(m.v[1] == 11.0); /* the first value, not 99 */
+    assert_string_equal(m.flag[1], "D");
+    assert_int_equal(m.ts[2], h + 3540);
+    assert_true(m.v[2] == 13.0);
+    assert_int_equal(counts(f->s).observations, 6);
+}
+
+static void hour_put_replaces_derived_value(void **state)
+{
+    fixture *f = fx(state);
+    int64_t site = add_site(f->s, "M1", "gas_outlet", NULL);
+    store_hour hv = {.site_id = site,
+                     .param = "a21026",
+                     .hour_utc = 1735660800,
+                     .value = 12.5,
+                     .min = 10,
+                     .max = 15,
+                     .n_min = 60,
+                     .n_valid = 58,
+                     .flag = "N"};
+    char err[512];
+    assert_int_equal(store_hour_put(f->s, &hv, err, sizeof err), 0);
+    hv.value = 13.0;
+    hv.n_valid = 59;
+    assert_int_equal(store_hour_put(f->s, &hv, err, sizeof err), 0);
+    assert_int_equal(counts(f->s).hours, 1);
+    hv.hour_utc += 3600;
+    assert_int_equal(store_hour_put(f->s, &hv, err, sizeof err), 0);
+    assert_int_equal(counts(f->s).hours, 2);
+}
+
+typedef struct reasons {
+    int n;
+    char r[4][32];
+    int64_t c[4];
+} reasons;
+
+static void collect_reason(void *ctx, const char *reason, int64_t n)
+{
+    reasons *l = ctx;
+    if (l->n < 4) {
+        snprintf(l->r[l->n], 32, "%s", reason);
+        l->c[l->n] = n;
+    }
+    l->n++;
+}
+
+static void rollback_discards_and_reasons_count_most_frequent_first(void **state)
+{
+    fixture *f = fx(state);
+    char err[512];
+    assert_int_equal(store_begin(f->s, err, sizeof err), 0);
+    int64_t site = add_site(f->s, "M1", "air", NULL);
+    add_packet(f->s, site, 1735660800000, "stored", NULL);
+    store_rollback(f->s);
+    store_counts c = counts(f->s);
+    assert_int_equal(c.packets, 0);
+    assert_int_equal(c.sites, 0);
+    store_rollback(f->s); /* outside a transaction: harmless */
+
+    assert_int_equal(store_begin(f->s, err, sizeof err), 0);
+    add_packet(f->s, 0, 1735660800000, "rejected", "bad_crc");
+    add_packet(f->s, 0, 1735660801000, "rejected", "unknown_mn");
+    add_packet(f->s, 0, 1735660802000, "rejected", "unknown_mn");
+    add_packet(f->s, 0, 1735660803000, "duplicate", "duplicate");
+    assert_int_equal(store_commit(f->s, err, sizeof err), 0);
+    c = counts(f->s);
+    assert_int_equal(c.packets, 4);
+    assert_int_equal(c.packets_rejected, 3);
+    assert_int_equal(c.packets_duplicate, 1);
+    assert_int_equal(c.packets_stored, 0);
+    reasons r = {0};
+    assert_int_equal(store_reasons_each(f->s, collect_reason, &r, err, sizeof err), 0);
+    assert_int_equal(r.n, 2);
+    assert_string_equal(r.r[0], "unknown_mn");
+    assert_int_equal(r.c[0], 2);
+    assert_string_equal(r.r[1], "bad_crc");
+    assert_int_equal(r.c[1], 1);
+}
+
+/* Writes that span months and are rolled back leave nothing behind, and the same months
+ * written again afterwards work: a backend that prepares storage per month (PostgreSQL's
+ * partitions) must not believe in what the rollback undid. */
+static void months_written_after_a_rollback_are_stored(void **state)
+{
+    fixture *f = fx(state);
+    char err[512];
+    int64_t site = add_site(f->s, "M1", "air", NULL);
+    /* 2025-01-31 15:59:59 UTC is January in Beijing; one second later is February. */
+    const int64_t t[] = {1738339199, 1738339200, 1740000000, 1600000000};
+    for (int round = 0; round < 2; round++) {
+        assert_int_equal(store_begin(f->s, err, sizeof err), 0);
+        for (int i = 0; i < 4; i++) {
+            int64_t pid = add_packet(f->s, site, t[i] * 1000, "stored", NULL);
+            store_obs o = {.site_id = site,
+                           .param = "a34004",
+                           .period = STORE_MIN,
+                           .ts_utc = t[i] - t[i] % 60,
+                           .value = 1,
+                           .min = NAN,
+                           .max = NAN,
+                           .cou = NAN,
+                           .flag = "N",
+                           .packet_id = pid};
+            assert_int_equal(store_obs_put(f->s, &o, err, sizeof err), 1);
+        }
+        if (round == 0)
+            store_rollback(f->s);
+        else
+            assert_int_equal(store_commit(f->s, err, sizeof err), 0);
+        assert_int_equal(counts(f->s).packets, round == 0 ? 0 : 4);
+    }
+    assert_int_equal(counts(f->s).observations, 4);
+}
+
+/* A statement that fails inside a transaction leaves it open (store.h); the caller's
+ * rollback discards the whole batch and the handle works again. */
+static void failed_write_then_rollback_loses_the_batch_only(void **state)
+{
+    fixture *f = fx(state);
+    char err[512];
+    int64_t site = add_site(f->s, "M1", "air", NULL);
+    assert_int_equal(store_begin(f->s, err, sizeof err), 0);
+    int64_t pid = add_packet(f->s, site, 1735660800000, "stored", NULL);
+    store_obs o = {.site_id = site + 1000, /* no such site: the foreign key refuses it */
+                   .param = "a34004",
+                   .period = STORE_MIN,
+                   .ts_utc = 1735660800,
+                   .value = 1,
+                   .min = NAN,
+                   .max = NAN,
+                   .cou = NAN,
+                   .flag = "N",
+                   .packet_id = pid};
+    strcpy(err, "(untouched)");
+    assert_true(store_obs_put(f->s, &o, err, sizeof err) < 0);
+    assert_null(strstr(err, "(untouched)"));
+    assert_non_null(strstr(err, "observation insert"));
+    store_rollback(f->s);
+    assert_int_equal(counts(f->s).packets, 0);
+    assert_int_equal(store_begin(f->s, err, sizeof err), 0);
+    add_packet(f->s, site, 1735660800000, "stored", NULL);
+    assert_int_equal(store_commit(f->s, err, sizeof err), 0);
+    assert_int_equal(counts(f->s).packets, 1);
+    assert_int_equal(counts(f->s).sites, 1);
+}
+
+typedef struct problems {
+    int n;
+    char what[4][32];
+} problems;
+
+static void collect_problem(void *ctx, const char *what, const char *detail)
+{
+    problems *p = ctx;
+    (void)detail;
+    if (p->n < 4)
+        snprintf(p->what[p->n], 32, "%s", what);
+    p->n++;
+}
+
+static void check_finds_a_key_naming_an_unstored_packet(void **state)
+{
+    fixture *f = fx(state);
+    char err[512];
+    int64_t site = add_site(f->s, "M1", "air", NULL);
+    int64_t pid = add_packet(f->s, site, 1735660800000, "stored", NULL);
+    assert_int_equal(store_key_claim(f->s, "M1", "2051", 1735660800, 0, pid, err, sizeof err), 1);
+    store_obs o = {.site_id = site,
+                   .param = "a34004",
+                   .period = STORE_MIN,
+                   .ts_utc = 1735660800,
+                   .value = 35,
+                   .min = NAN,
+                   .max = NAN,
+                   .cou = NAN,
+                   .flag = "N",
+                   .packet_id = pid};
+    assert_int_equal(store_obs_put(f->s, &o, err, sizeof err), 1);
+    problems p = {0};
+    assert_int_equal(store_check(f->s, false, collect_problem, &p, err, sizeof err), 0);
+    assert_int_equal(store_check(f->s, true, collect_problem, &p, err, sizeof err), 0);
+    assert_int_equal(p.n, 0);
+
+    int64_t dup = add_packet(f->s, site, 1735660860000, "duplicate", "duplicate");
+    assert_int_equal(store_key_claim(f->s, "M1", "2051", 1735660860, 0, dup, err, sizeof err), 1);
+    int n = store_check(f->s, false, collect_problem, &p, err, sizeof err);
+    assert_true(n >= 1);
+    assert_int_equal(p.n, n);
+    int keys = 0;
+    for (int i = 0; i < p.n && i < 4; i++)
+        keys += !strcmp(p.what[i], "packet_key");
+    assert_int_equal(keys, 1);
+}
+
+/* PostgreSQL only: history refuses UPDATE and DELETE, and rows land in the partition of
+ * their Beijing-time month. */
+static void pg_history_is_append_only_and_monthly(void **state)
+{
+    fixture *f = fx(state);
+    int64_t site = add_site(f->s, "M1", "air", NULL);
+    add_packet(f->s, site, 1738339199000, "stored", NULL); /* 2025-01-31 23:59:59 Beijing */
+    add_packet(f->s, site, 1738339200000, "stored", NULL); /* 2025-02-01 00:00:00 Beijing */
+    char msg[512];
+    assert_int_equal(pg_exec(f->pgname,
+                             "SELECT string_agg(tableoid::regclass::text, ',' ORDER BY id)"
+                             " FROM packet",
+                             msg, sizeof msg),
+                     0);
+    assert_string_equal(msg, "packet_y2025m01,packet_y2025m02");
+    assert_int_not_equal(pg_exec(f->pgname, "UPDATE packet SET peer = 'x'", msg, sizeof msg), 0);
+    assert_non_null(strstr(msg, "append-only"));
+    assert_int_not_equal(pg_exec(f->pgname, "DELETE FROM packet", msg, sizeof msg), 0);
+    assert_non_null(strstr(msg, "append-only"));
+    assert_int_equal(pg_exec(f->pgname, "SELECT count(*) FROM packet", msg, sizeof msg), 0);
+    assert_string_equal(msg, "2");
+    /* A whole month is retired by dropping its partition, the rest untouched. */
+    assert_int_equal(pg_exec(f->pgname, "DROP TABLE packet_y2025m01", msg, sizeof msg), 0);
+    assert_int_equal(counts(f->s).packets, 1);
+}
+
+/* Each case twice, named after its backend. */
+#define BOTH(fn)                                                                                   \
+    {#fn " [sqlite]", fn, setup, teardown, (void *)&sqlite_be},                                    \
+    {                                                                                              \
+#fn " [postgresql]", fn, setup, teardown, (void *)&pg_be                                   \
+    }
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        BOTH(reopen_keeps_version_and_data),
+        BOTH(site_put_upserts_by_mn),
+        BOTH(site_each_stops_on_nonzero),
+        BOTH(key_claim_is_once_per_mn_cn_datatime_piece),
+        BOTH(observation_first_value_is_kept_and_minutes_are_half_open),
+        BOTH(hour_put_replaces_derived_value),
+        BOTH(rollback_discards_and_reasons_count_most_frequent_first),
+        BOTH(months_written_after_a_rollback_are_stored),
+        BOTH(failed_write_then_rollback_loses_the_batch_only),
+        BOTH(check_finds_a_key_naming_an_unstored_packet),
+        {"pg_history_is_append_only_and_monthly [postgresql]",
+         pg_history_is_append_only_and_monthly, setup, teardown, (void *)&pg_be},
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
