@@ -17,7 +17,13 @@ cmd=${1:-}; dir=${2:-}
 case "$cmd" in
   start)
     [ -n "$dir" ] || { echo "usage: $0 start DIR [PORT]" >&2; exit 2; }
-    port=${3:-$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')}
+    port=${3:-}
+    if [ -z "$port" ]; then # a free loopback port
+      for _ in $(seq 50); do
+        port=$((15000 + RANDOM % 5000)) # below the tests' own range (lib.sh)
+        (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null || break
+      done
+    fi
     mkdir -p "$dir"
     [ "$(id -u)" -eq 0 ] && chown postgres: "$dir"
     if [ ! -f "$dir/data/PG_VERSION" ]; then

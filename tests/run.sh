@@ -29,6 +29,23 @@ run_tap() {
   printf '[%s] %d passed, %d failed\n' "$label" "$p" "$f"
 }
 
+# A throwaway PostgreSQL cluster for the suites that run on both backends (the store's contract
+# suite, the intake over TCP); stopped and removed at exit. ENVWATCH_TEST_PG set by the caller
+# names a cluster of its own instead.
+pg_dir=""
+if [ -z "${ENVWATCH_TEST_PG:-}" ]; then
+  pg_dir=$(mktemp -d "${TMPDIR:-/tmp}/ew_pg.XXXXXX")
+  chmod 755 "$pg_dir"
+  if ENVWATCH_TEST_PG=$("$root/scripts/pg-cluster.sh" start "$pg_dir/c"); then
+    export ENVWATCH_TEST_PG
+  else
+    echo "not ok - a PostgreSQL cluster for the tests did not start"
+    failed=$((failed + 1)); failures+=("postgresql cluster")
+  fi
+fi
+stop_pg() { [ -n "$pg_dir" ] && { "$root/scripts/pg-cluster.sh" stop "$pg_dir/c" || true; rm -rf "$pg_dir"; }; }
+trap stop_pg EXIT
+
 export CMOCKA_MESSAGE_OUTPUT=TAP
 export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=0}
 export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}

@@ -59,6 +59,7 @@ struct ingest {
     hj212_item *items;
     size_t items_cap;
     obs_group *groups;
+    store_obs *obs; /* one packet's observations, as many as groups */
     /* per-batch dirty hours: array + open-addressing index of positions + 1 */
     dirty_hour *dirty;
     size_t dirty_n, dirty_cap;
@@ -225,6 +226,7 @@ ingest *ingest_new(store *s, const ingest_opts *opts, char *err, size_t errcap)
     in->items_cap = HJ212_ITEMS_MAX(HJ212_SEG_MAX_ABS);
     in->items = xmalloc(in->items_cap * sizeof *in->items);
     in->groups = xmalloc(in->items_cap * sizeof *in->groups);
+    in->obs = xmalloc(in->items_cap * sizeof *in->obs);
     in->dirty_cap = 1024;
     in->dirty = xmalloc(in->dirty_cap * sizeof *in->dirty);
     in->dirty_idx_cap = 2048;
@@ -244,6 +246,7 @@ void ingest_free(ingest *in)
     free(in->dev);
     free(in->items);
     free(in->groups);
+    free(in->obs);
     free(in->dirty);
     free(in->dirty_idx);
     free(in);
@@ -809,23 +812,23 @@ static int process(ingest *in, ingest_item *it, int64_t now_ms, char *err, size_
             size_t ng = group_items(in, &pkt, period);
             for (size_t k = 0; k < ng; k++) {
                 obs_group *g = &in->groups[k];
-                store_obs o = {.site_id = d->site_id,
-                               .param = g->code,
-                               .period = period,
-                               .ts_utc = dt,
-                               .value = g->value,
-                               .min = g->min,
-                               .max = g->max,
-                               .cou = g->cou,
-                               .flag = g->flag,
-                               .packet_id = pid};
-                int r = store_obs_put(in->s, &o, err, errcap);
-                if (r < 0)
-                    return -1;
-                in->n_obs += (uint64_t)r;
+                in->obs[k] = (store_obs){.site_id = d->site_id,
+                                         .param = g->code,
+                                         .period = period,
+                                         .ts_utc = dt,
+                                         .value = g->value,
+                                         .min = g->min,
+                                         .max = g->max,
+                                         .cou = g->cou,
+                                         .flag = g->flag,
+                                         .packet_id = pid};
                 if (period == STORE_MIN)
                     dirty_add(in, d->site_id, dt - dt % 3600, g->code, d->kind);
             }
+            int r = store_obs_put_many(in->s, in->obs, ng, err, errcap);
+            if (r < 0)
+                return -1;
+            in->n_obs += (uint64_t)r;
         }
         if (pkt.ack)
             reply_add(it, &pkt, 9014, 0);

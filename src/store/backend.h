@@ -37,6 +37,7 @@ typedef struct store_backend {
     int (*key_last)(store *s, const char *mn, const char *cn, int64_t before_utc, int64_t *out,
                     char *err, size_t errcap);
     int (*obs_put)(store *s, const store_obs *o, char *err, size_t errcap);
+    int (*obs_put_many)(store *s, const store_obs *o, size_t n, char *err, size_t errcap);
     int (*minutes_each)(store *s, int64_t site_id, const char *param, int64_t hour_utc,
                         store_obs_fn fn, void *ctx, char *err, size_t errcap);
     int (*hour_put)(store *s, const store_hour *h, char *err, size_t errcap);

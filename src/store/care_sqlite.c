@@ -237,6 +237,16 @@ int store_sqlite_check(store *s, bool quick, store_problem_fn fn, void *ctx, cha
 int store_check_at(const char *locator, bool quick, store_problem_fn fn, void *ctx, char *err,
                    size_t errcap)
 {
+    if (store_pg_locator(locator)) {
+        /* A PostgreSQL database is checked on a connection of its own; its pages are
+         * PostgreSQL's business (checksums, amcheck), the application's invariants ours. */
+        store *s = store_pg_open(locator, err, errcap);
+        if (!s)
+            return EW_EINTERNAL;
+        int rc = store_check(s, quick, fn, ctx, err, errcap);
+        store_close(s);
+        return rc;
+    }
     const char *path;
     if (store_locator_path(locator, &path, err, errcap) < 0)
         return EW_EINVALID;
@@ -320,6 +330,11 @@ static int fsync_path(const char *path, bool dir)
 int store_backup(const char *locator, const char *to, store_copy_stats *st, char *err,
                  size_t errcap)
 {
+    if (store_pg_locator(locator))
+        return ew_errf(err, errcap, EW_EINVALID,
+                       "%s: %s is a PostgreSQL database: use PostgreSQL's own tools (pg_dump -Fc"
+                       " and pg_restore, or pg_basebackup with WAL archiving; docs/storage.md)",
+                       "backup", locator);
     const char *path;
     if (store_locator_path(locator, &path, err, errcap) < 0)
         return EW_EINVALID;
@@ -378,6 +393,11 @@ static void keep_first(void *ctx, const char *what, const char *detail)
 int store_restore(const char *from, const char *locator, bool replace, store_copy_stats *st,
                   char *err, size_t errcap)
 {
+    if (store_pg_locator(locator))
+        return ew_errf(err, errcap, EW_EINVALID,
+                       "%s: %s is a PostgreSQL database: use PostgreSQL's own tools (pg_dump -Fc"
+                       " and pg_restore, or pg_basebackup with WAL archiving; docs/storage.md)",
+                       "restore", locator);
     const char *path;
     if (store_locator_path(locator, &path, err, errcap) < 0)
         return EW_EINVALID;

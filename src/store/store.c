@@ -142,6 +142,11 @@ int store_obs_put(store *s, const store_obs *o, char *err, size_t errcap)
     return be(s)->obs_put(s, o, err, errcap);
 }
 
+int store_obs_put_many(store *s, const store_obs *o, size_t n, char *err, size_t errcap)
+{
+    return n ? be(s)->obs_put_many(s, o, n, err, errcap) : 0;
+}
+
 int store_minutes_each(store *s, int64_t site_id, const char *param, int64_t hour_utc,
                        store_obs_fn fn, void *ctx, char *err, size_t errcap)
 {

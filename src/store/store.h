@@ -173,6 +173,13 @@ int store_key_last(store *s, const char *mn, const char *cn, int64_t before_utc,
  * (the first value is kept: evidence is never overwritten), negative on error. */
 int store_obs_put(store *s, const store_obs *o, char *err, size_t errcap);
 
+/* Insert the n observations of o (n ≥ 0) as store_obs_put would one by one, in order: the
+ * first value of (site, param, period, ts) is kept, also among o. One packet's values go in
+ * one call, so a backend over a network sends them in one statement. Returns how many were
+ * inserted (0..n), or negative on error (the caller rolls back: which of them were written
+ * is then unknown). */
+int store_obs_put_many(store *s, const store_obs *o, size_t n, char *err, size_t errcap);
+
 /* Call fn for each minute observation of (site, param) in [hour_utc, hour_utc + 3600). */
 typedef void (*store_obs_fn)(void *ctx, int64_t ts_utc, double value, const char *flag);
 int store_minutes_each(store *s, int64_t site_id, const char *param, int64_t hour_utc,

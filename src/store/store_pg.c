@@ -127,6 +127,7 @@ enum {
     Q_KEY_CLAIM,
     Q_KEY_LAST,
     Q_OBS_PUT,
+    Q_OBS_PUT_MANY,
     Q_MINUTES,
     Q_HOUR_PUT,
     Q_COUNTS,
@@ -156,6 +157,12 @@ static const char *const sql_text[N_QUERIES] = {
     [Q_OBS_PUT] = "INSERT INTO observation(site_id, param, period, ts_utc, value, min, max, cou,"
                   " flag, packet_id) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10)"
                   " ON CONFLICT DO NOTHING",
+    /* One packet's values in one statement: arrays unnested in order, so the first of
+     * equal keys is the one kept, as row by row. */
+    [Q_OBS_PUT_MANY] = "INSERT INTO observation(site_id, param, period, ts_utc, value, min, max,"
+                       " cou, flag, packet_id) SELECT * FROM unnest($1::bigint[], $2::text[],"
+                       " $3::text[], $4::bigint[], $5::float8[], $6::float8[], $7::float8[],"
+                       " $8::float8[], $9::text[], $10::bigint[]) ON CONFLICT DO NOTHING",
     [Q_MINUTES] = "SELECT ts_utc, value, flag FROM observation WHERE site_id=$1 AND param=$2"
                   " AND period='min' AND ts_utc >= $3 AND ts_utc < $3 + 3600 ORDER BY ts_utc",
     [Q_HOUR_PUT] = "INSERT INTO hour_agg(site_id, param, hour_utc, value, min, max, n_min,"
@@ -305,8 +312,9 @@ static void p_blob(params *a, const void *b, size_t n)
 
 static const char *qname(int q)
 {
-    static const char *const names[N_QUERIES] = {"q0", "q1", "q2", "q3", "q4",  "q5",
-                                                 "q6", "q7", "q8", "q9", "q10", "q11"};
+    static const char *const names[] = {"q0", "q1", "q2", "q3",  "q4",  "q5", "q6",
+                                        "q7", "q8", "q9", "q10", "q11", "q12"};
+    _Static_assert(sizeof names / sizeof names[0] == N_QUERIES, "a name per query");
     return names[q];
 }
 
@@ -691,6 +699,98 @@ static int pg_obs_put(store *s, const store_obs *o, char *err, size_t errcap)
     return inserted;
 }
 
+/* A growing text buffer for an array literal. */
+typedef struct strbuf {
+    char *p;
+    size_t n, cap;
+} strbuf;
+
+static void sb_add(strbuf *b, const char *t, size_t n)
+{
+    if (b->n + n + 1 > b->cap) {
+        b->cap = (b->n + n + 1) * 2 + 64;
+        b->p = xrealloc(b->p, b->cap);
+    }
+    memcpy(b->p + b->n, t, n);
+    b->n += n;
+    b->p[b->n] = 0;
+}
+
+static void sb_sep(strbuf *b)
+{
+    sb_add(b, b->n == 0 ? "{" : ",", 1);
+}
+
+/* Array elements: text is double-quoted with \ and " escaped (PostgreSQL's array input
+ * syntax, §8.15.6); NULL is the bare word. */
+static void el_text(strbuf *b, const char *t)
+{
+    sb_sep(b);
+    if (!t) {
+        sb_add(b, "NULL", 4);
+        return;
+    }
+    sb_add(b, "\"", 1);
+    for (const char *c = t; *c; c++) {
+        if (*c == '"' || *c == '\\')
+            sb_add(b, "\\", 1);
+        sb_add(b, c, 1);
+    }
+    sb_add(b, "\"", 1);
+}
+
+static void el_int(strbuf *b, int64_t x)
+{
+    char t[32];
+    sb_sep(b);
+    sb_add(b, t, (size_t)snprintf(t, sizeof t, "%lld", (long long)x));
+}
+
+static void el_real(strbuf *b, double x)
+{
+    if (isnan(x)) {
+        sb_sep(b);
+        sb_add(b, "NULL", 4);
+        return;
+    }
+    char t[32];
+    sb_sep(b);
+    sb_add(b, t, (size_t)snprintf(t, sizeof t, "%.17g", x));
+}
+
+static int pg_obs_put_many(store *s, const store_obs *o, size_t n, char *err, size_t errcap)
+{
+    pgstore *p = P(s);
+    for (size_t i = 0; i < n; i++)
+        if ((i == 0 || o[i].ts_utc != o[i - 1].ts_utc) &&
+            ensure_month(p, PART_OBSERVATION, o[i].ts_utc, err, errcap) < 0)
+            return EW_EINTERNAL;
+    strbuf col[10] = {{0}};
+    for (size_t i = 0; i < n; i++) {
+        el_int(&col[0], o[i].site_id);
+        el_text(&col[1], o[i].param);
+        el_text(&col[2], store_period_name(o[i].period));
+        el_int(&col[3], o[i].ts_utc);
+        el_real(&col[4], o[i].value);
+        el_real(&col[5], o[i].min);
+        el_real(&col[6], o[i].max);
+        el_real(&col[7], o[i].cou);
+        el_text(&col[8], o[i].flag ? o[i].flag : "");
+        el_int(&col[9], o[i].packet_id);
+    }
+    params a = {.n = 0};
+    for (int c = 0; c < 10; c++) {
+        sb_add(&col[c], "}", 1);
+        p_text(&a, col[c].p);
+    }
+    PGresult *r = run(p, Q_OBS_PUT_MANY, &a, PGRES_COMMAND_OK, "observation insert", err, errcap);
+    int inserted = r ? atoi(PQcmdTuples(r)) : EW_EINTERNAL;
+    PQclear(r);
+    for (int c = 0; c < 10; c++)
+        free(col[c].p);
+    return inserted;
+}
+
 static int pg_minutes_each(store *s, int64_t site_id, const char *param, int64_t hour_utc,
                            store_obs_fn fn, void *ctx, char *err, size_t errcap)
 {
@@ -844,6 +944,7 @@ const store_backend store_pg_backend = {
     .key_claim = pg_key_claim,
     .key_last = pg_key_last,
     .obs_put = pg_obs_put,
+    .obs_put_many = pg_obs_put_many,
     .minutes_each = pg_minutes_each,
     .hour_put = pg_hour_put,
     .counts_get = pg_counts_get,

@@ -953,6 +953,19 @@ static int sq_obs_put(store *s, const store_obs *o, char *err, size_t errcap)
     return sqlite3_changes(s->db) == 1;
 }
 
+/* In-process, a statement per row costs nothing more than one for all. */
+static int sq_obs_put_many(store *s, const store_obs *o, size_t n, char *err, size_t errcap)
+{
+    int inserted = 0;
+    for (size_t i = 0; i < n; i++) {
+        int r = sq_obs_put(s, &o[i], err, errcap);
+        if (r < 0)
+            return r;
+        inserted += r;
+    }
+    return inserted;
+}
+
 static int sq_minutes_each(store *s, int64_t site_id, const char *param, int64_t hour_utc,
                        store_obs_fn fn, void *ctx, char *err, size_t errcap)
 {
@@ -1172,6 +1185,7 @@ const store_backend store_sqlite_backend = {
     .key_claim = sq_key_claim,
     .key_last = sq_key_last,
     .obs_put = sq_obs_put,
+    .obs_put_many = sq_obs_put_many,
     .minutes_each = sq_minutes_each,
     .hour_put = sq_hour_put,
     .counts_get = sq_counts_get,

@@ -300,7 +300,7 @@ typedef struct minutes {
     int n;
     int64_t ts[8];
     double v[8];
-    char flag[8][4];
+    char flag[8][16];
 } minutes;
 
 static void collect_minute(void *ctx, int64_t ts, double value, const char *flag)
@@ -309,7 +309,7 @@ static void collect_minute(void *ctx, int64_t ts, double value, const char *flag
     if (m->n < 8) {
         m->ts[m->n] = ts;
         m->v[m->n] = value;
-        snprintf(m->flag[m->n], 4, "%s", flag);
+        snprintf(m->flag[m->n], 16, "%s", flag);
     }
     m->n++;
 }
@@ -362,6 +362,48 @@ static void observation_first_value_is_kept_and_minutes_are_half_open(void **sta
     assert_int_equal(m.ts[2], h + 3540);
     assert_true(m.v[2] == 13.0);
     assert_int_equal(counts(f->s).observations, 6);
+}
+
+/* One packet's values in one call: the same rules as one by one, whatever the text holds. */
+static void obs_put_many_keeps_first_values_in_order(void **state)
+{
+    fixture *f = fx(state);
+    int64_t site = add_site(f->s, "M1", "air", NULL);
+    const int64_t h = 1735660800;
+    int64_t pid = add_packet(f->s, site, h * 1000, "stored", NULL);
+    char err[512];
+    store_obs one = {.site_id = site,
+                     .param = "a34004",
+                     .period = STORE_MIN,
+                     .ts_utc = h + 60,
+                     .value = 1,
+                     .min = NAN,
+                     .max = NAN,
+                     .cou = NAN,
+                     .flag = "N",
+                     .packet_id = pid};
+    assert_int_equal(store_obs_put(f->s, &one, err, sizeof err), 1);
+    store_obs o[4];
+    for (int i = 0; i < 4; i++) {
+        o[i] = one;
+        o[i].ts_utc = h + 60 * i;
+        o[i].value = 10 + i;
+        o[i].min = i == 2 ? NAN : 0.5 * i;
+    }
+    o[3].ts_utc = h;          /* the same key as o[0]: o[0]'s value is kept */
+    o[2].flag = "a\"b\\c,{}"; /* array syntax in a value */
+    o[1].value = 99;          /* o[1] is at h + 60, which exists: 1 stays */
+    assert_int_equal(store_obs_put_many(f->s, o, 4, err, sizeof err), 2);
+    assert_int_equal(store_obs_put_many(f->s, o, 0, err, sizeof err), 0);
+    minutes m = {0};
+    assert_int_equal(
+        store_minutes_each(f->s, site, "a34004", h, collect_minute, &m, err, sizeof err), 0);
+    assert_int_equal(m.n, 3);
+    assert_true(m.v[0] == 10.0);
+    assert_true(m.v[1] == 1.0);
+    assert_true(m.v[2] == 12.0);
+    assert_string_equal(m.flag[2], "a\"b\\c,{}");
+    assert_int_equal(counts(f->s).observations, 3);
 }
 
 static void hour_put_replaces_derived_value(void **state)
@@ -593,6 +635,7 @@ int main(void)
         BOTH(site_each_stops_on_nonzero),
         BOTH(key_claim_is_once_per_mn_cn_datatime_piece),
         BOTH(observation_first_value_is_kept_and_minutes_are_half_open),
+        BOTH(obs_put_many_keeps_first_values_in_order),
         BOTH(hour_put_replaces_derived_value),
         BOTH(rollback_discards_and_reasons_count_most_frequent_first),
         BOTH(months_written_after_a_rollback_are_stored),
