@@ -14,6 +14,13 @@ CUR=""; SAVE=$(mktemp)
 restore() { [ -n "$CUR" ] && cp "$SAVE" "$CUR" && touch "$CUR"; CUR=""; }
 trap 'restore; rm -f "$SAVE"' EXIT
 trap 'restore; exit 130' INT TERM
+# The suites that run on PostgreSQL too need a cluster: a throwaway one unless named.
+if [ -z "${ENVWATCH_TEST_PG:-}" ]; then
+    PGT=$(mktemp -d); chmod 755 "$PGT"
+    ENVWATCH_TEST_PG=$(scripts/pg-cluster.sh start "$PGT/c") || { echo "no PostgreSQL cluster"; exit 2; }
+    export ENVWATCH_TEST_PG
+    trap 'restore; rm -f "$SAVE"; scripts/pg-cluster.sh stop "$PGT/c"; rm -rf "$PGT"' EXIT
+fi
 K=0; N=0; BAD=0
 run_tests() { # prints the killing test, returns 0 if killed
     for t in $1; do

@@ -3,6 +3,7 @@
 #include <math.h>
 #include <setjmp.h>
 #include <stdarg.h>
+#include <stdatomic.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -22,6 +23,7 @@ typedef struct fx {
     tu_tmpdb db;
     store *s;
     ingest *in;
+    ew_metrics metrics;
     char frame[2048];
 } fx;
 
@@ -51,7 +53,7 @@ static int setup_opts(void **state, bool enrol)
     if (store_site_put(f->s, &air, NULL, err, sizeof err) < 0 ||
         store_site_put(f->s, &water, NULL, err, sizeof err) < 0)
         return -1;
-    ingest_opts o = {.enrol = enrol};
+    ingest_opts o = {.enrol = enrol, .metrics = &f->metrics};
     if (!(f->in = ingest_new(f->s, &o, err, sizeof err)))
         return -1;
     *state = f;
@@ -146,6 +148,7 @@ static void upload_is_stored_then_answered_9014(void **state)
     assert_int_equal(it.reply_n, sizeof want - 1);
     assert_memory_equal(it.reply, want, sizeof want - 1);
     assert_int_equal(query_int(f, "SELECT count(*) FROM observation"), 2);
+    assert_int_equal(atomic_load(&f->metrics.observations_stored), 2); /* counted once stored */
     assert_int_equal(query_int(f, "SELECT ts_utc FROM observation WHERE param='a34004'"), T_1626);
     assert_true(query_real(f, "SELECT value FROM observation WHERE param='a34004'") == 35.5);
     assert_true(query_real(f, "SELECT min FROM observation WHERE param='a34004'") == 30);
@@ -183,6 +186,7 @@ static void duplicate_is_answered_and_stored_once(void **state)
     assert_int_equal(query_int(f, "SELECT count(*) FROM observation"), 2);
     assert_int_equal(query_int(f, "SELECT count(*) FROM packet"), 2);
     assert_int_equal(query_int(f, "SELECT count(*) FROM packet WHERE outcome='duplicate'"), 1);
+    assert_int_equal(atomic_load(&f->metrics.observations_stored), 2);
 }
 
 static void unknown_mn_is_rejected_with_qnrtn_4(void **state)

@@ -165,6 +165,21 @@ static int64_t add_packet(store *s, int64_t site_id, int64_t received_ms, const 
     return id;
 }
 
+/* A PM2.5 minute value of site at ts from packet pid. */
+static store_obs minute_obs(int64_t site, int64_t ts, double value, const char *flag, int64_t pid)
+{
+    return (store_obs){.site_id = site,
+                       .param = "a34004",
+                       .period = STORE_MIN,
+                       .ts_utc = ts,
+                       .value = value,
+                       .min = NAN,
+                       .max = NAN,
+                       .cou = NAN,
+                       .flag = flag,
+                       .packet_id = pid};
+}
+
 static store_counts counts(store *s)
 {
     store_counts c;
@@ -324,28 +339,10 @@ static void observation_first_value_is_kept_and_minutes_are_half_open(void **sta
     /* Minutes at h-60 (previous hour), h+120, h, h+3540 (last of the hour), h+3600 (next). */
     const int64_t at[] = {h - 60, h + 120, h, h + 3540, h + 3600};
     for (int i = 0; i < 5; i++) {
-        store_obs o = {.site_id = site,
-                       .param = "a34004",
-                       .period = STORE_MIN,
-                       .ts_utc = at[i],
-                       .value = i == 2 ? NAN : 10.0 + i,
-                       .min = NAN,
-                       .max = NAN,
-                       .cou = NAN,
-                       .flag = i == 1 ? "D" : "N",
-                       .packet_id = pid};
+        store_obs o = minute_obs(site, at[i], i == 2 ? NAN : 10.0 + i, i == 1 ? "D" : "N", pid);
         assert_int_equal(store_obs_put(f->s, &o, err, sizeof err), 1);
     }
-    store_obs again = {.site_id = site,
-                       .param = "a34004",
-                       .period = STORE_MIN,
-                       .ts_utc = h + 120,
-                       .value = 99,
-                       .min = NAN,
-                       .max = NAN,
-                       .cou = NAN,
-                       .flag = "N",
-                       .packet_id = pid};
+    store_obs again = minute_obs(site, h + 120, 99, "N", pid);
     assert_int_equal(store_obs_put(f->s, &again, err, sizeof err), 0);
     again.period = STORE_HOUR; /* another period: another observation */
     assert_int_equal(store_obs_put(f->s, &again, err, sizeof err), 1);
@@ -372,16 +369,7 @@ static void obs_put_many_keeps_first_values_in_order(void **state)
     const int64_t h = 1735660800;
     int64_t pid = add_packet(f->s, site, h * 1000, "stored", NULL);
     char err[512];
-    store_obs one = {.site_id = site,
-                     .param = "a34004",
-                     .period = STORE_MIN,
-                     .ts_utc = h + 60,
-                     .value = 1,
-                     .min = NAN,
-                     .max = NAN,
-                     .cou = NAN,
-                     .flag = "N",
-                     .packet_id = pid};
+    store_obs one = minute_obs(site, h + 60, 1, "N", pid);
     assert_int_equal(store_obs_put(f->s, &one, err, sizeof err), 1);
     store_obs o[4];
     for (int i = 0; i < 4; i++) {
@@ -493,16 +481,7 @@ static void months_written_after_a_rollback_are_stored(void **state)
         assert_int_equal(store_begin(f->s, err, sizeof err), 0);
         for (int i = 0; i < 4; i++) {
             int64_t pid = add_packet(f->s, site, t[i] * 1000, "stored", NULL);
-            store_obs o = {.site_id = site,
-                           .param = "a34004",
-                           .period = STORE_MIN,
-                           .ts_utc = t[i] - t[i] % 60,
-                           .value = 1,
-                           .min = NAN,
-                           .max = NAN,
-                           .cou = NAN,
-                           .flag = "N",
-                           .packet_id = pid};
+            store_obs o = minute_obs(site, t[i] - t[i] % 60, 1, "N", pid);
             assert_int_equal(store_obs_put(f->s, &o, err, sizeof err), 1);
         }
         if (round == 0)
@@ -523,16 +502,8 @@ static void failed_write_then_rollback_loses_the_batch_only(void **state)
     int64_t site = add_site(f->s, "M1", "air", NULL);
     assert_int_equal(store_begin(f->s, err, sizeof err), 0);
     int64_t pid = add_packet(f->s, site, 1735660800000, "stored", NULL);
-    store_obs o = {.site_id = site + 1000, /* no such site: the foreign key refuses it */
-                   .param = "a34004",
-                   .period = STORE_MIN,
-                   .ts_utc = 1735660800,
-                   .value = 1,
-                   .min = NAN,
-                   .max = NAN,
-                   .cou = NAN,
-                   .flag = "N",
-                   .packet_id = pid};
+    store_obs o = minute_obs(site + 1000, 1735660800, 1, "N",
+                             pid); /* no such site: the foreign key refuses it */
     strcpy(err, "(untouched)");
     assert_true(store_obs_put(f->s, &o, err, sizeof err) < 0);
     assert_null(strstr(err, "(untouched)"));
@@ -567,16 +538,7 @@ static void check_finds_a_key_naming_an_unstored_packet(void **state)
     int64_t site = add_site(f->s, "M1", "air", NULL);
     int64_t pid = add_packet(f->s, site, 1735660800000, "stored", NULL);
     assert_int_equal(store_key_claim(f->s, "M1", "2051", 1735660800, 0, pid, err, sizeof err), 1);
-    store_obs o = {.site_id = site,
-                   .param = "a34004",
-                   .period = STORE_MIN,
-                   .ts_utc = 1735660800,
-                   .value = 35,
-                   .min = NAN,
-                   .max = NAN,
-                   .cou = NAN,
-                   .flag = "N",
-                   .packet_id = pid};
+    store_obs o = minute_obs(site, 1735660800, 35, "N", pid);
     assert_int_equal(store_obs_put(f->s, &o, err, sizeof err), 1);
     problems p = {0};
     assert_int_equal(store_check(f->s, false, collect_problem, &p, err, sizeof err), 0);
@@ -621,6 +583,26 @@ static void pg_history_is_append_only_and_monthly(void **state)
 }
 
 /* Each case twice, named after its backend. */
+/* PostgreSQL only: COMMIT of a transaction in which a statement failed is refused (the
+ * server answers ROLLBACK): the batch is not acknowledged as if it were stored. (On SQLite
+ * the transaction stays usable after a failed statement; store.h leaves that case to the
+ * caller's rollback.) */
+static void pg_commit_after_a_failed_statement_fails(void **state)
+{
+    fixture *f = fx(state);
+    char err[512];
+    int64_t site = add_site(f->s, "M1", "air", NULL);
+    assert_int_equal(store_begin(f->s, err, sizeof err), 0);
+    add_packet(f->s, site, 1735660800000, "stored", NULL);
+    store_obs o = minute_obs(site + 1000, 1735660800, 1, "N", 1);
+    assert_true(store_obs_put_many(f->s, &o, 1, err, sizeof err) < 0);
+    strcpy(err, "(untouched)");
+    assert_true(store_commit(f->s, err, sizeof err) < 0);
+    assert_non_null(strstr(err, "rolled back"));
+    store_rollback(f->s);
+    assert_int_equal(counts(f->s).packets, 0);
+}
+
 #define BOTH(fn)                                                                                   \
     {#fn " [sqlite]", fn, setup, teardown, (void *)&sqlite_be},                                    \
     {                                                                                              \
@@ -641,6 +623,8 @@ int main(void)
         BOTH(months_written_after_a_rollback_are_stored),
         BOTH(failed_write_then_rollback_loses_the_batch_only),
         BOTH(check_finds_a_key_naming_an_unstored_packet),
+        {"pg_commit_after_a_failed_statement_fails [postgresql]",
+         pg_commit_after_a_failed_statement_fails, setup, teardown, (void *)&pg_be},
         {"pg_history_is_append_only_and_monthly [postgresql]",
          pg_history_is_append_only_and_monthly, setup, teardown, (void *)&pg_be},
     };
