@@ -156,7 +156,7 @@ test('the bureau sees the zone\'s dust fall, eco-flow, drinking-water sources an
   assert.ok(await page.locator('[data-testid=table-dustfall] tbody tr').count() >= 1);
   // Eco-flow: the lowest section's rate is the target's value, with the same status.
   const eco = await page.evaluate(async () => (await (await fetch('/api/v1/targets')).json()).data.find((x) => x.statistic === 'water.eco_flow_compliance'));
-  assert.equal((await page.textContent('[data-testid=ecoflow-value]')).trim(), eco.value.toFixed(1));
+  assert.equal((await page.textContent('[data-testid=ecoflow-value]')).trim(), Number.isInteger(eco.value) ? String(eco.value) : eco.value.toFixed(1));
   assert.equal(await page.getAttribute('[data-testid=ecoflow-status]', 'data-rag'), eco.on_track ? 'green' : 'red');
   await page.click('[data-testid=toggle-ecoflow]');
   assert.equal(await page.locator('[data-testid=table-ecoflow] tbody tr').count(), 3);
