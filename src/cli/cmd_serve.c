@@ -1,10 +1,12 @@
 /* envwatch serve: run the platform — HJ 212 intake on TCP, optionally the HTTP API, over one
  * database. Settings come from a config file (key = value lines) and flags; flags win. */
 #include <errno.h>
+#include <signal.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "base/clock.h"
 #include "base/log.h"
@@ -17,6 +19,7 @@
 #include "service/source.h"
 #include "service/ingest.h"
 #include "service/jobs.h"
+#include "net/queue.h"
 #include "store/store.h"
 
 static const char usage_text[] =
@@ -60,16 +63,27 @@ static const char usage_text[] =
     "  --scan-every S       every S seconds judge outlets' new hourly data against their\n"
     "                       limits: alerts and cases (default 300, 0 = off)\n"
     "  --limits FILE        load outlets' limits at start (docs/source-limits.md)\n"
+    "  --queue URLS         ingest node: publish every packet to the NATS JetStream stream\n"
+    "                       HJ212 on the servers URLS (nats://H1:P1,nats://H2:P2,...) and\n"
+    "                       answer devices once the stream acknowledged it; DB is only read\n"
+    "                       (device registry). No --http, --limits or --enrol with it\n"
+    "  --consume URLS       writer: store what the ingest nodes published (no --hj212):\n"
+    "                       batches from the durable consumer, acknowledged after COMMIT\n"
+    "  --queue-replicas N   copies of the stream when this process creates it (default 3\n"
+    "                       with three or more servers, else 1)\n"
+    "  --queue-ack-wait S   a writer's messages come back to the others S seconds after it\n"
+    "                       stopped answering for them (default 30; when this process\n"
+    "                       creates the writers' consumer)\n"
     "  --log-level LEVEL    debug, info, warn or error (default info)\n"
     "\n"
     "SIGTERM or SIGINT: stop accepting, store and answer what was received, exit 0.\n";
 
 typedef struct serve_cfg {
     char *db, *hj212, *http, *static_dir, *devices, *log_level, *limits, *tls_cert, *tls_key,
-        *trust_proxy;
+        *trust_proxy, *queue, *consume;
     int enrol;
     long max_per_peer, idle_timeout, max_inflight, batch, escalate_every, scan_every,
-        http_max_per_peer;
+        http_max_per_peer, queue_replicas, queue_ack_wait;
 } serve_cfg;
 
 static void set_str(char **dst, const char *v)
@@ -136,6 +150,14 @@ static int apply(serve_cfg *c, const char *key, const char *v)
         return parse_long(key, v, &c->scan_every);
     else if (!strcmp(key, "limits"))
         set_str(&c->limits, v);
+    else if (!strcmp(key, "queue"))
+        set_str(&c->queue, v);
+    else if (!strcmp(key, "consume"))
+        set_str(&c->consume, v);
+    else if (!strcmp(key, "queue-replicas"))
+        return parse_long(key, v, &c->queue_replicas);
+    else if (!strcmp(key, "queue-ack-wait"))
+        return parse_long(key, v, &c->queue_ack_wait);
     else {
         fprintf(stderr, "envwatch serve: unknown setting '%s'\n", key);
         return -1;
@@ -196,6 +218,58 @@ static void cfg_free(serve_cfg *c)
     free(c->tls_cert);
     free(c->tls_key);
     free(c->trust_proxy);
+    free(c->queue);
+    free(c->consume);
+}
+
+static volatile sig_atomic_t writer_stop;
+
+static void on_stop_signal(int sig)
+{
+    (void)sig;
+    writer_stop = 1;
+}
+
+/* A queue writer: fetch, store in one transaction, acknowledge after COMMIT; a failed batch
+ * is handed back for redelivery. Until SIGTERM or SIGINT, which end it after the batch in
+ * hand. Negative only when the queue cannot be read at all. */
+static int run_writer(ewq *q, ingest *ing, size_t batch)
+{
+    struct sigaction sa = {.sa_handler = on_stop_signal};
+    sigemptyset(&sa.sa_mask);
+    sigaction(SIGTERM, &sa, NULL);
+    sigaction(SIGINT, &sa, NULL);
+    char err[512], qe[600];
+    uint64_t stored = 0, failures = 0;
+    ew_log(EW_LOG_INFO, "queue.writer_started", "batch=%zu", batch);
+    while (!writer_stop) {
+        ewq_batch *b = NULL;
+        if (ewq_fetch(q, batch, 1000, &b, err, sizeof err) < 0) {
+            /* The servers are away (a restart, an election): the client reconnects. */
+            ew_log(EW_LOG_WARN, "queue.fetch_failed", "error=%s",
+                   ew_log_quote(err, strlen(err), qe, sizeof qe));
+            usleep(200 * 1000);
+            continue;
+        }
+        size_t n = ewq_batch_count(b);
+        int ok = n == 0 || ingest_batch(ing, ewq_batch_items(b), n, ew_now_utc() * 1000, err,
+                                        sizeof err) == 0;
+        if (!ok) {
+            failures++;
+            ew_log(EW_LOG_ERROR, "queue.store_failed", "messages=%zu error=%s", n,
+                   ew_log_quote(err, strlen(err), qe, sizeof qe));
+        } else {
+            stored += n;
+        }
+        if (ewq_batch_done(q, b, ok, err, sizeof err) < 0)
+            ew_log(EW_LOG_WARN, "queue.ack_failed", "messages=%zu error=%s", n,
+                   ew_log_quote(err, strlen(err), qe, sizeof qe));
+        if (!ok)
+            usleep(100 * 1000);
+    }
+    ew_log(EW_LOG_INFO, "queue.writer_stopped", "messages=%llu store_failures=%llu",
+           (unsigned long long)stored, (unsigned long long)failures);
+    return 0;
 }
 
 /* Keeps the first problem store_check reports. */
@@ -245,8 +319,19 @@ int cmd_serve(int argc, char **argv)
             goto done;
         i++;
     }
-    if (!c.db || !c.hj212) {
-        fprintf(stderr, "envwatch serve: --db and --hj212 are required\n%s", usage_text);
+    if (!c.db || (!c.hj212 && !c.consume)) {
+        fprintf(stderr, "envwatch serve: --db and --hj212 (or --consume) are required\n%s",
+                usage_text);
+        goto done;
+    }
+    if (c.consume && (c.hj212 || c.queue || c.http)) {
+        fprintf(stderr, "envwatch serve: --consume runs a writer alone (no --hj212, --queue or "
+                        "--http)\n");
+        goto done;
+    }
+    if (c.queue && (c.http || c.limits || c.enrol)) {
+        fprintf(stderr, "envwatch serve: an ingest node (--queue) keeps nothing: no --http, "
+                        "--limits or --enrol\n");
         goto done;
     }
     if ((c.tls_cert || c.tls_key) && !c.http) {
@@ -307,12 +392,38 @@ int cmd_serve(int argc, char **argv)
                "backend=%s escalation=off scan=off (they need the office store)",
                store_backend_name(s));
     static ew_metrics metrics; /* shared by intake (writes) and HTTP (reads) */
-    ingest_opts io = {.enrol = c.enrol != 0, .metrics = &metrics};
+    ewq *q = NULL;
+    if (c.queue || c.consume) {
+        q = ewq_open(c.queue ? c.queue : c.consume, (int)c.queue_replicas, (int)c.queue_ack_wait,
+                     err, sizeof err);
+        if (!q) {
+            fprintf(stderr, "envwatch serve: %s\n", err);
+            store_close(s);
+            goto done;
+        }
+    }
+    ingest_opts io = {.enrol = c.enrol != 0,
+                      .metrics = &metrics,
+                      .relay = {c.queue ? ewq_publish : NULL, q},
+                      .replay = c.consume != NULL};
     ingest *ing = ingest_new(s, &io, err, sizeof err);
     if (!ing) {
         fprintf(stderr, "envwatch serve: %s\n", err);
+        ewq_close(q);
         store_close(s);
         goto done;
+    }
+    if (c.consume) {
+        if (c.devices) {
+            int n = ingest_load_devices(ing, c.devices, err, sizeof err);
+            if (n < 0) {
+                fprintf(stderr, "envwatch serve: %s\n", err);
+                goto close_ingest;
+            }
+        }
+        rc = run_writer(q, ing, (size_t)(c.batch > 0 ? c.batch : 8192)) < 0 ? EW_EXIT_RUNTIME
+                                                                             : EW_EXIT_OK;
+        goto close_ingest;
     }
     if (c.devices) {
         int n = ingest_load_devices(ing, c.devices, err, sizeof err);
@@ -357,12 +468,12 @@ int cmd_serve(int argc, char **argv)
     /* Background work (escalation of overdue cases) on its own thread and store handle:
      * the case loop's deadlines are kept whether or not anyone uses the HTTP side. */
     jobs *bg = NULL;
-    if (!intake_only && (c.escalate_every > 0 || c.scan_every > 0)) {
+    if (!intake_only && !c.queue && (c.escalate_every > 0 || c.scan_every > 0)) {
         jobs_config jc = {.db = c.db, .every_s = c.escalate_every, .scan_every_s = c.scan_every};
-        char jerr[256] = "", q[300];
+        char jerr[256] = "", jq[300];
         if (jobs_start(&jc, &bg, jerr, sizeof jerr) < 0)
             ew_log(EW_LOG_ERROR, "case.escalate_failed", "error=%s",
-                   ew_log_quote(jerr, strlen(jerr), q, sizeof q));
+                   ew_log_quote(jerr, strlen(jerr), jq, sizeof jq));
     }
     /* Runs until SIGTERM or SIGINT. */
     if (hj212_server_run(&sc, err, sizeof err) < 0)
@@ -374,6 +485,7 @@ int cmd_serve(int argc, char **argv)
         ew_http_stop(http);
 close_ingest:
     ingest_free(ing);
+    ewq_close(q);
     store_close(s);
 done:
     cfg_free(&c);

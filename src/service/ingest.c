@@ -65,6 +65,8 @@ struct ingest {
     size_t dirty_n, dirty_cap;
     uint32_t *dirty_idx;
     size_t dirty_idx_cap;
+    bool relay;                 /* ingest node: publish, do not store (ingest_opts.relay) */
+    int64_t registry_read_ms;   /* when the registry was last read again (replay, relay) */
     /* batch counters, added to the metrics after COMMIT */
     uint64_t n_stored, n_dup, n_bad, n_obs;
 };
@@ -221,6 +223,13 @@ ingest *ingest_new(store *s, const ingest_opts *opts, char *err, size_t errcap)
     in->s = s;
     if (opts)
         in->opts = *opts;
+    in->relay = in->opts.relay.publish != NULL;
+    if (in->relay && in->opts.enrol) {
+        free(in);
+        ew_errf(err, errcap, EW_EINVALID,
+                "ingest: enrolment writes the store, which an ingest node does not");
+        return NULL;
+    }
     in->dev_cap = 1024;
     in->dev = xcalloc(in->dev_cap, sizeof *in->dev);
     in->items_cap = HJ212_ITEMS_MAX(HJ212_SEG_MAX_ABS);
@@ -724,16 +733,38 @@ static int reject(ingest *in, ingest_item *it, const hj212_packet *pkt, int64_t 
         EW_LOG_WARN, "ingest.reject", "peer=%s reason=%s bytes=%zu",
         ew_log_quote(it->peer ? it->peer : "", it->peer ? strlen(it->peer) : 0, peer, sizeof peer),
         reason, it->raw_n);
+    if (in->relay) /* the writer that stores the item archives it */
+        return 0;
     return archive(in, it, pkt, site_id,
                    pkt && pkt->has_datatime ? pkt->datatime_utc : STORE_NO_TIME, "rejected", reason,
                    NULL, err, errcap);
 }
 
 /* Process one item. Negative only for a store failure (the batch is then abandoned). */
+/* An unknown MN on a node or a writer: the device may have been added since the registry
+ * was read (by another node's --devices, or the bureau). Read it again, at most every 10 s
+ * (a device that is really unknown must not cost a full read per packet). */
+static device *dev_find_fresh(ingest *in, const hj212_packet *pkt, int64_t now_ms)
+{
+    device *d = dev_find(in, pkt->mn.p, pkt->mn.n);
+    if (d || !(in->relay || in->opts.replay) || now_ms - in->registry_read_ms < 10000)
+        return d;
+    in->registry_read_ms = now_ms;
+    char rerr[256] = "";
+    if (dev_reload(in, rerr, sizeof rerr) < 0) {
+        char q[300];
+        ew_log(EW_LOG_WARN, "ingest.registry_reload_failed", "error=%s",
+               ew_log_quote(rerr, strlen(rerr), q, sizeof q));
+        return NULL;
+    }
+    return dev_find(in, pkt->mn.p, pkt->mn.n);
+}
+
 static int process(ingest *in, ingest_item *it, int64_t now_ms, char *err, size_t errcap)
 {
     it->reply_n = 0;
     it->reason = NULL;
+    it->key[0] = 0;
     if (it->frame_err != 0)
         /* HJ 212-2017 §6.5: a frame that fails its CRC is not executed and not answered;
          * other framing faults have no reply either. Keep the bytes with the reason. */
@@ -744,7 +775,7 @@ static int process(ingest *in, ingest_item *it, int64_t now_ms, char *err, size_
     if (hj212_parse(it->seg, it->seg_n, &pkt, in->items, in->items_cap, &perr) < 0)
         return reject(in, it, NULL, 0, "parse", err, errcap);
 
-    device *d = dev_find(in, pkt.mn.p, pkt.mn.n);
+    device *d = dev_find_fresh(in, &pkt, now_ms);
     if (!d && in->opts.enrol && pkt.pw.n > 0) {
         char mn[128], pw[128];
         copy_str(mn, sizeof mn, pkt.mn);
@@ -790,11 +821,17 @@ static int process(ingest *in, ingest_item *it, int64_t now_ms, char *err, size_
         char cn[8], mn[128];
         snprintf(cn, sizeof cn, "%d", pkt.cn);
         copy_str(mn, sizeof mn, pkt.mn);
-        int seen = store_key_seen(in->s, mn, cn, dt, pkt.pno, err, errcap);
+        snprintf(it->key, sizeof it->key, "%s/%s/%lld/%d", mn, cn, (long long)dt, pkt.pno);
+        /* A node does not decide duplicates: the writer does, on the store's keys (the log
+         * drops a resend within its window by the key). */
+        int seen = in->relay ? 0 : store_key_seen(in->s, mn, cn, dt, pkt.pno, err, errcap);
         if (seen < 0)
             return -1;
         int64_t pid;
-        if (seen) {
+        if (in->relay) {
+            it->outcome = INGEST_STORED;
+            in->n_stored++;
+        } else if (seen) {
             /* HJ 212 pitfall: a logger that missed our 9014 resends; answer again, store
              * once. */
             it->outcome = INGEST_DUPLICATE;
@@ -849,7 +886,7 @@ static int process(ingest *in, ingest_item *it, int64_t now_ms, char *err, size_
     /* Other commands are archived as received. */
     it->outcome = INGEST_STORED;
     in->n_stored++;
-    if (archive(in, it, &pkt, d->site_id, dt, "stored", NULL, NULL, err, errcap) < 0)
+    if (!in->relay && archive(in, it, &pkt, d->site_id, dt, "stored", NULL, NULL, err, errcap) < 0)
         return -1;
     if (pkt.cn == 1013)
         reply_time_sync(it, &pkt, now_ms);
@@ -858,20 +895,8 @@ static int process(ingest *in, ingest_item *it, int64_t now_ms, char *err, size_
     return 0;
 }
 
-int ingest_batch(ingest *in, ingest_item *const *items, size_t n, int64_t now_utc_ms, char *err,
-                 size_t errcap)
+static void add_metrics(ingest *in)
 {
-    in->n_stored = in->n_dup = in->n_bad = in->n_obs = 0;
-    dirty_reset(in);
-    if (store_begin(in->s, err, errcap) < 0)
-        return -1;
-    for (size_t i = 0; i < n; i++) {
-        if (process(in, items[i], now_utc_ms, err, errcap) < 0)
-            goto fail;
-    }
-    if (aggregate_dirty(in, err, errcap) < 0 || store_commit(in->s, err, errcap) < 0)
-        goto fail;
-    dev_commit(in);
     if (in->opts.metrics) {
         ew_metrics *m = in->opts.metrics;
         atomic_fetch_add_explicit(&m->packets_stored, in->n_stored, memory_order_relaxed);
@@ -879,6 +904,40 @@ int ingest_batch(ingest *in, ingest_item *const *items, size_t n, int64_t now_ut
         atomic_fetch_add_explicit(&m->packets_bad, in->n_bad, memory_order_relaxed);
         atomic_fetch_add_explicit(&m->observations_stored, in->n_obs, memory_order_relaxed);
     }
+}
+
+int ingest_batch(ingest *in, ingest_item *const *items, size_t n, int64_t now_utc_ms, char *err,
+                 size_t errcap)
+{
+    in->n_stored = in->n_dup = in->n_bad = in->n_obs = 0;
+    dirty_reset(in);
+    if (in->relay) {
+        /* An ingest node: decide the replies, then the items must be durable in the log
+         * before any reply leaves (the same rule as a COMMIT). */
+        for (size_t i = 0; i < n; i++)
+            if (process(in, items[i], now_utc_ms, err, errcap) < 0)
+                goto fail_relay;
+        if (in->opts.relay.publish(in->opts.relay.ctx, items, n, err, errcap) < 0)
+            goto fail_relay;
+        add_metrics(in);
+        return 0;
+    fail_relay:
+        for (size_t i = 0; i < n; i++)
+            items[i]->reply_n = 0;
+        return -1;
+    }
+    if (store_begin(in->s, err, errcap) < 0)
+        return -1;
+    for (size_t i = 0; i < n; i++) {
+        /* A writer judges an item at its receipt (the future-DataTime rule), not now. */
+        int64_t at = in->opts.replay ? items[i]->received_utc_ms : now_utc_ms;
+        if (process(in, items[i], at, err, errcap) < 0)
+            goto fail;
+    }
+    if (aggregate_dirty(in, err, errcap) < 0 || store_commit(in->s, err, errcap) < 0)
+        goto fail;
+    dev_commit(in);
+    add_metrics(in);
     return 0;
 fail:
     store_rollback(in->s);

@@ -20,9 +20,30 @@
 
 typedef struct ingest ingest;
 
+struct ingest_item;
+
+/* Where an ingest node sends the items of a batch instead of storing them (a replicated
+ * log: net/queue.h). publish returns 0 only when every item is durable there; the batch's
+ * replies are then sent. Negative with err: no reply is sent (the devices send again). */
+typedef struct ingest_relay {
+    int (*publish)(void *ctx, struct ingest_item *const *items, size_t n, char *err,
+                   size_t errcap);
+    void *ctx;
+} ingest_relay;
+
 typedef struct ingest_opts {
     bool enrol;          /* accept unknown MNs as "pending" sites (trust on first use) */
     ew_metrics *metrics; /* borrowed, may be NULL */
+    /* Ingest node: with relay.publish set, a batch is parsed, authenticated and answered
+     * as always, but nothing is written to the store (it is read for the device registry
+     * and the last minute of a device, for gap requests): the items go to relay.publish,
+     * and the writers that consume the log store them. Not with enrol. */
+    ingest_relay relay;
+    /* Queue writer: the items were received and answered by an ingest node; each is judged
+     * at its own received time (not now), and the replies are not sent anywhere. An
+     * unknown MN makes the registry be read again from the store first (at most every
+     * 10 s), since the node may know a device the writer has not loaded yet. */
+    bool replay;
 } ingest_opts;
 
 /* Create the pipeline over s (borrowed, must outlive it) and load the device registry
@@ -56,6 +77,9 @@ typedef struct ingest_item {
     const char *reason;           /* static text; NULL when stored */
     char reply[INGEST_REPLY_MAX]; /* frames to send back, reply_n bytes (0: none) */
     size_t reply_n;
+    /* The idempotency key of an accepted data packet, "MN/CN/DataTime/PNO" (DataTime as UTC
+     * seconds), "" for anything else: the message id under which a node publishes it. */
+    char key[160];
 } ingest_item;
 
 /* Process n items in one transaction. Returns 0 when everything is durable (send the
