@@ -121,28 +121,38 @@ ewq *ewq_open(const char *urls, int replicas, int ack_wait_s, char *err, size_t 
         ewq_close(q);
         return NULL;
     }
+    /* Servers that start together elect their JetStream leader a few seconds later: until
+     * then the stream can be neither read nor made. Try for 20 s before giving up. */
     jsStreamInfo *si = NULL;
-    jsErrCode je = 0;
-    s = js_GetStreamInfo(&si, q->js, STREAM, NULL, &je);
-    if (s == NATS_NOT_FOUND || je == JSStreamNotFoundErr) {
-        jsStreamConfig sc;
-        jsStreamConfig_Init(&sc);
-        const char *subjects[] = {SUBJECT};
-        sc.Name = STREAM;
-        sc.Subjects = subjects;
-        sc.SubjectsLen = 1;
-        sc.Storage = js_FileStorage;
-        /* A work queue: a message is gone once a writer acknowledged it, so the stream holds
-         * only what is not stored yet. */
-        sc.Retention = js_WorkQueuePolicy;
-        sc.Replicas = replicas > 0 ? replicas : n >= 3 ? 3 : 1;
-        /* Devices resend within minutes when a reply is lost; the store's keys catch the
-         * later ones. */
-        sc.Duplicates = 120 * NS_PER_S;
-        je = 0;
-        s = js_AddStream(&si, q->js, &sc, NULL, &je);
-        if (je == JSStreamNameExistErr) /* another process made it first */
-            s = js_GetStreamInfo(&si, q->js, STREAM, NULL, &je);
+    for (int attempt = 0; attempt < 80; attempt++) {
+        if (attempt)
+            usleep(250 * 1000);
+        jsErrCode je = 0;
+        s = js_GetStreamInfo(&si, q->js, STREAM, NULL, &je);
+        if (s == NATS_NOT_FOUND || je == JSStreamNotFoundErr) {
+            jsStreamConfig sc;
+            jsStreamConfig_Init(&sc);
+            const char *subjects[] = {SUBJECT};
+            sc.Name = STREAM;
+            sc.Subjects = subjects;
+            sc.SubjectsLen = 1;
+            sc.Storage = js_FileStorage;
+            /* A work queue: a message is gone once a writer acknowledged it, so the stream
+             * holds only what is not stored yet. */
+            sc.Retention = js_WorkQueuePolicy;
+            sc.Replicas = replicas > 0 ? replicas : n >= 3 ? 3 : 1;
+            /* Devices resend within minutes when a reply is lost; the store's keys catch the
+             * later ones. */
+            sc.Duplicates = 120 * NS_PER_S;
+            je = 0;
+            s = js_AddStream(&si, q->js, &sc, NULL, &je);
+            if (je == JSStreamNameExistErr) /* another process made it first */
+                s = js_GetStreamInfo(&si, q->js, STREAM, NULL, &je);
+        }
+        if (s == NATS_OK)
+            break;
+        jsStreamInfo_Destroy(si);
+        si = NULL;
     }
     jsStreamInfo_Destroy(si);
     free(copy);
