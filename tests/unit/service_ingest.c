@@ -487,6 +487,95 @@ static void failed_registry_reload_keeps_the_registry(void **state)
     assert_int_equal(query_int(f, "SELECT count(*) FROM site WHERE status = 'pending'"), 1);
 }
 
+/* What an ingest node hands to its log: the items of the batch, keyed. */
+typedef struct relay_log {
+    int calls;
+    size_t n;
+    char key[160];
+    int fail; /* answer the publish with an error */
+} relay_log;
+
+static int relay_publish(void *ctx, ingest_item *const *items, size_t n, char *err,
+                         size_t errcap)
+{
+    relay_log *l = ctx;
+    l->calls++;
+    l->n = n;
+    snprintf(l->key, sizeof l->key, "%s", n ? items[0]->key : "");
+    if (l->fail) {
+        snprintf(err, errcap, "log refused");
+        return -1;
+    }
+    return 0;
+}
+
+/* An ingest node answers as the store would, writes nothing, and hands every item over,
+ * the accepted data packet under its idempotency key. */
+static void relay_answers_after_publish_and_stores_nothing(void **state)
+{
+    fx *f = *state;
+    relay_log log = {0};
+    ingest_opts o = {.relay = {relay_publish, &log}};
+    char err[256];
+    ingest *node = ingest_new(f->s, &o, err, sizeof err);
+    assert_non_null(node);
+    ingest_item it, bad;
+    make_item(f, &it, MINUTE_SEG);
+    ingest_item *items[2] = {&it, &bad};
+    bad = it;
+    bad.frame_err = HJ212_E_CRC;
+    assert_int_equal(ingest_batch(node, items, 2, NOW_MS, err, sizeof err), 0);
+    assert_int_equal(log.calls, 1);
+    assert_int_equal(log.n, 2);
+    char want[160];
+    snprintf(want, sizeof want, "JLYP01_AIR01_0001/2051/%d/0", (int)T_1626);
+    assert_string_equal(log.key, want);
+    assert_string_equal(it.key, want);
+    assert_int_equal(bad.key[0], 0);
+    assert_true(it.reply_n > 0); /* the 9014 */
+    assert_non_null(strstr(it.reply, "CN=9014"));
+    assert_int_equal(query_int(f, "SELECT count(*) FROM packet"), 0);
+    assert_int_equal(query_int(f, "SELECT count(*) FROM observation"), 0);
+
+    /* The log did not take the batch: no device is answered. */
+    log.fail = 1;
+    make_item(f, &it, MINUTE_SEG);
+    strcpy(err, "(untouched)");
+    assert_true(ingest_batch(node, items, 1, NOW_MS, err, sizeof err) < 0);
+    assert_string_equal(err, "log refused");
+    assert_int_equal(it.reply_n, 0);
+    ingest_free(node);
+
+    /* Enrolment writes the store: refused for a node. */
+    o.enrol = true;
+    assert_null(ingest_new(f->s, &o, err, sizeof err));
+    assert_non_null(strstr(err, "enrolment"));
+}
+
+/* A writer judges each item at its receipt: DataTime more than a day after the receipt is
+ * not a measurement, however late the writer gets it. */
+static void replay_judges_items_at_their_receipt(void **state)
+{
+    fx *f = *state;
+    ingest_opts o = {.replay = true};
+    char err[256];
+    ingest *w = ingest_new(f->s, &o, err, sizeof err);
+    assert_non_null(w);
+    ingest_item early, late;
+    make_item(f, &early, MINUTE_SEG);
+    early.received_utc_ms = ((int64_t)T_1626 - 2 * 86400) * 1000; /* received 2 days before */
+    ingest_item *items[1] = {&early};
+    assert_int_equal(ingest_batch(w, items, 1, NOW_MS, err, sizeof err), 0);
+    assert_int_equal(early.outcome, INGEST_REJECTED);
+    assert_string_equal(early.reason, "datatime_future");
+    make_item(f, &late, MINUTE_SEG); /* received at NOW_MS, a day after its DataTime */
+    items[0] = &late;
+    assert_int_equal(ingest_batch(w, items, 1, NOW_MS, err, sizeof err), 0);
+    assert_int_equal(late.outcome, INGEST_STORED);
+    assert_int_equal(query_int(f, "SELECT count(*) FROM observation"), 2);
+    ingest_free(w);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -509,6 +598,9 @@ int main(void)
         cmocka_unit_test_setup_teardown(store_failure_fills_err, setup, teardown),
         cmocka_unit_test_setup_teardown(failed_registry_reload_keeps_the_registry, setup_enrol,
                                         teardown),
+        cmocka_unit_test_setup_teardown(relay_answers_after_publish_and_stores_nothing, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(replay_judges_items_at_their_receipt, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
