@@ -698,27 +698,40 @@ static size_t group_items(ingest *in, const hj212_packet *pkt, store_period peri
     return ng;
 }
 
+/* The archive row of an item; its strings live in t. */
+typedef struct packet_text {
+    char mn[128], cn[8], qn[32];
+} packet_text;
+
+static store_packet packet_of(const ingest_item *it, const hj212_packet *pkt, int64_t site_id,
+                              int64_t dt_utc, const char *outcome, const char *reason,
+                              packet_text *t)
+{
+    t->mn[0] = t->cn[0] = t->qn[0] = 0;
+    if (pkt) {
+        copy_str(t->mn, sizeof t->mn, pkt->mn);
+        snprintf(t->cn, sizeof t->cn, "%d", pkt->cn);
+        copy_str(t->qn, sizeof t->qn, pkt->qn);
+    }
+    return (store_packet){.received_utc_ms = it->received_utc_ms,
+                          .peer = it->peer,
+                          .site_id = site_id,
+                          .mn = pkt && t->mn[0] ? t->mn : NULL,
+                          .cn = pkt ? t->cn : NULL,
+                          .qn = pkt && t->qn[0] ? t->qn : NULL,
+                          .data_time_utc = dt_utc,
+                          .outcome = outcome,
+                          .reason = reason,
+                          .raw = it->raw,
+                          .raw_n = it->raw_n};
+}
+
 static int archive(ingest *in, ingest_item *it, const hj212_packet *pkt, int64_t site_id,
                    int64_t dt_utc, const char *outcome, const char *reason, int64_t *pid, char *err,
                    size_t errcap)
 {
-    char mn[128] = "", cn[8] = "", qn[32] = "";
-    if (pkt) {
-        copy_str(mn, sizeof mn, pkt->mn);
-        snprintf(cn, sizeof cn, "%d", pkt->cn);
-        copy_str(qn, sizeof qn, pkt->qn);
-    }
-    store_packet p = {.received_utc_ms = it->received_utc_ms,
-                      .peer = it->peer,
-                      .site_id = site_id,
-                      .mn = pkt && mn[0] ? mn : NULL,
-                      .cn = pkt ? cn : NULL,
-                      .qn = pkt && qn[0] ? qn : NULL,
-                      .data_time_utc = dt_utc,
-                      .outcome = outcome,
-                      .reason = reason,
-                      .raw = it->raw,
-                      .raw_n = it->raw_n};
+    packet_text t;
+    store_packet p = packet_of(it, pkt, site_id, dt_utc, outcome, reason, &t);
     return store_packet_put(in->s, &p, pid, err, errcap);
 }
 
@@ -843,9 +856,6 @@ static int process(ingest *in, ingest_item *it, int64_t now_ms, char *err, size_
         } else {
             it->outcome = INGEST_STORED;
             in->n_stored++;
-            if (archive(in, it, &pkt, d->site_id, dt, "stored", NULL, &pid, err, errcap) < 0 ||
-                store_key_claim(in->s, mn, cn, dt, pkt.pno, pid, err, errcap) < 0)
-                return -1;
             size_t ng = group_items(in, &pkt, period);
             for (size_t k = 0; k < ng; k++) {
                 obs_group *g = &in->groups[k];
@@ -857,12 +867,14 @@ static int process(ingest *in, ingest_item *it, int64_t now_ms, char *err, size_
                                          .min = g->min,
                                          .max = g->max,
                                          .cou = g->cou,
-                                         .flag = g->flag,
-                                         .packet_id = pid};
+                                         .flag = g->flag};
                 if (period == STORE_MIN)
                     dirty_add(in, d->site_id, dt - dt % 3600, g->code, d->kind);
             }
-            int r = store_obs_put_many(in->s, in->obs, ng, err, errcap);
+            /* Archive, key and values in one call: one round trip on PostgreSQL. */
+            packet_text t;
+            store_packet sp = packet_of(it, &pkt, d->site_id, dt, "stored", NULL, &t);
+            int r = store_data_put(in->s, &sp, pkt.pno, in->obs, ng, &pid, err, errcap);
             if (r < 0)
                 return -1;
             in->n_obs += (uint64_t)r;

@@ -38,6 +38,8 @@ typedef struct store_backend {
                     char *err, size_t errcap);
     int (*obs_put)(store *s, const store_obs *o, char *err, size_t errcap);
     int (*obs_put_many)(store *s, const store_obs *o, size_t n, char *err, size_t errcap);
+    int (*data_put)(store *s, const store_packet *p, int pno, const store_obs *o, size_t n,
+                    int64_t *id_out, char *err, size_t errcap);
     int (*minutes_each)(store *s, int64_t site_id, const char *param, int64_t hour_utc,
                         store_obs_fn fn, void *ctx, char *err, size_t errcap);
     int (*hour_put)(store *s, const store_hour *h, char *err, size_t errcap);

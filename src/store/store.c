@@ -147,6 +147,12 @@ int store_obs_put_many(store *s, const store_obs *o, size_t n, char *err, size_t
     return n ? be(s)->obs_put_many(s, o, n, err, errcap) : 0;
 }
 
+int store_data_put(store *s, const store_packet *p, int pno, const store_obs *o, size_t n,
+                   int64_t *id_out, char *err, size_t errcap)
+{
+    return be(s)->data_put(s, p, pno, o, n, id_out, err, errcap);
+}
+
 int store_minutes_each(store *s, int64_t site_id, const char *param, int64_t hour_utc,
                        store_obs_fn fn, void *ctx, char *err, size_t errcap)
 {

@@ -180,6 +180,16 @@ int store_obs_put(store *s, const store_obs *o, char *err, size_t errcap);
  * is then unknown). */
 int store_obs_put_many(store *s, const store_obs *o, size_t n, char *err, size_t errcap);
 
+/* A data packet stored whole: archive p (its outcome must be "stored"), claim its
+ * idempotency key (p->mn, p->cn, p->data_time_utc, pno) for it and insert its n observations
+ * (their packet_id is ignored: they get the new packet's id), with the rules of
+ * store_packet_put, store_key_claim and store_obs_put_many one after the other, in one call
+ * (one statement on a backend over a network). *id_out (may be NULL) receives the packet id.
+ * Returns the number of observations inserted (0..n), or negative on error (the caller rolls
+ * back). */
+int store_data_put(store *s, const store_packet *p, int pno, const store_obs *o, size_t n,
+                   int64_t *id_out, char *err, size_t errcap);
+
 /* Call fn for each minute observation of (site, param) in [hour_utc, hour_utc + 3600). */
 typedef void (*store_obs_fn)(void *ctx, int64_t ts_utc, double value, const char *flag);
 int store_minutes_each(store *s, int64_t site_id, const char *param, int64_t hour_utc,

@@ -128,6 +128,7 @@ enum {
     Q_KEY_LAST,
     Q_OBS_PUT,
     Q_OBS_PUT_MANY,
+    Q_DATA_PUT,
     Q_MINUTES,
     Q_HOUR_PUT,
     Q_COUNTS,
@@ -163,6 +164,19 @@ static const char *const sql_text[N_QUERIES] = {
                        " cou, flag, packet_id) SELECT * FROM unnest($1::bigint[], $2::text[],"
                        " $3::text[], $4::bigint[], $5::float8[], $6::float8[], $7::float8[],"
                        " $8::float8[], $9::text[], $10::bigint[]) ON CONFLICT DO NOTHING",
+    /* A data packet whole, in one round trip: archive, key, values (the values take the
+     * new packet's id). */
+    [Q_DATA_PUT] =
+        "WITH p AS (INSERT INTO packet(received_utc_ms, peer, site_id, mn, cn, qn,"
+        " data_time_utc, outcome, reason, raw) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10)"
+        " RETURNING id),"
+        " k AS (INSERT INTO packet_key(mn, cn, data_time_utc, pno, packet_id)"
+        " SELECT $4, $5, $7, $11, id FROM p ON CONFLICT DO NOTHING),"
+        " o AS (INSERT INTO observation(site_id, param, period, ts_utc, value, min, max, cou,"
+        " flag, packet_id) SELECT u.*, p.id FROM p, unnest($12::bigint[], $13::text[],"
+        " $14::text[], $15::bigint[], $16::float8[], $17::float8[], $18::float8[],"
+        " $19::float8[], $20::text[]) AS u ON CONFLICT DO NOTHING RETURNING 1)"
+        " SELECT (SELECT id FROM p), (SELECT count(*) FROM o)",
     [Q_MINUTES] = "SELECT ts_utc, value, flag FROM observation WHERE site_id=$1 AND param=$2"
                   " AND period='min' AND ts_utc >= $3 AND ts_utc < $3 + 3600 ORDER BY ts_utc",
     [Q_HOUR_PUT] = "INSERT INTO hour_agg(site_id, param, hour_utc, value, min, max, n_min,"
@@ -269,7 +283,7 @@ static int exec_cmd(pgstore *p, const char *sql, const char *what, char *err, si
 }
 
 /* Parameters of one statement: text, except the archive's raw bytes (binary). */
-enum { MAX_PARAMS = 10 };
+enum { MAX_PARAMS = 20 };
 typedef struct params {
     const char *v[MAX_PARAMS];
     int len[MAX_PARAMS], fmt[MAX_PARAMS];
@@ -312,8 +326,8 @@ static void p_blob(params *a, const void *b, size_t n)
 
 static const char *qname(int q)
 {
-    static const char *const names[] = {"q0", "q1", "q2", "q3",  "q4",  "q5", "q6",
-                                        "q7", "q8", "q9", "q10", "q11", "q12"};
+    static const char *const names[] = {"q0", "q1", "q2", "q3",  "q4",  "q5",  "q6",
+                                        "q7", "q8", "q9", "q10", "q11", "q12", "q13"};
     _Static_assert(sizeof names / sizeof names[0] == N_QUERIES, "a name per query");
     return names[q];
 }
@@ -585,6 +599,27 @@ static int pg_site_each(store *s, store_site_fn fn, void *ctx, char *err, size_t
     return out;
 }
 
+/* The ten parameters of an archived packet ($1..$10 of Q_PACKET_PUT and Q_DATA_PUT). */
+static void p_packet(params *a, const store_packet *pk)
+{
+    p_int(a, pk->received_utc_ms);
+    p_text(a, pk->peer ? pk->peer : "");
+    if (pk->site_id > 0)
+        p_int(a, pk->site_id);
+    else
+        p_text(a, NULL);
+    p_text(a, pk->mn);
+    p_text(a, pk->cn);
+    p_text(a, pk->qn);
+    if (pk->data_time_utc != STORE_NO_TIME)
+        p_int(a, pk->data_time_utc);
+    else
+        p_text(a, NULL);
+    p_text(a, pk->outcome);
+    p_text(a, pk->reason);
+    p_blob(a, pk->raw ? pk->raw : "", pk->raw ? pk->raw_n : 0);
+}
+
 static int pg_packet_put(store *s, const store_packet *pk, int64_t *id_out, char *err,
                          size_t errcap)
 {
@@ -592,22 +627,7 @@ static int pg_packet_put(store *s, const store_packet *pk, int64_t *id_out, char
     if (ensure_month(p, PART_PACKET, pk->received_utc_ms / 1000, err, errcap) < 0)
         return EW_EINTERNAL;
     params a = {.n = 0};
-    p_int(&a, pk->received_utc_ms);
-    p_text(&a, pk->peer ? pk->peer : "");
-    if (pk->site_id > 0)
-        p_int(&a, pk->site_id);
-    else
-        p_text(&a, NULL);
-    p_text(&a, pk->mn);
-    p_text(&a, pk->cn);
-    p_text(&a, pk->qn);
-    if (pk->data_time_utc != STORE_NO_TIME)
-        p_int(&a, pk->data_time_utc);
-    else
-        p_text(&a, NULL);
-    p_text(&a, pk->outcome);
-    p_text(&a, pk->reason);
-    p_blob(&a, pk->raw ? pk->raw : "", pk->raw ? pk->raw_n : 0);
+    p_packet(&a, pk);
     PGresult *r = run(p, Q_PACKET_PUT, &a, PGRES_TUPLES_OK, "packet insert", err, errcap);
     if (!r)
         return EW_EINTERNAL;
@@ -758,14 +778,20 @@ static void el_real(strbuf *b, double x)
     sb_add(b, t, (size_t)snprintf(t, sizeof t, "%.17g", x));
 }
 
-static int pg_obs_put_many(store *s, const store_obs *o, size_t n, char *err, size_t errcap)
+/* The partitions of the months the values fall in. */
+static int ensure_obs_months(pgstore *p, const store_obs *o, size_t n, char *err, size_t errcap)
 {
-    pgstore *p = P(s);
     for (size_t i = 0; i < n; i++)
         if ((i == 0 || o[i].ts_utc != o[i - 1].ts_utc) &&
             ensure_month(p, PART_OBSERVATION, o[i].ts_utc, err, errcap) < 0)
             return EW_EINTERNAL;
-    strbuf col[10] = {{0}};
+    return EW_OK;
+}
+
+/* The values as array literals, one per column, appended to a: ncol 10 with the packet id,
+ * 9 without (Q_DATA_PUT takes the new packet's). The caller frees col[0..ncol). */
+static void p_obs_arrays(params *a, strbuf *col, int ncol, const store_obs *o, size_t n)
+{
     for (size_t i = 0; i < n; i++) {
         el_int(&col[0], o[i].site_id);
         el_text(&col[1], o[i].param);
@@ -776,17 +802,54 @@ static int pg_obs_put_many(store *s, const store_obs *o, size_t n, char *err, si
         el_real(&col[6], o[i].max);
         el_real(&col[7], o[i].cou);
         el_text(&col[8], o[i].flag ? o[i].flag : "");
-        el_int(&col[9], o[i].packet_id);
+        if (ncol > 9)
+            el_int(&col[9], o[i].packet_id);
     }
-    params a = {.n = 0};
-    for (int c = 0; c < 10; c++) {
+    for (int c = 0; c < ncol; c++) {
+        if (n == 0)
+            sb_add(&col[c], "{", 1);
         sb_add(&col[c], "}", 1);
-        p_text(&a, col[c].p);
+        p_text(a, col[c].p);
     }
+}
+
+static int pg_obs_put_many(store *s, const store_obs *o, size_t n, char *err, size_t errcap)
+{
+    pgstore *p = P(s);
+    if (ensure_obs_months(p, o, n, err, errcap) < 0)
+        return EW_EINTERNAL;
+    strbuf col[10] = {{0}};
+    params a = {.n = 0};
+    p_obs_arrays(&a, col, 10, o, n);
     PGresult *r = run(p, Q_OBS_PUT_MANY, &a, PGRES_COMMAND_OK, "observation insert", err, errcap);
     int inserted = r ? atoi(PQcmdTuples(r)) : EW_EINTERNAL;
     PQclear(r);
     for (int c = 0; c < 10; c++)
+        free(col[c].p);
+    return inserted;
+}
+
+static int pg_data_put(store *s, const store_packet *pk, int pno, const store_obs *o, size_t n,
+                       int64_t *id_out, char *err, size_t errcap)
+{
+    pgstore *p = P(s);
+    if (ensure_month(p, PART_PACKET, pk->received_utc_ms / 1000, err, errcap) < 0 ||
+        ensure_obs_months(p, o, n, err, errcap) < 0)
+        return EW_EINTERNAL;
+    strbuf col[9] = {{0}};
+    params a = {.n = 0};
+    p_packet(&a, pk);
+    p_int(&a, pno);
+    p_obs_arrays(&a, col, 9, o, n);
+    PGresult *r = run(p, Q_DATA_PUT, &a, PGRES_TUPLES_OK, "data packet insert", err, errcap);
+    int inserted = EW_EINTERNAL;
+    if (r) {
+        if (id_out)
+            *id_out = strtoll(PQgetvalue(r, 0, 0), NULL, 10);
+        inserted = atoi(PQgetvalue(r, 0, 1));
+    }
+    PQclear(r);
+    for (int c = 0; c < 9; c++)
         free(col[c].p);
     return inserted;
 }
@@ -877,8 +940,9 @@ static int rows_are_problems(pgstore *p, const char *what, const char *sql, stor
 }
 
 /* quick: the database answers and its schema is this build's. Full: also the append-only
- * triggers are in place, every idempotency key names a stored packet, and every stored data
- * packet with values has observations at its site, period and time (as store_check says).
+ * triggers are in place, every idempotency key names a stored packet, every observation
+ * names an archived packet, and every stored data packet with values has observations at its
+ * site, period and time (as store_check says).
  * The page-level soundness of the files is PostgreSQL's own (data checksums, amcheck). */
 static int pg_check(store *s, bool quick, store_problem_fn fn, void *ctx, char *err, size_t errcap)
 {
@@ -909,6 +973,13 @@ static int pg_check(store *s, bool quick, store_problem_fn fn, void *ctx, char *
                           " coalesce(p.outcome, 'missing') FROM packet_key k LEFT JOIN packet p"
                           " ON p.id = k.packet_id WHERE p.outcome IS DISTINCT FROM 'stored'"
                           " LIMIT 20",
+                          fn, ctx, &problems, err, errcap) < 0 ||
+        /* SQLite's foreign key, which a partitioned archive cannot have. */
+        rows_are_problems(p, "foreign_key",
+                          "SELECT 'observation of site ' || o.site_id || ' at ' || o.ts_utc ||"
+                          " ' names packet ' || o.packet_id || ', which is not archived' FROM"
+                          " observation o WHERE NOT EXISTS (SELECT 1 FROM packet p WHERE p.id ="
+                          " o.packet_id) LIMIT 20",
                           fn, ctx, &problems, err, errcap) < 0 ||
         rows_are_problems(
             p, "packet_observations",
@@ -945,6 +1016,7 @@ const store_backend store_pg_backend = {
     .key_last = pg_key_last,
     .obs_put = pg_obs_put,
     .obs_put_many = pg_obs_put_many,
+    .data_put = pg_data_put,
     .minutes_each = pg_minutes_each,
     .hour_put = pg_hour_put,
     .counts_get = pg_counts_get,

@@ -966,6 +966,28 @@ static int sq_obs_put_many(store *s, const store_obs *o, size_t n, char *err, si
     return inserted;
 }
 
+/* In-process, the three writes one after the other. */
+static int sq_data_put(store *s, const store_packet *p, int pno, const store_obs *o, size_t n,
+                       int64_t *id_out, char *err, size_t errcap)
+{
+    int64_t pid;
+    if (sq_packet_put(s, p, &pid, err, errcap) < 0 ||
+        sq_key_claim(s, p->mn, p->cn, p->data_time_utc, pno, pid, err, errcap) < 0)
+        return -1;
+    int inserted = 0;
+    for (size_t i = 0; i < n; i++) {
+        store_obs one = o[i];
+        one.packet_id = pid;
+        int r = sq_obs_put(s, &one, err, errcap);
+        if (r < 0)
+            return r;
+        inserted += r;
+    }
+    if (id_out)
+        *id_out = pid;
+    return inserted;
+}
+
 static int sq_minutes_each(store *s, int64_t site_id, const char *param, int64_t hour_utc,
                        store_obs_fn fn, void *ctx, char *err, size_t errcap)
 {
@@ -1186,6 +1208,7 @@ const store_backend store_sqlite_backend = {
     .key_last = sq_key_last,
     .obs_put = sq_obs_put,
     .obs_put_many = sq_obs_put_many,
+    .data_put = sq_data_put,
     .minutes_each = sq_minutes_each,
     .hour_put = sq_hour_put,
     .counts_get = sq_counts_get,

@@ -583,6 +583,53 @@ static void pg_history_is_append_only_and_monthly(void **state)
 }
 
 /* Each case twice, named after its backend. */
+/* A data packet whole: archive, key and values in one call, with the rules of the three. */
+static void data_put_archives_claims_and_inserts_at_once(void **state)
+{
+    fixture *f = fx(state);
+    int64_t site = add_site(f->s, "M1", "air", NULL);
+    const int64_t t = 1735660800;
+    static const char raw[] = "##0101QN=1;ST=22;CN=2051;PW=123456;MN=M1;CP=&&DataTime="
+                              "20250101000000;a34004-Avg=35.0,a34004-Flag=N&&ABCD\r\n";
+    store_packet pk = {.received_utc_ms = t * 1000 + 5,
+                       .peer = "127.0.0.1:5000",
+                       .site_id = site,
+                       .mn = "M1",
+                       .cn = "2051",
+                       .qn = "1",
+                       .data_time_utc = t,
+                       .outcome = "stored",
+                       .raw = raw,
+                       .raw_n = sizeof raw - 1};
+    store_obs o[2] = {minute_obs(site, t, 35, "N", 0), minute_obs(site, t, 36, "N", 0)};
+    o[1].param = "a05024";
+    char err[512];
+    int64_t pid = 0;
+    assert_int_equal(store_begin(f->s, err, sizeof err), 0);
+    assert_int_equal(store_data_put(f->s, &pk, 0, o, 2, &pid, err, sizeof err), 2);
+    assert_int_equal(store_commit(f->s, err, sizeof err), 0);
+    assert_true(pid > 0);
+    assert_int_equal(store_key_seen(f->s, "M1", "2051", t, 0, err, sizeof err), 1);
+    assert_int_equal(store_key_seen(f->s, "M1", "2051", t, 1, err, sizeof err), 0);
+    /* The values point at the new packet: the check finds every key and value in place. */
+    problems p = {0};
+    assert_int_equal(store_check(f->s, false, collect_problem, &p, err, sizeof err), 0);
+    /* The same key and values again (a writer that got a message twice): archived, but the
+     * key stays the first packet's and no value is added. */
+    int64_t pid2 = 0;
+    assert_int_equal(store_data_put(f->s, &pk, 0, o, 2, &pid2, err, sizeof err), 0);
+    assert_true(pid2 > pid);
+    assert_int_equal(store_key_claim(f->s, "M1", "2051", t, 0, pid2, err, sizeof err), 0);
+    /* No values at all: the packet and its key still. */
+    pk.data_time_utc = t + 60;
+    assert_int_equal(store_data_put(f->s, &pk, 0, o, 0, NULL, err, sizeof err), 0);
+    assert_int_equal(store_key_seen(f->s, "M1", "2051", t + 60, 0, err, sizeof err), 1);
+    store_counts c = counts(f->s);
+    assert_int_equal(c.packets, 3);
+    assert_int_equal(c.packets_stored, 3);
+    assert_int_equal(c.observations, 2);
+}
+
 /* PostgreSQL only: COMMIT of a transaction in which a statement failed is refused (the
  * server answers ROLLBACK): the batch is not acknowledged as if it were stored. (On SQLite
  * the transaction stays usable after a failed statement; store.h leaves that case to the
@@ -618,6 +665,7 @@ int main(void)
         BOTH(key_claim_is_once_per_mn_cn_datatime_piece),
         BOTH(observation_first_value_is_kept_and_minutes_are_half_open),
         BOTH(obs_put_many_keeps_first_values_in_order),
+        BOTH(data_put_archives_claims_and_inserts_at_once),
         BOTH(hour_put_replaces_derived_value),
         BOTH(rollback_discards_and_reasons_count_most_frequent_first),
         BOTH(months_written_after_a_rollback_are_stored),
