@@ -32,8 +32,8 @@ struct ewq {
     /* The batch being published: one flag per item, set by the acknowledgement handler
      * (a libnats thread). */
     _Atomic unsigned char *acked;
-    size_t acked_cap, acked_n;
-    atomic_int failed;
+    size_t acked_cap;
+    _Atomic size_t acked_n; /* 0 outside a publish: late acknowledgements are dropped */
 };
 
 struct ewq_batch {
@@ -59,11 +59,9 @@ static void on_ack(jsCtx *js, natsMsg *msg, jsPubAck *pa, jsPubAckErr *pae, void
     const char *idx = NULL;
     if (natsMsgHeader_Get(msg, "Ew-Item", &idx) == NATS_OK && idx) {
         size_t i = strtoull(idx, NULL, 10);
-        if (i < q->acked_n) {
-            if (pa && !pae)
+        if (i < atomic_load(&q->acked_n)) {
+            if (pa && !pae) /* an error leaves the item unanswered */
                 atomic_store(&q->acked[i], 1);
-            else
-                atomic_store(&q->failed, 1);
         }
     }
     natsMsg_Destroy(msg);
@@ -185,8 +183,7 @@ int ewq_publish(void *ctx, ingest_item *const *items, size_t n, char *err, size_
     }
     for (size_t i = 0; i < n; i++)
         atomic_store(&q->acked[i], 0);
-    q->acked_n = n;
-    atomic_store(&q->failed, 0);
+    atomic_store(&q->acked_n, n);
     natsStatus s = NATS_OK;
     for (size_t i = 0; i < n && s == NATS_OK; i++) {
         const ingest_item *it = items[i];
@@ -229,7 +226,7 @@ int ewq_publish(void *ctx, ingest_item *const *items, size_t n, char *err, size_
     size_t ok = 0;
     for (size_t i = 0; i < n; i++)
         ok += atomic_load(&q->acked[i]);
-    q->acked_n = 0; /* late acknowledgements are ignored */
+    atomic_store(&q->acked_n, 0); /* late acknowledgements are ignored */
     if (s != NATS_OK)
         return nats_fail(s, "publish", err, errcap);
     if (ok != n)
