@@ -37,7 +37,6 @@ typedef struct store_backend {
     int (*key_last)(store *s, const char *mn, const char *cn, int64_t before_utc, int64_t *out,
                     char *err, size_t errcap);
     int (*obs_put)(store *s, const store_obs *o, char *err, size_t errcap);
-    int (*obs_put_many)(store *s, const store_obs *o, size_t n, char *err, size_t errcap);
     int (*data_put)(store *s, const store_packet *p, int pno, const store_obs *o, size_t n,
                     int64_t *id_out, char *err, size_t errcap);
     int (*minutes_each)(store *s, int64_t site_id, const char *param, int64_t hour_utc,

@@ -142,11 +142,6 @@ int store_obs_put(store *s, const store_obs *o, char *err, size_t errcap)
     return be(s)->obs_put(s, o, err, errcap);
 }
 
-int store_obs_put_many(store *s, const store_obs *o, size_t n, char *err, size_t errcap)
-{
-    return n ? be(s)->obs_put_many(s, o, n, err, errcap) : 0;
-}
-
 int store_data_put(store *s, const store_packet *p, int pno, const store_obs *o, size_t n,
                    int64_t *id_out, char *err, size_t errcap)
 {

@@ -173,18 +173,12 @@ int store_key_last(store *s, const char *mn, const char *cn, int64_t before_utc,
  * (the first value is kept: evidence is never overwritten), negative on error. */
 int store_obs_put(store *s, const store_obs *o, char *err, size_t errcap);
 
-/* Insert the n observations of o (n ≥ 0) as store_obs_put would one by one, in order: the
- * first value of (site, param, period, ts) is kept, also among o. One packet's values go in
- * one call, so a backend over a network sends them in one statement. Returns how many were
- * inserted (0..n), or negative on error (the caller rolls back: which of them were written
- * is then unknown). */
-int store_obs_put_many(store *s, const store_obs *o, size_t n, char *err, size_t errcap);
-
 /* A data packet stored whole: archive p (its outcome must be "stored"), claim its
  * idempotency key (p->mn, p->cn, p->data_time_utc, pno) for it and insert its n observations
  * (their packet_id is ignored: they get the new packet's id), with the rules of
- * store_packet_put, store_key_claim and store_obs_put_many one after the other, in one call
- * (one statement on a backend over a network). *id_out (may be NULL) receives the packet id.
+ * store_packet_put, store_key_claim and store_obs_put one after the other — the first value
+ * of (site, param, period, ts) is kept, also among o — in one call (one statement on a
+ * backend over a network). *id_out (may be NULL) receives the packet id.
  * Returns the number of observations inserted (0..n), or negative on error (the caller rolls
  * back). */
 int store_data_put(store *s, const store_packet *p, int pno, const store_obs *o, size_t n,

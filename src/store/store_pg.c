@@ -127,7 +127,6 @@ enum {
     Q_KEY_CLAIM,
     Q_KEY_LAST,
     Q_OBS_PUT,
-    Q_OBS_PUT_MANY,
     Q_DATA_PUT,
     Q_MINUTES,
     Q_HOUR_PUT,
@@ -158,12 +157,6 @@ static const char *const sql_text[N_QUERIES] = {
     [Q_OBS_PUT] = "INSERT INTO observation(site_id, param, period, ts_utc, value, min, max, cou,"
                   " flag, packet_id) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10)"
                   " ON CONFLICT DO NOTHING",
-    /* One packet's values in one statement: arrays unnested in order, so the first of
-     * equal keys is the one kept, as row by row. */
-    [Q_OBS_PUT_MANY] = "INSERT INTO observation(site_id, param, period, ts_utc, value, min, max,"
-                       " cou, flag, packet_id) SELECT * FROM unnest($1::bigint[], $2::text[],"
-                       " $3::text[], $4::bigint[], $5::float8[], $6::float8[], $7::float8[],"
-                       " $8::float8[], $9::text[], $10::bigint[]) ON CONFLICT DO NOTHING",
     /* A data packet whole, in one round trip: archive, key, values (the values take the
      * new packet's id). */
     [Q_DATA_PUT] =
@@ -201,11 +194,18 @@ typedef struct monthset {
     size_t n, cap;
 } monthset;
 
+/* A growing text buffer for an array literal. */
+typedef struct strbuf {
+    char *p;
+    size_t n, cap;
+} strbuf;
+
 typedef struct pgstore {
     store_base base; /* first (backend.h) */
     PGconn *c;
     monthset known;   /* partitions that exist (committed) */
     monthset pending; /* partitions created in the open transaction */
+    strbuf col[9];    /* Q_DATA_PUT's array literals, kept between packets */
 } pgstore;
 
 static pgstore *P(store *s)
@@ -326,8 +326,8 @@ static void p_blob(params *a, const void *b, size_t n)
 
 static const char *qname(int q)
 {
-    static const char *const names[] = {"q0", "q1", "q2", "q3",  "q4",  "q5",  "q6",
-                                        "q7", "q8", "q9", "q10", "q11", "q12", "q13"};
+    static const char *const names[] = {"q0", "q1", "q2", "q3",  "q4",  "q5", "q6",
+                                        "q7", "q8", "q9", "q10", "q11", "q12"};
     _Static_assert(sizeof names / sizeof names[0] == N_QUERIES, "a name per query");
     return names[q];
 }
@@ -415,6 +415,8 @@ static void pg_close(store *s)
     PQfinish(p->c);
     free(p->known.v);
     free(p->pending.v);
+    for (int c = 0; c < 9; c++)
+        free(p->col[c].p);
     free(p);
 }
 
@@ -719,12 +721,6 @@ static int pg_obs_put(store *s, const store_obs *o, char *err, size_t errcap)
     return inserted;
 }
 
-/* A growing text buffer for an array literal. */
-typedef struct strbuf {
-    char *p;
-    size_t n, cap;
-} strbuf;
-
 static void sb_add(strbuf *b, const char *t, size_t n)
 {
     if (b->n + n + 1 > b->cap) {
@@ -788,10 +784,13 @@ static int ensure_obs_months(pgstore *p, const store_obs *o, size_t n, char *err
     return EW_OK;
 }
 
-/* The values as array literals, one per column, appended to a: ncol 10 with the packet id,
- * 9 without (Q_DATA_PUT takes the new packet's). The caller frees col[0..ncol). */
-static void p_obs_arrays(params *a, strbuf *col, int ncol, const store_obs *o, size_t n)
+/* The values as array literals, one per column ($12..$20 of Q_DATA_PUT: the packet id is the
+ * new packet's), appended to a; col's buffers are reused (a's pointers into them hold until
+ * the next call). */
+static void p_obs_arrays(params *a, strbuf col[9], const store_obs *o, size_t n)
 {
+    for (int c = 0; c < 9; c++)
+        col[c].n = 0;
     for (size_t i = 0; i < n; i++) {
         el_int(&col[0], o[i].site_id);
         el_text(&col[1], o[i].param);
@@ -802,31 +801,13 @@ static void p_obs_arrays(params *a, strbuf *col, int ncol, const store_obs *o, s
         el_real(&col[6], o[i].max);
         el_real(&col[7], o[i].cou);
         el_text(&col[8], o[i].flag ? o[i].flag : "");
-        if (ncol > 9)
-            el_int(&col[9], o[i].packet_id);
     }
-    for (int c = 0; c < ncol; c++) {
+    for (int c = 0; c < 9; c++) {
         if (n == 0)
             sb_add(&col[c], "{", 1);
         sb_add(&col[c], "}", 1);
         p_text(a, col[c].p);
     }
-}
-
-static int pg_obs_put_many(store *s, const store_obs *o, size_t n, char *err, size_t errcap)
-{
-    pgstore *p = P(s);
-    if (ensure_obs_months(p, o, n, err, errcap) < 0)
-        return EW_EINTERNAL;
-    strbuf col[10] = {{0}};
-    params a = {.n = 0};
-    p_obs_arrays(&a, col, 10, o, n);
-    PGresult *r = run(p, Q_OBS_PUT_MANY, &a, PGRES_COMMAND_OK, "observation insert", err, errcap);
-    int inserted = r ? atoi(PQcmdTuples(r)) : EW_EINTERNAL;
-    PQclear(r);
-    for (int c = 0; c < 10; c++)
-        free(col[c].p);
-    return inserted;
 }
 
 static int pg_data_put(store *s, const store_packet *pk, int pno, const store_obs *o, size_t n,
@@ -836,11 +817,10 @@ static int pg_data_put(store *s, const store_packet *pk, int pno, const store_ob
     if (ensure_month(p, PART_PACKET, pk->received_utc_ms / 1000, err, errcap) < 0 ||
         ensure_obs_months(p, o, n, err, errcap) < 0)
         return EW_EINTERNAL;
-    strbuf col[9] = {{0}};
     params a = {.n = 0};
     p_packet(&a, pk);
     p_int(&a, pno);
-    p_obs_arrays(&a, col, 9, o, n);
+    p_obs_arrays(&a, p->col, o, n);
     PGresult *r = run(p, Q_DATA_PUT, &a, PGRES_TUPLES_OK, "data packet insert", err, errcap);
     int inserted = EW_EINTERNAL;
     if (r) {
@@ -849,8 +829,6 @@ static int pg_data_put(store *s, const store_packet *pk, int pno, const store_ob
         inserted = atoi(PQgetvalue(r, 0, 1));
     }
     PQclear(r);
-    for (int c = 0; c < 9; c++)
-        free(col[c].p);
     return inserted;
 }
 
@@ -1015,7 +993,6 @@ const store_backend store_pg_backend = {
     .key_claim = pg_key_claim,
     .key_last = pg_key_last,
     .obs_put = pg_obs_put,
-    .obs_put_many = pg_obs_put_many,
     .data_put = pg_data_put,
     .minutes_each = pg_minutes_each,
     .hour_put = pg_hour_put,

@@ -953,19 +953,6 @@ static int sq_obs_put(store *s, const store_obs *o, char *err, size_t errcap)
     return sqlite3_changes(s->db) == 1;
 }
 
-/* In-process, a statement per row costs nothing more than one for all. */
-static int sq_obs_put_many(store *s, const store_obs *o, size_t n, char *err, size_t errcap)
-{
-    int inserted = 0;
-    for (size_t i = 0; i < n; i++) {
-        int r = sq_obs_put(s, &o[i], err, errcap);
-        if (r < 0)
-            return r;
-        inserted += r;
-    }
-    return inserted;
-}
-
 /* In-process, the three writes one after the other. */
 static int sq_data_put(store *s, const store_packet *p, int pno, const store_obs *o, size_t n,
                        int64_t *id_out, char *err, size_t errcap)
@@ -1207,7 +1194,6 @@ const store_backend store_sqlite_backend = {
     .key_claim = sq_key_claim,
     .key_last = sq_key_last,
     .obs_put = sq_obs_put,
-    .obs_put_many = sq_obs_put_many,
     .data_put = sq_data_put,
     .minutes_each = sq_minutes_each,
     .hour_put = sq_hour_put,

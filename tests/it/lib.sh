@@ -78,6 +78,25 @@ EOF
     WHERE period = 'min' GROUP BY site_id, param, ts_utc HAVING count(*) > 1)")
   check "$label: no observation stored twice" test "$dups" = 0
 }
+# pg_acked_counts DB ACKED_LOG (pg_intake.sh, queue_cluster.sh): for the acknowledged
+# 'MN DataTime PNO' lines of ACKED_LOG, prints "acked,keys,without": how many distinct ones,
+# how many have an idempotency key naming a packet archived as stored, how many have no
+# minute observation of their site at their time; on the PostgreSQL database DB.
+pg_acked_counts() {
+  local db=$1 log=$2
+  sort -u "$log" | tr ' ' ',' >"$TEST_TMP/acked.csv"
+  psql -X -A -t -q -v ON_ERROR_STOP=1 "$db" <<SQL
+CREATE TEMP TABLE acked(mn text, dt bigint, pno int);
+\copy acked FROM '$TEST_TMP/acked.csv' WITH (FORMAT csv)
+SELECT (SELECT count(*) FROM acked) || ',' ||
+       (SELECT count(*) FROM acked a JOIN packet_key k ON k.mn = a.mn AND k.cn = '2051'
+          AND k.data_time_utc = a.dt AND k.pno = a.pno
+          JOIN packet p ON p.id = k.packet_id AND p.outcome = 'stored') || ',' ||
+       (SELECT count(*) FROM acked a WHERE NOT EXISTS (
+          SELECT 1 FROM observation o JOIN site s ON s.id = o.site_id
+          WHERE s.mn = a.mn AND o.period = 'min' AND o.ts_utc = a.dt));
+SQL
+}
 # serve_http DB: start `envwatch serve` on DB with HTTP on a free loopback port (HJ 212 on
 # another), stopped at exit; sets base (the API's URL) and serve_pid, logs to
 # $TEST_TMP/serve.log; waits until /health answers.

@@ -54,20 +54,8 @@ check "packets were acknowledged before the kill" test "$n" -gt 100
 # whose packet is archived as stored, with observations at that time; nothing twice.
 check_acked_pg() {
   local log=$1 label=$2 n res
-  sort -u "$log" | tr ' ' ',' >"$TEST_TMP/acked.csv"
-  n=$(wc -l <"$TEST_TMP/acked.csv")
-  res=$(psql -X -A -t -q -v ON_ERROR_STOP=1 "$db" <<SQL
-CREATE TEMP TABLE acked(mn text, dt bigint, pno int);
-\copy acked FROM '$TEST_TMP/acked.csv' WITH (FORMAT csv)
-SELECT (SELECT count(*) FROM acked) || ',' ||
-       (SELECT count(*) FROM acked a JOIN packet_key k ON k.mn = a.mn AND k.cn = '2051'
-          AND k.data_time_utc = a.dt AND k.pno = a.pno
-          JOIN packet p ON p.id = k.packet_id AND p.outcome = 'stored') || ',' ||
-       (SELECT count(*) FROM acked a WHERE NOT EXISTS (
-          SELECT 1 FROM observation o JOIN site s ON s.id = o.site_id
-          WHERE s.mn = a.mn AND o.period = 'min' AND o.ts_utc = a.dt));
-SQL
-)
+  n=$(sort -u "$log" | wc -l)
+  res=$(pg_acked_counts "$db" "$log")
   echo "# $label: acked,keys-found,without-observations: $res"
   check "$label: every acknowledged packet is stored once, with observations" test "$res" = "$n,$n,0"
 }

@@ -116,28 +116,15 @@ check "packets were acknowledged" test "$n" -gt 2000
 
 # The writers drain the stream: wait until every acknowledged key is stored (messages of the
 # killed writer come back after the ack wait), 60 s at most.
-tr ' ' ',' <"$TEST_TMP/acked_all.txt" >"$TEST_TMP/acked.csv"
-stored_acked() {
-  psql -X -A -t -q -v ON_ERROR_STOP=1 "$db" <<SQL
-CREATE TEMP TABLE acked(mn text, dt bigint, pno int);
-\copy acked FROM '$TEST_TMP/acked.csv' WITH (FORMAT csv)
-SELECT (SELECT count(*) FROM acked a JOIN packet_key k ON k.mn = a.mn AND k.cn = '2051'
-          AND k.data_time_utc = a.dt AND k.pno = a.pno
-          JOIN packet p ON p.id = k.packet_id AND p.outcome = 'stored') || ',' ||
-       (SELECT count(*) FROM acked a WHERE NOT EXISTS (
-          SELECT 1 FROM observation o JOIN site s ON s.id = o.site_id
-          WHERE s.mn = a.mn AND o.period = 'min' AND o.ts_utc = a.dt));
-SQL
-}
 res=""
 for _ in $(seq 120); do
-  res=$(stored_acked)
-  [ "$res" = "$n,0" ] && break
+  res=$(pg_acked_counts "$db" "$TEST_TMP/acked_all.txt")
+  [ "$res" = "$n,$n,0" ] && break
   sleep 0.5
 done
-echo "# keys-found,without-observations: $res"
+echo "# acked,keys-found,without-observations: $res"
 check "every acknowledged packet is stored, with observations, after kills of a NATS server, a node and a writer" \
-  test "$res" = "$n,0"
+  test "$res" = "$n,$n,0"
 check "no idempotency key and no observation stored twice" \
   test "$(q "SELECT (SELECT count(*) FROM (SELECT 1 FROM packet_key GROUP BY mn, cn, data_time_utc, pno HAVING count(*) > 1) a)
     + (SELECT count(*) FROM (SELECT 1 FROM observation GROUP BY site_id, param, period, ts_utc HAVING count(*) > 1) b)")" = 0

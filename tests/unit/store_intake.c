@@ -362,7 +362,7 @@ static void observation_first_value_is_kept_and_minutes_are_half_open(void **sta
 }
 
 /* One packet's values in one call: the same rules as one by one, whatever the text holds. */
-static void obs_put_many_keeps_first_values_in_order(void **state)
+static void data_put_keeps_first_values_in_order(void **state)
 {
     fixture *f = fx(state);
     int64_t site = add_site(f->s, "M1", "air", NULL);
@@ -381,8 +381,18 @@ static void obs_put_many_keeps_first_values_in_order(void **state)
     o[3].ts_utc = h;          /* the same key as o[0]: o[0]'s value is kept */
     o[2].flag = "a\"b\\c,{}"; /* array syntax in a value */
     o[1].value = 99;          /* o[1] is at h + 60, which exists: 1 stays */
-    assert_int_equal(store_obs_put_many(f->s, o, 4, err, sizeof err), 2);
-    assert_int_equal(store_obs_put_many(f->s, o, 0, err, sizeof err), 0);
+    store_packet pk = {.received_utc_ms = h * 1000 + 1,
+                       .peer = "127.0.0.1:5000",
+                       .site_id = site,
+                       .mn = "M1",
+                       .cn = "2051",
+                       .data_time_utc = h + 180,
+                       .outcome = "stored",
+                       .raw = "x",
+                       .raw_n = 1};
+    assert_int_equal(store_data_put(f->s, &pk, 0, o, 4, NULL, err, sizeof err), 2);
+    pk.data_time_utc = h + 240;
+    assert_int_equal(store_data_put(f->s, &pk, 0, o, 0, NULL, err, sizeof err), 0);
     minutes m = {0};
     assert_int_equal(
         store_minutes_each(f->s, site, "a34004", h, collect_minute, &m, err, sizeof err), 0);
@@ -642,7 +652,7 @@ static void pg_commit_after_a_failed_statement_fails(void **state)
     assert_int_equal(store_begin(f->s, err, sizeof err), 0);
     add_packet(f->s, site, 1735660800000, "stored", NULL);
     store_obs o = minute_obs(site + 1000, 1735660800, 1, "N", 1);
-    assert_true(store_obs_put_many(f->s, &o, 1, err, sizeof err) < 0);
+    assert_true(store_obs_put(f->s, &o, err, sizeof err) < 0);
     strcpy(err, "(untouched)");
     assert_true(store_commit(f->s, err, sizeof err) < 0);
     assert_non_null(strstr(err, "rolled back"));
@@ -664,7 +674,7 @@ int main(void)
         BOTH(site_each_stops_on_nonzero),
         BOTH(key_claim_is_once_per_mn_cn_datatime_piece),
         BOTH(observation_first_value_is_kept_and_minutes_are_half_open),
-        BOTH(obs_put_many_keeps_first_values_in_order),
+        BOTH(data_put_keeps_first_values_in_order),
         BOTH(data_put_archives_claims_and_inserts_at_once),
         BOTH(hour_put_replaces_derived_value),
         BOTH(rollback_discards_and_reasons_count_most_frequent_first),
