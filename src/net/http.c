@@ -1,5 +1,8 @@
-/* http: the server core — libmicrohttpd daemon, routing, the reader pool, static files and
- * the response helpers the API handlers use (http_api.c holds the handlers).
+/* http: the server core — the libmicrohttpd daemon, request bodies, routing and dispatch, the
+ * reader pool, the memo and the server's lifecycle. Its parts live beside it: the response
+ * buffer (http_buf.c), responses and tables (http_render.c), query arguments and bodies
+ * (http_args.c), static files (http_static.c), identity and CSRF (http_session.c); the
+ * handlers are in the route files (http_api.c, http_case.c, …).
  *
  * Threading: MHD runs a pool of worker threads, each with its own epoll loop; a request is
  * answered inside one call of on_request on one of them. Each request borrows a reader
@@ -23,9 +26,7 @@
 
 #include <arpa/inet.h>
 #include <errno.h>
-#include <fcntl.h>
 #include <limits.h>
-#include <math.h>
 #include <microhttpd.h>
 #include <netinet/in.h>
 #include <pthread.h>
@@ -34,7 +35,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -43,6 +43,7 @@
 #include "base/err.h"
 #include "base/log.h"
 #include "base/xalloc.h"
+#include "net/http_core.h"
 #include "net/http_internal.h"
 #include "store/office.h"
 
@@ -97,466 +98,6 @@ void http_office_lock(http_req *r)
 void http_office_unlock(http_req *r)
 {
     pthread_mutex_unlock(&r->server->office_mu);
-}
-
-/* ---- buffers ---------------------------------------------------------------------- */
-
-static void buf_reserve(http_buf *b, size_t more)
-{
-    if (b->n + more + 1 <= b->cap)
-        return;
-    size_t cap = b->cap ? b->cap : 4096;
-    while (cap < b->n + more + 1)
-        cap *= 2;
-    b->p = xrealloc(b->p, cap);
-    b->cap = cap;
-}
-
-void http_buf_put(http_buf *b, const char *s, size_t n)
-{
-    buf_reserve(b, n);
-    memcpy(b->p + b->n, s, n);
-    b->n += n;
-    b->p[b->n] = '\0';
-}
-
-void http_buf_puts(http_buf *b, const char *s)
-{
-    http_buf_put(b, s, strlen(s));
-}
-
-void http_buf_printf(http_buf *b, const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    char tmp[256];
-    int k = vsnprintf(tmp, sizeof tmp, fmt, ap);
-    va_end(ap);
-    if (k < 0)
-        return;
-    if ((size_t)k < sizeof tmp) {
-        http_buf_put(b, tmp, (size_t)k);
-        return;
-    }
-    buf_reserve(b, (size_t)k);
-    va_start(ap, fmt);
-    vsnprintf(b->p + b->n, (size_t)k + 1, fmt, ap);
-    va_end(ap);
-    b->n += (size_t)k;
-}
-
-void http_buf_json_str(http_buf *b, const char *s)
-{
-    static const char hex[] = "0123456789abcdef";
-    buf_reserve(b, strlen(s) + 2);
-    http_buf_put(b, "\"", 1);
-    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
-        /* RFC 8259 §7: quote, backslash and control characters must be escaped; UTF-8 passes
-         * through as is. */
-        if (*p == '"' || *p == '\\') {
-            char e[2] = {'\\', (char)*p};
-            http_buf_put(b, e, 2);
-        } else if (*p < 0x20) {
-            char e[6] = {'\\', 'u', '0', '0', hex[*p >> 4], hex[*p & 15]};
-            http_buf_put(b, e, 6);
-        } else {
-            http_buf_put(b, (const char *)p, 1);
-        }
-    }
-    http_buf_put(b, "\"", 1);
-}
-
-void http_buf_csv_field(http_buf *b, const char *s)
-{
-    if (!strpbrk(s, ",\"\r\n")) {
-        http_buf_puts(b, s);
-        return;
-    }
-    http_buf_put(b, "\"", 1);
-    for (const char *p = s; *p; p++) {
-        if (*p == '"')
-            http_buf_put(b, "\"", 1); /* RFC 4180 §2.7: a quote is doubled */
-        http_buf_put(b, p, 1);
-    }
-    http_buf_put(b, "\"", 1);
-}
-
-/* Write the decimal digits of u (at least min_digits, zero-padded) at p; returns the end. */
-static char *put_uint(char *p, uint64_t u, int min_digits)
-{
-    char tmp[24];
-    int n = 0;
-    do {
-        tmp[n++] = (char)('0' + u % 10);
-        u /= 10;
-    } while (u);
-    while (n < min_digits)
-        tmp[n++] = '0';
-    while (n)
-        *p++ = tmp[--n];
-    return p;
-}
-
-void http_buf_num(http_buf *b, double v, bool csv)
-{
-    if (!isfinite(v)) {
-        if (!csv)
-            http_buf_put(b, "null", 4);
-        return;
-    }
-    /* The hot path of series output: fixed point in ten-thousandths, formatted by hand
-     * (snprintf costs more than the query per value). Magnitudes beyond 1e14 are not
-     * measurements; they fall back to printf. */
-    if (fabs(v) >= 1e14) {
-        http_buf_printf(b, "%.4g", v);
-        return;
-    }
-    int64_t x = llround(v * 10000.0);
-    char tmp[40], *p = tmp;
-    if (x < 0) {
-        *p++ = '-';
-        x = -x;
-    }
-    p = put_uint(p, (uint64_t)(x / 10000), 1);
-    int frac = (int)(x % 10000), digits = 4;
-    while (frac && frac % 10 == 0)
-        frac /= 10, digits--;
-    if (frac) {
-        *p++ = '.';
-        p = put_uint(p, (uint64_t)frac, digits);
-    }
-    http_buf_put(b, tmp, (size_t)(p - tmp));
-}
-
-void http_buf_iso(http_buf *b, int64_t t_utc)
-{
-    ew_civil c;
-    ew_utc_to_bj(t_utc, &c);
-    char tmp[32], *p = tmp;
-    p = put_uint(p, (uint64_t)c.year, 4);
-    *p++ = '-';
-    p = put_uint(p, (uint64_t)c.mon, 2);
-    *p++ = '-';
-    p = put_uint(p, (uint64_t)c.day, 2);
-    *p++ = 'T';
-    p = put_uint(p, (uint64_t)c.hour, 2);
-    *p++ = ':';
-    p = put_uint(p, (uint64_t)c.min, 2);
-    *p++ = ':';
-    p = put_uint(p, (uint64_t)c.sec, 2);
-    memcpy(p, "+08:00", 6);
-    http_buf_put(b, tmp, (size_t)(p + 6 - tmp));
-}
-
-/* ---- response helpers --------------------------------------------------------------- */
-
-const char *http_arg(http_req *r, const char *name)
-{
-    const char *v = MHD_lookup_connection_value(r->conn, MHD_GET_ARGUMENT_KIND, name);
-    return v && *v ? v : NULL;
-}
-
-int http_error(http_resp *out, int status, const char *code, const char *fmt, ...)
-{
-    char msg[512];
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(msg, sizeof msg, fmt, ap);
-    va_end(ap);
-    out->status = status;
-    out->ctype = "application/json; charset=utf-8";
-    out->body.n = 0;
-    http_buf_printf(&out->body, "{\"error\":{\"status\":%d,\"code\":", status);
-    http_buf_json_str(&out->body, code);
-    http_buf_puts(&out->body, ",\"message\":");
-    http_buf_json_str(&out->body, msg);
-    http_buf_puts(&out->body, "}}");
-    return status;
-}
-
-static int dump_cb(const char *buffer, size_t size, void *data)
-{
-    http_buf_put(data, buffer, size);
-    return 0;
-}
-
-int http_json(http_resp *out, int status, json_t *v)
-{
-    out->status = status;
-    out->ctype = "application/json; charset=utf-8";
-    out->body.n = 0;
-    json_dump_callback(v, dump_cb, &out->body,
-                       JSON_COMPACT | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(10));
-    json_decref(v);
-    return status;
-}
-
-int http_page_args(http_req *r, http_resp *out, int64_t *limit, int64_t *offset)
-{
-    const char *l = http_arg(r, "limit"), *o = http_arg(r, "offset");
-    *limit = 1000;
-    *offset = 0;
-    if (l && http_parse_i64(l, 1, 100000, limit))
-        return http_error(out, 400, "bad_parameter",
-                          "limit must be an integer from 1 to 100000, got '%s'", l);
-    if (o && http_parse_i64(o, 0, INT64_MAX / 2, offset))
-        return http_error(out, 400, "bad_parameter",
-                          "offset must be a non-negative integer, got '%s'", o);
-    return 0;
-}
-
-int http_year_arg(http_req *r, http_resp *out, int *year)
-{
-    ew_civil now;
-    ew_utc_to_bj(r->now_utc, &now);
-    const char *ys = http_arg(r, "year");
-    *year = ys ? atoi(ys) : now.year;
-    if (*year < 2000 || *year > 2100)
-        return http_error(out, 400, "bad_request", "year 2000..2100");
-    return 0;
-}
-
-int http_time_arg(http_req *r, http_resp *out, const char *name, int64_t def, int64_t *t_utc)
-{
-    const char *v = http_arg(r, name);
-    if (!v) {
-        *t_utc = def;
-        return 0;
-    }
-    ew_civil c;
-    if (ew_parse_iso(v, strlen(v), &c))
-        return http_error(out, 400, "bad_parameter",
-                          "%s must be a Beijing-time ISO-8601 date or time "
-                          "(YYYY-MM-DD or YYYY-MM-DDThh:mm[:ss][+08:00]), got '%s'",
-                          name, v);
-    *t_utc = ew_bj_to_utc(&c);
-    return 0;
-}
-
-static void csv_value(http_buf *b, json_t *v)
-{
-    char tmp[64];
-    switch (json_typeof(v)) {
-    case JSON_STRING:
-        http_buf_csv_field(b, json_string_value(v));
-        break;
-    case JSON_INTEGER:
-        snprintf(tmp, sizeof tmp, "%" JSON_INTEGER_FORMAT, json_integer_value(v));
-        http_buf_puts(b, tmp);
-        break;
-    case JSON_REAL:
-        http_buf_num(b, json_real_value(v), true);
-        break;
-    case JSON_TRUE:
-        http_buf_puts(b, "true");
-        break;
-    case JSON_FALSE:
-        http_buf_puts(b, "false");
-        break;
-    case JSON_NULL:
-        break;
-    case JSON_ARRAY:
-        if (json_array_size(v) == 0 || json_is_string(json_array_get(v, 0))) {
-            /* A list of names (primary pollutants) reads best as "PM2.5;O3". */
-            http_buf list = {0};
-            size_t i;
-            json_t *item;
-            json_array_foreach(v, i, item)
-            {
-                if (i)
-                    http_buf_put(&list, ";", 1);
-                http_buf_puts(&list, json_is_string(item) ? json_string_value(item) : "");
-            }
-            http_buf_csv_field(b, list.p ? list.p : "");
-            free(list.p);
-            break;
-        }
-        /* fall through */
-    default: {
-        /* Other nested values (rare in tables) are written as their JSON text. */
-        char *s = json_dumps(v, JSON_COMPACT | JSON_PRESERVE_ORDER);
-        http_buf_csv_field(b, s);
-        free(s);
-    }
-    }
-}
-
-/* Render rows[from, to) of a table whose full size is total, at (limit, offset). */
-static int table_out(http_req *r, http_resp *out, json_t *rows, int64_t from, int64_t to,
-                     int64_t total, int64_t limit, int64_t offset, json_t *meta, const char *name)
-{
-    int64_t end = offset + limit < total ? offset + limit : total;
-    if (r->csv) {
-        /* CSV (RFC 4180) with a header row; UTF-8 with a BOM so that spreadsheet programs
-         * used in the bureau open the Chinese names correctly. */
-        out->status = 200;
-        out->ctype = "text/csv; charset=utf-8";
-        char *disp = arena_alloc(&r->ar, 128);
-        snprintf(disp, 128, "attachment; filename=\"%s.csv\"", name);
-        out->disposition = disp;
-        http_buf_puts(&out->body, "\xEF\xBB\xBF");
-        json_t *first = json_array_get(rows, 0); /* the columns: every row has the same keys */
-        const char *key;
-        json_t *v;
-        bool comma = false;
-        json_object_foreach(first, key, v)
-        {
-            if (comma)
-                http_buf_put(&out->body, ",", 1);
-            http_buf_csv_field(&out->body, key);
-            comma = true;
-        }
-        if (first)
-            http_buf_puts(&out->body, "\r\n");
-        for (int64_t i = from; i < to; i++) {
-            json_t *row = json_array_get(rows, (size_t)i);
-            comma = false;
-            json_object_foreach(first, key, v)
-            {
-                if (comma)
-                    http_buf_put(&out->body, ",", 1);
-                json_t *cell = json_object_get(row, key);
-                if (cell)
-                    csv_value(&out->body, cell);
-                comma = true;
-            }
-            http_buf_puts(&out->body, "\r\n");
-        }
-        json_decref(rows);
-        json_decref(meta);
-        return out->status;
-    }
-    json_t *page = json_array();
-    for (int64_t i = from; i < to; i++)
-        json_array_append(page, json_array_get(rows, (size_t)i));
-    json_decref(rows);
-    json_t *env = json_object();
-    json_object_set_new(env, "data", page);
-    json_object_set_new(env, "page",
-                        json_pack("{s:I,s:I,s:I,s:o}", "limit", (json_int_t)limit, "offset",
-                                  (json_int_t)offset, "total", (json_int_t)total, "next_offset",
-                                  end < total ? json_integer(end) : json_null()));
-    if (meta)
-        json_object_update(env, meta);
-    json_decref(meta);
-    return http_json(out, 200, env);
-}
-
-int http_table(http_req *r, http_resp *out, json_t *rows, json_t *meta, const char *name)
-{
-    int64_t limit, offset;
-    if (http_page_args(r, out, &limit, &offset)) {
-        json_decref(rows);
-        json_decref(meta);
-        return out->status;
-    }
-    int64_t total = (int64_t)json_array_size(rows);
-    int64_t end = offset + limit < total ? offset + limit : total;
-    return table_out(r, out, rows, offset < end ? offset : end, end, total, limit, offset, meta,
-                     name);
-}
-
-int http_table_page(http_req *r, http_resp *out, json_t *rows, int64_t total, int64_t limit,
-                    int64_t offset, json_t *meta, const char *name)
-{
-    return table_out(r, out, rows, 0, (int64_t)json_array_size(rows), total, limit, offset, meta,
-                     name);
-}
-
-/* RFC 6797 §6.1: a year, the usual value; no includeSubDomains, since other hosts of the
- * bureau's domain are not ours to commit to HTTPS. Sent only over HTTPS (§7.2). */
-#define HSTS_VALUE "max-age=31536000"
-
-/* ---- static files ------------------------------------------------------------------- */
-
-/* MIME types of what the dashboard build produces (RFC 9239 for JavaScript). */
-static const struct {
-    const char *ext, *type;
-} mime_types[] = {
-    {".html", "text/html; charset=utf-8"},
-    {".js", "text/javascript; charset=utf-8"},
-    {".mjs", "text/javascript; charset=utf-8"},
-    {".css", "text/css; charset=utf-8"},
-    {".json", "application/json; charset=utf-8"},
-    {".svg", "image/svg+xml"},
-    {".png", "image/png"},
-    {".ico", "image/x-icon"},
-    {".woff2", "font/woff2"},
-    {".txt", "text/plain; charset=utf-8"},
-    {".map", "application/json; charset=utf-8"},
-};
-
-static const char *mime_of(const char *path)
-{
-    const char *dot = strrchr(path, '.');
-    if (dot)
-        for (size_t i = 0; i < sizeof mime_types / sizeof mime_types[0]; i++)
-            if (!strcmp(dot, mime_types[i].ext))
-                return mime_types[i].type;
-    return "application/octet-stream";
-}
-
-/* A path is served only if every segment is a plain name: no "..", no hidden files, no
- * backslashes or NULs, so nothing outside static_dir can be reached. */
-static bool safe_path(const char *p)
-{
-    if (*p != '/' || strlen(p) > 512)
-        return false;
-    for (const char *s = p; *s; s++) {
-        if (*s == '\\')
-            return false;
-        if (*s == '/' && s[1] == '.')
-            return false;
-    }
-    return true;
-}
-
-static bool client_tls(const struct ew_http *h, struct MHD_Connection *conn);
-
-static struct MHD_Response *static_file(struct ew_http *h, const char *url, int *status,
-                                        struct MHD_Connection *conn)
-{
-    if (!h->static_dir || !safe_path(url))
-        return NULL;
-    const char *rel = strcmp(url, "/") ? url : "/index.html";
-    char path[PATH_MAX];
-    if ((size_t)snprintf(path, sizeof path, "%s%s", h->static_dir, rel) >= sizeof path)
-        return NULL;
-    int fd = open(path, O_RDONLY | O_CLOEXEC);
-    struct stat st;
-    if (fd < 0)
-        return NULL;
-    if (fstat(fd, &st) || !S_ISREG(st.st_mode)) {
-        close(fd);
-        return NULL;
-    }
-    /* A weak validator from size and modification time lets the browser revalidate
-     * index.html cheaply (RFC 9110 §8.8.3). */
-    char etag[64];
-    snprintf(etag, sizeof etag, "W/\"%llx-%llx\"", (unsigned long long)st.st_size,
-             (unsigned long long)st.st_mtime);
-    const char *inm = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "If-None-Match");
-    struct MHD_Response *resp;
-    if (inm && !strcmp(inm, etag)) {
-        close(fd);
-        resp = MHD_create_response_from_buffer(0, (void *)"", MHD_RESPMEM_PERSISTENT);
-        *status = MHD_HTTP_NOT_MODIFIED;
-    } else {
-        resp = MHD_create_response_from_fd((uint64_t)st.st_size, fd);
-        *status = MHD_HTTP_OK;
-    }
-    MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE, mime_of(rel));
-    MHD_add_response_header(resp, MHD_HTTP_HEADER_ETAG, etag);
-    /* The build names assets by content hash (assets/name-HASH.js), so they never change
-     * under the same name and may be cached for a year; the HTML that names them must be
-     * revalidated each time. */
-    MHD_add_response_header(resp, MHD_HTTP_HEADER_CACHE_CONTROL,
-                            !strncmp(rel, "/assets/", 8) ? "public, max-age=31536000, immutable"
-                                                         : "no-cache");
-    MHD_add_response_header(resp, "X-Content-Type-Options", "nosniff");
-    if (client_tls(h, conn))
-        MHD_add_response_header(resp, "Strict-Transport-Security", HSTS_VALUE);
-    return resp;
 }
 
 /* ---- routing ------------------------------------------------------------------------ */
@@ -660,86 +201,6 @@ void http_memo_put(http_req *r, const char *key, const double *v, size_t n, int 
     pthread_mutex_unlock(&h->memo_mu);
 }
 
-bool http_may(const http_req *r, auth_action a)
-{
-    return auth_decide(r->who.role, r->who.org, r->who.org, a).allow;
-}
-
-int http_denied(http_req *r, http_resp *out, const char *why)
-{
-    if (!r->logged_in)
-        return http_error(out, 401, "login_required", "log in first: %s", why);
-    return http_error(out, 403, "forbidden", "%s", why);
-}
-
-json_t *http_body_json(http_req *r, http_resp *out)
-{
-    char err[256];
-    json_t *v = http_json_object(r->body, r->body_n, err, sizeof err);
-    if (!v)
-        http_error(out, 400, "bad_body", "%s", err);
-    return v;
-}
-
-static int session_found(void *ctx, const office_session *ses, const office_user *u)
-{
-    http_req *r = ctx;
-    ew_role role;
-    if (ses->expires_utc <= r->now_utc || u->disabled || auth_role_parse(u->role, &role))
-        return 0;
-    r->who.name = http_strdup(&r->ar, u->name);
-    r->who.role = role;
-    r->who.org = u->org ? http_strdup(&r->ar, u->org) : NULL;
-    r->display = http_strdup(&r->ar, u->display ? u->display : u->name);
-    r->csrf = http_strdup(&r->ar, ses->csrf ? ses->csrf : "");
-    r->expires_utc = ses->expires_utc;
-    r->logged_in = true;
-    return 0;
-}
-
-/* Who is asking: a Bearer token, else the session cookie, else the public. */
-static void identify(struct ew_http *h, http_req *r)
-{
-    r->who = (case_actor){.name = "public", .role = EW_ROLE_PUBLIC, .org = NULL};
-    char tok[AUTH_TOKEN_TEXT];
-    const char *authz = MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND, "Authorization");
-    const char *cookie = MHD_lookup_connection_value(r->conn, MHD_COOKIE_KIND, "ew_session");
-    int from = http_request_token(authz, cookie, tok);
-    if (from == 0)
-        return;
-    bool bearer = from == HTTP_TOKEN_BEARER;
-    auth_token_hash(tok, r->token_hash);
-    char err[256];
-    pthread_mutex_lock(&h->office_mu);
-    int rc = office_session_get(h->office, r->token_hash, session_found, r, err, sizeof err);
-    pthread_mutex_unlock(&h->office_mu);
-    if (rc < 0)
-        ew_log(EW_LOG_WARN, "http.session", "err=\"%s\"", err);
-    r->via_cookie = r->logged_in && !bearer;
-}
-
-/* CSRF rules for requests that change something (docs/api.md, "Access"). 0, or answers 403
- * and returns 403. */
-static int csrf_check(http_req *r, http_resp *out, bool is_login)
-{
-    if (r->logged_in && r->via_cookie && !is_login) {
-        const char *x = MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND, "X-CSRF-Token");
-        if (!http_secret_equal(x, r->csrf))
-            return http_error(out, 403, "csrf",
-                              "a request authenticated by the session cookie must carry the "
-                              "session's X-CSRF-Token");
-        return 0;
-    }
-    if (r->logged_in && !is_login)
-        return 0; /* Bearer: browsers never send it by themselves */
-    const char *origin = MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND, "Origin");
-    const char *host = MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND, "Host");
-    if (origin && !http_origin_matches(origin, host))
-        return http_error(out, 403, "csrf", "cross-site request refused (Origin %s, Host %s)",
-                          origin, host ? host : "-");
-    return 0;
-}
-
 /* The route tables, dispatched in this order: the data routes (http_api.c), the office
  * routes (http_account.c, http_case.c, http_ledger.c), the meta route (http_meta.c). A route file adds one line here. */
 static const struct {
@@ -775,7 +236,7 @@ static void api_dispatch(struct ew_http *h, http_req *r, const char *method, htt
 {
     bool path_known = false, is_get = !strcmp(method, "GET") || !strcmp(method, "HEAD");
     http_buf methods = {0};
-    identify(h, r);
+    http_identify(h->office, &h->office_mu, r);
     for (size_t i = 0; route_at(i); i++) {
         const http_route *rt = route_at(i);
         if (!route_match(rt->path, r->url, r))
@@ -792,7 +253,7 @@ static void api_dispatch(struct ew_http *h, http_req *r, const char *method, htt
             !(strcmp(method, "HEAD") == 0 && strcmp(rt->method, "GET") == 0))
             continue;
         free(methods.p);
-        if (!is_get && csrf_check(r, out, !strcmp(rt->path, "/api/v1/login")))
+        if (!is_get && http_csrf_check(r, out, !strcmp(rt->path, "/api/v1/login")))
             return;
         if (rt->need == HTTP_LOGIN && !r->logged_in) {
             http_denied(r, out, "this needs an account");
@@ -894,7 +355,7 @@ static struct MHD_Response *make_response(const http_resp *out, const char *allo
                             out->cache ? out->cache : "no-store");
     MHD_add_response_header(resp, "X-Content-Type-Options", "nosniff");
     if (tls)
-        MHD_add_response_header(resp, "Strict-Transport-Security", HSTS_VALUE);
+        MHD_add_response_header(resp, "Strict-Transport-Security", HTTP_HSTS_VALUE);
     if (out->disposition)
         MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_DISPOSITION, out->disposition);
     if (out->cache_state)
@@ -1034,10 +495,11 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
     int status = 0;
     if (strncmp(url, "/api/", 5)) {
         if (!strcmp(method, "GET") || !strcmp(method, "HEAD"))
-            resp = static_file(h, url, &status, conn);
+            resp = http_static_file(h->static_dir, url, client_tls(h, conn), conn, &status);
         if (!resp && !strchr(strrchr(url, '/'), '.') &&
             (!strcmp(method, "GET") || !strcmp(method, "HEAD")))
-            resp = static_file(h, "/", &status, conn); /* client-side routes load the app */
+            /* client-side routes load the app */
+            resp = http_static_file(h->static_dir, "/", client_tls(h, conn), conn, &status);
         if (resp) {
             enum MHD_Result ret = MHD_queue_response(conn, (unsigned)status, resp);
             MHD_destroy_response(resp);

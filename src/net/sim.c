@@ -130,10 +130,10 @@ void sim_identity(sim_kind k, unsigned i, char mn[25], char pw[7], const char **
         *site_kind = kinds[dk];
 }
 
-void sim_print_devices(FILE *out, sim_kind k, unsigned n)
+void sim_print_devices(FILE *out, sim_kind k, unsigned first, unsigned n)
 {
     fprintf(out, "mn,pw,kind,name,town,lon,lat,enterprise\n");
-    for (unsigned i = 0; i < n; i++) {
+    for (unsigned i = first; i - first < n; i++) {
         char mn[25], pw[7];
         const char *kind;
         sim_identity(k, i, mn, pw, &kind);
@@ -608,7 +608,7 @@ int sim_run(const sim_config *cfg, sim_report *rep, char *err, size_t errcap)
     for (unsigned i = 0; i < cfg->devices; i++) {
         dev *d = &r->devs[i];
         d->r = r;
-        d->idx = i;
+        d->idx = cfg->first + i;
         d->kind = cfg->kind;
         if (cfg->devs) {
             d->model = &cfg->devs[i];
@@ -617,7 +617,7 @@ int sim_run(const sim_config *cfg, sim_report *rep, char *err, size_t errcap)
             memcpy(d->pw, d->model->pw, sizeof d->pw);
         } else {
             d->dk = kind_of(cfg->kind, i);
-            sim_identity(cfg->kind, i, d->mn, d->pw, NULL);
+            sim_identity(cfg->kind, cfg->first + i, d->mn, d->pw, NULL);
         }
         d->next_min = cfg->start_utc - cfg->start_utc % 60;
         d->last_hour = INT64_MIN;

@@ -39,12 +39,14 @@ int sim_kind_parse(const char *s, sim_kind *out);
  * terminated), password (6 digits), and the site kind for the device list ("air",
  * "gas_outlet", "water_outlet"). Mixed runs cycle air, gas, water. */
 void sim_identity(sim_kind k, unsigned i, char mn[25], char pw[7], const char **site_kind);
-/* Write the device list (the CSV that `serve --devices` reads) of devices [0, n). */
-void sim_print_devices(FILE *out, sim_kind k, unsigned n);
+/* Write the device list (the CSV that `serve --devices` reads) of devices [first, first+n). */
+void sim_print_devices(FILE *out, sim_kind k, unsigned first, unsigned n);
 
 typedef struct sim_config {
     const char *addr;  /* "HOST:PORT" */
     unsigned devices;  /* connections / devices */
+    unsigned first;    /* index of the first device (sim_identity): runs with disjoint
+                          ranges load disjoint devices */
     double rate;       /* packets per second per device; 0 = as fast as the window allows */
     double duration_s; /* sending time; the run then waits up to 5 s for missing replies */
     sim_kind kind;

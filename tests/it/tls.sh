@@ -63,6 +63,24 @@ hdr=$(curl -s -D - -o /dev/null -X POST "http://127.0.0.1:$port/api/v1/login" -H
 check "over plain HTTP the cookie has no Secure and there is no HSTS" \
   bash -c "printf '%s\n' '$hdr' | grep -qi '^set-cookie: ew_session=' && ! printf '%s\n' '$hdr' | grep -qiE 'secure|strict-transport'"
 
+# ---- static files: only what is inside the directory, with validators ---------------------
+echo 'kept outside' >"$TEST_TMP/secret.txt"
+echo 'hidden' >"$TEST_TMP/www/.hidden"
+mkdir -p "$TEST_TMP/www/assets" && echo 'x' >"$TEST_TMP/www/assets/app-0a1b.js"
+P="http://127.0.0.1:$port"
+sc() { curl -s --path-as-is -o /dev/null -w '%{http_code}' "$@"; }
+check "a path that climbs out of the directory or names a hidden file is 404" \
+  test "$(sc "$P/../secret.txt")$(sc "$P/assets/../../secret.txt")$(sc "$P/.hidden")$(sc "$P/assets%2f..%2f..%2fsecret.txt")" = 404404404404
+etag=$(curl -s -D - -o /dev/null "$P/" | tr -d '\r' | sed -n 's/^[Ee][Tt][Aa][Gg]: //p')
+check "the app revalidates: its ETag ($etag) answers 304, a stale one 200" \
+  test "$(sc -H "If-None-Match: $etag" "$P/")$(sc -H 'If-None-Match: W/"0-0"' "$P/")" = 304200
+check "hashed assets are immutable for a year, the app is revalidated, both nosniff" bash -c "
+  curl -s -D - -o /dev/null '$P/assets/app-0a1b.js' | tr -d '\r' | grep -qix 'cache-control: public, max-age=31536000, immutable' &&
+  curl -s -D - -o /dev/null '$P/' | tr -d '\r' | grep -qix 'cache-control: no-cache' &&
+  test \$(curl -s -D - -o /dev/null '$P/assets/app-0a1b.js' '$P/' | tr -d '\r' | grep -cix 'x-content-type-options: nosniff') = 2"
+check "a client-side route loads the app, a missing file is 404" \
+  test "$(curl -s "$P/cases/17")/$(sc "$P/missing.js")" = "<!doctype html><title>envwatch</title>/404"
+
 # ---- bad certificates and keys stop serve at start ----------------------------------------
 # bad NAME EXPECT ARGS...: serve must exit non-zero within 10 s, its stderr matching EXPECT.
 bad() {
