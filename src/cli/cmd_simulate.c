@@ -32,6 +32,8 @@ static const char usage_text[] =
     "                     it (CN 2051 BeginTime/EndTime) (default 0)\n"
     "  --start T          DataTime of the first packet, Unix seconds (default: now minus\n"
     "                     one minute per packet the run may send, so data stays in the past)\n"
+    "  --first I          index of the first device (default 0): runs with disjoint\n"
+    "                     ranges are different devices\n"
     "  --seed S           random seed\n"
     "  --acked-log FILE   write 'MN DataTime PNO' for every 9014 received\n"
     "  --json             end with one JSON object (sent, acked, rejected, ...)\n"
@@ -131,7 +133,7 @@ int cmd_simulate(int argc, char **argv)
                     .p_malformed = 0.005,
                     .rate = 1,
                     .duration_s = 10};
-    double devices = 1, window = 0, seed = 0, start = -1;
+    double devices = 1, window = 0, seed = 0, start = -1, first = 0;
     int as_json = 0, print = 0, history = 0;
     const char *acked = NULL, *devices_file = NULL, *db = NULL;
     int64_t from = -1, to = (int64_t)time(NULL);
@@ -156,6 +158,8 @@ int cmd_simulate(int argc, char **argv)
             r = num(a, v, &c.p_bad_pw), i++;
         else if (!strcmp(a, "--gap"))
             r = num(a, v, &c.p_gap), i++;
+        else if (!strcmp(a, "--first"))
+            r = num(a, v, &first), i++;
         else if (!strcmp(a, "--seed"))
             r = num(a, v, &seed), i++;
         else if (!strcmp(a, "--start"))
@@ -210,8 +214,17 @@ int cmd_simulate(int argc, char **argv)
         c.devs = devs;
     }
     c.devices = (unsigned)devices;
+    /* The index is printed in 18 digits of the MN and mixes into the password as an unsigned. */
+    if (first < 0 || first != (double)(unsigned)first || first + devices > 4e9 ||
+        (devices_file && first > 0)) {
+        fprintf(stderr, "envwatch simulate: --first is a whole number from 0, for indexed devices "
+                        "(not with --devices-file)\n");
+        free(devs);
+        return EW_EXIT_USAGE;
+    }
+    c.first = (unsigned)first;
     if (print) {
-        sim_print_devices(stdout, c.kind, c.devices);
+        sim_print_devices(stdout, c.kind, first, c.devices);
         return EW_EXIT_OK;
     }
     if (!c.addr || c.devices == 0) {

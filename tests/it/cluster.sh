@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Scale-out on loopback: three nats-server processes with JetStream (stream HJ212, three
 # replicas), PostgreSQL, two ingest nodes (serve --queue) and two writers (serve --consume).
-# Two simulators load one node each; during the load one NATS server, one ingest node and one
+# Two simulators with 250 devices each (500 in all) load one node each; during the load one NATS server, one ingest node and one
 # writer are killed with SIGKILL and started again. Afterwards every packet a device saw
 # acknowledged is stored exactly once, with its observations, and nothing more was stored
 # than was sent. Needs ENVWATCH_TEST_PG (tests/run.sh sets it) and nats-server.
@@ -51,7 +51,7 @@ for _ in $(seq 100); do js_ready && break; sleep 0.2; done
 check "three JetStream servers are up" js_ready
 
 devices=$TEST_TMP/devices.csv
-"$ENVWATCH" simulate --devices 60 --kind mixed --print-devices >"$devices"
+"$ENVWATCH" simulate --devices 500 --kind mixed --print-devices >"$devices"
 declare -a w_pid
 start_writer() {
   "$ENVWATCH" serve --db "$db" --consume "$urls" --devices "$devices" --queue-ack-wait 3 \
@@ -81,9 +81,10 @@ check "both ingest nodes listen" bash -c "$(declare -f wait_port); wait_port ${n
 check "the stream has three replicas" \
   bash -c "curl -fs 'http://127.0.0.1:${mp[1]}/jsz?streams=true&config=true' | jq -e '[.account_details[].stream_detail[] | select(.name == \"HJ212\") | .config.num_replicas] == [3]' >/dev/null"
 
-# Two loads, one per node, on disjoint DataTimes; retransmissions, split packets, bad CRCs.
+# Two loads, one per node, of 250 devices each (devices 0-249 and 250-499), on disjoint
+# DataTimes; retransmissions, split packets, bad CRCs.
 for k in 1 2; do
-  "$ENVWATCH" simulate --devices 60 --rate 20 --window 2 --duration 6 --retransmit 0.02 \
+  "$ENVWATCH" simulate --devices 250 --first $(((k - 1) * 250)) --rate 5 --window 2 --duration 6 --retransmit 0.02 \
     --split 0.02 --malformed 0.01 --seed "3$k" --start $((1700000000 + k * 10000000)) \
     --acked-log "$TEST_TMP/acked$k.txt" --json "127.0.0.1:${n_port[k]}" \
     >"$TEST_TMP/sim$k.json" 2>&1 &

@@ -78,7 +78,7 @@ EOF
     WHERE period = 'min' GROUP BY site_id, param, ts_utc HAVING count(*) > 1)")
   check "$label: no observation stored twice" test "$dups" = 0
 }
-# pg_acked_counts DB ACKED_LOG (pg_intake.sh, queue_cluster.sh): for the acknowledged
+# pg_acked_counts DB ACKED_LOG (pg_intake.sh, cluster.sh): for the acknowledged
 # 'MN DataTime PNO' lines of ACKED_LOG, prints "acked,keys,without": how many distinct ones,
 # how many have an idempotency key naming a packet archived as stored, how many have no
 # minute observation of their site at their time; on the PostgreSQL database DB.
