@@ -493,13 +493,14 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 
     struct MHD_Response *resp = NULL;
     int status = 0;
+    const bool tls = client_tls(h, conn);
     if (strncmp(url, "/api/", 5)) {
-        if (!strcmp(method, "GET") || !strcmp(method, "HEAD"))
-            resp = http_static_file(h->static_dir, url, client_tls(h, conn), conn, &status);
-        if (!resp && !strchr(strrchr(url, '/'), '.') &&
-            (!strcmp(method, "GET") || !strcmp(method, "HEAD")))
+        const bool get = !strcmp(method, "GET") || !strcmp(method, "HEAD");
+        if (get)
+            resp = http_static_file(h->static_dir, url, tls, conn, &status);
+        if (!resp && get && !strchr(strrchr(url, '/'), '.'))
             /* client-side routes load the app */
-            resp = http_static_file(h->static_dir, "/", client_tls(h, conn), conn, &status);
+            resp = http_static_file(h->static_dir, "/", tls, conn, &status);
         if (resp) {
             enum MHD_Result ret = MHD_queue_response(conn, (unsigned)status, resp);
             MHD_destroy_response(resp);
@@ -521,7 +522,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
                   .static_dir = h->static_dir,
                   .now_utc = ew_now_utc(),
                   .started_utc = h->started_utc,
-                  .tls = client_tls(h, conn)};
+                  .tls = tls};
     arena_init(&r.ar, 4096);
     client_addr(h, conn, r.addr, sizeof r.addr);
     http_resp out = {.status = 500};

@@ -30,7 +30,6 @@ typedef struct dev {
     uv_connect_t creq;
     uv_timer_t tick;
     simrun *r;
-    unsigned idx;
     sim_kind kind;           /* of the run (may be SIM_MIXED) */
     sim_kind dk;             /* of this device */
     const sim_device *model; /* from a device list: values from the demo model */
@@ -608,7 +607,6 @@ int sim_run(const sim_config *cfg, sim_report *rep, char *err, size_t errcap)
     for (unsigned i = 0; i < cfg->devices; i++) {
         dev *d = &r->devs[i];
         d->r = r;
-        d->idx = cfg->first + i;
         d->kind = cfg->kind;
         if (cfg->devs) {
             d->model = &cfg->devs[i];

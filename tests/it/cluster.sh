@@ -114,6 +114,9 @@ cat "$TEST_TMP"/acked*.txt | sort -u >"$TEST_TMP/acked_all.txt"
 n=$(wc -l <"$TEST_TMP/acked_all.txt")
 echo "# acknowledged keys: $n"
 check "packets were acknowledged" test "$n" -gt 2000
+# The two loads are disjoint halves of the registry (--first), so every device took part.
+check "the two loads acknowledged packets of 500 different devices" \
+  test "$(cat "$TEST_TMP/acked1.txt" "$TEST_TMP/acked2.txt" | cut -d' ' -f1 | sort -u | wc -l)" -eq 500
 
 # The writers drain the stream: wait until every acknowledged key is stored (messages of the
 # killed writer come back after the ack wait), 60 s at most.
