@@ -30,6 +30,8 @@ typedef struct store_backend {
     int (*site_put)(store *s, const store_site *site, int64_t *id_out, char *err, size_t errcap);
     int (*site_each)(store *s, store_site_fn fn, void *ctx, char *err, size_t errcap);
     int (*packet_put)(store *s, const store_packet *p, int64_t *id_out, char *err, size_t errcap);
+    int (*packets_each)(store *s, int64_t after_id, int64_t limit, store_packet_fn fn, void *ctx,
+                        char *err, size_t errcap);
     int (*key_seen)(store *s, const char *mn, const char *cn, int64_t data_time_utc, int pno,
                     char *err, size_t errcap);
     int (*key_claim)(store *s, const char *mn, const char *cn, int64_t data_time_utc, int pno,

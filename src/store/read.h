@@ -34,7 +34,9 @@ typedef int (*ew_read_site_fn)(void *ctx, const ew_read_site *s);
 int ew_read_sites(ew_reader *r, int64_t id, const char *kind, const char *town, ew_read_site_fn fn,
                   void *ctx, char *err, size_t errcap);
 
-/* One value of a series. value is NAN when absent; flag "" when none. */
+/* One value of a series. value is NAN when absent; flag "" when none. min and max are the
+ * extremes of the interval the device sent with a minute or real-time value (RAW series
+ * only; NAN when absent and in every other query). */
 typedef struct ew_read_obs {
     int64_t site_id;
     const char *param;
@@ -42,6 +44,7 @@ typedef struct ew_read_obs {
     int64_t ts_utc;     /* period start */
     double value;
     const char *flag;
+    double min, max;
 } ew_read_obs;
 typedef int (*ew_read_obs_fn)(void *ctx, const ew_read_obs *o);
 

@@ -58,7 +58,8 @@ static const char *const sql_text[Q_COUNT] = {
         " AND o.ts_utc=(SELECT max(ts_utc) FROM observation m WHERE m.site_id=?1"
         " AND m.param=k.param AND m.period=k.period)"
         " ORDER BY k.param, k.period",
-    [Q_RAW] = "SELECT ts_utc, value, flag, period FROM observation WHERE site_id=?1 AND param=?2"
+    [Q_RAW] = "SELECT ts_utc, value, flag, period, min, max FROM observation WHERE site_id=?1 AND "
+              "param=?2"
               " AND period IN ('rtd','min') AND ts_utc>=?3 AND ts_utc<?4"
               " ORDER BY ts_utc, period LIMIT ?5 OFFSET ?6",
     [Q_RAW_COUNT] = "SELECT count(*) FROM observation WHERE site_id=?1 AND param=?2"
@@ -237,7 +238,9 @@ static int latest_row(void *ctx, sqlite3_stmt *st)
                      .period = col_text(st, 1),
                      .ts_utc = sqlite3_column_int64(st, 2),
                      .value = col_real(st, 3),
-                     .flag = col_text(st, 4)};
+                     .flag = col_text(st, 4),
+                     .min = NAN,
+                     .max = NAN};
     return c->fn(c->ctx, &o);
 }
 
@@ -259,7 +262,10 @@ static int series_row(void *ctx, sqlite3_stmt *st)
                      .ts_utc = sqlite3_column_int64(st, 0),
                      .value = col_real(st, 1),
                      .flag = col_text(st, 2),
-                     .period = col_text(st, 3)};
+                     .period = col_text(st, 3),
+                     /* only the RAW query has the interval's extremes */
+                     .min = sqlite3_column_count(st) > 5 ? col_real(st, 4) : NAN,
+                     .max = sqlite3_column_count(st) > 5 ? col_real(st, 5) : NAN};
     return c->fn(c->ctx, &o);
 }
 
@@ -307,7 +313,9 @@ static int hours_row(void *ctx, sqlite3_stmt *st)
                      .period = "hour",
                      .ts_utc = sqlite3_column_int64(st, 2),
                      .value = col_real(st, 3),
-                     .flag = col_text(st, 4)};
+                     .flag = col_text(st, 4),
+                     .min = NAN,
+                     .max = NAN};
     return c->fn(c->ctx, &o);
 }
 

@@ -159,6 +159,12 @@ int store_hour_put(store *s, const store_hour *h, char *err, size_t errcap)
     return be(s)->hour_put(s, h, err, errcap);
 }
 
+int store_packets_each(store *s, int64_t after_id, int64_t limit, store_packet_fn fn, void *ctx,
+                       char *err, size_t errcap)
+{
+    return be(s)->packets_each(s, after_id, limit, fn, ctx, err, errcap);
+}
+
 int store_counts_get(store *s, store_counts *out, char *err, size_t errcap)
 {
     return be(s)->counts_get(s, out, err, errcap);

@@ -191,6 +191,16 @@ int store_minutes_each(store *s, int64_t site_id, const char *param, int64_t hou
 /* Insert or replace a platform-computed hourly value (derived data: recomputable). */
 int store_hour_put(store *s, const store_hour *h, char *err, size_t errcap);
 
+/* The packet archive in id order (the order of receipt), for evidence and export: fn is
+ * called for each packet with id > after_id, at most limit of them (limit <= 0: all). The
+ * packet's strings and raw bytes are borrowed and valid until fn returns; absent fields are
+ * NULL, site_id 0 and data_time_utc STORE_NO_TIME. A non-zero return from fn stops the walk
+ * and is returned; a store error returns negative with err (fn may have been called for
+ * some packets before). */
+typedef int (*store_packet_fn)(void *ctx, int64_t id, const store_packet *p);
+int store_packets_each(store *s, int64_t after_id, int64_t limit, store_packet_fn fn, void *ctx,
+                       char *err, size_t errcap) EW_MUST_CHECK;
+
 /* Counts for `envwatch stats`. */
 typedef struct store_counts {
     int64_t packets, packets_stored, packets_duplicate, packets_rejected;

@@ -123,6 +123,7 @@ enum {
     Q_ENTERPRISE_PUT,
     Q_SITE_EACH,
     Q_PACKET_PUT,
+    Q_PACKET_EACH,
     Q_KEY_SEEN,
     Q_KEY_CLAIM,
     Q_KEY_LAST,
@@ -149,6 +150,8 @@ static const char *const sql_text[N_QUERIES] = {
     [Q_PACKET_PUT] = "INSERT INTO packet(received_utc_ms, peer, site_id, mn, cn, qn,"
                      " data_time_utc, outcome, reason, raw)"
                      " VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10) RETURNING id",
+    [Q_PACKET_EACH] = "SELECT id, received_utc_ms, peer, site_id, mn, cn, qn, data_time_utc,"
+                      " outcome, reason, raw FROM packet WHERE id > $1 ORDER BY id LIMIT $2",
     [Q_KEY_SEEN] = "SELECT 1 FROM packet_key WHERE mn=$1 AND cn=$2 AND data_time_utc=$3 AND pno=$4",
     [Q_KEY_CLAIM] = "INSERT INTO packet_key(mn, cn, data_time_utc, pno, packet_id)"
                     " VALUES ($1,$2,$3,$4,$5) ON CONFLICT DO NOTHING",
@@ -326,8 +329,8 @@ static void p_blob(params *a, const void *b, size_t n)
 
 static const char *qname(int q)
 {
-    static const char *const names[] = {"q0", "q1", "q2", "q3",  "q4",  "q5", "q6",
-                                        "q7", "q8", "q9", "q10", "q11", "q12"};
+    static const char *const names[] = {"q0", "q1", "q2", "q3",  "q4",  "q5",  "q6",
+                                        "q7", "q8", "q9", "q10", "q11", "q12", "q13"};
     _Static_assert(sizeof names / sizeof names[0] == N_QUERIES, "a name per query");
     return names[q];
 }
@@ -596,6 +599,49 @@ static int pg_site_each(store *s, store_site_fn fn, void *ctx, char *err, size_t
             .status = opt(r, i, 9),
         };
         out = fn(ctx, &site);
+    }
+    PQclear(r);
+    return out;
+}
+
+static int pg_packets_each(store *s, int64_t after_id, int64_t limit, store_packet_fn fn, void *ctx,
+                           char *err, size_t errcap)
+{
+    params a = {0};
+    p_int(&a, after_id);
+    if (limit > 0)
+        p_int(&a, limit);
+    else
+        p_text(&a, NULL); /* LIMIT NULL: no limit */
+    PGresult *r = run(P(s), Q_PACKET_EACH, &a, PGRES_TUPLES_OK, "packet list", err, errcap);
+    if (!r)
+        return EW_EINTERNAL;
+    int out = 0;
+    for (int i = 0, n = PQntuples(r); i < n && out == 0; i++) {
+        /* Text results: the bytea comes hex-escaped and is decoded here. */
+        size_t raw_n = 0;
+        unsigned char *raw = PQunescapeBytea((const unsigned char *)PQgetvalue(r, i, 10), &raw_n);
+        if (!raw) {
+            snprintf(err, errcap, "packet list: out of memory decoding a raw packet");
+            out = EW_EINTERNAL;
+            break;
+        }
+        store_packet p = {
+            .received_utc_ms = strtoll(PQgetvalue(r, i, 1), NULL, 10),
+            .peer = opt(r, i, 2),
+            .site_id = PQgetisnull(r, i, 3) ? 0 : strtoll(PQgetvalue(r, i, 3), NULL, 10),
+            .mn = opt(r, i, 4),
+            .cn = opt(r, i, 5),
+            .qn = opt(r, i, 6),
+            .data_time_utc =
+                PQgetisnull(r, i, 7) ? STORE_NO_TIME : strtoll(PQgetvalue(r, i, 7), NULL, 10),
+            .outcome = opt(r, i, 8),
+            .reason = opt(r, i, 9),
+            .raw = raw,
+            .raw_n = raw_n,
+        };
+        out = fn(ctx, strtoll(PQgetvalue(r, i, 0), NULL, 10), &p);
+        PQfreemem(raw);
     }
     PQclear(r);
     return out;
@@ -989,6 +1035,7 @@ const store_backend store_pg_backend = {
     .site_put = pg_site_put,
     .site_each = pg_site_each,
     .packet_put = pg_packet_put,
+    .packets_each = pg_packets_each,
     .key_seen = pg_key_seen,
     .key_claim = pg_key_claim,
     .key_last = pg_key_last,

@@ -29,8 +29,8 @@
 
 #include "base/log.h"
 #include "base/xalloc.h"
-#include "store/store.h"
 #include "store/backend.h"
+#include "store/store.h"
 #include "store/store_internal.h"
 
 /* History cannot be rewritten: UPDATE and DELETE on an append-only table abort. */
@@ -346,9 +346,9 @@ static const char *const migrations[] = {
     "  image_key TEXT,"
     "  reported_by TEXT NOT NULL,"
     "  case_id INTEGER NOT NULL REFERENCES case_file(id));"
-    "CREATE INDEX IF NOT EXISTS em_video_camera ON em_video_alarm(camera, ts_utc);"
-    APPEND_ONLY("em_warning") APPEND_ONLY("em_list_change") APPEND_ONLY("em_breach")
-        APPEND_ONLY("em_fire") APPEND_ONLY("em_video_alarm"),
+    "CREATE INDEX IF NOT EXISTS em_video_camera ON em_video_alarm(camera, ts_utc);" APPEND_ONLY(
+        "em_warning") APPEND_ONLY("em_list_change") APPEND_ONLY("em_breach") APPEND_ONLY("em_fire")
+        APPEND_ONLY("em_video_alarm"),
     /* 3 -> 4: pollution-source supervision (store/source.h): outlets' permitted limits (the
      * current configuration; each change is in the audit log), marks and alerts (append-only:
      * a correction is a new row), and each outlet's scan position. */
@@ -488,6 +488,7 @@ enum {
     Q_SITE_PUT,
     Q_SITE_EACH,
     Q_PACKET_PUT,
+    Q_PACKET_EACH,
     Q_KEY_SEEN,
     Q_KEY_CLAIM,
     Q_KEY_LAST,
@@ -516,6 +517,8 @@ static const char *const sql_text[N_QUERIES] = {
     [Q_PACKET_PUT] =
         "INSERT INTO packet(received_utc_ms, peer, site_id, mn, cn, qn,"
         " data_time_utc, outcome, reason, raw) VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10)",
+    [Q_PACKET_EACH] = "SELECT id, received_utc_ms, peer, site_id, mn, cn, qn, data_time_utc,"
+                      " outcome, reason, raw FROM packet WHERE id > ?1 ORDER BY id LIMIT ?2",
     [Q_KEY_SEEN] = "SELECT 1 FROM packet_key WHERE mn=?1 AND cn=?2 AND data_time_utc=?3 AND pno=?4",
     [Q_KEY_CLAIM] = "INSERT INTO packet_key(mn, cn, data_time_utc, pno, packet_id)"
                     " VALUES (?1,?2,?3,?4,?5) ON CONFLICT DO NOTHING",
@@ -542,7 +545,7 @@ typedef struct upkeep {
 } upkeep;
 
 struct store {
-    store_base base; /* first: the backend table and the full-disk count (backend.h) */
+    store_base base;      /* first: the backend table and the full-disk count (backend.h) */
     bool auto_checkpoint; /* SQLite's default behaviour: checkpoint at 1000 WAL pages */
     int wal_pages;        /* WAL size after the last commit */
     char *path;           /* the database file, for the upkeep thread's connection */
@@ -887,6 +890,38 @@ static int sq_packet_put(store *s, const store_packet *p, int64_t *id_out, char 
     return 0;
 }
 
+static int sq_packets_each(store *s, int64_t after_id, int64_t limit, store_packet_fn fn, void *ctx,
+                           char *err, size_t errcap)
+{
+    sqlite3_stmt *st = s->q[Q_PACKET_EACH];
+    sqlite3_bind_int64(st, 1, after_id);
+    sqlite3_bind_int64(st, 2, limit > 0 ? limit : -1); /* LIMIT -1: no limit */
+    int rc, out = 0;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        store_packet p = {
+            .received_utc_ms = sqlite3_column_int64(st, 1),
+            .peer = (const char *)sqlite3_column_text(st, 2),
+            .site_id = sqlite3_column_int64(st, 3), /* NULL reads as 0 */
+            .mn = (const char *)sqlite3_column_text(st, 4),
+            .cn = (const char *)sqlite3_column_text(st, 5),
+            .qn = (const char *)sqlite3_column_text(st, 6),
+            .data_time_utc = sqlite3_column_type(st, 7) == SQLITE_NULL
+                                 ? STORE_NO_TIME
+                                 : sqlite3_column_int64(st, 7),
+            .outcome = (const char *)sqlite3_column_text(st, 8),
+            .reason = (const char *)sqlite3_column_text(st, 9),
+            .raw = sqlite3_column_blob(st, 10),
+            .raw_n = (size_t)sqlite3_column_bytes(st, 10),
+        };
+        if ((out = fn(ctx, sqlite3_column_int64(st, 0), &p)) != 0)
+            break;
+    }
+    if (out == 0 && rc != SQLITE_DONE)
+        out = fail(s, "packet list", err, errcap);
+    sqlite3_reset(st);
+    return out;
+}
+
 static void bind_key(sqlite3_stmt *st, const char *mn, const char *cn, int64_t t, int pno)
 {
     bind_text(st, 1, mn);
@@ -896,7 +931,7 @@ static void bind_key(sqlite3_stmt *st, const char *mn, const char *cn, int64_t t
 }
 
 static int sq_key_seen(store *s, const char *mn, const char *cn, int64_t data_time_utc, int pno,
-                   char *err, size_t errcap)
+                       char *err, size_t errcap)
 {
     sqlite3_stmt *st = s->q[Q_KEY_SEEN];
     bind_key(st, mn, cn, data_time_utc, pno);
@@ -907,7 +942,7 @@ static int sq_key_seen(store *s, const char *mn, const char *cn, int64_t data_ti
 }
 
 static int sq_key_claim(store *s, const char *mn, const char *cn, int64_t data_time_utc, int pno,
-                    int64_t packet_id, char *err, size_t errcap)
+                        int64_t packet_id, char *err, size_t errcap)
 {
     sqlite3_stmt *st = s->q[Q_KEY_CLAIM];
     bind_key(st, mn, cn, data_time_utc, pno);
@@ -918,7 +953,7 @@ static int sq_key_claim(store *s, const char *mn, const char *cn, int64_t data_t
 }
 
 static int sq_key_last(store *s, const char *mn, const char *cn, int64_t before_utc, int64_t *out,
-                   char *err, size_t errcap)
+                       char *err, size_t errcap)
 {
     sqlite3_stmt *st = s->q[Q_KEY_LAST];
     bind_text(st, 1, mn);
@@ -976,7 +1011,7 @@ static int sq_data_put(store *s, const store_packet *p, int pno, const store_obs
 }
 
 static int sq_minutes_each(store *s, int64_t site_id, const char *param, int64_t hour_utc,
-                       store_obs_fn fn, void *ctx, char *err, size_t errcap)
+                           store_obs_fn fn, void *ctx, char *err, size_t errcap)
 {
     sqlite3_stmt *st = s->q[Q_MINUTES];
     sqlite3_bind_int64(st, 1, site_id);
@@ -1190,6 +1225,7 @@ const store_backend store_sqlite_backend = {
     .site_put = sq_site_put,
     .site_each = sq_site_each,
     .packet_put = sq_packet_put,
+    .packets_each = sq_packets_each,
     .key_seen = sq_key_seen,
     .key_claim = sq_key_claim,
     .key_last = sq_key_last,

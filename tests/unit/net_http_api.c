@@ -1,7 +1,9 @@
 /* Tests of src/net/http: the API over real HTTP on loopback, against a database made by the
- * store's migrations and filled with tests/tools/http_fixture.sql, the clock pinned at
+ * store's migrations and filled through the store's interface with the data set of
+ * tests/tools/http_fixture.sql (which api.sh and web.mjs load), the clock pinned at
  * 2026-03-10T12:30:00+08:00. Expected figures are worked out by hand from HJ 633 Table 1
  * (comments beside each), not taken from the server's output. */
+#include <math.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -17,7 +19,6 @@
 #include "standards/airq.h"
 #include <jansson.h>
 #include <netinet/in.h>
-#include <sqlite3.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 
@@ -27,7 +28,6 @@
 #include "store/store.h"
 #include "testutil.h"
 
-#define FIXTURE TEST_DATA_DIR "/../tools/http_fixture.sql"
 #define PLAN TEST_DATA_DIR "/../../data/plan/zhengzhou-jingkai-2023-2025.json"
 
 static tu_tmpdb tmp;
@@ -44,20 +44,73 @@ typedef struct reply {
     json_t *json;
 } reply;
 
-static char *slurp(const char *path)
+/* The data set of tests/tools/http_fixture.sql, put through store.h (Beijing-time labels):
+ *   site 1 经开区管委 (air, 明湖街道): hourly PM2.5 80, PM10 100, SO2 10, NO2 40, CO 0.8, O3 60,
+ *          from 2026-01-01T00:00 to the hour starting 2026-03-10T11:00, the PM2.5 hour of
+ *          2026-03-10T09:00 flagged M (maintenance);
+ *   site 2 九龙站 (air, 潮河街道): PM2.5 40, PM10 60, same gases, until the hour starting
+ *          2026-03-10T08:00 (then silent: offline, 21 of the last 24 hours);
+ *   site 3 某热电公司 1号排口 (gas_outlet): no data. */
+static int fill_fixture(store *s, char *err, size_t errcap)
 {
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return NULL;
-    fseek(f, 0, SEEK_END);
-    long n = ftell(f);
-    fseek(f, 0, SEEK_SET);
-    char *s = malloc((size_t)n + 1);
-    if (fread(s, 1, (size_t)n, f) != (size_t)n)
-        n = 0;
-    s[n] = '\0';
-    fclose(f);
-    return s;
+    const store_site sites[] = {
+        {.mn = "1320A",
+         .pw = "123456",
+         .kind = "air",
+         .name = "经开区管委",
+         .town = "明湖街道",
+         .lon = 113.727,
+         .lat = 34.7187,
+         .status = "active"},
+        {.mn = "JK0002",
+         .pw = "123456",
+         .kind = "air",
+         .name = "九龙站",
+         .town = "潮河街道",
+         .lon = 113.80,
+         .lat = 34.70,
+         .status = "active"},
+        {.mn = "JK0103",
+         .pw = "123456",
+         .kind = "gas_outlet",
+         .name = "某热电公司1号排口",
+         .town = "前程街道",
+         .lon = 113.76,
+         .lat = 34.68,
+         .enterprise = "某热电有限公司",
+         .status = "active"},
+    };
+    int64_t id[3], pid;
+    static const char *const param[6] = {"a34004", "a34002", "a21026",
+                                         "a21004", "a21005", "a05024"};
+    static const double value[2][6] = {{80, 100, 10, 40, 0.8, 60}, {40, 60, 10, 40, 0.8, 60}};
+    const int64_t first = 1767196800, last[2] = {1773111600, 1773100800}, flagged = 1773104400;
+    store_packet pk = {.peer = "fixture", .data_time_utc = STORE_NO_TIME, .outcome = "stored"};
+    if (store_begin(s, err, errcap) < 0)
+        return -1;
+    for (int i = 0; i < 3; i++)
+        if (store_site_put(s, &sites[i], &id[i], err, errcap) < 0)
+            return -1;
+    if (store_packet_put(s, &pk, &pid, err, errcap) < 0)
+        return -1;
+    for (int k = 0; k < 2; k++)
+        for (int64_t t = first; t <= last[k]; t += 3600)
+            for (int p = 0; p < 6; p++) {
+                double v = value[k][p];
+                store_obs o = {.site_id = id[k],
+                               .param = param[p],
+                               .period = STORE_HOUR,
+                               .ts_utc = t,
+                               .value = v,
+                               .min = v,
+                               .max = v,
+                               .cou = NAN,
+                               .flag = k == 0 && p == 0 && t == flagged ? "M" : "N",
+                               .packet_id = pid};
+                if (store_obs_put(s, &o, err, errcap) != 1)
+                    return -1;
+            }
+    return store_commit(s, err, errcap);
 }
 
 static void write_file(const char *path, const char *text)
@@ -77,16 +130,11 @@ static int setup(void **state)
     store *s = tu_store_open(&tmp, "http");
     if (!s)
         return -1;
-    store_close(s);
-    sqlite3 *h;
-    char *sql = slurp(FIXTURE), *msg = NULL;
-    if (!sql || sqlite3_open(db, &h) != SQLITE_OK ||
-        sqlite3_exec(h, sql, NULL, NULL, &msg) != SQLITE_OK) {
-        fprintf(stderr, "fixture: %s\n", msg ? msg : "unreadable");
+    if (fill_fixture(s, err, sizeof err) < 0) {
+        fprintf(stderr, "fixture: %s\n", err);
         return -1;
     }
-    sqlite3_close(h);
-    free(sql);
+    store_close(s);
     /* An administrator with a session: operations data (completeness, metrics) and outlet
      * sites need an account with data.read. */
     s = store_open(db, err, sizeof err);

@@ -11,11 +11,11 @@
 #include <string.h>
 
 #include <cmocka.h>
-#include <sqlite3.h>
 
 #include "fault.h"
 #include "hj212/hj212.h"
 #include "service/ingest.h"
+#include "store/read.h"
 #include "store/store.h"
 #include "testutil.h"
 
@@ -103,30 +103,117 @@ static void run_one(fx *f, ingest_item *it)
     assert_int_equal(ingest_batch(f->in, &p, 1, NOW_MS, err, sizeof err), 0);
 }
 
-static int64_t query_int(fx *f, const char *sql)
+/* What the tests look at, read back through the store's interface (store.h, read.h). */
+static store_counts counts(fx *f)
 {
-    sqlite3 *db;
-    assert_int_equal(sqlite3_open(f->db.path, &db), SQLITE_OK);
-    sqlite3_stmt *st;
-    assert_int_equal(sqlite3_prepare_v2(db, sql, -1, &st, NULL), SQLITE_OK);
-    assert_int_equal(sqlite3_step(st), SQLITE_ROW);
-    int64_t v = sqlite3_column_int64(st, 0);
-    sqlite3_finalize(st);
-    sqlite3_close(db);
+    store_counts c;
+    char err[256];
+    assert_int_equal(store_counts_get(f->s, &c, err, sizeof err), 0);
+    return c;
+}
+
+/* The archive's packets, fields copied out. */
+typedef struct archived {
+    char outcome[16], reason[32], mn[32], peer[32];
+    char raw[2048];
+    size_t raw_n;
+} archived;
+typedef struct archive {
+    int n;
+    archived p[4];
+} archive;
+
+static int keep_packet(void *ctx, int64_t id, const store_packet *p)
+{
+    (void)id;
+    archive *a = ctx;
+    if (a->n < 4) {
+        archived *o = &a->p[a->n];
+        snprintf(o->outcome, sizeof o->outcome, "%s", p->outcome);
+        snprintf(o->reason, sizeof o->reason, "%s", p->reason ? p->reason : "");
+        snprintf(o->mn, sizeof o->mn, "%s", p->mn ? p->mn : "");
+        snprintf(o->peer, sizeof o->peer, "%s", p->peer);
+        o->raw_n = p->raw_n < sizeof o->raw ? p->raw_n : sizeof o->raw;
+        memcpy(o->raw, p->raw, o->raw_n);
+    }
+    a->n++;
+    return 0;
+}
+
+static archive packets(fx *f)
+{
+    archive a = {0};
+    char err[256];
+    assert_int_equal(store_packets_each(f->s, 0, 0, keep_packet, &a, err, sizeof err), 0);
+    return a;
+}
+
+/* A site of the registry by MN. */
+typedef struct site_seen {
+    const char *mn;
+    int64_t id;
+    char kind[32], status[16];
+} site_seen;
+
+static int find_site(void *ctx, const store_site *site)
+{
+    site_seen *w = ctx;
+    if (strcmp(site->mn, w->mn))
+        return 0;
+    w->id = site->id;
+    snprintf(w->kind, sizeof w->kind, "%s", site->kind);
+    snprintf(w->status, sizeof w->status, "%s", site->status ? site->status : "");
+    return 1;
+}
+
+static site_seen site_of(fx *f, const char *mn)
+{
+    site_seen w = {.mn = mn};
+    char err[256];
+    assert_int_equal(store_site_each(f->s, find_site, &w, err, sizeof err), 1);
+    return w;
+}
+
+/* A series of one site and parameter as the dashboard reads it. */
+typedef struct series {
+    int n;
+    ew_read_obs o[8];
+    char flag[8][8], period[8][8];
+} series;
+
+static int keep_obs(void *ctx, const ew_read_obs *o)
+{
+    series *v = ctx;
+    if (v->n < 8) {
+        v->o[v->n] = *o;
+        snprintf(v->flag[v->n], sizeof v->flag[0], "%s", o->flag);
+        snprintf(v->period[v->n], sizeof v->period[0], "%s", o->period);
+    }
+    v->n++;
+    return 0;
+}
+
+static series series_of(fx *f, const char *mn, const char *param, ew_series_kind kind)
+{
+    series v = {0};
+    char err[256];
+    ew_reader *r = ew_read_open(f->db.path, err, sizeof err);
+    assert_non_null(r);
+    assert_int_equal(ew_read_series(r, site_of(f, mn).id, param, kind, 0, INT64_MAX, 100, 0, NULL,
+                                    keep_obs, &v, err, sizeof err),
+                     0);
+    ew_read_close(r);
     return v;
 }
 
-static double query_real(fx *f, const char *sql)
+/* The store's own check: every stored data packet has its observations, every key names a
+ * stored packet. */
+static int problems(fx *f)
 {
-    sqlite3 *db;
-    assert_int_equal(sqlite3_open(f->db.path, &db), SQLITE_OK);
-    sqlite3_stmt *st;
-    assert_int_equal(sqlite3_prepare_v2(db, sql, -1, &st, NULL), SQLITE_OK);
-    assert_int_equal(sqlite3_step(st), SQLITE_ROW);
-    double v = sqlite3_column_double(st, 0);
-    sqlite3_finalize(st);
-    sqlite3_close(db);
-    return v;
+    char err[256];
+    int n = store_check(f->s, false, NULL, NULL, err, sizeof err);
+    assert_true(n >= 0);
+    return n;
 }
 
 static const char MINUTE_SEG[] =
@@ -147,30 +234,24 @@ static void upload_is_stored_then_answered_9014(void **state)
                                "MN=JLYP01_AIR01_0001;Flag=4;CP=&&&&18C0\r\n";
     assert_int_equal(it.reply_n, sizeof want - 1);
     assert_memory_equal(it.reply, want, sizeof want - 1);
-    assert_int_equal(query_int(f, "SELECT count(*) FROM observation"), 2);
+    assert_int_equal(counts(f).observations, 2);
     assert_int_equal(atomic_load(&f->metrics.observations_stored), 2); /* counted once stored */
-    assert_int_equal(query_int(f, "SELECT ts_utc FROM observation WHERE param='a34004'"), T_1626);
-    assert_true(query_real(f, "SELECT value FROM observation WHERE param='a34004'") == 35.5);
-    assert_true(query_real(f, "SELECT min FROM observation WHERE param='a34004'") == 30);
-    assert_true(query_real(f, "SELECT max FROM observation WHERE param='a34004'") == 41);
-    assert_int_equal(query_int(f, "SELECT count(*) FROM observation WHERE param='a34004'"
-                                  " AND period='min' AND flag='N'"),
-                     1);
-    /* the archive keeps the exact bytes, and both observations point at them */
-    sqlite3 *db;
-    assert_int_equal(sqlite3_open(f->db.path, &db), SQLITE_OK);
-    sqlite3_stmt *st;
-    assert_int_equal(sqlite3_prepare_v2(db,
-                                        "SELECT count(*) FROM packet p JOIN observation o"
-                                        " ON o.packet_id = p.id WHERE p.outcome='stored'"
-                                        " AND p.raw = ?1 AND p.peer = '127.0.0.1:5000'",
-                                        -1, &st, NULL),
-                     SQLITE_OK);
-    sqlite3_bind_blob(st, 1, f->frame, (int)it.raw_n, SQLITE_STATIC);
-    assert_int_equal(sqlite3_step(st), SQLITE_ROW);
-    assert_int_equal(sqlite3_column_int(st, 0), 2);
-    sqlite3_finalize(st);
-    sqlite3_close(db);
+    series v = series_of(f, "JLYP01_AIR01_0001", "a34004", EW_SERIES_RAW);
+    assert_int_equal(v.n, 1);
+    assert_int_equal(v.o[0].ts_utc, T_1626);
+    assert_true(v.o[0].value == 35.5 && v.o[0].min == 30 && v.o[0].max == 41);
+    assert_string_equal(v.period[0], "min");
+    assert_string_equal(v.flag[0], "N");
+    v = series_of(f, "JLYP01_AIR01_0001", "a05024", EW_SERIES_RAW);
+    assert_true(v.n == 1 && v.o[0].value == 63 && isnan(v.o[0].min));
+    /* the archive keeps the exact bytes and the peer, and the observations belong to it */
+    archive a = packets(f);
+    assert_int_equal(a.n, 1);
+    assert_string_equal(a.p[0].outcome, "stored");
+    assert_string_equal(a.p[0].peer, "127.0.0.1:5000");
+    assert_int_equal(a.p[0].raw_n, it.raw_n);
+    assert_memory_equal(a.p[0].raw, f->frame, it.raw_n);
+    assert_int_equal(problems(f), 0);
 }
 
 static void duplicate_is_answered_and_stored_once(void **state)
@@ -183,9 +264,10 @@ static void duplicate_is_answered_and_stored_once(void **state)
     run_one(f, &b);
     assert_int_equal(b.outcome, INGEST_DUPLICATE);
     assert_int_equal(b.reply_n, a.reply_n); /* the logger still needs its 9014 */
-    assert_int_equal(query_int(f, "SELECT count(*) FROM observation"), 2);
-    assert_int_equal(query_int(f, "SELECT count(*) FROM packet"), 2);
-    assert_int_equal(query_int(f, "SELECT count(*) FROM packet WHERE outcome='duplicate'"), 1);
+    store_counts c = counts(f);
+    assert_int_equal(c.observations, 2);
+    assert_int_equal(c.packets, 2);
+    assert_int_equal(c.packets_duplicate, 1);
     assert_int_equal(atomic_load(&f->metrics.observations_stored), 2);
 }
 
@@ -202,11 +284,12 @@ static void unknown_mn_is_rejected_with_qnrtn_4(void **state)
     /* HJ 212-2017 table 6: QnRtn 4 = MN error, sent as a 9011 request answer. */
     assert_non_null(memmem(it.reply, it.reply_n, "CN=9011", 7));
     assert_non_null(memmem(it.reply, it.reply_n, "QnRtn=4&&", 9));
-    assert_int_equal(query_int(f, "SELECT count(*) FROM observation"), 0);
-    assert_int_equal(
-        query_int(f, "SELECT count(*) FROM packet WHERE outcome='rejected' AND reason='unknown_mn'"
-                     " AND mn='NOBODY'"),
-        1);
+    assert_int_equal(counts(f).observations, 0);
+    archive a = packets(f);
+    assert_int_equal(a.n, 1);
+    assert_string_equal(a.p[0].outcome, "rejected");
+    assert_string_equal(a.p[0].reason, "unknown_mn");
+    assert_string_equal(a.p[0].mn, "NOBODY");
 }
 
 static void wrong_password_is_rejected_with_qnrtn_3(void **state)
@@ -220,7 +303,7 @@ static void wrong_password_is_rejected_with_qnrtn_3(void **state)
     assert_int_equal(it.outcome, INGEST_REJECTED);
     assert_string_equal(it.reason, "bad_pw");
     assert_non_null(memmem(it.reply, it.reply_n, "QnRtn=3&&", 9));
-    assert_int_equal(query_int(f, "SELECT count(*) FROM observation"), 0);
+    assert_int_equal(counts(f).observations, 0);
 }
 
 static void no_ack_flag_means_no_reply(void **state)
@@ -245,10 +328,12 @@ static void bad_crc_frame_is_archived_without_reply(void **state)
     run_one(f, &it);
     assert_int_equal(it.outcome, INGEST_REJECTED);
     assert_int_equal(it.reply_n, 0); /* §6.5: a bad CRC is not answered */
-    assert_int_equal(query_int(f, "SELECT count(*) FROM packet WHERE outcome='rejected'"
-                                  " AND length(raw) > 100"),
-                     1);
-    assert_int_equal(query_int(f, "SELECT count(*) FROM observation"), 0);
+    archive a = packets(f);
+    assert_int_equal(a.n, 1);
+    assert_string_equal(a.p[0].outcome, "rejected");
+    assert_int_equal(a.p[0].raw_n, it.raw_n); /* the frame kept whole as evidence */
+    assert_memory_equal(a.p[0].raw, f->frame, it.raw_n);
+    assert_int_equal(counts(f).observations, 0);
 }
 
 static void future_and_missing_datatime_are_rejected(void **state)
@@ -266,7 +351,7 @@ static void future_and_missing_datatime_are_rejected(void **state)
               "CP=&&DataTime=20220516000000;a34004-Avg=35&&");
     run_one(f, &it);
     assert_string_equal(it.reason, "datatime_future");
-    assert_int_equal(query_int(f, "SELECT count(*) FROM observation"), 0);
+    assert_int_equal(counts(f).observations, 0);
 }
 
 static void enrol_accepts_unknown_mn_as_pending(void **state)
@@ -279,9 +364,9 @@ static void enrol_accepts_unknown_mn_as_pending(void **state)
     run_one(f, &it);
     assert_int_equal(it.outcome, INGEST_STORED);
     /* ST=31 (table 5: atmospheric pollution source) -> a flue-gas outlet */
-    assert_int_equal(query_int(f, "SELECT count(*) FROM site WHERE mn='NEWSTACK01'"
-                                  " AND status='pending' AND kind='gas_outlet'"),
-                     1);
+    site_seen w = site_of(f, "NEWSTACK01");
+    assert_string_equal(w.status, "pending");
+    assert_string_equal(w.kind, "gas_outlet");
     /* the enrolled password is then enforced */
     make_item(f, &it,
               "QN=20220513162708370;ST=31;CN=2051;PW=111111;MN=NEWSTACK01;Flag=5;"
@@ -334,7 +419,10 @@ static void realtime_data_with_skewed_clock_gets_1012_once(void **state)
               "CP=&&DataTime=20220514162100;a34004-Rtd=37,a34004-Flag=N&&");
     run_one(f, &it);
     assert_null(memmem(it.reply, it.reply_n, "CN=1012", 7));
-    assert_int_equal(query_int(f, "SELECT count(*) FROM observation WHERE period='rtd'"), 3);
+    series v = series_of(f, "JLYP01_AIR01_0001", "a34004", EW_SERIES_RAW);
+    assert_int_equal(v.n, 3);
+    for (int i = 0; i < 3; i++)
+        assert_string_equal(v.period[i], "rtd");
 }
 
 static void minute_gap_is_requested_after_the_9014(void **state)
@@ -422,10 +510,13 @@ static void minute_uploads_produce_hourly_value(void **state)
     }
     char err[256];
     assert_int_equal(ingest_batch(f->in, ptr, 45, NOW_MS, err, sizeof err), 0);
-    assert_int_equal(query_int(f, "SELECT hour_utc FROM hour_agg WHERE param='w01018'"), T_1600);
-    assert_int_equal(query_int(f, "SELECT n_valid FROM hour_agg WHERE param='w01018'"), 45);
-    assert_true(query_real(f, "SELECT value FROM hour_agg WHERE param='w01018'") == 42.0);
-    assert_int_equal(query_int(f, "SELECT flag = 'N' FROM hour_agg WHERE param='w01018'"), 1);
+    assert_int_equal(counts(f).hours, 1);
+    /* the platform's own hour, as the dashboard reads it (the device sent none) */
+    series v = series_of(f, "WATER0001", "w01018", EW_SERIES_HOUR);
+    assert_int_equal(v.n, 1);
+    assert_int_equal(v.o[0].ts_utc, T_1600);
+    assert_true(v.o[0].value == 42.0);
+    assert_string_equal(v.flag[0], "N");
 }
 
 /* A failed batch says why: every failing path fills err (the writer logs it). */
@@ -450,7 +541,7 @@ static void store_failure_fills_err(void **state)
         assert_int_equal(it.reply_n, 0);
         assert_non_null(strstr(err, "interrupted"));
     }
-    assert_int_equal(query_int(f, "SELECT count(*) FROM packet"), 0);
+    assert_int_equal(counts(f).packets, 0);
 }
 
 /* A batch fails and so does reading the registry back: the registry stays as it was before
@@ -472,7 +563,7 @@ static void failed_registry_reload_keeps_the_registry(void **state)
     fault_off(&in);
     assert_true(in.hits >= 2);
     assert_int_equal(ingest_device_count(f->in), 2);
-    assert_int_equal(query_int(f, "SELECT count(*) FROM site"), 2);
+    assert_int_equal(counts(f).sites, 2);
 
     ingest_item known;
     make_item(f, &known, MINUTE_SEG);
@@ -484,7 +575,8 @@ static void failed_registry_reload_keeps_the_registry(void **state)
     run_one(f, &it);
     assert_int_equal(it.outcome, INGEST_STORED);
     assert_int_equal(ingest_device_count(f->in), 3);
-    assert_int_equal(query_int(f, "SELECT count(*) FROM site WHERE status = 'pending'"), 1);
+    assert_int_equal(counts(f).sites_pending, 1);
+    assert_string_equal(site_of(f, "NEW0001").status, "pending");
 }
 
 /* What an ingest node hands to its log: the items of the batch, keyed. */
@@ -495,8 +587,7 @@ typedef struct relay_log {
     int fail; /* answer the publish with an error */
 } relay_log;
 
-static int relay_publish(void *ctx, ingest_item *const *items, size_t n, char *err,
-                         size_t errcap)
+static int relay_publish(void *ctx, ingest_item *const *items, size_t n, char *err, size_t errcap)
 {
     relay_log *l = ctx;
     l->calls++;
@@ -534,8 +625,8 @@ static void relay_answers_after_publish_and_stores_nothing(void **state)
     assert_int_equal(bad.key[0], 0);
     assert_true(it.reply_n > 0); /* the 9014 */
     assert_non_null(strstr(it.reply, "CN=9014"));
-    assert_int_equal(query_int(f, "SELECT count(*) FROM packet"), 0);
-    assert_int_equal(query_int(f, "SELECT count(*) FROM observation"), 0);
+    assert_int_equal(counts(f).packets, 0);
+    assert_int_equal(counts(f).observations, 0);
 
     /* The log did not take the batch: no device is answered. */
     log.fail = 1;
@@ -572,7 +663,7 @@ static void replay_judges_items_at_their_receipt(void **state)
     items[0] = &late;
     assert_int_equal(ingest_batch(w, items, 1, NOW_MS, err, sizeof err), 0);
     assert_int_equal(late.outcome, INGEST_STORED);
-    assert_int_equal(query_int(f, "SELECT count(*) FROM observation"), 2);
+    assert_int_equal(counts(f).observations, 2);
     ingest_free(w);
 }
 

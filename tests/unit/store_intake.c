@@ -640,6 +640,76 @@ static void data_put_archives_claims_and_inserts_at_once(void **state)
     assert_int_equal(c.observations, 2);
 }
 
+/* What the archive walk saw: ids, and the last packet's fields copied out. */
+typedef struct walked {
+    int n, stop_at;
+    int64_t id[8];
+    char mn[16], reason[32], raw[256];
+    size_t raw_n;
+    int64_t site_id, data_time_utc, received_utc_ms;
+} walked;
+
+static int walk_packet(void *ctx, int64_t id, const store_packet *p)
+{
+    walked *w = ctx;
+    if (w->n < 8)
+        w->id[w->n] = id;
+    w->n++;
+    snprintf(w->mn, sizeof w->mn, "%s", p->mn ? p->mn : "(null)");
+    snprintf(w->reason, sizeof w->reason, "%s", p->reason ? p->reason : "(null)");
+    w->raw_n = p->raw_n < sizeof w->raw ? p->raw_n : sizeof w->raw;
+    memcpy(w->raw, p->raw, w->raw_n);
+    w->site_id = p->site_id;
+    w->data_time_utc = p->data_time_utc;
+    w->received_utc_ms = p->received_utc_ms;
+    return w->n == w->stop_at ? 7 : 0;
+}
+
+/* The archive gives back every packet as it was put, bytes included (a NUL and a bad CRC
+ * are evidence too), in id order, from a given id on, at most limit, and stops when asked. */
+static void packets_each_returns_the_archive_as_put(void **state)
+{
+    fixture *f = fx(state);
+    char err[512];
+    int64_t site = add_site(f->s, "M1", "air", NULL);
+    int64_t a = add_packet(f->s, site, 1735660800000, "stored", NULL);
+    static const char odd[] = "##0020QN=1;\0MN=;CP=&&&&FFFF\r\n";
+    store_packet p = {.received_utc_ms = 1735660801234,
+                      .peer = "10.0.0.9:4000",
+                      .data_time_utc = STORE_NO_TIME,
+                      .outcome = "rejected",
+                      .reason = "bad_crc",
+                      .raw = odd,
+                      .raw_n = sizeof odd - 1};
+    int64_t b = 0;
+    assert_int_equal(store_packet_put(f->s, &p, &b, err, sizeof err), 0);
+    int64_t c = add_packet(f->s, site, 1735660802000, "duplicate", NULL);
+
+    walked w = {0};
+    assert_int_equal(store_packets_each(f->s, 0, 0, walk_packet, &w, err, sizeof err), 0);
+    assert_int_equal(w.n, 3);
+    assert_true(w.id[0] == a && w.id[1] == b && w.id[2] == c);
+
+    w = (walked){0};
+    assert_int_equal(store_packets_each(f->s, a, 1, walk_packet, &w, err, sizeof err), 0);
+    assert_int_equal(w.n, 1);
+    assert_true(w.id[0] == b);
+    assert_string_equal(w.mn, "(null)");
+    assert_string_equal(w.reason, "bad_crc");
+    assert_int_equal(w.site_id, 0);
+    assert_true(w.data_time_utc == STORE_NO_TIME);
+    assert_true(w.received_utc_ms == 1735660801234);
+    assert_int_equal(w.raw_n, sizeof odd - 1);
+    assert_memory_equal(w.raw, odd, sizeof odd - 1);
+
+    w = (walked){.stop_at = 2};
+    assert_int_equal(store_packets_each(f->s, 0, 0, walk_packet, &w, err, sizeof err), 7);
+    assert_int_equal(w.n, 2);
+    w = (walked){0};
+    assert_int_equal(store_packets_each(f->s, c, 0, walk_packet, &w, err, sizeof err), 0);
+    assert_int_equal(w.n, 0);
+}
+
 /* PostgreSQL only: COMMIT of a transaction in which a statement failed is refused (the
  * server answers ROLLBACK): the batch is not acknowledged as if it were stored. (On SQLite
  * the transaction stays usable after a failed statement; store.h leaves that case to the
@@ -677,6 +747,7 @@ int main(void)
         BOTH(data_put_keeps_first_values_in_order),
         BOTH(data_put_archives_claims_and_inserts_at_once),
         BOTH(hour_put_replaces_derived_value),
+        BOTH(packets_each_returns_the_archive_as_put),
         BOTH(rollback_discards_and_reasons_count_most_frequent_first),
         BOTH(months_written_after_a_rollback_are_stored),
         BOTH(failed_write_then_rollback_loses_the_batch_only),

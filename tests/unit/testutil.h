@@ -5,7 +5,6 @@
 #ifndef EW_TESTS_TESTUTIL_H
 #define EW_TESTS_TESTUTIL_H
 #include <ftw.h>
-#include <sqlite3.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -66,21 +65,6 @@ static inline int tu_store_close(tu_tmpdb *t, store *s)
 {
     store_close(s);
     return tu_tmpdb_remove(t);
-}
-
-/* The one number a query of the database file at path gives (count(*) and the like), read
- * on a connection of the test's own so that tests check what is on disk. -1 on failure. */
-static inline int64_t tu_db_count(const char *path, const char *sql)
-{
-    sqlite3 *db;
-    sqlite3_stmt *st = NULL;
-    int64_t n = -1;
-    if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READWRITE, NULL) == SQLITE_OK &&
-        sqlite3_prepare_v2(db, sql, -1, &st, NULL) == SQLITE_OK && sqlite3_step(st) == SQLITE_ROW)
-        n = sqlite3_column_int64(st, 0);
-    sqlite3_finalize(st);
-    sqlite3_close(db);
-    return n;
 }
 
 /* The fixture of tests that need nothing but a fresh store: use tu_store_setup and
