@@ -74,13 +74,13 @@ after(async () => {
 });
 
 // Open a screen, wait until it has rendered, fail on any console error or failed request.
-async function open(hash, name, lang = 'zh') {
+async function open(hash, name, lang = 'zh', extra = '') {
   const page = await context.newPage();
   const errors = [];
   page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
   page.on('pageerror', (e) => errors.push(String(e)));
   page.on('requestfailed', (r) => errors.push(`request failed: ${r.url()}`));
-  await page.goto(`${base}/?lang=${lang}${hash}`);
+  await page.goto(`${base}/?lang=${lang}${extra}${hash}`);
   await page.waitForSelector('#app[data-state="ready"]', { timeout: 15000 });
   await page.waitForTimeout(300); // let ECharts paint before the screenshot
   await page.screenshot({ path: join(artifacts, `web-${name}.png`), fullPage: true });
@@ -99,6 +99,29 @@ test('overview shows the zone AQI, primary pollutant and target gauges from the 
   assert.equal(await page.textContent('[data-testid=target-pm25_annual_mean-status]'), pm.value === null ? '暂无数据' : pm.on_track ? '可达成' : '无法达成');
   assert.equal(await page.locator('[data-testid=table-targets] tbody tr').count(), targets.length);
   assert.match(await page.textContent('header'), /经开区生态环境监测平台/);
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+// The live parts update in place: the same nodes, the values of the API, the rest of the screen
+// untouched; only they are live regions (never the whole <main>, which would be read out
+// whenever anything changed).
+test('the overview updates its AQI tile in place and announces only the tile', async () => {
+  const { page, errors } = await open('#/', 'overview-live', 'zh', '&refresh_ms=300');
+  assert.equal(await page.getAttribute('main', 'aria-live'), null);
+  assert.equal(await page.getAttribute('[data-testid=zone-live]', 'role'), 'status');
+  await page.evaluate(() => {
+    document.querySelector('[data-testid=card-aqi-now]').dataset.mark = 'kept';
+    document.querySelector('[data-testid=zone-aqi]').textContent = 'stale';
+    document.querySelector('[data-testid=card-targets]').dataset.mark = 'kept';
+  });
+  await page.waitForSelector('#app[data-refreshed="2"]', { timeout: 5000 });
+  const now = await api('aqi/now');
+  assert.equal(await page.getAttribute('[data-testid=card-aqi-now]', 'data-mark'), 'kept');
+  assert.equal(await page.getAttribute('[data-testid=card-targets]', 'data-mark'), 'kept');
+  assert.equal(await page.textContent('[data-testid=zone-aqi]'), String(now.zone.aqi));
+  assert.equal(await page.getAttribute('#app', 'data-state'), 'ready');
+  assert.equal(await page.locator('[aria-live]').count(), 1);
   assert.deepEqual(errors, []);
   await page.close();
 });

@@ -197,7 +197,7 @@ test('(b) the bureau logs in, finds the case, accepts it and assigns it to unit 
   const made = await page.evaluate(async () => {
     const { csrf } = await (await fetch('/api/v1/session')).json();
     return (await fetch('/api/v1/cases', { method: 'POST', headers: { 'Content-Type': 'application/json', 'X-CSRF-Token': csrf },
-      body: JSON.stringify({ source: 'inspection', category: 'dust', location: '第九大街沿线', description: '道路扬尘' }) })).status;
+      body: JSON.stringify({ source: 'inspection', category: 'dust', location: '第九大街沿线<b>x</b>', description: '道路扬尘' }) })).status;
   });
   assert.equal(made, 201);
   // The state filter goes to the server: closed cases do not include it.
@@ -206,6 +206,10 @@ test('(b) the bureau logs in, finds the case, accepts it and assigns it to unit 
   assert.equal(await page.locator('[data-testid=case-row]').count(), 0);
   await page.selectOption('[data-testid=filter-state]', 'reported');
   await page.waitForSelector(`[data-testid=case-row][data-case-id="${shared.caseId}"]`);
+  // What people write stays text: markup in a place name is shown as written, not obeyed.
+  const marked = page.locator('[data-testid=case-row]', { hasText: '第九大街沿线<b>x</b>' });
+  assert.equal(await marked.count(), 1);
+  assert.equal(await marked.locator('b').count(), 0);
   await shot(page, 'cases');
   // The case map of this filter: the public report where (a) located it, the inspection note
   // counted under the chart, as the API lists them.

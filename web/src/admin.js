@@ -4,7 +4,7 @@
 // screens show what the API returns and its refusals as it words them.
 import { api, session } from './api.js';
 import { lang, t } from './i18n.js';
-import { esc, h, hms, htmlTable } from './ui.js';
+import { esc, h, hms, onSubmit, raw, say, table } from './ui.js';
 
 const app = () => document.getElementById('app');
 
@@ -42,18 +42,18 @@ async function drawUsers(flash = '') {
   const el = h(`<div class="grid" data-testid="screen-users">
     <section class="card wide" data-testid="card-users"><div class="card-head"><h2>${t('accounts')} (<span data-testid="users-count">${rows.length}</span>)</h2>
       <div class="card-tools"><a class="csv" href="/api/v1/users?format=csv" download>${t('csv')}</a></div></div>
-      <div class="table tall">${htmlTable([
-        ['name', t('userName'), (v) => `<b data-testid="user-row-name">${esc(v)}</b>`],
-        ['display', t('displayName'), (v) => esc(v)],
-        ['role', t('role'), (v) => `<span data-testid="user-row-role">${esc(t(`role_${v}`))}</span>`],
-        ['org', t('org'), (v, r) => `<span data-testid="user-row-org">${orgName(v, r)}</span>`],
-        ['disabled', t('status'), (v) => (v ? `<span class="pill bad">${t('disabled')}</span>` : `<span class="pill ok">${t('active')}</span>`)],
-        ['created', t('created'), (v) => esc(hms(v))],
+      <div class="table tall">${table([
+        ['name', t('userName'), (v) => raw(`<b data-testid="user-row-name">${esc(v)}</b>`)],
+        ['display', t('displayName'), (v) => v],
+        ['role', t('role'), (v) => raw(`<span data-testid="user-row-role">${esc(t(`role_${v}`))}</span>`)],
+        ['org', t('org'), (v, r) => raw(`<span data-testid="user-row-org">${orgName(v, r)}</span>`)],
+        ['disabled', t('status'), (v) => raw(v ? `<span class="pill bad">${esc(t('disabled'))}</span>` : `<span class="pill ok">${esc(t('active'))}</span>`)],
+        ['created', t('created'), (v) => hms(v)],
         // Disable/enable and a new password (POST /users/{name}); not on one's own row: the
         // server refuses an administrator disabling themself.
-        ['name', t('userActions'), (v, r) => (v === session.user?.name ? '' : `<span class="row-tools">
-          <button type="button" data-act="toggle" data-testid="user-toggle">${r.disabled ? t('enable') : t('disable')}</button>
-          <button type="button" data-act="password" data-testid="user-password">${t('resetPassword')}</button></span>`)],
+        ['name', t('userActions'), (v, r) => (v === session.user?.name ? '' : raw(`<span class="row-tools">
+          <button type="button" data-act="toggle" data-testid="user-toggle">${esc(r.disabled ? t('enable') : t('disable'))}</button>
+          <button type="button" data-act="password" data-testid="user-password">${esc(t('resetPassword'))}</button></span>`))],
       ], rows, 'table-users', (r) => ` data-testid="user-row" data-name="${esc(r.name)}" data-disabled="${r.disabled ? 1 : 0}"`)}</div>
       <span class="msg" role="status" data-testid="users-msg"></span></section>
     <section class="card wide" data-testid="card-user-new"><div class="card-head"><h2>${t('newAccount')}</h2></div>
@@ -98,44 +98,32 @@ async function drawUsers(flash = '') {
       const pw = window.prompt(t('newPasswordFor').replace('{name}', name)) ?? '';
       if (!pw) return;
       const n = bytes(pw);
-      if (n < PASSWORD_MIN || n > PASSWORD_MAX) { msg.textContent = t('passwordRule'); msg.className = 'msg error'; return; }
+      if (n < PASSWORD_MIN || n > PASSWORD_MAX) { say(msg, t('passwordRule'), true); return; }
       body = { password: pw };
     }
     try {
       await api(`users/${encodeURIComponent(name)}`, { method: 'POST', body });
       await drawUsers(t('accountChanged').replace('{name}', name));
     } catch (ex) {
-      msg.textContent = ex.message;
-      msg.className = 'msg error';
+      say(msg, ex.message, true);
     }
   });
-  form.addEventListener('submit', async (e) => {
-    e.preventDefault();
-    const msg = el.querySelector('[data-testid=new-user-msg]');
-    const say = (text, bad) => { msg.textContent = text; msg.className = bad ? 'msg error' : 'msg'; };
+  // The server's own words on a refusal: 422 names the field and the fault.
+  onSubmit(form, el.querySelector('[data-testid=new-user-msg]'), async () => {
     const name = f.name.value.trim();
     const role = f.role.value;
     const org = role === 'unit' || role === 'bureau' ? f.orgUnit.value : role === 'enterprise' ? f.orgText.value.trim() : '';
     const pw = f.password.value;
     const n = bytes(pw);
-    if (n < PASSWORD_MIN || n > PASSWORD_MAX) return say(t('passwordRule'), true);
+    if (n < PASSWORD_MIN || n > PASSWORD_MAX) throw new Error(t('passwordRule'));
     // An existing name: the server would answer 409; say so without the round trip.
-    if (rows.some((r) => r.name === name)) return say(t('accountExists').replace('{name}', name), true);
+    if (rows.some((r) => r.name === name)) throw new Error(t('accountExists').replace('{name}', name));
     const body = { name, role, password: pw };
     const display = f.display.value.trim();
     if (display) body.display = display;
     if (org) body.org = org;
-    const btn = el.querySelector('[data-testid=new-user-submit]');
-    btn.disabled = true;
-    try {
-      await api('users', { method: 'POST', body });
-      await drawUsers(t('accountCreated').replace('{name}', name));
-    } catch (ex) {
-      // The server's own words: 422 names the field and the fault.
-      say(ex.message, true);
-      btn.disabled = false;
-    }
-    return undefined;
+    await api('users', { method: 'POST', body });
+    await drawUsers(t('accountCreated').replace('{name}', name));
   });
   app().replaceChildren(el);
 }
@@ -167,13 +155,13 @@ export async function audit(arg, query) {
     <section class="card wide" data-testid="card-audit"><div class="card-head"><h2>${t('auditLog')} (<span data-testid="audit-total">${esc(total)}</span>)</h2>
       <div class="card-tools"><a class="csv" href="/api/v1/audit?${qs}&format=csv" download data-testid="audit-csv">${t('csv')}</a></div></div>
       <p class="muted">${t('auditNote')}</p>
-      ${htmlTable([
-        ['at', t('time'), (v) => esc(hms(v))],
-        ['actor', t('actor'), (v) => esc(v)],
-        ['action', t('action'), (v) => `<span class="audit-action" data-action="${esc(v)}">${esc(actionLabel(v))}</span>`],
-        ['object', t('object'), (v) => esc(v ?? '—')],
-        ['detail', t('detail'), (v) => esc(v ?? '—')],
-        ['addr', t('addr'), (v) => esc(v ?? '—')],
+      ${table([
+        ['at', t('time'), (v) => hms(v)],
+        ['actor', t('actor')],
+        ['action', t('action'), (v) => raw(`<span class="audit-action" data-action="${esc(v)}">${esc(actionLabel(v))}</span>`)],
+        ['object', t('object')],
+        ['detail', t('detail')],
+        ['addr', t('addr')],
       ], rows, 'table-audit', (x) => ` data-testid="audit-row" data-action="${esc(x.action)}" data-actor="${esc(x.actor)}"`)}
       <div class="pager">
         <button type="button" data-testid="audit-prev"${offset > 0 ? '' : ' disabled'}>${t('prevPage')}</button>

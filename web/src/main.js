@@ -18,13 +18,14 @@ import { report, track } from './public.js';
 import { rewards, scores } from './scores.js';
 import { water } from './water.js';
 import { monthly } from './report.js';
-import { cmpText, esc, finalCard, fmt, h, hm, planEndYear, rulesText, targetStatus, tval } from './ui.js';
+import { cmpText, esc, finalCard, fmt, h, hm, planEndYear, rulesText, table, targetStatus, tval } from './ui.js';
 
 echarts.use([BarChart, GaugeChart, HeatmapChart, LineChart, ScatterChart, CalendarComponent,
   DataZoomComponent, GridComponent, LegendComponent, MarkLineComponent, TitleComponent,
   TooltipComponent, VisualMapComponent, CanvasRenderer]);
 
-const REFRESH_MS = 60_000;
+// How often the live parts update; ?refresh_ms=N in the page's address overrides it (tests).
+const REFRESH_MS = Number(new URLSearchParams(location.search).get('refresh_ms')) || 60_000;
 // HJ 633 Table 2 / Appendix A colours of the six AQI levels.
 const LEVEL_COLOURS = ['#00e400', '#ffff00', '#ff7e00', '#ff0000', '#99004c', '#7e0023'];
 const PARAM_NAMES = {
@@ -52,7 +53,7 @@ function card({ id, title, csv, cols, rows, height = 320, wide = false }) {
     <div class="chart" style="height:${height}px"></div>
     <div class="table" hidden></div></section>`);
   const tableDiv = el.querySelector('.table');
-  tableDiv.append(table(cols, rows, id));
+  tableDiv.innerHTML = table(cols, rows, `table-${id}`);
   el.querySelector('.toggle').addEventListener('click', (e) => {
     const show = tableDiv.hidden;
     tableDiv.hidden = !show;
@@ -60,16 +61,6 @@ function card({ id, title, csv, cols, rows, height = 320, wide = false }) {
     e.target.textContent = show ? t('chart') : t('table');
   });
   return el;
-}
-
-function table(cols, rows, id) {
-  const tb = h(`<table data-testid="table-${id}"><thead><tr>${cols.map(([, l]) => `<th>${esc(l)}</th>`).join('')}</tr></thead><tbody></tbody></table>`);
-  const body = tb.querySelector('tbody');
-  for (const r of rows) {
-    body.append(h(`<table><tr>${cols.map(([k, , f]) => `<td>${esc(f ? f(r[k], r) : r[k] ?? '—')}</td>`).join('')}</tr></table>`).querySelector('tr'));
-  }
-  if (!rows.length) body.append(h(`<table><tr><td colspan="${cols.length}" class="muted">${t('noData')}</td></tr></table>`).querySelector('tr'));
-  return tb;
 }
 
 function chart(cardEl, option) {
@@ -100,6 +91,35 @@ function gaugeOption(tg) {
   };
 }
 
+// The parts of the overview that change by themselves, updated in place: the rest of the
+// screen stays as drawn, so a reader keeps their place and only the tile is announced.
+async function liveAqi() {
+  const now = await api('aqi/now');
+  const z = now.zone;
+  const set = (id, text) => { const el = app.querySelector(`[data-testid=${id}]`); if (el && el.textContent !== text) el.textContent = text; };
+  set('zone-time', hm(now.time));
+  set('zone-edition', String(z?.edition ?? ''));
+  set('zone-aqi', fmt(z?.aqi));
+  set('zone-category', tr(z?.category ?? ''));
+  set('zone-primary', z?.primary?.length ? z.primary.join('、') : t('none'));
+  set('zone-pm25', `${fmt(z?.pm25)} µg/m³`);
+  set('zone-o3', `${fmt(z?.o3)} µg/m³`);
+  set('zone-pm10', `${fmt(z?.pm10)} µg/m³`);
+  const badge = app.querySelector('[data-testid=card-aqi-now] .aqi-badge');
+  if (badge) badge.style.background = levelColour(z?.level);
+}
+
+// The data-quality screen's silent devices, updated in place (the count is announced).
+async function liveOffline() {
+  const off = await api('devices/offline');
+  const count = app.querySelector('[data-testid=offline-count]');
+  if (count && count.textContent !== String(off.data.length)) count.textContent = String(off.data.length);
+  const old = app.querySelector('[data-testid=table-offline]');
+  if (old) old.replaceWith(h(offlineTable(off.data)));
+}
+
+const offlineTable = (rows) => table([['name', t('site')], ['mn', 'MN'], ['town', t('town')], ['last_seen', t('lastSeen'), hm], ['silent_s', t('silent'), (v) => (v === null ? '—' : `${(v / 3600).toFixed(1)} h`)]], rows, 'table-offline');
+
 async function overview() {
   const [now, targets] = await Promise.all([api('aqi/now'), api('targets')]);
   const z = now.zone;
@@ -110,14 +130,15 @@ async function overview() {
   const headline = targets.data.filter((x) => x.source === 'monitoring' && x.id.match(/pm25|good|heavy/));
   app.replaceChildren(h(`<div class="grid" data-testid="screen-overview"></div>`));
   const grid = app.firstElementChild;
+  // The tile is a live region: its values change in place (liveAqi) and are announced.
   grid.append(h(`<section class="card hero" data-testid="card-aqi-now">
-    <div class="card-head"><h2>${t('zoneAqiNow')}</h2><div class="card-tools"><span class="muted">${t('updated')} ${hm(now.time)} · ${t('rules')} HJ 633—${esc(z?.edition ?? '')}</span>
+    <div class="card-head"><h2>${t('zoneAqiNow')}</h2><div class="card-tools"><span class="muted">${t('updated')} <span data-testid="zone-time">${hm(now.time)}</span> · ${t('rules')} HJ 633—<span data-testid="zone-edition">${esc(z?.edition ?? '')}</span></span>
       <a class="csv" href="/api/v1/aqi/now?format=csv" download>${t('csv')}</a></div></div>
-    <div class="aqi-now">
-      <div class="aqi-badge" style="background:${levelColour(z?.level)}"><span data-testid="zone-aqi">${fmt(z?.aqi)}</span><small>${esc(tr(z?.category ?? ''))}</small></div>
+    <div class="aqi-now" role="status" aria-live="polite" aria-atomic="true" data-testid="zone-live">
+      <div class="aqi-badge" style="background:${levelColour(z?.level)}"><span data-testid="zone-aqi">${fmt(z?.aqi)}</span><small data-testid="zone-category">${esc(tr(z?.category ?? ''))}</small></div>
       <dl><dt>${t('primary')}</dt><dd data-testid="zone-primary">${esc(prim)}</dd>
       <dt>PM2.5</dt><dd data-testid="zone-pm25">${fmt(z?.pm25)} µg/m³</dd>
-      <dt>O₃</dt><dd>${fmt(z?.o3)} µg/m³</dd><dt>PM10</dt><dd>${fmt(z?.pm10)} µg/m³</dd></dl>
+      <dt>O₃</dt><dd data-testid="zone-o3">${fmt(z?.o3)} µg/m³</dd><dt>PM10</dt><dd data-testid="zone-pm10">${fmt(z?.pm10)} µg/m³</dd></dl>
     </div></section>`));
   if (fin) grid.append(h(finalCard(fin, end, 'overview-final')));
   for (const tg of headline) {
@@ -137,9 +158,9 @@ async function overview() {
   }
   const all = h(`<section class="card wide" data-testid="card-targets"><div class="card-head"><h2>${t('allTargets')} (${targets.data.length})</h2>
     <a class="csv" href="/api/v1/targets?format=csv" download>${t('csv')}</a></div></section>`);
-  all.append(table([['name', t('name'), (v, r) => (lang === 'en' ? r.name_en : v)], ['comparator', t('comparator'), (v) => cmpText(v)], ['target', t('target'), (v, r) => tval(v, r.unit)], ['unit', t('unit')],
+  all.append(h(table([['name', t('name'), (v, r) => (lang === 'en' ? r.name_en : v)], ['comparator', t('comparator'), (v) => cmpText(v)], ['target', t('target'), (v, r) => tval(v, r.unit)], ['unit', t('unit')],
     ['value', t('value'), (v, r) => tval(v, r.unit)], ['projected', t('projected'), (v, r) => tval(v, r.unit)],
-    ['on_track', t('status'), (v, r) => (v === null || r.value === null ? t('noData') : v ? t('onTrack') : t('tgCannot'))]], targets.data, 'targets'));
+    ['on_track', t('status'), (v, r) => (v === null || r.value === null ? t('noData') : v ? t('onTrack') : t('tgCannot'))]], targets.data, 'table-targets')));
   grid.append(all);
   // Dust fall is the bureau's monitoring data (data.read: admin, bureau, auditor).
   if (['admin', 'bureau', 'auditor'].includes(role())) {
@@ -353,7 +374,7 @@ async function station(id) {
   const latest = (await api(`sites/${id}/latest`)).data;
   const params = [...new Set(latest.filter((l) => l.period === 'hour' || l.period === 'min').map((l) => l.param))];
   const lt = h(`<section class="card wide" data-testid="card-latest"><div class="card-head"><h2>${t('latest')}</h2><a class="csv" href="/api/v1/sites/${id}/latest?format=csv" download>${t('csv')}</a></div></section>`);
-  lt.append(table([['param', t('param'), (v) => PARAM_NAMES[v] ?? v], ['period', t('period'), (v) => t(`period_${v}`)], ['time', t('time'), hm], ['value', t('val'), (v) => fmt(v, 3)], ['flag', t('flag')]], latest, 'latest'));
+  lt.append(h(table([['param', t('param'), (v) => PARAM_NAMES[v] ?? v], ['period', t('period'), (v) => t(`period_${v}`)], ['time', t('time'), hm], ['value', t('val'), (v) => fmt(v, 3)], ['flag', t('flag')]], latest, 'table-latest')));
   grid.append(lt);
   for (const p of params) {
     const s = await api(`sites/${id}/series?param=${p}&period=hour&limit=2000`);
@@ -405,8 +426,8 @@ async function quality() {
     xAxis: { type: 'value', max: 100, name: '%' }, yAxis: { type: 'category', inverse: true, data: rows.map((r) => r.name) },
     series: [{ type: 'bar', data: rows.map((r) => ({ value: r.completeness_pct, itemStyle: { color: r.completeness_pct >= 90 ? '#1a7f5a' : r.completeness_pct >= 75 ? '#e0a100' : '#d64545' } })), label: { show: true, position: 'right', formatter: '{c}%' } }],
   });
-  const o = h(`<section class="card wide" data-testid="card-offline"><div class="card-head"><h2>${t('offline')} (<span data-testid="offline-count">${off.data.length}</span>)</h2><a class="csv" href="/api/v1/devices/offline?format=csv" download>${t('csv')}</a></div></section>`);
-  o.append(table([['name', t('site')], ['mn', 'MN'], ['town', t('town')], ['last_seen', t('lastSeen'), hm], ['silent_s', t('silent'), (v) => (v === null ? '—' : `${(v / 3600).toFixed(1)} h`)]], off.data, 'offline'));
+  const o = h(`<section class="card wide" data-testid="card-offline"><div class="card-head"><h2>${t('offline')} (<span data-testid="offline-count" role="status" aria-live="polite">${off.data.length}</span>)</h2><a class="csv" href="/api/v1/devices/offline?format=csv" download>${t('csv')}</a></div></section>`);
+  o.append(h(offlineTable(off.data)));
   grid.append(o);
 }
 
@@ -490,8 +511,21 @@ async function render() {
     app.replaceChildren(h(`<p class="error" role="alert" data-testid="screen-error">${t('error')}: ${esc(e.message)}</p>`));
     app.dataset.state = 'error';
   }
-  // Live values: the overview and the data-quality screen refresh themselves.
-  if (name === '' || name === 'quality') timer = setTimeout(render, REFRESH_MS);
+  // Live values: the overview and the data-quality screen update their live parts in place.
+  const live = { '': liveAqi, quality: liveOffline }[name];
+  if (live && app.dataset.state === 'ready') {
+    const again = async () => {
+      if (generation !== renders) return;
+      try {
+        await live();
+        app.dataset.refreshed = String(Number(app.dataset.refreshed || 0) + 1);
+      } catch {
+        // A failed update leaves the values shown; the next one tries again.
+      }
+      if (generation === renders) timer = setTimeout(again, REFRESH_MS);
+    };
+    timer = setTimeout(again, REFRESH_MS);
+  }
 }
 
 // The header clock shows the server's now (api.js clock), so that a demo on historical data

@@ -5,7 +5,7 @@
 import { api, isBureau, login, session, uploadAll } from './api.js';
 import { lang, t, why } from './i18n.js';
 import { CATEGORIES } from './public.js';
-import { attachment, cmpText, day, deadline, esc, finalCard, fmt, h, hm, htmlTable, progressBar, rag, rulesText, supervision, targetStatus, tval, yuan } from './ui.js';
+import { attachment, cmpText, day, deadline, esc, finalCard, fmt, h, hm, onSubmit, progressBar, rag, raw, rulesText, supervision, table, targetStatus, tval, yuan } from './ui.js';
 
 const app = () => document.getElementById('app');
 const STATES = ['reported', 'rejected', 'accepted', 'assigned', 'rectifying', 'rectified', 'closed', 'reopened'];
@@ -23,17 +23,8 @@ export async function loginScreen() {
       <button type="submit" class="primary" data-testid="login-submit">${t('login')}</button>
     </form></section></div>`);
   app().replaceChildren(el);
-  el.querySelector('form').addEventListener('submit', async (e) => {
-    e.preventDefault();
-    const f = e.target.elements;
-    const err = el.querySelector('[data-testid=login-error]');
-    try {
-      await login(f.name.value.trim(), f.password.value);
-    } catch (ex) {
-      err.textContent = ex.message;
-      err.hidden = false;
-      return;
-    }
+  onSubmit(el.querySelector('form'), el.querySelector('[data-testid=login-error]'), async (f) => {
+    await login(f.name.value.trim(), f.password.value);
     const back = sessionStorage.getItem('envwatch.returnTo');
     sessionStorage.removeItem('envwatch.returnTo');
     window.dispatchEvent(new Event('envwatch-session'));
@@ -58,15 +49,15 @@ const targetName = (x) => (lang === 'en' && x.name_en ? x.name_en : typeof x.nam
 // GET /api/v1/targets (mon: id -> its row), as the overview does, so both screens agree.
 function targetsTable(targets, testid, mon = new Map(), over = false) {
   const m = (r) => (r.source === 'monitoring' ? mon.get(r.id) : null);
-  return htmlTable([
-    ['name', t('indicator'), (v, r) => esc(targetName(r))],
-    ['value', t('currentValue'), (v, r) => `<span data-testid="plan-${esc(r.id)}-value">${esc(tval(m(r) ? m(r).value : v, r.unit))}</span>`],
-    ['comparator', t('comparator'), (v) => esc(cmpText(v))],
-    ['target', t('target'), (v, r) => (r.comparator === 'done' ? '' : `${esc(tval(v, r.unit))} ${esc(r.unit ?? '')}`)],
-    ['projected', t('projected'), (v, r) => esc(tval(m(r) ? m(r).projected : v, r.unit))],
-    ['rag', t('status'), (v, r) => (m(r) ? targetStatus(m(r), over, `plan-${r.id}-status`) : rag(v))],
-    ['source', t('source'), (v) => esc(t(`src_${v}`))],
-    ['deadline', t('deadline'), (v) => esc(day(v))],
+  return table([
+    ['name', t('indicator'), (v, r) => targetName(r)],
+    ['value', t('currentValue'), (v, r) => raw(`<span data-testid="plan-${esc(r.id)}-value">${esc(tval(m(r) ? m(r).value : v, r.unit))}</span>`)],
+    ['comparator', t('comparator'), (v) => cmpText(v)],
+    ['target', t('target'), (v, r) => (r.comparator === 'done' ? '' : `${tval(v, r.unit)} ${r.unit ?? ''}`)],
+    ['projected', t('projected'), (v, r) => tval(m(r) ? m(r).projected : v, r.unit)],
+    ['rag', t('status'), (v, r) => raw(m(r) ? targetStatus(m(r), over, `plan-${r.id}-status`) : rag(v))],
+    ['source', t('source'), (v) => t(`src_${v}`)],
+    ['deadline', t('deadline'), (v) => day(v)],
   ], targets, testid);
 }
 
@@ -77,8 +68,8 @@ export async function plan(arg, query) {
     app().replaceChildren(h(`<div class="grid" data-testid="screen-plan-public">
       <section class="card wide"><p class="notice">${t('planPublicNote')} <a href="#/login" data-testid="plan-login">${t('login')}</a></p></section>
       <section class="card wide"><div class="card-head"><h2>${t('allTargets')} (${targets.length})</h2></div>
-      ${htmlTable([['name', t('indicator'), (v, r) => esc(targetName(r))], ['comparator', t('comparator'), (v) => esc(cmpText(v))], ['target', t('target'), (v, r) => (r.comparator === 'done' ? '' : `${esc(tval(v, r.unit))} ${esc(r.unit ?? '')}`)],
-        ['value', t('currentValue'), (v, r) => esc(tval(v, r.unit))], ['projected', t('projected'), (v, r) => esc(tval(v, r.unit))], ['on_track', t('status'), (v, r) => targetStatus(r)]], targets, 'table-targets')}</section></div>`));
+      ${table([['name', t('indicator'), (v, r) => targetName(r)], ['comparator', t('comparator'), (v) => cmpText(v)], ['target', t('target'), (v, r) => (r.comparator === 'done' ? '' : `${tval(v, r.unit)} ${r.unit ?? ''}`)],
+        ['value', t('currentValue'), (v, r) => tval(v, r.unit)], ['projected', t('projected'), (v, r) => tval(v, r.unit)], ['on_track', t('status'), (v, r) => raw(targetStatus(r))]], targets, 'table-targets')}</section></div>`));
     return;
   }
   const [led, mt] = await Promise.all([api('ledger'), api('targets')]);
@@ -108,14 +99,14 @@ export async function plan(arg, query) {
     const sec = h(`<section class="card" data-testid="action" data-action="${esc(a.id)}">
       <div class="card-head"><h2>${esc(t('actionNo').replace('{n}', a.no))} ${esc(a.name)}</h2>
         <span class="muted">${rag('green')} ${a.green ?? 0} ${rag('yellow')} ${a.yellow ?? 0} ${rag('red')} ${a.red ?? 0}</span></div>
-      ${htmlTable([
-        ['no', '#', (v) => esc(v)],
-        ['title', t('task'), (v, r) => `<button type="button" class="link" data-task="${esc(r.id)}" data-testid="task-open">${esc(v)}</button>`],
-        ['lead', t('leadUnits'), (v) => esc(names(v))],
-        ['responsible', t('responsibleUnits'), (v) => esc(names(v))],
-        ['deadline', t('deadline'), (v) => esc(day(v))],
-        ['progress', t('progress'), (v, r) => progressBar(r.done ? 100 : v)],
-        ['rag', t('status'), (v, r) => `${rag(v, `rag-${r.id}`)}${r.why ? ` <small class="muted">${esc(why(r.why))}</small>` : ''}`],
+      ${table([
+        ['no', '#'],
+        ['title', t('task'), (v, r) => raw(`<button type="button" class="link" data-task="${esc(r.id)}" data-testid="task-open">${esc(v)}</button>`)],
+        ['lead', t('leadUnits'), (v) => names(v)],
+        ['responsible', t('responsibleUnits'), (v) => names(v)],
+        ['deadline', t('deadline'), (v) => day(v)],
+        ['progress', t('progress'), (v, r) => raw(progressBar(r.done ? 100 : v))],
+        ['rag', t('status'), (v, r) => raw(`${rag(v, `rag-${r.id}`)}${r.why ? ` <small class="muted">${esc(why(r.why))}</small>` : ''}`)],
       ], a.tasks || [], `tasks-${a.id}`, (r) => ` data-testid="task-row" data-task-id="${esc(r.id)}"`)}</section>`);
     box.append(sec);
   }
@@ -142,9 +133,9 @@ async function showHistory(panel, id, title) {
     const r = await api(`ledger/history?object_id=${encodeURIComponent(id)}&limit=200`);
     panel.replaceChildren(h(`<div><div class="card-head"><h2>${t('history')} · ${esc(id)} ${esc(title)}</h2>
       <button type="button" data-testid="history-close">${t('close')}</button></div>
-      ${htmlTable([['at', t('time'), (v) => esc(hm(v))], ['actor', t('actor'), (v, x) => `${esc(v)} <small class="muted">${esc(t(`role_${x.role}`))}</small>`],
-        ['unit', t('unit'), (v) => esc(v)], ['field', t('field'), (v) => esc(v)], ['old_value', t('oldValue'), (v) => esc(fmt(v))], ['new_value', t('newValue'), (v) => esc(fmt(v))],
-        ['note', t('note'), (v) => esc(v)], ['evidence', t('evidence'), (v) => (Array.isArray(v) ? v : String(v || '').split(' ').filter(Boolean)).map(attachment).join('')]],
+      ${table([['at', t('time'), (v) => hm(v)], ['actor', t('actor'), (v, x) => raw(`${esc(v)} <small class="muted">${esc(t(`role_${x.role}`))}</small>`)],
+        ['unit', t('unit'), (v) => v ?? ''], ['field', t('field'), (v) => v ?? ''], ['old_value', t('oldValue'), (v) => fmt(v)], ['new_value', t('newValue'), (v) => fmt(v)],
+        ['note', t('note'), (v) => v ?? ''], ['evidence', t('evidence'), (v) => raw((Array.isArray(v) ? v : String(v || '').split(' ').filter(Boolean)).map(attachment).join(''))]],
       r.data, 'table-history')}</div>`));
   } catch (ex) {
     panel.replaceChildren(h(`<p class="error" role="alert">${esc(ex.message)}</p>`));
@@ -154,14 +145,14 @@ async function showHistory(panel, id, title) {
 // ---- Worklist (我的工作) ---------------------------------------------------------------
 
 const caseCols = () => [
-  ['id', t('caseNo'), (v) => `<a href="#/case/${esc(v)}" data-testid="case-link">${esc(v)}</a>`],
-  ['category_zh', t('category'), (v, r) => esc(v ?? r.category)],
-  ['state_zh', t('state'), (v, r) => `<span class="state state-${esc(r.state)}">${esc(v ?? r.state)}</span>`],
-  ['location', t('location'), (v) => esc(v)],
-  ['unit_name', t('assignedUnit'), (v, r) => esc(v ?? r.unit ?? '—')],
-  ['deadline', t('deadline'), (v, r) => `${esc(deadline(v))}${r.overdue ? ` <span class="overdue">${t('overdue')}</span>` : ''}`],
-  ['supervision', t('supervision'), (v) => supervision(v)],
-  ['created', t('created'), (v) => esc(hm(v))],
+  ['id', t('caseNo'), (v) => raw(`<a href="#/case/${esc(v)}" data-testid="case-link">${esc(v)}</a>`)],
+  ['category_zh', t('category'), (v, r) => v ?? r.category],
+  ['state_zh', t('state'), (v, r) => raw(`<span class="state state-${esc(r.state)}">${esc(v ?? r.state)}</span>`)],
+  ['location', t('location'), (v) => v ?? ''],
+  ['unit_name', t('assignedUnit'), (v, r) => v ?? r.unit ?? '—'],
+  ['deadline', t('deadline'), (v, r) => raw(`${esc(deadline(v))}${r.overdue ? ` <span class="overdue">${esc(t('overdue'))}</span>` : ''}`)],
+  ['supervision', t('supervision'), (v) => raw(supervision(v))],
+  ['created', t('created'), (v) => hm(v)],
 ];
 
 // What a worklist groups cases by: the next thing this user has to do.
@@ -182,7 +173,7 @@ export async function work() {
     <a href="#/cases">${t('allCases')}</a></div><div data-testid="work-cases"></div></section></div>`);
   const cbox = el.querySelector('[data-testid=work-cases]');
   for (const [k, rows] of caseBuckets(w.cases || [])) {
-    cbox.append(h(`<div class="bucket" data-testid="bucket-${k}"><h3>${t(k)} (${rows.length})</h3>${htmlTable(caseCols(), rows, `table-${k}`)}</div>`));
+    cbox.append(h(`<div class="bucket" data-testid="bucket-${k}"><h3>${t(k)} (${rows.length})</h3>${table(caseCols(), rows, `table-${k}`)}</div>`));
   }
   if ((w.tasks || []).length || !isBureau()) {
     const sec = h(`<section class="card wide" data-testid="work-tasks"><div class="card-head"><h2>${t('myTasks')} (${(w.tasks || []).length})</h2></div></section>`);
@@ -214,22 +205,15 @@ function taskForm(task) {
       <label>${t('evidence')} <input name="evidence" type="file" multiple accept="image/jpeg,image/png,image/webp,application/pdf" data-testid="task-evidence"></label>
       <button type="submit" class="primary" data-testid="task-report-submit">${t('fileReport')}</button>
       <span class="msg" role="status" data-testid="task-report-msg"></span></form></div>`);
-  el.querySelector('form').addEventListener('submit', async (e) => {
-    e.preventDefault();
-    const f = e.target.elements;
-    const msg = el.querySelector('[data-testid=task-report-msg]');
-    msg.className = 'msg';
-    try {
-      const evidence = await uploadAll(f.evidence);
-      const r = await api(`ledger/tasks/${encodeURIComponent(task.id)}/reports`, { method: 'POST', body: { progress: Number(f.progress.value), done: f.done.checked, note: f.note.value.trim(), evidence } });
-      if (r?.data) el.querySelector('[data-testid=task-summary]').innerHTML = taskRowHtml(r.data);
-      msg.textContent = t('saved');
-      e.target.reset();
-      f.progress.value = r?.data?.progress ?? f.progress.value;
-    } catch (ex) {
-      msg.textContent = ex.message;
-      msg.className = 'msg error';
-    }
+  const form = el.querySelector('form');
+  onSubmit(form, el.querySelector('[data-testid=task-report-msg]'), async (f) => {
+    const evidence = await uploadAll(f.evidence);
+    const r = await api(`ledger/tasks/${encodeURIComponent(task.id)}/reports`, { method: 'POST', body: { progress: Number(f.progress.value), done: f.done.checked, note: f.note.value.trim(), evidence } });
+    if (r?.data) el.querySelector('[data-testid=task-summary]').innerHTML = taskRowHtml(r.data);
+    const progress = f.progress.value;
+    form.reset();
+    f.progress.value = r?.data?.progress ?? progress;
+    return t('saved');
   });
   return el;
 }
@@ -245,20 +229,11 @@ function targetForm(tg) {
       <label class="grow">${t('note')} <input name="note" maxlength="2000"></label>
       <label>${t('evidence')} <input name="evidence" type="file" multiple accept="image/jpeg,image/png,image/webp,application/pdf"></label>
       <button type="submit" class="primary">${t('fileReport')}</button><span class="msg" role="status"></span></form></div>`);
-  el.querySelector('form').addEventListener('submit', async (e) => {
-    e.preventDefault();
-    const f = e.target.elements;
-    const msg = el.querySelector('.msg');
-    msg.className = 'msg';
-    try {
-      const evidence = await uploadAll(f.evidence);
-      const r = await api(`ledger/targets/${encodeURIComponent(tg.id)}/reports`, { method: 'POST', body: { value: Number(f.value.value), note: f.note.value.trim(), evidence } });
-      if (r?.data) el.querySelector('[data-testid=target-value]').textContent = fmt(r.data.value);
-      msg.textContent = t('saved');
-    } catch (ex) {
-      msg.textContent = ex.message;
-      msg.className = 'msg error';
-    }
+  onSubmit(el.querySelector('form'), el.querySelector('.msg'), async (f) => {
+    const evidence = await uploadAll(f.evidence);
+    const r = await api(`ledger/targets/${encodeURIComponent(tg.id)}/reports`, { method: 'POST', body: { value: Number(f.value.value), note: f.note.value.trim(), evidence } });
+    if (r?.data) el.querySelector('[data-testid=target-value]').textContent = fmt(r.data.value);
+    return t('saved');
   });
   return el;
 }
@@ -380,7 +355,7 @@ export async function cases(arg, query, view = {}) {
       <label>${t('category')} <select name="category" data-testid="filter-category">${opt('', t('all'), query.get('category'))}${CATEGORIES.map((c) => opt(c, t(`cat_${c}`), query.get('category'))).join('')}</select></label>
       <label>${t('supervision')} <select name="supervision" data-testid="filter-supervision">${opt('', t('all'), query.get('supervision'))}${opt('1', t('sup1'), query.get('supervision'))}${opt('2', t('sup2'), query.get('supervision'))}</select></label>
       <a class="csv" href="/api/v1/cases?${esc(q.toString())}&format=csv" download>${t('csv')}</a></form>
-      <div class="table tall">${htmlTable(caseCols(), list.data, 'table-cases', (r) => ` data-testid="case-row" data-case-id="${esc(r.id)}"`)}</div></section></div>`);
+      <div class="table tall">${table(caseCols(), list.data, 'table-cases', (r) => ` data-testid="case-row" data-case-id="${esc(r.id)}"`)}</div></section></div>`);
   el.querySelector('form').addEventListener('change', (e) => {
     const p = new URLSearchParams();
     for (const s of e.currentTarget.querySelectorAll('select')) if (s.value) p.set(s.name, s.value);
@@ -502,39 +477,25 @@ export async function caseDetail(id) {
       <div class="row"><button type="submit" class="primary" data-testid="action-confirm">${t('confirm')}</button><button type="button" data-testid="action-cancel">${t('cancel')}</button></div>`;
     form.querySelector('[data-testid=action-cancel]').addEventListener('click', () => { form.hidden = true; });
   });
-  el.querySelector('[data-testid=reward-form]')?.addEventListener('submit', async (e) => {
-    e.preventDefault();
-    const f = e.target.elements;
-    const msg = e.target.querySelector('[data-testid=reward-msg]');
-    const fen = fenOf(f.amount.value);
-    if (fen === null) { msg.textContent = t('badAmount'); msg.className = 'msg error'; return; }
-    const body = { status: f.status.value, amount_fen: fen };
-    if (f.note.value.trim()) body.note = f.note.value.trim();
-    try {
+  const rewardForm = el.querySelector('[data-testid=reward-form]');
+  if (rewardForm) {
+    onSubmit(rewardForm, rewardForm.querySelector('[data-testid=reward-msg]'), async (f) => {
+      const fen = fenOf(f.amount.value);
+      if (fen === null) throw new Error(t('badAmount'));
+      const body = { status: f.status.value, amount_fen: fen };
+      if (f.note.value.trim()) body.note = f.note.value.trim();
       await api(`cases/${encodeURIComponent(c.id)}/reward`, { method: 'POST', body });
-    } catch (ex) {
-      msg.textContent = ex.message;
-      msg.className = 'msg error';
-      return;
-    }
-    await caseDetail(c.id);
-  });
-  form.addEventListener('submit', async (e) => {
-    e.preventDefault();
-    const f = form.elements;
+      await caseDetail(c.id);
+    });
+  }
+  // The server's refusal (invalid_transition, forbidden, invalid) is shown as it words it.
+  onSubmit(form, err, async (f) => {
     const body = { action: form.dataset.action };
-    try {
-      if (f.reason?.value.trim()) body.reason = f.reason.value.trim();
-      if (f.unit?.value) body.unit = f.unit.value;
-      if (f.deadline?.value) body.deadline = f.deadline.value;
-      if (f.evidence) body.evidence = await uploadAll(f.evidence);
-      await api(`cases/${encodeURIComponent(c.id)}/actions`, { method: 'POST', body });
-    } catch (ex) {
-      // The server's refusal (invalid_transition, forbidden, invalid) as it words it.
-      err.textContent = ex.message;
-      err.hidden = false;
-      return;
-    }
+    if (f.reason?.value.trim()) body.reason = f.reason.value.trim();
+    if (f.unit?.value) body.unit = f.unit.value;
+    if (f.deadline?.value) body.deadline = f.deadline.value;
+    if (f.evidence) body.evidence = await uploadAll(f.evidence);
+    await api(`cases/${encodeURIComponent(c.id)}/actions`, { method: 'POST', body });
     await caseDetail(c.id);
   });
   app().replaceChildren(el);

@@ -2,7 +2,7 @@
 // its tracking code. The reporter's name and contact go only to the bureau (docs/access.md).
 import { api, MAX_UPLOAD, upload } from './api.js';
 import { t } from './i18n.js';
-import { esc, h, hm, yuan } from './ui.js';
+import { esc, h, hm, onSubmit, say, yuan } from './ui.js';
 
 // service/case.h's categories, in its order.
 export const CATEGORIES = ['dust', 'open_burning', 'exceedance', 'data_falsification', 'black_odorous_water', 'fireworks', 'scattered_coal', 'other'];
@@ -33,7 +33,7 @@ export async function report() {
   app().replaceChildren(el);
   const form = el.querySelector('form');
   const err = el.querySelector('[data-testid=report-error]');
-  const fail = (m) => { err.textContent = m; err.hidden = !m; };
+  const fail = (m) => say(err, m, Boolean(m));
   const photo = form.elements.photo;
   photo.addEventListener('change', () => {
     const f = photo.files[0];
@@ -45,32 +45,23 @@ export async function report() {
       (p) => { form.elements.lon.value = p.coords.longitude.toFixed(6); form.elements.lat.value = p.coords.latitude.toFixed(6); fail(''); },
       () => fail(t('noGeolocation')), { timeout: 10000 });
   });
-  form.addEventListener('submit', async (e) => {
-    e.preventDefault();
-    const f = form.elements;
-    if (!f.location.value.trim() || !f.description.value.trim()) { fail(t('fillRequired')); return; }
+  onSubmit(form, err, async (f) => {
+    if (!f.location.value.trim() || !f.description.value.trim()) throw new Error(t('fillRequired'));
     const file = photo.files[0];
-    if (file && file.size > MAX_UPLOAD) { fail(t('photoTooLarge')); return; }
-    const btn = form.querySelector('[type=submit]');
-    btn.disabled = true;
-    try {
-      const body = { category: f.category.value, location: f.location.value.trim(), description: f.description.value.trim(), attachments: [] };
-      if (f.lon.value !== '' && f.lat.value !== '') { body.lon = Number(f.lon.value); body.lat = Number(f.lat.value); }
-      if (f.name.value.trim()) body.name = f.name.value.trim();
-      if (f.contact.value.trim()) body.contact = f.contact.value.trim();
-      if (file) body.attachments.push(await upload(file));
-      const r = await api('public/reports', { method: 'POST', body });
-      form.hidden = true;
-      const done = el.querySelector('[data-testid=report-done]');
-      done.hidden = false;
-      done.append(h(`<div class="done"><p>${t('reportThanks')}</p>
-        <p class="tracking">${t('trackingCode')}: <b data-testid="tracking-code">${esc(r.tracking)}</b></p>
-        <p class="muted">${t('trackingKeep')}</p>
-        <a href="#/track?code=${encodeURIComponent(r.tracking)}" data-testid="tracking-link">${t('track')}</a></div>`));
-    } catch (ex) {
-      fail(ex.message);
-      btn.disabled = false;
-    }
+    if (file && file.size > MAX_UPLOAD) throw new Error(t('photoTooLarge'));
+    const body = { category: f.category.value, location: f.location.value.trim(), description: f.description.value.trim(), attachments: [] };
+    if (f.lon.value !== '' && f.lat.value !== '') { body.lon = Number(f.lon.value); body.lat = Number(f.lat.value); }
+    if (f.name.value.trim()) body.name = f.name.value.trim();
+    if (f.contact.value.trim()) body.contact = f.contact.value.trim();
+    if (file) body.attachments.push(await upload(file));
+    const r = await api('public/reports', { method: 'POST', body });
+    form.hidden = true;
+    const done = el.querySelector('[data-testid=report-done]');
+    done.hidden = false;
+    done.append(h(`<div class="done"><p>${esc(t('reportThanks'))}</p>
+      <p class="tracking">${esc(t('trackingCode'))}: <b data-testid="tracking-code">${esc(r.tracking)}</b></p>
+      <p class="muted">${esc(t('trackingKeep'))}</p>
+      <a href="#/track?code=${encodeURIComponent(r.tracking)}" data-testid="tracking-link">${esc(t('track'))}</a></div>`));
   });
 }
 

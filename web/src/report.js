@@ -5,7 +5,7 @@
 // Every figure is the server's; the report computes none.
 import { api, serverNowBj, syncClock } from './api.js';
 import { lang, t } from './i18n.js';
-import { cmpText, esc, fmt, h, htmlTable, targetStatusText, tval } from './ui.js';
+import { cmpText, esc, fmt, h, table, targetStatusText, tval } from './ui.js';
 
 const app = () => document.getElementById('app');
 const isMonth = (s) => /^\d{4}-(0[1-9]|1[0-2])$/.test(s || '');
@@ -34,19 +34,19 @@ export async function monthly(arg, query) {
   const a = as?.data;
   const over = Number(today.slice(0, 4)) > y;
   const title = t('monthlyTitle').replace('{y}', y).replace('{m}', m);
-  const air = a ? htmlTable([
-    ['name_zh', t('pollutant'), (v, r) => esc(lang === 'en' ? r.name : v)], ['value', t('monthlyValue'), (v, r) => `${esc(fmt(v))} ${esc(r.unit)}`],
-    ['limit', t('monthlyLimit'), (v, r) => `${esc(fmt(v))} ${esc(r.unit)}`], ['compliant', t('status'), (v) => esc(v ? t('monthlyOk') : t('monthlyOver'))],
+  const air = a ? table([
+    ['name_zh', t('pollutant'), (v, r) => (lang === 'en' ? r.name : v)], ['value', t('monthlyValue'), (v, r) => `${fmt(v)} ${r.unit ?? ""}`],
+    ['limit', t('monthlyLimit'), (v, r) => `${fmt(v)} ${r.unit ?? ""}`], ['compliant', t('status'), (v) => (v ? t('monthlyOk') : t('monthlyOver'))],
   ], a.pollutants, 'monthly-air') : `<p class="muted">${esc(t('noData'))}</p>`;
-  const targets = htmlTable([
-    ['name', t('indicator'), (v, r) => esc(lang === 'en' ? r.name_en : v)], ['value', t('value'), (v, r) => `${esc(tval(v, r.unit))} ${esc(r.value === null ? '' : r.unit)}`],
-    ['target', t('target'), (v, r) => (r.comparator === 'done' ? esc(cmpText('done')) : `${esc(cmpText(r.comparator))} ${esc(tval(v, r.unit))} ${esc(r.unit)}`)],
-    ['on_track', t('status'), (v, r) => esc(targetStatusText(r, over))],
+  const targets = table([
+    ['name', t('indicator'), (v, r) => (lang === 'en' ? r.name_en : v)], ['value', t('value'), (v, r) => `${tval(v, r.unit)} ${r.value === null ? '' : r.unit ?? ''}`],
+    ['target', t('target'), (v, r) => (r.comparator === 'done' ? cmpText('done') : `${cmpText(r.comparator)} ${tval(v, r.unit)} ${r.unit ?? ''}`)],
+    ['on_track', t('status'), (v, r) => targetStatusText(r, over)],
   ], (tg.data || []).filter((r) => r.source === 'monitoring'), 'monthly-targets');
-  const water = htmlTable([
-    ['name', t('waterSection')], ['target', t('target'), (v) => esc(v ?? '—')],
-    ['months', t('monthlyClass'), (v) => esc(v[m - 1] ?? '—')],
-    ['class_year', t('waterYear'), (v) => esc(v ?? '—')],
+  const water = table([
+    ['name', t('waterSection')], ['target', t('target')],
+    ['months', t('monthlyClass'), (v) => v[m - 1]],
+    ['class_year', t('waterYear')],
   ], wc.data || [], 'monthly-water');
   const dm = (dust.data || []).find((r) => r.month === m);
   const open = Object.entries(cs.by_state || {}).filter(([k]) => !['closed', 'rejected'].includes(k)).reduce((n, [, v]) => n + v, 0);

@@ -4,7 +4,7 @@
 // rule application and the rules themselves, for the period in the URL.
 import { api, serverNowBj, syncClock } from './api.js';
 import { t } from './i18n.js';
-import { day, esc, h, hm, htmlTable, yuan } from './ui.js';
+import { day, esc, h, hm, raw, table, yuan } from './ui.js';
 
 const app = () => document.getElementById('app');
 const DAY_MS = 86_400_000;
@@ -49,23 +49,23 @@ export async function scores(arg, query) {
       <p class="muted">${t('scoresNote')}</p></section>
     <section class="card wide" data-testid="card-scores"><div class="card-head"><h2>${t('scoreRank')} (${units.length})</h2><div class="card-tools">
       <a class="csv" href="/api/v1/scores?from=${from}&to=${nextDay(to)}&format=csv" download data-testid="scores-csv">${t('csv')}</a></div></div>
-      ${htmlTable([
-        ['rank', t('rank'), (v) => esc(v)],
-        ['name', t('unit'), (v, r) => `<a href="#score-${esc(r.unit)}">${esc(v)}</a>`],
-        ['base', t('base'), (v) => esc(v)],
-        ['sum', t('points'), (v) => esc(signed(v))],
-        ['total', t('total'), (v) => `<b data-testid="score-total">${esc(v)}</b>`],
+      ${table([
+        ['rank', t('rank')],
+        ['name', t('unit'), (v, r) => raw(`<a href="#score-${esc(r.unit)}">${esc(v)}</a>`)],
+        ['base', t('base')],
+        ['sum', t('points'), (v) => signed(v)],
+        ['total', t('total'), (v) => raw(`<b data-testid="score-total">${esc(v)}</b>`)],
       ], ranked, 'table-scores', (r) => ` data-testid="score-row" data-unit="${esc(r.unit)}"`)}</section>
     <section class="card wide" data-testid="card-score-detail"><div class="card-head"><h2>${t('scoreDetail')}</h2></div>
       ${ranked.map((u) => `<details class="item" id="score-${esc(u.unit)}" data-testid="score-unit" data-unit="${esc(u.unit)}"${(u.hits || []).length ? ' open' : ''}>
         <summary><b>${esc(u.rank)}. ${esc(u.name)}</b> <span class="muted">${t('base')} ${esc(u.base)} · ${t('points')} ${esc(signed(u.sum))} · ${t('total')} ${esc(u.total)}</span></summary>
-        ${(u.hits || []).length ? htmlTable([
-          ['text', t('rule'), (v) => esc(v)],
-          ['object', t('object'), (v, x) => objectLink(x)],
-          ['points', t('points'), (v) => esc(signed(v))],
+        ${(u.hits || []).length ? table([
+          ['text', t('rule')],
+          ['object', t('object'), (v, x) => raw(objectLink(x))],
+          ['points', t('points'), (v) => signed(v)],
         ], u.hits, `hits-${u.unit}`, (x) => ` data-testid="hit" data-rule="${esc(x.rule)}"`) : `<p class="muted">${t('noHits')}</p>`}</details>`).join('')}</section>
     <section class="card wide" data-testid="card-score-rules"><div class="card-head"><h2>${t('scoreRules')} (${(s.rules || []).length})</h2></div>
-      ${htmlTable([['text', t('rule'), (v) => esc(v)], ['points', t('points'), (v) => esc(signed(v))]], s.rules || [], 'table-score-rules',
+      ${table([['text', t('rule')], ['points', t('points'), (v) => signed(v)]], s.rules || [], 'table-score-rules',
         (r) => ` data-testid="score-rule" data-rule="${esc(r.id)}"`)}</section></div>`);
   // The period lives in the URL: a changed date is a new query (and a link one can share).
   el.querySelector('[data-testid=scores-period]').addEventListener('change', (e) => {
@@ -99,15 +99,15 @@ export async function rewards() {
       <p class="muted">${t('rewardEligible')}</p></section>
     <section class="card wide"><div class="card-head"><h2>${t('rewards')} (${esc(r.page?.total ?? rows.length)})</h2>
       <a class="csv" href="/api/v1/rewards?limit=100000&format=csv" download data-testid="rewards-csv">${t('csv')}</a></div>
-      <div class="table tall">${htmlTable([
-        ['case_id', t('caseNo'), (v) => `<a href="#/case/${esc(v)}" data-testid="reward-case">${esc(v)}</a>`],
-        ['tracking', t('trackingCode'), (v) => esc(v)],
-        ['status', t('rewardStatus'), (v) => `<span data-testid="reward-status" data-status="${esc(v)}">${esc(t(`reward_${v}`))}</span>`],
-        ['amount_fen', t('amount'), (v) => `<span data-testid="reward-amount">${esc(yuan(v))}</span>`],
-        ['decided_by', t('decidedBy'), (v) => esc(v)],
-        ['decided', t('decided'), (v) => esc(hm(v))],
-        ['paid', t('paidAt'), (v) => esc(hm(v))],
-        ['note', t('note'), (v) => esc(v)],
+      <div class="table tall">${table([
+        ['case_id', t('caseNo'), (v) => raw(`<a href="#/case/${esc(v)}" data-testid="reward-case">${esc(v)}</a>`)],
+        ['tracking', t('trackingCode'), (v) => v ?? ''],
+        ['status', t('rewardStatus'), (v) => raw(`<span data-testid="reward-status" data-status="${esc(v)}">${esc(t(`reward_${v}`))}</span>`)],
+        ['amount_fen', t('amount'), (v) => raw(`<span data-testid="reward-amount">${esc(yuan(v))}</span>`)],
+        ['decided_by', t('decidedBy'), (v) => v ?? ''],
+        ['decided', t('decided'), (v) => hm(v)],
+        ['paid', t('paidAt'), (v) => hm(v)],
+        ['note', t('note'), (v) => v ?? ''],
       ], rows, 'table-rewards', (x) => ` data-testid="reward-row" data-case-id="${esc(x.case_id)}"`)}</div></section></div>`);
   app().replaceChildren(el);
 }

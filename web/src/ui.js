@@ -1,5 +1,5 @@
 // Small helpers shared by the screens: HTML from template strings (every value through
-// esc()), number and time formatting, badges.
+// esc()), the one table, number and time formatting, badges.
 import { t } from './i18n.js';
 
 export const esc = (s) => String(s ?? '').replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]);
@@ -58,12 +58,16 @@ export function rulesText(tg) {
 // /targets?year=END): the measured targets, each met or missed. testid prefix: pre.
 export function finalCard(fin, end, pre) {
   const rows = (fin?.data || []).filter((r) => r.source === 'monitoring' && r.value !== null);
-  const body = rows.length ? rows.map((r) => `<tr><td>${esc(r.name)}</td><td>${esc(tval(r.value, r.unit))} ${esc(r.unit ?? '')}</td><td>${esc(cmpText(r.comparator))} ${esc(tval(r.target, r.unit))}</td><td>${targetStatus(r, true, `${pre}-${r.id}-status`)}</td></tr>`).join('')
-    : `<tr><td colspan="4" class="muted">${esc(t('noData'))}</td></tr>`;
+  const body = table([
+    ['name', t('indicator'), (v) => v],
+    ['value', t('finalValue'), (v, r) => `${tval(v, r.unit)} ${r.unit ?? ''}`],
+    ['target', t('target'), (v, r) => `${cmpText(r.comparator)} ${tval(v, r.unit)}`],
+    ['on_track', t('status'), (v, r) => raw(targetStatus(r, true, `${pre}-${r.id}-status`))],
+  ], rows, `${pre}-table`);
   return `<section class="card wide" data-testid="${esc(pre)}"><div class="card-head"><h2>${esc(t('planFinal').replace('{y}', end))}</h2>
     <span class="muted">${esc(t('rules'))} ${esc(rulesText(fin))} · ${esc(t('asOf'))} ${esc(fin?.as_of ?? '—')}</span></div>
     <p class="notice">${esc(t('planOver').replaceAll('{y}', end))}</p>
-    <table><thead><tr><th>${esc(t('indicator'))}</th><th>${esc(t('finalValue'))}</th><th>${esc(t('target'))}</th><th>${esc(t('status'))}</th></tr></thead><tbody>${body}</tbody></table></section>`;
+    ${body}</section>`;
 }
 
 // A plan comparator as people write it.
@@ -80,13 +84,64 @@ export function supervision(level, testid = 'supervision') {
   return `<span class="sup sup-${Number(level)}" data-testid="${esc(testid)}">${esc(t(`sup${Number(level)}`))}</span>`;
 }
 
-// A simple table: cols [key, label, render?]; render returns HTML (already escaped).
-export function htmlTable(cols, rows, testid, rowAttr = () => '') {
+// Markup a helper built, escaping what it put in (badges, links, bars): kept as is where
+// text would be escaped. Anything else a table cell or a field is given is text.
+const RAW = Symbol('raw');
+export const raw = (html) => ({ [RAW]: String(html) });
+// A cell's content as HTML: raw() markup as it is, every other value escaped (null: '—').
+export const cellHtml = (v) => (v !== null && typeof v === 'object' && RAW in v ? v[RAW] : esc(v ?? '—'));
+// A table cell with attributes of its own (a class, a test id): content as for cellHtml,
+// attribute values escaped; an attribute whose value is '' or null is left out.
+const CELL = Symbol('cell');
+export const cell = (content, attrs = {}) => ({ [CELL]: { content, attrs } });
+const td = (v) => {
+  if (v === null || typeof v !== 'object' || !(CELL in v)) return `<td>${cellHtml(v)}</td>`;
+  const { content, attrs } = v[CELL];
+  const a = Object.entries(attrs).filter(([, x]) => x !== '' && x !== null && x !== undefined).map(([k, x]) => ` ${k}="${esc(x)}"`).join('');
+  return `<td${a}>${cellHtml(content)}</td>`;
+};
+
+// The one table of the screens: cols [key, label, render?]. render(value, row) returns text
+// (escaped here), raw(html) or cell(content, attrs); without one the value is shown as it
+// is. rowAttr(row)
+// returns the row's attributes, already escaped. testid names the table.
+export function table(cols, rows, testid, rowAttr = () => '') {
   const head = cols.map(([, l]) => `<th>${esc(l)}</th>`).join('');
   const body = rows.length
-    ? rows.map((r) => `<tr${rowAttr(r)}>${cols.map(([k, , f]) => `<td>${f ? f(r[k], r) : esc(fmt(r[k]))}</td>`).join('')}</tr>`).join('')
+    ? rows.map((r) => `<tr${rowAttr(r)}>${cols.map(([k, , f]) => td(f ? f(r[k], r) : r[k])).join('')}</tr>`).join('')
     : `<tr><td colspan="${cols.length}" class="muted">${esc(t('noData'))}</td></tr>`;
   return `<table data-testid="${esc(testid)}"><thead><tr>${head}</tr></thead><tbody>${body}</tbody></table>`;
+}
+
+// A form's message line (a status <span class="msg" role="status"> or an error
+// <p class="error" role="alert">): text shown, or hidden when empty; bad marks an error.
+export function say(msg, text, bad = false) {
+  if (!msg) return;
+  msg.textContent = text ?? '';
+  msg.classList.toggle('error', bad);
+  msg.hidden = !text;
+}
+
+// The one way a form is sent: the default prevented, the message line cleared and the submit
+// button disabled while handler(form.elements) runs; what it returns (text, or nothing) is
+// said, what it throws is said as an error in its own words (a check that fails throws
+// new Error(reason); the server's refusals arrive from api() worded by the server). The
+// button is enabled again unless the handler drew the screen anew.
+export function onSubmit(form, msg, handler) {
+  form.addEventListener('submit', async (e) => {
+    e.preventDefault();
+    const btn = form.querySelector('[type=submit]');
+    if (btn) btn.disabled = true;
+    say(msg, '');
+    try {
+      const text = await handler(form.elements);
+      if (text) say(msg, text);
+    } catch (ex) {
+      say(msg, ex.message, true);
+    } finally {
+      if (btn) btn.disabled = false;
+    }
+  });
 }
 
 // An attachment: a thumbnail that opens the file (the server decides who may read it).

@@ -3,14 +3,12 @@
 // monthly values of its items against its target class's limits (GET /water/sections/{id}).
 import { api, serverNowBj, syncClock } from './api.js';
 import { lang, t } from './i18n.js';
-import { esc, h } from './ui.js';
+import { cell, esc, h, raw, table } from './ui.js';
 
 const app = () => document.getElementById('app');
 const CLASS_N = { I: 1, II: 2, III: 3, IV: 4, V: 5, '劣V': 6 };
 // A class cell: the class as people write it, coloured by the bulletins' convention.
-const classCell = (c, testid = '') => (c
-  ? `<td class="wq wq-${CLASS_N[c]}"${testid ? ` data-testid="${esc(testid)}"` : ''}>${esc(c)}</td>`
-  : `<td class="muted"${testid ? ` data-testid="${esc(testid)}"` : ''}>—</td>`);
+const classCell = (c, testid = '') => cell(c || '—', { class: c ? `wq wq-${CLASS_N[c]}` : 'muted', 'data-testid': testid });
 // The items drawn in the trend, when present: the ones that decide most sections' class.
 const TREND_ITEMS = ['NH3-N', 'CODMn', 'COD', 'TP', 'DO'];
 
@@ -23,14 +21,16 @@ export async function water(arg, query, { card, chart }) {
   const grid = app().firstElementChild;
   const months = Array.from({ length: 12 }, (_, i) => `${i + 1}${t('monthSuffix')}`);
   const tag = (r) => [r.compensation ? t('waterComp') : '', r.drinking ? t('waterDrinking') : ''].filter(Boolean).join(' ');
-  const body = rows.length ? rows.map((r) => `<tr data-testid="water-row-${esc(r.code)}"><td><a href="#/water?year=${year}&section=${encodeURIComponent(r.code)}">${esc(r.name)}</a> <small class="muted">${esc(tag(r))}</small></td>
-      ${classCell(r.target)}${r.months.map((c, i) => classCell(c, `water-${r.code}-m${i + 1}`)).join('')}${classCell(r.class_year, `water-${r.code}-year`)}
-      <td>${r.class_year ? (r.meets_target ? `<span class="rag rag-green">${esc(t('waterMet'))}</span>` : `<span class="rag rag-red">${esc(t('waterMissed'))}</span>`) : '—'}</td></tr>`).join('')
-    : `<tr><td colspan="16" class="muted">${esc(t('noData'))}</td></tr>`;
+  const classes = table([
+    ['name', t('waterSection'), (v, r) => raw(`<a href="#/water?year=${year}&section=${encodeURIComponent(r.code)}">${esc(v)}</a> <small class="muted">${esc(tag(r))}</small>`)],
+    ['target', t('target'), (v) => classCell(v)],
+    ...months.map((m, i) => [`m${i + 1}`, m, (v, r) => classCell(r.months[i], `water-${r.code}-m${i + 1}`)]),
+    ['class_year', t('waterYear'), (v, r) => classCell(v, `water-${r.code}-year`)],
+    ['meets_target', t('status'), (v, r) => (!r.class_year ? '—' : raw(v ? `<span class="rag rag-green">${esc(t('waterMet'))}</span>` : `<span class="rag rag-red">${esc(t('waterMissed'))}</span>`))],
+  ], rows, 'table-water-classes', (r) => ` data-testid="water-row-${esc(r.code)}"`);
   grid.append(h(`<section class="card wide" data-testid="card-water-classes"><div class="card-head"><h2>${esc(t('waterClasses').replace('{y}', year))}</h2>
     <div class="card-tools"><a class="csv" href="/api/v1/water/classes?year=${year}&format=csv" download>${t('csv')}</a></div></div>
-    <div class="scroll-x"><table data-testid="table-water-classes"><thead><tr><th>${esc(t('waterSection'))}</th><th>${esc(t('target'))}</th>${months.map((m) => `<th>${esc(m)}</th>`).join('')}<th>${esc(t('waterYear'))}</th><th>${esc(t('status'))}</th></tr></thead>
-    <tbody>${body}</tbody></table></div>
+    <div class="scroll-x">${classes}</div>
     <p class="muted">${esc(t('waterNote'))}</p></section>`));
   if (!rows.length) return;
 
