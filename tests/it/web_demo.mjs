@@ -241,6 +241,44 @@ test('the monthly report shows the month\'s figures as the API gives them and pr
   await context.close();
 });
 
+test('the annual report shows the year as the API gives it and prints to a PDF', async () => {
+  const { page, errors, context } = await newPage();
+  await login(page, 'bureau1');
+  const today = (await (await fetch(`${base}/api/v1/health`)).json()).time.slice(0, 10);
+  const y = Number(today.slice(0, 4));
+  await show(page, `#/annual?year=${y}`, 'annual');
+  assert.equal(await page.textContent('[data-testid=annual-title]'), `经开区生态环境质量年报（${y} 年）`);
+  assert.match(await page.textContent('[data-testid=screen-annual] > p.muted'), new RegExp(`^统计时段 ${y}-01-01 至 `));
+  const get = (q) => page.evaluate(async (u) => (await (await fetch(`/api/v1/${u}`)).json()), q);
+  // The year so far: the assessment from 1 January to today, one row per pollutant.
+  const as = (await get(`assessment?from=${y}-01-01&to=${today}`)).data;
+  const cells = await page.locator('[data-testid=annual-air] tbody tr').evaluateAll((rs) => rs.map((r) => r.children[1].textContent.trim()));
+  assert.deepEqual(cells, as.pollutants.map((p) => `${Number.isInteger(p.value) ? p.value : p.value.toFixed(1)} ${p.unit}`));
+  assert.match(await page.textContent('[data-testid=annual-air-summary]'), new RegExp(`有效监测 ${as.days.valid} 天，优良 ${as.days.good} 天`));
+  // The plan's measured targets of the year, each with the status every screen shows.
+  const tg = (await get(`targets?year=${y}`)).data.filter((r) => r.source === 'monitoring');
+  assert.equal(await page.locator('[data-testid=annual-targets] tbody tr').count(), tg.length || 1);
+  // Each section's class of the year; dust fall month by month and the year's mean.
+  const wc = (await get(`water/classes?year=${y}`)).data;
+  const wcells = await page.locator('[data-testid=annual-water] tbody tr').evaluateAll((rs) => rs.map((r) => r.children[2].textContent.trim()));
+  assert.deepEqual(wcells, wc.length ? wc.map((r) => r.class_year ?? '—') : ['暂无数据']);
+  const dust = await get(`dustfall?year=${y}`);
+  assert.equal(await page.locator('[data-testid=annual-dust] tbody tr').count(), dust.data.length || 1);
+  if (dust.annual_mean !== null) assert.match(await page.textContent('[data-testid=annual-dust]'), new RegExp(`年均值 ${Number.isInteger(dust.annual_mean) ? dust.annual_mean : dust.annual_mean.toFixed(1)} `));
+  // Another year is one change of the field away; printed, the tools are left out.
+  await page.fill('[data-testid=annual-year]', String(y - 1));
+  await page.dispatchEvent('[data-testid=annual-year]', 'change');
+  await page.waitForSelector(`#app[data-state="ready"][data-route="#/annual?year=${y - 1}"]`);
+  assert.equal(await page.textContent('[data-testid=annual-title]'), `经开区生态环境质量年报（${y - 1} 年）`);
+  await page.emulateMedia({ media: 'print' });
+  assert.equal(await page.locator('[data-testid=annual-print]').isVisible(), false);
+  const pdf = await page.pdf({ format: 'A4', printBackground: true, path: join(artifacts, 'demo-annual.pdf') });
+  assert.equal(pdf.subarray(0, 5).toString(), '%PDF-');
+  assert.deepEqual(await idsIn(page), []);
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
 test('public screens and the unit worklist fit a 390 px phone without horizontal scrolling', async () => {
   const phone = { width: 390, height: 844 };
   const { page, errors, context } = await newPage(phone);

@@ -181,9 +181,10 @@ test('(b) the bureau logs in, finds the case, accepts it and assigns it to unit 
   await loginAs(page, 'bureau1');
   await ready(page, 'cases');
   assert.match(await page.textContent('[data-testid=user-chip]'), /分局工作人员/);
-  // The office screens, the water screen, the monthly report, the rewards and the audit log;
-  // the accounts are the admin's alone.
-  assert.equal(await page.locator('nav a').count(), 14);
+  // The office screens, the water screen, the monthly and annual reports, the rewards and the
+  // audit log; the accounts are the admin's alone.
+  assert.equal(await page.locator('nav a').count(), 15);
+  assert.equal(await page.locator('[data-testid=nav-annual]').count(), 1);
   assert.equal(await page.locator('[data-testid=nav-audit]').count(), 1);
   assert.equal(await page.locator('[data-testid=nav-users]').count(), 0);
   // The header clock is the server's (ENVWATCH_NOW), not the browser's.

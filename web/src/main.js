@@ -17,7 +17,7 @@ import { caseDetail, cases, loginScreen, plan, work } from './office.js';
 import { report, track } from './public.js';
 import { rewards, scores } from './scores.js';
 import { water } from './water.js';
-import { monthly } from './report.js';
+import { annual, monthly } from './report.js';
 import { cmpText, esc, finalCard, fmt, h, hm, planEndYear, rulesText, table, targetStatus, tval } from './ui.js';
 
 echarts.use([BarChart, GaugeChart, HeatmapChart, LineChart, ScatterChart, CalendarComponent,
@@ -433,10 +433,10 @@ async function quality() {
 
 // ---- Router ---------------------------------------------------------------------------
 
-const routes = { '': overview, air, station, water, monthly, quality, plan, work, cases, case: caseDetail, scores, rewards, report, track, users, audit, login: loginScreen };
+const routes = { '': overview, air, station, water, monthly, annual, quality, plan, work, cases, case: caseDetail, scores, rewards, report, track, users, audit, login: loginScreen };
 
 // Screens that only make sense logged in: go to the login first rather than ask the API.
-const NEEDS_LOGIN = new Set(['work', 'cases', 'case', 'scores', 'rewards', 'users', 'audit', 'water', 'monthly']);
+const NEEDS_LOGIN = new Set(['work', 'cases', 'case', 'scores', 'rewards', 'users', 'audit', 'water', 'monthly', 'annual']);
 
 // The screens each role may use (docs/access.md): the public sees what is published and
 // the report form; staff also the ledger, their work and the cases; the data-quality and
@@ -446,7 +446,7 @@ const NEEDS_LOGIN = new Set(['work', 'cases', 'case', 'scores', 'rewards', 'user
 function navFor(r) {
   const pub = ['', 'air', 'station', 'report', 'track'];
   if (r === 'unit') return ['', 'plan', 'work', 'cases', 'scores', 'air', 'station', 'water', 'quality', 'report', 'track'];
-  const office = ['', 'plan', 'work', 'cases', 'scores', 'rewards', 'air', 'station', 'water', 'quality', 'monthly', 'report', 'track'];
+  const office = ['', 'plan', 'work', 'cases', 'scores', 'rewards', 'air', 'station', 'water', 'quality', 'monthly', 'annual', 'report', 'track'];
   if (r === 'admin') return [...office, 'users', 'audit'];
   if (['bureau', 'auditor'].includes(r)) return [...office, 'audit'];
   return pub;

@@ -1,8 +1,9 @@
-// 月报: the bureau's printable monthly report — the zone's air quality of the month (HJ 663,
-// GET /assessment), where every plan target stands (GET /targets, as every screen shows it),
-// each water section's class of the month (GET /water/classes), the month's dust fall and the
-// case loop's state — one page that prints on A4 (the browser's print, or "save as PDF").
-// Every figure is the server's; the report computes none.
+// 月报 and 年报: the bureau's printable monthly and annual reports — the zone's air quality of
+// the period (HJ 663, GET /assessment), where every plan target stands (GET /targets, as every
+// screen shows it; a year that is over shows each target met or missed), each water section's
+// class of the month or the year (GET /water/classes), dust fall (GET /dustfall) and the case
+// loop's state — pages that print on A4 (the browser's print, or "save as PDF"). Every figure
+// is the server's; the reports compute none.
 import { api, serverNowBj, syncClock } from './api.js';
 import { lang, t } from './i18n.js';
 import { cmpText, esc, fmt, h, table, targetStatusText, tval } from './ui.js';
@@ -19,6 +20,24 @@ function previousMonth(day) {
 
 const lastDay = (y, m) => new Date(Date.UTC(y, m, 0)).getUTCDate();
 
+const airTable = (a, testid) => (a ? table([
+  ['name_zh', t('pollutant'), (v, r) => (lang === 'en' ? r.name : v)], ['value', t('monthlyValue'), (v, r) => `${fmt(v)} ${r.unit ?? ''}`],
+  ['limit', t('monthlyLimit'), (v, r) => `${fmt(v)} ${r.unit ?? ''}`], ['compliant', t('status'), (v) => (v ? t('monthlyOk') : t('monthlyOver'))],
+], a.pollutants, testid) : `<p class="muted">${esc(t('noData'))}</p>`);
+
+const airSummary = (a, testid) => (a ? `<p data-testid="${esc(testid)}">${esc(t('monthlyAirSummary').replace('{good}', a.days.good).replace('{valid}', a.days.valid).replace('{ratio}', fmt(a.days.good_ratio)).replace('{heavy}', a.days.heavy).replace('{ci}', fmt(a.composite_index, 2)).replace('{main}', a.main_pollutant ?? '—'))}</p>` : '');
+
+const targetsTable = (tg, over, testid) => table([
+  ['name', t('indicator'), (v, r) => (lang === 'en' ? r.name_en : v)], ['value', t('value'), (v, r) => `${tval(v, r.unit)} ${r.value === null ? '' : r.unit ?? ''}`],
+  ['target', t('target'), (v, r) => (r.comparator === 'done' ? cmpText('done') : `${cmpText(r.comparator)} ${tval(v, r.unit)} ${r.unit ?? ''}`)],
+  ['on_track', t('status'), (v, r) => targetStatusText(r, over)],
+], (tg.data || []).filter((r) => r.source === 'monitoring'), testid);
+
+const casesText = (cs) => {
+  const open = Object.entries(cs.by_state || {}).filter(([k]) => !['closed', 'rejected'].includes(k)).reduce((n, [, v]) => n + v, 0);
+  return t('monthlyCasesText').replace('{open}', open).replace('{closed}', cs.by_state?.closed ?? 0).replace('{overdue}', cs.overdue ?? 0).replace('{duban}', cs.duban ?? 0);
+};
+
 export async function monthly(arg, query) {
   await syncClock();
   const today = serverNowBj().slice(0, 10);
@@ -34,39 +53,75 @@ export async function monthly(arg, query) {
   const a = as?.data;
   const over = Number(today.slice(0, 4)) > y;
   const title = t('monthlyTitle').replace('{y}', y).replace('{m}', m);
-  const air = a ? table([
-    ['name_zh', t('pollutant'), (v, r) => (lang === 'en' ? r.name : v)], ['value', t('monthlyValue'), (v, r) => `${fmt(v)} ${r.unit ?? ""}`],
-    ['limit', t('monthlyLimit'), (v, r) => `${fmt(v)} ${r.unit ?? ""}`], ['compliant', t('status'), (v) => (v ? t('monthlyOk') : t('monthlyOver'))],
-  ], a.pollutants, 'monthly-air') : `<p class="muted">${esc(t('noData'))}</p>`;
-  const targets = table([
-    ['name', t('indicator'), (v, r) => (lang === 'en' ? r.name_en : v)], ['value', t('value'), (v, r) => `${tval(v, r.unit)} ${r.value === null ? '' : r.unit ?? ''}`],
-    ['target', t('target'), (v, r) => (r.comparator === 'done' ? cmpText('done') : `${cmpText(r.comparator)} ${tval(v, r.unit)} ${r.unit ?? ''}`)],
-    ['on_track', t('status'), (v, r) => targetStatusText(r, over)],
-  ], (tg.data || []).filter((r) => r.source === 'monitoring'), 'monthly-targets');
   const water = table([
     ['name', t('waterSection')], ['target', t('target')],
     ['months', t('monthlyClass'), (v) => v[m - 1]],
     ['class_year', t('waterYear')],
   ], wc.data || [], 'monthly-water');
   const dm = (dust.data || []).find((r) => r.month === m);
-  const open = Object.entries(cs.by_state || {}).filter(([k]) => !['closed', 'rejected'].includes(k)).reduce((n, [, v]) => n + v, 0);
   app().replaceChildren(h(`<article class="report" data-testid="screen-monthly">
     <div class="report-tools no-print"><label>${esc(t('month'))} <input type="month" value="${esc(month)}" data-testid="monthly-month"></label>
       <button type="button" data-testid="monthly-print">${esc(t('print'))}</button></div>
     <h1 data-testid="monthly-title">${esc(title)}</h1>
     <p class="muted">${esc(t('monthlyPeriod').replace('{from}', from).replace('{to}', a?.period?.data_end ?? to))} · ${esc(t('monthlyMade'))} ${esc(serverNowBj().slice(0, 16).replace('T', ' '))}</p>
     <section data-testid="monthly-section-air"><h2>${esc(t('monthlyAir'))}</h2>
-      ${a ? `<p data-testid="monthly-air-summary">${esc(t('monthlyAirSummary').replace('{good}', a.days.good).replace('{valid}', a.days.valid).replace('{ratio}', fmt(a.days.good_ratio)).replace('{heavy}', a.days.heavy).replace('{ci}', fmt(a.composite_index, 2)).replace('{main}', a.main_pollutant ?? '—'))}</p>` : ''}
-      ${air}<p class="muted">${esc(a ? `${a.rules.limits} · ${t('rules')} HJ 633—${a.rules.limits_edition}` : '')}</p></section>
-    <section data-testid="monthly-section-targets"><h2>${esc(t('monthlyTargets').replace('{y}', y))}</h2>${targets}</section>
+      ${airSummary(a, 'monthly-air-summary')}
+      ${airTable(a, 'monthly-air')}<p class="muted">${esc(a ? `${a.rules.limits} · ${t('rules')} HJ 633—${a.rules.limits_edition}` : '')}</p></section>
+    <section data-testid="monthly-section-targets"><h2>${esc(t('monthlyTargets').replace('{y}', y))}</h2>${targetsTable(tg, over, 'monthly-targets')}</section>
     <section data-testid="monthly-section-water"><h2>${esc(t('monthlyWater'))}</h2>${water}</section>
     <section data-testid="monthly-section-dust"><h2>${esc(t('monthlyDustTitle'))}</h2>
       <p data-testid="monthly-dust">${dm && dm.mean !== null ? esc(t('monthlyDust').replace('{v}', fmt(dm.mean)).replace('{n}', dm.used)) : esc(t('noData'))}</p></section>
     <section data-testid="monthly-section-cases"><h2>${esc(t('monthlyCases'))}</h2>
-      <p data-testid="monthly-cases">${esc(t('monthlyCasesText').replace('{open}', open).replace('{closed}', cs.by_state?.closed ?? 0).replace('{overdue}', cs.overdue ?? 0).replace('{duban}', cs.duban ?? 0))}</p></section>
+      <p data-testid="monthly-cases">${esc(casesText(cs))}</p></section>
   </article>`));
   app().querySelector('[data-testid=monthly-print]').addEventListener('click', () => window.print());
   app().querySelector('[data-testid=monthly-month]').addEventListener('change', (e) => {
     if (isMonth(e.target.value)) location.hash = `#/monthly?month=${e.target.value}`;
+  });
+}
+
+const isYear = (s) => /^\d{4}$/.test(s || '');
+
+// 年报: a year's report. Air over the year (GB 3095 annual values, HJ 663), the plan's targets
+// of that year (met or missed once it is over), each section's class of the year, dust fall
+// month by month with the year's mean. Default: the last complete year.
+export async function annual(arg, query) {
+  await syncClock();
+  const today = serverNowBj().slice(0, 10);
+  const y = isYear(query.get('year')) ? Number(query.get('year')) : Number(today.slice(0, 4)) - 1;
+  const from = `${y}-01-01`;
+  // The year so far when it is the current one: the assessment covers the days with data.
+  const to = `${y}-12-31` < today ? `${y}-12-31` : today;
+  const [as, tg, wc, dust, cs] = await Promise.all([
+    api(`assessment?from=${from}&to=${to}`).catch(() => null), api(`targets?year=${y}`), api(`water/classes?year=${y}`),
+    api(`dustfall?year=${y}`), api('cases/summary'),
+  ]);
+  const a = as?.data;
+  const over = Number(today.slice(0, 4)) > y;
+  const water = table([
+    ['name', t('waterSection')], ['target', t('target')], ['class_year', t('waterYear')],
+    ['meets_target', t('status'), (v, r) => (!r.class_year ? '—' : v ? t('waterMet') : t('waterMissed'))],
+  ], wc.data || [], 'annual-water');
+  const dustRows = table([
+    ['month', t('month'), (v) => `${v}${t('monthSuffix')}`], ['mean', t('dustMean'), (v) => fmt(v)], ['used', t('dustPoints')],
+  ], dust.data || [], 'annual-dust');
+  app().replaceChildren(h(`<article class="report" data-testid="screen-annual">
+    <div class="report-tools no-print"><label>${esc(t('year'))} <input type="number" min="2000" max="2100" step="1" value="${esc(y)}" data-testid="annual-year"></label>
+      <button type="button" data-testid="annual-print">${esc(t('print'))}</button></div>
+    <h1 data-testid="annual-title">${esc(t('annualTitle').replace('{y}', y))}</h1>
+    <p class="muted">${esc(t('monthlyPeriod').replace('{from}', from).replace('{to}', a?.period?.data_end ?? to))} · ${esc(t('monthlyMade'))} ${esc(serverNowBj().slice(0, 16).replace('T', ' '))}</p>
+    <section data-testid="annual-section-air"><h2>${esc(t('monthlyAir'))}</h2>
+      ${airSummary(a, 'annual-air-summary')}
+      ${airTable(a, 'annual-air')}<p class="muted">${esc(a ? `${a.rules.limits} · ${t('rules')} HJ 633—${a.rules.limits_edition}` : '')}</p></section>
+    <section data-testid="annual-section-targets"><h2>${esc(t(over ? 'annualTargetsFinal' : 'monthlyTargets').replace('{y}', y))}</h2>${targetsTable(tg, over, 'annual-targets')}</section>
+    <section data-testid="annual-section-water"><h2>${esc(t('monthlyWater'))}</h2>${water}</section>
+    <section data-testid="annual-section-dust"><h2>${esc(t('monthlyDustTitle'))}</h2>
+      <p data-testid="annual-dust">${dust.annual_mean !== null && dust.annual_mean !== undefined ? esc(t('annualDust').replace('{v}', fmt(dust.annual_mean)).replace('{n}', dust.months_with_value)) : esc(t('noData'))}</p>${dustRows}</section>
+    <section data-testid="annual-section-cases"><h2>${esc(t('monthlyCases'))}</h2>
+      <p data-testid="annual-cases">${esc(casesText(cs))}</p></section>
+  </article>`));
+  app().querySelector('[data-testid=annual-print]').addEventListener('click', () => window.print());
+  app().querySelector('[data-testid=annual-year]').addEventListener('change', (e) => {
+    if (isYear(e.target.value)) location.hash = `#/annual?year=${e.target.value}`;
   });
 }
