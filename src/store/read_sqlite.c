@@ -228,6 +228,7 @@ typedef struct {
     int64_t site_id;
     const char *param;
     int64_t rows;
+    bool extremes; /* the query's columns 4 and 5 are min and max (Q_RAW) */
 } obs_cb;
 
 static int latest_row(void *ctx, sqlite3_stmt *st)
@@ -249,7 +250,7 @@ int ew_read_latest(ew_reader *r, int64_t site_id, ew_read_obs_fn fn, void *ctx, 
 {
     sqlite3_stmt *st = r->q[Q_LATEST];
     sqlite3_bind_int64(st, 1, site_id);
-    obs_cb c = {fn, ctx, site_id, NULL, 0};
+    obs_cb c = {fn, ctx, site_id, NULL, 0, false};
     return run(r, st, "latest", latest_row, &c, err, errcap);
 }
 
@@ -263,9 +264,8 @@ static int series_row(void *ctx, sqlite3_stmt *st)
                      .value = col_real(st, 1),
                      .flag = col_text(st, 2),
                      .period = col_text(st, 3),
-                     /* only the RAW query has the interval's extremes */
-                     .min = sqlite3_column_count(st) > 5 ? col_real(st, 4) : NAN,
-                     .max = sqlite3_column_count(st) > 5 ? col_real(st, 5) : NAN};
+                     .min = c->extremes ? col_real(st, 4) : NAN,
+                     .max = c->extremes ? col_real(st, 5) : NAN};
     return c->fn(c->ctx, &o);
 }
 
@@ -288,7 +288,7 @@ int ew_read_series(ew_reader *r, int64_t site_id, const char *param, ew_series_k
     sqlite3_bind_int64(st, 4, to_utc);
     sqlite3_bind_int64(st, 5, limit);
     sqlite3_bind_int64(st, 6, offset);
-    obs_cb c = {fn, ctx, site_id, param, 0};
+    obs_cb c = {fn, ctx, site_id, param, 0, kind == EW_SERIES_RAW};
     int ret = run(r, st, "series", series_row, &c, err, errcap);
     if (ret || !total)
         return ret;
@@ -346,7 +346,7 @@ int ew_read_hours(ew_reader *r, const char *kind, const char *const *params, siz
     sqlite3_bind_int64(st, 2, from_utc);
     sqlite3_bind_int64(st, 3, to_utc);
     sqlite3_bind_text(st, 4, list, (int)n, SQLITE_TRANSIENT);
-    obs_cb c = {fn, ctx, 0, NULL, 0};
+    obs_cb c = {fn, ctx, 0, NULL, 0, false};
     return run(r, st, "hours", hours_row, &c, err, errcap);
 }
 

@@ -193,8 +193,10 @@ int store_hour_put(store *s, const store_hour *h, char *err, size_t errcap);
 
 /* The packet archive in id order (the order of receipt), for evidence and export: fn is
  * called for each packet with id > after_id, at most limit of them (limit <= 0: all). The
- * packet's strings and raw bytes are borrowed and valid until fn returns; absent fields are
- * NULL, site_id 0 and data_time_utc STORE_NO_TIME. A non-zero return from fn stops the walk
+ * packet's strings and raw bytes are borrowed and valid until fn returns; raw is never NULL
+ * (an empty frame is ""); absent fields are NULL, site_id 0 and data_time_utc
+ * STORE_NO_TIME. Memory stays bounded however long the archive: a backend over a network
+ * fetches it in pages. A non-zero return from fn stops the walk
  * and is returned; a store error returns negative with err (fn may have been called for
  * some packets before). */
 typedef int (*store_packet_fn)(void *ctx, int64_t id, const store_packet *p);

@@ -604,46 +604,62 @@ static int pg_site_each(store *s, store_site_fn fn, void *ctx, char *err, size_t
     return out;
 }
 
+/* Row i of a Q_PACKET_EACH result, whose id is id, to fn: what fn returns, or EW_EINTERNAL
+ * with err when the raw bytes cannot be decoded. */
+static int packet_row(PGresult *r, int i, int64_t id, store_packet_fn fn, void *ctx, char *err,
+                      size_t errcap)
+{
+    /* Text results: the bytea comes hex-escaped and is decoded here. */
+    size_t raw_n = 0;
+    unsigned char *raw = PQunescapeBytea((const unsigned char *)PQgetvalue(r, i, 10), &raw_n);
+    if (!raw) {
+        snprintf(err, errcap, "packet list: out of memory decoding a raw packet");
+        return EW_EINTERNAL;
+    }
+    store_packet p = {
+        .received_utc_ms = strtoll(PQgetvalue(r, i, 1), NULL, 10),
+        .peer = opt(r, i, 2),
+        .site_id = PQgetisnull(r, i, 3) ? 0 : strtoll(PQgetvalue(r, i, 3), NULL, 10),
+        .mn = opt(r, i, 4),
+        .cn = opt(r, i, 5),
+        .qn = opt(r, i, 6),
+        .data_time_utc =
+            PQgetisnull(r, i, 7) ? STORE_NO_TIME : strtoll(PQgetvalue(r, i, 7), NULL, 10),
+        .outcome = opt(r, i, 8),
+        .reason = opt(r, i, 9),
+        .raw = raw,
+        .raw_n = raw_n,
+    };
+    int out = fn(ctx, id, &p);
+    PQfreemem(raw);
+    return out;
+}
+
+/* Rows of the archive fetched per round trip: a whole result is held in memory, so a walk
+ * over years of packets goes page by page (by id, which the primary key orders). */
+enum { PACKET_PAGE = 1000 };
+
 static int pg_packets_each(store *s, int64_t after_id, int64_t limit, store_packet_fn fn, void *ctx,
                            char *err, size_t errcap)
 {
-    params a = {0};
-    p_int(&a, after_id);
-    if (limit > 0)
-        p_int(&a, limit);
-    else
-        p_text(&a, NULL); /* LIMIT NULL: no limit */
-    PGresult *r = run(P(s), Q_PACKET_EACH, &a, PGRES_TUPLES_OK, "packet list", err, errcap);
-    if (!r)
-        return EW_EINTERNAL;
-    int out = 0;
-    for (int i = 0, n = PQntuples(r); i < n && out == 0; i++) {
-        /* Text results: the bytea comes hex-escaped and is decoded here. */
-        size_t raw_n = 0;
-        unsigned char *raw = PQunescapeBytea((const unsigned char *)PQgetvalue(r, i, 10), &raw_n);
-        if (!raw) {
-            snprintf(err, errcap, "packet list: out of memory decoding a raw packet");
-            out = EW_EINTERNAL;
-            break;
+    int64_t left = limit > 0 ? limit : INT64_MAX;
+    int out = 0, n;
+    do {
+        int64_t page = left < PACKET_PAGE ? left : PACKET_PAGE;
+        params a = {0};
+        p_int(&a, after_id);
+        p_int(&a, page);
+        PGresult *r = run(P(s), Q_PACKET_EACH, &a, PGRES_TUPLES_OK, "packet list", err, errcap);
+        if (!r)
+            return EW_EINTERNAL;
+        n = PQntuples(r);
+        for (int i = 0; i < n && out == 0; i++) {
+            after_id = strtoll(PQgetvalue(r, i, 0), NULL, 10);
+            out = packet_row(r, i, after_id, fn, ctx, err, errcap);
         }
-        store_packet p = {
-            .received_utc_ms = strtoll(PQgetvalue(r, i, 1), NULL, 10),
-            .peer = opt(r, i, 2),
-            .site_id = PQgetisnull(r, i, 3) ? 0 : strtoll(PQgetvalue(r, i, 3), NULL, 10),
-            .mn = opt(r, i, 4),
-            .cn = opt(r, i, 5),
-            .qn = opt(r, i, 6),
-            .data_time_utc =
-                PQgetisnull(r, i, 7) ? STORE_NO_TIME : strtoll(PQgetvalue(r, i, 7), NULL, 10),
-            .outcome = opt(r, i, 8),
-            .reason = opt(r, i, 9),
-            .raw = raw,
-            .raw_n = raw_n,
-        };
-        out = fn(ctx, strtoll(PQgetvalue(r, i, 0), NULL, 10), &p);
-        PQfreemem(raw);
-    }
-    PQclear(r);
+        PQclear(r);
+        left -= n;
+    } while (out == 0 && n == PACKET_PAGE && left > 0);
     return out;
 }
 

@@ -346,9 +346,11 @@ static const char *const migrations[] = {
     "  image_key TEXT,"
     "  reported_by TEXT NOT NULL,"
     "  case_id INTEGER NOT NULL REFERENCES case_file(id));"
-    "CREATE INDEX IF NOT EXISTS em_video_camera ON em_video_alarm(camera, ts_utc);" APPEND_ONLY(
-        "em_warning") APPEND_ONLY("em_list_change") APPEND_ONLY("em_breach") APPEND_ONLY("em_fire")
-        APPEND_ONLY("em_video_alarm"),
+    /* clang-format off */
+    "CREATE INDEX IF NOT EXISTS em_video_camera ON em_video_alarm(camera, ts_utc);"
+    APPEND_ONLY("em_warning") APPEND_ONLY("em_list_change") APPEND_ONLY("em_breach")
+        APPEND_ONLY("em_fire") APPEND_ONLY("em_video_alarm"),
+    /* clang-format on */
     /* 3 -> 4: pollution-source supervision (store/source.h): outlets' permitted limits (the
      * current configuration; each change is in the audit log), marks and alerts (append-only:
      * a correction is a new row), and each outlet's scan position. */
@@ -910,7 +912,8 @@ static int sq_packets_each(store *s, int64_t after_id, int64_t limit, store_pack
                                  : sqlite3_column_int64(st, 7),
             .outcome = (const char *)sqlite3_column_text(st, 8),
             .reason = (const char *)sqlite3_column_text(st, 9),
-            .raw = sqlite3_column_blob(st, 10),
+            /* an empty blob reads as NULL; the contract gives "" */
+            .raw = sqlite3_column_bytes(st, 10) ? sqlite3_column_blob(st, 10) : "",
             .raw_n = (size_t)sqlite3_column_bytes(st, 10),
         };
         if ((out = fn(ctx, sqlite3_column_int64(st, 0), &p)) != 0)

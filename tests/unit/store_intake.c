@@ -7,6 +7,7 @@
 #include <math.h>
 #include <setjmp.h>
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -710,6 +711,53 @@ static void packets_each_returns_the_archive_as_put(void **state)
     assert_int_equal(w.n, 0);
 }
 
+/* What a long walk saw: how many packets, whether the ids only rose, whether every raw was
+ * a pointer. */
+typedef struct long_walk {
+    int64_t n, last;
+    bool ascending, raw_set;
+} long_walk;
+
+static int walk_long(void *ctx, int64_t id, const store_packet *p)
+{
+    long_walk *w = ctx;
+    w->ascending = w->ascending && id > w->last;
+    w->raw_set = w->raw_set && p->raw != NULL;
+    w->last = id;
+    w->n++;
+    return 0;
+}
+
+/* A walk longer than a backend's page (PostgreSQL fetches 1000 rows at a time) sees every
+ * packet once, in order; a limit across the page boundary is kept; an empty frame's bytes
+ * are "" rather than NULL. */
+static void packets_each_walks_past_a_page(void **state)
+{
+    fixture *f = fx(state);
+    char err[512];
+    enum { N = 2345 };
+    assert_int_equal(store_begin(f->s, err, sizeof err), 0);
+    for (int i = 0; i < N; i++) {
+        store_packet p = {.received_utc_ms = 1735660800000 + i,
+                          .peer = "p",
+                          .data_time_utc = STORE_NO_TIME,
+                          .outcome = "rejected",
+                          .reason = "bad_crc",
+                          .raw = "",
+                          .raw_n = 0};
+        assert_int_equal(store_packet_put(f->s, &p, NULL, err, sizeof err), 0);
+    }
+    assert_int_equal(store_commit(f->s, err, sizeof err), 0);
+    long_walk w = {.ascending = true, .raw_set = true};
+    assert_int_equal(store_packets_each(f->s, 0, 0, walk_long, &w, err, sizeof err), 0);
+    assert_int_equal(w.n, N);
+    assert_true(w.ascending);
+    assert_true(w.raw_set);
+    w = (long_walk){.ascending = true, .raw_set = true};
+    assert_int_equal(store_packets_each(f->s, 0, 1500, walk_long, &w, err, sizeof err), 0);
+    assert_int_equal(w.n, 1500);
+}
+
 /* PostgreSQL only: COMMIT of a transaction in which a statement failed is refused (the
  * server answers ROLLBACK): the batch is not acknowledged as if it were stored. (On SQLite
  * the transaction stays usable after a failed statement; store.h leaves that case to the
@@ -748,6 +796,7 @@ int main(void)
         BOTH(data_put_archives_claims_and_inserts_at_once),
         BOTH(hour_put_replaces_derived_value),
         BOTH(packets_each_returns_the_archive_as_put),
+        BOTH(packets_each_walks_past_a_page),
         BOTH(rollback_discards_and_reasons_count_most_frequent_first),
         BOTH(months_written_after_a_rollback_are_stored),
         BOTH(failed_write_then_rollback_loses_the_batch_only),

@@ -44,7 +44,7 @@ async function drawUsers(flash = '') {
       <div class="card-tools"><a class="csv" href="/api/v1/users?format=csv" download>${t('csv')}</a></div></div>
       <div class="table tall">${table([
         ['name', t('userName'), (v) => raw(`<b data-testid="user-row-name">${esc(v)}</b>`)],
-        ['display', t('displayName'), (v) => v],
+        ['display', t('displayName')],
         ['role', t('role'), (v) => raw(`<span data-testid="user-row-role">${esc(t(`role_${v}`))}</span>`)],
         ['org', t('org'), (v, r) => raw(`<span data-testid="user-row-org">${orgName(v, r)}</span>`)],
         ['disabled', t('status'), (v) => raw(v ? `<span class="pill bad">${esc(t('disabled'))}</span>` : `<span class="pill ok">${esc(t('active'))}</span>`)],

@@ -91,22 +91,32 @@ function gaugeOption(tg) {
   };
 }
 
+// The AQI tile's texts of a GET /aqi/now answer, by the test id of the element showing each:
+// drawn once by the overview, then updated in place by liveAqi.
+function tileTexts(now) {
+  const z = now.zone;
+  return {
+    'zone-time': hm(now.time),
+    'zone-edition': String(z?.edition ?? ''),
+    'zone-aqi': fmt(z?.aqi),
+    'zone-category': tr(z?.category ?? ''),
+    'zone-primary': z?.primary?.length ? z.primary.join('、') : t('none'),
+    'zone-pm25': `${fmt(z?.pm25)} µg/m³`,
+    'zone-o3': `${fmt(z?.o3)} µg/m³`,
+    'zone-pm10': `${fmt(z?.pm10)} µg/m³`,
+  };
+}
+
 // The parts of the overview that change by themselves, updated in place: the rest of the
 // screen stays as drawn, so a reader keeps their place and only the tile is announced.
 async function liveAqi() {
   const now = await api('aqi/now');
-  const z = now.zone;
-  const set = (id, text) => { const el = app.querySelector(`[data-testid=${id}]`); if (el && el.textContent !== text) el.textContent = text; };
-  set('zone-time', hm(now.time));
-  set('zone-edition', String(z?.edition ?? ''));
-  set('zone-aqi', fmt(z?.aqi));
-  set('zone-category', tr(z?.category ?? ''));
-  set('zone-primary', z?.primary?.length ? z.primary.join('、') : t('none'));
-  set('zone-pm25', `${fmt(z?.pm25)} µg/m³`);
-  set('zone-o3', `${fmt(z?.o3)} µg/m³`);
-  set('zone-pm10', `${fmt(z?.pm10)} µg/m³`);
+  for (const [id, text] of Object.entries(tileTexts(now))) {
+    const el = app.querySelector(`[data-testid=${id}]`);
+    if (el && el.textContent !== text) el.textContent = text;
+  }
   const badge = app.querySelector('[data-testid=card-aqi-now] .aqi-badge');
-  if (badge) badge.style.background = levelColour(z?.level);
+  if (badge) badge.style.background = levelColour(now.zone?.level);
 }
 
 // The data-quality screen's silent devices, updated in place (the count is announced).
@@ -123,7 +133,6 @@ const offlineTable = (rows) => table([['name', t('site')], ['mn', 'MN'], ['town'
 async function overview() {
   const [now, targets] = await Promise.all([api('aqi/now'), api('targets')]);
   const z = now.zone;
-  const prim = z?.primary?.length ? z.primary.join('、') : t('none');
   const year = Number(targets.year);
   const end = planEndYear(targets.data);
   const fin = end && year > end ? await api(`targets?year=${end}`) : null;
@@ -131,14 +140,15 @@ async function overview() {
   app.replaceChildren(h(`<div class="grid" data-testid="screen-overview"></div>`));
   const grid = app.firstElementChild;
   // The tile is a live region: its values change in place (liveAqi) and are announced.
+  const tile = tileTexts(now);
   grid.append(h(`<section class="card hero" data-testid="card-aqi-now">
-    <div class="card-head"><h2>${t('zoneAqiNow')}</h2><div class="card-tools"><span class="muted">${t('updated')} <span data-testid="zone-time">${hm(now.time)}</span> · ${t('rules')} HJ 633—<span data-testid="zone-edition">${esc(z?.edition ?? '')}</span></span>
+    <div class="card-head"><h2>${t('zoneAqiNow')}</h2><div class="card-tools"><span class="muted">${t('updated')} <span data-testid="zone-time">${esc(tile['zone-time'])}</span> · ${t('rules')} HJ 633—<span data-testid="zone-edition">${esc(tile['zone-edition'])}</span></span>
       <a class="csv" href="/api/v1/aqi/now?format=csv" download>${t('csv')}</a></div></div>
     <div class="aqi-now" role="status" aria-live="polite" aria-atomic="true" data-testid="zone-live">
-      <div class="aqi-badge" style="background:${levelColour(z?.level)}"><span data-testid="zone-aqi">${fmt(z?.aqi)}</span><small data-testid="zone-category">${esc(tr(z?.category ?? ''))}</small></div>
-      <dl><dt>${t('primary')}</dt><dd data-testid="zone-primary">${esc(prim)}</dd>
-      <dt>PM2.5</dt><dd data-testid="zone-pm25">${fmt(z?.pm25)} µg/m³</dd>
-      <dt>O₃</dt><dd data-testid="zone-o3">${fmt(z?.o3)} µg/m³</dd><dt>PM10</dt><dd data-testid="zone-pm10">${fmt(z?.pm10)} µg/m³</dd></dl>
+      <div class="aqi-badge" style="background:${levelColour(z?.level)}"><span data-testid="zone-aqi">${esc(tile['zone-aqi'])}</span><small data-testid="zone-category">${esc(tile['zone-category'])}</small></div>
+      <dl><dt>${t('primary')}</dt><dd data-testid="zone-primary">${esc(tile['zone-primary'])}</dd>
+      <dt>PM2.5</dt><dd data-testid="zone-pm25">${esc(tile['zone-pm25'])}</dd>
+      <dt>O₃</dt><dd data-testid="zone-o3">${esc(tile['zone-o3'])}</dd><dt>PM10</dt><dd data-testid="zone-pm10">${esc(tile['zone-pm10'])}</dd></dl>
     </div></section>`));
   if (fin) grid.append(h(finalCard(fin, end, 'overview-final')));
   for (const tg of headline) {

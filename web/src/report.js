@@ -38,6 +38,38 @@ const casesText = (cs) => {
   return t('monthlyCasesText').replace('{open}', open).replace('{closed}', cs.by_state?.closed ?? 0).replace('{overdue}', cs.overdue ?? 0).replace('{duban}', cs.duban ?? 0);
 };
 
+// What both reports read: the air assessment of [from, to] (null when the period has no
+// day to assess), and the year's targets, water classes, dust fall, and the case loop now.
+async function reportData(from, to, y) {
+  const [as, tg, wc, dust, cs] = await Promise.all([
+    api(`assessment?from=${from}&to=${to}`).catch(() => null), api(`targets?year=${y}`), api(`water/classes?year=${y}`),
+    api(`dustfall?year=${y}`), api('cases/summary'),
+  ]);
+  return { a: as?.data, tg, wc, dust, cs };
+}
+
+// A report's page: its tools (the period's field and print), title, period line, the air
+// section and the sections [id, heading, html] after it, then the case loop. pick(value)
+// gives the address of the period a changed field names, or null to stay.
+function reportPage({ pre, field, title, from, to, d, sections, pick }) {
+  const { a, cs } = d;
+  const air = `${airSummary(a, `${pre}-air-summary`)}${airTable(a, `${pre}-air`)}
+    <p class="muted">${esc(a ? `${a.rules.limits} · ${t('rules')} HJ 633—${a.rules.limits_edition}` : '')}</p>`;
+  const all = [['air', t('monthlyAir'), air], ...sections, ['cases', t('monthlyCases'), `<p data-testid="${pre}-cases">${esc(casesText(cs))}</p>`]];
+  app().replaceChildren(h(`<article class="report" data-testid="screen-${pre}">
+    <div class="report-tools no-print"><label>${field}</label>
+      <button type="button" data-testid="${pre}-print">${esc(t('print'))}</button></div>
+    <h1 data-testid="${pre}-title">${esc(title)}</h1>
+    <p class="muted">${esc(t('monthlyPeriod').replace('{from}', from).replace('{to}', a?.period?.data_end ?? to))} · ${esc(t('monthlyMade'))} ${esc(serverNowBj().slice(0, 16).replace('T', ' '))}</p>
+    ${all.map(([id, heading, body]) => `<section data-testid="${pre}-section-${id}"><h2>${esc(heading)}</h2>${body}</section>`).join('\n')}
+  </article>`));
+  app().querySelector(`[data-testid=${pre}-print]`).addEventListener('click', () => window.print());
+  app().querySelector('.report-tools input').addEventListener('change', (e) => {
+    const next = pick(e.target.value);
+    if (next) location.hash = next;
+  });
+}
+
 export async function monthly(arg, query) {
   await syncClock();
   const today = serverNowBj().slice(0, 10);
@@ -46,37 +78,25 @@ export async function monthly(arg, query) {
   const m = Number(month.slice(5, 7));
   const from = `${month}-01`;
   const to = `${month}-${String(lastDay(y, m)).padStart(2, '0')}`;
-  const [as, tg, wc, dust, cs] = await Promise.all([
-    api(`assessment?from=${from}&to=${to}`).catch(() => null), api(`targets?year=${y}`), api(`water/classes?year=${y}`),
-    api(`dustfall?year=${y}`), api('cases/summary'),
-  ]);
-  const a = as?.data;
+  const d = await reportData(from, to, y);
   const over = Number(today.slice(0, 4)) > y;
-  const title = t('monthlyTitle').replace('{y}', y).replace('{m}', m);
   const water = table([
     ['name', t('waterSection')], ['target', t('target')],
     ['months', t('monthlyClass'), (v) => v[m - 1]],
     ['class_year', t('waterYear')],
-  ], wc.data || [], 'monthly-water');
-  const dm = (dust.data || []).find((r) => r.month === m);
-  app().replaceChildren(h(`<article class="report" data-testid="screen-monthly">
-    <div class="report-tools no-print"><label>${esc(t('month'))} <input type="month" value="${esc(month)}" data-testid="monthly-month"></label>
-      <button type="button" data-testid="monthly-print">${esc(t('print'))}</button></div>
-    <h1 data-testid="monthly-title">${esc(title)}</h1>
-    <p class="muted">${esc(t('monthlyPeriod').replace('{from}', from).replace('{to}', a?.period?.data_end ?? to))} · ${esc(t('monthlyMade'))} ${esc(serverNowBj().slice(0, 16).replace('T', ' '))}</p>
-    <section data-testid="monthly-section-air"><h2>${esc(t('monthlyAir'))}</h2>
-      ${airSummary(a, 'monthly-air-summary')}
-      ${airTable(a, 'monthly-air')}<p class="muted">${esc(a ? `${a.rules.limits} · ${t('rules')} HJ 633—${a.rules.limits_edition}` : '')}</p></section>
-    <section data-testid="monthly-section-targets"><h2>${esc(t('monthlyTargets').replace('{y}', y))}</h2>${targetsTable(tg, over, 'monthly-targets')}</section>
-    <section data-testid="monthly-section-water"><h2>${esc(t('monthlyWater'))}</h2>${water}</section>
-    <section data-testid="monthly-section-dust"><h2>${esc(t('monthlyDustTitle'))}</h2>
-      <p data-testid="monthly-dust">${dm && dm.mean !== null ? esc(t('monthlyDust').replace('{v}', fmt(dm.mean)).replace('{n}', dm.used)) : esc(t('noData'))}</p></section>
-    <section data-testid="monthly-section-cases"><h2>${esc(t('monthlyCases'))}</h2>
-      <p data-testid="monthly-cases">${esc(casesText(cs))}</p></section>
-  </article>`));
-  app().querySelector('[data-testid=monthly-print]').addEventListener('click', () => window.print());
-  app().querySelector('[data-testid=monthly-month]').addEventListener('change', (e) => {
-    if (isMonth(e.target.value)) location.hash = `#/monthly?month=${e.target.value}`;
+  ], d.wc.data || [], 'monthly-water');
+  const dm = (d.dust.data || []).find((r) => r.month === m);
+  reportPage({
+    pre: 'monthly',
+    field: `${esc(t('month'))} <input type="month" value="${esc(month)}" data-testid="monthly-month">`,
+    title: t('monthlyTitle').replace('{y}', y).replace('{m}', m),
+    from, to, d,
+    sections: [
+      ['targets', t('monthlyTargets').replace('{y}', y), targetsTable(d.tg, over, 'monthly-targets')],
+      ['water', t('monthlyWater'), water],
+      ['dust', t('monthlyDustTitle'), `<p data-testid="monthly-dust">${dm && dm.mean !== null ? esc(t('monthlyDust').replace('{v}', fmt(dm.mean)).replace('{n}', dm.used)) : esc(t('noData'))}</p>`],
+    ],
+    pick: (v) => (isMonth(v) ? `#/monthly?month=${v}` : null),
   });
 }
 
@@ -92,36 +112,26 @@ export async function annual(arg, query) {
   const from = `${y}-01-01`;
   // The year so far when it is the current one: the assessment covers the days with data.
   const to = `${y}-12-31` < today ? `${y}-12-31` : today;
-  const [as, tg, wc, dust, cs] = await Promise.all([
-    api(`assessment?from=${from}&to=${to}`).catch(() => null), api(`targets?year=${y}`), api(`water/classes?year=${y}`),
-    api(`dustfall?year=${y}`), api('cases/summary'),
-  ]);
-  const a = as?.data;
+  const d = await reportData(from, to, y);
   const over = Number(today.slice(0, 4)) > y;
   const water = table([
     ['name', t('waterSection')], ['target', t('target')], ['class_year', t('waterYear')],
     ['meets_target', t('status'), (v, r) => (!r.class_year ? '—' : v ? t('waterMet') : t('waterMissed'))],
-  ], wc.data || [], 'annual-water');
+  ], d.wc.data || [], 'annual-water');
   const dustRows = table([
     ['month', t('month'), (v) => `${v}${t('monthSuffix')}`], ['mean', t('dustMean'), (v) => fmt(v)], ['used', t('dustPoints')],
-  ], dust.data || [], 'annual-dust');
-  app().replaceChildren(h(`<article class="report" data-testid="screen-annual">
-    <div class="report-tools no-print"><label>${esc(t('year'))} <input type="number" min="2000" max="2100" step="1" value="${esc(y)}" data-testid="annual-year"></label>
-      <button type="button" data-testid="annual-print">${esc(t('print'))}</button></div>
-    <h1 data-testid="annual-title">${esc(t('annualTitle').replace('{y}', y))}</h1>
-    <p class="muted">${esc(t('monthlyPeriod').replace('{from}', from).replace('{to}', a?.period?.data_end ?? to))} · ${esc(t('monthlyMade'))} ${esc(serverNowBj().slice(0, 16).replace('T', ' '))}</p>
-    <section data-testid="annual-section-air"><h2>${esc(t('monthlyAir'))}</h2>
-      ${airSummary(a, 'annual-air-summary')}
-      ${airTable(a, 'annual-air')}<p class="muted">${esc(a ? `${a.rules.limits} · ${t('rules')} HJ 633—${a.rules.limits_edition}` : '')}</p></section>
-    <section data-testid="annual-section-targets"><h2>${esc(t(over ? 'annualTargetsFinal' : 'monthlyTargets').replace('{y}', y))}</h2>${targetsTable(tg, over, 'annual-targets')}</section>
-    <section data-testid="annual-section-water"><h2>${esc(t('monthlyWater'))}</h2>${water}</section>
-    <section data-testid="annual-section-dust"><h2>${esc(t('monthlyDustTitle'))}</h2>
-      <p data-testid="annual-dust">${dust.annual_mean !== null && dust.annual_mean !== undefined ? esc(t('annualDust').replace('{v}', fmt(dust.annual_mean)).replace('{n}', dust.months_with_value)) : esc(t('noData'))}</p>${dustRows}</section>
-    <section data-testid="annual-section-cases"><h2>${esc(t('monthlyCases'))}</h2>
-      <p data-testid="annual-cases">${esc(casesText(cs))}</p></section>
-  </article>`));
-  app().querySelector('[data-testid=annual-print]').addEventListener('click', () => window.print());
-  app().querySelector('[data-testid=annual-year]').addEventListener('change', (e) => {
-    if (isYear(e.target.value)) location.hash = `#/annual?year=${e.target.value}`;
+  ], d.dust.data || [], 'annual-dust');
+  const mean = d.dust.annual_mean;
+  reportPage({
+    pre: 'annual',
+    field: `${esc(t('year'))} <input type="number" min="2000" max="2100" step="1" value="${esc(y)}" data-testid="annual-year">`,
+    title: t('annualTitle').replace('{y}', y),
+    from, to, d,
+    sections: [
+      ['targets', t(over ? 'annualTargetsFinal' : 'monthlyTargets').replace('{y}', y), targetsTable(d.tg, over, 'annual-targets')],
+      ['water', t('monthlyWater'), water],
+      ['dust', t('monthlyDustTitle'), `<p data-testid="annual-dust">${mean !== null && mean !== undefined ? esc(t('annualDust').replace('{v}', fmt(mean)).replace('{n}', d.dust.months_with_value)) : esc(t('noData'))}</p>${dustRows}`],
+    ],
+    pick: (v) => (isYear(v) ? `#/annual?year=${v}` : null),
   });
 }

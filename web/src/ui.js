@@ -59,7 +59,7 @@ export function rulesText(tg) {
 export function finalCard(fin, end, pre) {
   const rows = (fin?.data || []).filter((r) => r.source === 'monitoring' && r.value !== null);
   const body = table([
-    ['name', t('indicator'), (v) => v],
+    ['name', t('indicator')],
     ['value', t('finalValue'), (v, r) => `${tval(v, r.unit)} ${r.unit ?? ''}`],
     ['target', t('target'), (v, r) => `${cmpText(r.comparator)} ${tval(v, r.unit)}`],
     ['on_track', t('status'), (v, r) => raw(targetStatus(r, true, `${pre}-${r.id}-status`))],
@@ -89,7 +89,7 @@ export function supervision(level, testid = 'supervision') {
 const RAW = Symbol('raw');
 export const raw = (html) => ({ [RAW]: String(html) });
 // A cell's content as HTML: raw() markup as it is, every other value escaped (null: '—').
-export const cellHtml = (v) => (v !== null && typeof v === 'object' && RAW in v ? v[RAW] : esc(v ?? '—'));
+const cellHtml = (v) => (v !== null && typeof v === 'object' && RAW in v ? v[RAW] : esc(v ?? '—'));
 // A table cell with attributes of its own (a class, a test id): content as for cellHtml,
 // attribute values escaped; an attribute whose value is '' or null is left out.
 const CELL = Symbol('cell');
@@ -103,8 +103,7 @@ const td = (v) => {
 
 // The one table of the screens: cols [key, label, render?]. render(value, row) returns text
 // (escaped here), raw(html) or cell(content, attrs); without one the value is shown as it
-// is. rowAttr(row)
-// returns the row's attributes, already escaped. testid names the table.
+// is. rowAttr(row) returns the row's attributes, already escaped. testid names the table.
 export function table(cols, rows, testid, rowAttr = () => '') {
   const head = cols.map(([, l]) => `<th>${esc(l)}</th>`).join('');
   const body = rows.length
@@ -126,7 +125,7 @@ export function say(msg, text, bad = false) {
 // button disabled while handler(form.elements) runs; what it returns (text, or nothing) is
 // said, what it throws is said as an error in its own words (a check that fails throws
 // new Error(reason); the server's refusals arrive from api() worded by the server). The
-// button is enabled again unless the handler drew the screen anew.
+// button is enabled again afterwards (harmless when the handler drew the screen anew).
 export function onSubmit(form, msg, handler) {
   form.addEventListener('submit', async (e) => {
     e.preventDefault();
