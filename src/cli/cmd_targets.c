@@ -21,8 +21,9 @@ static const char usage_text[] =
     "usage: envwatch targets --db FILE [--year Y] [--rules 2012|2026] [--plan FILE] [--json]\n"
     "\n"
     "Where every target of the plan stands in year Y (default: this Beijing year): the value\n"
-    "so far, the year-end projection, what the rest of the year must achieve, and whether the\n"
-    "target can still be met (or, for a year that is over, was met). --rules judges every day\n"
+    "so far, the year-end projection, what the rest of the year must achieve, and its status:\n"
+    "预计达标 (projected to meet), 有风险 (projected to miss, still reachable), 无法达成 (no\n"
+    "longer reachable), or for a year that is over 已达标 / 未达标. --rules judges every day\n"
     "under one edition of HJ 633 (default: each day by the edition in force). --json prints\n"
     "the document of GET /api/v1/targets. The clock honours ENVWATCH_NOW.\n";
 
@@ -46,17 +47,22 @@ static void num(const json_t *v, const char *unit, char *buf, size_t cap)
         snprintf(buf, cap, "—");
 }
 
-/* The status words of the dashboard (web/src/ui.js targetStatus). */
-static const char *status_zh(const json_t *row, bool over)
+/* The status words of the dashboard (web/src/ui.js targetStatusText), from the row's
+ * status token (service/targets.h targets_status). */
+static const char *status_zh(const json_t *row)
 {
-    const json_t *ot = json_object_get(row, "on_track");
-    if (!json_is_boolean(ot) || json_is_null(json_object_get(row, "value")))
-        return "暂无数据";
-    bool ok = json_is_true(ot);
-    return over ? (ok ? "已达标" : "未达标") : (ok ? "可达成" : "无法达成");
+    static const char *const words[][2] = {
+        {"on_track", "预计达标"}, {"at_risk", "有风险"}, {"cannot", "无法达成"},
+        {"met", "已达标"},        {"missed", "未达标"},
+    };
+    const char *st = json_str(row, "status");
+    for (size_t i = 0; i < sizeof words / sizeof *words; i++)
+        if (!strcmp(st, words[i][0]))
+            return words[i][1];
+    return "暂无数据";
 }
 
-static void print_text(const json_t *rows, const json_t *meta, bool over)
+static void print_text(const json_t *rows, const json_t *meta)
 {
     printf("%s  %d 年  判定规则 %s  数据截至 %s\n", json_str(meta, "plan"),
            (int)json_integer_value(json_object_get(meta, "year")), json_str(meta, "rules"),
@@ -77,7 +83,7 @@ static void print_text(const json_t *rows, const json_t *meta, bool over)
                                                  : cmp;
         printf("%s\t%s %s %s\t当前 %s\t预计 %s\t%s\n", json_str(row, "name"), sym,
                strcmp(cmp, "done") ? target : "", json_str(row, "unit"), value, projected,
-               status_zh(row, over));
+               status_zh(row));
     }
 }
 
@@ -150,7 +156,7 @@ int cmd_targets(int argc, char **argv)
         puts(s);
         free(s);
     } else {
-        print_text(rows, meta, year < c.year);
+        print_text(rows, meta);
     }
     json_decref(rows);
     json_decref(meta);

@@ -20,14 +20,15 @@ static json_t *row_json(const targets_row *w)
                    : w->rest_kind == TARGETS_REST_MEAN ? json_real(w->rest)
                    : w->rest_kind == TARGETS_REST_DAYS ? json_integer((json_int_t)w->rest)
                                                        : json_null();
-    return json_pack("{s:s,s:s,s:o,s:s,s:o,s:s,s:o,s:o,s:o,s:o,s:s,s:o,s:o}", "id", t->id, "name",
+    return json_pack("{s:s,s:s,s:o,s:s,s:o,s:s,s:o,s:o,s:o,s:o,s:s,s:s,s:o,s:o}", "id", t->id, "name",
                      t->name_zh, "name_en", t->name_en ? json_string(t->name_en) : json_null(),
                      "unit", t->unit ? t->unit : "", "target",
                      t->cmp == PLAN_CMP_DONE ? json_null() : json_real(t->target), "comparator",
                      plan_cmp_name(t->cmp), "value",
                      w->measured ? json_real(w->value) : json_null(), "projected",
                      w->measured ? json_real(w->projected) : json_null(), "rest_needed", rest,
-                     "on_track", w->measured ? json_boolean(w->on_track) : json_null(), "source",
+                     "on_track", w->measured ? json_boolean(w->on_track) : json_null(), "status",
+                     targets_status_name(w->status), "source",
                      plan_source_name(t->source), "statistic",
                      t->statistic ? json_string(t->statistic) : json_null(), "deadline",
                      date_json(t->deadline_day));
@@ -46,7 +47,7 @@ int tdoc_build(ew_reader *db, const plan *pl, int year, airq_edition ed, int64_t
     for (size_t i = 0; i < res.n; i++)
         json_array_append_new(rows, row_json(&res.rows[i]));
     json_t *meta =
-        json_pack("{s:i,s:o,s:s,s:s,s:s}", "year", year, "as_of",
+        json_pack("{s:i,s:b,s:o,s:s,s:s,s:s}", "year", year, "over", res.over, "as_of",
                   res.has_as_of ? date_json(res.as_of_day) : json_null(), "rules",
                   ed == AIRQ_ED_AUTO ? "auto" : ew_edition_name((ew_edition)ed), "plan", pl->id,
                   "projection", "persistence: the rest of the year like the days measured");

@@ -4,9 +4,10 @@
  * value, projection and status of every target.
  *
  * A row: {"id","name","name_en","unit","target","comparator","value","projected",
- * "rest_needed","on_track","source","statistic","deadline"}; value, projected, rest_needed
- * and on_track are null for a target without a measured value (docs/api.md, "Targets").
- * The envelope: {"year","as_of","rules","plan","projection"[,"days_by_edition"]}. */
+ * "rest_needed","on_track","status","source","statistic","deadline"}; value, projected,
+ * rest_needed and on_track are null for a target without a measured value, whose status is
+ * "no_data" (docs/api.md, "Targets").
+ * The envelope: {"year","over","as_of","rules","plan","projection"[,"days_by_edition"]}. */
 #ifndef EW_NET_TARGETS_DOC_H
 #define EW_NET_TARGETS_DOC_H
 #include <jansson.h>

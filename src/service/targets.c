@@ -19,6 +19,25 @@
 #define ST_GOOD "airq.good_days_ratio"
 #define ST_HEAVY "airq.heavy_days_ratio"
 
+const char *targets_status_name(targets_status s)
+{
+    switch (s) {
+    case TARGETS_ON_TRACK:
+        return "on_track";
+    case TARGETS_AT_RISK:
+        return "at_risk";
+    case TARGETS_CANNOT:
+        return "cannot";
+    case TARGETS_MET:
+        return "met";
+    case TARGETS_MISSED:
+        return "missed";
+    case TARGETS_NO_DATA:
+        break;
+    }
+    return "no_data";
+}
+
 void targets_free(targets_result *r)
 {
     free(r->rows);
@@ -105,6 +124,20 @@ static void judge(targets_row *w, const airq_report *rep)
     w->projected = w->value;
 }
 
+/* The status of a measured row (targets_status). reach_known: on_track says whether the
+ * rest of the year can still make the target (the air engine's progress); without it a
+ * missing projection is a risk, not a verdict. */
+static targets_status status_of(const targets_row *w, bool over, bool reach_known)
+{
+    if (!w->measured)
+        return TARGETS_NO_DATA;
+    if (over)
+        return w->on_track ? TARGETS_MET : TARGETS_MISSED;
+    if (ledger_target_met(w->t, w->projected)) /* the one comparison of a target */
+        return TARGETS_ON_TRACK;
+    return !reach_known || w->on_track ? TARGETS_AT_RISK : TARGETS_CANNOT;
+}
+
 /* The services of the other media, each the one owner of its statistics' names: asked in
  * turn, a service answers 0 for a name it does not know (or for no value), so a name needs
  * no registering here. */
@@ -139,6 +172,7 @@ int targets_compute(ew_reader *db, const plan *pl, int year, airq_edition ed, in
     int64_t day0 = ew_days_from_civil(year, 1, 1), today = ew_bj_day_of(now_utc);
     int64_t last = ew_days_from_civil(year, 12, 31);
     int64_t end = today - 1 < last ? today - 1 : last; /* complete days only */
+    out->over = today > last;
     airq_report rep;
     if (end >= day0) {
         out->has_as_of = true;
@@ -169,13 +203,17 @@ int targets_compute(ew_reader *db, const plan *pl, int year, airq_edition ed, in
     for (size_t i = 0; i < pl->n_targets; i++) {
         targets_row *w = &out->rows[i];
         w->t = &pl->targets[i];
-        if (w->t->statistic && out->assessed)
+        bool by_engine = false;
+        if (w->t->statistic && out->assessed) {
             judge(w, &rep);
+            by_engine = w->measured;
+        }
         if (w->t->statistic && !w->measured) {
             int rc = judge_measured(db, w, year, now_utc, err, errcap);
             if (rc)
                 return rc;
         }
+        w->status = status_of(w, out->over, by_engine);
     }
     return EW_OK;
 }

@@ -31,6 +31,21 @@ typedef enum targets_rest {
     TARGETS_REST_DAYS,    /* rest: good days still needed, or heavy days still allowed */
 } targets_rest;
 
+/* Where a measured target stands, the one status every screen, the API and the CLI show
+ * (targets_status_name gives its token). A year in progress: ON_TRACK when the projection
+ * meets the target; AT_RISK when it misses but the target can still be met (the air targets:
+ * what the rest of the year must achieve is still possible; the other media: their value
+ * may still change); CANNOT when the rest of the year can no longer make it up. A year that
+ * is over: MET or MISSED. NO_DATA: nothing measured, never a colour of success. */
+typedef enum targets_status {
+    TARGETS_NO_DATA,
+    TARGETS_ON_TRACK,
+    TARGETS_AT_RISK,
+    TARGETS_CANNOT,
+    TARGETS_MET,
+    TARGETS_MISSED,
+} targets_status;
+
 typedef struct targets_row {
     const plan_target *t;
     bool measured;     /* value, projected and on_track below are meaningful */
@@ -39,10 +54,12 @@ typedef struct targets_row {
     targets_rest rest_kind;
     double rest;       /* see rest_kind */
     bool on_track;     /* year in progress: still reachable; year over: met */
+    targets_status status;
 } targets_row;
 
 typedef struct targets_result {
     int year;
+    bool over;             /* the year has ended (seen at now_utc, Beijing time) */
     airq_edition rules;
     bool has_as_of;
     int64_t as_of_day;     /* last complete day assessed (Beijing day number) */
@@ -64,5 +81,8 @@ bool targets_air_of(const plan *pl, airq_targets *out);
 int targets_compute(ew_reader *db, const plan *pl, int year, airq_edition ed, int64_t now_utc,
                     targets_result *out, char *err, size_t errcap) EW_MUST_CHECK;
 void targets_free(targets_result *r);
+
+/* "no_data", "on_track", "at_risk", "cannot", "met", "missed": a static string. */
+const char *targets_status_name(targets_status s);
 
 #endif

@@ -27,11 +27,13 @@ check "health answers 200 without login" curl -sf -o /dev/null "$base/health"
 get() { curl -s "$base/$1"; }
 check "sites?kind=air lists the 2 air stations" \
   test "$(get 'sites?kind=air' | jq '.data | length')" = 2
-check "every target has id, name, unit, target, comparator, value, projected, on_track" \
-  test "$(get targets | jq '[.data[] | has("id","name","unit","target","comparator","value","projected","on_track") | not] | any')" = false
+check "every target has id, name, unit, target, comparator, value, projected, on_track, status" \
+  test "$(get targets | jq '[.data[] | has("id","name","unit","target","comparator","value","projected","on_track","status") | not] | any')" = false
 check "the plan's 26 targets are listed" test "$(get targets | jq '.page.total')" = 26
 check "PM2.5 year-to-date 60 µg/m³ is on track for 40" \
   test "$(get targets | jq -c '.data[] | select(.id=="pm25_annual_mean") | [.value, .on_track]')" = "[60,true]"
+check "...but projected at 60 it is at risk, and a target without data has no data" \
+  test "$(get targets | jq -c '[(.data[] | select(.id=="pm25_annual_mean") | .status), ([.data[] | select(.value == null) | .status] | unique)]')" = '["at_risk",["no_data"]]'
 if [ -z "${ENVWATCH_HTTP_ONLY:-}" ]; then
   check "envwatch targets --json on the same database: the API's rows and envelope, identical" \
     test "$("$ENVWATCH" targets --db "$db" --json | jq -cS '[.data, .year, .as_of, .rules, .days_by_edition]')" \
@@ -41,6 +43,8 @@ if [ -z "${ENVWATCH_HTTP_ONLY:-}" ]; then
     = "$(get 'targets?rules=2012' | jq -cS '[.data, .rules, .days_by_edition]')"
   check "the days judged under 2012 with --rules 2012: every assessed day" \
     test "$("$ENVWATCH" targets --db "$db" --rules 2012 --json | jq -c '[.rules, .days_by_edition[1]]')" = '["2012",0]'
+  check "envwatch targets in words: PM2.5 at risk (有风险) as on the dashboard, no data as 暂无数据" \
+    sh -c '"$1" targets --db "$2" | grep -q "^细颗粒物.*当前 60	预计 60	有风险$" && "$1" targets --db "$2" | grep -q "暂无数据$"' _ "$ENVWATCH" "$db"
 fi
 # Zone PM2.5 60: HJ 633—2012 → 50 + 50·25/40 = 81.25 → 82; HJ 633—2026 (60 at IAQI 100) → 100.
 check "daily AQI 82 on 2026-02-28 (2012 rules), 100 on 2026-03-01 (2026 rules)" \

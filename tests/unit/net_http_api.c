@@ -483,8 +483,8 @@ static void targets_list_every_plan_target_with_progress(void **state)
     assert_int_equal(json_array_size(d), 26); /* the plan file's 26 targets */
     json_t *pm = row_where(d, "id", "pm25_annual_mean");
     assert_non_null(pm);
-    static const char *const keys[] = {"id",         "name",  "unit",      "target",
-                                       "comparator", "value", "projected", "on_track"};
+    static const char *const keys[] = {"id",        "name",     "unit",  "target", "comparator",
+                                       "value",     "projected", "on_track", "status"};
     for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++)
         assert_non_null(json_object_get(pm, keys[i]));
     /* 2026-01-01 .. 2026-03-09: every zone day has PM2.5 60 → year-to-date mean 60. To end
@@ -492,6 +492,8 @@ static void targets_list_every_plan_target_with_progress(void **state)
      * (40.5·365 − 60·68)/297 = 36.03. */
     assert_int_equal((int)json_number_value(json_object_get(pm, "value")), 60);
     assert_true(json_is_true(json_object_get(pm, "on_track")));
+    /* Reachable, but the projection (60 all year) misses 40: at risk. */
+    assert_string_equal(json_string_value(json_object_get(pm, "status")), "at_risk");
     double rest = json_number_value(json_object_get(pm, "rest_needed"));
     assert_true(rest > 35.9 && rest < 36.1);
     /* Every day is good (AQI 82 or 100): 100 %; no heavy day: 0 %. */

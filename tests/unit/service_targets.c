@@ -20,10 +20,11 @@
 
 #define SHIPPED TEST_DATA_DIR "/../../data/plan/" PLAN_DEFAULT_FILE
 
-/* One station, 2025-06-01 … 06-04 Beijing time, every hour the same: SO2 5, NO2 10, PM10 20,
- * CO 0.3, O3 50 and PM2.5 pm25 (µg/m³, CO mg/m³). PM2.5 15 gives AQI ≤ 50 (good) each day;
- * 80 gives IAQI 100 + 50·5/40 = 106.25 → 107 (light, not good, not heavy). */
-static void fill(store *s, double pm25)
+/* One station, `days` days from 2025-06-01 Beijing time, every hour the same: SO2 5, NO2 10,
+ * PM10 20, CO 0.3, O3 50 and PM2.5 pm25 (µg/m³, CO mg/m³). PM2.5 15 gives AQI ≤ 50 (good) each
+ * day; 80 gives IAQI 100 + 50·5/40 = 106.25 → 107 (light, not good, not heavy); 180 gives
+ * 200 + 100·30/100 = 230 (heavy). */
+static void fill(store *s, double pm25, int days)
 {
     char err[256];
     store_site st = {.mn = "AIR0001", .pw = "123456", .kind = "air", .name = "S1",
@@ -32,7 +33,7 @@ static void fill(store *s, double pm25)
     assert_true(store_site_put(s, &st, &id, err, sizeof err) >= 0);
     const double v[AIRQ_NPOLL] = {5, 10, 20, 0.3, 50, pm25};
     int64_t t0 = ew_bj_day_start(ew_days_from_civil(2025, 6, 1));
-    for (int h = 0; h < 4 * 24; h++)
+    for (int h = 0; h < days * 24; h++)
         for (int p = 0; p < AIRQ_NPOLL; p++) {
             store_hour hr = {.site_id = id, .param = airq_hj212_codes[p], .hour_utc = t0 + h * 3600,
                              .value = v[p], .min = v[p], .max = v[p], .n_min = 60,
@@ -51,13 +52,14 @@ static const targets_row *row(const targets_result *r, const char *statistic)
     return NULL;
 }
 
-/* Computes the targets of 2025 as seen at now (UTC seconds) from a store filled with pm25. */
-static plan *compute(double pm25, int64_t now, targets_result *res)
+/* Computes the targets of 2025 as seen at now (UTC seconds) from a store filled with pm25
+ * for `days` days (fill). */
+static plan *compute_days(double pm25, int days, int64_t now, targets_result *res)
 {
     tu_tmpdb db;
     store *s = tu_store_open(&db, "targets");
     assert_non_null(s);
-    fill(s, pm25);
+    fill(s, pm25, days);
     char err[256];
     ew_reader *rd = ew_read_open(db.path, err, sizeof err);
     if (!rd)
@@ -70,6 +72,11 @@ static plan *compute(double pm25, int64_t now, targets_result *res)
     ew_read_close(rd);
     assert_int_equal(tu_store_close(&db, s), 0);
     return pl; /* the rows point into it: the caller frees it after targets_free */
+}
+
+static plan *compute(double pm25, int64_t now, targets_result *res)
+{
+    return compute_days(pm25, 4, now, res);
 }
 
 static void finished_year_judged_by_the_engine(void **state)
@@ -89,6 +96,10 @@ static void finished_year_judged_by_the_engine(void **state)
     assert_true(pm->on_track);
     assert_true(good->on_track);
     assert_true(heavy->on_track);
+    assert_true(r.over);
+    assert_int_equal(pm->status, TARGETS_MET);
+    assert_int_equal(good->status, TARGETS_MET);
+    assert_int_equal(heavy->status, TARGETS_MET);
     targets_free(&r);
     plan_free(pl);
     /* Four light days: PM2.5 80 > 40 and good 0 % < 66.5 % are missed; heavy 0 % is met. */
@@ -101,6 +112,9 @@ static void finished_year_judged_by_the_engine(void **state)
     assert_false(pm->on_track);
     assert_false(good->on_track);
     assert_true(heavy->on_track);
+    assert_int_equal(pm->status, TARGETS_MISSED);
+    assert_int_equal(good->status, TARGETS_MISSED);
+    assert_int_equal(heavy->status, TARGETS_MET);
     targets_free(&r);
     plan_free(pl);
 }
@@ -119,6 +133,44 @@ static void year_in_progress_says_what_the_rest_needs(void **state)
     assert_int_equal(good->rest_kind, TARGETS_REST_DAYS);
     assert_true(pm->on_track); /* 4 days at 80 leave the rest plenty of room */
     assert_true(good->rest > 0);
+    assert_false(r.over);
+    /* ...but the projection (persistence: 80 all year) misses: a risk, not a success. */
+    assert_int_equal(pm->status, TARGETS_AT_RISK);
+    assert_int_equal(good->status, TARGETS_AT_RISK);
+    assert_int_equal(row(&r, "airq.heavy_days_ratio")->status, TARGETS_ON_TRACK);
+    assert_string_equal(targets_status_name(pm->status), "at_risk");
+    targets_free(&r);
+    plan_free(pl);
+}
+
+/* Each status of a year in progress, and no data as no data. */
+static void year_in_progress_status(void **state)
+{
+    (void)state;
+    targets_result r;
+    int64_t jun7 = ew_bj_day_start(ew_days_from_civil(2025, 6, 7)) + 3600;
+    /* Six good days: every projection meets its target. */
+    plan *pl = compute_days(15, 6, jun7, &r);
+    assert_int_equal(row(&r, "airq.pm25_annual_mean")->status, TARGETS_ON_TRACK);
+    assert_int_equal(row(&r, "airq.good_days_ratio")->status, TARGETS_ON_TRACK);
+    assert_int_equal(row(&r, "airq.heavy_days_ratio")->status, TARGETS_ON_TRACK);
+    assert_string_equal(targets_status_name(TARGETS_ON_TRACK), "on_track");
+    targets_free(&r);
+    plan_free(pl);
+    /* Six heavy days: 1.2 % of 365 allows 4, so the heavy-day target can no longer be met,
+     * while PM2.5 and good days miss their projection but can still be made up. */
+    pl = compute_days(180, 6, jun7, &r);
+    const targets_row *heavy = row(&r, "airq.heavy_days_ratio");
+    assert_false(heavy->on_track);
+    assert_int_equal(heavy->status, TARGETS_CANNOT);
+    assert_string_equal(targets_status_name(heavy->status), "cannot");
+    assert_int_equal(row(&r, "airq.pm25_annual_mean")->status, TARGETS_AT_RISK);
+    assert_int_equal(row(&r, "airq.good_days_ratio")->status, TARGETS_AT_RISK);
+    /* A target measured by nothing in this store (dust fall) has no data. */
+    const targets_row *dust = row(&r, "dust.dustfall_monthly_mean");
+    assert_false(dust->measured);
+    assert_int_equal(dust->status, TARGETS_NO_DATA);
+    assert_string_equal(targets_status_name(dust->status), "no_data");
     targets_free(&r);
     plan_free(pl);
 }
@@ -128,6 +180,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(finished_year_judged_by_the_engine),
         cmocka_unit_test(year_in_progress_says_what_the_rest_needs),
+        cmocka_unit_test(year_in_progress_status),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

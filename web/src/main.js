@@ -18,7 +18,7 @@ import { report, track } from './public.js';
 import { rewards, scores } from './scores.js';
 import { water } from './water.js';
 import { annual, monthly } from './report.js';
-import { cmpText, esc, finalCard, fmt, h, hm, planEndYear, rulesText, table, targetStatus, tval } from './ui.js';
+import { cmpText, esc, finalCard, fmt, h, hm, planEndYear, rulesText, table, targetStatus, targetStatusText, tval } from './ui.js';
 
 echarts.use([BarChart, GaugeChart, HeatmapChart, LineChart, ScatterChart, CalendarComponent,
   DataZoomComponent, GridComponent, LegendComponent, MarkLineComponent, TitleComponent,
@@ -160,7 +160,7 @@ async function overview() {
     });
     el.append(h(`<div class="target-foot"><span>${t('target')} ${esc(cmpText(tg.comparator))} <b>${fmt(tg.target)}</b> ${esc(tg.unit)}</span>
       <span>${t('projected')} <b data-testid="target-${tg.id}-projected">${fmt(tg.projected)}</b></span>
-      ${targetStatus(tg, false, `target-${tg.id}-status`)}</div>`));
+      ${targetStatus(tg, `target-${tg.id}-status`)}</div>`));
     el.querySelector('.chart').dataset.testid = `target-${tg.id}-value`;
     el.querySelector('.chart').dataset.value = tg.value ?? '';
     grid.append(el);
@@ -170,7 +170,7 @@ async function overview() {
     <a class="csv" href="/api/v1/targets?format=csv" download>${t('csv')}</a></div></section>`);
   all.append(h(table([['name', t('name'), (v, r) => (lang === 'en' ? r.name_en : v)], ['comparator', t('comparator'), (v) => cmpText(v)], ['target', t('target'), (v, r) => tval(v, r.unit)], ['unit', t('unit')],
     ['value', t('value'), (v, r) => tval(v, r.unit)], ['projected', t('projected'), (v, r) => tval(v, r.unit)],
-    ['on_track', t('status'), (v, r) => (v === null || r.value === null ? t('noData') : v ? t('onTrack') : t('tgCannot'))]], targets.data, 'table-targets')));
+    ['status', t('status'), (v, r) => targetStatusText(r)]], targets.data, 'table-targets')));
   grid.append(all);
   // Dust fall is the bureau's monitoring data (data.read: admin, bureau, auditor).
   if (['admin', 'bureau', 'auditor'].includes(role())) {
@@ -207,7 +207,7 @@ async function ecoflowCard(grid, tg, year) {
     rows: d.data,
   });
   el.append(h(`<div class="target-foot"><span>${t('asOf')} ${esc(d.as_of ?? '—')}</span>
-    ${tg ? `<span>${t('ecoLowest')} <b data-testid="ecoflow-value">${fmt(tg.value)}</b> %</span><span>${t('target')} ${esc(cmpText(tg.comparator))} <b>${fmt(tg.target)}</b> %</span>${targetStatus(tg, false, 'ecoflow-status')}` : ''}</div>`));
+    ${tg ? `<span>${t('ecoLowest')} <b data-testid="ecoflow-value">${fmt(tg.value)}</b> %</span><span>${t('target')} ${esc(cmpText(tg.comparator))} <b>${fmt(tg.target)}</b> %</span>${targetStatus(tg, 'ecoflow-status')}` : ''}</div>`));
   grid.append(el);
   chart(el, barsAgainst(d.data.map((r) => r.name), d.data.map((r) => r.rate), t('ecoRate'), '%', tg));
 }
@@ -224,7 +224,7 @@ async function drinkingCard(grid, tg, year) {
   });
   el.append(h(`<div class="target-foot"><span>${t('dwBySource')} <b data-testid="drinking-value">${fmt(d.rate_by_source)}</b> %（${d.compliant_sources}/${d.sources}）</span>
     <span>${t('dwByEvent')} <b>${fmt(d.rate_by_event)}</b> %</span>
-    ${tg ? `<span>${t('target')} ${esc(cmpText(tg.comparator))} <b>${fmt(tg.target)}</b> %</span>${targetStatus(tg, false, 'drinking-status')}` : ''}</div>`));
+    ${tg ? `<span>${t('target')} ${esc(cmpText(tg.comparator))} <b>${fmt(tg.target)}</b> %</span>${targetStatus(tg, 'drinking-status')}` : ''}</div>`));
   grid.append(el);
   chart(el, barsAgainst(d.data.map((r) => r.name), d.data.map((r) => (r.events ? Math.round((1000 * r.compliant_events) / r.events) / 10 : null)), t('dwByEvent'), '%', tg));
 }
@@ -240,7 +240,7 @@ async function blackCard(grid, tg, year) {
     rows: d.data,
   });
   el.append(h(`<div class="target-foot"><span>${t('blackBuiltUpCount')} <b data-testid="black-value">${fmt(d.black_built_up)}</b></span>
-    ${tg ? `<span>${t('target')} ${esc(cmpText(tg.comparator))} <b>${fmt(tg.target)}</b></span>${targetStatus(tg, false, 'black-status')}` : ''}</div>`));
+    ${tg ? `<span>${t('target')} ${esc(cmpText(tg.comparator))} <b>${fmt(tg.target)}</b></span>${targetStatus(tg, 'black-status')}` : ''}</div>`));
   grid.append(el);
   chart(el, barsAgainst(d.data.map((r) => r.name), d.data.map((r) => r.heavy_points + r.light_points), t('blackPointsBlack'), '', null));
 }
@@ -271,7 +271,7 @@ async function dustCard(grid, tg, year) {
     rows: d.data,
   });
   el.append(h(`<div class="target-foot"><span>${t('dustAnnual')} <b data-testid="dustfall-annual">${fmt(d.annual_mean)}</b> ${esc(d.unit)}</span>
-    ${tg ? `<span>${t('target')} ${esc(cmpText(tg.comparator))} <b>${fmt(tg.target)}</b></span>${targetStatus(tg, false, 'dustfall-status')}` : ''}</div>`));
+    ${tg ? `<span>${t('target')} ${esc(cmpText(tg.comparator))} <b>${fmt(tg.target)}</b></span>${targetStatus(tg, 'dustfall-status')}` : ''}</div>`));
   grid.append(el);
   chart(el, barsAgainst(d.data.map((r) => `${r.month}${t('monthSuffix')}`), d.data.map((r) => r.mean), t('dustMean'), d.unit, tg));
 }

@@ -47,7 +47,7 @@ const targetName = (x) => (lang === 'en' && x.name_en ? x.name_en : typeof x.nam
 
 // The ledger's targets; those the network measures take value, projection and status from
 // GET /api/v1/targets (mon: id -> its row), as the overview does, so both screens agree.
-function targetsTable(targets, testid, mon = new Map(), over = false) {
+function targetsTable(targets, testid, mon = new Map()) {
   const m = (r) => (r.source === 'monitoring' ? mon.get(r.id) : null);
   return table([
     ['name', t('indicator'), (v, r) => targetName(r)],
@@ -55,7 +55,7 @@ function targetsTable(targets, testid, mon = new Map(), over = false) {
     ['comparator', t('comparator'), (v) => cmpText(v)],
     ['target', t('target'), (v, r) => (r.comparator === 'done' ? '' : `${tval(v, r.unit)} ${r.unit ?? ''}`)],
     ['projected', t('projected'), (v, r) => tval(m(r) ? m(r).projected : v, r.unit)],
-    ['rag', t('status'), (v, r) => raw(m(r) ? targetStatus(m(r), over, `plan-${r.id}-status`) : rag(v))],
+    ['rag', t('status'), (v, r) => raw(m(r) ? targetStatus(m(r), `plan-${r.id}-status`) : rag(v))],
     ['source', t('source'), (v) => t(`src_${v}`)],
     ['deadline', t('deadline'), (v) => day(v)],
   ], targets, testid);

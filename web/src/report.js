@@ -27,10 +27,10 @@ const airTable = (a, testid) => (a ? table([
 
 const airSummary = (a, testid) => (a ? `<p data-testid="${esc(testid)}">${esc(t('monthlyAirSummary').replace('{good}', a.days.good).replace('{valid}', a.days.valid).replace('{ratio}', fmt(a.days.good_ratio)).replace('{heavy}', a.days.heavy).replace('{ci}', fmt(a.composite_index, 2)).replace('{main}', a.main_pollutant ?? '—'))}</p>` : '');
 
-const targetsTable = (tg, over, testid) => table([
+const targetsTable = (tg, testid) => table([
   ['name', t('indicator'), (v, r) => (lang === 'en' ? r.name_en : v)], ['value', t('value'), (v, r) => `${tval(v, r.unit)} ${r.value === null ? '' : r.unit ?? ''}`],
   ['target', t('target'), (v, r) => (r.comparator === 'done' ? cmpText('done') : `${cmpText(r.comparator)} ${tval(v, r.unit)} ${r.unit ?? ''}`)],
-  ['on_track', t('status'), (v, r) => targetStatusText(r, over)],
+  ['on_track', t('status'), (v, r) => targetStatusText(r)],
 ], (tg.data || []).filter((r) => r.source === 'monitoring'), testid);
 
 const casesText = (cs) => {
@@ -79,7 +79,6 @@ export async function monthly(arg, query) {
   const from = `${month}-01`;
   const to = `${month}-${String(lastDay(y, m)).padStart(2, '0')}`;
   const d = await reportData(from, to, y);
-  const over = Number(today.slice(0, 4)) > y;
   const water = table([
     ['name', t('waterSection')], ['target', t('target')],
     ['months', t('monthlyClass'), (v) => v[m - 1]],
@@ -92,7 +91,7 @@ export async function monthly(arg, query) {
     title: t('monthlyTitle').replace('{y}', y).replace('{m}', m),
     from, to, d,
     sections: [
-      ['targets', t('monthlyTargets').replace('{y}', y), targetsTable(d.tg, over, 'monthly-targets')],
+      ['targets', t('monthlyTargets').replace('{y}', y), targetsTable(d.tg, 'monthly-targets')],
       ['water', t('monthlyWater'), water],
       ['dust', t('monthlyDustTitle'), `<p data-testid="monthly-dust">${dm && dm.mean !== null ? esc(t('monthlyDust').replace('{v}', fmt(dm.mean)).replace('{n}', dm.used)) : esc(t('noData'))}</p>`],
     ],
@@ -128,7 +127,7 @@ export async function annual(arg, query) {
     title: t('annualTitle').replace('{y}', y),
     from, to, d,
     sections: [
-      ['targets', t(over ? 'annualTargetsFinal' : 'monthlyTargets').replace('{y}', y), targetsTable(d.tg, over, 'annual-targets')],
+      ['targets', t(over ? 'annualTargetsFinal' : 'monthlyTargets').replace('{y}', y), targetsTable(d.tg, 'annual-targets')],
       ['water', t('monthlyWater'), water],
       ['dust', t('monthlyDustTitle'), `<p data-testid="annual-dust">${mean !== null && mean !== undefined ? esc(t('annualDust').replace('{v}', fmt(mean)).replace('{n}', d.dust.months_with_value)) : esc(t('noData'))}</p>${dustRows}`],
     ],

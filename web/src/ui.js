@@ -28,19 +28,20 @@ export function rag(v, testid = '') {
 }
 
 // Where a target of GET /api/v1/targets stands, one rendering for every screen (the
-// overview's tiles and tables, the plan screen): no value is grey "no data", never a colour
-// of success; on_track false means the target can no longer be met this year (or, for a
-// year that is over, was missed). over: the row's year has ended.
-const targetRag = (row) => (row.on_track === null || row.on_track === undefined || row.value === null ? 'none'
-  : row.on_track ? 'green' : 'red');
-// The status words alone, for documents without badges (the monthly report).
-export function targetStatusText(row, over = false) {
-  const k = targetRag(row);
-  return k === 'none' ? t('noData') : over ? t(k === 'green' ? 'tgMet' : 'tgMissed') : t(k === 'green' ? 'onTrack' : 'tgCannot');
+// overview's tiles and tables, the plan screen, the reports) and the same words as
+// `envwatch targets`: the row's status token from the service (service/targets.h). No value
+// is grey "no data", never a colour of success; a projection that misses is amber while the
+// target can still be met, red once it cannot, and a year that is over is met or missed.
+const STATUS = { on_track: ['green', 'onTrack'], at_risk: ['yellow', 'offTrack'], cannot: ['red', 'tgCannot'],
+  met: ['green', 'tgMet'], missed: ['red', 'tgMissed'] };
+const statusOf = (row) => STATUS[row?.status] ?? ['none', 'noData'];
+// The status words alone, for documents without badges (the reports).
+export function targetStatusText(row) {
+  return t(statusOf(row)[1]);
 }
-export function targetStatus(row, over = false, testid = '') {
-  const k = targetRag(row);
-  const text = targetStatusText(row, over);
+export function targetStatus(row, testid = '') {
+  const k = statusOf(row)[0];
+  const text = targetStatusText(row);
   return `<span class="rag rag-${k}"${testid ? ` data-testid="${esc(testid)}"` : ''} data-rag="${k}">${esc(text)}</span>`;
 }
 
@@ -62,7 +63,7 @@ export function finalCard(fin, end, pre) {
     ['name', t('indicator')],
     ['value', t('finalValue'), (v, r) => `${tval(v, r.unit)} ${r.unit ?? ''}`],
     ['target', t('target'), (v, r) => `${cmpText(r.comparator)} ${tval(v, r.unit)}`],
-    ['on_track', t('status'), (v, r) => raw(targetStatus(r, true, `${pre}-${r.id}-status`))],
+    ['on_track', t('status'), (v, r) => raw(targetStatus(r, `${pre}-${r.id}-status`))],
   ], rows, `${pre}-table`);
   return `<section class="card wide" data-testid="${esc(pre)}"><div class="card-head"><h2>${esc(t('planFinal').replace('{y}', end))}</h2>
     <span class="muted">${esc(t('rules'))} ${esc(rulesText(fin))} · ${esc(t('asOf'))} ${esc(fin?.as_of ?? '—')}</span></div>
