@@ -70,8 +70,7 @@ if ((fresh)); then
   call "$bureau" POST "cases/$id/actions" "{\"action\":\"assign\",\"unit\":\"zonghe-zhifa\",\"deadline\":\"$(day 2)\"}" >/dev/null
   call "$zhifa" POST "cases/$id/actions" '{"action":"sign"}' >/dev/null
 
-  # A monitoring alert waiting to be accepted.
-  call "$bureau" POST cases '{"source":"monitoring_alert","category":"exceedance","location":"郑州中原精密铸造有限公司 熔炼炉废气排口","description":"颗粒物小时均值连续3小时超过排放限值","lon":113.812,"lat":34.658}' >/dev/null
+  # Monitoring alerts and their cases come from the scan of the outlets' data (serve --limits).
 
   # Progress on the construction-dust task (T13, 强化扬尘综合管控: 区建设局 is responsible).
   call "$jianshe" POST "ledger/tasks/T13/reports" \

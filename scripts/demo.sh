@@ -6,7 +6,8 @@
 #      wastewater outlets) from 1 January of last year up to the current hour, in bulk and
 #      straight into the database through the ingest pipeline (`simulate --history`); a
 #      second run only adds the hours since the first,
-#   3. starts `envwatch serve` with HJ 212 intake and the HTTP API/dashboard,
+#   3. starts `envwatch serve` with HJ 212 intake and the HTTP API/dashboard, the outlets'
+#      limits (data/demo/limits.csv) and the scan that turns exceedances into alerts and cases,
 #   4. creates one account per role and a few cases and ledger reports through the API
 #      (scripts/demo-seed.sh; passwords in DEMO_DIR/accounts.txt),
 #   5. keeps the same devices online in real time (minute data as the clock passes, the hour
@@ -28,8 +29,12 @@ mkdir -p "$dir"
 cp "$root/data/demo/devices.csv" "$dir/devices.csv"
 echo "demo: hourly history from $from to now…"
 "$ew" simulate --devices-file "$dir/devices.csv" --history --db "$dir/envwatch.db" --from "$from"
+# The outlets' limits (data/demo/limits.csv); the scan judges the whole history at start, so
+# the year's exceedances are alerts with their cases.
+days=$((($(date -u +%s) - $(date -u -d "$from" +%s)) / 86400 + 1))
 "$ew" serve --db "$dir/envwatch.db" --hj212 127.0.0.1:$hj --http 127.0.0.1:$http \
-  --static "$root/web/dist" --devices "$dir/devices.csv" --log-level error &
+  --static "$root/web/dist" --devices "$dir/devices.csv" --limits "$root/data/demo/limits.csv" \
+  --scan-first-days "$days" --log-level error &
 server=$!
 live=""
 trap '[ -n "$live" ] && kill $live 2>/dev/null; kill -TERM $server 2>/dev/null; wait $server 2>/dev/null' EXIT INT TERM

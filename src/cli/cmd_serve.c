@@ -62,6 +62,9 @@ static const char usage_text[] =
     "                       0 = off); ENVWATCH_NOW pins the clock as for the HTTP API\n"
     "  --scan-every S       every S seconds judge outlets' new hourly data against their\n"
     "                       limits: alerts and cases (default 300, 0 = off)\n"
+    "  --scan-first-days N  an outlet the scan has never judged is judged from N days\n"
+    "                       before its last hour (default 7; the whole imported history\n"
+    "                       with a larger N)\n"
     "  --limits FILE        load outlets' limits at start (docs/source-limits.md)\n"
     "  --queue URLS         ingest node: publish every packet to the NATS JetStream stream\n"
     "                       HJ212 on the servers URLS (nats://H1:P1,nats://H2:P2,...) and\n"
@@ -83,7 +86,7 @@ typedef struct serve_cfg {
         *trust_proxy, *queue, *consume;
     int enrol;
     long max_per_peer, idle_timeout, max_inflight, batch, escalate_every, scan_every,
-        http_max_per_peer, queue_replicas, queue_ack_wait;
+        scan_first_days, http_max_per_peer, queue_replicas, queue_ack_wait;
 } serve_cfg;
 
 static void set_str(char **dst, const char *v)
@@ -148,7 +151,14 @@ static int apply(serve_cfg *c, const char *key, const char *v)
         return parse_long(key, v, &c->escalate_every);
     else if (!strcmp(key, "scan-every"))
         return parse_long(key, v, &c->scan_every);
-    else if (!strcmp(key, "limits"))
+    else if (!strcmp(key, "scan-first-days")) {
+        if (parse_long(key, v, &c->scan_first_days) < 0)
+            return -1;
+        if (c->scan_first_days < 1 || c->scan_first_days > 3660) {
+            fprintf(stderr, "envwatch serve: scan-first-days: %s is not 1 to 3660 days\n", v);
+            return -1;
+        }
+    } else if (!strcmp(key, "limits"))
         set_str(&c->limits, v);
     else if (!strcmp(key, "queue"))
         set_str(&c->queue, v);
@@ -292,6 +302,7 @@ int cmd_serve(int argc, char **argv)
                    .batch = 8192,
                    .escalate_every = 60,
                    .scan_every = 300,
+                   .scan_first_days = 7,
                    .http_max_per_peer = 64};
     int rc = EW_EXIT_USAGE;
     /* The config file first, so that flags override it wherever they appear. */
@@ -468,8 +479,11 @@ int cmd_serve(int argc, char **argv)
     /* Background work (escalation of overdue cases) on its own thread and store handle:
      * the case loop's deadlines are kept whether or not anyone uses the HTTP side. */
     jobs *bg = NULL;
+    source_config src = source_config_default(); /* borrowed by the jobs until jobs_stop */
+    src.first_window_s = (int64_t)c.scan_first_days * 86400;
     if (!intake_only && !c.queue && (c.escalate_every > 0 || c.scan_every > 0)) {
-        jobs_config jc = {.db = c.db, .every_s = c.escalate_every, .scan_every_s = c.scan_every};
+        jobs_config jc = {
+            .db = c.db, .every_s = c.escalate_every, .scan_every_s = c.scan_every, .source = &src};
         char jerr[256] = "", jq[300];
         if (jobs_start(&jc, &bg, jerr, sizeof jerr) < 0)
             ew_log(EW_LOG_ERROR, "case.escalate_failed", "error=%s",

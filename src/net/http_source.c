@@ -138,7 +138,9 @@ static int mark_row(void *ctx, const source_mark *m)
     return 0;
 }
 
-static int site_arg(http_req *r, http_resp *out, const char *name, int64_t *id)
+/* Argument name as a positive id into *id (0 when absent); what names the kind of object
+ * in the 400 answer. */
+static int id_arg(http_req *r, http_resp *out, const char *name, const char *what, int64_t *id)
 {
     const char *v = http_arg(r, name);
     *id = 0;
@@ -147,9 +149,14 @@ static int site_arg(http_req *r, http_resp *out, const char *name, int64_t *id)
     char *end;
     long long x = strtoll(v, &end, 10);
     if (*end || x <= 0)
-        return http_error(out, 400, "bad_request", "%s must be an outlet id", name);
+        return http_error(out, 400, "bad_request", "%s must be %s", name, what);
     *id = x;
     return 0;
+}
+
+static int site_arg(http_req *r, http_resp *out, const char *name, int64_t *id)
+{
+    return id_arg(r, out, name, "an outlet id", id);
 }
 
 static int h_marks(http_req *r, http_resp *out)
@@ -230,8 +237,8 @@ static int alert_row(void *ctx, const source_alert *a)
 static int h_alerts(http_req *r, http_resp *out)
 {
     source_alert_filter f = {.rule = http_arg(r, "rule"), .state = http_arg(r, "state")};
-    if (site_arg(r, out, "outlet", &f.site_id) || http_time_arg(r, out, "from", 0, &f.from_utc) ||
-        http_time_arg(r, out, "to", 0, &f.to_utc))
+    if (site_arg(r, out, "outlet", &f.site_id) || id_arg(r, out, "case", "a case id", &f.case_id) ||
+        http_time_arg(r, out, "from", 0, &f.from_utc) || http_time_arg(r, out, "to", 0, &f.to_utc))
         return out->status;
     json_t *rows = json_array();
     char err[256] = "";

@@ -10,6 +10,7 @@
 
 #include "base/bjtime.h"
 #include "base/xalloc.h"
+#include "hj212/hj212.h"
 #include "service/casework.h"
 #include "service/audit.h"
 #include "standards/exceed.h"
@@ -622,21 +623,59 @@ typedef struct scan_ctx {
     source_scan_result *res;
 } scan_ctx;
 
-/* Open, accept and assign the case of an alert. */
+/* What a person reads of an alert's rule in its case. */
+static const char *rule_zh(const char *rule)
+{
+    if (!strcmp(rule, "exceedance_hourly"))
+        return "小时均值超过排放限值";
+    if (!strcmp(rule, "exceedance_daily"))
+        return "日均值超过排放限值";
+    if (!strcmp(rule, "constant_value"))
+        return "监测数据长时间恒定不变（疑似异常，需核查）";
+    return rule;
+}
+
+/* A milli-unit figure as people write it: 14.910 → "14.91", 10.000 → "10". */
+static void milli_text(int64_t v, char *buf, size_t cap)
+{
+    snprintf(buf, cap, "%.3f", (double)v / 1000.0);
+    char *dot = strchr(buf, '.');
+    if (!dot)
+        return;
+    char *end = buf + strlen(buf) - 1;
+    while (end > dot && *end == '0')
+        *end-- = '\0';
+    if (end == dot)
+        *end = '\0';
+}
+
+/* Open, accept and assign the case of an alert. Its text is for the people who act on it:
+ * the enterprise, the outlet, the factor and the rule by name, the Beijing-time window and
+ * the figures; the alert itself (its hours, marks and limit) is linked by case id. */
 static int open_case(scan_ctx *sc, const source_alert *a, case_category cat, int64_t *case_id,
                      char *err, size_t errcap)
 {
     const case_actor sys = {"system", EW_ROLE_BUREAU, NULL};
-    char loc[300], desc[600], from[32], to[32];
+    char loc[300], desc[600], from[32], to[32], val[32], lim[32], mul[48] = "";
     snprintf(loc, sizeof loc, "%s%s%s", sc->o->town ? sc->o->town : "", sc->o->town ? " " : "",
              sc->o->name);
     ew_format_iso_bj(a->from_utc, from, sizeof from);
     ew_format_iso_bj(a->to_utc, to, sizeof to);
+    const hj212_param *p = hj212_param_find((hj212_str){a->param, strlen(a->param)});
+    const char *unit = p && p->unit ? p->unit : "";
+    milli_text(a->value_milli, val, sizeof val);
+    milli_text(a->limit_milli, lim, sizeof lim);
+    if (a->multiple_milli != SOURCE_NO_VALUE) {
+        char m[32];
+        milli_text(a->multiple_milli, m, sizeof m);
+        snprintf(mul, sizeof mul, "，超标 %s 倍", m);
+    }
+    /* from/to are ISO 8601 with +08:00: the date and the minute are what people read. */
     snprintf(desc, sizeof desc,
-             "%s %s: rule %s, parameter %s, %s to %s, largest value %.3f, limit %.3f (alert "
-             "evidence in /api/v1/alerts)",
-             sc->o->enterprise ? sc->o->enterprise : "", sc->o->name, a->rule, a->param, from, to,
-             (double)a->value_milli / 1000.0, (double)a->limit_milli / 1000.0);
+             "%s%s%s：%s%s，%.10s %.5s 至 %.10s %.5s（北京时间），最大值 %s %s，限值 %s %s%s。",
+             sc->o->enterprise ? sc->o->enterprise : "", sc->o->enterprise ? " " : "", sc->o->name,
+             p ? p->name_zh : a->param, rule_zh(a->rule), from, from + 11, to, to + 11, val, unit,
+             lim, unit, mul);
     case_report r = {
         .source = CASE_SRC_MONITORING_ALERT, .category = cat, .location = loc, .description = desc};
     case_error ce = {{0}};

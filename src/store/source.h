@@ -124,6 +124,7 @@ typedef struct source_alert_filter {
     const char *rule;
     const char *state;
     int64_t from_utc, to_utc; /* to 0: no upper bound */
+    int64_t case_id;          /* > 0: only the alert whose case this is */
 } source_alert_filter;
 /* The newest row of every key that passes f, newest episode first. */
 int source_alerts_each(store *s, const source_alert_filter *f, source_alert_fn fn, void *ctx,

@@ -369,6 +369,7 @@ int source_alerts_each(store *s, const source_alert_filter *f, source_alert_fn f
                             " AND (?1 = 0 OR a.site_id = ?1) AND (?2 IS NULL OR e.name = ?2)"
                             " AND (?3 IS NULL OR a.rule = ?3) AND (?4 IS NULL OR a.state = ?4)"
                             " AND a.to_utc > ?5 AND (?6 = 0 OR a.from_utc < ?6)"
+                            " AND (?7 = 0 OR a.case_id = ?7)"
                             " ORDER BY a.episode_utc DESC, a.id DESC",
                             "alerts", err, errcap);
     if (!st)
@@ -379,6 +380,7 @@ int source_alerts_each(store *s, const source_alert_filter *f, source_alert_fn f
     bind_text(st, 4, f->state);
     sqlite3_bind_int64(st, 5, f->from_utc);
     sqlite3_bind_int64(st, 6, f->to_utc);
+    sqlite3_bind_int64(st, 7, f->case_id);
     return alert_rows(s, st, fn, ctx, NULL, err, errcap);
 }
 

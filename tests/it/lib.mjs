@@ -29,3 +29,13 @@ export function launchChromium(root) {
   const { chromium } = createRequire(join(root, 'web/package.json'))('playwright-core');
   return chromium.launch({ executablePath: '/usr/bin/chromium', headless: true, args: CHROMIUM_ARGS });
 }
+
+// A fresh browser context (its own cookies) at a viewport, Chinese locale, collecting the
+// page's uncaught errors: every screen must load without one.
+export async function newPage(browser, viewport = { width: 1440, height: 900 }) {
+  const context = await browser.newContext({ viewport, locale: 'zh-CN' });
+  const page = await context.newPage();
+  const errors = [];
+  page.on('pageerror', (e) => errors.push(String(e)));
+  return { page, errors, context };
+}

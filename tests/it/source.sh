@@ -83,6 +83,12 @@ check "Alpha lists only its own outlet" \
 case_id=$(api "$T_alpha" GET "alerts/$a_id" | jq -r .case_id)
 check "the case is a monitoring alert, assigned to the enforcement unit" \
   test "$(api "$T_bureau" GET "cases/$case_id" | jq -r '[.data.source, .data.category, .data.state, .data.unit] | join(",")')" = "monitoring_alert,exceedance,assigned,zonghe-zhifa"
+check "alerts?case=N finds the alert that opened case N, for the bureau and for Alpha" \
+  test "$(api "$T_bureau" GET "alerts?case=$case_id" | jq -c '[.data[].id]')$(api "$T_alpha" GET "alerts?case=$case_id" | jq -c '[.data[].id]')" = "[$a_id][$a_id]"
+check "...and nothing for Beta (another enterprise's case) or for a case without an alert; case=x is 400" \
+  test "$(api "$T_beta" GET "alerts?case=$case_id" | jq '.data | length')$(api "$T_bureau" GET "alerts?case=999999" | jq '.data | length')$(code "$T_bureau" GET "alerts?case=x")" = 00400
+check "the case says what happened in words: enterprise, outlet, factor, rule, window, figures" \
+  test "$(api "$T_bureau" GET "cases/$case_id" | jq -r .data.description | grep -c '^Alpha Chem Alpha stack：二氧化硫小时均值超过排放限值，2026-03-10 .*（北京时间），最大值 .* mg/m³，限值 35 mg/m³，超标 .* 倍。$')" = 1
 mark='{"outlet":'$beta',"from":"2026-03-10T05:00:00+08:00","to":"2026-03-10T08:00:00+08:00","class":"device_maint","reason":"校准"}'
 check "Alpha may not mark Beta's outlet (404); Beta may (201)" \
   test "$(code "$T_alpha" POST marks "${J[@]}" -d "$mark")$(code "$T_beta" POST marks "${J[@]}" -d "$mark")" = 404201
@@ -92,3 +98,5 @@ sleep 2
 check "later scans add no alert and no case" \
   test "$(api "$T_bureau" GET alerts | jq '.data | length')$(api "$T_bureau" GET 'cases?source=monitoring_alert' | jq '.data | length')" = 22
 check "the server logged no scan failure" bash -c "! grep -q source.scan_failed '$TEST_TMP/serve.log'"
+check "serve --scan-first-days outside 1..3660 is a usage error (2) that names the setting" \
+  sh -c '"$1" serve --db "$2/x.db" --hj212 127.0.0.1:1 --scan-first-days 0 2>"$2/sfd.err"; rc=$?; "$1" serve --db "$2/x.db" --hj212 127.0.0.1:1 --scan-first-days 3661 2>>"$2/sfd.err"; test $rc = 2 -a $? = 2 && test "$(grep -c "scan-first-days: .* is not 1 to 3660 days" "$2/sfd.err")" = 2' _ "$ENVWATCH" "$TEST_TMP"

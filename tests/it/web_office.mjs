@@ -183,7 +183,7 @@ test('(b) the bureau logs in, finds the case, accepts it and assigns it to unit 
   assert.match(await page.textContent('[data-testid=user-chip]'), /分局工作人员/);
   // The office screens, the water screen, the monthly and annual reports, the rewards and the
   // audit log; the accounts are the admin's alone.
-  assert.equal(await page.locator('nav a').count(), 15);
+  assert.equal(await page.locator('nav a').count(), 16);
   assert.equal(await page.locator('[data-testid=nav-annual]').count(), 1);
   assert.equal(await page.locator('[data-testid=nav-audit]').count(), 1);
   assert.equal(await page.locator('[data-testid=nav-users]').count(), 0);
@@ -253,7 +253,7 @@ test('(c) unit A signs and submits with evidence; unit B cannot see the case', a
   await loginAs(a.page, UNIT_A.name);
   await ready(a.page, 'work');
   assert.deepEqual(await a.page.locator('nav a').evaluateAll((as) => as.map((x) => x.dataset.testid)),
-    ['nav-overview', 'nav-plan', 'nav-work', 'nav-cases', 'nav-scores', 'nav-air', 'nav-station', 'nav-water', 'nav-quality', 'nav-report', 'nav-track']);
+    ['nav-overview', 'nav-plan', 'nav-work', 'nav-cases', 'nav-sources', 'nav-scores', 'nav-air', 'nav-station', 'nav-water', 'nav-quality', 'nav-report', 'nav-track']);
   const link = a.page.locator(`[data-testid=bucket-toSign] a[href="#/case/${shared.caseId}"]`);
   assert.equal(await link.count(), 1);
   // Unit A reports progress on task T08 (区建设局 is a responsible unit) with evidence.

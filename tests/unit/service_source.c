@@ -167,6 +167,11 @@ static void three_hours_over_the_limit_are_one_episode_one_alert_one_case(void *
     assert_int_equal(k->state, CASE_ASSIGNED);
     assert_string_equal(k->unit, "zonghe-zhifa");
     assert_non_null(strstr(k->location, "九龙镇"));
+    /* The case says in words what happened: enterprise, outlet, factor, rule, Beijing-time
+     * window and the figures (hours 05:00–08:00 of 2 March, SO2 52 against 35). */
+    assert_string_equal(k->description,
+                        "甲化工 QY0000000001：二氧化硫小时均值超过排放限值，2026-03-02 05:00 至 "
+                        "2026-03-02 08:00（北京时间），最大值 52 mg/m³，限值 35 mg/m³，超标 0.486 倍。");
     case_free(k);
 }
 

@@ -1,6 +1,15 @@
 // Chinese first: the bureau's working language; English for visitors and reports abroad.
 const dict = {
   zh: {
+    sources: '污染源监管', myEnterprise: '我的企业', outlet: '排口', limits: '排放限值', noLimits: '未设限值', standard: '执行标准', from: '起', to: '止',
+    sourcesIntro: '排口的许可排放限值、监测告警（小时或日均值超标、数据恒值）及其逐时证据，以及对数据的标记。', latestVsLimit: '最新小时值与限值',
+    latestVsLimitNote: '最新小时值为实测值；废气限值按基准氧含量折算后判定，是否超标以监测告警为准。', measured: '实测值', limitV: '限值', judged: '判定值（折算）',
+    o2Converted: '折算至 O₂ {o2} %', limitPeriod_hour: '小时均值', limitPeriod_day: '日均值', alertsT: '监测告警', alertNo: '告警', rule: '规则', window: '时段',
+    maxValue: '最大值', multiple: '超标倍数', marksT: '数据标记', markClass: '标记类型', markedBy: '标记人', evidenceHours: '逐时证据', alertNotFound: '未找到该告警，或无权查看',
+    outletData: '排口监测数据', rule_exceedance_hourly: '小时均值超标', rule_exceedance_daily: '日均值超标', rule_constant_value: '数据长时间恒定（疑似异常）',
+    astate_open: '已立案', astate_marked: '已标记，不立案', astate_closed: '已关闭', mstate_in_force: '有效', mstate_withdrawn: '已撤销',
+    mark_comm_break: '通讯中断', mark_device_maint: '设备维护（污染物）', mark_manual_value: '手工监测值', mark_non_liability: '非排污单位责任',
+    mark_param_maint: '设备维护（工况参数）', mark_treatment: '治理设施工况', mark_production: '生产设施工况', mark_cems_switch: 'CEMS 主备切换',
     title: '经开区生态环境监测平台', footer: '数据来源：经开区环境空气自动监测站（HJ 212）· 时间均为北京时间',
     overview: '总览', air: '空气质量', station: '站点详情', quality: '数据质量',
     zoneAqiNow: '全区实时 AQI', primary: '首要污染物', none: '无', updated: '数据时间',
@@ -69,6 +78,15 @@ const dict = {
     caseMap: '案件分布', unlocatedN: '{n} 件未标注位置', mapRing: '大点红圈：逾期、督办或挂牌督办', stationRef: '监测站点', noLocatedCases: '当前筛选下没有标注位置的案件',
   },
   en: {
+    sources: 'Pollution sources', myEnterprise: 'My enterprise', outlet: 'Outlet', limits: 'Limits', noLimits: 'no limits set', standard: 'Standard', from: 'From', to: 'To',
+    sourcesIntro: 'The outlets\' permitted limits, the monitoring alerts raised on them (hourly or daily means over the limit, constant values) with their evidence hour by hour, and the marks filed over their data.', latestVsLimit: 'Latest hourly values and limits',
+    latestVsLimitNote: 'Latest hourly values as measured; flue-gas limits are judged on the value converted to the reference O2: the alerts say what exceeded.', measured: 'Measured', limitV: 'Limit', judged: 'Judged (converted)',
+    o2Converted: 'converted to O₂ {o2} %', limitPeriod_hour: 'hourly mean', limitPeriod_day: 'daily mean', alertsT: 'Monitoring alerts', alertNo: 'Alert', rule: 'Rule', window: 'Window',
+    maxValue: 'Largest value', multiple: 'Exceedance multiple', marksT: 'Data marks', markClass: 'Class', markedBy: 'Filed by', evidenceHours: 'Evidence by hour', alertNotFound: 'No such alert, or not yours to see',
+    outletData: 'Outlet data', rule_exceedance_hourly: 'Hourly mean over the limit', rule_exceedance_daily: 'Daily mean over the limit', rule_constant_value: 'Constant values (suspect)',
+    astate_open: 'case opened', astate_marked: 'marked, no case', astate_closed: 'closed', mstate_in_force: 'in force', mstate_withdrawn: 'withdrawn',
+    mark_comm_break: 'Communication break', mark_device_maint: 'Device maintenance', mark_manual_value: 'Manual values', mark_non_liability: 'Not the discharger\'s liability',
+    mark_param_maint: 'Parameter instrument maintenance', mark_treatment: 'Treatment facility condition', mark_production: 'Production facility condition', mark_cems_switch: 'CEMS main/backup switch',
     title: 'JETDZ Environmental Monitoring', footer: 'Data: the zone\'s automatic air-quality stations (HJ 212) · all times Beijing time',
     overview: 'Overview', air: 'Air quality', station: 'Station', quality: 'Data quality',
     zoneAqiNow: 'Zone AQI now', primary: 'Primary pollutant', none: 'none', updated: 'Data time',

@@ -18,7 +18,8 @@ import { report, track } from './public.js';
 import { rewards, scores } from './scores.js';
 import { water } from './water.js';
 import { annual, monthly } from './report.js';
-import { cmpText, esc, finalCard, fmt, h, hm, planEndYear, rulesText, table, targetStatus, targetStatusText, tval } from './ui.js';
+import { alertDetail, sources } from './source.js';
+import { cmpText, esc, finalCard, fmt, h, hm, planEndYear, PARAM_NAMES, rulesText, table, targetStatus, targetStatusText, tval } from './ui.js';
 
 echarts.use([BarChart, GaugeChart, HeatmapChart, LineChart, ScatterChart, CalendarComponent,
   DataZoomComponent, GridComponent, LegendComponent, MarkLineComponent, TitleComponent,
@@ -28,11 +29,6 @@ echarts.use([BarChart, GaugeChart, HeatmapChart, LineChart, ScatterChart, Calend
 const REFRESH_MS = Number(new URLSearchParams(location.search).get('refresh_ms')) || 60_000;
 // HJ 633 Table 2 / Appendix A colours of the six AQI levels.
 const LEVEL_COLOURS = ['#00e400', '#ffff00', '#ff7e00', '#ff0000', '#99004c', '#7e0023'];
-const PARAM_NAMES = {
-  a34004: 'PM2.5', a34002: 'PM10', a21026: 'SO₂', a21004: 'NO₂', a21005: 'CO', a05024: 'O₃',
-  a05001: 'CO₂', a34013: '烟尘', a21002: 'NOx', a19001: 'O₂', a00000: '废气流量', a01012: '烟温',
-  w01018: 'COD', w21003: 'NH₃-N', w21011: 'TP', w21001: 'TN', w01001: 'pH', w00000: '废水流量',
-};
 
 // Site kinds (store: air, ghg, gas_outlet, water_outlet, dust, water_section) as people say them.
 const kindName = (k) => (k ? t(`kind_${k}`) : '');
@@ -443,10 +439,10 @@ async function quality() {
 
 // ---- Router ---------------------------------------------------------------------------
 
-const routes = { '': overview, air, station, water, monthly, annual, quality, plan, work, cases, case: caseDetail, scores, rewards, report, track, users, audit, login: loginScreen };
+const routes = { '': overview, air, station, water, monthly, annual, quality, plan, work, cases, case: caseDetail, sources, alert: alertDetail, scores, rewards, report, track, users, audit, login: loginScreen };
 
 // Screens that only make sense logged in: go to the login first rather than ask the API.
-const NEEDS_LOGIN = new Set(['work', 'cases', 'case', 'scores', 'rewards', 'users', 'audit', 'water', 'monthly', 'annual']);
+const NEEDS_LOGIN = new Set(['work', 'cases', 'case', 'scores', 'rewards', 'users', 'audit', 'water', 'monthly', 'annual', 'sources', 'alert']);
 
 // The screens each role may use (docs/access.md): the public sees what is published and
 // the report form; staff also the ledger, their work and the cases; the data-quality and
@@ -455,8 +451,10 @@ const NEEDS_LOGIN = new Set(['work', 'cases', 'case', 'scores', 'rewards', 'user
 // administrators alone (AUTH_USER_MANAGE).
 function navFor(r) {
   const pub = ['', 'air', 'station', 'report', 'track'];
-  if (r === 'unit') return ['', 'plan', 'work', 'cases', 'scores', 'air', 'station', 'water', 'quality', 'report', 'track'];
-  const office = ['', 'plan', 'work', 'cases', 'scores', 'rewards', 'air', 'station', 'water', 'quality', 'monthly', 'annual', 'report', 'track'];
+  // An enterprise's home is its own outlets, alerts and marks (我的企业).
+  if (r === 'enterprise') return ['sources', ...pub];
+  if (r === 'unit') return ['', 'plan', 'work', 'cases', 'sources', 'scores', 'air', 'station', 'water', 'quality', 'report', 'track'];
+  const office = ['', 'plan', 'work', 'cases', 'sources', 'scores', 'rewards', 'air', 'station', 'water', 'quality', 'monthly', 'annual', 'report', 'track'];
   if (r === 'admin') return [...office, 'users', 'audit'];
   if (['bureau', 'auditor'].includes(r)) return [...office, 'audit'];
   return pub;
@@ -464,8 +462,9 @@ function navFor(r) {
 
 function renderNav(active) {
   const nav = document.getElementById('nav');
-  const cur = active === 'case' ? 'cases' : active;
-  nav.replaceChildren(...navFor(role()).map((r) => h(`<a href="#/${r}" class="${r === cur ? 'active' : ''}" data-testid="nav-${r || 'overview'}">${t(r || 'overview')}</a>`)));
+  const cur = active === 'case' ? 'cases' : active === 'alert' ? 'sources' : active;
+  const label = (r) => (r === 'sources' && role() === 'enterprise' ? t('myEnterprise') : t(r || 'overview'));
+  nav.replaceChildren(...navFor(role()).map((r) => h(`<a href="#/${r}" class="${r === cur ? 'active' : ''}" data-testid="nav-${r || 'overview'}">${label(r)}</a>`)));
 }
 
 function renderUser() {

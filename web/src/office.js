@@ -2,10 +2,11 @@
 // case list and a case with its timeline. What a user may see and do is the server's
 // decision (service/auth.c); these screens show what the API returns and offer the actions
 // it lists in allowed_actions.
-import { api, isBureau, login, session, uploadAll } from './api.js';
+import { api, isBureau, login, role, session, uploadAll } from './api.js';
 import { lang, t, why } from './i18n.js';
 import { CATEGORIES } from './public.js';
 import { attachment, cmpText, day, deadline, esc, finalCard, fmt, h, hm, onSubmit, progressBar, rag, raw, rulesText, supervision, table, targetStatus, tval, yuan } from './ui.js';
+import { caseAlerts } from './source.js';
 
 const app = () => document.getElementById('app');
 const STATES = ['reported', 'rejected', 'accepted', 'assigned', 'rectifying', 'rectified', 'closed', 'reopened'];
@@ -28,7 +29,8 @@ export async function loginScreen() {
     const back = sessionStorage.getItem('envwatch.returnTo');
     sessionStorage.removeItem('envwatch.returnTo');
     window.dispatchEvent(new Event('envwatch-session'));
-    location.hash = back && !back.startsWith('#/login') ? back : '#/work';
+    // Each role's home: an enterprise its own outlets, everyone else the worklist.
+    location.hash = back && !back.startsWith('#/login') ? back : role() === 'enterprise' ? '#/sources' : '#/work';
   });
 }
 
@@ -425,6 +427,8 @@ export async function caseDetail(id) {
     return;
   }
   const us = (c.allowed_actions || []).some((a) => NEEDS[a]?.unit) ? await units() : [];
+  // A monitoring alert's case leads back to the alert: its outlet, data, limit and evidence.
+  const alerts = c.source === 'monitoring_alert' ? await caseAlerts(c.id) : [];
   const uname = new Map(us.map((u) => [u.id, u.name]));
   const el = h(`<div class="grid" data-testid="screen-case" data-case-id="${esc(c.id)}">
     <section class="card wide"><div class="card-head"><h2>${t('caseNo')} ${esc(c.id)} · ${esc(c.category_zh ?? c.category)}
@@ -435,6 +439,7 @@ export async function caseDetail(id) {
         <dt>${t('source')}</dt><dd>${esc(t(`csrc_${c.source}`))}</dd>
         <dt>${t('location')}</dt><dd>${esc(c.location)}${c.lon || c.lat ? ` <small class="muted">(${esc(c.lon)}, ${esc(c.lat)})</small>` : ''}</dd>
         <dt>${t('description')}</dt><dd class="text">${esc(c.description)}</dd>
+        ${alerts.length ? `<dt>${t('alertsT')}</dt><dd data-testid="case-alerts">${alerts.map((a) => `<a href="#/alert/${esc(a.id)}" data-testid="case-alert-link">${esc(t('alertNo'))} ${esc(a.id)}</a> · <a href="#/station/${esc(a.site_id)}" data-testid="case-outlet-link">${esc(t('outletData'))}</a>`).join('<br>')}</dd>` : ''}
         <dt>${t('assignedUnit')}</dt><dd data-testid="case-unit">${esc(c.unit_name ?? c.unit ?? '—')}</dd>
         <dt>${t('deadline')}</dt><dd data-testid="case-deadline">${esc(deadline(c.deadline))}</dd>
         <dt>${t('created')}</dt><dd>${esc(hm(c.created))} · ${esc(c.created_by ?? '')}</dd>

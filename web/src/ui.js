@@ -8,6 +8,15 @@ export const fmt = (v, d = 1) => (v === null || v === undefined || v === '' ? '�
 // water.section_class reports it) as people write it, anything else as fmt does.
 const CLASSES = ['Ⅰ', 'Ⅱ', 'Ⅲ', 'Ⅳ', 'Ⅴ', '劣Ⅴ'];
 export const tval = (v, unit) => (unit === '类' && Number.isInteger(v) && v >= 1 && v <= 6 ? CLASSES[v - 1] : fmt(v));
+// HJ 212 factor codes as people name them (the station, outlet and alert screens).
+export const PARAM_NAMES = {
+  a34004: 'PM2.5', a34002: 'PM10', a21026: 'SO₂', a21004: 'NO₂', a21005: 'CO', a05024: 'O₃',
+  a05001: 'CO₂', a34013: '烟尘', a21002: 'NOx', a19001: 'O₂', a00000: '废气流量', a01012: '烟温',
+  w01018: 'COD', w21003: 'NH₃-N', w21011: 'TP', w21001: 'TN', w01001: 'pH', w00000: '废水流量',
+  a24088: '非甲烷总烃', a21001: 'NH₃', a20057: '汞', a01011: '烟气流速', a01013: '烟气压力', a01014: '烟气湿度', w01017: 'BOD₅', w01012: 'SS',
+};
+// The unit of an outlet's limit (HJ 212-2017 Annex B): flue gas mg/m³, wastewater mg/L, pH none.
+export const limitUnit = (p) => (p === 'w01001' ? '' : p?.startsWith('w') ? 'mg/L' : 'mg/m³');
 export const hm = (iso) => (iso ? iso.slice(0, 16).replace('T', ' ') : '—');
 // With seconds, for the audit log, where the order of events within a minute matters.
 export const hms = (iso) => (iso ? iso.slice(0, 19).replace('T', ' ') : '—');

@@ -1,0 +1,128 @@
+// Pollution sources (污染源监管), and an enterprise's own home (我的企业): outlets with their
+// permitted limits and latest hourly values, the monitoring alerts raised on them (each with
+// its evidence hour by hour), and the marks (标记) filed over their data. Everything comes
+// from GET /outlets, /alerts, /alerts/{id}, /marks and /sites/{id}/latest, which already
+// limit an enterprise to its own outlets; nothing is judged here (the rules are the server's:
+// the judged value of an alert is its converted value, the latest values are as measured).
+import { api, role } from './api.js';
+import { t } from './i18n.js';
+import { esc, fmt, h, hm, limitUnit, PARAM_NAMES, raw, table } from './ui.js';
+
+const app = () => document.getElementById('app');
+const paramName = (p) => PARAM_NAMES[p] ?? p;
+// Roles that may read cases (GET /cases/{id}); others see the case number only.
+const readsCases = () => ['admin', 'bureau', 'unit', 'auditor'].includes(role());
+
+// One limit as people write it: 烟尘 ≤ 20 mg/m³（小时均值，折算至 O₂ 3.5 %）.
+function limitText(l) {
+  const u = limitUnit(l.param);
+  const bound = l.kind === 'range' ? `${fmt(l.lo, 2)}–${fmt(l.hi, 2)}` : `≤ ${fmt(l.max, 2)}${u ? ` ${u}` : ''}`;
+  const o2 = l.o2_ref === null || l.o2_ref === undefined ? '' : `，${t('o2Converted').replace('{o2}', fmt(l.o2_ref))}`;
+  return `${paramName(l.param)} ${bound}（${t(`limitPeriod_${l.period}`)}${o2}）`;
+}
+
+const caseCell = (id) => (id === null || id === undefined ? '—'
+  : readsCases() ? raw(`<a href="#/case/${esc(id)}" data-testid="alert-case-link">${esc(t('caseNo'))} ${esc(id)}</a>`)
+    : `${t('caseNo')} ${id}`);
+
+function alertCols(outletName) {
+  return [
+    ['id', t('alertNo'), (v) => raw(`<a href="#/alert/${esc(v)}" data-testid="alert-link">${esc(v)}</a>`)],
+    ['site_id', t('outlet'), (v) => outletName(v)],
+    ...(role() === 'enterprise' ? [] : [['enterprise', t('enterpriseName'), (v) => v ?? '—']]),
+    ['rule', t('rule'), (v) => t(`rule_${v}`)],
+    ['param', t('param'), (v) => paramName(v)],
+    ['from', t('window'), (v, r) => `${hm(v)} – ${hm(r.to).slice(11)}`],
+    ['value', t('maxValue'), (v) => fmt(v, 2)],
+    ['limit', t('limitV'), (v) => fmt(v, 2)],
+    ['multiple', t('multiple'), (v) => fmt(v, 2)],
+    ['state', t('state'), (v) => t(`astate_${v}`)],
+    ['case_id', t('caseNo'), (v) => caseCell(v)],
+  ];
+}
+
+// The latest hourly value of every limited factor of one outlet, beside its limit.
+async function latestRows(o) {
+  const latest = (await api(`sites/${o.id}/latest`)).data || [];
+  const hourOf = new Map(latest.filter((x) => x.period === 'hour').map((x) => [x.param, x]));
+  return (o.limits || []).map((l) => ({ outlet: o.name, param: l.param, limit: limitText(l), standard: l.standard, ...(hourOf.get(l.param) ?? { time: null, value: null }) }));
+}
+
+export async function sources() {
+  const [outlets, alerts, marks] = await Promise.all([api('outlets'), api('alerts?limit=200'), api('marks?limit=200')]);
+  const byId = new Map((outlets.data || []).map((o) => [o.id, o]));
+  const outletName = (id) => byId.get(id)?.name ?? `#${id}`;
+  const mine = role() === 'enterprise';
+  const title = mine ? t('myEnterprise') : t('sources');
+  const el = h(`<div class="grid" data-testid="screen-sources"></div>`);
+  const ents = [...new Set((outlets.data || []).map((o) => o.enterprise).filter(Boolean))];
+  el.append(h(`<section class="card wide"><div class="card-head"><h2>${esc(title)}${mine && ents.length ? ` · <span data-testid="my-enterprise">${esc(ents.join('、'))}</span>` : ''}</h2></div>
+    <p class="muted">${esc(t('sourcesIntro'))}</p>
+    <div class="table">${table([
+      ['name', t('outlet'), (v, r) => raw(`<a href="#/station/${esc(r.id)}" data-testid="outlet-link">${esc(v)}</a>`)],
+      ...(mine ? [] : [['enterprise', t('enterpriseName'), (v) => v ?? '—']]),
+      ['kind', t('kind'), (v) => t(`kind_${v}`)],
+      ['town', t('town'), (v) => v ?? '—'],
+      ['limits', t('limits'), (v) => (v || []).length ? raw(v.map((l) => `<div>${esc(limitText(l))} <small class="muted">${esc(l.standard)}</small></div>`).join('')) : t('noLimits')],
+    ], outlets.data || [], 'table-outlets')}</div></section>`));
+  // Latest values against the limits: for an enterprise's few outlets (the bureau reads a
+  // zone's worth of outlets through each station screen instead).
+  if (mine) {
+    const rows = (await Promise.all((outlets.data || []).map(latestRows))).flat();
+    el.append(h(`<section class="card wide" data-testid="card-latest-limits"><div class="card-head"><h2>${t('latestVsLimit')}</h2></div>
+      <p class="muted">${esc(t('latestVsLimitNote'))}</p>
+      <div class="table">${table([['outlet', t('outlet')], ['param', t('param'), (v) => paramName(v)], ['time', t('time'), (v) => hm(v)],
+        ['value', t('measured'), (v) => fmt(v, 2)], ['limit', t('limitV')], ['standard', t('standard')]], rows, 'table-latest-limits')}</div></section>`));
+  }
+  el.append(h(`<section class="card wide" data-testid="card-alerts"><div class="card-head"><h2>${t('alertsT')} (<span data-testid="alert-count">${(alerts.data || []).length}</span>)</h2></div>
+    <div class="table">${table(alertCols(outletName), alerts.data || [], 'table-alerts')}</div></section>`));
+  el.append(h(`<section class="card wide" data-testid="card-marks"><div class="card-head"><h2>${t('marksT')} (${(marks.data || []).length})</h2></div>
+    <div class="table">${table([['site_id', t('outlet'), (v) => outletName(v)], ['from', t('from'), (v) => hm(v)], ['to', t('to'), (v) => hm(v)],
+      ['class', t('markClass'), (v) => t(`mark_${v}`)], ['reason', t('reason')], ['who', t('markedBy')], ['state', t('state'), (v) => t(`mstate_${v}`)]], marks.data || [], 'table-marks')}</div></section>`));
+  app().replaceChildren(el);
+}
+
+// One alert with its evidence: the hours judged, each as measured, its O2 and the value
+// judged (converted to the reference O2 where the limit says so), against the limit.
+export async function alertDetail(id) {
+  let a;
+  try {
+    a = await api(`alerts/${encodeURIComponent(id)}`);
+  } catch (ex) {
+    if (ex.status !== 404) throw ex;
+    app().replaceChildren(h(`<div data-testid="screen-alert"><section class="card"><p class="error" role="alert" data-testid="alert-not-found">${t('alertNotFound')}</p><a href="#/sources">${t('sources')}</a></section></div>`));
+    return;
+  }
+  a = a.data ?? a;
+  const outlets = (await api('outlets')).data || [];
+  const o = outlets.find((x) => x.id === a.site_id);
+  const ev = typeof a.evidence === 'object' && a.evidence ? a.evidence : {};
+  const el = h(`<div class="grid" data-testid="screen-alert" data-alert-id="${esc(a.id)}">
+    <section class="card wide"><div class="card-head"><h2>${t('alertNo')} ${esc(a.id)} · ${esc(t(`rule_${a.rule}`))}</h2><a href="#/sources">${esc(role() === 'enterprise' ? t('myEnterprise') : t('sources'))}</a></div>
+      <dl class="fields">
+        <dt>${t('enterpriseName')}</dt><dd data-testid="alert-enterprise">${esc(a.enterprise ?? o?.enterprise ?? '—')}</dd>
+        <dt>${t('outlet')}</dt><dd><a href="#/station/${esc(a.site_id)}" data-testid="alert-outlet">${esc(o?.name ?? `#${a.site_id}`)}</a></dd>
+        <dt>${t('param')}</dt><dd data-testid="alert-param">${esc(paramName(a.param))}</dd>
+        <dt>${t('window')}</dt><dd>${esc(hm(a.from))} – ${esc(hm(a.to))}</dd>
+        <dt>${t('maxValue')}</dt><dd data-testid="alert-value">${esc(fmt(a.value, 2))}</dd>
+        <dt>${t('limitV')}</dt><dd data-testid="alert-limit">${esc(fmt(a.limit, 2))}${ev.o2_ref !== null && ev.o2_ref !== undefined ? ` <small class="muted">${esc(t('o2Converted').replace('{o2}', fmt(ev.o2_ref)))}</small>` : ''}</dd>
+        <dt>${t('standard')}</dt><dd data-testid="alert-standard">${esc(ev.standard ?? '—')}</dd>
+        <dt>${t('multiple')}</dt><dd>${esc(fmt(a.multiple, 2))}</dd>
+        <dt>${t('state')}</dt><dd data-testid="alert-state">${esc(t(`astate_${a.state}`))}</dd>
+        <dt>${t('caseNo')}</dt><dd>${a.case_id ? (readsCases() ? `<a href="#/case/${esc(a.case_id)}" data-testid="alert-case-link">${esc(t('caseNo'))} ${esc(a.case_id)}</a>` : esc(`${t('caseNo')} ${a.case_id}`)) : '—'}</dd>
+        ${(ev.marks || []).length ? `<dt>${t('marksT')}</dt><dd>${ev.marks.map((m) => esc(t(`mark_${m}`))).join('、')}</dd>` : ''}
+      </dl></section>
+    <section class="card wide" data-testid="card-evidence"><div class="card-head"><h2>${t('evidenceHours')}</h2></div>
+      <div class="table">${table([['t', t('time'), (v) => hm(v)], ['raw', t('measured'), (v) => fmt(v, 2)], ['o2', 'O₂ %', (v) => fmt(v, 1)],
+        ['judged', t('judged'), (v) => fmt(v, 2)], ['multiple', t('multiple'), (v) => fmt(v, 2)]], ev.hours || [], 'table-evidence')}</div></section></div>`);
+  app().replaceChildren(el);
+}
+
+// A monitoring-alert case's way back to its alert: the outlet, the data and the evidence.
+export async function caseAlerts(caseId) {
+  try {
+    return (await api(`alerts?case=${encodeURIComponent(caseId)}`)).data || [];
+  } catch {
+    return []; // a viewer who may not read alerts sees the case alone
+  }
+}
