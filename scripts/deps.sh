@@ -4,7 +4,7 @@
 set -euo pipefail
 
 build_pkgs=(gcc make cmake pkg-config libsqlite3-dev libuv1-dev libjansson-dev
-  libmicrohttpd-dev libsodium-dev libpq-dev libnats-dev)
+  libmicrohttpd-dev libsodium-dev libpq-dev libnats-dev libxlsxwriter-dev)
 test_pkgs=(libcmocka-dev clang libclang-rt-14-dev sqlite3 jq curl openssl)
 # The browser tests and PostgreSQL tests add their packages here.
 extra_pkgs=()

@@ -266,11 +266,14 @@ static void api_dispatch(struct ew_http *h, http_req *r, const char *method, htt
             return;
         }
         const char *fmt = http_arg(r, "format");
-        if (fmt && strcmp(fmt, "csv") && strcmp(fmt, "json")) {
-            http_error(out, 400, "bad_parameter", "format must be json or csv, got '%s'", fmt);
+        if (fmt && strcmp(fmt, "csv") && strcmp(fmt, "json") && strcmp(fmt, "xlsx")) {
+            http_error(out, 400, "bad_parameter", "format must be json, csv or xlsx, got '%s'",
+                       fmt);
             return;
         }
-        r->csv = fmt && !strcmp(fmt, "csv");
+        /* A workbook is a table file like CSV: every route that answers CSV answers it. */
+        r->xlsx = fmt && !strcmp(fmt, "xlsx");
+        r->csv = r->xlsx || (fmt && !strcmp(fmt, "csv"));
         /* Aggregates may come from the cache: key = path and query as sent, the caller's
          * role and organisation (what they may see differs), and the pinned clock when
          * there is one (the answer depends on "now"). */

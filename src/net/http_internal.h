@@ -75,7 +75,8 @@ typedef struct http_req {
     int64_t now_utc;     /* the request's clock (ENVWATCH_NOW overrides it in tests) */
     int64_t started_utc; /* server start */
     arena ar;
-    bool csv; /* ?format=csv */
+    bool csv;  /* ?format=csv, or xlsx: the answer is a table file */
+    bool xlsx; /* ?format=xlsx: the table as an Excel workbook (http_xlsx.h) */
     /* Office data: the server's read-write store, used only between http_office_lock and
      * http_office_unlock (routes marked HTTP_LOCKED hold the lock for the whole handler). */
     store *office;

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "net/http_internal.h"
+#include "net/http_xlsx.h"
 
 int http_error(http_resp *out, int status, const char *code, const char *fmt, ...)
 {
@@ -98,6 +99,22 @@ static int table_out(http_req *r, http_resp *out, json_t *rows, int64_t from, in
                      int64_t total, int64_t limit, int64_t offset, json_t *meta, const char *name)
 {
     int64_t end = offset + limit < total ? offset + limit : total;
+    if (r->xlsx) {
+        char err[256] = "";
+        int rc = http_xlsx_table(&out->body, rows, from, to, name, err, sizeof err);
+        json_decref(rows);
+        json_decref(meta);
+        if (rc) {
+            out->body.n = 0;
+            return http_error(out, 500, "internal", "%s", err);
+        }
+        out->status = 200;
+        out->ctype = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
+        char *disp = arena_alloc(&r->ar, 128);
+        snprintf(disp, 128, "attachment; filename=\"%s.xlsx\"", name);
+        out->disposition = disp;
+        return out->status;
+    }
     if (r->csv) {
         /* CSV (RFC 4180) with a header row; UTF-8 with a BOM so that spreadsheet programs
          * used in the bureau open the Chinese names correctly. */

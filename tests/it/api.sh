@@ -67,6 +67,10 @@ tok=$(curl -s -X POST "$base/login" -H 'Content-Type: application/json' \
 check "completeness needs a login (401), answers with one" \
   test "$(curl -s -o /dev/null -w '%{http_code}' "$base/completeness")$(curl -s -o /dev/null -w '%{http_code}' -H "Authorization: Bearer $tok" "$base/completeness")" = 401200
 check "CSV export of a table" bash -c "curl -s -H 'Authorization: Bearer $tok' '$base/completeness?format=csv' | head -1 | grep -q 'site_id,mn,name'"
+check "XLSX export of a table: an Excel workbook (a zip with its sheet) named after the table" \
+  bash -c "curl -s -D '$TEST_TMP/xh' -o '$TEST_TMP/t.xlsx' '$base/targets?format=xlsx' && grep -qi '^content-type: application/vnd.openxmlformats-officedocument.spreadsheetml.sheet' '$TEST_TMP/xh' && grep -qi 'filename=\"targets.xlsx\"' '$TEST_TMP/xh' && test \"\$(head -c 2 '$TEST_TMP/t.xlsx')\" = PK && grep -qa 'xl/worksheets/sheet1.xml' '$TEST_TMP/t.xlsx'"
+check "format=xls is refused (400) and names the formats" \
+  bash -c "curl -s '$base/targets?format=xls' | grep -q 'json, csv or xlsx'"
 check "the public sees the air stations only, not the outlet" \
   test "$(get sites | jq -c '[.data[].kind] | unique')$(curl -s -o /dev/null -w '%{http_code}' "$base/sites/3")" = '["air"]404'
 check "an admin sees all 3 sites" \

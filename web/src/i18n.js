@@ -1,7 +1,7 @@
 // Chinese first: the bureau's working language; English for visitors and reports abroad.
 const dict = {
   zh: {
-    sources: '污染源监管', myEnterprise: '我的企业', outlet: '排口', limits: '排放限值', noLimits: '未设限值', standard: '执行标准', from: '起', to: '止',
+    xlsx: 'Excel', sources: '污染源监管', myEnterprise: '我的企业', outlet: '排口', limits: '排放限值', noLimits: '未设限值', standard: '执行标准', from: '起', to: '止',
     sourcesIntro: '排口的许可排放限值、监测告警（小时或日均值超标、数据恒值）及其逐时证据，以及对数据的标记。', latestVsLimit: '最新小时值与限值',
     latestVsLimitNote: '最新小时值为实测值；废气限值按基准氧含量折算后判定，是否超标以监测告警为准。', measured: '实测值', limitV: '限值', judged: '判定值（折算）',
     o2Converted: '折算至 O₂ {o2} %', limitPeriod_hour: '小时均值', limitPeriod_day: '日均值', alertsT: '监测告警', alertNo: '告警', rule: '规则', window: '时段',
@@ -78,7 +78,7 @@ const dict = {
     caseMap: '案件分布', unlocatedN: '{n} 件未标注位置', mapRing: '大点红圈：逾期、督办或挂牌督办', stationRef: '监测站点', noLocatedCases: '当前筛选下没有标注位置的案件',
   },
   en: {
-    sources: 'Pollution sources', myEnterprise: 'My enterprise', outlet: 'Outlet', limits: 'Limits', noLimits: 'no limits set', standard: 'Standard', from: 'From', to: 'To',
+    xlsx: 'Excel', sources: 'Pollution sources', myEnterprise: 'My enterprise', outlet: 'Outlet', limits: 'Limits', noLimits: 'no limits set', standard: 'Standard', from: 'From', to: 'To',
     sourcesIntro: 'The outlets\' permitted limits, the monitoring alerts raised on them (hourly or daily means over the limit, constant values) with their evidence hour by hour, and the marks filed over their data.', latestVsLimit: 'Latest hourly values and limits',
     latestVsLimitNote: 'Latest hourly values as measured; flue-gas limits are judged on the value converted to the reference O2: the alerts say what exceeded.', measured: 'Measured', limitV: 'Limit', judged: 'Judged (converted)',
     o2Converted: 'converted to O₂ {o2} %', limitPeriod_hour: 'hourly mean', limitPeriod_day: 'daily mean', alertsT: 'Monitoring alerts', alertNo: 'Alert', rule: 'Rule', window: 'Window',

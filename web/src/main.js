@@ -44,7 +44,7 @@ function card({ id, title, csv, cols, rows, height = 320, wide = false }) {
   const el = h(`<section class="card${wide ? ' wide' : ''}" data-testid="card-${id}">
     <div class="card-head"><h2>${esc(title)}</h2><div class="card-tools">
       <button type="button" class="toggle" data-testid="toggle-${id}">${t('table')}</button>
-      ${csv ? `<a class="csv" href="/api/v1/${csv}${csv.includes('?') ? '&' : '?'}format=csv" download>${t('csv')}</a>` : ''}
+      ${csv ? `<a class="csv" href="/api/v1/${csv}${csv.includes('?') ? '&' : '?'}format=csv" download>${t('csv')}</a> <a class="csv" href="/api/v1/${csv}${csv.includes('?') ? '&' : '?'}format=xlsx" download>${t('xlsx')}</a>` : ''}
     </div></div>
     <div class="chart" style="height:${height}px"></div>
     <div class="table" hidden></div></section>`);
@@ -163,7 +163,7 @@ async function overview() {
     chart(el, gaugeOption(tg));
   }
   const all = h(`<section class="card wide" data-testid="card-targets"><div class="card-head"><h2>${t('allTargets')} (${targets.data.length})</h2>
-    <a class="csv" href="/api/v1/targets?format=csv" download>${t('csv')}</a></div></section>`);
+    <a class="csv" href="/api/v1/targets?format=csv" download>${t('csv')}</a> <a class="csv" href="/api/v1/targets?format=xlsx" download data-testid="targets-xlsx">${t('xlsx')}</a></div></section>`);
   all.append(h(table([['name', t('name'), (v, r) => (lang === 'en' ? r.name_en : v)], ['comparator', t('comparator'), (v) => cmpText(v)], ['target', t('target'), (v, r) => tval(v, r.unit)], ['unit', t('unit')],
     ['value', t('value'), (v, r) => tval(v, r.unit)], ['projected', t('projected'), (v, r) => tval(v, r.unit)],
     ['status', t('status'), (v, r) => targetStatusText(r)]], targets.data, 'table-targets')));

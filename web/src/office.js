@@ -356,7 +356,7 @@ export async function cases(arg, query, view = {}) {
       <label>${t('state')} <select name="state" data-testid="filter-state">${opt('', t('all'), query.get('state'))}${STATES.map((s) => opt(s, t(`st_${s}`), query.get('state'))).join('')}</select></label>
       <label>${t('category')} <select name="category" data-testid="filter-category">${opt('', t('all'), query.get('category'))}${CATEGORIES.map((c) => opt(c, t(`cat_${c}`), query.get('category'))).join('')}</select></label>
       <label>${t('supervision')} <select name="supervision" data-testid="filter-supervision">${opt('', t('all'), query.get('supervision'))}${opt('1', t('sup1'), query.get('supervision'))}${opt('2', t('sup2'), query.get('supervision'))}</select></label>
-      <a class="csv" href="/api/v1/cases?${esc(q.toString())}&format=csv" download>${t('csv')}</a></form>
+      <a class="csv" href="/api/v1/cases?${esc(q.toString())}&format=csv" download>${t('csv')}</a> <a class="csv" href="/api/v1/cases?${esc(q.toString())}&format=xlsx" download data-testid="cases-xlsx">${t('xlsx')}</a></form>
       <div class="table tall">${table(caseCols(), list.data, 'table-cases', (r) => ` data-testid="case-row" data-case-id="${esc(r.id)}"`)}</div></section></div>`);
   el.querySelector('form').addEventListener('change', (e) => {
     const p = new URLSearchParams();
