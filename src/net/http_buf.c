@@ -107,6 +107,18 @@ static char *put_uint(char *p, uint64_t u, int min_digits)
     return p;
 }
 
+void http_buf_name_list(http_buf *b, json_t *list)
+{
+    size_t i;
+    json_t *item;
+    json_array_foreach(list, i, item)
+    {
+        if (i)
+            http_buf_put(b, ";", 1);
+        http_buf_puts(b, json_is_string(item) ? json_string_value(item) : "");
+    }
+}
+
 void http_buf_num(http_buf *b, double v, bool csv)
 {
     if (!isfinite(v)) {

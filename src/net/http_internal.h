@@ -41,6 +41,9 @@ void http_buf_printf(http_buf *b, const char *fmt, ...) __attribute__((format(pr
 void http_buf_json_str(http_buf *b, const char *s);
 /* s as one CSV field (RFC 4180 §2: quoted when it holds a comma, quote or line break). */
 void http_buf_csv_field(http_buf *b, const char *s);
+/* A JSON array of strings (primary pollutants) as "PM2.5;O3", appended to b (non-strings as
+ * empty names): how CSV cells and workbook cells write a list. */
+void http_buf_name_list(http_buf *b, json_t *list);
 /* A double as JSON/CSV number text rounded to 4 decimals, trailing zeros dropped;
  * non-finite values as null (JSON) or empty (CSV). */
 void http_buf_num(http_buf *b, double v, bool csv);

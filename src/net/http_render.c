@@ -72,14 +72,7 @@ static void csv_value(http_buf *b, json_t *v)
         if (json_array_size(v) == 0 || json_is_string(json_array_get(v, 0))) {
             /* A list of names (primary pollutants) reads best as "PM2.5;O3". */
             http_buf list = {0};
-            size_t i;
-            json_t *item;
-            json_array_foreach(v, i, item)
-            {
-                if (i)
-                    http_buf_put(&list, ";", 1);
-                http_buf_puts(&list, json_is_string(item) ? json_string_value(item) : "");
-            }
+            http_buf_name_list(&list, v);
             http_buf_csv_field(b, list.p ? list.p : "");
             free(list.p);
             break;

@@ -40,14 +40,7 @@ static lxw_error cell(lxw_worksheet *ws, lxw_row_t row, lxw_col_t col, json_t *v
     case JSON_ARRAY:
         if (json_array_size(v) == 0 || json_is_string(json_array_get(v, 0))) {
             http_buf list = {0};
-            size_t i;
-            json_t *item;
-            json_array_foreach(v, i, item)
-            {
-                if (i)
-                    http_buf_put(&list, ";", 1);
-                http_buf_puts(&list, json_is_string(item) ? json_string_value(item) : "");
-            }
+            http_buf_name_list(&list, v);
             lxw_error e =
                 list.n ? worksheet_write_string(ws, row, col, list.p, NULL) : LXW_NO_ERROR;
             free(list.p);

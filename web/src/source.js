@@ -4,14 +4,14 @@
 // from GET /outlets, /alerts, /alerts/{id}, /marks and /sites/{id}/latest, which already
 // limit an enterprise to its own outlets; nothing is judged here (the rules are the server's:
 // the judged value of an alert is its converted value, the latest values are as measured).
-import { api, role } from './api.js';
+import { api, isStaff, role } from './api.js';
 import { t } from './i18n.js';
 import { esc, fmt, h, hm, limitUnit, PARAM_NAMES, raw, table } from './ui.js';
 
 const app = () => document.getElementById('app');
 const paramName = (p) => PARAM_NAMES[p] ?? p;
-// Roles that may read cases (GET /cases/{id}); others see the case number only.
-const readsCases = () => ['admin', 'bureau', 'unit', 'auditor'].includes(role());
+// Staff may read cases (GET /cases/{id}); an enterprise sees the case number only.
+const readsCases = isStaff;
 
 // One limit as people write it: 烟尘 ≤ 20 mg/m³（小时均值，折算至 O₂ 3.5 %）.
 function limitText(l) {
