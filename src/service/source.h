@@ -103,7 +103,8 @@ const char *source_mark_class_name(int cls); /* NULL when out of range */
 
 /* File a mark (state in_force, or the state m gives) by who: the bureau and admins on any
  * outlet, an enterprise on its own. m->who and created_utc are set here; the audit entry
- * "source.mark.add" is written with it. *id_out (may be NULL) the new id. */
+ * "source.mark.add" is written with it. *id_out (may be NULL) the new id. EW_EINVALID (nothing
+ * stored) when m->reason is empty or m->to_utc is not after m->from_utc. */
 int source_mark_file(store *s, const case_actor *who, const char *addr, const source_mark *m,
                      int64_t now_utc, int64_t *id_out, char *err, size_t errcap) EW_MUST_CHECK;
 /* The current marks of the outlets who may see overlapping [from, to) (site_id 0: all). */

@@ -92,6 +92,8 @@ check "the case says what happened in words: enterprise, outlet, factor, rule, w
 mark='{"outlet":'$beta',"from":"2026-03-10T05:00:00+08:00","to":"2026-03-10T08:00:00+08:00","class":"device_maint","reason":"校准"}'
 check "Alpha may not mark Beta's outlet (404); Beta may (201)" \
   test "$(code "$T_alpha" POST marks "${J[@]}" -d "$mark")$(code "$T_beta" POST marks "${J[@]}" -d "$mark")" = 404201
+check "a mark without a reason, or ending where it starts, is 422 and stores nothing" \
+  test "$(code "$T_beta" POST marks "${J[@]}" -d "${mark/\"校准\"/\"\"}")$(code "$T_beta" POST marks "${J[@]}" -d "${mark/T08:00/T05:00}")" = 422422
 check "Beta's mark is listed for Beta and the bureau, not for Alpha" \
   test "$(api "$T_beta" GET marks | jq '.data | length')$(api "$T_bureau" GET marks | jq -r '.data[0].class')$(api "$T_alpha" GET marks | jq '.data | length')" = 1device_maint0
 sleep 2

@@ -202,3 +202,57 @@ test('the enterprise home fits a phone: no horizontal scrolling at 390 px', asyn
   assert.deepEqual(errors, []);
   await context.close();
 });
+
+test('an enterprise files a mark with its proof; a window that ends before it starts is refused', async () => {
+  const before = (await apiAs('qiye', 'marks?limit=200')).data;
+  const { page, errors, context } = await newPage();
+  await login(page, 'qiye');
+  await page.waitForFunction(() => location.hash === '#/sources');
+  await ready(page, 'enterprise-mark-form');
+  // Only its own outlets can be chosen.
+  const own = outlets.filter((o) => o.enterprise === MINE).map((o) => o.name).sort();
+  assert.deepEqual((await page.locator('[data-testid=mark-outlet] option').allTextContents()).sort(), own);
+  const [outletId] = await page.locator('[data-testid=mark-outlet] option').evaluateAll((os) => os.slice(1, 2).map((o) => o.value));
+  await page.selectOption('[data-testid=mark-outlet]', outletId);
+  await page.selectOption('[data-testid=mark-class]', 'param_maint');
+  // The window lies before the history, so no alert of the other tests changes with it.
+  await page.fill('[data-testid=mark-from]', '2026-05-20T08:00');
+  await page.fill('[data-testid=mark-to]', '2026-05-20T06:00');
+  await page.fill('[data-testid=mark-reason]', '更换采样探头');
+  await page.click('[data-testid=mark-submit]');
+  await page.waitForFunction(() => document.querySelector('[data-testid=mark-msg]')?.textContent.trim());
+  assert.equal((await page.textContent('[data-testid=mark-msg]')).trim(), '结束时间须晚于开始时间');
+  assert.equal((await apiAs('qiye', 'marks?limit=200')).data.length, before.length);
+  await page.fill('[data-testid=mark-to]', '2026-05-20T10:00');
+  await page.setInputFiles('[data-testid=mark-evidence]', { name: 'record.png', mimeType: 'image/png', buffer: await page.screenshot() });
+  await page.click('[data-testid=mark-submit]');
+  await page.waitForFunction(() => /已提交标记/.test(document.querySelector('[data-testid=mark-msg]')?.textContent ?? ''));
+  const after = (await apiAs('qiye', 'marks?limit=200')).data;
+  assert.equal(after.length, before.length + 1);
+  const m = after.find((x) => !before.some((b) => b.id === x.id));
+  assert.equal((await page.textContent('[data-testid=mark-msg]')).trim(), `已提交标记 ${m.id}`);
+  assert.equal(m.site_id, Number(outletId));
+  assert.equal(m.class, 'param_maint');
+  assert.equal(m.reason, '更换采样探头');
+  assert.equal(m.who, 'qiye');
+  assert.equal(Date.parse(m.from), Date.parse('2026-05-20T08:00:00+08:00'));
+  assert.equal(Date.parse(m.to), Date.parse('2026-05-20T10:00:00+08:00'));
+  assert.ok(m.evidence, 'the proof is stored with the mark');
+  // The list shows the new mark with its proof, which its uploader may open.
+  assert.equal(Number(await page.textContent('[data-testid=mark-count]')), after.length);
+  assert.match(await page.textContent('[data-testid=table-marks]'), /更换采样探头/);
+  await page.waitForFunction(() => [...document.querySelectorAll('[data-testid=table-marks] img')].some((i) => i.complete && i.naturalWidth > 0));
+  assert.deepEqual((await text(page)).match(ID_TOKEN) ?? [], []);
+  // The bureau reads the same mark, and may file marks too.
+  assert.ok((await apiAs('bureau1', 'marks?limit=200')).data.some((x) => x.id === m.id && x.reason === '更换采样探头'));
+  assert.deepEqual(errors, []);
+  await context.close();
+  const b = await newPage();
+  await login(b.page, 'bureau1');
+  await b.page.goto(`${base}/?lang=zh#/sources`);
+  await ready(b.page, 'bureau-mark-form');
+  assert.equal(await b.page.locator('[data-testid=mark-form]').count(), 1);
+  assert.equal(await b.page.locator('[data-testid=mark-outlet] option').count(), outlets.length);
+  assert.deepEqual(b.errors, []);
+  await b.context.close();
+});

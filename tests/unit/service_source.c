@@ -196,6 +196,43 @@ static void a_mark_over_the_hours_opens_no_case_and_lists_the_alert_as_marked(vo
     assert_int_equal(c.last.case_id, 0);
 }
 
+static int mark_count(void *ctx, const source_mark *m)
+{
+    (void)m;
+    ++*(int *)ctx;
+    return 0;
+}
+
+static void a_mark_without_a_reason_or_with_an_empty_window_is_refused(void **state)
+{
+    fx *f = *state;
+    char err[256];
+    const case_actor ent = {"qiye", EW_ROLE_ENTERPRISE, "甲化工"};
+    source_mark m = {.site_id = f->site,
+                     .from_utc = f->t0 + 5 * 3600,
+                     .to_utc = f->t0 + 8 * 3600,
+                     .cls = 1,
+                     .reason = ""};
+    assert_int_equal(source_mark_file(f->s, &ent, NULL, &m, 2000, NULL, err, sizeof err),
+                     EW_EINVALID);
+    m.reason = "校准";
+    m.to_utc = m.from_utc;
+    assert_int_equal(source_mark_file(f->s, &ent, NULL, &m, 2000, NULL, err, sizeof err),
+                     EW_EINVALID);
+    assert_non_null(strstr(err, "after from"));
+    int n = 0;
+    assert_int_equal(
+        source_marks_list(f->s, &ent, 0, 0, INT64_MAX, mark_count, &n, err, sizeof err), EW_OK);
+    assert_int_equal(n, 0);
+    /* The same mark with a window is stored: the refusals above were the checks, not the rest. */
+    m.to_utc = m.from_utc + 3600;
+    int64_t id = 0;
+    assert_int_equal(source_mark_file(f->s, &ent, NULL, &m, 2000, &id, err, sizeof err), EW_OK);
+    assert_true(id > 0);
+    assert_int_equal(
+        source_marks_list(f->s, &ent, 0, 0, INT64_MAX, mark_count, &n, err, sizeof err), EW_OK);
+    assert_int_equal(n, 1);
+}
 static void a_constant_series_is_a_suspect(void **state)
 {
     fx *f = *state;
@@ -417,6 +454,8 @@ int main(void)
             three_hours_over_the_limit_are_one_episode_one_alert_one_case, setup, teardown),
         cmocka_unit_test_setup_teardown(
             a_mark_over_the_hours_opens_no_case_and_lists_the_alert_as_marked, setup, teardown),
+        cmocka_unit_test_setup_teardown(
+            a_mark_without_a_reason_or_with_an_empty_window_is_refused, setup, teardown),
         cmocka_unit_test_setup_teardown(a_constant_series_is_a_suspect, setup, teardown),
         cmocka_unit_test_setup_teardown(a_second_scan_adds_nothing, setup, teardown),
         cmocka_unit_test_setup_teardown(an_enterprise_sees_only_its_own_outlets, setup, teardown),

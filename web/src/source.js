@@ -4,14 +4,20 @@
 // from GET /outlets, /alerts, /alerts/{id}, /marks and /sites/{id}/latest, which already
 // limit an enterprise to its own outlets; nothing is judged here (the rules are the server's:
 // the judged value of an alert is its converted value, the latest values are as measured).
-import { api, isStaff, role } from './api.js';
+import { api, isStaff, role, uploadAll } from './api.js';
 import { t } from './i18n.js';
-import { esc, fmt, h, hm, limitUnit, PARAM_NAMES, raw, table } from './ui.js';
+import { attachment, esc, fmt, h, hm, limitUnit, onSubmit, PARAM_NAMES, raw, table } from './ui.js';
 
 const app = () => document.getElementById('app');
 const paramName = (p) => PARAM_NAMES[p] ?? p;
 // Staff may read cases (GET /cases/{id}); an enterprise sees the case number only.
 const readsCases = isStaff;
+
+// Who may file a mark (POST /marks): the bureau and admins on any outlet, an enterprise on its
+// own; the server decides, this only spares others a form they could not send.
+const filesMarks = () => ['admin', 'bureau', 'enterprise'].includes(role());
+// The mark classes POST /marks accepts (standards/exceed.h, the national platform's classes).
+const MARK_CLASSES = ['device_maint', 'param_maint', 'comm_break', 'manual_value', 'treatment', 'production', 'cems_switch', 'non_liability'];
 
 // One limit as people write it: 烟尘 ≤ 20 mg/m³（小时均值，折算至 O₂ 3.5 %）.
 function limitText(l) {
@@ -48,6 +54,43 @@ async function latestRows(o) {
   return (o.limits || []).map((l) => ({ outlet: o.name, param: l.param, limit: limitText(l), standard: l.standard, ...(hourOf.get(l.param) ?? { time: null, value: null }) }));
 }
 
+function marksCard(rows, outletName) {
+  return `<section class="card wide" data-testid="card-marks"><div class="card-head"><h2>${t('marksT')} (<span data-testid="mark-count">${rows.length}</span>)</h2></div>
+    <div class="table">${table([['site_id', t('outlet'), (v) => outletName(v)], ['from', t('from'), (v) => hm(v)], ['to', t('to'), (v) => hm(v)],
+      ['class', t('markClass'), (v) => t(`mark_${v}`)], ['reason', t('reason')], ['who', t('markedBy')],
+      ['evidence', t('markProof'), (v) => (v ? raw(attachment(v)) : '—')], ['state', t('state'), (v) => t(`mstate_${v}`)]], rows, 'table-marks')}</div></section>`;
+}
+
+// Filing a mark: outlet, class, the Beijing-time window it covers, the reason in words and an
+// optional proof (a photo or PDF of the maintenance record). A mark is never edited; the list
+// above is read again once the server has stored it.
+function markForm(outlets, outletName) {
+  const el = h(`<section class="card wide" data-testid="card-mark-form"><div class="card-head"><h2>${t('fileMark')}</h2></div>
+    <p class="muted">${esc(t('fileMarkNote'))}</p>
+    <form class="form" data-testid="mark-form">
+      <label>${t('outlet')} <select name="outlet" required data-testid="mark-outlet">${outlets.map((o) => `<option value="${esc(o.id)}">${esc(o.name)}</option>`).join('')}</select></label>
+      <label>${t('markClass')} <select name="cls" required data-testid="mark-class">${MARK_CLASSES.map((c) => `<option value="${c}">${esc(t(`mark_${c}`))}</option>`).join('')}</select></label>
+      <label>${t('from')}（${t('bjTime')}） <input name="from" type="datetime-local" required data-testid="mark-from"></label>
+      <label>${t('to')}（${t('bjTime')}） <input name="to" type="datetime-local" required data-testid="mark-to"></label>
+      <label class="grow">${t('reason')} <input name="reason" maxlength="500" required data-testid="mark-reason"></label>
+      <label>${t('markProof')} <input name="evidence" type="file" accept="image/jpeg,image/png,image/webp,application/pdf" data-testid="mark-evidence"></label>
+      <button type="submit" class="primary" data-testid="mark-submit">${t('fileMark')}</button>
+      <span class="msg" role="status" data-testid="mark-msg"></span></form></section>`);
+  const form = el.querySelector('form');
+  onSubmit(form, el.querySelector('[data-testid=mark-msg]'), async (f) => {
+    // datetime-local values are "YYYY-MM-DDTHH:MM", which compare as text and which the
+    // server reads as Beijing time.
+    if (f.to.value <= f.from.value) throw new Error(t('markToAfterFrom'));
+    const [evidence] = await uploadAll(f.evidence);
+    const r = await api('marks', { method: 'POST', body: { outlet: Number(f.outlet.value), class: f.cls.value, from: f.from.value, to: f.to.value, reason: f.reason.value.trim(), evidence: evidence ?? null } });
+    const marks = await api('marks?limit=200');
+    document.querySelector('[data-testid=card-marks]')?.replaceWith(h(marksCard(marks.data || [], outletName)));
+    form.reset();
+    return t('markFiled').replace('{id}', r?.id ?? '');
+  });
+  return el;
+}
+
 export async function sources() {
   const [outlets, alerts, marks] = await Promise.all([api('outlets'), api('alerts?limit=200'), api('marks?limit=200')]);
   const byId = new Map((outlets.data || []).map((o) => [o.id, o]));
@@ -76,9 +119,8 @@ export async function sources() {
   }
   el.append(h(`<section class="card wide" data-testid="card-alerts"><div class="card-head"><h2>${t('alertsT')} (<span data-testid="alert-count">${(alerts.data || []).length}</span>)</h2></div>
     <div class="table">${table(alertCols(outletName), alerts.data || [], 'table-alerts')}</div></section>`));
-  el.append(h(`<section class="card wide" data-testid="card-marks"><div class="card-head"><h2>${t('marksT')} (${(marks.data || []).length})</h2></div>
-    <div class="table">${table([['site_id', t('outlet'), (v) => outletName(v)], ['from', t('from'), (v) => hm(v)], ['to', t('to'), (v) => hm(v)],
-      ['class', t('markClass'), (v) => t(`mark_${v}`)], ['reason', t('reason')], ['who', t('markedBy')], ['state', t('state'), (v) => t(`mstate_${v}`)]], marks.data || [], 'table-marks')}</div></section>`));
+  el.append(h(marksCard(marks.data || [], outletName)));
+  if (filesMarks() && (outlets.data || []).length) el.append(markForm(outlets.data, outletName));
   app().replaceChildren(el);
 }
 
