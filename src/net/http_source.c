@@ -2,6 +2,7 @@
  * their evidence (service/source.h). Each handler parses, calls one service function and
  * renders; who sees what is decided in the service (an enterprise its own outlets only, the
  * public nothing). */
+#include "hj212/hj212.h"
 #include "net/http_office_util.h"
 #include "service/source.h"
 
@@ -47,6 +48,10 @@ static json_t *limit_json(const source_limit *l)
     json_object_set_new(o, "max", range ? json_null() : milli_json(l->max_milli));
     json_object_set_new(o, "lo", range ? milli_json(l->lo_milli) : json_null());
     json_object_set_new(o, "hi", range ? milli_json(l->hi_milli) : json_null());
+    /* The unit is the factor's in HJ 212-2017 Annex B, the table that owns units ("" for pH,
+     * null for a code the table does not know). */
+    const hj212_param *p = hj212_param_find((hj212_str){l->param, strlen(l->param)});
+    json_object_set_new(o, "unit", p ? json_string(p->unit) : json_null());
     json_object_set_new(o, "o2_ref", milli_json(l->o2_ref_milli));
     json_object_set_new(o, "standard", json_string(l->standard));
     json_object_set_new(o, "updated", iso(l->updated_utc));

@@ -41,8 +41,8 @@ check "the bureau sets SO2 35 mg/m3 at 9 % O2 on both outlets (200)" \
   test "$(code "$T_bureau" POST "outlets/$alpha/limits" "${J[@]}" -d "$limit")$(code "$T_bureau" POST "outlets/$beta/limits" "${J[@]}" -d "$limit")" = 200200
 check "an enterprise may not change limits (403)" \
   test "$(code "$T_alpha" POST "outlets/$alpha/limits" "${J[@]}" -d "$limit")" = 403
-check "the limit is listed with its outlet" \
-  test "$(api "$T_bureau" GET outlets | jq -c ".data[] | select(.id==$alpha) | .limits[0] | [.param, .max, .o2_ref]")" = '["a21026",35,9]'
+check "the limit is listed with its outlet, in the unit of HJ 212-2017 Annex B" \
+  test "$(api "$T_bureau" GET outlets | jq -c ".data[] | select(.id==$alpha) | .limits[0] | [.param, .max, .unit, .o2_ref]")" = '["a21026",35,"mg/m³",9]'
 check "each limit change is in the audit log" \
   test "$(api "$T_bureau" GET 'audit?limit=1000' | jq '[.data[] | select(.action=="source.limit.put")] | length')" = 2
 

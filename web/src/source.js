@@ -6,7 +6,7 @@
 // the judged value of an alert is its converted value, the latest values are as measured).
 import { api, isStaff, role, uploadAll } from './api.js';
 import { t } from './i18n.js';
-import { attachment, esc, fmt, h, hm, limitUnit, onSubmit, PARAM_NAMES, raw, table } from './ui.js';
+import { attachment, esc, fmt, h, hm, onSubmit, PARAM_NAMES, raw, table } from './ui.js';
 
 const app = () => document.getElementById('app');
 const paramName = (p) => PARAM_NAMES[p] ?? p;
@@ -21,7 +21,7 @@ const MARK_CLASSES = ['device_maint', 'param_maint', 'comm_break', 'manual_value
 
 // One limit as people write it: 烟尘 ≤ 20 mg/m³（小时均值，折算至 O₂ 3.5 %）.
 function limitText(l) {
-  const u = limitUnit(l.param);
+  const u = l.unit ?? '';
   const bound = l.kind === 'range' ? `${fmt(l.lo, 2)}–${fmt(l.hi, 2)}` : `≤ ${fmt(l.max, 2)}${u ? ` ${u}` : ''}`;
   const o2 = l.o2_ref === null || l.o2_ref === undefined ? '' : `，${t('o2Converted').replace('{o2}', fmt(l.o2_ref))}`;
   return `${paramName(l.param)} ${bound}（${t(`limitPeriod_${l.period}`)}${o2}）`;

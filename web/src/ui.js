@@ -15,8 +15,6 @@ export const PARAM_NAMES = {
   w01018: 'COD', w21003: 'NH₃-N', w21011: 'TP', w21001: 'TN', w01001: 'pH', w00000: '废水流量',
   a24088: '非甲烷总烃', a21001: 'NH₃', a20057: '汞', a01011: '烟气流速', a01013: '烟气压力', a01014: '烟气湿度', w01017: 'BOD₅', w01012: 'SS',
 };
-// The unit of an outlet's limit (HJ 212-2017 Annex B): flue gas mg/m³, wastewater mg/L, pH none.
-export const limitUnit = (p) => (p === 'w01001' ? '' : p?.startsWith('w') ? 'mg/L' : 'mg/m³');
 export const hm = (iso) => (iso ? iso.slice(0, 16).replace('T', ' ') : '—');
 // With seconds, for the audit log, where the order of events within a minute matters.
 export const hms = (iso) => (iso ? iso.slice(0, 19).replace('T', ' ') : '—');
