@@ -17,6 +17,12 @@ static int h_attachment_put(http_req *r, http_resp *out)
                     sizeof mime);
     if (!r->logged_in && rate_limited(r, out, "uploads", UPLOADS_PER_HOUR))
         return out->status;
+    /* The body was read under the largest cap (the caller is not known when it arrives); the
+     * public's smaller one is applied here. */
+    if (!r->logged_in && r->body_n > HTTP_UPLOAD_MAX_PUBLIC)
+        return http_error(out, 413, "too_large",
+                          "an upload without login is at most %zu bytes, this one is %zu",
+                          HTTP_UPLOAD_MAX_PUBLIC, r->body_n);
     if (strcmp(mime, "image/jpeg") && strcmp(mime, "image/png") && strcmp(mime, "image/webp") &&
         strcmp(mime, "application/pdf"))
         return http_error(out, 415, "unsupported_media_type",

@@ -55,6 +55,10 @@ void http_buf_iso(http_buf *b, int64_t t_utc);
 /* Largest request bodies: JSON documents, and one uploaded attachment (a photo or a PDF). */
 #define HTTP_JSON_MAX ((size_t)64 * 1024)
 #define HTTP_UPLOAD_MAX ((size_t)8 * 1024 * 1024)
+/* An attachment uploaded without login (the public's 随手拍 photo): anyone may send one, 20 an
+ * hour per address, so it gets half the room of a signed-in person's record or PDF. The
+ * dashboard scales a larger photo down before sending it. */
+#define HTTP_UPLOAD_MAX_PUBLIC ((size_t)4 * 1024 * 1024)
 /* Memory of one connection for its request line, headers and read buffer
  * (MHD_OPTION_CONNECTION_MEMORY_LIMIT): a request whose head does not fit is refused by
  * libmicrohttpd. */

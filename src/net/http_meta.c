@@ -33,8 +33,9 @@ static int meta_get(http_req *r, http_resp *out)
                                                li->category_en, "colour_en", li->colour_en,
                                                "rgb_hex", li->rgb_hex));
     }
-    json_t *limits = json_pack("{s:i,s:i,s:I}", "password_min", AUTH_PASSWORD_MIN, "password_max",
-                               AUTH_PASSWORD_MAX, "upload_max", (json_int_t)HTTP_UPLOAD_MAX);
+    json_t *limits = json_pack("{s:i,s:i,s:I,s:I}", "password_min", AUTH_PASSWORD_MIN, "password_max",
+                               AUTH_PASSWORD_MAX, "upload_max", (json_int_t)HTTP_UPLOAD_MAX,
+                               "upload_max_public", (json_int_t)HTTP_UPLOAD_MAX_PUBLIC);
     return http_json(out, 200,
                      json_pack("{s:o,s:o,s:o}", "case_states", states, "aqi_bands", bands, "limits",
                                limits));

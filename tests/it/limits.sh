@@ -91,6 +91,12 @@ check "a JSON body just under 64 KiB is read (401, not 413)" \
 { printf '\x89PNG\r\n\x1a\n'; head -c $((8 * 1024 * 1024)) /dev/zero; } >"$TEST_TMP/big.png"
 check "an upload over 8 MiB is 413" \
   test "$(curl -s -o /dev/null -w '%{http_code}' -X POST "$base/attachments" -H "Authorization: Bearer $T" -H 'Content-Type: image/png' --data-binary @"$TEST_TMP/big.png")" = 413
+{ printf "\x89PNG\r\n\x1a\n"; head -c $((4 * 1024 * 1024 - 8)) /dev/zero; } >"$TEST_TMP/4m.png"
+{ cat "$TEST_TMP/4m.png"; printf x; } >"$TEST_TMP/4m1.png"
+check "without login an upload of 4 MiB is stored (201), one byte more is 413 and names the cap; signed in the larger one is stored" \
+  test "$(curl -s -o /dev/null -w "%{http_code}" -X POST "$base/attachments" -H "Content-Type: image/png" --data-binary @"$TEST_TMP/4m.png")$(curl -s -X POST "$base/attachments" -H "Content-Type: image/png" --data-binary @"$TEST_TMP/4m1.png" | jq -r .error.message | grep -c "at most 4194304 bytes")$(curl -s -o /dev/null -w "%{http_code}" -X POST "$base/attachments" -H "Authorization: Bearer $T" -H "Content-Type: image/png" --data-binary @"$TEST_TMP/4m1.png")" = 2011201
+check "GET /meta names both upload caps" \
+  test "$(curl -s "$base/meta" | jq -c "[.limits.upload_max, .limits.upload_max_public]")" = "[8388608,4194304]"
 check "after the oversized bodies the server answers" alive
 
 # ---- header size (HTTP_CONN_MEMORY 32 KiB for the head of a request) -------------------------

@@ -3,7 +3,11 @@
 // changes something carries in X-CSRF-Token (docs/access.md).
 import { lang } from './i18n.js';
 
-export const MAX_UPLOAD = 8 * 1024 * 1024; // POST /attachments refuses more (413 too_large)
+// POST /attachments refuses more (413 too_large): 8 MiB signed in, 4 MiB without login
+// (GET /meta names both).
+export const MAX_UPLOAD = 8 * 1024 * 1024;
+export const MAX_UPLOAD_PUBLIC = 4 * 1024 * 1024;
+export const uploadCap = () => (session.user ? MAX_UPLOAD : MAX_UPLOAD_PUBLIC);
 
 export const session = { user: null, csrf: null, expires: null };
 
@@ -72,7 +76,7 @@ export async function api(path, { method = 'GET', body } = {}) {
 
 // Upload one file as the raw body with its own type; returns the attachment's key.
 export async function upload(file) {
-  if (file.size > MAX_UPLOAD) throw new ApiError(413, 'too_large', `${file.name}: > 8 MiB`);
+  if (file.size > uploadCap()) throw new ApiError(413, 'too_large', `${file.name}: > ${uploadCap() / 1048576} MiB`);
   const res = await fetch('/api/v1/attachments', {
     method: 'POST', body: file, credentials: 'same-origin',
     headers: headers('POST', { 'Content-Type': file.type || 'application/octet-stream' }),

@@ -1,6 +1,6 @@
 // What the public uses without an account: the report form (随手拍) and following a report by
 // its tracking code. The reporter's name and contact go only to the bureau (docs/access.md).
-import { api, MAX_UPLOAD, upload } from './api.js';
+import { api, upload, uploadCap } from './api.js';
 import { t } from './i18n.js';
 import { esc, h, hm, onSubmit, say, yuan } from './ui.js';
 
@@ -35,9 +35,20 @@ export async function report() {
   const err = el.querySelector('[data-testid=report-error]');
   const fail = (m) => say(err, m, Boolean(m));
   const photo = form.elements.photo;
-  photo.addEventListener('change', () => {
+  // A phone's photo is often larger than the cap: it is scaled down here, once, when chosen,
+  // and a file that is no picture the browser can read is refused before anything is sent.
+  let fitted = null;
+  photo.addEventListener('change', async () => {
+    fitted = null;
     const f = photo.files[0];
-    fail(f && f.size > MAX_UPLOAD ? t('photoTooLarge') : '');
+    fail('');
+    if (!f) return;
+    try {
+      fitted = fitPhoto(f, uploadCap());
+      await fitted;
+    } catch (ex) {
+      fail(ex.message);
+    }
   });
   el.querySelector('[data-testid=report-geo]').addEventListener('click', () => {
     if (!navigator.geolocation) { fail(t('noGeolocation')); return; }
@@ -47,8 +58,7 @@ export async function report() {
   });
   onSubmit(form, err, async (f) => {
     if (!f.location.value.trim() || !f.description.value.trim()) throw new Error(t('fillRequired'));
-    const file = photo.files[0];
-    if (file && file.size > MAX_UPLOAD) throw new Error(t('photoTooLarge'));
+    const file = photo.files[0] ? await (fitted ?? fitPhoto(photo.files[0], uploadCap())) : null;
     const body = { category: f.category.value, location: f.location.value.trim(), description: f.description.value.trim(), attachments: [] };
     if (f.lon.value !== '' && f.lat.value !== '') { body.lon = Number(f.lon.value); body.lat = Number(f.lat.value); }
     if (f.name.value.trim()) body.name = f.name.value.trim();
@@ -63,6 +73,29 @@ export async function report() {
       <p class="muted">${esc(t('trackingKeep'))}</p>
       <a href="#/track?code=${encodeURIComponent(r.tracking)}" data-testid="tracking-link">${esc(t('track'))}</a></div>`));
   });
+}
+
+// The photo as it will be sent: itself when within cap bytes, else redrawn as a JPEG whose
+// longer side is at most 2560, 1920 or 1280 px (the first that fits). Throws the reason in the
+// page's words when the file cannot be read as a picture or does not fit even then.
+async function fitPhoto(file, cap) {
+  if (file.size <= cap) return file;
+  let bitmap;
+  try {
+    bitmap = await createImageBitmap(file);
+  } catch {
+    throw new Error(t('photoUnreadable'));
+  }
+  for (const side of [2560, 1920, 1280]) {
+    const k = Math.min(1, side / Math.max(bitmap.width, bitmap.height));
+    const canvas = document.createElement('canvas');
+    canvas.width = Math.round(bitmap.width * k);
+    canvas.height = Math.round(bitmap.height * k);
+    canvas.getContext('2d').drawImage(bitmap, 0, 0, canvas.width, canvas.height);
+    const blob = await new Promise((res) => canvas.toBlob(res, 'image/jpeg', 0.85));
+    if (blob && blob.size <= cap) return new File([blob], file.name.replace(/\.[^.]*$/, '') + '.jpg', { type: 'image/jpeg' });
+  }
+  throw new Error(t('photoTooLarge'));
 }
 
 export async function track(arg, query) {
