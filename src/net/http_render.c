@@ -88,6 +88,14 @@ static void csv_value(http_buf *b, json_t *v)
 }
 
 /* Render rows[from, to) of a table whose full size is total, at (limit, offset). */
+/* The Content-Disposition of a table file: "attachment; filename=\"NAME.EXT\"" in r's arena. */
+static const char *file_disposition(http_req *r, const char *name, const char *ext)
+{
+    char *disp = arena_alloc(&r->ar, 128);
+    snprintf(disp, 128, "attachment; filename=\"%s.%s\"", name, ext);
+    return disp;
+}
+
 static int table_out(http_req *r, http_resp *out, json_t *rows, int64_t from, int64_t to,
                      int64_t total, int64_t limit, int64_t offset, json_t *meta, const char *name)
 {
@@ -103,9 +111,7 @@ static int table_out(http_req *r, http_resp *out, json_t *rows, int64_t from, in
         }
         out->status = 200;
         out->ctype = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
-        char *disp = arena_alloc(&r->ar, 128);
-        snprintf(disp, 128, "attachment; filename=\"%s.xlsx\"", name);
-        out->disposition = disp;
+        out->disposition = file_disposition(r, name, "xlsx");
         return out->status;
     }
     if (r->csv) {
@@ -113,9 +119,7 @@ static int table_out(http_req *r, http_resp *out, json_t *rows, int64_t from, in
          * used in the bureau open the Chinese names correctly. */
         out->status = 200;
         out->ctype = "text/csv; charset=utf-8";
-        char *disp = arena_alloc(&r->ar, 128);
-        snprintf(disp, 128, "attachment; filename=\"%s.csv\"", name);
-        out->disposition = disp;
+        out->disposition = file_disposition(r, name, "csv");
         http_buf_puts(&out->body, "\xEF\xBB\xBF");
         json_t *first = json_array_get(rows, 0); /* the columns: every row has the same keys */
         const char *key;

@@ -69,9 +69,8 @@ static int write_book(const char *path, json_t *rows, int64_t from, int64_t to, 
     lxw_format *bold = workbook_add_format(wb);
     format_set_bold(bold);
     lxw_error e = ws ? LXW_NO_ERROR : LXW_ERROR_MEMORY_MALLOC_FAILED;
-    json_t *first = json_array_get(rows, (size_t)from); /* the columns, as the CSV's */
-    if (!first)
-        first = json_array_get(rows, 0);
+    json_t *first =
+        json_array_get(rows, 0); /* the columns, as the CSV's: every row has the same keys */
     const char *key;
     json_t *v;
     lxw_col_t col = 0;

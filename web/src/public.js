@@ -86,8 +86,11 @@ async function fitPhoto(file, cap) {
   } catch {
     throw new Error(t('photoUnreadable'));
   }
+  let last = 0;
   for (const side of [2560, 1920, 1280]) {
     const k = Math.min(1, side / Math.max(bitmap.width, bitmap.height));
+    if (k === last) continue; // a picture already smaller than this step: the same redraw again
+    last = k;
     const canvas = document.createElement('canvas');
     canvas.width = Math.round(bitmap.width * k);
     canvas.height = Math.round(bitmap.height * k);
