@@ -6,6 +6,7 @@
 #ifndef EW_CLI_H
 #define EW_CLI_H
 #include <stddef.h>
+#include <stdint.h>
 
 enum { EW_EXIT_OK = 0, EW_EXIT_FOUND = 1, EW_EXIT_USAGE = 2, EW_EXIT_RUNTIME = 3 };
 
@@ -23,6 +24,7 @@ int cmd_db_restore(int argc, char **argv);
 int cmd_import(int argc, char **argv);
 int cmd_targets(int argc, char **argv);
 int cmd_water(int argc, char **argv);
+int cmd_rules(int argc, char **argv);
 
 /* The whole file at path (caller frees; xalloc policy) and its length, or NULL if it cannot
  * be opened (errno tells why). Defined in cmd_assess.c. */
@@ -37,6 +39,11 @@ struct plan *cli_plan_open(const char *cmd, const char *file);
 /* Print "envwatch CMD: <message>" on stderr and return EW_EXIT_USAGE, for a command's
  * refusal of its arguments. Defined in main.c. */
 __attribute__((format(printf, 2, 3))) int cli_usage_error(const char *cmd, const char *fmt, ...);
+
+/* An instant argument: Unix seconds, or a date YYYY-MM-DD meaning its Beijing midnight, into
+ * *out. Returns 0, or -1 after printing "envwatch CMD: OPT needs …" on stderr (*out
+ * unchanged). Defined in main.c. */
+int cli_when_arg(const char *cmd, const char *opt, const char *v, int64_t *out);
 
 /* True if argv[1..] contains -h or --help. */
 int cli_wants_help(int argc, char **argv);

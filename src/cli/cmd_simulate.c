@@ -47,37 +47,26 @@ static const char usage_text[] =
     "                     database DB directly, in bulk, through the ingest pipeline (no\n"
     "                     server); each device resumes after its newest stored hour\n"
     "  --from T, --to T   Unix seconds or a Beijing date YYYY-MM-DD (--to default: now)\n"
+    "  --fault KIND:MN    the outlet MN of the device list misbehaves on one day in 20,\n"
+    "                     09:00-15:00 Beijing: constant (its first factor holds one value),\n"
+    "                     zero, dilution (O2 20.5 %, diluted values), exceed (5 times,\n"
+    "                     09:00-12:00), gap (the hours are not sent); repeatable\n"
     "\n"
     "Device i has MN EWSIM<A|G|W><i, 18 digits> and password (i*7919+123457) mod 10^6.\n";
 
-/* Unix seconds, or a Beijing date YYYY-MM-DD (its 00:00). */
-static int when_arg(const char *opt, const char *v, int64_t *out)
-{
-    int y, m, d;
-    char tail;
-    if (v && sscanf(v, "%4d-%2d-%2d%c", &y, &m, &d, &tail) == 3 && m >= 1 && m <= 12 && d >= 1 &&
-        d <= ew_days_in_month(y, m)) {
-        *out = ew_bj_day_start(ew_days_from_civil(y, m, d));
-        return 0;
-    }
-    char *end;
-    errno = 0;
-    long long t = v ? strtoll(v, &end, 10) : 0;
-    if (!v || errno || *end || end == v || t < 0) {
-        fprintf(stderr, "envwatch simulate: %s needs Unix seconds or YYYY-MM-DD\n", opt);
-        return -1;
-    }
-    *out = (int64_t)t;
-    return 0;
-}
-
-static int run_history(const char *db, const char *devices, int64_t from, int64_t to, int as_json)
+static int run_history(const char *db, const char *devices, int64_t from, int64_t to,
+                       const sim_fault_spec *faults, size_t n_faults, int as_json)
 {
     if (!db || !devices || from < 0) {
         fprintf(stderr, "envwatch simulate: --history needs --db, --devices-file and --from\n");
         return EW_EXIT_USAGE;
     }
-    sim_history_config hc = {.db = db, .devices_csv = devices, .from_utc = from, .to_utc = to};
+    sim_history_config hc = {.db = db,
+                             .devices_csv = devices,
+                             .from_utc = from,
+                             .to_utc = to,
+                             .faults = faults,
+                             .n_faults = n_faults};
     sim_history_report hr;
     char err[512];
     struct timespec t0, t1;
@@ -137,6 +126,8 @@ int cmd_simulate(int argc, char **argv)
     int as_json = 0, print = 0, history = 0;
     const char *acked = NULL, *devices_file = NULL, *db = NULL;
     int64_t from = -1, to = (int64_t)time(NULL);
+    sim_fault_spec faults[16];
+    size_t n_faults = 0;
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
         int r = 0;
@@ -169,12 +160,20 @@ int cmd_simulate(int argc, char **argv)
         else if (!strcmp(a, "--db"))
             db = v, i++, r = v ? 0 : -1;
         else if (!strcmp(a, "--from"))
-            r = when_arg(a, v, &from), i++;
+            r = cli_when_arg("simulate", a, v, &from), i++;
         else if (!strcmp(a, "--to"))
-            r = when_arg(a, v, &to), i++;
+            r = cli_when_arg("simulate", a, v, &to), i++;
         else if (!strcmp(a, "--history"))
             history = 1;
-        else if (!strcmp(a, "--realtime"))
+        else if (!strcmp(a, "--fault")) {
+            if (n_faults == sizeof faults / sizeof faults[0] ||
+                sim_fault_parse(v, &faults[n_faults]) < 0) {
+                fprintf(stderr, "envwatch simulate: --fault is KIND:MN, KIND constant, zero, "
+                                "dilution, exceed or gap (at most 16)\n");
+                return EW_EXIT_USAGE;
+            }
+            n_faults++, i++;
+        } else if (!strcmp(a, "--realtime"))
             c.realtime = true;
         else if (!strcmp(a, "--acked-log"))
             acked = v, i++, r = v ? 0 : -1;
@@ -201,7 +200,7 @@ int cmd_simulate(int argc, char **argv)
             return EW_EXIT_USAGE;
     }
     if (history)
-        return run_history(db, devices_file, from, to, as_json);
+        return run_history(db, devices_file, from, to, faults, n_faults, as_json);
     sim_device *devs = NULL;
     if (devices_file) {
         size_t n;
@@ -212,6 +211,15 @@ int cmd_simulate(int argc, char **argv)
         }
         devices = (double)n;
         c.devs = devs;
+        if (sim_faults_apply(devs, n, faults, n_faults)) {
+            fprintf(stderr, "envwatch simulate: --fault: an MN is not an outlet of %s\n",
+                    devices_file);
+            free(devs);
+            return EW_EXIT_USAGE;
+        }
+    } else if (n_faults) {
+        fprintf(stderr, "envwatch simulate: --fault needs --devices-file\n");
+        return EW_EXIT_USAGE;
     }
     c.devices = (unsigned)devices;
     /* The index is printed in 18 digits of the MN and mixes into the password as an unsigned. */

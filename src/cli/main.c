@@ -1,8 +1,11 @@
 /* envwatch: git-style dispatcher over the subcommands. */
+#include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
+#include "base/bjtime.h"
 #include "cli/cli.h"
 
 typedef struct {
@@ -25,7 +28,10 @@ static const command commands[] = {
     {"restore", cmd_db_restore, "restore a database from a backup"},
     {"targets", cmd_targets, "where the plan's targets stand (as GET /api/v1/targets)"},
     {"water", cmd_water, "surface-water classes (GB 3838): one sample, or a period from files"},
-    {"import", cmd_import, "import fire points, the emergency list, water, dust fall, flows, black-odorous water"},
+    {"rules", cmd_rules,
+     "the pollution-source rules: list the catalogue, run them over stored data"},
+    {"import", cmd_import,
+     "import fire points, the emergency list, water, dust fall, flows, black-odorous water"},
 };
 
 static void usage(FILE *out)
@@ -55,6 +61,26 @@ int cli_wants_help(int argc, char **argv)
         if (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help"))
             return 1;
     }
+    return 0;
+}
+
+int cli_when_arg(const char *cmd, const char *opt, const char *v, int64_t *out)
+{
+    int y, m, d;
+    char tail;
+    if (v && sscanf(v, "%4d-%2d-%2d%c", &y, &m, &d, &tail) == 3 && m >= 1 && m <= 12 && d >= 1 &&
+        d <= ew_days_in_month(y, m)) {
+        *out = ew_bj_day_start(ew_days_from_civil(y, m, d));
+        return 0;
+    }
+    char *end;
+    errno = 0;
+    long long t = v ? strtoll(v, &end, 10) : 0;
+    if (!v || errno || *end || end == v || t < 0) {
+        fprintf(stderr, "envwatch %s: %s needs Unix seconds or YYYY-MM-DD\n", cmd, opt);
+        return -1;
+    }
+    *out = (int64_t)t;
     return 0;
 }
 

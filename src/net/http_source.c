@@ -4,6 +4,7 @@
  * public nothing). */
 #include "hj212/hj212.h"
 #include "net/http_office_util.h"
+#include "net/rules_doc.h"
 #include "service/source.h"
 
 /* Answer the EW_E* code of a service call. Returns the status. */
@@ -218,6 +219,7 @@ static json_t *alert_json(const source_alert *a, bool with_evidence)
     json_object_set_new(o, "site_id", json_integer(a->site_id));
     json_object_set_new(o, "enterprise", str_or_null(a->enterprise));
     json_object_set_new(o, "rule", json_string(a->rule));
+    json_object_set_new(o, "rule_zh", str_or_null(source_rule_zh(a->rule)));
     json_object_set_new(o, "param", json_string(a->param));
     json_object_set_new(o, "from", iso(a->from_utc));
     json_object_set_new(o, "to", iso(a->to_utc));
@@ -276,7 +278,15 @@ static int h_alert(http_req *r, http_resp *out)
     return http_json(out, 200, o);
 }
 
+/* ---- the rule catalogue ---------------------------------------------------------------- */
+
+static int h_rules(http_req *r, http_resp *out)
+{
+    return http_table(r, out, rdoc_rules(NULL), NULL, "rules");
+}
+
 const http_route http_source_routes[] = {
+    {"GET", "/api/v1/rules", h_rules, 0, HTTP_LOGIN, HTTP_LOCKED},
     {"GET", "/api/v1/outlets", h_outlets, 0, HTTP_LOGIN, HTTP_LOCKED},
     {"POST", "/api/v1/outlets/{id}/limits", h_outlet_limit, 0, HTTP_LOGIN, HTTP_LOCKED},
     {"GET", "/api/v1/marks", h_marks, 0, HTTP_LOGIN, HTTP_LOCKED},

@@ -26,8 +26,40 @@ typedef enum { SIM_AIR, SIM_GAS, SIM_WATER, SIM_MIXED, SIM_GHG, SIM_SECTION } si
 /* A device of a device list (the CSV of `serve --devices`): what the simulator needs. */
 typedef struct sim_device {
     char mn[25], pw[7];
-    sim_kind kind; /* SIM_AIR, SIM_GAS, SIM_WATER, SIM_GHG or SIM_SECTION */
+    sim_kind kind;   /* SIM_AIR, SIM_GAS, SIM_WATER, SIM_GHG or SIM_SECTION */
+    unsigned faults; /* bits 1u << sim_fault: how the outlet misbehaves (0 when loaded) */
 } sim_device;
+
+/* Faults of an outlet (simulate --fault KIND:MN), so that the demo shows what the
+ * pollution-source screens catch. A faulty outlet misbehaves on one Beijing day in 20 (which
+ * one depends on its MN), from 09:00 to 15:00:
+ *  - SIM_FAULT_CONSTANT: its first factor (SO2, COD) holds one value, to the digit;
+ *  - SIM_FAULT_ZERO: its first factor reads 0;
+ *  - SIM_FAULT_DILUTION: flue gas only: O2 reads 20.5 % and the pollutants are diluted by
+ *    the same air, (21 − 20.5) / (21 − 9.5);
+ *  - SIM_FAULT_EXCEED: its first factor reads 5 times the model's value, 09:00 to 12:00;
+ *  - SIM_FAULT_GAP: the six hours are never sent (75 % of the day received). */
+typedef enum sim_fault {
+    SIM_FAULT_CONSTANT,
+    SIM_FAULT_ZERO,
+    SIM_FAULT_DILUTION,
+    SIM_FAULT_EXCEED,
+    SIM_FAULT_GAP,
+    SIM_FAULT_COUNT
+} sim_fault;
+
+/* One --fault: the outlet's MN and the faults it gets. */
+typedef struct sim_fault_spec {
+    char mn[25];
+    unsigned faults;
+} sim_fault_spec;
+
+/* Parse "KIND:MN" (KIND constant, zero, dilution, exceed or gap). Returns 0, or -1 (*out
+ * unchanged). */
+int sim_fault_parse(const char *spec, sim_fault_spec *out);
+/* Give each of the n devices the faults the specs name for its MN. Returns how many specs
+ * matched no device (a typing error the caller reports). */
+size_t sim_faults_apply(sim_device *d, size_t n, const sim_fault_spec *f, size_t nf);
 
 /* The HJ 212-2017 system code (ST, table 5) a device of kind k uploads with. Static string. */
 const char *sim_st_of(sim_kind k);
@@ -120,6 +152,8 @@ typedef struct sim_history_config {
     const char *db;           /* store locator (store_open) */
     const char *devices_csv;  /* device list, registered in the store first */
     int64_t from_utc, to_utc; /* hours starting in [from, to), both rounded down to the hour */
+    const sim_fault_spec *faults; /* borrowed; n_faults of them given to the listed devices */
+    size_t n_faults;
 } sim_history_config;
 
 typedef struct sim_history_report {

@@ -256,6 +256,42 @@ static const outlet_factor water_table[] = {
     {"w00000", 12, 1, 0.08, 0.1, 2, OF_FLOW, 0},     /* flow */
 };
 
+/* The fault window of an outlet: 09:00–15:00 Beijing of one day in 20 (sim.h). */
+static bool fault_hours(uint64_t key, const when *w)
+{
+    return (w->day + (int64_t)(key % 20)) % 20 == 0 && w->hour >= 9 && w->hour < 15;
+}
+
+/* The faults of d over the period starting at f's values (sim.h, sim_fault). */
+static void apply_faults(unsigned faults, uint64_t key, const when *w, bool water, hj212_factor *f,
+                         size_t n)
+{
+    if (!faults || !fault_hours(key, w))
+        return;
+    hj212_factor *first = &f[0];
+    if (faults & (1u << SIM_FAULT_CONSTANT)) /* the typical level, to the digit */
+        first->avg = first->min = first->max = 10 + (double)(key % 900) / 100;
+    if (faults & (1u << SIM_FAULT_ZERO))
+        first->avg = first->min = first->max = 0;
+    if (faults & (1u << SIM_FAULT_EXCEED) && w->hour < 12) {
+        first->avg *= 5;
+        first->min *= 5;
+        first->max *= 5;
+    }
+    if (!water && faults & (1u << SIM_FAULT_DILUTION)) {
+        double k = (21 - 20.5) / (21 - 9.5);
+        for (size_t i = 0; i < n; i++) {
+            if (!strcmp(f[i].code, "a19001"))
+                f[i].avg = f[i].min = f[i].max = 20.5;
+            else if (strcmp(f[i].code, "a00000")) {
+                f[i].avg *= k;
+                f[i].min *= k;
+                f[i].max *= k;
+            }
+        }
+    }
+}
+
 static size_t outlet_factors(uint64_t key, const when *w, int period_s, bool water, hj212_factor *f)
 {
     const outlet_factor *tab = water ? water_table : gas_table;
@@ -336,20 +372,63 @@ size_t sim_model_factors(const sim_device *d, int64_t start_utc, int period_s, h
     switch (d->kind) {
     case SIM_AIR:
         return air_factors(key, &w, period_s, f);
-    case SIM_GAS:
-        return outlet_factors(key, &w, period_s, false, f);
+    case SIM_GAS: {
+        size_t n = outlet_factors(key, &w, period_s, false, f);
+        apply_faults(d->faults, key, &w, false, f, n);
+        return n;
+    }
     case SIM_SECTION:
         return section_factors(key, &w, period_s, f);
     case SIM_GHG:
         return ghg_factors(key, strstr(d->mn, "GHGBG") != NULL, &w, period_s, f);
     case SIM_WATER:
-    default:
-        return outlet_factors(key, &w, period_s, true, f);
+    default: {
+        size_t n = outlet_factors(key, &w, period_s, true, f);
+        apply_faults(d->faults, key, &w, true, f, n);
+        return n;
     }
+    }
+}
+
+int sim_fault_parse(const char *spec, sim_fault_spec *out)
+{
+    static const char *const names[SIM_FAULT_COUNT] = {"constant", "zero", "dilution", "exceed",
+                                                       "gap"};
+    const char *colon = spec ? strchr(spec, ':') : NULL;
+    size_t mn_len = colon ? strlen(colon + 1) : 0;
+    if (!colon || mn_len == 0 || mn_len >= sizeof out->mn)
+        return -1;
+    for (int k = 0; k < SIM_FAULT_COUNT; k++)
+        if (strlen(names[k]) == (size_t)(colon - spec) && !memcmp(names[k], spec, colon - spec)) {
+            memcpy(out->mn, colon + 1, mn_len + 1);
+            out->faults = 1u << k;
+            return 0;
+        }
+    return -1;
+}
+
+size_t sim_faults_apply(sim_device *d, size_t n, const sim_fault_spec *f, size_t nf)
+{
+    size_t unmatched = 0;
+    for (size_t k = 0; k < nf; k++) {
+        bool hit = false;
+        for (size_t i = 0; i < n; i++)
+            if (!strcmp(d[i].mn, f[k].mn) && (d[i].kind == SIM_GAS || d[i].kind == SIM_WATER)) {
+                d[i].faults |= f[k].faults;
+                hit = true;
+            }
+        unmatched += !hit;
+    }
+    return unmatched;
 }
 
 bool sim_model_missing(const sim_device *d, int64_t hour_utc)
 {
+    if (d->faults & (1u << SIM_FAULT_GAP)) {
+        when w = when_of(hour_utc + 1800);
+        if (fault_hours(mn_key(d->mn), &w))
+            return true;
+    }
     /* About one hour in 300 is lost (maintenance, a power cut): real networks have gaps. */
     return u01(mn_key(d->mn), (uint64_t)(hour_utc / 3600), 99) < 1.0 / 300;
 }
@@ -743,6 +822,11 @@ int sim_history(const sim_history_config *c, sim_history_report *rep, char *err,
     size_t ndev;
     if (sim_devices_load(c->devices_csv, &devs, &ndev, err, errcap) < 0)
         return -1;
+    if (sim_faults_apply(devs, ndev, c->faults, c->n_faults)) {
+        snprintf(err, errcap, "--fault: an MN is not an outlet of %s", c->devices_csv);
+        free(devs);
+        return -1;
+    }
     store *s = store_open(c->db, err, errcap);
     if (!s) {
         free(devs);

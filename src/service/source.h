@@ -5,8 +5,9 @@
  * The scan (source_scan) takes each outlet with new hourly data since its last scan, reads
  * its hourly values back over a lookback window (so that an episode that goes on across two
  * scans is seen whole and keeps its key), judges them with the pure rules of standards/:
- * fluegas_correct (折算 to the reference O2), exceed_episodes (mark-aware) and screen_runs
- * (constant_value), and stores one alert per (outlet, rule, parameter, episode start). An
+ * fluegas_correct (折算 to the reference O2), exceed_episodes (mark-aware) and the screens of
+ * screen.h (the catalogue, source_rules_each, says which run on what), and stores one alert
+ * per (outlet, rule, parameter, episode start). An
  * open alert opens one case (source monitoring_alert, category exceedance or
  * data_falsification) through service/casework.h, accepted and assigned to the configured
  * enforcement unit; a later scan that sees the same episode grow adds a newer alert row
@@ -68,6 +69,34 @@ typedef struct source_scan_result {
  * crash between the two may leave one case without its alert row. */
 int source_scan(store *s, const source_config *cfg, int64_t now_utc, source_scan_result *out,
                 char *err, size_t errcap) EW_MUST_CHECK;
+
+/* Judge every outlet's hours in [from_utc, to_utc) again, as the scan does, without reading
+ * or moving the scan positions (envwatch rules run). Idempotent: an alert whose newest row
+ * says the same is not stored again, and no episode opens a second case. Windows widen to
+ * the whole Beijing days and weeks the rules judge over. Returns EW_OK with *out,
+ * EW_EINVALID when to_utc ≤ from_utc, or another negative code with err. */
+int source_rescan(store *s, const source_config *cfg, int64_t from_utc, int64_t to_utc,
+                  int64_t now_utc, source_scan_result *out, char *err, size_t errcap) EW_MUST_CHECK;
+
+/* A rule of the scan as the catalogue shows it (GET /rules, envwatch rules list). Strings are
+ * static, except thresholds, which lives until the callback returns. */
+typedef struct source_rule {
+    const char *id;         /* stable id, the alerts' "rule" */
+    const char *name_zh;    /* "恒值" */
+    const char *reason_zh;  /* why a hit matters, one sentence */
+    const char *source;     /* the clause, or where the idea and its defaults come from */
+    const char *thresholds; /* JSON object text: the figures the scan applies under cfg */
+    bool applied;           /* false: catalogued but not run (note says why) */
+    const char *note;       /* what the rule is judged on here, or why it is not run */
+} source_rule;
+typedef int (*source_rule_fn)(void *ctx, const source_rule *r);
+
+/* Every rule in catalogue order under cfg (NULL: the defaults). Returns 0, or fn's first
+ * non-zero value (which stops the walk). */
+int source_rules_each(const source_config *cfg, source_rule_fn fn, void *ctx);
+
+/* The Chinese name of a rule id ("恒值"), or NULL for an id the catalogue does not hold. */
+const char *source_rule_zh(const char *id);
 
 /* The enterprise a caller is confined to: EW_OK with *enterprise NULL (sees all) or the
  * caller's enterprise (borrowed from who); EW_EFORBIDDEN when the caller sees none. */

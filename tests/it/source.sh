@@ -102,3 +102,40 @@ check "later scans add no alert and no case" \
 check "the server logged no scan failure" bash -c "! grep -q source.scan_failed '$TEST_TMP/serve.log'"
 check "serve --scan-first-days outside 1..3660 is a usage error (2) that names the setting" \
   sh -c '"$1" serve --db "$2/x.db" --hj212 127.0.0.1:1 --scan-first-days 0 2>"$2/sfd.err"; rc=$?; "$1" serve --db "$2/x.db" --hj212 127.0.0.1:1 --scan-first-days 3661 2>>"$2/sfd.err"; test $rc = 2 -a $? = 2 && test "$(grep -c "scan-first-days: .* is not 1 to 3660 days" "$2/sfd.err")" = 2' _ "$ENVWATCH" "$TEST_TMP"
+
+# The rule catalogue: one document for the API and the CLI.
+check "GET /rules lists the catalogue for the bureau and an enterprise (200), not the public (401)" \
+  test "$(code "$T_bureau" GET rules)$(code "$T_alpha" GET rules)$(curl -s -o /dev/null -w '%{http_code}' "$base/rules")" = 200200401
+check "envwatch rules list --json is the same document as GET /rules" \
+  test "$("$ENVWATCH" rules list --json | jq -cS .)" = "$(api "$T_bureau" GET rules | jq -cS .data)"
+check "the catalogue says treatment_off is not run (no electricity data) and the rest are" \
+  test "$(api "$T_bureau" GET rules | jq -c '[.data[] | select(.applied | not) | .id]')$(api "$T_bureau" GET rules | jq '[.data[] | select(.applied)] | length')" = '["treatment_off"]10'
+check "each alert row names its rule in Chinese" \
+  test "$(api "$T_bureau" GET "alerts?rule=constant_value" | jq -r '.data[0].rule_zh')" = 恒值
+
+# Four zero hours of Alpha's SO2 while it runs (O2 9 %): the scan raises the zero-value suspect.
+{
+  echo "BEGIN;"
+  for i in 12 13 14 15; do
+    t=$((t0 + i * 3600))
+    echo "INSERT INTO hour_agg VALUES ($alpha,'a21026',$t,0,0,0,60,60,'N');"
+    echo "INSERT INTO hour_agg VALUES ($alpha,'a19001',$t,9,9,9,60,60,'N');"
+  done
+  echo "COMMIT;"
+} | sqlite3 "$db"
+for _ in $(seq 100); do
+  [ "$(api "$T_bureau" GET 'alerts?rule=zero_value' | jq '.data | length')" = 1 ] && break; sleep 0.1
+done
+check "four zero hours are one zero-value alert with its case, thresholds in the evidence" \
+  test "$(api "$T_alpha" GET 'alerts?rule=zero_value' | jq -c '[.data[] | [.site_id == '$alpha', .from, .to, .value, (.case_id != null)]]')" = '[[true,"2026-03-10T12:00:00+08:00","2026-03-10T16:00:00+08:00",0,true]]'
+zid=$(api "$T_alpha" GET 'alerts?rule=zero_value' | jq -r '.data[0].id')
+check "...whose evidence holds the 4 hours and the thresholds applied" \
+  test "$(api "$T_alpha" GET "alerts/$zid" | jq -c '[(.evidence.hours | length), .evidence.thresholds.min_hours, .evidence.hours_hit]')" = '[4,4,4]'
+sleep 2
+n_alerts=$(api "$T_bureau" GET 'alerts' | jq '.data | length')
+n_cases=$(api "$T_bureau" GET 'cases?source=monitoring_alert' | jq '.data | length')
+check "envwatch rules run over the stored days adds nothing the scan already stored" \
+  test "$("$ENVWATCH" rules run --db "$db" --from 2026-03-01 --to 2026-03-11 --json | jq -c '[.outlets, .alerts_new, .alerts_updated, .cases_opened]')$(api "$T_bureau" GET 'alerts' | jq '.data | length')$(api "$T_bureau" GET 'cases?source=monitoring_alert' | jq '.data | length')" = "[2,0,0,0]$n_alerts$n_cases"
+check "envwatch rules run refuses --to before --from (2) and an unknown subcommand (2)" \
+  sh -c '"$1" rules run --db "$2" --from 2026-03-11 --to 2026-03-01 2>/dev/null; a=$?; "$1" rules frob 2>/dev/null; test $a = 2 -a $? = 2' _ "$ENVWATCH" "$db"
+check "the server logged no scan failure after the new screens" bash -c "! grep -q source.scan_failed '$TEST_TMP/serve.log'"

@@ -106,7 +106,7 @@ static int teardown(void **state)
 typedef struct seen {
     int n;
     source_alert last;
-    char rule[32], state[16];
+    char rule[32], state[16], param[16];
 } seen;
 
 static int count(void *ctx, const source_alert *a)
@@ -116,6 +116,7 @@ static int count(void *ctx, const source_alert *a)
     c->last = *a;
     snprintf(c->rule, sizeof c->rule, "%s", a->rule);
     snprintf(c->state, sizeof c->state, "%s", a->state);
+    snprintf(c->param, sizeof c->param, "%s", a->param);
     c->last.rule = c->last.param = c->last.evidence = c->last.state = NULL;
     c->last.enterprise = NULL;
     return 0;
@@ -189,11 +190,18 @@ static void a_mark_over_the_hours_opens_no_case_and_lists_the_alert_as_marked(vo
     if (source_mark_file(f->s, &ent, NULL, &m, 2000, NULL, err, sizeof err))
         fail_msg("%s", err);
     source_scan_result r = scan(f);
-    assert_int_equal(r.cases_opened, 0);
     seen c = alerts(f, &bureau, "exceedance_hourly");
     assert_int_equal(c.n, 1);
     assert_string_equal(c.state, "marked");
     assert_int_equal(c.last.case_id, 0);
+    /* Every one of the week's 3 exceedance hours lies inside the mark: that pattern is a
+     * suspect of its own (marked_exceedance), and it alone opens a case. */
+    seen s = alerts(f, &bureau, "marked_exceedance");
+    assert_int_equal(s.n, 1);
+    assert_int_equal(s.last.from_utc, f->t0 + 5 * 3600);
+    assert_int_equal(s.last.to_utc, f->t0 + 8 * 3600);
+    assert_true(s.last.case_id > 0);
+    assert_int_equal(r.cases_opened, 1);
 }
 
 static int mark_count(void *ctx, const source_mark *m)
@@ -305,12 +313,20 @@ static void the_converted_value_is_judged_not_the_measured_one(void **state)
         hour(f->s, f->site, O2, f->t0 + i * 3600, i < 2 ? 12.0 : 19.5);
     }
     source_scan_result r = scan(f);
-    assert_int_equal(r.alerts_new, 1);
     seen c = alerts(f, &bureau, "exceedance_hourly");
     assert_int_equal(c.n, 1);
     assert_int_equal(c.last.from_utc, f->t0);
     assert_int_equal(c.last.to_utc, f->t0 + 2 * 3600);
     assert_int_equal(c.last.value_milli, 40000);
+    /* The hours at 19.5 % O2 are not judged, and they are the o2_dilution suspect. */
+    seen d = alerts(f, &bureau, "o2_dilution");
+    assert_int_equal(d.n, 1);
+    assert_string_equal(d.param, O2);
+    assert_int_equal(d.last.from_utc, f->t0 + 2 * 3600);
+    assert_int_equal(d.last.to_utc, f->t0 + 6 * 3600);
+    assert_int_equal(d.last.value_milli, 19500);
+    assert_int_equal(d.last.limit_milli, 19000);
+    assert_int_equal(r.alerts_new, 2);
 }
 
 /* An episode still going on at the last hour grows with the next hours: the same alert (a
@@ -447,6 +463,217 @@ static void limit_changes_are_audited(void **state)
     assert_int_equal(n, 2); /* the two limits set in setup */
 }
 
+/* ---- the screens in the scan (screen.h defaults), each at its threshold ---------------- */
+
+static void mark(fx *f, int64_t site, int cls, int64_t from, int64_t to)
+{
+    char err[256];
+    source_mark m = {.site_id = site, .from_utc = from, .to_utc = to, .cls = cls, .reason = "停产"};
+    if (source_mark_file(f->s, &bureau, NULL, &m, 2000, NULL, err, sizeof err))
+        fail_msg("%s", err);
+}
+
+#define CLS_PRODUCTION 6 /* EXCEED_MARK_PRODUCTION: 生产设施工况 (停运) */
+#define FLOW "a00000"
+
+/* Four running hours at zero are a suspect, three are not; zeros under a stop mark or with
+ * no flow are not "running" and are not judged. */
+static void zero_values_need_four_running_hours(void **state)
+{
+    fx *f = *state;
+    for (int i = 0; i < 24; i++) {
+        bool zero = i < 4 || (i >= 6 && i < 9) || (i >= 12 && i < 16);
+        hour(f->s, f->site, SO2, f->t0 + i * 3600, zero ? 0.0 : 20.0 + 0.25 * i);
+        hour(f->s, f->site, O2, f->t0 + i * 3600, 9.0);
+        hour(f->s, f->other, SO2, f->t0 + i * 3600, i < 6 ? 0.0 : 20.0 + 0.25 * i);
+        hour(f->s, f->other, O2, f->t0 + i * 3600, 9.0);
+        hour(f->s, f->other, FLOW, f->t0 + i * 3600, i < 6 ? 0.0 : 12.5);
+    }
+    mark(f, f->site, CLS_PRODUCTION, f->t0 + 12 * 3600, f->t0 + 16 * 3600);
+    (void)scan(f);
+    seen z = alerts(f, &bureau, "zero_value");
+    assert_int_equal(z.n, 1);
+    assert_int_equal(z.last.site_id, f->site);
+    assert_int_equal(z.last.from_utc, f->t0);
+    assert_int_equal(z.last.to_utc, f->t0 + 4 * 3600);
+    assert_int_equal(z.last.value_milli, 0);
+    assert_true(z.last.case_id > 0);
+    /* The zeros are identical too, but they are one event: no constant_value beside it. The
+     * three zero hours are a constant run short of the zero screen's four: not one either. */
+    assert_int_equal(alerts(f, &bureau, "constant_value").n, 0);
+}
+
+/* From 80 (over 35) to 34 (just under, at most half of 80) is a sudden drop; to 30 (below the
+ * 10 % band) or from 60 to 34 (not halved) is not. */
+static void a_drop_from_over_the_limit_to_just_under_is_a_suspect(void **state)
+{
+    fx *f = *state;
+    const double v[] = {20, 80, 34, 21, 80, 30, 22, 60, 34, 23};
+    for (int i = 0; i < 10; i++) {
+        hour(f->s, f->site, SO2, f->t0 + i * 3600, v[i]);
+        hour(f->s, f->site, O2, f->t0 + i * 3600, 9.0);
+    }
+    (void)scan(f);
+    seen d = alerts(f, &bureau, "sudden_drop");
+    assert_int_equal(d.n, 1);
+    assert_int_equal(d.last.from_utc, f->t0 + 3600);
+    assert_int_equal(d.last.to_utc, f->t0 + 3 * 3600);
+    assert_int_equal(d.last.value_milli, 34000);
+    assert_int_equal(d.last.limit_milli, 35000);
+    assert_int_equal(alerts(f, &bureau, "exceedance_hourly").n, 3);
+}
+
+/* 20 of 24 running hours of a week within [31.5, 35] (83 %) are a suspect; 19 (79 %) are
+ * not. */
+static void values_crowding_under_the_limit_are_a_suspect(void **state)
+{
+    fx *f = *state;
+    for (int i = 0; i < 24; i++) {
+        double band = 32.0 + 0.1 * (i % 10);
+        hour(f->s, f->site, SO2, f->t0 + i * 3600, i < 20 ? band : 20.0 + i);
+        hour(f->s, f->site, O2, f->t0 + i * 3600, 9.0);
+        hour(f->s, f->other, SO2, f->t0 + i * 3600, i < 19 ? band : 20.0 + i);
+        hour(f->s, f->other, O2, f->t0 + i * 3600, 9.0);
+    }
+    (void)scan(f);
+    seen b = alerts(f, &bureau, "just_below_limit");
+    assert_int_equal(b.n, 1);
+    assert_int_equal(b.last.site_id, f->site);
+    assert_int_equal(b.last.from_utc, f->t0);
+    assert_int_equal(b.last.to_utc, f->t0 + 20 * 3600);
+    assert_int_equal(b.last.value_milli, 32900);
+}
+
+/* A stop mark over hours whose flue-gas flow is 10 m³/s: the mark is suspect. The other
+ * outlet's flow is 0 under its mark: nothing. */
+static void flow_under_a_stop_mark_is_a_suspect(void **state)
+{
+    fx *f = *state;
+    for (int i = 0; i < 6; i++) {
+        for (int k = 0; k < 2; k++) {
+            int64_t site = k ? f->other : f->site;
+            hour(f->s, site, SO2, f->t0 + i * 3600, 20.0 + i);
+            hour(f->s, site, O2, f->t0 + i * 3600, 9.0);
+            hour(f->s, site, FLOW, f->t0 + i * 3600, k ? 0.0 : 10.0);
+        }
+    }
+    mark(f, f->site, CLS_PRODUCTION, f->t0 + 2 * 3600, f->t0 + 5 * 3600);
+    mark(f, f->other, CLS_PRODUCTION, f->t0 + 2 * 3600, f->t0 + 5 * 3600);
+    (void)scan(f);
+    seen m = alerts(f, &bureau, "marked_stop_running");
+    assert_int_equal(m.n, 1);
+    assert_int_equal(m.last.site_id, f->site);
+    assert_string_equal(m.param, FLOW);
+    assert_int_equal(m.last.from_utc, f->t0 + 2 * 3600);
+    assert_int_equal(m.last.to_utc, f->t0 + 5 * 3600);
+    assert_int_equal(m.last.value_milli, 10000);
+}
+
+/* A Beijing day with 21 of its 24 hours received (87.5 %) is a data gap, one with 22 (91.7 %)
+ * is not, and 21 hours on a day with a 3-hour stop mark are all that was due. The day in
+ * progress is not judged. */
+static void a_day_short_of_ninety_percent_is_a_data_gap(void **state)
+{
+    fx *f = *state;
+    for (int i = 0; i < 3 * 24 + 2; i++) {
+        int h = i % 24, d = i / 24;
+        if ((d == 0 && h >= 5 && h < 8) || (d == 1 && h >= 5 && h < 7) ||
+            (d == 2 && h >= 10 && h < 13))
+            continue;
+        hour(f->s, f->site, SO2, f->t0 + i * 3600, 20.0 + 0.25 * (i % 8));
+        hour(f->s, f->site, O2, f->t0 + i * 3600, 9.0);
+    }
+    mark(f, f->site, CLS_PRODUCTION, f->t0 + 2 * 86400 + 10 * 3600, f->t0 + 2 * 86400 + 13 * 3600);
+    (void)scan(f);
+    seen g = alerts(f, &bureau, "data_gap");
+    assert_int_equal(g.n, 1);
+    assert_int_equal(g.last.from_utc, f->t0);
+    assert_int_equal(g.last.to_utc, f->t0 + 86400);
+    assert_int_equal(g.last.value_milli, 87500);
+    assert_int_equal(g.last.limit_milli, 90000);
+    int rc = 0;
+    case_error ce;
+    ew_case *k = casework_load(f->s, g.last.case_id, NULL, &rc, &ce);
+    assert_non_null(k);
+    assert_int_equal(k->category, CASE_CAT_DATA_FALSIFICATION);
+    assert_non_null(strstr(k->description, "有效传输率 87.5%，要求不低于 90%"));
+    case_free(k);
+}
+
+/* envwatch rules run: judging stored data again finds what a scan finds, once. */
+static void a_rescan_finds_each_alert_once(void **state)
+{
+    fx *f = *state;
+    series(f->s, f->site, f->t0, false);
+    char err[256];
+    source_scan_result r;
+    assert_int_equal(
+        source_rescan(f->s, NULL, f->t0, f->t0 + 86400, f->t0 + 86400, &r, err, sizeof err), EW_OK);
+    assert_int_equal(r.outlets, 1);
+    assert_int_equal(r.alerts_new, 1);
+    assert_int_equal(r.cases_opened, 1);
+    assert_int_equal(
+        source_rescan(f->s, NULL, f->t0, f->t0 + 86400, f->t0 + 86400, &r, err, sizeof err), EW_OK);
+    assert_int_equal(r.alerts_new + r.alerts_moved + r.cases_opened, 0);
+    source_scan_result q = scan(f);
+    assert_int_equal(q.alerts_new + q.alerts_moved + q.cases_opened, 0);
+    /* A window that ends inside the episode sees it cut short: the stored, longer row
+     * stays the newest, and no second case opens. */
+    assert_int_equal(
+        source_rescan(f->s, NULL, f->t0, f->t0 + 7 * 3600, f->t0 + 86400, &r, err, sizeof err),
+        EW_OK);
+    assert_int_equal(r.alerts_new + r.alerts_moved + r.cases_opened, 0);
+    seen c = alerts(f, &bureau, "exceedance_hourly");
+    assert_int_equal(c.last.to_utc, f->t0 + 8 * 3600);
+    /* A window starting inside the episode reads back a lookback and keeps its key. */
+    assert_int_equal(source_rescan(f->s, NULL, f->t0 + 6 * 3600, f->t0 + 86400, f->t0 + 86400, &r,
+                                   err, sizeof err),
+                     EW_OK);
+    assert_int_equal(r.alerts_new + r.alerts_moved + r.cases_opened, 0);
+    assert_int_equal(source_rescan(f->s, NULL, f->t0, f->t0, f->t0, &r, err, sizeof err),
+                     EW_EINVALID);
+}
+
+typedef struct cat_seen {
+    int n, applied;
+    char constant[96];
+    bool treatment_applied;
+} cat_seen;
+
+static int cat_count(void *ctx, const source_rule *r)
+{
+    cat_seen *c = ctx;
+    c->n++;
+    c->applied += r->applied;
+    assert_non_null(r->name_zh);
+    assert_non_null(r->source);
+    if (!strcmp(r->id, "constant_value"))
+        snprintf(c->constant, sizeof c->constant, "%s", r->thresholds);
+    if (!strcmp(r->id, "treatment_off"))
+        c->treatment_applied = r->applied;
+    return 0;
+}
+
+/* The catalogue names every rule with the thresholds of the configuration it is given. */
+static void the_catalogue_shows_the_configured_thresholds(void **state)
+{
+    (void)state;
+    cat_seen c = {0};
+    assert_int_equal(source_rules_each(NULL, cat_count, &c), 0);
+    assert_int_equal(c.n, 2 + SCREEN_RULE_COUNT);
+    assert_int_equal(c.applied, c.n - 1);
+    assert_false(c.treatment_applied);
+    assert_string_equal(c.constant, "{\"min_hours\":4,\"tolerance\":0.000}");
+    source_config cfg = source_config_default();
+    cfg.screen.constant_min_hours = 6;
+    cat_seen d = {0};
+    assert_int_equal(source_rules_each(&cfg, cat_count, &d), 0);
+    assert_string_equal(d.constant, "{\"min_hours\":6,\"tolerance\":0.000}");
+    assert_string_equal(source_rule_zh("zero_value"), "零值");
+    assert_string_equal(source_rule_zh("exceedance_daily"), "日均值超标");
+    assert_null(source_rule_zh("no_such_rule"));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -454,8 +681,8 @@ int main(void)
             three_hours_over_the_limit_are_one_episode_one_alert_one_case, setup, teardown),
         cmocka_unit_test_setup_teardown(
             a_mark_over_the_hours_opens_no_case_and_lists_the_alert_as_marked, setup, teardown),
-        cmocka_unit_test_setup_teardown(
-            a_mark_without_a_reason_or_with_an_empty_window_is_refused, setup, teardown),
+        cmocka_unit_test_setup_teardown(a_mark_without_a_reason_or_with_an_empty_window_is_refused,
+                                        setup, teardown),
         cmocka_unit_test_setup_teardown(a_constant_series_is_a_suspect, setup, teardown),
         cmocka_unit_test_setup_teardown(a_second_scan_adds_nothing, setup, teardown),
         cmocka_unit_test_setup_teardown(an_enterprise_sees_only_its_own_outlets, setup, teardown),
@@ -466,6 +693,16 @@ int main(void)
                                         teardown),
         cmocka_unit_test_setup_teardown(a_growing_episode_keeps_its_alert_and_case, setup,
                                         teardown),
+        cmocka_unit_test_setup_teardown(zero_values_need_four_running_hours, setup, teardown),
+        cmocka_unit_test_setup_teardown(a_drop_from_over_the_limit_to_just_under_is_a_suspect,
+                                        setup, teardown),
+        cmocka_unit_test_setup_teardown(values_crowding_under_the_limit_are_a_suspect, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(flow_under_a_stop_mark_is_a_suspect, setup, teardown),
+        cmocka_unit_test_setup_teardown(a_day_short_of_ninety_percent_is_a_data_gap, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(a_rescan_finds_each_alert_once, setup, teardown),
+        cmocka_unit_test(the_catalogue_shows_the_configured_thresholds),
         cmocka_unit_test_setup_teardown(the_converted_value_is_judged_not_the_measured_one, setup,
                                         teardown),
     };

@@ -124,6 +124,16 @@ export async function sources() {
   app().replaceChildren(el);
 }
 
+// A data-gap alert's day, factor by factor: values due, exempt (stop marks, the analysers'
+// daily check), received and valid, and the effective rate the rule compared.
+function gapCard(ev) {
+  if (!Array.isArray(ev.items)) return '';
+  const pct = (v) => `${fmt(v * 100, 1)}%`;
+  return `<section class="card wide" data-testid="card-gap"><div class="card-head"><h2>${t('gapItems')}</h2></div>
+    <div class="table">${table([['param', t('param'), (v) => paramName(v)], ['expected', t('gapExpected')], ['exempt', t('gapExempt')],
+      ['received', t('gapReceived')], ['valid', t('gapValid')], ['transmission', t('gapTransmission'), pct], ['effective', t('gapEffective'), pct]], ev.items, 'table-gap')}</div></section>`;
+}
+
 // One alert with its evidence: the hours judged, each as measured, its O2 and the value
 // judged (converted to the reference O2 where the limit says so), against the limit.
 export async function alertDetail(id) {
@@ -156,7 +166,7 @@ export async function alertDetail(id) {
       </dl></section>
     <section class="card wide" data-testid="card-evidence"><div class="card-head"><h2>${t('evidenceHours')}</h2></div>
       <div class="table">${table([['t', t('time'), (v) => hm(v)], ['raw', t('measured'), (v) => fmt(v, 2)], ['o2', 'O₂ %', (v) => fmt(v, 1)],
-        ['judged', t('judged'), (v) => fmt(v, 2)], ['multiple', t('multiple'), (v) => fmt(v, 2)]], ev.hours || [], 'table-evidence')}</div></section></div>`);
+        ['judged', t('judged'), (v) => fmt(v, 2)], ['multiple', t('multiple'), (v) => fmt(v, 2)]], ev.hours || [], 'table-evidence')}</div></section>${gapCard(ev)}</div>`);
   app().replaceChildren(el);
 }
 
