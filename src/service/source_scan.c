@@ -743,7 +743,10 @@ static int gap_raise(scan_ctx *sc, const gaps *g, char *err, size_t errcap)
         ew_tb_printf(
             &b, "{\"rule\":\"data_gap\",\"param\":\"%s\",\"period\":\"day\",\"day\":", gd->param);
         ew_tb_iso(&b, d);
-        ew_tb_printf(&b, ",\"limit\":%.1f,\"thresholds\":", (double)min / 10.0);
+        ew_tb_printf(&b,
+                     ",\"limit\":%.1f,\"standard\":\"effective transmission rate = valid / "
+                     "due (national platform statistics)\",\"thresholds\":",
+                     (double)min / 10.0);
         thresholds(&b, "data_gap", sc->cfg);
         ew_tb_printf(&b, ",\"items\":[%s],\"marks\":[]}", gd->items.p ? gd->items.p : "");
         /* The figures in percent, thousandths: 875 ‰ → 87.5 % → 87500. */

@@ -35,7 +35,10 @@ before(async () => {
   outlets = keep.filter((l) => /,(gas_outlet|water_outlet),/.test(l)).map((l) => { const f = l.split(','); return { mn: f[0], name: f[3], enterprise: f[7] }; });
   const devices = join(tmp, 'devices.csv');
   writeFileSync(devices, keep.join('\n') + '\n');
-  execFileSync(process.env.ENVWATCH, ['simulate', '--devices-file', devices, '--history', '--db', db, '--from', '2026-06-01']);
+  // The demo's faults (scripts/demo.sh): zero SO2, diluted flue gas, frozen SO2, lost hours.
+  execFileSync(process.env.ENVWATCH, ['simulate', '--devices-file', devices, '--history', '--db', db, '--from', '2026-06-01',
+    '--fault', 'zero:EWGAS00000000000000ZZ001', '--fault', 'dilution:EWGAS00000000000000RL001',
+    '--fault', 'constant:EWGAS00000000000000RF001', '--fault', 'gap:EWWAT00000000000000YK001']);
   for (const [name, role, org] of [['bureau1', 'bureau', 'sthj'], ['qiye', 'enterprise', MINE]]) {
     execFileSync(process.env.ENVWATCH, ['user', 'add', name, '--db', db, '--role', role, '--org', org], { input: `${PASSWORD}\n` });
   }
@@ -64,12 +67,15 @@ async function apiAs(name, path) {
   assert.equal(r.status, 200, path);
   return r.json();
 }
-// The first scan runs at start; wait until it has raised the enterprise's alerts.
+// The first scan runs at start, outlet by outlet; wait until it has raised the alerts and
+// their number has stopped growing.
 async function alertsOf(name) {
+  let last = -1;
   for (let i = 0; i < 100; i++) {
-    const a = (await apiAs(name, 'alerts?limit=200')).data;
-    if (a.length) return a;
-    await new Promise((r) => setTimeout(r, 100));
+    const a = (await apiAs(name, 'alerts?limit=500')).data;
+    if (a.length && a.length === last) return a;
+    last = a.length;
+    await new Promise((r) => setTimeout(r, 300));
   }
   return [];
 }
@@ -179,7 +185,7 @@ test('the bureau sees every outlet and goes from an alert to its case and back',
   assert.equal(Number(await page.textContent('[data-testid=alert-count]')), all.length);
   assert.deepEqual((await text(page)).match(ID_TOKEN) ?? [], []);
   assert.deepEqual((await text(page)).match(CODE) ?? [], []);
-  const a = all.find((x) => x.case_id);
+  const a = all.find((x) => x.case_id && x.rule === 'exceedance_hourly');
   await page.click(`[data-testid=table-alerts] a[href="#/alert/${a.id}"]`);
   await ready(page, 'bureau-alert');
   await page.click('[data-testid=alert-case-link]');
@@ -188,6 +194,39 @@ test('the bureau sees every outlet and goes from an alert to its case and back',
   assert.match(await text(page), /小时均值超过排放限值/);
   assert.equal(await page.getAttribute('[data-testid=case-alert-link]', 'href'), `#/alert/${a.id}`);
   assert.equal(await page.getAttribute('[data-testid=case-outlet-link]', 'href'), `#/station/${a.site_id}`);
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
+test('the demo faults are caught: a zero run, diluted flue gas, a frozen value and a day short of data', async () => {
+  const all = await alertsOf('bureau1');
+  const rules = new Set(all.map((a) => a.rule));
+  for (const r of ['zero_value', 'o2_dilution', 'constant_value', 'data_gap']) assert.ok(rules.has(r), `no ${r} alert`);
+  for (const a of all) assert.ok(a.rule_zh, `${a.rule} has no Chinese name`);
+  const { page, errors, context } = await newPage();
+  await login(page, 'bureau1');
+  // The day short of data: each factor's counts, and the rate the rule compared.
+  const gap = all.find((a) => a.rule === 'data_gap');
+  const ev = (await apiAs('bureau1', `alerts/${gap.id}`)).evidence;
+  await page.goto(`${base}/?lang=zh#/alert/${gap.id}`);
+  await ready(page, 'bureau-alert-gap');
+  assert.match(await page.textContent('h2'), /有效传输率不足/);
+  assert.equal((await page.textContent('[data-testid=alert-value]')).trim(), `${gap.value.toFixed(1)}%`);
+  assert.equal(await page.locator('[data-testid=card-evidence]').count(), 0);
+  assert.equal(await page.locator('[data-testid=table-gap] tbody tr').count(), ev.items.length);
+  const worst = Math.min(...ev.items.map((x) => x.effective));
+  assert.ok(worst < 0.9, `effective ${worst}`);
+  assert.match(await page.textContent('[data-testid=table-gap]'), new RegExp(`${(worst * 100).toFixed(1)}%`));
+  assert.deepEqual((await text(page)).match(ID_TOKEN) ?? [], []);
+  // A zero run: its hours, each measured at 0, against the limit.
+  const zero = all.find((a) => a.rule === 'zero_value');
+  const zev = (await apiAs('bureau1', `alerts/${zero.id}`)).evidence;
+  await page.goto(`${base}/?lang=zh#/alert/${zero.id}`);
+  await ready(page, 'bureau-alert-zero');
+  assert.match(await page.textContent('h2'), /零值/);
+  assert.ok(zev.hours.length >= 4 && zev.hours.every((x) => x.raw === 0));
+  assert.equal(await page.locator('[data-testid=table-evidence] tbody tr').count(), zev.hours.length);
+  assert.deepEqual((await text(page)).match(CODE) ?? [], []);
   assert.deepEqual(errors, []);
   await context.close();
 });

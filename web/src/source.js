@@ -39,8 +39,9 @@ function alertCols(outletName) {
     ['rule', t('rule'), (v) => t(`rule_${v}`)],
     ['param', t('param'), (v) => paramName(v)],
     ['from', t('window'), (v, r) => `${hm(v)} – ${hm(r.to).slice(11)}`],
-    ['value', t('maxValue'), (v) => fmt(v, 2)],
-    ['limit', t('limitV'), (v) => fmt(v, 2)],
+    // data_gap's figures are the day's effective rate and the rate required, in percent.
+    ['value', t('maxValue'), (v, r) => (r.rule === 'data_gap' ? `${fmt(v, 1)}%` : fmt(v, 2))],
+    ['limit', t('limitV'), (v, r) => (r.rule === 'data_gap' ? `≥ ${fmt(v, 1)}%` : fmt(v, 2))],
     ['multiple', t('multiple'), (v) => fmt(v, 2)],
     ['state', t('state'), (v) => t(`astate_${v}`)],
     ['case_id', t('caseNo'), (v) => caseCell(v)],
@@ -127,7 +128,6 @@ export async function sources() {
 // A data-gap alert's day, factor by factor: values due, exempt (stop marks, the analysers'
 // daily check), received and valid, and the effective rate the rule compared.
 function gapCard(ev) {
-  if (!Array.isArray(ev.items)) return '';
   const pct = (v) => `${fmt(v * 100, 1)}%`;
   return `<section class="card wide" data-testid="card-gap"><div class="card-head"><h2>${t('gapItems')}</h2></div>
     <div class="table">${table([['param', t('param'), (v) => paramName(v)], ['expected', t('gapExpected')], ['exempt', t('gapExempt')],
@@ -149,6 +149,8 @@ export async function alertDetail(id) {
   const outlets = (await api('outlets')).data || [];
   const o = outlets.find((x) => x.id === a.site_id);
   const ev = typeof a.evidence === 'object' && a.evidence ? a.evidence : {};
+  // A data-gap alert's figures are rates of the day, its evidence the day's counts.
+  const gap = Array.isArray(ev.items);
   const el = h(`<div class="grid" data-testid="screen-alert" data-alert-id="${esc(a.id)}">
     <section class="card wide"><div class="card-head"><h2>${t('alertNo')} ${esc(a.id)} · ${esc(t(`rule_${a.rule}`))}</h2><a href="#/sources">${esc(role() === 'enterprise' ? t('myEnterprise') : t('sources'))}</a></div>
       <dl class="fields">
@@ -156,17 +158,18 @@ export async function alertDetail(id) {
         <dt>${t('outlet')}</dt><dd><a href="#/station/${esc(a.site_id)}" data-testid="alert-outlet">${esc(o?.name ?? `#${a.site_id}`)}</a></dd>
         <dt>${t('param')}</dt><dd data-testid="alert-param">${esc(paramName(a.param))}</dd>
         <dt>${t('window')}</dt><dd>${esc(hm(a.from))} – ${esc(hm(a.to))}</dd>
-        <dt>${t('maxValue')}</dt><dd data-testid="alert-value">${esc(fmt(a.value, 2))}</dd>
-        <dt>${t('limitV')}</dt><dd data-testid="alert-limit">${esc(fmt(a.limit, 2))}${ev.o2_ref !== null && ev.o2_ref !== undefined ? ` <small class="muted">${esc(t('o2Converted').replace('{o2}', fmt(ev.o2_ref)))}</small>` : ''}</dd>
+        ${gap ? `<dt>${t('gapEffective')}</dt><dd data-testid="alert-value">${esc(fmt(a.value, 1))}%</dd>
+        <dt>${t('gapRequired')}</dt><dd data-testid="alert-limit">≥ ${esc(fmt(a.limit, 1))}%</dd>` : `<dt>${t('maxValue')}</dt><dd data-testid="alert-value">${esc(fmt(a.value, 2))}</dd>
+        <dt>${t('limitV')}</dt><dd data-testid="alert-limit">${esc(fmt(a.limit, 2))}${ev.o2_ref !== null && ev.o2_ref !== undefined ? ` <small class="muted">${esc(t('o2Converted').replace('{o2}', fmt(ev.o2_ref)))}</small>` : ''}</dd>`}
         <dt>${t('standard')}</dt><dd data-testid="alert-standard">${esc(ev.standard ?? '—')}</dd>
         <dt>${t('multiple')}</dt><dd>${esc(fmt(a.multiple, 2))}</dd>
         <dt>${t('state')}</dt><dd data-testid="alert-state">${esc(t(`astate_${a.state}`))}</dd>
         <dt>${t('caseNo')}</dt><dd>${a.case_id ? (readsCases() ? `<a href="#/case/${esc(a.case_id)}" data-testid="alert-case-link">${esc(t('caseNo'))} ${esc(a.case_id)}</a>` : esc(`${t('caseNo')} ${a.case_id}`)) : '—'}</dd>
         ${(ev.marks || []).length ? `<dt>${t('marksT')}</dt><dd>${ev.marks.map((m) => esc(t(`mark_${m}`))).join('、')}</dd>` : ''}
       </dl></section>
-    <section class="card wide" data-testid="card-evidence"><div class="card-head"><h2>${t('evidenceHours')}</h2></div>
+    ${gap ? gapCard(ev) : `<section class="card wide" data-testid="card-evidence"><div class="card-head"><h2>${t('evidenceHours')}</h2></div>
       <div class="table">${table([['t', t('time'), (v) => hm(v)], ['raw', t('measured'), (v) => fmt(v, 2)], ['o2', 'O₂ %', (v) => fmt(v, 1)],
-        ['judged', t('judged'), (v) => fmt(v, 2)], ['multiple', t('multiple'), (v) => fmt(v, 2)]], ev.hours || [], 'table-evidence')}</div></section>${gapCard(ev)}</div>`);
+        ['judged', t('judged'), (v) => fmt(v, 2)], ['multiple', t('multiple'), (v) => fmt(v, 2)]], ev.hours || [], 'table-evidence')}</div></section>`}</div>`);
   app().replaceChildren(el);
 }
 
