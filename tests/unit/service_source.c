@@ -170,9 +170,10 @@ static void three_hours_over_the_limit_are_one_episode_one_alert_one_case(void *
     assert_non_null(strstr(k->location, "九龙镇"));
     /* The case says in words what happened: enterprise, outlet, factor, rule, Beijing-time
      * window and the figures (hours 05:00–08:00 of 2 March, SO2 52 against 35). */
-    assert_string_equal(k->description,
-                        "甲化工 QY0000000001：二氧化硫小时均值超过排放限值，2026-03-02 05:00 至 "
-                        "2026-03-02 08:00（北京时间），最大值 52 mg/m³，限值 35 mg/m³，超标 0.486 倍。");
+    assert_string_equal(
+        k->description,
+        "甲化工 QY0000000001：二氧化硫小时均值超过排放限值，2026-03-02 05:00 至 "
+        "2026-03-02 08:00（北京时间），最大值 52 mg/m³，限值 35 mg/m³，超标 0.486 倍。");
     case_free(k);
 }
 
@@ -559,6 +560,8 @@ static void flow_under_a_stop_mark_is_a_suspect(void **state)
     }
     mark(f, f->site, CLS_PRODUCTION, f->t0 + 2 * 3600, f->t0 + 5 * 3600);
     mark(f, f->other, CLS_PRODUCTION, f->t0 + 2 * 3600, f->t0 + 5 * 3600);
+    /* A maintenance mark does not say the facility stopped: flow under it is no suspect. */
+    mark(f, f->site, 1, f->t0, f->t0 + 2 * 3600);
     (void)scan(f);
     seen m = alerts(f, &bureau, "marked_stop_running");
     assert_int_equal(m.n, 1);
@@ -634,6 +637,30 @@ static void a_rescan_finds_each_alert_once(void **state)
                      EW_EINVALID);
 }
 
+/* An episode from Sunday 22:00 to Monday 02:00 (t0 is Monday 2 March, Beijing): a re-run
+ * from Monday 01:00 still sees it start on Sunday, though its week starts at Monday 00:00. */
+static void a_rescan_keeps_the_key_of_an_episode_across_the_week(void **state)
+{
+    fx *f = *state;
+    for (int i = -6; i < 6; i++) {
+        hour(f->s, f->site, SO2, f->t0 + i * 3600, i >= -2 && i < 2 ? 50.0 + i : 20.0 + i);
+        hour(f->s, f->site, O2, f->t0 + i * 3600, 9.0);
+    }
+    char err[256];
+    source_scan_result r;
+    assert_int_equal(
+        source_rescan(f->s, NULL, f->t0 - 86400, f->t0 + 86400, f->t0 + 86400, &r, err, sizeof err),
+        EW_OK);
+    assert_int_equal(r.alerts_new, 1);
+    seen c = alerts(f, &bureau, "exceedance_hourly");
+    assert_int_equal(c.last.from_utc, f->t0 - 2 * 3600);
+    assert_int_equal(
+        source_rescan(f->s, NULL, f->t0 + 3600, f->t0 + 86400, f->t0 + 86400, &r, err, sizeof err),
+        EW_OK);
+    assert_int_equal(r.alerts_new + r.alerts_moved + r.cases_opened, 0);
+    assert_int_equal(alerts(f, &bureau, "exceedance_hourly").n, 1);
+}
+
 typedef struct cat_seen {
     int n, applied;
     char constant[96];
@@ -702,6 +729,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(a_day_short_of_ninety_percent_is_a_data_gap, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(a_rescan_finds_each_alert_once, setup, teardown),
+        cmocka_unit_test_setup_teardown(a_rescan_keeps_the_key_of_an_episode_across_the_week, setup,
+                                        teardown),
         cmocka_unit_test(the_catalogue_shows_the_configured_thresholds),
         cmocka_unit_test_setup_teardown(the_converted_value_is_judged_not_the_measured_one, setup,
                                         teardown),
