@@ -505,14 +505,15 @@ static void zero_values_need_four_running_hours(void **state)
 }
 
 /* From 80 (over 35) to 34 (just under, at most half of 80) is a sudden drop; to 30 (below the
- * 10 % band) or from 60 to 34 (not halved) is not. */
+ * 10 % band) or from 60 to 34 (not halved) is not. The first pair is measured at 12 % O2, 60
+ * and 25.5: the drop is in the values judged against the limit (× 12 / 9), not the measured. */
 static void a_drop_from_over_the_limit_to_just_under_is_a_suspect(void **state)
 {
     fx *f = *state;
-    const double v[] = {20, 80, 34, 21, 80, 30, 22, 60, 34, 23};
+    const double v[] = {20, 60, 25.5, 21, 80, 30, 22, 60, 34, 23};
     for (int i = 0; i < 10; i++) {
         hour(f->s, f->site, SO2, f->t0 + i * 3600, v[i]);
-        hour(f->s, f->site, O2, f->t0 + i * 3600, 9.0);
+        hour(f->s, f->site, O2, f->t0 + i * 3600, i == 1 || i == 2 ? 12.0 : 9.0);
     }
     (void)scan(f);
     seen d = alerts(f, &bureau, "sudden_drop");
