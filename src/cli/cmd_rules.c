@@ -13,8 +13,9 @@
 #include "store/store.h"
 
 static const char usage_text[] =
-    "usage: envwatch rules list [--json]\n"
-    "       envwatch rules run --db FILE [--from T] [--to T] [--limits FILE] [--json]\n"
+    "usage: envwatch rules list [--rules FILE] [--json]\n"
+    "       envwatch rules run --db FILE [--from T] [--to T] [--limits FILE] [--rules FILE]\n"
+    "                          [--json]\n"
     "\n"
     "list: every rule of the pollution-source scan (exceedances and falsification-suspect\n"
     "screens) with its Chinese name, its source, the thresholds applied and what it is judged\n"
@@ -26,6 +27,8 @@ static const char usage_text[] =
     "  --from T, --to T   Unix seconds or a Beijing date YYYY-MM-DD (--to default: now,\n"
     "                     --from default: 366 days before --to)\n"
     "  --limits FILE      load outlet limits (docs/source-limits.md) first\n"
+    "  --rules FILE       thresholds as serve --rules takes them (default: the documented\n"
+    "                     defaults)\n"
     "  --json             one JSON object with the counts\n";
 
 static int rule_print(void *ctx, const source_rule *r)
@@ -37,31 +40,49 @@ static int rule_print(void *ctx, const source_rule *r)
     return 0;
 }
 
+/* --rules FILE into *cfg. Returns 0, or an exit status after saying why. */
+static int load_rules(const char *path, source_config *cfg)
+{
+    char err[512];
+    if (path && source_config_load(cfg, path, err, sizeof err) < 0) {
+        fprintf(stderr, "envwatch rules: --rules: %s\n", err);
+        return EW_EXIT_USAGE;
+    }
+    return 0;
+}
+
 static int rules_list(int argc, char **argv)
 {
     int as_json = 0;
+    const char *rules = NULL;
     for (int i = 2; i < argc; i++) {
         if (!strcmp(argv[i], "--json"))
             as_json = 1;
+        else if (!strcmp(argv[i], "--rules") && i + 1 < argc)
+            rules = argv[++i];
         else
             return cli_usage_error("rules", "unexpected argument '%s'", argv[i]);
     }
+    source_config cfg = source_config_default();
+    int rc = load_rules(rules, &cfg);
+    if (rc)
+        return rc;
     if (as_json) {
-        json_t *a = rdoc_rules(NULL);
+        json_t *a = rdoc_rules(&cfg);
         char *t = json_dumps(a, JSON_COMPACT);
         printf("%s\n", t);
         free(t);
         json_decref(a);
     } else {
         printf("%-20s %-3s %s\n", "rule", "run", "name / thresholds / judged on");
-        (void)source_rules_each(NULL, rule_print, NULL);
+        (void)source_rules_each(&cfg, rule_print, NULL);
     }
     return EW_EXIT_OK;
 }
 
 static int rules_run(int argc, char **argv)
 {
-    const char *db = NULL, *limits = NULL;
+    const char *db = NULL, *limits = NULL, *rules = NULL;
     int as_json = 0;
     int64_t now = ew_now_utc(), to = now, from = -1;
     for (int i = 2; i < argc; i++) {
@@ -70,6 +91,8 @@ static int rules_run(int argc, char **argv)
             db = v, i++;
         else if (!strcmp(a, "--limits") && v)
             limits = v, i++;
+        else if (!strcmp(a, "--rules") && v)
+            rules = v, i++;
         else if (!strcmp(a, "--from") || !strcmp(a, "--to")) {
             if (cli_when_arg("rules", a, v, a[2] == 'f' ? &from : &to) < 0)
                 return EW_EXIT_USAGE;
@@ -85,6 +108,10 @@ static int rules_run(int argc, char **argv)
         from = to - 366 * 86400LL;
     if (to <= from)
         return cli_usage_error("rules", "--to must be after --from");
+    source_config cfg = source_config_default();
+    int bad = load_rules(rules, &cfg);
+    if (bad)
+        return bad;
     if (!store_exists(db)) {
         fprintf(stderr, "envwatch rules: %s: no such database\n", db);
         return EW_EXIT_RUNTIME;
@@ -102,7 +129,7 @@ static int rules_run(int argc, char **argv)
         return EW_EXIT_RUNTIME;
     }
     source_scan_result r;
-    int rc = source_rescan(s, NULL, from, to, now, &r, err, sizeof err);
+    int rc = source_rescan(s, &cfg, from, to, now, &r, err, sizeof err);
     store_close(s);
     if (rc < 0) {
         fprintf(stderr, "envwatch rules: %s\n", err);

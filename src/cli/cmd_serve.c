@@ -66,6 +66,8 @@ static const char usage_text[] =
     "                       before its last hour (default 7; the whole imported history\n"
     "                       with a larger N)\n"
     "  --limits FILE        load outlets' limits at start (docs/source-limits.md)\n"
+    "  --rules FILE         thresholds of the pollution-source screens, 'name = value' lines\n"
+    "                       (docs/source-standards.md; GET /api/v1/rules shows them)\n"
     "  --queue URLS         ingest node: publish every packet to the NATS JetStream stream\n"
     "                       HJ212 on the servers URLS (nats://H1:P1,nats://H2:P2,...) and\n"
     "                       answer devices once the stream acknowledged it; DB is only read\n"
@@ -83,7 +85,7 @@ static const char usage_text[] =
 
 typedef struct serve_cfg {
     char *db, *hj212, *http, *static_dir, *devices, *log_level, *limits, *tls_cert, *tls_key,
-        *trust_proxy, *queue, *consume;
+        *trust_proxy, *queue, *consume, *rules;
     int enrol;
     long max_per_peer, idle_timeout, max_inflight, batch, escalate_every, scan_every,
         scan_first_days, http_max_per_peer, queue_replicas, queue_ack_wait;
@@ -160,6 +162,8 @@ static int apply(serve_cfg *c, const char *key, const char *v)
         }
     } else if (!strcmp(key, "limits"))
         set_str(&c->limits, v);
+    else if (!strcmp(key, "rules"))
+        set_str(&c->rules, v);
     else if (!strcmp(key, "queue"))
         set_str(&c->queue, v);
     else if (!strcmp(key, "consume"))
@@ -225,6 +229,7 @@ static void cfg_free(serve_cfg *c)
     free(c->devices);
     free(c->log_level);
     free(c->limits);
+    free(c->rules);
     free(c->tls_cert);
     free(c->tls_key);
     free(c->trust_proxy);
@@ -453,6 +458,13 @@ int cmd_serve(int argc, char **argv)
         }
         ew_log(EW_LOG_INFO, "serve.limits", "file=%s loaded=%d", c.limits, n);
     }
+    /* The scan's configuration, borrowed by the jobs and the HTTP side until they stop. */
+    source_config src = source_config_default();
+    src.first_window_s = (int64_t)c.scan_first_days * 86400;
+    if (c.rules && source_config_load(&src, c.rules, err, sizeof err) < 0) {
+        fprintf(stderr, "envwatch serve: --rules: %s\n", err);
+        goto close_ingest;
+    }
     ew_http *http = NULL;
     if (c.http) {
         ew_http_config hc = {.listen_addr = c.http,
@@ -462,7 +474,8 @@ int cmd_serve(int argc, char **argv)
                              .tls_cert = c.tls_cert,
                              .tls_key = c.tls_key,
                              .trust_proxy = c.trust_proxy,
-                             .max_per_peer = (unsigned)c.http_max_per_peer};
+                             .max_per_peer = (unsigned)c.http_max_per_peer,
+                             .source = &src};
         http = ew_http_start(&hc, err, sizeof err);
         if (!http) {
             fprintf(stderr, "envwatch serve: --http %s: %s\n", c.http, err);
@@ -479,8 +492,6 @@ int cmd_serve(int argc, char **argv)
     /* Background work (escalation of overdue cases) on its own thread and store handle:
      * the case loop's deadlines are kept whether or not anyone uses the HTTP side. */
     jobs *bg = NULL;
-    source_config src = source_config_default(); /* borrowed by the jobs until jobs_stop */
-    src.first_window_s = (int64_t)c.scan_first_days * 86400;
     if (!intake_only && !c.queue && (c.escalate_every > 0 || c.scan_every > 0)) {
         jobs_config jc = {
             .db = c.db, .every_s = c.escalate_every, .scan_every_s = c.scan_every, .source = &src};

@@ -58,6 +58,7 @@ struct ew_http {
     char *db_path;
     char *static_dir;
     char *plan_path;
+    const struct source_config *source; /* borrowed (ew_http_config) */
     ew_metrics *metrics;
     int64_t started_utc;
     pthread_mutex_t mu;
@@ -522,6 +523,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
                   .plan_err = h->plan_err,
                   .metrics = h->metrics,
                   .plan_path = h->plan_path,
+                  .source = h->source,
                   .static_dir = h->static_dir,
                   .now_utc = ew_now_utc(),
                   .started_utc = h->started_utc,
@@ -671,6 +673,7 @@ ew_http *ew_http_start(const ew_http_config *cfg, char *err, size_t errcap)
     h->db_path = xstrdup(cfg->db_path);
     h->static_dir = cfg->static_dir ? xstrdup(cfg->static_dir) : default_static_dir();
     h->plan_path = cfg->plan_path ? xstrdup(cfg->plan_path) : NULL;
+    h->source = cfg->source;
     h->metrics = cfg->metrics;
     h->started_utc = (int64_t)time(NULL);
     unsigned threads = cfg->threads ? cfg->threads : 4;

@@ -40,6 +40,9 @@ typedef struct ew_http_config {
     /* Concurrent connections from one TCP peer address; 0 = unlimited. Behind a reverse
      * proxy every connection comes from the proxy. */
     unsigned max_per_peer;
+    /* The pollution-source scan's configuration, shown by GET /rules (borrowed; must outlive
+     * the server); NULL = source_config_default(). */
+    const struct source_config *source;
 } ew_http_config;
 
 ew_http *ew_http_start(const ew_http_config *cfg, char *err, size_t errcap);

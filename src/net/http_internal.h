@@ -88,6 +88,7 @@ typedef struct http_req {
      * http_office_unlock (routes marked HTTP_LOCKED hold the lock for the whole handler). */
     store *office;
     const plan *plan; /* loaded at server start; NULL if it could not be (plan_err) */
+    const struct source_config *source; /* the scan's thresholds (NULL: the defaults) */
     const char *plan_err;
     /* Who is asking: anonymous requests are the public ("public", EW_ROLE_PUBLIC). */
     case_actor who;

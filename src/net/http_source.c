@@ -282,7 +282,7 @@ static int h_alert(http_req *r, http_resp *out)
 
 static int h_rules(http_req *r, http_resp *out)
 {
-    return http_table(r, out, rdoc_rules(NULL), NULL, "rules");
+    return http_table(r, out, rdoc_rules(r->source), NULL, "rules");
 }
 
 const http_route http_source_routes[] = {

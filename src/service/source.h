@@ -52,6 +52,22 @@ typedef struct source_config {
 
 source_config source_config_default(void);
 
+/* Set one threshold of cfg by name, value a decimal in the unit docs/source-standards.md
+ * names ("thresholds" file): whole hours (constant_min_hours, zero_min_hours, o2_min_hours,
+ * below_min_hours, treatment_min_hours, stop_running_min_hours, marked_exceed_min_periods),
+ * the value's unit (constant_tolerance, zero_threshold, o2_high in %, treatment_running in
+ * kW), shares from 0 to 1 (below_band, below_share, drop_share, marked_exceed_share,
+ * transmission_min), or days (deadline_days). Returns EW_OK, or EW_EINVALID with err for an
+ * unknown name, a value that is not a number or out of the range screen.h states; *cfg is
+ * then unchanged. */
+int source_config_set(source_config *cfg, const char *name, const char *value, char *err,
+                      size_t errcap) EW_MUST_CHECK;
+
+/* Apply a thresholds file to cfg: "name = value" lines, '#' comments, blank lines. All or
+ * nothing: on EW_EINVALID (err names the file and line) *cfg is unchanged. */
+int source_config_load(source_config *cfg, const char *path, char *err,
+                       size_t errcap) EW_MUST_CHECK;
+
 /* What one scan did. */
 typedef struct source_scan_result {
     int outlets;      /* outlets with new data that were judged */

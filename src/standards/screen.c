@@ -90,7 +90,7 @@ static bool permille_ok(int v)
     return v >= 1 && v <= 1000;
 }
 
-static bool params_ok(const screen_params *p)
+bool screen_params_ok(const screen_params *p)
 {
     return p && p->constant_min_hours >= 2 && p->constant_tolerance_milli >= 0 &&
            p->zero_min_hours >= 1 && p->o2_min_hours >= 1 && p->o2_high_milli > 0 &&
@@ -245,7 +245,7 @@ static size_t runs_pass(const run_ctx *c, const screen_hour *h, size_t n, screen
 static int runs_collect(const run_ctx *c, const screen_hour *h, size_t n, screen_hit *out,
                         size_t cap, size_t *n_out)
 {
-    if (!params_ok(c->p) || !hours_ok(h, n) || !n_out)
+    if (!screen_params_ok(c->p) || !hours_ok(h, n) || !n_out)
         return EW_EINVALID;
     size_t k = runs_pass(c, h, n, NULL);
     if (k > cap || (k > 0 && !out)) {
@@ -283,7 +283,8 @@ int screen_marked_exceedance(const exceed_episode *judged, size_t n_judged,
                              const exceed_episode *marked, size_t n_marked, const screen_params *p,
                              bool *hit, screen_hit *out)
 {
-    if (!params_ok(p) || !hit || !out || (n_judged > 0 && !judged) || (n_marked > 0 && !marked))
+    if (!screen_params_ok(p) || !hit || !out || (n_judged > 0 && !judged) ||
+        (n_marked > 0 && !marked))
         return EW_EINVALID;
     int64_t pj = 0, pm = 0;
     for (size_t i = 0; i < n_judged; i++)
@@ -323,7 +324,7 @@ int screen_marked_exceedance(const exceed_episode *judged, size_t n_judged,
 int screen_transmission(const screen_counts *c, const screen_params *p, screen_rates *out,
                         bool *hit)
 {
-    if (!c || !params_ok(p) || !out || !hit || c->expected < 0 || c->exempt < 0 ||
+    if (!c || !screen_params_ok(p) || !out || !hit || c->expected < 0 || c->exempt < 0 ||
         c->received < 0 || c->valid < 0 || c->valid > c->received || c->exempt > c->expected ||
         c->expected > MAX_VALUE || c->received > MAX_VALUE)
         return EW_EINVALID;
@@ -355,8 +356,8 @@ static bool in_band(int64_t v, int64_t limit, int band_permille)
 int screen_just_below(const screen_hour *h, size_t n, int64_t limit_milli, const screen_params *p,
                       bool *hit, screen_hit *out)
 {
-    if (limit_milli <= 0 || limit_milli > MAX_VALUE || !params_ok(p) || !hours_ok(h, n) || !hit ||
-        !out)
+    if (limit_milli <= 0 || limit_milli > MAX_VALUE || !screen_params_ok(p) || !hours_ok(h, n) ||
+        !hit || !out)
         return EW_EINVALID;
     int64_t used = 0, in = 0;
     screen_hit x;
@@ -404,7 +405,8 @@ static size_t drop_pass(const screen_hour *h, size_t n, int64_t limit, const scr
 int screen_sudden_drop(const screen_hour *h, size_t n, int64_t limit_milli, const screen_params *p,
                        screen_hit *out, size_t cap, size_t *n_out)
 {
-    if (limit_milli <= 0 || limit_milli > MAX_VALUE || !params_ok(p) || !hours_ok(h, n) || !n_out)
+    if (limit_milli <= 0 || limit_milli > MAX_VALUE || !screen_params_ok(p) || !hours_ok(h, n) ||
+        !n_out)
         return EW_EINVALID;
     size_t k = drop_pass(h, n, limit_milli, p, NULL);
     if (k > cap || (k > 0 && !out)) {

@@ -101,6 +101,9 @@ typedef struct screen_params {
 } screen_params;
 
 screen_params screen_params_default(void);
+/* True when every field of p lies in the range its comment states (p NULL: false). The
+ * screens refuse other params with EW_EINVALID. */
+bool screen_params_ok(const screen_params *p);
 
 /* One hour: its start, value, validity and whether the outlet ran (caller's judgement). */
 typedef struct screen_hour {

@@ -13,8 +13,10 @@ mn,pw,kind,name,town,lon,lat,enterprise
 SRCGAS000000000000000001,123456,gas_outlet,Alpha stack,九龙镇,113.71,34.60,Alpha Chem
 SRCGAS000000000000000002,123456,gas_outlet,Beta stack,前程办,113.72,34.60,Beta Power
 EOF2
+# The bureau's thresholds file (docs/source-standards.md): one setting away from the default.
+printf '# 限值下方聚集：至少两天的运行小时\nbelow_min_hours = 48\n' >"$TEST_TMP/rules.txt"
 "$ENVWATCH" serve --db "$db" --hj212 "127.0.0.1:$(free_port)" --http "127.0.0.1:$port" \
-  --devices "$TEST_TMP/devices.csv" --scan-every 1 2>"$TEST_TMP/serve.log" &
+  --devices "$TEST_TMP/devices.csv" --scan-every 1 --rules "$TEST_TMP/rules.txt" 2>"$TEST_TMP/serve.log" &
 pid=$!
 trap 'kill "$pid" 2>/dev/null; wait "$pid" 2>/dev/null; rm -rf "$TEST_TMP"' EXIT
 for _ in $(seq 100); do curl -sf "$base/health" >/dev/null && break; sleep 0.1; done
@@ -106,8 +108,12 @@ check "serve --scan-first-days outside 1..3660 is a usage error (2) that names t
 # The rule catalogue: one document for the API and the CLI.
 check "GET /rules lists the catalogue for the bureau and an enterprise (200), not the public (401)" \
   test "$(code "$T_bureau" GET rules)$(code "$T_alpha" GET rules)$(curl -s -o /dev/null -w '%{http_code}' "$base/rules")" = 200200401
-check "envwatch rules list --json is the same document as GET /rules" \
-  test "$("$ENVWATCH" rules list --json | jq -cS .)" = "$(api "$T_bureau" GET rules | jq -cS .data)"
+check "envwatch rules list --json --rules F is the same document as GET /rules of serve --rules F" \
+  test "$("$ENVWATCH" rules list --json --rules "$TEST_TMP/rules.txt" | jq -cS .)" = "$(api "$T_bureau" GET rules | jq -cS .data)"
+check "GET /rules shows the configured threshold, the CLI without the file the default" \
+  test "$(api "$T_bureau" GET rules | jq '.data[] | select(.id=="just_below_limit") | .thresholds.min_hours')$("$ENVWATCH" rules list --json | jq '.[] | select(.id=="just_below_limit") | .thresholds.min_hours')" = 4824
+check "a thresholds file with a share above 1 is refused, naming the line (serve and rules: 2)" \
+  sh -c 'printf "x = 1\nbelow_share = 1.5\n" >"$2/bad.txt"; "$1" rules list --rules "$2/bad.txt" 2>"$2/bad.err"; a=$?; "$1" serve --db "$2/y.db" --hj212 127.0.0.1:0 --rules "$2/bad.txt" 2>>"$2/bad.err"; test $a = 2 -a $? != 0 && grep -q "bad.txt:1: x: no such threshold" "$2/bad.err"' _ "$ENVWATCH" "$TEST_TMP"
 check "the catalogue says treatment_off is not run (no electricity data) and the rest are" \
   test "$(api "$T_bureau" GET rules | jq -c '[.data[] | select(.applied | not) | .id]')$(api "$T_bureau" GET rules | jq '[.data[] | select(.applied)] | length')" = '["treatment_off"]10'
 check "each alert row names its rule in Chinese" \

@@ -702,6 +702,47 @@ static void the_catalogue_shows_the_configured_thresholds(void **state)
     assert_null(source_rule_zh("no_such_rule"));
 }
 
+/* The bureau's thresholds file: names in their units, all or nothing; and the scan applies
+ * what it says (12 constant hours are no suspect when 13 are required). */
+static void a_thresholds_file_sets_the_scan(void **state)
+{
+    fx *f = *state;
+    char path[400], err[256];
+    snprintf(path, sizeof path, "%s/rules.txt", f->db.dir);
+    FILE *fp = fopen(path, "w");
+    assert_non_null(fp);
+    fputs(
+        "# 恒值：13 小时\nconstant_min_hours = 13\n  o2_high=20.5 # %\n\ntransmission_min = 0.85\n"
+        "deadline_days = 3\n",
+        fp);
+    fclose(fp);
+    source_config cfg = source_config_default();
+    assert_int_equal(source_config_load(&cfg, path, err, sizeof err), EW_OK);
+    assert_int_equal(cfg.screen.constant_min_hours, 13);
+    assert_int_equal(cfg.screen.o2_high_milli, 20500);
+    assert_int_equal(cfg.screen.transmission_min_permille, 850);
+    assert_int_equal(cfg.deadline_s, 3 * 86400);
+    series(f->s, f->site, f->t0, true);
+    source_scan_result r;
+    assert_int_equal(source_scan(f->s, &cfg, f->t0 + 86400, &r, err, sizeof err), EW_OK);
+    assert_int_equal(alerts(f, &bureau, "constant_value").n, 0);
+    /* A bad line anywhere leaves the configuration as it was. */
+    fp = fopen(path, "w");
+    fputs("constant_min_hours = 5\nbelow_share = 1.5\n", fp);
+    fclose(fp);
+    assert_int_equal(source_config_load(&cfg, path, err, sizeof err), EW_EINVALID);
+    assert_non_null(strstr(err, "rules.txt:2: below_share"));
+    assert_int_equal(cfg.screen.constant_min_hours, 13);
+    assert_int_equal(source_config_set(&cfg, "constant_min_hours", "4.5", err, sizeof err),
+                     EW_EINVALID);
+    assert_int_equal(source_config_set(&cfg, "constant_min_hours", "1", err, sizeof err),
+                     EW_EINVALID); /* a run is at least 2 hours (screen.h) */
+    assert_int_equal(source_config_set(&cfg, "no_such", "1", err, sizeof err), EW_EINVALID);
+    assert_int_equal(source_config_set(&cfg, "zero_threshold", "0.05", err, sizeof err), EW_OK);
+    assert_int_equal(cfg.screen.zero_threshold_milli, 50);
+    assert_int_equal(cfg.screen.constant_min_hours, 13);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -733,6 +774,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(a_rescan_keeps_the_key_of_an_episode_across_the_week, setup,
                                         teardown),
         cmocka_unit_test(the_catalogue_shows_the_configured_thresholds),
+        cmocka_unit_test_setup_teardown(a_thresholds_file_sets_the_scan, setup, teardown),
         cmocka_unit_test_setup_teardown(the_converted_value_is_judged_not_the_measured_one, setup,
                                         teardown),
     };
