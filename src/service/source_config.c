@@ -35,6 +35,8 @@ static const struct {
     {"marked_exceed_min_periods", T_HOURS, SP(marked_exceed_min_periods)},
     {"marked_exceed_share", T_SHARE, SP(marked_exceed_share_permille)},
     {"transmission_min", T_SHARE, SP(transmission_min_permille)},
+    {"inversion_tolerance", T_MILLI, SP(inversion_tolerance_milli)},
+    {"inversion_min_hours", T_HOURS, SP(inversion_min_hours)},
 #undef SP
     {"deadline_days", T_DAYS, offsetof(source_config, deadline_s)},
 };

@@ -22,6 +22,8 @@
 #define HOUR_S 3600
 #define O2_PARAM "a19001"       /* HJ 212-2017 Annex B: 氧气含量 */
 #define FLOW_PARAM "w00000"     /* HJ 212-2017 Annex B: 废水流量, L/s */
+#define NH3N_PARAM "w21003"     /* HJ 212-2017 Annex B: 氨氮, mg/L */
+#define TN_PARAM "w21001"       /* HJ 212-2017 Annex B: 总氮, mg/L */
 #define GAS_FLOW_PARAM "a00000" /* HJ 212-2017 Annex B: 废气 (flue-gas flow), m³/s */
 #define DAY_S 86400
 #define BJ_OFFSET_S (8 * 3600)
@@ -123,6 +125,8 @@ static const char *rule_case_text(const char *rule)
         {"sudden_drop", "监测值从超标骤降至刚低于限值（疑似干预仪器或数据，需核查）"},
         {"marked_exceedance", "超标时段均落在标记期内（疑似以标记规避超标判定，需核查）"},
         {"marked_stop_running", "停运标记期间仍有流量（疑似虚假标记，需核查）"},
+        {"nh3n_over_tn",
+         "高于同一小时的总氮（氨氮是总氮的一部分，疑似仪器故障或数据被篡改，需核查）"},
         {"data_gap", "当日有效传输率不足"},
     };
     for (size_t i = 0; i < sizeof t / sizeof t[0]; i++)
@@ -171,6 +175,8 @@ static int open_case(scan_ctx *sc, const source_alert *a, case_category cat, int
     char figures[200];
     if (!strcmp(a->rule, "data_gap"))
         snprintf(figures, sizeof figures, "有效传输率 %s%%，要求不低于 %s%%", val, lim);
+    else if (!strcmp(a->rule, "nh3n_over_tn"))
+        snprintf(figures, sizeof figures, "超出总氮最多 %s %s", val, unit);
     else if (a->limit_milli == 0) /* marked_stop_running: the flow, no limit */
         snprintf(figures, sizeof figures, "最大值 %s %s", val, unit);
     else /* o2_dilution is judged against the O2 guard, the rest against the outlet's limit */
@@ -333,6 +339,9 @@ static void thresholds(ew_textbuf *b, const char *rule, const source_config *cfg
     else if (!strcmp(rule, "marked_exceedance"))
         ew_tb_printf(b, "{\"min_periods\":%" PRId64 ",\"share\":%.3f,\"window\":\"week\"}",
                      p->marked_exceed_min_periods, PM(p->marked_exceed_share_permille));
+    else if (!strcmp(rule, "nh3n_over_tn"))
+        ew_tb_printf(b, "{\"tolerance\":%.3f,\"min_hours\":%d}", PM(p->inversion_tolerance_milli),
+                     p->inversion_min_hours);
     else if (!strcmp(rule, "data_gap"))
         ew_tb_printf(b, "{\"min_effective\":%.3f,\"expected_hours\":24,\"water_check_hours\":1}",
                      PM(p->transmission_min_permille));
@@ -810,6 +819,63 @@ static int outlet_screens(scan_ctx *sc, bool has_o2_ref, hours *o2, const hours 
     return rc;
 }
 
+/* nh3n_over_tn: the NH3-N and TN hours of a wastewater outlet paired by hour; each hit's
+ * evidence lists the pairs of its window. */
+static int inversion_screen(scan_ctx *sc, hours *nh3, const hours *tn, const hours *flow,
+                            const marks *ms, char *err, size_t errcap)
+{
+    if (!nh3->n || !tn->n)
+        return EW_OK;
+    set_running(nh3, flow, ms);
+    screen_hour *sh = xmalloc(nh3->n * sizeof *sh);
+    int64_t *tv = xmalloc(nh3->n * sizeof *tv);
+    size_t j = 0;
+    for (size_t i = 0; i < nh3->n; i++) {
+        const hour_row *r = &nh3->v[i];
+        while (j < tn->n && tn->v[j].t_utc < r->t_utc)
+            j++;
+        bool both = r->valid && j < tn->n && tn->v[j].t_utc == r->t_utc && tn->v[j].valid;
+        tv[i] = both ? tn->v[j].raw_milli : FLUEGAS_NA;
+        sh[i] = (screen_hour){r->t_utc, both ? r->raw_milli - tv[i] : 0, both, r->running};
+    }
+    size_t cap = nh3->n + 1, n_hit = 0;
+    screen_hit *hits = xmalloc(cap * sizeof *hits);
+    int rc = EW_OK;
+    if (screen_runs(SCREEN_NH3N_OVER_TN, sh, nh3->n, &sc->cfg->screen, hits, cap, &n_hit) < 0)
+        rc = ew_errf(err, errcap, EW_EINTERNAL, "outlet %" PRId64 ": nh3n_over_tn refused it",
+                     sc->o->site_id);
+    source_limit g = {.site_id = sc->o->site_id,
+                      .param = NH3N_PARAM,
+                      .period = "hour",
+                      .kind = "upper",
+                      .max_milli = sc->cfg->screen.inversion_tolerance_milli,
+                      .o2_ref_milli = SOURCE_NO_VALUE,
+                      .standard = "HJ 535-2009 (NH3-N) within HJ 636-2012 (TN)"};
+    for (size_t k = 0; rc == EW_OK && k < n_hit; k++) {
+        ew_textbuf pairs = {0};
+        ew_tb_printf(&pairs, ",\"pairs\":[");
+        for (size_t i = 0; i < nh3->n; i++) {
+            if (nh3->v[i].t_utc < hits[k].from_utc || nh3->v[i].t_utc >= hits[k].to_utc)
+                continue;
+            ew_tb_printf(&pairs, "%s{\"t\":", pairs.p[pairs.n - 1] == '[' ? "" : ",");
+            ew_tb_iso(&pairs, nh3->v[i].t_utc);
+            ew_tb_printf(&pairs, ",\"nh3n\":");
+            ew_tb_milli(&pairs, nh3->v[i].raw_milli);
+            ew_tb_printf(&pairs, ",\"tn\":");
+            ew_tb_milli(&pairs, tv[i]);
+            ew_tb_printf(&pairs, "}");
+        }
+        ew_tb_printf(&pairs, "]");
+        rc = raise_hit(sc, &g, nh3, &hits[k], hits[k].from_utc, hits[k].max_milli,
+                       sc->cfg->screen.inversion_tolerance_milli, 0, pairs.p, err, errcap);
+        free(pairs.p);
+    }
+    free(hits);
+    free(tv);
+    free(sh);
+    return rc;
+}
+
 /* Judge the outlet's hours in [from, last + 1 h): every limit, the outlet's own screens and
  * the daily transmission. Windows are widened to whole Beijing days (daily means,
  * transmission) and weeks (the share screens). */
@@ -861,6 +927,18 @@ static int judge_outlet(scan_ctx *sc, const limit_list *ll, int64_t from, int64_
     }
     if (rc == EW_OK)
         rc = outlet_screens(sc, has_o2_ref, &o2, &flow, flow_param, &ms, err, errcap);
+    if (rc == EW_OK && water) {
+        hours nh3 = {0}, tn = {0};
+        rc = source_hours_each(sc->s, o->site_id, NH3N_PARAM, wfrom, to, hour_keep, &nh3, err,
+                               errcap);
+        if (rc == EW_OK)
+            rc = source_hours_each(sc->s, o->site_id, TN_PARAM, wfrom, to, hour_keep, &tn, err,
+                                   errcap);
+        if (rc == EW_OK)
+            rc = inversion_screen(sc, &nh3, &tn, &flow, &ms, err, errcap);
+        free(nh3.v);
+        free(tn.v);
+    }
     if (rc == EW_OK)
         rc = gap_raise(sc, &g, err, errcap);
     for (size_t i = 0; i < g.nd; i++)
@@ -926,6 +1004,8 @@ static const struct {
      "the outlet's flow (a00000 or w00000) under production or long-term stop marks"},
     {"marked_exceedance", NULL, NULL, NULL, true,
      "hourly exceedance episodes, per Beijing calendar week"},
+    {"nh3n_over_tn", NULL, NULL, NULL, true,
+     "wastewater outlets with hourly NH3-N (w21003) and TN (w21001), running hours only"},
     {"data_gap", NULL, NULL, NULL, true,
      "per Beijing day, the worst factor with a limit; days up to the last hour received"},
 };

@@ -40,6 +40,10 @@ static const screen_rule_info rules[SCREEN_RULE_COUNT] = {
     {SCREEN_MARKED_EXCEEDANCE, "marked_exceedance", "超标均在标记期内",
      "超标数据全部或大部分落在标记时段内，疑似以标记规避超标判定",
      "mark-abuse patterns (round-2 notes §1.3): exceedances 100 % inside marks"},
+    {SCREEN_NH3N_OVER_TN, "nh3n_over_tn", "氨氮大于总氮",
+     "同一小时氨氮浓度高于总氮，而氨氮是总氮的一部分，疑似仪器故障或数据被篡改",
+     "S1 NDDG inversion (NH3-N w21003 > TN w21001, any occurrence); TN includes NH3-N by its "
+     "definition (HJ 636-2012 total nitrogen, HJ 535-2009 ammonia nitrogen)"},
     {SCREEN_DATA_GAP, "data_gap", "有效传输率不足",
      "当日有效传输率低于考核要求，数据缺失或无效过多",
      "effective transmission rate = validity × transmission (national platform statistics); "
@@ -78,6 +82,8 @@ screen_params screen_params_default(void)
         .treatment_running_milli = 1,
         .treatment_min_hours = 1,
         .stop_running_min_hours = 1,
+        .inversion_tolerance_milli = 0,
+        .inversion_min_hours = 1,
         .marked_exceed_min_periods = 3,
         .marked_exceed_share_permille = 1000,
         .transmission_min_permille = 900,
@@ -99,7 +105,8 @@ bool screen_params_ok(const screen_params *p)
            permille_ok(p->drop_share_permille) && p->treatment_min_hours >= 1 &&
            p->stop_running_min_hours >= 1 && p->marked_exceed_min_periods >= 1 &&
            permille_ok(p->marked_exceed_share_permille) &&
-           permille_ok(p->transmission_min_permille);
+           permille_ok(p->transmission_min_permille) && p->inversion_tolerance_milli >= 0 &&
+           p->inversion_min_hours >= 1;
 }
 
 static bool hours_ok(const screen_hour *h, size_t n)
@@ -176,6 +183,8 @@ static bool meets(const run_ctx *c, const screen_hour *h)
         return h->value_milli < c->p->treatment_running_milli;
     case SCREEN_MARKED_STOP_RUNNING:
         return covered(c->marks, c->n_marks, h->t_utc, h->t_utc + SCREEN_HOUR_S);
+    case SCREEN_NH3N_OVER_TN: /* the value is NH3-N − TN of the hour */
+        return h->value_milli > c->p->inversion_tolerance_milli;
     default:
         return false;
     }
@@ -203,6 +212,8 @@ static int min_hours(const run_ctx *c)
         return c->p->o2_min_hours;
     case SCREEN_TREATMENT_OFF:
         return c->p->treatment_min_hours;
+    case SCREEN_NH3N_OVER_TN:
+        return c->p->inversion_min_hours;
     default:
         return c->p->stop_running_min_hours;
     }
@@ -260,7 +271,7 @@ int screen_runs(screen_rule rule, const screen_hour *h, size_t n, const screen_p
                 screen_hit *out, size_t cap, size_t *n_out)
 {
     if (rule != SCREEN_CONSTANT_VALUE && rule != SCREEN_ZERO_VALUE && rule != SCREEN_O2_DILUTION &&
-        rule != SCREEN_TREATMENT_OFF)
+        rule != SCREEN_TREATMENT_OFF && rule != SCREEN_NH3N_OVER_TN)
         return EW_EINVALID;
     run_ctx c = {rule, p, NULL, 0};
     return runs_collect(&c, h, n, out, cap, n_out);

@@ -32,6 +32,11 @@
  *    running. Default ≥ 1 hour. False marking is itself sanctioned (MEE 公告 2022 年第 21 号).
  *  - marked_exceedance: exceedances that all (default) fall inside marks, at least 3
  *    periods.
+ *  - nh3n_over_tn: ≥ N consecutive running hours whose ammonia nitrogen exceeds the total
+ *    nitrogen of the same hour by more than a tolerance (the caller passes NH3-N − TN as the
+ *    value of hours where both are valid). Ammonia nitrogen is part of total nitrogen, so a
+ *    higher reading is an analyser fault or altered data. Default N = 1, tolerance 0: the
+ *    public engine's inversion scene (NDDG) fires on any occurrence.
  *  - data_gap: a day whose effective transmission rate (valid ÷ due) is below 90 %.
  *
  * "Running" is the caller's judgement of each hour (production power above its running
@@ -62,6 +67,7 @@ typedef enum screen_rule {
     SCREEN_TREATMENT_OFF,
     SCREEN_MARKED_STOP_RUNNING,
     SCREEN_MARKED_EXCEEDANCE,
+    SCREEN_NH3N_OVER_TN,
     SCREEN_DATA_GAP,
     SCREEN_RULE_COUNT
 } screen_rule;
@@ -98,6 +104,8 @@ typedef struct screen_params {
     int64_t marked_exceed_min_periods; /* ≥ 1; default 3 */
     int marked_exceed_share_permille;  /* 1..1000; default 1000 (all) */
     int transmission_min_permille;     /* 1..1000; default 900 */
+    int64_t inversion_tolerance_milli; /* ≥ 0; default 0 (any excess) */
+    int inversion_min_hours;           /* ≥ 1; default 1 */
 } screen_params;
 
 screen_params screen_params_default(void);
@@ -123,14 +131,13 @@ typedef struct screen_hit {
     int64_t limit_milli; /* the limit used (just_below_limit, sudden_drop), else 0 */
 } screen_hit;
 
-/* The run screens (constant_value, zero_value, o2_dilution, treatment_off) over n hours in strictly
- * increasing t_utc: every maximal run that meets the rule, in time order, into out
- * (capacity cap), *n_out the count. For o2_dilution the values are the O2 (%, thousandths);
- * for treatment_off the treatment facility's power (thousandths of kW) and `running` the
- * production facility's state.
- * Returns EW_OK; EW_EINVALID for another rule, bad params, h NULL with n > 0, hours not
- * increasing (outputs unchanged); EW_EFULL when cap is too small: only *n_out is written,
- * with the capacity needed. */
+/* The run screens (constant_value, zero_value, o2_dilution, treatment_off, nh3n_over_tn) over
+ * n hours in strictly increasing t_utc: every maximal run that meets the rule, in time order,
+ * into out (capacity cap), *n_out the count. For o2_dilution the values are the O2 (%,
+ * thousandths); for treatment_off the treatment facility's power (thousandths of kW) and `running`
+ * the production facility's state; for nh3n_over_tn NH3-N − TN (thousandths of mg/L). Returns
+ * EW_OK; EW_EINVALID for another rule, bad params, h NULL with n > 0, hours not increasing (outputs
+ * unchanged); EW_EFULL when cap is too small: only *n_out is written, with the capacity needed. */
 int screen_runs(screen_rule rule, const screen_hour *h, size_t n, const screen_params *p,
                 screen_hit *out, size_t cap, size_t *n_out) EW_MUST_CHECK;
 

@@ -122,6 +122,13 @@ static int count(void *ctx, const source_alert *a)
     return 0;
 }
 
+/* The evidence text of the (last) alert listed, into ctx (2048 bytes). */
+static int evidence_of(void *ctx, const source_alert *a)
+{
+    snprintf(ctx, 2048, "%s", a->evidence ? a->evidence : "");
+    return 0;
+}
+
 static seen alerts(fx *f, const case_actor *who, const char *rule)
 {
     seen c = {0};
@@ -743,6 +750,56 @@ static void a_thresholds_file_sets_the_scan(void **state)
     assert_int_equal(cfg.screen.constant_min_hours, 13);
 }
 
+/* A wastewater outlet whose NH3-N reads above its TN for two hours: one nh3n_over_tn alert
+ * with the pairs as evidence; equal readings are no suspect. */
+static void ammonia_above_total_nitrogen_is_a_suspect(void **state)
+{
+    fx *f = *state;
+    char err[256];
+    store_site st = {.mn = "QY0000000004",
+                     .pw = "123456",
+                     .kind = "water_outlet",
+                     .name = "outfall",
+                     .town = "九龙镇",
+                     .lon = NAN,
+                     .lat = NAN,
+                     .enterprise = "甲化工"};
+    int64_t id = 0;
+    assert_int_equal(store_site_put(f->s, &st, &id, err, sizeof err), 0);
+    source_limit l = {.site_id = id,
+                      .param = "w21003",
+                      .period = "day",
+                      .kind = "upper",
+                      .max_milli = 45000,
+                      .o2_ref_milli = SOURCE_NO_VALUE,
+                      .standard = "GB/T 31962-2015"};
+    assert_int_equal(source_limit_set(f->s, &bureau, NULL, &l, 1000, err, sizeof err), 0);
+    for (int i = 0; i < 8; i++) {
+        double nh3 = 4.0 + 0.1 * i, tn = i == 3 || i == 4 ? nh3 - 0.25 : i == 6 ? nh3 : nh3 + 3;
+        hour(f->s, id, "w21003", f->t0 + i * 3600, nh3);
+        hour(f->s, id, "w21001", f->t0 + i * 3600, tn);
+        hour(f->s, id, "w00000", f->t0 + i * 3600, 10.0);
+    }
+    (void)scan(f);
+    seen a = alerts(f, &bureau, "nh3n_over_tn");
+    assert_int_equal(a.n, 1);
+    assert_string_equal(a.param, "w21003");
+    assert_int_equal(a.last.from_utc, f->t0 + 3 * 3600);
+    assert_int_equal(a.last.to_utc, f->t0 + 5 * 3600);
+    assert_int_equal(a.last.value_milli, 250);
+    source_alert_filter flt = {.rule = "nh3n_over_tn"};
+    char ev[2048] = "";
+    assert_int_equal(source_alerts_list(f->s, &bureau, &flt, evidence_of, ev, err, sizeof err), 0);
+    assert_non_null(strstr(ev, "\"nh3n\":4.300,\"tn\":4.050"));
+    int rc = 0;
+    case_error ce;
+    ew_case *k = casework_load(f->s, a.last.case_id, NULL, &rc, &ce);
+    assert_non_null(k);
+    assert_non_null(strstr(k->description, "氨氮高于同一小时的总氮"));
+    assert_non_null(strstr(k->description, "超出总氮最多 0.25 mg/L"));
+    case_free(k);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -774,6 +831,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(a_rescan_keeps_the_key_of_an_episode_across_the_week, setup,
                                         teardown),
         cmocka_unit_test(the_catalogue_shows_the_configured_thresholds),
+        cmocka_unit_test_setup_teardown(ammonia_above_total_nitrogen_is_a_suspect, setup, teardown),
         cmocka_unit_test_setup_teardown(a_thresholds_file_sets_the_scan, setup, teardown),
         cmocka_unit_test_setup_teardown(the_converted_value_is_judged_not_the_measured_one, setup,
                                         teardown),

@@ -422,6 +422,39 @@ static void transmission_rate_below_90_percent(void **state)
     assert_true(hit);
 }
 
+/* NH3-N − TN per hour: an excess of 0.001 is a hit (tolerance 0), equality is not; with a
+ * tolerance of 0.5 mg/L only the hour 0.6 over is; two hours apart are two runs. */
+static void ammonia_above_total_nitrogen(void **state)
+{
+    (void)state;
+    screen_params p = screen_params_default();
+    screen_hour h[6];
+    screen_hit x[8];
+    int64_t v[6] = {-U(3), 0, 1, 600, -U(1), 200};
+    hours(h, v, 6);
+    assert_int_equal(runs(SCREEN_NH3N_OVER_TN, h, 6, &p, x), 2);
+    assert_int_equal(x[0].from_utc, T0 + 2 * H);
+    assert_int_equal(x[0].to_utc, T0 + 4 * H);
+    assert_int_equal(x[0].max_milli, 600);
+    assert_int_equal(x[1].from_utc, T0 + 5 * H);
+    p.inversion_tolerance_milli = 500;
+    assert_int_equal(runs(SCREEN_NH3N_OVER_TN, h, 6, &p, x), 1);
+    assert_int_equal(x[0].from_utc, T0 + 3 * H);
+    assert_int_equal(x[0].hours, 1);
+    p.inversion_min_hours = 2;
+    assert_int_equal(runs(SCREEN_NH3N_OVER_TN, h, 6, &p, x), 0);
+    /* Not running, or not valid: not judged. */
+    p = screen_params_default();
+    h[3].running = false;
+    h[2].valid = false;
+    h[5].running = false;
+    assert_int_equal(runs(SCREEN_NH3N_OVER_TN, h, 6, &p, x), 0);
+    p.inversion_tolerance_milli = -1;
+    size_t k = 99;
+    assert_int_equal(screen_runs(SCREEN_NH3N_OVER_TN, h, 6, &p, x, 8, &k), EW_EINVALID);
+    assert_int_equal(k, 99);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -434,6 +467,7 @@ int main(void)
         cmocka_unit_test(stop_mark_while_running),
         cmocka_unit_test(exceedances_all_inside_marks),
         cmocka_unit_test(transmission_rate_below_90_percent),
+        cmocka_unit_test(ammonia_above_total_nitrogen),
         cmocka_unit_test(catalogue_and_bad_input),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
