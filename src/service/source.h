@@ -54,10 +54,12 @@ source_config source_config_default(void);
 
 /* Set one threshold of cfg by name, value a decimal in the unit docs/source-standards.md
  * names ("thresholds" file): whole hours (constant_min_hours, zero_min_hours, o2_min_hours,
- * below_min_hours, treatment_min_hours, stop_running_min_hours, marked_exceed_min_periods),
- * the value's unit (constant_tolerance, zero_threshold, o2_high in %, treatment_running in
- * kW), shares from 0 to 1 (below_band, below_share, drop_share, marked_exceed_share,
- * transmission_min), or days (deadline_days). Returns EW_OK, or EW_EINVALID with err for an
+ * below_min_hours, treatment_min_hours, stop_running_min_hours, marked_exceed_min_periods,
+ * inversion_min_hours, flow_min_hours, flow_reference_min_hours), the value's unit
+ * (constant_tolerance, zero_threshold, o2_high in %, treatment_running in kW,
+ * inversion_tolerance in mg/L), shares from 0 to 1 (below_band, below_share, drop_share,
+ * marked_exceed_share, transmission_min, flow_low), a multiple (flow_high), or days
+ * (deadline_days). Returns EW_OK, or EW_EINVALID with err for an
  * unknown name, a value that is not a number or out of the range screen.h states; *cfg is
  * then unchanged. */
 int source_config_set(source_config *cfg, const char *name, const char *value, char *err,

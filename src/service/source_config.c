@@ -10,8 +10,8 @@
 #include "service/source.h"
 
 /* How a value is written: whole hours or periods, thousandths of the value's unit, a share
- * 0..1 kept in per mille, or whole days. */
-typedef enum { T_HOURS, T_MILLI, T_SHARE, T_DAYS } th_kind;
+ * 0..1 kept in per mille, a multiple (kept in per mille), or whole days. */
+typedef enum { T_HOURS, T_MILLI, T_SHARE, T_MULTIPLE, T_DAYS } th_kind;
 
 static const struct {
     const char *name;
@@ -37,6 +37,10 @@ static const struct {
     {"transmission_min", T_SHARE, SP(transmission_min_permille)},
     {"inversion_tolerance", T_MILLI, SP(inversion_tolerance_milli)},
     {"inversion_min_hours", T_HOURS, SP(inversion_min_hours)},
+    {"flow_low", T_SHARE, SP(flow_low_permille)},
+    {"flow_high", T_MULTIPLE, SP(flow_high_permille)},
+    {"flow_min_hours", T_HOURS, SP(flow_min_hours)},
+    {"flow_reference_min_hours", T_HOURS, SP(flow_ref_min_hours)},
 #undef SP
     {"deadline_days", T_DAYS, offsetof(source_config, deadline_s)},
 };
@@ -76,6 +80,9 @@ int source_config_set(source_config *cfg, const char *name, const char *value, c
             return ew_errf(err, errcap, EW_EINVALID, "%s: '%s' is not a share from 0 to 1", name,
                            value);
         *(int *)at = (int)llround(v * 1000.0);
+        break;
+    case T_MULTIPLE:
+        *(int *)at = (int)llround(fmin(v, 1e6) * 1000.0);
         break;
     case T_DAYS:
         if (v != floor(v) || v < 1 || v > 366)

@@ -24,6 +24,7 @@
 #define FLOW_PARAM "w00000"     /* HJ 212-2017 Annex B: 废水流量, L/s */
 #define NH3N_PARAM "w21003"     /* HJ 212-2017 Annex B: 氨氮, mg/L */
 #define TN_PARAM "w21001"       /* HJ 212-2017 Annex B: 总氮, mg/L */
+#define REF_DAYS 28             /* flow_mismatch: the reference window before each week */
 #define GAS_FLOW_PARAM "a00000" /* HJ 212-2017 Annex B: 废气 (flue-gas flow), m³/s */
 #define DAY_S 86400
 #define BJ_OFFSET_S (8 * 3600)
@@ -127,6 +128,8 @@ static const char *rule_case_text(const char *rule)
         {"marked_stop_running", "停运标记期间仍有流量（疑似虚假标记，需核查）"},
         {"nh3n_over_tn",
          "高于同一小时的总氮（氨氮是总氮的一部分，疑似仪器故障或数据被篡改，需核查）"},
+        {"flow_mismatch", "与该排口近期正常生产时的流量明显不符（疑似另有排放去向、流量计被干预或稀"
+                          "释排放，需核查）"},
         {"data_gap", "当日有效传输率不足"},
     };
     for (size_t i = 0; i < sizeof t / sizeof t[0]; i++)
@@ -175,6 +178,9 @@ static int open_case(scan_ctx *sc, const source_alert *a, case_category cat, int
     char figures[200];
     if (!strcmp(a->rule, "data_gap"))
         snprintf(figures, sizeof figures, "有效传输率 %s%%，要求不低于 %s%%", val, lim);
+    else if (!strcmp(a->rule, "flow_mismatch"))
+        snprintf(figures, sizeof figures, "%s %s %s，参考流量（前 28 天运行小时中位数）%s %s",
+                 a->value_milli < a->limit_milli ? "最低" : "最高", val, unit, lim, unit);
     else if (!strcmp(a->rule, "nh3n_over_tn"))
         snprintf(figures, sizeof figures, "超出总氮最多 %s %s", val, unit);
     else if (a->limit_milli == 0) /* marked_stop_running: the flow, no limit */
@@ -342,6 +348,12 @@ static void thresholds(ew_textbuf *b, const char *rule, const source_config *cfg
     else if (!strcmp(rule, "nh3n_over_tn"))
         ew_tb_printf(b, "{\"tolerance\":%.3f,\"min_hours\":%d}", PM(p->inversion_tolerance_milli),
                      p->inversion_min_hours);
+    else if (!strcmp(rule, "flow_mismatch"))
+        ew_tb_printf(b,
+                     "{\"low\":%.3f,\"high\":%.3f,\"min_hours\":%d,\"reference_days\":%d,"
+                     "\"reference_min_hours\":%d}",
+                     PM(p->flow_low_permille), PM(p->flow_high_permille), p->flow_min_hours,
+                     REF_DAYS, p->flow_ref_min_hours);
     else if (!strcmp(rule, "data_gap"))
         ew_tb_printf(b, "{\"min_effective\":%.3f,\"expected_hours\":24,\"water_check_hours\":1}",
                      PM(p->transmission_min_permille));
@@ -876,6 +888,75 @@ static int inversion_screen(scan_ctx *sc, hours *nh3, const hours *tn, const hou
     return rc;
 }
 
+/* flow_mismatch over a wastewater outlet's flow, week by week from w_first: each week's
+ * reference is the median of the running hours of the 28 days before it (flow holds them);
+ * a week without enough of them is not judged. "Running" here is a valid hour with no stop
+ * mark: the flow itself is what is judged. */
+static int flow_screen(scan_ctx *sc, const hours *flow, const marks *ms, int64_t w_first, char *err,
+                       size_t errcap)
+{
+    if (!flow->n)
+        return EW_OK;
+    screen_hour *sh = xmalloc(flow->n * sizeof *sh);
+    int64_t *scratch = xmalloc(flow->n * sizeof *scratch);
+    for (size_t i = 0; i < flow->n; i++) {
+        const hour_row *r = &flow->v[i];
+        sh[i] = (screen_hour){r->t_utc, r->valid ? r->raw_milli : 0, r->valid,
+                              r->valid && !stopped_at(ms, r->t_utc)};
+    }
+    source_limit g = {.site_id = sc->o->site_id,
+                      .param = FLOW_PARAM,
+                      .period = "hour",
+                      .kind = "upper",
+                      .max_milli = 0,
+                      .o2_ref_milli = SOURCE_NO_VALUE,
+                      .standard = "median of the previous 28 days' running hours"};
+    size_t cap = flow->n + 1, n_hit = 0, a = 0, b = 0, i = 0;
+    screen_hit *hits = xmalloc(cap * sizeof *hits);
+    int rc = EW_OK;
+    while (i < flow->n && flow->v[i].t_utc < w_first)
+        i++;
+    while (rc == EW_OK && i < flow->n) {
+        int64_t w0 = bj_week_start(flow->v[i].t_utc), w1 = w0 + 7 * DAY_S;
+        size_t j = i;
+        while (j < flow->n && flow->v[j].t_utc < w1)
+            j++;
+        while (a < flow->n && flow->v[a].t_utc < w0 - REF_DAYS * DAY_S)
+            a++;
+        b = a;
+        while (b < flow->n && flow->v[b].t_utc < w0)
+            b++;
+        int64_t ref = 0;
+        bool enough = false;
+        if (screen_flow_reference(sh + a, b - a, &sc->cfg->screen, scratch, &ref, &enough) < 0 ||
+            (enough && ref > 0 &&
+             screen_flow_runs(sh + i, j - i, ref, &sc->cfg->screen, hits, cap, &n_hit) < 0))
+            rc = ew_errf(err, errcap, EW_EINTERNAL, "outlet %" PRId64 ": flow_mismatch refused it",
+                         sc->o->site_id);
+        if (!enough || ref <= 0)
+            n_hit = 0;
+        for (size_t k = 0; rc == EW_OK && k < n_hit; k++) {
+            const screen_hit *x = &hits[k];
+            bool low = x->max_milli < ref;
+            ew_textbuf extra = {0};
+            ew_tb_printf(&extra, ",\"direction\":\"%s\",\"reference\":", low ? "low" : "high");
+            ew_tb_milli(&extra, ref);
+            ew_tb_printf(&extra, ",\"reference_from\":");
+            ew_tb_iso(&extra, w0 - REF_DAYS * DAY_S);
+            ew_tb_printf(&extra, ",\"reference_to\":");
+            ew_tb_iso(&extra, w0);
+            rc = raise_hit(sc, &g, flow, x, x->from_utc, low ? x->min_milli : x->max_milli, ref, 0,
+                           extra.p, err, errcap);
+            free(extra.p);
+        }
+        i = j;
+    }
+    free(hits);
+    free(scratch);
+    free(sh);
+    return rc;
+}
+
 /* Judge the outlet's hours in [from, last + 1 h): every limit, the outlet's own screens and
  * the daily transmission. Windows are widened to whole Beijing days (daily means,
  * transmission) and weeks (the share screens). */
@@ -891,8 +972,11 @@ static int judge_outlet(scan_ctx *sc, const limit_list *ll, int64_t from, int64_
     int rc = source_marks_each(sc->s, o->site_id, wfrom, to, true, mark_keep, &ms, err, errcap);
     if (rc == EW_OK)
         rc = source_hours_each(sc->s, o->site_id, O2_PARAM, wfrom, to, hour_keep, &o2, err, errcap);
+    /* A wastewater outlet's flow from 28 days before the first week: flow_mismatch's
+     * reference. */
     if (rc == EW_OK)
-        rc = source_hours_each(sc->s, o->site_id, flow_param, wfrom, to, hour_keep, &flow, err,
+        rc = source_hours_each(sc->s, o->site_id, flow_param,
+                               water ? wfrom - REF_DAYS * DAY_S : wfrom, to, hour_keep, &flow, err,
                                errcap);
     gaps g = {.d0 = bj_day_start(from)};
     g.nd = (size_t)((bj_day_start(last) - g.d0) / DAY_S) + 1;
@@ -936,6 +1020,8 @@ static int judge_outlet(scan_ctx *sc, const limit_list *ll, int64_t from, int64_
                                    errcap);
         if (rc == EW_OK)
             rc = inversion_screen(sc, &nh3, &tn, &flow, &ms, err, errcap);
+        if (rc == EW_OK)
+            rc = flow_screen(sc, &flow, &ms, wfrom, err, errcap);
         free(nh3.v);
         free(tn.v);
     }
@@ -1006,6 +1092,9 @@ static const struct {
      "hourly exceedance episodes, per Beijing calendar week"},
     {"nh3n_over_tn", NULL, NULL, NULL, true,
      "wastewater outlets with hourly NH3-N (w21003) and TN (w21001), running hours only"},
+    {"flow_mismatch", NULL, NULL, NULL, true,
+     "the flow (w00000) of wastewater outlets, per Beijing calendar week against the median of "
+     "the 28 days before it; hours under stop marks are not judged"},
     {"data_gap", NULL, NULL, NULL, true,
      "per Beijing day, the worst factor with a limit; days up to the last hour received"},
 };

@@ -4,6 +4,7 @@
  * v × 1000 ≥ L × (1000 − b), with |v|, L ≤ 1e12 so the products stay below 1e15. */
 #include "standards/screen.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 #include "standards/edition.h"
@@ -44,6 +45,11 @@ static const screen_rule_info rules[SCREEN_RULE_COUNT] = {
      "同一小时氨氮浓度高于总氮，而氨氮是总氮的一部分，疑似仪器故障或数据被篡改",
      "S1 NDDG inversion (NH3-N w21003 > TN w21001, any occurrence); TN includes NH3-N by its "
      "definition (HJ 636-2012 total nitrogen, HJ 535-2009 ammonia nitrogen)"},
+    {SCREEN_FLOW_MISMATCH, "flow_mismatch", "流量异常",
+     "未申报停产期间废水流量远低于（疑似另有排放去向或流量计被干预）或远高于（疑似稀释排放）该排口"
+     "近期正常生产时的流量",
+     "S1 LLYC (flow anomaly: far below the production median of the past year); here the "
+     "median of the previous 28 days' running hours, 20 % and 3 times as defaults"},
     {SCREEN_DATA_GAP, "data_gap", "有效传输率不足",
      "当日有效传输率低于考核要求，数据缺失或无效过多",
      "effective transmission rate = validity × transmission (national platform statistics); "
@@ -84,6 +90,10 @@ screen_params screen_params_default(void)
         .stop_running_min_hours = 1,
         .inversion_tolerance_milli = 0,
         .inversion_min_hours = 1,
+        .flow_low_permille = 200,
+        .flow_high_permille = 3000,
+        .flow_min_hours = 4,
+        .flow_ref_min_hours = 168,
         .marked_exceed_min_periods = 3,
         .marked_exceed_share_permille = 1000,
         .transmission_min_permille = 900,
@@ -106,7 +116,9 @@ bool screen_params_ok(const screen_params *p)
            p->stop_running_min_hours >= 1 && p->marked_exceed_min_periods >= 1 &&
            permille_ok(p->marked_exceed_share_permille) &&
            permille_ok(p->transmission_min_permille) && p->inversion_tolerance_milli >= 0 &&
-           p->inversion_min_hours >= 1;
+           p->inversion_min_hours >= 1 && p->flow_low_permille >= 0 &&
+           p->flow_low_permille < 1000 && p->flow_high_permille > 1000 &&
+           p->flow_high_permille <= 1000000 && p->flow_min_hours >= 1 && p->flow_ref_min_hours >= 1;
 }
 
 static bool hours_ok(const screen_hour *h, size_t n)
@@ -149,12 +161,14 @@ static void hit_add(screen_hit *x, const screen_hour *h)
     x->hours++;
 }
 
-/* What a run screen needs: its rule, thresholds and, for marked_stop_running, the marks. */
+/* What a run screen needs: its rule, thresholds and, for marked_stop_running, the marks; for
+ * flow_mismatch, the reference flow. */
 typedef struct run_ctx {
     screen_rule r;
     const screen_params *p;
     const exceed_mark *marks;
     size_t n_marks;
+    int64_t ref_milli;
 } run_ctx;
 
 /* Some mark overlaps [from, to) (half-open intervals). */
@@ -185,6 +199,9 @@ static bool meets(const run_ctx *c, const screen_hour *h)
         return covered(c->marks, c->n_marks, h->t_utc, h->t_utc + SCREEN_HOUR_S);
     case SCREEN_NH3N_OVER_TN: /* the value is NH3-N − TN of the hour */
         return h->value_milli > c->p->inversion_tolerance_milli;
+    case SCREEN_FLOW_MISMATCH: /* far below or far above the reference, in per mille */
+        return h->value_milli * 1000 < c->ref_milli * c->p->flow_low_permille ||
+               h->value_milli * 1000 > c->ref_milli * c->p->flow_high_permille;
     default:
         return false;
     }
@@ -214,6 +231,8 @@ static int min_hours(const run_ctx *c)
         return c->p->treatment_min_hours;
     case SCREEN_NH3N_OVER_TN:
         return c->p->inversion_min_hours;
+    case SCREEN_FLOW_MISMATCH:
+        return c->p->flow_min_hours;
     default:
         return c->p->stop_running_min_hours;
     }
@@ -273,7 +292,43 @@ int screen_runs(screen_rule rule, const screen_hour *h, size_t n, const screen_p
     if (rule != SCREEN_CONSTANT_VALUE && rule != SCREEN_ZERO_VALUE && rule != SCREEN_O2_DILUTION &&
         rule != SCREEN_TREATMENT_OFF && rule != SCREEN_NH3N_OVER_TN)
         return EW_EINVALID;
-    run_ctx c = {rule, p, NULL, 0};
+    run_ctx c = {rule, p, NULL, 0, 0};
+    return runs_collect(&c, h, n, out, cap, n_out);
+}
+
+/* Order of int64 values for qsort. */
+static int cmp_i64(const void *a, const void *b)
+{
+    int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
+    return (x > y) - (x < y);
+}
+
+int screen_flow_reference(const screen_hour *h, size_t n, const screen_params *p, int64_t *scratch,
+                          int64_t *ref_milli, bool *enough)
+{
+    if (!screen_params_ok(p) || !hours_ok(h, n) || (n > 0 && !scratch) || !ref_milli || !enough)
+        return EW_EINVALID;
+    size_t k = 0;
+    for (size_t i = 0; i < n; i++)
+        if (usable(&h[i]) && h[i].value_milli >= 0)
+            scratch[k++] = h[i].value_milli;
+    *enough = k > 0 && k >= (size_t)p->flow_ref_min_hours;
+    if (!*enough) {
+        *ref_milli = 0;
+        return EW_OK;
+    }
+    qsort(scratch, k, sizeof *scratch, cmp_i64);
+    /* The median; of an even count, the lower middle (no rounding of a mean of two). */
+    *ref_milli = scratch[(k - 1) / 2];
+    return EW_OK;
+}
+
+int screen_flow_runs(const screen_hour *h, size_t n, int64_t ref_milli, const screen_params *p,
+                     screen_hit *out, size_t cap, size_t *n_out)
+{
+    if (ref_milli <= 0 || ref_milli > MAX_VALUE)
+        return EW_EINVALID;
+    run_ctx c = {SCREEN_FLOW_MISMATCH, p, NULL, 0, ref_milli};
     return runs_collect(&c, h, n, out, cap, n_out);
 }
 
@@ -286,7 +341,7 @@ int screen_marked_stop_running(const screen_hour *h, size_t n, const exceed_mark
     for (size_t i = 0; i < n_stops; i++)
         if (stops[i].to_utc <= stops[i].from_utc)
             return EW_EINVALID;
-    run_ctx c = {SCREEN_MARKED_STOP_RUNNING, p, stops, n_stops};
+    run_ctx c = {SCREEN_MARKED_STOP_RUNNING, p, stops, n_stops, 0};
     return runs_collect(&c, h, n, out, cap, n_out);
 }
 

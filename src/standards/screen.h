@@ -37,6 +37,13 @@
  *    value of hours where both are valid). Ammonia nitrogen is part of total nitrogen, so a
  *    higher reading is an analyser fault or altered data. Default N = 1, tolerance 0: the
  *    public engine's inversion scene (NDDG) fires on any occurrence.
+ *  - flow_mismatch: ≥ N consecutive running hours (no stop mark: the enterprise declared it
+ *    produces) whose wastewater flow is below low × the reference or above high × it. The
+ *    reference is the median flow of the outlet's running hours over a past window the
+ *    caller chooses (the scan: the 28 days before each Beijing week), with at least
+ *    flow_ref_min_hours of them. Defaults: low 20 %, high 3 times, N = 4, 168 hours. (S1's
+ *    flow-anomaly scene LLYC compares with the median of a year's production hours.) Far
+ *    below: water leaving by another way or an altered meter; far above: dilution.
  *  - data_gap: a day whose effective transmission rate (valid ÷ due) is below 90 %.
  *
  * "Running" is the caller's judgement of each hour (production power above its running
@@ -68,6 +75,7 @@ typedef enum screen_rule {
     SCREEN_MARKED_STOP_RUNNING,
     SCREEN_MARKED_EXCEEDANCE,
     SCREEN_NH3N_OVER_TN,
+    SCREEN_FLOW_MISMATCH,
     SCREEN_DATA_GAP,
     SCREEN_RULE_COUNT
 } screen_rule;
@@ -106,6 +114,10 @@ typedef struct screen_params {
     int transmission_min_permille;     /* 1..1000; default 900 */
     int64_t inversion_tolerance_milli; /* ≥ 0; default 0 (any excess) */
     int inversion_min_hours;           /* ≥ 1; default 1 */
+    int flow_low_permille;             /* 0..999: below ref × this / 1000; default 200 */
+    int flow_high_permille;            /* 1001..1000000: above ref × this / 1000; default 3000 */
+    int flow_min_hours;                /* ≥ 1; default 4 */
+    int flow_ref_min_hours;            /* ≥ 1: running hours a reference needs; default 168 */
 } screen_params;
 
 screen_params screen_params_default(void);
@@ -140,6 +152,19 @@ typedef struct screen_hit {
  * unchanged); EW_EFULL when cap is too small: only *n_out is written, with the capacity needed. */
 int screen_runs(screen_rule rule, const screen_hour *h, size_t n, const screen_params *p,
                 screen_hit *out, size_t cap, size_t *n_out) EW_MUST_CHECK;
+
+/* flow_mismatch's reference: the median (of an even count, the lower middle value) of the
+ * valid running hours' values ≥ 0 in h[0..n), into *ref_milli, and *enough = at least
+ * flow_ref_min_hours of them (else *ref_milli = 0). scratch holds n values (the caller's,
+ * overwritten). Returns EW_OK, or EW_EINVALID (bad params or input, scratch NULL with n > 0;
+ * outputs unchanged). */
+int screen_flow_reference(const screen_hour *h, size_t n, const screen_params *p, int64_t *scratch,
+                          int64_t *ref_milli, bool *enough) EW_MUST_CHECK;
+
+/* flow_mismatch: the runs of h (values: the flow, thousandths) outside [ref × low, ref × high]
+ * (both bounds are no hit), as screen_runs returns them; EW_EINVALID also for ref ≤ 0. */
+int screen_flow_runs(const screen_hour *h, size_t n, int64_t ref_milli, const screen_params *p,
+                     screen_hit *out, size_t cap, size_t *n_out) EW_MUST_CHECK;
 
 /* just_below_limit over the whole window h[0..n): *hit is true and *out filled when at least
  * below_min_hours valid running hours exist and the share of them within

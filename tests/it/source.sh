@@ -115,7 +115,7 @@ check "GET /rules shows the configured threshold, the CLI without the file the d
 check "a thresholds file with a share above 1 is refused, naming the line (serve and rules: 2)" \
   sh -c 'printf "x = 1\nbelow_share = 1.5\n" >"$2/bad.txt"; "$1" rules list --rules "$2/bad.txt" 2>"$2/bad.err"; a=$?; "$1" serve --db "$2/y.db" --hj212 127.0.0.1:0 --rules "$2/bad.txt" 2>>"$2/bad.err"; test $a = 2 -a $? != 0 && grep -q "bad.txt:1: x: no such threshold" "$2/bad.err"' _ "$ENVWATCH" "$TEST_TMP"
 check "the catalogue says treatment_off is not run (no electricity data) and the rest are" \
-  test "$(api "$T_bureau" GET rules | jq -c '[.data[] | select(.applied | not) | .id]')$(api "$T_bureau" GET rules | jq '[.data[] | select(.applied)] | length')" = '["treatment_off"]11'
+  test "$(api "$T_bureau" GET rules | jq -c '[.data[] | select(.applied | not) | .id]')$(api "$T_bureau" GET rules | jq '[.data[] | select(.applied)] | length')" = '["treatment_off"]12'
 check "each alert row names its rule in Chinese" \
   test "$(api "$T_bureau" GET "alerts?rule=constant_value" | jq -r '.data[0].rule_zh')" = 恒值
 

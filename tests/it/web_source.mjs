@@ -151,6 +151,9 @@ test('an alert shows its evidence hour by hour against the limit and its standar
   const ev = (detail.data ?? detail).evidence;
   const { page, errors, context } = await newPage();
   await login(page, 'qiye');
+  // An enterprise lands on its home after login: go to the alert only once it has, or the
+  // landing may come after and replace the alert's page.
+  await page.waitForFunction(() => location.hash === '#/sources');
   await page.goto(`${base}/?lang=zh#/alert/${first.id}`);
   await ready(page, 'enterprise-alert');
   assert.equal((await page.textContent('[data-testid=alert-enterprise]')).trim(), MINE);

@@ -800,6 +800,59 @@ static void ammonia_above_total_nitrogen_is_a_suspect(void **state)
     case_free(k);
 }
 
+/* A wastewater outlet at 10 L/s for the 28 days before Monday t0: that week, 4 hours at 1.9
+ * (under 20 %) and 4 at 31 (over 3 times) are two flow suspects; 3 hours at 1 are too short,
+ * and 4 hours at 1 under a stop mark are declared. */
+static void flow_far_from_its_usual_level_is_a_suspect(void **state)
+{
+    fx *f = *state;
+    char err[256];
+    store_site st = {.mn = "QY0000000005",
+                     .pw = "123456",
+                     .kind = "water_outlet",
+                     .name = "outfall",
+                     .town = "九龙镇",
+                     .lon = NAN,
+                     .lat = NAN,
+                     .enterprise = "甲化工"};
+    int64_t id = 0;
+    assert_int_equal(store_site_put(f->s, &st, &id, err, sizeof err), 0);
+    source_limit l = {.site_id = id,
+                      .param = "w01018",
+                      .period = "day",
+                      .kind = "upper",
+                      .max_milli = 500000,
+                      .o2_ref_milli = SOURCE_NO_VALUE,
+                      .standard = "GB/T 31962-2015"};
+    assert_int_equal(source_limit_set(f->s, &bureau, NULL, &l, 1000, err, sizeof err), 0);
+    for (int i = -28 * 24; i < 0; i++)
+        hour(f->s, id, "w00000", f->t0 + i * 3600, 10.0 + 0.01 * (i % 5));
+    for (int i = 0; i < 24; i++) {
+        double q = i < 4               ? 1.9
+                   : i >= 6 && i < 9   ? 1.0
+                   : i >= 10 && i < 14 ? 31.0
+                   : i >= 16 && i < 20 ? 1.0
+                                       : 10.0;
+        hour(f->s, id, "w00000", f->t0 + i * 3600, q);
+    }
+    mark(f, id, CLS_PRODUCTION, f->t0 + 16 * 3600, f->t0 + 20 * 3600);
+    (void)scan(f);
+    seen a = alerts(f, &bureau, "flow_mismatch");
+    assert_int_equal(a.n, 2);
+    assert_string_equal(a.param, "w00000");
+    /* newest episode first: the high run is listed first, so the last seen is the low one */
+    assert_int_equal(a.last.from_utc, f->t0);
+    assert_int_equal(a.last.to_utc, f->t0 + 4 * 3600);
+    assert_int_equal(a.last.value_milli, 1900);
+    assert_true(a.last.limit_milli >= 9960 && a.last.limit_milli <= 10040);
+    int rc = 0;
+    case_error ce;
+    ew_case *k = casework_load(f->s, a.last.case_id, NULL, &rc, &ce);
+    assert_non_null(k);
+    assert_non_null(strstr(k->description, "最低 1.9 L/s"));
+    case_free(k);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -832,6 +885,8 @@ int main(void)
                                         teardown),
         cmocka_unit_test(the_catalogue_shows_the_configured_thresholds),
         cmocka_unit_test_setup_teardown(ammonia_above_total_nitrogen_is_a_suspect, setup, teardown),
+        cmocka_unit_test_setup_teardown(flow_far_from_its_usual_level_is_a_suspect, setup,
+                                        teardown),
         cmocka_unit_test_setup_teardown(a_thresholds_file_sets_the_scan, setup, teardown),
         cmocka_unit_test_setup_teardown(the_converted_value_is_judged_not_the_measured_one, setup,
                                         teardown),

@@ -455,6 +455,51 @@ static void ammonia_above_total_nitrogen(void **state)
     assert_int_equal(k, 99);
 }
 
+/* The flow reference is the median of the running hours (the lower middle of an even count),
+ * and needs flow_ref_min_hours of them; a run is outside [20 %, 3 ×] of it for 4 hours. */
+static void flow_against_its_reference(void **state)
+{
+    (void)state;
+    screen_params p = screen_params_default();
+    p.flow_ref_min_hours = 4;
+    screen_hour h[12];
+    screen_hit x[8];
+    int64_t scratch[12], ref = -1;
+    bool enough = false;
+    int64_t r[5] = {U(12), U(9), U(10), U(50), U(11)};
+    hours(h, r, 5);
+    assert_int_equal(screen_flow_reference(h, 5, &p, scratch, &ref, &enough), EW_OK);
+    assert_true(enough);
+    assert_int_equal(ref, U(11));
+    h[3].running = false; /* 9, 10, 11, 12: the lower middle */
+    assert_int_equal(screen_flow_reference(h, 5, &p, scratch, &ref, &enough), EW_OK);
+    assert_int_equal(ref, U(10));
+    h[0].valid = false; /* three hours left: not enough */
+    assert_int_equal(screen_flow_reference(h, 5, &p, scratch, &ref, &enough), EW_OK);
+    assert_false(enough);
+    assert_int_equal(ref, 0);
+    /* Against 10: 2.0 (20 %) and 30 (3 ×) are inside; 1.999 and 30.001 are not. */
+    int64_t v[12] = {1999, 1999, 1999, 1999, 2000, 2000, 2000, 2000, 30001, 30001, 30001, 30001};
+    hours(h, v, 12);
+    size_t k = 99;
+    assert_int_equal(screen_flow_runs(h, 12, U(10), &p, x, 8, &k), EW_OK);
+    assert_int_equal(k, 2);
+    assert_int_equal(x[0].from_utc, T0);
+    assert_int_equal(x[0].to_utc, T0 + 4 * H);
+    assert_int_equal(x[1].from_utc, T0 + 8 * H);
+    assert_int_equal(x[1].max_milli, 30001);
+    v[8] = v[9] = v[10] = v[11] = U(30);
+    hours(h, v, 12);
+    assert_int_equal(screen_flow_runs(h, 12, U(10), &p, x, 8, &k), EW_OK);
+    assert_int_equal(k, 1);
+    h[2].running = false; /* a stop mark breaks the low run: 2 + 1 hours */
+    assert_int_equal(screen_flow_runs(h, 12, U(10), &p, x, 8, &k), EW_OK);
+    assert_int_equal(k, 0);
+    assert_int_equal(screen_flow_runs(h, 12, 0, &p, x, 8, &k), EW_EINVALID);
+    p.flow_high_permille = 1000;
+    assert_int_equal(screen_flow_runs(h, 12, U(10), &p, x, 8, &k), EW_EINVALID);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -468,6 +513,7 @@ int main(void)
         cmocka_unit_test(exceedances_all_inside_marks),
         cmocka_unit_test(transmission_rate_below_90_percent),
         cmocka_unit_test(ammonia_above_total_nitrogen),
+        cmocka_unit_test(flow_against_its_reference),
         cmocka_unit_test(catalogue_and_bad_input),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
