@@ -14,6 +14,7 @@
 #include "service/emergency.h"
 #include "service/fires.h"
 #include "service/flow.h"
+#include "service/source.h"
 #include "service/water.h"
 #include "store/read.h"
 #include "store/store.h"
@@ -40,6 +41,8 @@ static const char usage_text[] =
     "black-odorous-bodies: the black-odorous water list (code,name,area: built_up|rural);\n"
     "  black-odorous: samplings of their points (body,point,seq,time,sd_cm,do,orp_mv,nh3n,\n"
     "  depth_cm; an empty value was not measured).\n"
+    "power: 分表计电, the hourly mean power of an outlet's facility (mn,facility,hour,kw; hour\n"
+    "  YYYY-MM-DD HH:00 Beijing time), judged with serve --facilities.\n"
     "  For the line formats (all but fires and emergency-list) bad lines are reported as\n"
     "  FILE:LINE and skipped, the rest stored; exit 1 when any line was bad.\n";
 
@@ -63,6 +66,7 @@ static const struct {
     {"flows", "days", flow_import_days},
     {"black-odorous-bodies", "bodies", blackwater_import_bodies},
     {"black-odorous", "samplings", blackwater_import_samples},
+    {"power", "hours", source_import_power},
 };
 enum { N_LINE_FORMATS = sizeof line_formats / sizeof line_formats[0] };
 

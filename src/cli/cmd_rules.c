@@ -15,7 +15,7 @@
 static const char usage_text[] =
     "usage: envwatch rules list [--rules FILE] [--json]\n"
     "       envwatch rules run --db FILE [--from T] [--to T] [--limits FILE] [--rules FILE]\n"
-    "                          [--json]\n"
+    "                          [--facilities FILE] [--json]\n"
     "\n"
     "list: every rule of the pollution-source scan (exceedances and falsification-suspect\n"
     "screens) with its Chinese name, its source, the thresholds applied and what it is judged\n"
@@ -29,6 +29,8 @@ static const char usage_text[] =
     "  --limits FILE      load outlet limits (docs/source-limits.md) first\n"
     "  --rules FILE       thresholds as serve --rules takes them (default: the documented\n"
     "                     defaults)\n"
+    "  --facilities FILE  the outlets' production and treatment facilities, as serve\n"
+    "                     --facilities takes them (分表计电)\n"
     "  --json             one JSON object with the counts\n";
 
 static int rule_print(void *ctx, const source_rule *r)
@@ -82,7 +84,7 @@ static int rules_list(int argc, char **argv)
 
 static int rules_run(int argc, char **argv)
 {
-    const char *db = NULL, *limits = NULL, *rules = NULL;
+    const char *db = NULL, *limits = NULL, *rules = NULL, *facilities = NULL;
     int as_json = 0;
     int64_t now = ew_now_utc(), to = now, from = -1;
     for (int i = 2; i < argc; i++) {
@@ -93,6 +95,8 @@ static int rules_run(int argc, char **argv)
             limits = v, i++;
         else if (!strcmp(a, "--rules") && v)
             rules = v, i++;
+        else if (!strcmp(a, "--facilities") && v)
+            facilities = v, i++;
         else if (!strcmp(a, "--from") || !strcmp(a, "--to")) {
             if (cli_when_arg("rules", a, v, a[2] == 'f' ? &from : &to) < 0)
                 return EW_EXIT_USAGE;
@@ -128,9 +132,17 @@ static int rules_run(int argc, char **argv)
         store_close(s);
         return EW_EXIT_RUNTIME;
     }
+    source_facilities fs = {0};
+    if (facilities && source_facilities_load(&fs, facilities, err, sizeof err) < 0) {
+        fprintf(stderr, "envwatch rules: --facilities: %s\n", err);
+        store_close(s);
+        return EW_EXIT_USAGE;
+    }
+    cfg.facilities = &fs;
     source_scan_result r;
     int rc = source_rescan(s, &cfg, from, to, now, &r, err, sizeof err);
     store_close(s);
+    source_facilities_free(&fs);
     if (rc < 0) {
         fprintf(stderr, "envwatch rules: %s\n", err);
         return EW_EXIT_RUNTIME;

@@ -35,8 +35,35 @@
 
 #include "base/err.h"
 #include "service/case.h"
+#include "service/lineimport.h"
 #include "standards/screen.h"
 #include "store/source.h"
+
+/* 分表计电: a production or treatment facility of an outlet, whose hourly power (kW) is stored
+ * as the outlet's values under its code (envwatch import power). HJ 212-2025 Annex C sends
+ * these powers as real-time data (C37 production, C38 treatment, CN 2011,
+ * "<facility>-Rtd"); the standard's facility codes, ST and electrical quantity were not at
+ * hand, so the code is the operator's, kept in the facilities file. */
+typedef struct source_facility {
+    char *outlet_mn;       /* the outlet it belongs to */
+    char *code;            /* what its power is stored under */
+    bool treatment;        /* treatment facility (治理设施); else production (生产设施) */
+    int64_t running_milli; /* at or above this power (thousandths of kW) it runs */
+} source_facility;
+
+typedef struct source_facilities {
+    source_facility *v;
+    size_t n, cap;
+} source_facilities;
+
+/* Read a facilities file (docs/source-standards.md): "outlet_mn,facility,role,running_kw"
+ * lines, role production or treatment, '#' comments, an optional header. All or nothing: on
+ * EW_EINVALID (err names the file and line) *fs is unchanged; on success its old contents
+ * are freed and replaced. */
+int source_facilities_load(source_facilities *fs, const char *path, char *err,
+                           size_t errcap) EW_MUST_CHECK;
+/* Free the list; *fs is then empty. */
+void source_facilities_free(source_facilities *fs);
 
 typedef struct source_config {
     const char
@@ -48,6 +75,9 @@ typedef struct source_config {
     int64_t first_window_s; /* an outlet never scanned: this much before its last hour; 7 d */
     int64_t o2_guard_milli; /* fluegas guard, default FLUEGAS_O2_GUARD_DEFAULT (19 %) */
     screen_params screen;   /* thresholds of the screens, screen_params_default() */
+    /* The outlets' facilities (borrowed; NULL: none): production power decides "running",
+     * treatment power is judged by treatment_off. */
+    const source_facilities *facilities;
 } source_config;
 
 source_config source_config_default(void);
@@ -95,6 +125,13 @@ int source_scan(store *s, const source_config *cfg, int64_t now_utc, source_scan
  * EW_EINVALID when to_utc ≤ from_utc, or another negative code with err. */
 int source_rescan(store *s, const source_config *cfg, int64_t from_utc, int64_t to_utc,
                   int64_t now_utc, source_scan_result *out, char *err, size_t errcap) EW_MUST_CHECK;
+
+/* envwatch import power: "mn,facility,hour,kw" lines, the mean power of an outlet's facility
+ * over the hour starting at hour (Beijing "YYYY-MM-DD HH:00"), stored as the outlet's hourly
+ * value of the facility's code (flag N); a later line of the same hour replaces it. The
+ * conventions of lineimport_run (service/lineimport.h). */
+int source_import_power(store *s, const char *text, size_t n, lineimport_error_fn on_error,
+                        void *ctx, int *stored, int *bad, char *err, size_t errcap) EW_MUST_CHECK;
 
 /* A rule of the scan as the catalogue shows it (GET /rules, envwatch rules list). Strings are
  * static, except thresholds, which lives until the callback returns. */

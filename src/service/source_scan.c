@@ -98,6 +98,13 @@ static int latest_keep(void *ctx, const source_alert *a)
     return 0;
 }
 
+/* The outlet's facilities (分表计电) and their hours in the judged window. */
+typedef struct power {
+    size_t n;
+    const source_facility *f[16];
+    hours h[16];
+} power;
+
 /* What one outlet's judgement needs to raise an alert. */
 typedef struct scan_ctx {
     store *s;
@@ -109,6 +116,7 @@ typedef struct scan_ctx {
      * reaching it is cut by the window, not ended, and does not replace a longer stored row.
      * 0 for the scan, whose window always reaches the last hour. */
     int64_t cut_utc;
+    const power *pw; /* the outlet's facilities and their hours, NULL when it has none */
 } scan_ctx;
 
 /* What a person reads of an alert's rule in its case, after the factor's name. */
@@ -130,6 +138,7 @@ static const char *rule_case_text(const char *rule)
          "高于同一小时的总氮（氨氮是总氮的一部分，疑似仪器故障或数据被篡改，需核查）"},
         {"flow_mismatch", "与该排口近期正常生产时的流量明显不符（疑似另有排放去向、流量计被干预或稀"
                           "释排放，需核查）"},
+        {"treatment_off", "生产设施运行期间治理设施用电低于运行阈值（疑似治理设施未运行，需核查）"},
         {"data_gap", "当日有效传输率不足"},
     };
     for (size_t i = 0; i < sizeof t / sizeof t[0]; i++)
@@ -178,6 +187,9 @@ static int open_case(scan_ctx *sc, const source_alert *a, case_category cat, int
     char figures[200];
     if (!strcmp(a->rule, "data_gap"))
         snprintf(figures, sizeof figures, "有效传输率 %s%%，要求不低于 %s%%", val, lim);
+    else if (!strcmp(a->rule, "treatment_off"))
+        snprintf(figures, sizeof figures, "治理设施 %s 最高用电 %s kW，运行阈值 %s kW", a->param,
+                 val, lim);
     else if (!strcmp(a->rule, "flow_mismatch"))
         snprintf(figures, sizeof figures, "%s %s %s，参考流量（前 28 天运行小时中位数）%s %s",
                  a->value_milli < a->limit_milli ? "最低" : "最高", val, unit, lim, unit);
@@ -378,10 +390,43 @@ static bool stopped_at(const marks *ms, int64_t t)
     return false;
 }
 
+/* The hour starting at t of hs, or NULL. */
+static const hour_row *hour_at(const hours *hs, int64_t t)
+{
+    size_t lo = 0, hi = hs->n;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (hs->v[mid].t_utc < t)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo < hs->n && hs->v[lo].t_utc == t ? &hs->v[lo] : NULL;
+}
+
+/* Production at hour t by the production facilities' power: 1 some facility runs (at or
+ * above its running power), 0 every one with a value is below it, -1 no value (or no
+ * production facility). */
+static int production_at(const power *pw, int64_t t)
+{
+    int state = -1;
+    for (size_t i = 0; pw && i < pw->n; i++) {
+        if (pw->f[i]->treatment)
+            continue;
+        const hour_row *r = hour_at(&pw->h[i], t);
+        if (!r || !r->valid)
+            continue;
+        if (r->raw_milli >= pw->f[i]->running_milli)
+            return 1;
+        state = 0;
+    }
+    return state;
+}
+
 /* The screens leave "running" to the caller (screen.h). Without electricity data (分表计电
  * is not received yet) the evidence the platform holds is: a valid value, no stop mark over
  * the hour, and — where the outlet's flow has a valid value that hour — a flow above zero. */
-static void set_running(hours *h, const hours *flow, const marks *ms)
+static void set_running(hours *h, const hours *flow, const marks *ms, const power *pw)
 {
     size_t j = 0;
     for (size_t i = 0; i < h->n; i++) {
@@ -390,7 +435,10 @@ static void set_running(hours *h, const hours *flow, const marks *ms)
             j++;
         bool no_flow = flow && j < flow->n && flow->v[j].t_utc == r->t_utc && flow->v[j].valid &&
                        flow->v[j].raw_milli <= 0;
-        r->running = r->valid && !no_flow && !stopped_at(ms, r->t_utc);
+        /* Production power, where the outlet has it, is the better evidence: an hour whose
+         * production facilities are all below their running power is not running. */
+        r->running =
+            r->valid && !no_flow && !stopped_at(ms, r->t_utc) && production_at(pw, r->t_utc) != 0;
     }
 }
 
@@ -795,7 +843,7 @@ static int outlet_screens(scan_ctx *sc, bool has_o2_ref, hours *o2, const hours 
 {
     int rc = EW_OK;
     if (has_o2_ref && o2->n) {
-        set_running(o2, flow, ms);
+        set_running(o2, flow, ms, sc->pw);
         screen_hour *sh = xmalloc(o2->n * sizeof *sh);
         for (size_t i = 0; i < o2->n; i++)
             sh[i] = (screen_hour){o2->v[i].t_utc, o2->v[i].valid ? o2->v[i].raw_milli : 0,
@@ -838,7 +886,7 @@ static int inversion_screen(scan_ctx *sc, hours *nh3, const hours *tn, const hou
 {
     if (!nh3->n || !tn->n)
         return EW_OK;
-    set_running(nh3, flow, ms);
+    set_running(nh3, flow, ms, sc->pw);
     screen_hour *sh = xmalloc(nh3->n * sizeof *sh);
     int64_t *tv = xmalloc(nh3->n * sizeof *tv);
     size_t j = 0;
@@ -957,6 +1005,53 @@ static int flow_screen(scan_ctx *sc, const hours *flow, const marks *ms, int64_t
     return rc;
 }
 
+/* treatment_off for each treatment facility of the outlet: its power below its running power
+ * while production runs — by the production facilities' power, or, for an outlet without
+ * one, no stop mark and a measured flow above zero. Each hit is an alert of the facility's
+ * code. */
+static int treatment_screen(scan_ctx *sc, const hours *flow, const marks *ms, char *err,
+                            size_t errcap)
+{
+    int rc = EW_OK;
+    bool has_production = false;
+    for (size_t i = 0; sc->pw && i < sc->pw->n; i++)
+        has_production |= !sc->pw->f[i]->treatment;
+    for (size_t i = 0; rc == EW_OK && sc->pw && i < sc->pw->n; i++) {
+        const source_facility *fac = sc->pw->f[i];
+        const hours *t = &sc->pw->h[i];
+        if (!fac->treatment || !t->n)
+            continue;
+        screen_hour *sh = xmalloc(t->n * sizeof *sh);
+        for (size_t k = 0; k < t->n; k++) {
+            const hour_row *r = &t->v[k];
+            bool producing;
+            if (has_production)
+                producing = production_at(sc->pw, r->t_utc) == 1;
+            else {
+                const hour_row *q = hour_at(flow, r->t_utc);
+                producing = q && q->valid && q->raw_milli > 0 && !stopped_at(ms, r->t_utc);
+            }
+            sh[k] = (screen_hour){r->t_utc, r->valid ? r->raw_milli : 0, r->valid, producing};
+        }
+        /* The facility's own running power is the threshold the screen compares with. */
+        source_config cfg = *sc->cfg;
+        cfg.screen.treatment_running_milli = fac->running_milli;
+        const source_config *keep = sc->cfg;
+        sc->cfg = &cfg;
+        source_limit g = {.site_id = sc->o->site_id,
+                          .param = fac->code,
+                          .period = "hour",
+                          .kind = "upper",
+                          .max_milli = fac->running_milli,
+                          .o2_ref_milli = SOURCE_NO_VALUE,
+                          .standard = "分表计电: the facility's running power (facilities file)"};
+        rc = run_screen(sc, SCREEN_TREATMENT_OFF, &g, t, sh, NULL, fac->running_milli, err, errcap);
+        sc->cfg = keep;
+        free(sh);
+    }
+    return rc;
+}
+
 /* Judge the outlet's hours in [from, last + 1 h): every limit, the outlet's own screens and
  * the daily transmission. Windows are widened to whole Beijing days (daily means,
  * transmission) and weeks (the share screens). */
@@ -978,6 +1073,18 @@ static int judge_outlet(scan_ctx *sc, const limit_list *ll, int64_t from, int64_
         rc = source_hours_each(sc->s, o->site_id, flow_param,
                                water ? wfrom - REF_DAYS * DAY_S : wfrom, to, hour_keep, &flow, err,
                                errcap);
+    /* The outlet's facilities (at most 16) and their power over the window. */
+    power pw = {0};
+    for (size_t i = 0; rc == EW_OK && sc->cfg->facilities && i < sc->cfg->facilities->n; i++) {
+        const source_facility *fac = &sc->cfg->facilities->v[i];
+        if (strcmp(fac->outlet_mn, o->mn) || pw.n == sizeof pw.f / sizeof pw.f[0])
+            continue;
+        pw.f[pw.n] = fac;
+        rc = source_hours_each(sc->s, o->site_id, fac->code, wfrom, to, hour_keep, &pw.h[pw.n], err,
+                               errcap);
+        pw.n++;
+    }
+    sc->pw = pw.n ? &pw : NULL;
     gaps g = {.d0 = bj_day_start(from)};
     g.nd = (size_t)((bj_day_start(last) - g.d0) / DAY_S) + 1;
     g.v = xcalloc(g.nd, sizeof *g.v);
@@ -1004,7 +1111,7 @@ static int judge_outlet(scan_ctx *sc, const limit_list *ll, int64_t from, int64_
             rc = judge_daily(sc, lim, &h, &flow, &ms, err, errcap);
         else if (rc == EW_OK && h.n) {
             join_o2(&h, &o2);
-            set_running(&h, &flow, &ms);
+            set_running(&h, &flow, &ms, sc->pw);
             rc = judge_limit(sc, lim, &h, &ms, err, errcap);
         }
         free(h.v);
@@ -1026,7 +1133,12 @@ static int judge_outlet(scan_ctx *sc, const limit_list *ll, int64_t from, int64_
         free(tn.v);
     }
     if (rc == EW_OK)
+        rc = treatment_screen(sc, &flow, &ms, err, errcap);
+    if (rc == EW_OK)
         rc = gap_raise(sc, &g, err, errcap);
+    for (size_t i = 0; i < pw.n; i++)
+        free(pw.h[i].v);
+    sc->pw = NULL;
     for (size_t i = 0; i < g.nd; i++)
         free(g.v[i].items.p);
     free(g.v);
@@ -1083,9 +1195,11 @@ static const struct {
     {"just_below_limit", NULL, NULL, NULL, true,
      "judged values of upper hourly limits, per Beijing calendar week"},
     {"sudden_drop", NULL, NULL, NULL, true, "judged values of upper hourly limits"},
-    {"treatment_off", NULL, NULL, NULL, false,
-     "not run: needs the production and treatment power of 分表计电 (HJ 212-2025), which the "
-     "intake does not receive yet"},
+    {"treatment_off", NULL, NULL, NULL, true,
+     "outlets with treatment facilities in the facilities file, their hourly power from envwatch "
+     "import power, against each facility's running power while production runs (its "
+     "production facilities' power, else no stop mark and a flow); HJ 212-2025 C37/C38 "
+     "real-time power is not turned into hours yet"},
     {"marked_stop_running", NULL, NULL, NULL, true,
      "the outlet's flow (a00000 or w00000) under production or long-term stop marks"},
     {"marked_exceedance", NULL, NULL, NULL, true,
@@ -1199,7 +1313,7 @@ static int each_outlet(store *s, const source_config *cfg, int64_t now_utc, sour
             has = ll.v[k].site_id == ol.v[i].site_id;
         if (!has)
             continue;
-        scan_ctx sc = {s, cfg, now_utc, &ol.v[i], out, 0};
+        scan_ctx sc = {s, cfg, now_utc, &ol.v[i], out, 0, NULL};
         rc = fn(&sc, &ll, arg, err, errcap);
     }
     outlet_list_free(&ol);

@@ -15,8 +15,11 @@ SRCGAS000000000000000002,123456,gas_outlet,Beta stack,前程办,113.72,34.60,Bet
 EOF2
 # The bureau's thresholds file (docs/source-standards.md): one setting away from the default.
 printf '# 限值下方聚集：至少两天的运行小时\nbelow_min_hours = 48\n' >"$TEST_TMP/rules.txt"
+# 分表计电: Alpha's production line SC1 runs from 10 kW, its treatment ZL1 from 5 kW.
+printf 'outlet_mn,facility,role,running_kw\nSRCGAS000000000000000001,SC1,production,10\nSRCGAS000000000000000001,ZL1,treatment,5\n' >"$TEST_TMP/facilities.csv"
 "$ENVWATCH" serve --db "$db" --hj212 "127.0.0.1:$(free_port)" --http "127.0.0.1:$port" \
-  --devices "$TEST_TMP/devices.csv" --scan-every 1 --rules "$TEST_TMP/rules.txt" 2>"$TEST_TMP/serve.log" &
+  --devices "$TEST_TMP/devices.csv" --scan-every 1 --rules "$TEST_TMP/rules.txt" \
+  --facilities "$TEST_TMP/facilities.csv" 2>"$TEST_TMP/serve.log" &
 pid=$!
 trap 'kill "$pid" 2>/dev/null; wait "$pid" 2>/dev/null; rm -rf "$TEST_TMP"' EXIT
 for _ in $(seq 100); do curl -sf "$base/health" >/dev/null && break; sleep 0.1; done
@@ -114,8 +117,8 @@ check "GET /rules shows the configured threshold, the CLI without the file the d
   test "$(api "$T_bureau" GET rules | jq '.data[] | select(.id=="just_below_limit") | .thresholds.min_hours')$("$ENVWATCH" rules list --json | jq '.[] | select(.id=="just_below_limit") | .thresholds.min_hours')" = 4824
 check "a thresholds file with a share above 1 is refused, naming the line (serve and rules: 2)" \
   sh -c 'printf "x = 1\nbelow_share = 1.5\n" >"$2/bad.txt"; "$1" rules list --rules "$2/bad.txt" 2>"$2/bad.err"; a=$?; "$1" serve --db "$2/y.db" --hj212 127.0.0.1:0 --rules "$2/bad.txt" 2>>"$2/bad.err"; test $a = 2 -a $? != 0 && grep -q "bad.txt:1: x: no such threshold" "$2/bad.err"' _ "$ENVWATCH" "$TEST_TMP"
-check "the catalogue says treatment_off is not run (no electricity data) and the rest are" \
-  test "$(api "$T_bureau" GET rules | jq -c '[.data[] | select(.applied | not) | .id]')$(api "$T_bureau" GET rules | jq '[.data[] | select(.applied)] | length')" = '["treatment_off"]12'
+check "the catalogue runs every rule, treatment_off on outlets with facilities" \
+  test "$(api "$T_bureau" GET rules | jq -c '[.data[] | select(.applied | not) | .id]')$(api "$T_bureau" GET rules | jq '[.data[] | select(.applied)] | length')" = '[]13'
 check "each alert row names its rule in Chinese" \
   test "$(api "$T_bureau" GET "alerts?rule=constant_value" | jq -r '.data[0].rule_zh')" = 恒值
 
@@ -144,4 +147,23 @@ check "envwatch rules run over the stored days adds nothing the scan already sto
   test "$("$ENVWATCH" rules run --db "$db" --from 2026-03-01 --to 2026-03-11 --json | jq -c '[.outlets, .alerts_new, .alerts_updated, .cases_opened]')$(api "$T_bureau" GET 'alerts' | jq '.data | length')$(api "$T_bureau" GET 'cases?source=monitoring_alert' | jq '.data | length')" = "[2,0,0,0]$n_alerts$n_cases"
 check "envwatch rules run refuses --to before --from (2) and an unknown subcommand (2)" \
   sh -c '"$1" rules run --db "$2" --from 2026-03-11 --to 2026-03-01 2>/dev/null; a=$?; "$1" rules frob 2>/dev/null; test $a = 2 -a $? = 2' _ "$ENVWATCH" "$db"
+# 分表计电 from the grid's data: four hours with SC1 at 50 kW and ZL1 at 0.5 kW.
+{
+  echo "mn,facility,hour,kw"
+  for h in 16 17 18 19; do
+    echo "SRCGAS000000000000000001,SC1,2026-03-10 $h:00,50"
+    echo "SRCGAS000000000000000001,ZL1,2026-03-10 $h:00,0.5"
+  done
+  echo "SRCGAS000000000000000001,ZL1,2026-03-10 19:30,0.5"
+  echo "NOSUCHMN,ZL1,2026-03-10 19:00,0.5"
+} >"$TEST_TMP/power.csv"
+check "envwatch import power stores 8 hours and reports the two bad lines (exit 1)" \
+  sh -c '"$1" import power --db "$2" "$3" >"$4/imp.out" 2>"$4/imp.err"; test $? = 1 && grep -q "power.csv:10: hour" "$4/imp.err" && grep -q "power.csv:11: mn: no outlet NOSUCHMN" "$4/imp.err"' _ "$ENVWATCH" "$db" "$TEST_TMP/power.csv" "$TEST_TMP"
+for _ in $(seq 100); do
+  [ "$(api "$T_bureau" GET 'alerts?rule=treatment_off' | jq '.data | length')" = 1 ] && break; sleep 0.1
+done
+check "treatment power under its running power while production runs: one treatment_off alert with its case" \
+  test "$(api "$T_alpha" GET 'alerts?rule=treatment_off' | jq -c '[.data[] | [.param, .from, .to, .value, .limit, (.case_id != null)]]')" = '[["ZL1","2026-03-10T16:00:00+08:00","2026-03-10T20:00:00+08:00",0.5,5,true]]'
+check "serve refuses a facilities file with a bad role, naming the line" \
+  sh -c 'printf "X,ZL1,cleaning,5\n" >"$2/badf.csv"; "$1" serve --db "$2/z.db" --hj212 127.0.0.1:0 --facilities "$2/badf.csv" 2>"$2/badf.err"; test $? != 0 && grep -q "badf.csv:1: role" "$2/badf.err"' _ "$ENVWATCH" "$TEST_TMP"
 check "the server logged no scan failure after the new screens" bash -c "! grep -q source.scan_failed '$TEST_TMP/serve.log'"

@@ -696,8 +696,8 @@ static void the_catalogue_shows_the_configured_thresholds(void **state)
     cat_seen c = {0};
     assert_int_equal(source_rules_each(NULL, cat_count, &c), 0);
     assert_int_equal(c.n, 2 + SCREEN_RULE_COUNT);
-    assert_int_equal(c.applied, c.n - 1);
-    assert_false(c.treatment_applied);
+    assert_int_equal(c.applied, c.n); /* treatment_off too, on outlets with facilities */
+    assert_true(c.treatment_applied);
     assert_string_equal(c.constant, "{\"min_hours\":4,\"tolerance\":0.000}");
     source_config cfg = source_config_default();
     cfg.screen.constant_min_hours = 6;
@@ -853,6 +853,59 @@ static void flow_far_from_its_usual_level_is_a_suspect(void **state)
     case_free(k);
 }
 
+/* 分表计电: production SC1 (runs at 10 kW) and treatment ZL1 (runs at 5 kW) of the outlet.
+ * ZL1 at 1 kW while SC1 runs (hours 2–3) is treatment_off; at 1 kW while SC1 is off (hours
+ * 6–7) it is not. Hours whose production is off are not running for the other screens: the
+ * zeros of hours 4–7 are a run of 2 running hours, no zero_value; without the facilities
+ * they are one. */
+static void treatment_power_off_while_production_runs(void **state)
+{
+    fx *f = *state;
+    char path[400], err[256];
+    snprintf(path, sizeof path, "%s/facilities.csv", f->db.dir);
+    FILE *fp = fopen(path, "w");
+    assert_non_null(fp);
+    fputs("outlet_mn,facility,role,running_kw\n# 甲化工 1# 线\nQY0000000001,SC1,production,10\n"
+          "QY0000000001,ZL1,treatment,5\n",
+          fp);
+    fclose(fp);
+    source_facilities fs = {0};
+    assert_int_equal(source_facilities_load(&fs, path, err, sizeof err), EW_OK);
+    assert_int_equal(fs.n, 2);
+    const double sc1[8] = {50, 50, 50, 50, 50, 50, 2, 2}, zl1[8] = {30, 30, 1, 1, 30, 30, 1, 1};
+    for (int i = 0; i < 8; i++) {
+        hour(f->s, f->site, SO2, f->t0 + i * 3600, i >= 4 ? 0.0 : 20.0 + i);
+        hour(f->s, f->site, O2, f->t0 + i * 3600, 9.0);
+        hour(f->s, f->site, "SC1", f->t0 + i * 3600, sc1[i]);
+        hour(f->s, f->site, "ZL1", f->t0 + i * 3600, zl1[i]);
+    }
+    source_config cfg = source_config_default();
+    cfg.facilities = &fs;
+    source_scan_result r;
+    assert_int_equal(
+        source_rescan(f->s, &cfg, f->t0, f->t0 + 86400, f->t0 + 86400, &r, err, sizeof err), EW_OK);
+    seen t = alerts(f, &bureau, "treatment_off");
+    assert_int_equal(t.n, 1);
+    assert_string_equal(t.param, "ZL1");
+    assert_int_equal(t.last.from_utc, f->t0 + 2 * 3600);
+    assert_int_equal(t.last.to_utc, f->t0 + 4 * 3600);
+    assert_int_equal(t.last.value_milli, 1000);
+    assert_int_equal(t.last.limit_milli, 5000);
+    assert_int_equal(alerts(f, &bureau, "zero_value").n, 0);
+    assert_int_equal(
+        source_rescan(f->s, NULL, f->t0, f->t0 + 86400, f->t0 + 86400, &r, err, sizeof err), EW_OK);
+    assert_int_equal(alerts(f, &bureau, "zero_value").n, 1);
+    /* A bad line keeps the list as it was. */
+    fp = fopen(path, "w");
+    fputs("QY0000000001,SC2,production,10\nQY0000000001,ZL2,cleaning,5\n", fp);
+    fclose(fp);
+    assert_int_equal(source_facilities_load(&fs, path, err, sizeof err), EW_EINVALID);
+    assert_non_null(strstr(err, ":2: role"));
+    assert_int_equal(fs.n, 2);
+    assert_string_equal(fs.v[0].code, "SC1");
+    source_facilities_free(&fs);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -888,6 +941,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(flow_far_from_its_usual_level_is_a_suspect, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(a_thresholds_file_sets_the_scan, setup, teardown),
+        cmocka_unit_test_setup_teardown(treatment_power_off_while_production_runs, setup, teardown),
         cmocka_unit_test_setup_teardown(the_converted_value_is_judged_not_the_measured_one, setup,
                                         teardown),
     };
