@@ -244,6 +244,16 @@ static int mn_match(void *ctx, const source_outlet *o)
     return 0;
 }
 
+int source_outlet_id_of(store *s, const char *mn, int64_t *id, char *err, size_t errcap)
+{
+    mn_find mf = {mn, 0};
+    int rc = source_outlets_each(s, NULL, 0, mn_match, &mf, err, errcap);
+    if (rc < 0)
+        return rc;
+    *id = mf.id;
+    return EW_OK;
+}
+
 /* Parse a decimal "12.5" into thousandths; empty → none. Returns 0 or -1. */
 static int parse_milli(const char *t, int64_t *out)
 {
@@ -264,13 +274,13 @@ enum { F_MN, F_PARAM, F_PERIOD, F_MAX, F_O2, F_STANDARD, F_SOURCE, F_LEVEL, F_CO
 static int load_row(store *s, char **f, int line, const char *actor, int64_t now_utc, int *n,
                     char *err, size_t errcap)
 {
-    mn_find mf = {f[F_MN], 0};
-    int rc = source_outlets_each(s, NULL, 0, mn_match, &mf, err, errcap);
+    int64_t site = 0;
+    int rc = source_outlet_id_of(s, f[F_MN], &site, err, errcap);
     if (rc < 0)
         return rc;
-    if (!mf.id)
+    if (!site)
         return ew_errf(err, errcap, EW_ENOTFOUND, "line %d: no outlet with MN %s", line, f[F_MN]);
-    source_limit l = {.site_id = mf.id,
+    source_limit l = {.site_id = site,
                       .standard = f[F_STANDARD],
                       .updated_utc = now_utc,
                       .updated_by = actor,

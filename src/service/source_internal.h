@@ -3,6 +3,9 @@
 #ifndef EW_SERVICE_SOURCE_INTERNAL_H
 #define EW_SERVICE_SOURCE_INTERNAL_H
 #include <stddef.h>
+#include <stdint.h>
+
+#include "base/err.h"
 
 #include "store/source.h"
 
@@ -17,5 +20,10 @@ typedef struct limit_list {
 int source_limit_keep(void *ctx, const source_limit *l);
 /* Free the copies and the array; *ll is then empty. */
 void source_limit_list_free(limit_list *ll);
+
+/* The site id of the outlet with MN mn into *id, 0 when there is none. Returns EW_OK, or a
+ * negative store error with err (*id unchanged). */
+int source_outlet_id_of(store *s, const char *mn, int64_t *id, char *err,
+                        size_t errcap) EW_MUST_CHECK;
 
 #endif

@@ -11,6 +11,7 @@
 #include "base/xalloc.h"
 #include "service/lineimport.h"
 #include "service/source.h"
+#include "service/source_internal.h"
 
 /* A facility code: what the power is stored under (the factor code of its values). */
 static bool code_ok(const char *c)
@@ -110,29 +111,15 @@ int source_facilities_load(source_facilities *fs, const char *path, char *err, s
 
 /* ---- envwatch import power ------------------------------------------------------------ */
 
-typedef struct mn_site {
-    const char *mn;
-    int64_t id;
-} mn_site;
-
-static int mn_hit(void *ctx, const source_outlet *o)
-{
-    mn_site *m = ctx;
-    if (strcmp(o->mn, m->mn))
-        return 0;
-    m->id = o->site_id;
-    return 1;
-}
-
 /* mn,facility,hour,kw: the hour's mean power of a facility at an outlet, hour its start in
  * Beijing time. */
 static int power_line(store *s, char **f, int nf, char *msg, size_t msgcap)
 {
     (void)nf; /* always 4 */
-    mn_site m = {f[0], 0};
-    if (source_outlets_each(s, NULL, 0, mn_hit, &m, msg, msgcap) < 0)
+    int64_t site = 0;
+    if (source_outlet_id_of(s, f[0], &site, msg, msgcap) < 0)
         return EW_EINTERNAL;
-    if (!m.id)
+    if (!site)
         return ew_errf(msg, msgcap, EW_EINVALID, "mn: no outlet %s", f[0]);
     if (!code_ok(f[1]))
         return ew_errf(msg, msgcap, EW_EINVALID, "facility: 1 to 20 letters, digits, '-' or '_'");
@@ -142,7 +129,7 @@ static int power_line(store *s, char **f, int nf, char *msg, size_t msgcap)
     double kw;
     if (kw_of(f[3], &kw) < 0)
         return ew_errf(msg, msgcap, EW_EINVALID, "kw: '%s' is not a number >= 0", f[3]);
-    store_hour h = {.site_id = m.id,
+    store_hour h = {.site_id = site,
                     .param = f[1],
                     .hour_utc = ew_bj_to_utc(&c),
                     .value = kw,

@@ -416,13 +416,12 @@ static void a_limits_file_sets_defaults_then_the_permit(void **state)
     assert_int_equal(d.n, 1); /* only the SO2 limit of setup: the good line 1 was undone */
 }
 
-/* Wastewater (HJ 355-2019): COD judged on its flow-weighted daily mean. Day 1 at 40..42.3
- * mg/L, day 2 at 60..62.3 (mean 61.15), 10 L/s throughout, limit 50: one daily episode. */
-static void a_wastewater_daily_mean_over_the_limit_is_one_alert(void **state)
+/* A wastewater outlet of 甲化工 with one daily upper limit; its site id. */
+static int64_t water_outlet(fx *f, const char *mn, const char *param, int64_t max_milli,
+                            const char *standard)
 {
-    fx *f = *state;
     char err[256];
-    store_site st = {.mn = "QY0000000003",
+    store_site st = {.mn = mn,
                      .pw = "123456",
                      .kind = "water_outlet",
                      .name = "outfall",
@@ -433,13 +432,22 @@ static void a_wastewater_daily_mean_over_the_limit_is_one_alert(void **state)
     int64_t id = 0;
     assert_int_equal(store_site_put(f->s, &st, &id, err, sizeof err), 0);
     source_limit l = {.site_id = id,
-                      .param = "w01018",
+                      .param = param,
                       .period = "day",
                       .kind = "upper",
-                      .max_milli = 50000,
+                      .max_milli = max_milli,
                       .o2_ref_milli = SOURCE_NO_VALUE,
-                      .standard = "GB 8978-1996"};
+                      .standard = standard};
     assert_int_equal(source_limit_set(f->s, &bureau, NULL, &l, 1000, err, sizeof err), 0);
+    return id;
+}
+
+/* Wastewater (HJ 355-2019): COD judged on its flow-weighted daily mean. Day 1 at 40..42.3
+ * mg/L, day 2 at 60..62.3 (mean 61.15), 10 L/s throughout, limit 50: one daily episode. */
+static void a_wastewater_daily_mean_over_the_limit_is_one_alert(void **state)
+{
+    fx *f = *state;
+    int64_t id = water_outlet(f, "QY0000000003", "w01018", 50000, "GB 8978-1996");
     for (int i = 0; i < 48; i++) {
         hour(f->s, id, "w01018", f->t0 + i * 3600, (i < 24 ? 40.0 : 60.0) + 0.1 * (i % 24));
         hour(f->s, id, "w00000", f->t0 + i * 3600, 10.0);
@@ -756,24 +764,7 @@ static void ammonia_above_total_nitrogen_is_a_suspect(void **state)
 {
     fx *f = *state;
     char err[256];
-    store_site st = {.mn = "QY0000000004",
-                     .pw = "123456",
-                     .kind = "water_outlet",
-                     .name = "outfall",
-                     .town = "九龙镇",
-                     .lon = NAN,
-                     .lat = NAN,
-                     .enterprise = "甲化工"};
-    int64_t id = 0;
-    assert_int_equal(store_site_put(f->s, &st, &id, err, sizeof err), 0);
-    source_limit l = {.site_id = id,
-                      .param = "w21003",
-                      .period = "day",
-                      .kind = "upper",
-                      .max_milli = 45000,
-                      .o2_ref_milli = SOURCE_NO_VALUE,
-                      .standard = "GB/T 31962-2015"};
-    assert_int_equal(source_limit_set(f->s, &bureau, NULL, &l, 1000, err, sizeof err), 0);
+    int64_t id = water_outlet(f, "QY0000000004", "w21003", 45000, "GB/T 31962-2015");
     for (int i = 0; i < 8; i++) {
         double nh3 = 4.0 + 0.1 * i, tn = i == 3 || i == 4 ? nh3 - 0.25 : i == 6 ? nh3 : nh3 + 3;
         hour(f->s, id, "w21003", f->t0 + i * 3600, nh3);
@@ -806,25 +797,7 @@ static void ammonia_above_total_nitrogen_is_a_suspect(void **state)
 static void flow_far_from_its_usual_level_is_a_suspect(void **state)
 {
     fx *f = *state;
-    char err[256];
-    store_site st = {.mn = "QY0000000005",
-                     .pw = "123456",
-                     .kind = "water_outlet",
-                     .name = "outfall",
-                     .town = "九龙镇",
-                     .lon = NAN,
-                     .lat = NAN,
-                     .enterprise = "甲化工"};
-    int64_t id = 0;
-    assert_int_equal(store_site_put(f->s, &st, &id, err, sizeof err), 0);
-    source_limit l = {.site_id = id,
-                      .param = "w01018",
-                      .period = "day",
-                      .kind = "upper",
-                      .max_milli = 500000,
-                      .o2_ref_milli = SOURCE_NO_VALUE,
-                      .standard = "GB/T 31962-2015"};
-    assert_int_equal(source_limit_set(f->s, &bureau, NULL, &l, 1000, err, sizeof err), 0);
+    int64_t id = water_outlet(f, "QY0000000005", "w01018", 500000, "GB/T 31962-2015");
     for (int i = -28 * 24; i < 0; i++)
         hour(f->s, id, "w00000", f->t0 + i * 3600, 10.0 + 0.01 * (i % 5));
     for (int i = 0; i < 24; i++) {
