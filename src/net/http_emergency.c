@@ -57,6 +57,12 @@ static json_t *num_json(double v)
     return isfinite(v) ? json_real(round(v * 10) / 10) : json_null();
 }
 
+/* Emission rates to the gram per hour: a small outlet emits well under 1 kg/h. */
+static json_t *kgh_json(double v)
+{
+    return isfinite(v) ? json_real(round(v * 1000) / 1000) : json_null();
+}
+
 static json_t *warning_json(const em_warning_row *w)
 {
     return json_pack("{s:I,s:s,s:o,s:o,s:s,s:s,s:i,s:s,s:o}", "id", (json_int_t)w->id, "level",
@@ -107,14 +113,30 @@ static int h_warning_declare(http_req *r, http_resp *out)
 
 static json_t *verdict_json(const em_verdict *v)
 {
-    return json_pack("{s:s,s:s,s:s,s:o,s:o,s:o,s:o,s:i,s:s,s:I}", "enterprise", v->enterprise,
-                     "town", v->town, "grade", v->grade, "base_kw", num_json(v->base_kw), "cut_pct",
-                     num_json(v->cut_pct), "allowed_kw", num_json(v->allowed_kw), "mean_kw",
-                     num_json(v->mean_kw), "hours", v->hours, "verdict",
-                     !isfinite(v->mean_kw)         ? "no_data"
-                     : (v->breached || v->case_id) ? "breached"
+    json_t *o = json_pack("{s:s,s:s,s:s,s:o,s:o,s:o,s:o,s:i,s:s,s:I}", "enterprise", v->enterprise,
+                          "town", v->town, "grade", v->grade, "base_kw", num_json(v->base_kw),
+                          "cut_pct", num_json(v->cut_pct), "allowed_kw", num_json(v->allowed_kw),
+                          "mean_kw", num_json(v->mean_kw), "hours", v->hours, "verdict",
+                          em_verdict_no_data(v)    ? "no_data"
+                          : em_verdict_breached(v) ? "breached"
                                                    : "complied",
-                     "case_id", (json_int_t)v->case_id);
+                          "case_id", (json_int_t)v->case_id);
+    json_object_set_new(o, "power",
+                        json_pack("{s:b,s:I}", "breached", v->breached || v->case_id, "case_id",
+                                  (json_int_t)v->case_id));
+    json_object_set_new(
+        o, "emission",
+        json_pack("{s:o,s:o,s:o,s:o,s:i,s:b,s:I}", "base_kgh", kgh_json(v->base_kgh), "allowed_kgh",
+                  v->base_kgh > 0 ? kgh_json(v->allowed_kgh) : json_null(), "mean_kgh",
+                  kgh_json(v->mean_kgh), "before_kgh", kgh_json(v->before_kgh), "hours",
+                  v->emission_hours, "breached", v->emission_breached || v->emission_case_id,
+                  "case_id", (json_int_t)v->emission_case_id));
+    json_object_set_new(o, "silent",
+                        json_pack("{s:i,s:i,s:i,s:b,s:I}", "sites", v->sites, "sites_before",
+                                  v->sites_before, "sites_silent", v->sites_silent, "breached",
+                                  v->silent_breached || v->silent_case_id, "case_id",
+                                  (json_int_t)v->silent_case_id));
+    return o;
 }
 
 static int h_warning_report(http_req *r, http_resp *out)
@@ -134,9 +156,12 @@ static int h_warning_report(http_req *r, http_resp *out)
     for (size_t i = 0; i < rep.n; i++)
         json_array_append_new(rows, verdict_json(&rep.v[i]));
     json_t *body = json_pack(
-        "{s:o,s:o,s:{s:i,s:i,s:i},s:{s:o,s:o}}", "warning", warning_json(&rep.w), "enterprises",
-        rows, "summary", "complied", rep.complied, "breached", rep.breached, "no_data", rep.no_data,
-        "aqi", "during", num_json(rep.aqi_during), "before_3_days", num_json(rep.aqi_before));
+        "{s:o,s:o,s:{s:i,s:i,s:i},s:{s:o,s:o},s:{s:o,s:o,s:o}}", "warning", warning_json(&rep.w),
+        "enterprises", rows, "summary", "complied", rep.complied, "breached", rep.breached,
+        "no_data", rep.no_data, "aqi", "during", num_json(rep.aqi_during), "before_3_days",
+        num_json(rep.aqi_before), "reduction", "required_pct", num_json(rep.required_pct),
+        "vs_base_pct", num_json(rep.reduction_vs_base_pct), "vs_before_24h_pct",
+        num_json(rep.reduction_vs_before_pct));
     emergency_report_free(&rep);
     return http_json(out, 200, body);
 }

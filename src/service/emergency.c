@@ -1,5 +1,5 @@
-/* emergency: warnings, the reduction list, power compliance and the warning report (see
- * emergency.h). */
+/* emergency: warnings, the reduction list, compliance (power, emission, silent sites) and the
+ * warning report (see emergency.h). */
 #include "service/emergency.h"
 
 #include <math.h>
@@ -10,9 +10,10 @@
 #include "base/bjtime.h"
 #include "base/xalloc.h"
 #include "service/air.h"
+#include "service/audit.h"
 #include "service/casework.h"
 #include "service/textlines.h"
-#include "service/audit.h"
+#include "standards/fluegas.h"
 #include "store/office.h"
 
 static const char *const level_names[EM_LEVEL_COUNT] = {"yellow", "orange", "red"};
@@ -57,6 +58,9 @@ bool em_grade_valid(const char *g)
 const char *const em_power_codes[] = {"pw001", "pw002", "pw003"};
 const size_t em_power_ncodes = sizeof em_power_codes / sizeof em_power_codes[0];
 
+const char *const em_emission_codes[] = {"a34013", "a21026", "a21002", "a24088"};
+const size_t em_emission_ncodes = sizeof em_emission_codes / sizeof em_emission_codes[0];
+
 double em_allowed_kw(double base_kw, double cut_pct)
 {
     return base_kw * (1.0 - cut_pct / 100.0);
@@ -65,6 +69,17 @@ double em_allowed_kw(double base_kw, double cut_pct)
 bool em_power_breaches(double mean_kw, double allowed_kw)
 {
     return isfinite(mean_kw) && mean_kw > allowed_kw;
+}
+
+bool em_verdict_breached(const em_verdict *v)
+{
+    return v->breached || v->case_id || v->emission_breached || v->emission_case_id ||
+           v->silent_breached || v->silent_case_id;
+}
+
+bool em_verdict_no_data(const em_verdict *v)
+{
+    return !isfinite(v->mean_kw) && !isfinite(v->mean_kgh) && !em_verdict_breached(v);
 }
 
 static bool may_manage(const case_actor *who)
@@ -276,6 +291,7 @@ static int collect_entry(void *ctx, const em_list_row *e)
     v->town = xstrdup(e->town);
     v->grade = xstrdup(e->grade);
     v->base_kw = e->base_power_kw;
+    v->base_kgh = e->base_emission_kgh;
     memcpy(v->cut_by_level, e->cut_pct, sizeof v->cut_by_level);
     return 0;
 }
@@ -288,6 +304,141 @@ static void verdicts_free(em_verdict *v, size_t n)
         free(v[i].grade);
     }
     free(v);
+}
+
+/* ---- emission from CEMS hourly values ---------------------------------------------- */
+
+/* Walks an enterprise's valid hourly values (ordered by hour, site, code) and adds, per hour,
+ * the emission rates of every outlet: one (hour, site) group at a time, its flow and its
+ * concentrations, each rate by fluegas_rate (HJ 75-2017 G = C × Q × 10⁻⁶). A concentration
+ * without a valid flow in the same hour and outlet has no rate. */
+typedef struct emission_acc {
+    int64_t hour, site;    /* the group being gathered; hour -1 before the first */
+    int64_t flow_milli;    /* m³/h thousandths, or FLUEGAS_NA */
+    int64_t conc_milli[8]; /* the group's concentrations, mg/m³ thousandths */
+    size_t nconc;
+    int64_t hour_sum_milli; /* kg/h thousandths over the hour's outlets so far */
+    bool hour_has_rate;
+    int64_t total_milli; /* Σ of the hours' sums */
+    int hours;           /* hours with at least one rate */
+    int rc;
+} emission_acc;
+
+/* The stored value in thousandths of its unit; false if it does not fit. */
+static bool to_milli(double v, double scale, int64_t *out)
+{
+    double m = v * scale * 1000.0;
+    if (!isfinite(m) || fabs(m) > 9.0e15)
+        return false;
+    *out = llround(m);
+    return true;
+}
+
+static void emission_flush_site(emission_acc *a)
+{
+    for (size_t i = 0; a->flow_milli != FLUEGAS_NA && i < a->nconc; i++) {
+        int64_t r;
+        if (fluegas_rate(a->conc_milli[i], a->flow_milli, &r) == EW_OK) {
+            a->hour_sum_milli += r;
+            a->hour_has_rate = true;
+        }
+    }
+    a->nconc = 0;
+    a->flow_milli = FLUEGAS_NA;
+}
+
+static void emission_flush_hour(emission_acc *a)
+{
+    emission_flush_site(a);
+    if (a->hour_has_rate) {
+        a->total_milli += a->hour_sum_milli;
+        a->hours++;
+    }
+    a->hour_sum_milli = 0;
+    a->hour_has_rate = false;
+}
+
+static int emission_value(void *ctx, const em_hour_value *v)
+{
+    emission_acc *a = ctx;
+    if (v->hour_utc != a->hour) {
+        emission_flush_hour(a);
+        a->hour = v->hour_utc;
+        a->site = v->site_id;
+    } else if (v->site_id != a->site) {
+        emission_flush_site(a);
+        a->site = v->site_id;
+    }
+    int64_t m;
+    if (!strcmp(v->param, EM_GAS_FLOW_CODE)) {
+        /* HJ 212-2017 Annex B gives the flue-gas flow in m³/s; the rate wants m³/h. */
+        if (to_milli(v->value, 3600.0, &m) && m >= 0)
+            a->flow_milli = m;
+    } else if (a->nconc < sizeof a->conc_milli / sizeof a->conc_milli[0] &&
+               to_milli(v->value, 1.0, &m) && m >= 0) {
+        a->conc_milli[a->nconc++] = m;
+    }
+    return 0;
+}
+
+/* The mean hourly emission rate (kg/h) of enterprise over [from, to): NAN with *hours 0 when
+ * no hour has a rate. */
+static int emission_mean(store *s, const char *enterprise, int64_t from, int64_t to,
+                         double *mean_out, int *hours_out, char *err, size_t errcap)
+{
+    const char *codes[sizeof em_emission_codes / sizeof em_emission_codes[0] + 1];
+    memcpy(codes, em_emission_codes, sizeof em_emission_codes);
+    codes[em_emission_ncodes] = EM_GAS_FLOW_CODE;
+    emission_acc a = {.hour = -1, .site = -1, .flow_milli = FLUEGAS_NA};
+    int rc = em_hour_values(s, enterprise, codes, em_emission_ncodes + 1, from, to, emission_value,
+                            &a, err, errcap);
+    emission_flush_hour(&a);
+    *hours_out = a.hours;
+    *mean_out = a.hours ? (double)a.total_milli / 1000.0 / a.hours : NAN;
+    return rc;
+}
+
+/* ---- sites gone silent ------------------------------------------------------------- */
+
+typedef struct presence_vec {
+    size_t n, cap;
+    int64_t *values; /* per site, in id order */
+} presence_vec;
+
+static int collect_presence(void *ctx, const em_site_presence *p)
+{
+    presence_vec *pv = ctx;
+    if (pv->n == pv->cap) {
+        pv->cap = pv->cap ? 2 * pv->cap : 8;
+        pv->values = xrealloc(pv->values, pv->cap * sizeof *pv->values);
+    }
+    pv->values[pv->n++] = p->values;
+    return 0;
+}
+
+/* Sites of the enterprise; of them, those with data in the 24 h before the warning; of
+ * those, the ones with none since the start (only once EM_SILENT_AFTER_H hours have run). */
+static int silent_sites(store *s, em_verdict *v, int64_t start, int64_t to, char *err,
+                        size_t errcap)
+{
+    presence_vec before = {0}, during = {0};
+    int rc = em_site_presence_each(s, v->enterprise, start - 24 * 3600, start, collect_presence,
+                                   &before, err, errcap);
+    if (rc == EW_OK)
+        rc = em_site_presence_each(s, v->enterprise, start, to, collect_presence, &during, err,
+                                   errcap);
+    /* Both walks list the same sites in the same order unless one was added in between. */
+    bool judged = to - start >= EM_SILENT_AFTER_H * 3600 && before.n == during.n;
+    v->sites = (int)before.n;
+    for (size_t i = 0; rc == EW_OK && i < before.n; i++)
+        if (before.values[i] > 0) {
+            v->sites_before++;
+            v->sites_silent += judged && during.values[i] == 0;
+        }
+    v->silent_breached = v->sites_silent > 0;
+    free(before.values);
+    free(during.values);
+    return rc;
 }
 
 /* The list with each entry judged for warning w over [w.start, min(now, w.end)). */
@@ -308,8 +459,43 @@ static int judge(store *s, const em_warning_row *w, int64_t now_utc, list_vec *l
         v->breached = em_power_breaches(v->mean_kw, v->allowed_kw);
         if (rc == EW_OK && em_breach_find(s, w->id, v->enterprise, &v->case_id, err, errcap) < 0)
             rc = EW_EINTERNAL;
+        v->allowed_kgh = em_allowed_kw(v->base_kgh, v->cut_pct);
+        if (rc == EW_OK)
+            rc = emission_mean(s, v->enterprise, w->start_utc, to, &v->mean_kgh, &v->emission_hours,
+                               err, errcap);
+        int before_hours;
+        if (rc == EW_OK)
+            rc = emission_mean(s, v->enterprise, w->start_utc - 24 * 3600, w->start_utc,
+                               &v->before_kgh, &before_hours, err, errcap);
+        /* A zero baseline is no baseline: the list gives none for enterprises without CEMS. */
+        v->emission_breached = v->base_kgh > 0 && em_power_breaches(v->mean_kgh, v->allowed_kgh);
+        if (rc == EW_OK && em_data_breach_find(s, w->id, v->enterprise, "emission",
+                                               &v->emission_case_id, err, errcap) < 0)
+            rc = EW_EINTERNAL;
+        if (rc == EW_OK)
+            rc = silent_sites(s, v, w->start_utc, to, err, errcap);
+        if (rc == EW_OK && em_data_breach_find(s, w->id, v->enterprise, "silent",
+                                               &v->silent_case_id, err, errcap) < 0)
+            rc = EW_EINTERNAL;
     }
     return rc;
+}
+
+/* Open a breach case for the enterprise of v in its town; *case_id the case. */
+static int open_case(store *s, em_verdict *v, const char *desc, int64_t now_utc, int64_t *case_id,
+                     char *err, size_t errcap)
+{
+    case_report rep = {.source = CASE_SRC_MONITORING_ALERT,
+                       .category = CASE_CAT_OTHER,
+                       .location = v->town,
+                       .description = desc};
+    case_actor sys = {.name = "system", .role = EW_ROLE_BUREAU, .org = NULL};
+    casework_meta m = {.created_by = "system"};
+    char tracking[CASE_TRACKING_LEN + 1];
+    case_error ce = {{0}};
+    if (casework_open(s, &rep, &sys, &m, now_utc, case_id, tracking, &ce) < 0)
+        return ew_errf(err, errcap, EW_EINTERNAL, "breach case: %s", ce.msg);
+    return EW_OK;
 }
 
 static int open_breach_case(store *s, const em_warning_row *w, em_verdict *v, int64_t now_utc,
@@ -321,23 +507,54 @@ static int open_breach_case(store *s, const em_warning_row *w, em_verdict *v, in
         "重污染天气%s预警期间 %s 生产用电均值 %.1f kW，超过减排要求 %.1f kW（基准 × (1 − %g%%)），"
         "预警 #%lld。",
         w->level, v->enterprise, v->mean_kw, v->allowed_kw, v->cut_pct, (long long)w->id);
-    case_report rep = {.source = CASE_SRC_MONITORING_ALERT,
-                       .category = CASE_CAT_OTHER,
-                       .location = v->town,
-                       .description = desc};
-    case_actor sys = {.name = "system", .role = EW_ROLE_BUREAU, .org = NULL};
-    casework_meta m = {.created_by = "system"};
-    char tracking[CASE_TRACKING_LEN + 1];
-    case_error ce = {{0}};
-    if (casework_open(s, &rep, &sys, &m, now_utc, &v->case_id, tracking, &ce) < 0)
-        return ew_errf(err, errcap, EW_EINTERNAL, "breach case: %s", ce.msg);
+    int rc = open_case(s, v, desc, now_utc, &v->case_id, err, errcap);
     em_breach_row b = {.warning_id = w->id,
                        .enterprise = v->enterprise,
                        .at_utc = now_utc,
                        .mean_kw = v->mean_kw,
                        .allowed_kw = v->allowed_kw,
                        .case_id = v->case_id};
-    return em_breach_put(s, &b, err, errcap);
+    return rc == EW_OK ? em_breach_put(s, &b, err, errcap) : rc;
+}
+
+static int open_emission_case(store *s, const em_warning_row *w, em_verdict *v, int64_t now_utc,
+                              char *err, size_t errcap)
+{
+    char desc[512];
+    snprintf(desc, sizeof desc,
+             "重污染天气%s预警期间 %s 废气污染物（颗粒物、SO2、NOx、非甲烷总烃）排放速率均值 "
+             "%.2f kg/h，超过减排要求 %.2f kg/h（基准 %.2f × (1 − %g%%)），预警 #%lld。",
+             w->level, v->enterprise, v->mean_kgh, v->allowed_kgh, v->base_kgh, v->cut_pct,
+             (long long)w->id);
+    int rc = open_case(s, v, desc, now_utc, &v->emission_case_id, err, errcap);
+    em_data_breach_row b = {.warning_id = w->id,
+                            .enterprise = v->enterprise,
+                            .kind = "emission",
+                            .at_utc = now_utc,
+                            .value = v->mean_kgh,
+                            .allowed = v->allowed_kgh,
+                            .case_id = v->emission_case_id};
+    return rc == EW_OK ? em_data_breach_put(s, &b, err, errcap) : rc;
+}
+
+static int open_silent_case(store *s, const em_warning_row *w, em_verdict *v, int64_t now_utc,
+                            char *err, size_t errcap)
+{
+    char desc[512];
+    snprintf(
+        desc, sizeof desc,
+        "重污染天气%s预警期间 %s 的 %d 个监测点位自预警开始未上传数据（预警前 24 小时内有数据），"
+        "预警 #%lld。",
+        w->level, v->enterprise, v->sites_silent, (long long)w->id);
+    int rc = open_case(s, v, desc, now_utc, &v->silent_case_id, err, errcap);
+    em_data_breach_row b = {.warning_id = w->id,
+                            .enterprise = v->enterprise,
+                            .kind = "silent",
+                            .at_utc = now_utc,
+                            .value = v->sites_silent,
+                            .allowed = 0,
+                            .case_id = v->silent_case_id};
+    return rc == EW_OK ? em_data_breach_put(s, &b, err, errcap) : rc;
 }
 
 typedef struct warn_vec {
@@ -376,11 +593,21 @@ int emergency_check(store *s, int64_t now_utc, int *breaches, char *err, size_t 
     for (size_t i = 0; rc >= 0 && i < wv.n; i++) {
         list_vec lv = {0};
         rc = judge(s, &wv.w[i], now_utc, &lv, err, errcap);
-        for (size_t k = 0; rc == EW_OK && k < lv.n; k++)
-            if (lv.v[k].breached && !lv.v[k].case_id) {
-                rc = open_breach_case(s, &wv.w[i], &lv.v[k], now_utc, err, errcap);
+        for (size_t k = 0; rc == EW_OK && k < lv.n; k++) {
+            em_verdict *v = &lv.v[k];
+            if (v->breached && !v->case_id) {
+                rc = open_breach_case(s, &wv.w[i], v, now_utc, err, errcap);
                 *breaches += rc == EW_OK;
             }
+            if (rc == EW_OK && v->emission_breached && !v->emission_case_id) {
+                rc = open_emission_case(s, &wv.w[i], v, now_utc, err, errcap);
+                *breaches += rc == EW_OK;
+            }
+            if (rc == EW_OK && v->silent_breached && !v->silent_case_id) {
+                rc = open_silent_case(s, &wv.w[i], v, now_utc, err, errcap);
+                *breaches += rc == EW_OK;
+            }
+        }
         verdicts_free(lv.v, lv.n);
     }
     warnings_free(&wv);
@@ -414,6 +641,7 @@ int emergency_report(store *s, ew_reader *db, int64_t id, int64_t now_utc, em_re
 {
     memset(out, 0, sizeof *out);
     out->aqi_during = out->aqi_before = NAN;
+    out->reduction_vs_base_pct = out->reduction_vs_before_pct = out->required_pct = NAN;
     warn_vec wv = {0};
     int rc = em_warning_get(s, id, collect_warning, &wv, err, errcap);
     if (rc < 0)
@@ -425,12 +653,26 @@ int emergency_report(store *s, ew_reader *db, int64_t id, int64_t now_utc, em_re
     out->w = wv.w[0]; /* its strings now belong to the report */
     out->v = lv.v;
     out->n = lv.n;
+    double sum_mean = 0, sum_base = 0, sum_now = 0, sum_before = 0;
     for (size_t i = 0; i < lv.n; i++) {
-        bool nodata = !isfinite(lv.v[i].mean_kw);
+        const em_verdict *v = &lv.v[i];
+        bool nodata = em_verdict_no_data(v), breached = em_verdict_breached(v);
         out->no_data += nodata;
-        out->breached += !nodata && (lv.v[i].breached || lv.v[i].case_id);
-        out->complied += !nodata && !lv.v[i].breached && !lv.v[i].case_id;
+        out->breached += breached;
+        out->complied += !nodata && !breached;
+        if (v->base_kgh > 0 && isfinite(v->mean_kgh)) {
+            sum_mean += v->mean_kgh;
+            sum_base += v->base_kgh;
+        }
+        if (isfinite(v->mean_kgh) && isfinite(v->before_kgh)) {
+            sum_now += v->mean_kgh;
+            sum_before += v->before_kgh;
+        }
     }
+    out->reduction_vs_base_pct = sum_base > 0 ? 100.0 * (1.0 - sum_mean / sum_base) : NAN;
+    out->reduction_vs_before_pct = sum_before > 0 ? 100.0 * (1.0 - sum_now / sum_before) : NAN;
+    em_level l;
+    out->required_pct = em_level_parse(out->w.level, &l) ? NAN : em_level_required_cut_pct(l);
     int64_t d0 = ew_bj_day_of(out->w.start_utc), d1 = ew_bj_day_of(out->w.end_utc - 1);
     if (rc == EW_OK)
         rc = mean_zone_aqi(db, d0, (int)(d1 - d0 + 1), &out->aqi_during, err, errcap);

@@ -7,10 +7,18 @@
  * The whole-society cut the levels require (round2.md §2.2): ≥ 10 / 20 / 30 %; each list
  * entry carries its own cut per level (grade and industry decide it, round2.md §2.3).
  *
- * Compliance rule: over the warning's hours so far, the mean of the enterprise's hourly
- * production power must not exceed baseline × (1 − cut / 100). A breach is stored once per
- * (warning, enterprise) and opens one case (source monitoring_alert) located in the
- * enterprise's town, through service/casework.
+ * Compliance rules, over the warning's hours so far (docs/emergency-list.md):
+ *  - power: the mean of the enterprise's hourly production power must not exceed
+ *    base_power_kw × (1 − cut / 100);
+ *  - emission: where the list gives an emission baseline (> 0), the mean of the enterprise's
+ *    hourly flue-gas emission rate (PM, SO2, NOx and NMHC over all its outlets, kg/h, from
+ *    the CEMS hourly means and flows by HJ 75-2017's G = C × Q × 10⁻⁶) must not exceed
+ *    base_emission_kgh × (1 − cut / 100) (round2.md §2.4 (b));
+ *  - silent: a site of the enterprise that sent hourly data in the 24 h before the warning
+ *    must keep sending: none at all since the start, once EM_SILENT_AFTER_H hours have
+ *    passed, is a breach (round2.md §2.4: "outlets that go silent").
+ * Each breach is stored once per (warning, enterprise, rule) and opens one case (source
+ * monitoring_alert) located in the enterprise's town, through service/casework.
  *
  * Who may: declaring warnings and editing the list is bureau staff's and admins' work
  * (EW_ROLE_BUREAU, EW_ROLE_ADMIN); every declaration and edit is written to the audit log.
@@ -42,9 +50,22 @@ bool em_grade_valid(const char *g);
 extern const char *const em_power_codes[];
 extern const size_t em_power_ncodes;
 
-/* The largest mean power an enterprise may draw under a cut: base × (1 − cut / 100). */
+/* The flue-gas pollutants whose emission rates add up to the emission compared with the
+ * list's baseline: particulates, SO2, NOx (HJ 212-2017 Annex B a34013, a21026, a21002) and
+ * non-methane hydrocarbons (a24088) for VOCs — the four of the reduction ratios (round2.md
+ * §2.2); and the flue-gas flow code (a00000, m³/s). */
+extern const char *const em_emission_codes[];
+extern const size_t em_emission_ncodes;
+#define EM_GAS_FLOW_CODE "a00000"
+/* Hours a warning must have run before a site without data since its start is silent: the
+ * hour in progress and the one before may still be on their way. */
+#define EM_SILENT_AFTER_H 3
+
+/* The largest mean an enterprise may reach under a cut: base × (1 − cut / 100); used for
+ * power (kW) and emission (kg/h) alike. */
 double em_allowed_kw(double base_kw, double cut_pct);
-/* Does a mean power breach that allowance? (strictly above; NAN = no data = no verdict) */
+/* Does a mean (power or emission) breach that allowance? (strictly above; NAN = no data = no
+ * verdict) */
 bool em_power_breaches(double mean_kw, double allowed_kw);
 
 typedef struct em_declaration {
@@ -88,12 +109,32 @@ typedef struct em_verdict {
     int hours;
     bool breached;
     int64_t case_id; /* 0 unless a breach was stored */
+    /* emission: the list's baseline (0 = none, no verdict), the allowance, the mean rate
+     * during the warning and over the 24 h before (NAN: no data), hours with a rate */
+    double base_kgh, allowed_kgh, mean_kgh, before_kgh;
+    int emission_hours;
+    bool emission_breached;
+    int64_t emission_case_id;
+    /* silent: the enterprise's sites, those that sent data in the 24 h before, and those of
+     * them silent since the start (0 until EM_SILENT_AFTER_H hours have passed) */
+    int sites, sites_before, sites_silent;
+    bool silent_breached;
+    int64_t silent_case_id;
 } em_verdict;
+/* Is a verdict a breach of any rule (found now or stored before)? */
+bool em_verdict_breached(const em_verdict *v);
+/* Does a verdict have no data to judge (no power and no emission hours)? */
+bool em_verdict_no_data(const em_verdict *v);
 typedef struct em_report {
     em_warning_row w; /* strings owned by the report */
     size_t n;
     em_verdict *v;
     int complied, breached, no_data;
+    /* The zone's estimated reduction, percent: 100 × (1 − Σ mean / Σ base) over the entries
+     * with an emission baseline and emission data (vs_base), and 100 × (1 − Σ mean / Σ
+     * before) over those with data during and in the 24 h before (vs_before); NAN when no
+     * entry qualifies. required_pct: the level's whole-society cut (10 / 20 / 30). */
+    double reduction_vs_base_pct, reduction_vs_before_pct, required_pct;
     double aqi_during, aqi_before; /* mean daily zone AQI: the warning's days, the 3 before; NAN */
 } em_report;
 /* EW_ENOTFOUND if no such warning. *out initialised either way. */

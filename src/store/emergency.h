@@ -87,6 +87,34 @@ int em_power_mean(store *s, const char *enterprise, const char *const *params, s
                   int64_t from_utc, int64_t to_utc, double *mean_out, int *hours_out, char *err,
                   size_t errcap) EW_MUST_CHECK;
 
+/* ---- evidence: hourly values and data presence of an enterprise's sites ---------------- */
+
+typedef struct em_hour_value {
+    int64_t hour_utc;
+    int64_t site_id;
+    const char *param;
+    double value; /* the stored hourly value, in the factor's HJ 212 unit */
+} em_hour_value;
+typedef int (*em_hour_value_fn)(void *ctx, const em_hour_value *v);
+
+/* Every valid hourly value (flag N) of params (any of nparams codes) over the sites of
+ * enterprise with from_utc <= hour < to_utc, ordered by hour, then site, then code. */
+int em_hour_values(store *s, const char *enterprise, const char *const *params, size_t nparams,
+                   int64_t from_utc, int64_t to_utc, em_hour_value_fn fn, void *ctx, char *err,
+                   size_t errcap) EW_MUST_CHECK;
+
+typedef struct em_site_presence {
+    int64_t site_id;
+    const char *mn, *name;
+    int64_t values; /* hourly values stored (any factor, any flag) in the window */
+} em_site_presence;
+typedef int (*em_site_presence_fn)(void *ctx, const em_site_presence *p);
+/* Every site of enterprise, by id, with the number of hourly values it has in
+ * [from_utc, to_utc) (0 for a site without any). */
+int em_site_presence_each(store *s, const char *enterprise, int64_t from_utc, int64_t to_utc,
+                          em_site_presence_fn fn, void *ctx, char *err,
+                          size_t errcap) EW_MUST_CHECK;
+
 /* ---- breaches ------------------------------------------------------------------------ */
 
 typedef struct em_breach_row {
@@ -104,6 +132,24 @@ int em_breach_find(store *s, int64_t warning_id, const char *enterprise, int64_t
 int em_breach_put(store *s, const em_breach_row *b, char *err, size_t errcap) EW_MUST_CHECK;
 int em_breaches_each(store *s, int64_t warning_id, em_breach_fn fn, void *ctx, char *err,
                      size_t errcap) EW_MUST_CHECK;
+
+/* Breaches found on monitoring data beside the power rule (migration 12): kind "emission"
+ * (the CEMS emission rate over the cut) or "silent" (sites that stopped sending). One per
+ * (warning, enterprise, kind): the key is the deduplication. value / allowed: kg/h for
+ * emission; for silent the number of silent sites and 0. Append-only. */
+typedef struct em_data_breach_row {
+    int64_t warning_id;
+    const char *enterprise;
+    const char *kind;
+    int64_t at_utc;
+    double value, allowed;
+    int64_t case_id;
+} em_data_breach_row;
+/* 1 and *case_id (may be NULL) if (warning, enterprise, kind) has a breach, 0 if not. */
+int em_data_breach_find(store *s, int64_t warning_id, const char *enterprise, const char *kind,
+                        int64_t *case_id, char *err, size_t errcap) EW_MUST_CHECK;
+int em_data_breach_put(store *s, const em_data_breach_row *b, char *err,
+                       size_t errcap) EW_MUST_CHECK;
 
 /* ---- fire points --------------------------------------------------------------------- */
 

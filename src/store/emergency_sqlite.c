@@ -261,43 +261,104 @@ static int power_row(sqlite3_stmt *st, void *fn, void *ctx)
     return 0;
 }
 
+/* The codes as one JSON array for json_each, so the SQL stays fixed; codes are HJ 212 factor
+ * codes (letters and digits), so no escaping is needed beyond refusing anything else. */
+static int codes_json(const char *const *params, size_t nparams, char *codes, size_t cap, char *err,
+                      size_t errcap)
+{
+    size_t n = 1;
+    codes[0] = '[';
+    for (size_t p = 0; p < nparams; p++) {
+        for (const char *c = params[p]; *c; c++)
+            if (!(*c >= 'a' && *c <= 'z') && !(*c >= 'A' && *c <= 'Z') && !(*c >= '0' && *c <= '9'))
+                return ew_errf(err, errcap, EW_EINVALID, "codes: bad code %s", params[p]);
+        int w = snprintf(codes + n, cap - n, "%s\"%s\"", p ? "," : "", params[p]);
+        if (w < 0 || (size_t)w >= cap - n)
+            return ew_errf(err, errcap, EW_EINVALID, "codes: too many codes");
+        n += (size_t)w;
+    }
+    if (n + 2 > cap)
+        return ew_errf(err, errcap, EW_EINVALID, "codes: too many codes");
+    codes[n++] = ']';
+    codes[n] = 0;
+    return EW_OK;
+}
+
 int em_power_mean(store *s, const char *enterprise, const char *const *params, size_t nparams,
                   int64_t from_utc, int64_t to_utc, double *mean_out, int *hours_out, char *err,
                   size_t errcap)
 {
-    /* The codes go in as one JSON array (json_each) so the SQL stays fixed; codes are
-     * HJ 212 factor codes (letters and digits), so no escaping is needed beyond refusing
-     * anything else. */
-    char codes[512] = "[";
-    size_t n = 1;
-    for (size_t p = 0; p < nparams; p++) {
-        for (const char *c = params[p]; *c; c++)
-            if (!(*c >= 'a' && *c <= 'z') && !(*c >= 'A' && *c <= 'Z') && !(*c >= '0' && *c <= '9'))
-                return ew_errf(err, errcap, EW_EINVALID, "power: bad code %s", params[p]);
-        int w = snprintf(codes + n, sizeof codes - n, "%s\"%s\"", p ? "," : "", params[p]);
-        if (w < 0 || (size_t)w >= sizeof codes - n)
-            return ew_errf(err, errcap, EW_EINVALID, "power: too many codes");
-        n += (size_t)w;
-    }
-    if (n + 2 > sizeof codes)
-        return ew_errf(err, errcap, EW_EINVALID, "power: too many codes");
-    codes[n++] = ']';
-    codes[n] = 0;
+    char codes[512];
+    int rc = codes_json(params, nparams, codes, sizeof codes, err, errcap);
+    if (rc < 0)
+        return rc;
     power_acc a = {0, 0};
-    int rc = walk(s,
-                  prep(s, err, errcap, "power",
-                       "SELECT sum(h.value) FROM hour_agg h JOIN site s ON s.id = h.site_id"
-                       " JOIN enterprise e ON e.id = s.enterprise_id"
-                       " WHERE e.name = ? AND h.param IN (SELECT value FROM json_each(?))"
-                       " AND h.hour_utc >= ? AND h.hour_utc < ? AND h.value IS NOT NULL"
-                       " GROUP BY h.hour_utc",
-                       "ttii", enterprise, codes, from_utc, to_utc),
-                  power_row, NULL, &a, err, errcap, "power");
+    rc = walk(s,
+              prep(s, err, errcap, "power",
+                   "SELECT sum(h.value) FROM hour_agg h JOIN site s ON s.id = h.site_id"
+                   " JOIN enterprise e ON e.id = s.enterprise_id"
+                   " WHERE e.name = ? AND h.param IN (SELECT value FROM json_each(?))"
+                   " AND h.hour_utc >= ? AND h.hour_utc < ? AND h.value IS NOT NULL"
+                   " GROUP BY h.hour_utc",
+                   "ttii", enterprise, codes, from_utc, to_utc),
+              power_row, NULL, &a, err, errcap, "power");
     if (rc < 0)
         return rc;
     *hours_out = a.hours;
     *mean_out = a.hours ? a.sum / a.hours : NAN;
     return EW_OK;
+}
+
+static int hour_value_row(sqlite3_stmt *st, void *fn, void *ctx)
+{
+    em_hour_value v = {.hour_utc = sqlite3_column_int64(st, 0),
+                       .site_id = sqlite3_column_int64(st, 1),
+                       .param = col_text(st, 2),
+                       .value = sqlite3_column_double(st, 3)};
+    return ((em_hour_value_fn)fn)(ctx, &v);
+}
+
+int em_hour_values(store *s, const char *enterprise, const char *const *params, size_t nparams,
+                   int64_t from_utc, int64_t to_utc, em_hour_value_fn fn, void *ctx, char *err,
+                   size_t errcap)
+{
+    char codes[512];
+    int rc = codes_json(params, nparams, codes, sizeof codes, err, errcap);
+    if (rc < 0)
+        return rc;
+    rc = walk(s,
+              prep(s, err, errcap, "hour values",
+                   "SELECT h.hour_utc, h.site_id, h.param, h.value FROM hour_agg h"
+                   " JOIN site s ON s.id = h.site_id JOIN enterprise e ON e.id = s.enterprise_id"
+                   " WHERE e.name = ? AND h.param IN (SELECT value FROM json_each(?))"
+                   " AND h.hour_utc >= ? AND h.hour_utc < ? AND h.value IS NOT NULL"
+                   " AND h.flag = 'N' ORDER BY h.hour_utc, h.site_id, h.param",
+                   "ttii", enterprise, codes, from_utc, to_utc),
+              hour_value_row, (void *)fn, ctx, err, errcap, "hour values");
+    return rc > 0 ? 0 : rc;
+}
+
+static int presence_row(sqlite3_stmt *st, void *fn, void *ctx)
+{
+    em_site_presence p = {.site_id = sqlite3_column_int64(st, 0),
+                          .mn = col_text(st, 1),
+                          .name = col_text(st, 2),
+                          .values = sqlite3_column_int64(st, 3)};
+    return ((em_site_presence_fn)fn)(ctx, &p);
+}
+
+int em_site_presence_each(store *s, const char *enterprise, int64_t from_utc, int64_t to_utc,
+                          em_site_presence_fn fn, void *ctx, char *err, size_t errcap)
+{
+    int rc = walk(s,
+                  prep(s, err, errcap, "site presence",
+                       "SELECT s.id, s.mn, s.name, (SELECT count(*) FROM hour_agg h"
+                       "  WHERE h.site_id = s.id AND h.hour_utc >= ? AND h.hour_utc < ?)"
+                       " FROM site s JOIN enterprise e ON e.id = s.enterprise_id"
+                       " WHERE e.name = ? ORDER BY s.id",
+                       "iit", from_utc, to_utc, enterprise),
+                  presence_row, (void *)fn, ctx, err, errcap, "site presence");
+    return rc > 0 ? 0 : rc;
 }
 
 /* ---- breaches ------------------------------------------------------------------------ */
@@ -352,6 +413,28 @@ int em_breaches_each(store *s, int64_t warning_id, em_breach_fn fn, void *ctx, c
                        "i", warning_id),
                   breach_row, (void *)fn, ctx, err, errcap, "breaches");
     return rc > 0 ? 0 : rc;
+}
+
+int em_data_breach_find(store *s, int64_t warning_id, const char *enterprise, const char *kind,
+                        int64_t *case_id, char *err, size_t errcap)
+{
+    return walk(s,
+                prep(s, err, errcap, "data breach find",
+                     "SELECT case_id FROM em_data_breach WHERE warning_id = ? AND enterprise = ?"
+                     " AND kind = ?",
+                     "itt", warning_id, enterprise, kind),
+                id_row, NULL, case_id, err, errcap, "data breach find");
+}
+
+int em_data_breach_put(store *s, const em_data_breach_row *b, char *err, size_t errcap)
+{
+    return done(s,
+                prep(s, err, errcap, "data breach put",
+                     "INSERT INTO em_data_breach (warning_id, enterprise, kind, at_utc, value,"
+                     " allowed, case_id) VALUES (?,?,?,?,?,?,?)",
+                     "ittiddi", b->warning_id, b->enterprise, b->kind, b->at_utc, b->value,
+                     b->allowed, b->case_id),
+                err, errcap, "data breach put");
 }
 
 /* ---- fire points --------------------------------------------------------------------- */

@@ -477,6 +477,17 @@ static const char *const migrations[] = {
     ("CREATE TABLE IF NOT EXISTS water_station ("
      "  section TEXT PRIMARY KEY REFERENCES water_section(code),"
      "  mn TEXT NOT NULL) WITHOUT ROWID;"),
+    /* 11 -> 12: emergency-response breaches found on monitoring data beside the power rule
+     * (store/emergency.h): emission over the cut, sites gone silent. */
+    ("CREATE TABLE IF NOT EXISTS em_data_breach ("
+     "  warning_id INTEGER NOT NULL REFERENCES em_warning(id),"
+     "  enterprise TEXT NOT NULL,"
+     "  kind TEXT NOT NULL CHECK (kind IN ('emission', 'silent')),"
+     "  at_utc INTEGER NOT NULL,"
+     "  value REAL NOT NULL,"
+     "  allowed REAL NOT NULL,"
+     "  case_id INTEGER NOT NULL REFERENCES case_file(id),"
+     "  PRIMARY KEY (warning_id, enterprise, kind)) WITHOUT ROWID;" APPEND_ONLY("em_data_breach")),
 };
 enum { N_MIGRATIONS = sizeof migrations / sizeof migrations[0] };
 _Static_assert(N_MIGRATIONS == STORE_SCHEMA_VERSION, "one migration per schema version");

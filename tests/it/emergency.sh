@@ -60,6 +60,13 @@ h0=$(date -u -d '2026-01-10 22:00:00' +%s)
 for i in 0 1 2 3 4 5; do
   sqlite3 "$db" "INSERT INTO hour_agg SELECT id,'pw001',$((h0 + i * 3600)),CASE WHEN mn LIKE '%3' THEN 850 ELSE 750 END,NULL,NULL,60,60,'N' FROM site WHERE kind='gas_outlet'"
 done
+# 乙's stack over the same hours: 25 m³/s = 90 000 m³/h × (SO2 100 + NOx 180 + PM 20 mg/m³)
+# = 27 kg/h, within its orange allowance 40 × 0.8 = 32 kg/h.
+for i in 0 1 2 3 4 5; do
+  for pv in a00000:25 a21026:100 a21002:180 a34013:20; do
+    sqlite3 "$db" "INSERT INTO hour_agg SELECT id,'${pv%%:*}',$((h0 + i * 3600)),${pv##*:},NULL,NULL,60,60,'N' FROM site WHERE mn LIKE '%4'"
+  done
+done
 for _ in $(seq 50); do [ "$(cases "WHERE location='九龙镇'")" = 1 ] && break; sleep 0.2; done
 check "the job opens one case for 甲's town (85 % > 80 %), none for 乙 (75 %)" \
   test "$(cases "WHERE location='九龙镇' AND source='monitoring_alert'")$(cases "WHERE location='前程办'")" = 10
@@ -68,6 +75,8 @@ check "later passes open no second case for the same enterprise and warning" tes
 R=$(api "$T_b" GET "warnings/$W/report")
 check "the report: 1 complied, 1 breached, 甲 850 of 800 kW allowed" \
   test "$(jq -r '"\(.summary.complied) \(.summary.breached) " + (.enterprises[] | select(.enterprise=="甲水泥") | "\(.verdict) \(.mean_kw) \(.allowed_kw)")' <<<"$R")" = "1 1 breached 850 800"
+check "the report: 乙 emits 27 of 32 kg/h allowed over 6 hours; the zone's cut 32.5 % of the baseline vs 20 % required" \
+  test "$(jq -r '(.enterprises[] | select(.enterprise=="乙玻璃") | "\(.verdict) \(.emission.mean_kgh) \(.emission.allowed_kgh) \(.emission.hours) \(.emission.breached)") + " \(.reduction.vs_base_pct) \(.reduction.required_pct)"' <<<"$R")" = "complied 27 32 6 false 32.5 20"
 check "the report shows AQI during and the 3 days before (null without air data)" \
   test "$(jq -c .aqi <<<"$R")" = '{"during":null,"before_3_days":null}'
 check "an unknown warning's report is 404" test "$(code "$T_b" GET warnings/99/report)" = 404

@@ -47,21 +47,40 @@ static int64_t site(store *s, const char *mn, const char *kind, const char *town
     return id;
 }
 
-static void power(store *s, int64_t site_id, int64_t from, int hours, double kw)
+/* One hourly value of param with flag (N valid, D invalid). */
+static void hour_val(store *s, int64_t site_id, const char *param, int64_t hour, double v,
+                     const char *flag)
 {
     char err[256];
+    store_hour hr = {.site_id = site_id,
+                     .param = param,
+                     .hour_utc = hour,
+                     .value = v,
+                     .min = v,
+                     .max = v,
+                     .n_min = 60,
+                     .n_valid = 60,
+                     .flag = flag};
+    if (store_hour_put(s, &hr, err, sizeof err) < 0)
+        fail_msg("%s", err);
+}
+
+static void power(store *s, int64_t site_id, int64_t from, int hours, double kw)
+{
+    for (int h = 0; h < hours; h++)
+        hour_val(s, site_id, "pw001", from + h * 3600, kw, "N");
+}
+
+/* Hours [from, from + hours) of a flue-gas outlet: flow in m³/s, SO2, NOx, PM in mg/m³. */
+static void stack(store *s, int64_t site_id, int64_t from, int hours, double flow, double so2,
+                  double nox, double pm)
+{
     for (int h = 0; h < hours; h++) {
-        store_hour hr = {.site_id = site_id,
-                         .param = "pw001",
-                         .hour_utc = from + h * 3600,
-                         .value = kw,
-                         .min = kw,
-                         .max = kw,
-                         .n_min = 60,
-                         .n_valid = 60,
-                         .flag = "N"};
-        if (store_hour_put(s, &hr, err, sizeof err) < 0)
-            fail_msg("%s", err);
+        int64_t t = from + h * 3600;
+        hour_val(s, site_id, "a00000", t, flow, "N");
+        hour_val(s, site_id, "a21026", t, so2, "N");
+        hour_val(s, site_id, "a21002", t, nox, "N");
+        hour_val(s, site_id, "a34013", t, pm, "N");
     }
 }
 
@@ -160,27 +179,40 @@ static const char list_csv[] =
     "甲水泥,九龙镇,B,1000,50,10,20,100,禁用国四车辆,限产20%,停产\n"
     "乙玻璃,前程办,C,1000,40,10,20,100,停一半产线,限产20%,停产\n";
 
+/* A 72-hour orange warning from start, on a forecast AQI of 320. */
+static em_declaration orange(int64_t start)
+{
+    return (em_declaration){.level = "orange",
+                            .start_utc = start,
+                            .end_utc = start + 72 * 3600,
+                            .notice = "郑州市重污染天气橙色预警",
+                            .basis = "forecast",
+                            .aqi = 320};
+}
+
+/* Load list_csv; the number of entries loaded. */
+static int load_list(store *s)
+{
+    char err[256];
+    int n = 0;
+    if (emergency_list_load(s, list_csv, sizeof list_csv - 1, "sthj", t0(), &n, err, sizeof err))
+        fail_msg("%s", err);
+    return n;
+}
+
 static void orange_warning_breach_at_85_percent_opens_one_case(void **state)
 {
     tu_store_fixture *f = *state;
     store *s = f->s;
     char err[256];
-    int n = 0;
-    if (emergency_list_load(s, list_csv, sizeof list_csv - 1, "sthj", t0(), &n, err, sizeof err))
-        fail_msg("%s", err);
-    assert_int_equal(n, 2);
+    assert_int_equal(load_list(s), 2);
     int64_t a = site(s, "PWA0001", "gas_outlet", "九龙镇", "甲水泥", NAN, NAN);
     int64_t b = site(s, "PWB0001", "gas_outlet", "前程办", "乙玻璃", NAN, NAN);
     int64_t start = t0() + 12 * 3600;
     /* Six hours of the warning: 甲 at 850 kW (85 % > 80 %), 乙 at 750 kW (75 %). */
     power(s, a, start, 6, 850);
     power(s, b, start, 6, 750);
-    em_declaration d = {.level = "orange",
-                        .start_utc = start,
-                        .end_utc = start + 72 * 3600,
-                        .notice = "郑州市重污染天气橙色预警",
-                        .basis = "forecast",
-                        .aqi = 320};
+    em_declaration d = orange(start);
     int64_t wid = 0;
     if (emergency_declare(s, NULL, &d, &bureau, "127.0.0.1", start - 3600, &wid, err, sizeof err))
         fail_msg("%s", err);
@@ -222,6 +254,116 @@ static void orange_warning_breach_at_85_percent_opens_one_case(void **state)
     assert_true(isnan(r.aqi_during)); /* no air data in this store */
     emergency_report_free(&r);
     ew_read_close(rd);
+}
+
+static int64_t data_breach(const tu_store_fixture *f, int64_t wid, const char *enterprise,
+                           const char *kind)
+{
+    char err[256];
+    int64_t case_id = 0;
+    int rc = em_data_breach_find(f->s, wid, enterprise, kind, &case_id, err, sizeof err);
+    assert_true(rc >= 0);
+    return rc ? case_id : 0;
+}
+
+static void emission_over_the_cut_and_a_silent_outlet_open_their_own_cases(void **state)
+{
+    tu_store_fixture *f = *state;
+    store *s = f->s;
+    char err[256];
+    (void)load_list(s);
+    int64_t a = site(s, "GSA0001", "gas_outlet", "九龙镇", "甲水泥", NAN, NAN);
+    int64_t b1 = site(s, "GSB0001", "gas_outlet", "前程办", "乙玻璃", NAN, NAN);
+    int64_t b2 = site(s, "GSB0002", "gas_outlet", "前程办", "乙玻璃", NAN, NAN);
+    /* A third site of 乙 that never sent anything is not "silent": it was not sending. */
+    (void)site(s, "GSB0003", "gas_outlet", "前程办", "乙玻璃", NAN, NAN);
+    /* 丙 is listed without an emission baseline: its emissions get no verdict. */
+    em_list_row none = {.enterprise = "丙",
+                        .town = "九龙镇",
+                        .grade = "C",
+                        .base_power_kw = 500,
+                        .base_emission_kgh = 0,
+                        .cut_pct = {50, 100, 100},
+                        .measures = {"a", "b", "c"}};
+    if (emergency_list_put(s, &none, &bureau, NULL, t0(), err, sizeof err))
+        fail_msg("%s", err);
+    int64_t c = site(s, "GSC0001", "gas_outlet", "九龙镇", "丙", NAN, NAN);
+    int64_t start = t0() + 12 * 3600;
+    /* 24 h before: 甲 50 m³/s = 180 000 m³/h × 260 mg/m³ = 46.8 kg/h; 乙's stacks 40 m³/s =
+     * 144 000 m³/h × 155 mg/m³ = 22.32 kg/h and 30 m³/s = 108 000 m³/h × 155 = 16.74 kg/h. */
+    stack(s, a, start - 24 * 3600, 24, 50, 100, 150, 10);
+    stack(s, b1, start - 24 * 3600, 24, 40, 50, 100, 5);
+    stack(s, b2, start - 24 * 3600, 24, 30, 50, 100, 5);
+    stack(s, c, start - 24 * 3600, 30, 10, 50, 100, 5);
+    /* During: 甲 250 mg/m³ → 45 kg/h, over its orange allowance 50 × 0.8 = 40; 乙's first
+     * stack as before (22.32 ≤ 32), its second silent. */
+    stack(s, a, start, 6, 50, 100, 140, 10);
+    stack(s, b1, start, 6, 40, 50, 100, 5);
+    /* An invalid hour (flag D) does not count, nor a concentration without a flow. */
+    hour_val(s, a, "a00000", start + 6 * 3600, 50, "D");
+    hour_val(s, a, "a21026", start + 6 * 3600, 9999, "D");
+    hour_val(s, a, "a21026", start + 7 * 3600, 9999, "N");
+    em_declaration d = orange(start);
+    int64_t wid = 0;
+    if (emergency_declare(s, NULL, &d, &bureau, NULL, start - 3600, &wid, err, sizeof err))
+        fail_msg("%s", err);
+    int br = -1;
+    /* Two hours in, the silent stack is not judged yet: only 甲's emission breaches. */
+    if (emergency_check(s, start + 2 * 3600, &br, err, sizeof err))
+        fail_msg("%s", err);
+    assert_int_equal(br, 1);
+    assert_true(data_breach(f, wid, "甲水泥", "emission") > 0);
+    assert_int_equal(data_breach(f, wid, "乙玻璃", "silent"), 0);
+    if (emergency_check(s, start + 8 * 3600, &br, err, sizeof err))
+        fail_msg("%s", err);
+    assert_int_equal(br, 1);
+    assert_true(data_breach(f, wid, "乙玻璃", "silent") > 0);
+    assert_int_equal(data_breach(f, wid, "乙玻璃", "emission"), 0);
+    assert_int_equal(data_breach(f, wid, "甲水泥", "silent"), 0);
+    if (emergency_check(s, start + 9 * 3600, &br, err, sizeof err))
+        fail_msg("%s", err);
+    assert_int_equal(br, 0);
+    assert_int_equal(cases(f, "九龙镇"), 1);
+    assert_int_equal(cases(f, "前程办"), 1);
+    assert_int_equal(breaches(f, wid, "甲水泥"), 0); /* no power data: no power verdict */
+    assert_int_equal(data_breach(f, wid, "丙", "emission"), 0);
+
+    em_report r;
+    ew_reader *rd = ew_read_open(f->db.path, err, sizeof err);
+    assert_non_null(rd);
+    if (emergency_report(s, rd, wid, start + 9 * 3600, &r, err, sizeof err))
+        fail_msg("%s", err);
+    ew_read_close(rd);
+    assert_int_equal(r.n, 3);
+    /* By name: 丙 (U+4E19), 乙 (U+4E59), 甲 (U+7532). */
+    const em_verdict *bing = &r.v[0], *yi = &r.v[1], *jia = &r.v[2];
+    assert_string_equal(bing->enterprise, "丙");
+    assert_true(fabs(bing->mean_kgh - 5.58) < 1e-9); /* 36 000 m³/h × 155 mg/m³ */
+    assert_false(bing->emission_breached);
+    assert_false(em_verdict_breached(bing));
+    assert_string_equal(jia->enterprise, "甲水泥");
+    assert_true(fabs(jia->mean_kgh - 45) < 1e-9);
+    assert_true(fabs(jia->allowed_kgh - 40) < 1e-9);
+    assert_true(fabs(jia->before_kgh - 46.8) < 1e-9);
+    assert_int_equal(jia->emission_hours, 6);
+    assert_true(jia->emission_breached && jia->emission_case_id > 0);
+    assert_true(em_verdict_breached(jia));
+    assert_true(fabs(yi->mean_kgh - 22.32) < 1e-9);
+    assert_true(fabs(yi->before_kgh - (22.32 + 16.74)) < 1e-9);
+    assert_false(yi->emission_breached);
+    assert_int_equal(yi->sites, 3);
+    assert_int_equal(yi->sites_before, 2);
+    assert_int_equal(yi->sites_silent, 1);
+    assert_true(yi->silent_breached && yi->silent_case_id > 0);
+    assert_int_equal(r.breached, 2);
+    assert_int_equal(r.complied, 1);
+    assert_int_equal(r.no_data, 0);
+    /* Σ mean 67.32 of Σ base 90 kg/h (丙 has none): 25.2 % cut; Σ during 67.32 + 5.58 of
+     * Σ before 46.8 + 39.06 + 5.58: 20.28 %. */
+    assert_true(fabs(r.reduction_vs_base_pct - 100.0 * (1 - 67.32 / 90)) < 1e-9);
+    assert_true(fabs(r.reduction_vs_before_pct - 100.0 * (1 - 72.9 / 91.44)) < 1e-9);
+    assert_true(fabs(r.required_pct - 20) < 1e-9);
+    emergency_report_free(&r);
 }
 
 /* One air station 2026-01-06 … 01-11: PM2.5 150 µg/m³ before 01-10 00:00 Beijing and 250 from
@@ -406,6 +548,9 @@ int main(void)
         cmocka_unit_test(allowance_is_the_baseline_less_the_cut),
         cmocka_unit_test_setup_teardown(orange_warning_breach_at_85_percent_opens_one_case,
                                         tu_store_setup, tu_store_teardown),
+        cmocka_unit_test_setup_teardown(
+            emission_over_the_cut_and_a_silent_outlet_open_their_own_cases, tu_store_setup,
+            tu_store_teardown),
         cmocka_unit_test_setup_teardown(observation_basis_and_report_aqi_come_from_the_zone,
                                         tu_store_setup, tu_store_teardown),
         cmocka_unit_test_setup_teardown(list_edits_are_checked_and_logged, tu_store_setup,
