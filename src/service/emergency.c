@@ -421,12 +421,20 @@ static int collect_presence(void *ctx, const em_site_presence *p)
 static int silent_sites(store *s, em_verdict *v, int64_t start, int64_t to, char *err,
                         size_t errcap)
 {
+    /* The codes of the rules beside the known factors: a power meter sends nothing else. */
+    const char *codes[sizeof em_power_codes / sizeof *em_power_codes +
+                      sizeof em_emission_codes / sizeof *em_emission_codes];
+    size_t nc = 0;
+    for (size_t i = 0; i < em_power_ncodes; i++)
+        codes[nc++] = em_power_codes[i];
+    for (size_t i = 0; i < em_emission_ncodes; i++)
+        codes[nc++] = em_emission_codes[i];
     presence_vec before = {0}, during = {0};
-    int rc = em_site_presence_each(s, v->enterprise, start - 24 * 3600, start, collect_presence,
-                                   &before, err, errcap);
+    int rc = em_site_presence_each(s, v->enterprise, codes, nc, start - 24 * 3600, start,
+                                   collect_presence, &before, err, errcap);
     if (rc == EW_OK)
-        rc = em_site_presence_each(s, v->enterprise, start, to, collect_presence, &during, err,
-                                   errcap);
+        rc = em_site_presence_each(s, v->enterprise, codes, nc, start, to, collect_presence,
+                                   &during, err, errcap);
     /* Both walks list the same sites in the same order unless one was added in between. */
     bool judged = to - start >= EM_SILENT_AFTER_H * 3600 && before.n == during.n;
     v->sites = (int)before.n;
@@ -589,7 +597,9 @@ int emergency_check(store *s, int64_t now_utc, int *breaches, char *err, size_t 
 {
     *breaches = 0;
     warn_vec wv = {0};
-    int rc = em_warnings_active(s, now_utc, collect_warning, &wv, err, errcap);
+    /* Begun by now and not ended more than EM_LATE_DATA_H ago. */
+    int rc = em_warnings_overlapping(s, now_utc - EM_LATE_DATA_H * 3600, now_utc, collect_warning,
+                                     &wv, err, errcap);
     for (size_t i = 0; rc >= 0 && i < wv.n; i++) {
         list_vec lv = {0};
         rc = judge(s, &wv.w[i], now_utc, &lv, err, errcap);

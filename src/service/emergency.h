@@ -94,8 +94,13 @@ int emergency_list_visible(store *s, const case_actor *who, em_list_fn fn, void 
 int emergency_list_load(store *s, const char *text, size_t n, const char *actor, int64_t now_utc,
                         int *count, char *err, size_t errcap) EW_MUST_CHECK;
 
-/* Check every warning in force at now_utc; store and open a case for each new breach.
- * *breaches: how many new ones. */
+/* Hours after its end a warning is still checked: the hourly values of its last hours
+ * arrive after it (the hour's value follows the hour, and a device back online re-sends what
+ * it missed, HJ 212 补传). */
+#define EM_LATE_DATA_H 48
+/* Check every warning begun by now_utc and not ended more than EM_LATE_DATA_H hours before
+ * it (each judged over its own window, up to now or its end); store and open a case for
+ * each new breach. *breaches: how many new ones. */
 int emergency_check(store *s, int64_t now_utc, int *breaches, char *err,
                     size_t errcap) EW_MUST_CHECK;
 

@@ -47,9 +47,9 @@ int em_warning_get(store *s, int64_t id, em_warning_fn fn, void *ctx, char *err,
                    size_t errcap) EW_MUST_CHECK;
 /* Every warning, newest start first. */
 int em_warnings_each(store *s, em_warning_fn fn, void *ctx, char *err, size_t errcap) EW_MUST_CHECK;
-/* Warnings in force at t_utc (start_utc <= t < end_utc). */
-int em_warnings_active(store *s, int64_t t_utc, em_warning_fn fn, void *ctx, char *err,
-                       size_t errcap) EW_MUST_CHECK;
+/* Warnings begun by to_utc and not ended by from_utc (start_utc <= to, end_utc > from), by id. */
+int em_warnings_overlapping(store *s, int64_t from_utc, int64_t to_utc, em_warning_fn fn, void *ctx,
+                            char *err, size_t errcap) EW_MUST_CHECK;
 
 /* ---- the emergency reduction list ---------------------------------------------------- */
 
@@ -81,8 +81,9 @@ int64_t em_list_changes(store *s, const char *enterprise, char *err, size_t errc
 /* ---- evidence: hourly power of an enterprise's meters --------------------------------- */
 
 /* The hourly mean over [from_utc, to_utc) of the sum, per hour, of the hourly values of
- * params (any of nparams codes) over the sites of enterprise. *hours_out: hours with data.
- * 0 with *mean_out NAN when there is none. */
+ * params (any of nparams codes) over the sites of enterprise. Hourly values here and below:
+ * the device's own hour data (2061), else the platform's hour from its minutes. *hours_out: hours
+ * with data. 0 with *mean_out NAN when there is none. */
 int em_power_mean(store *s, const char *enterprise, const char *const *params, size_t nparams,
                   int64_t from_utc, int64_t to_utc, double *mean_out, int *hours_out, char *err,
                   size_t errcap) EW_MUST_CHECK;
@@ -106,14 +107,15 @@ int em_hour_values(store *s, const char *enterprise, const char *const *params, 
 typedef struct em_site_presence {
     int64_t site_id;
     const char *mn, *name;
-    int64_t values; /* hourly values stored (any factor, any flag) in the window */
+    int64_t values; /* hours with any hourly value (any factor, any flag) in the window */
 } em_site_presence;
 typedef int (*em_site_presence_fn)(void *ctx, const em_site_presence *p);
-/* Every site of enterprise, by id, with the number of hourly values it has in
- * [from_utc, to_utc) (0 for a site without any). */
-int em_site_presence_each(store *s, const char *enterprise, int64_t from_utc, int64_t to_utc,
-                          em_site_presence_fn fn, void *ctx, char *err,
-                          size_t errcap) EW_MUST_CHECK;
+/* Every site of enterprise, by id, with the number of hours of [from_utc, to_utc) that have
+ * an hourly value of a known factor (the parameter table) or of params (any of nparams
+ * codes) (0 for a site without any). */
+int em_site_presence_each(store *s, const char *enterprise, const char *const *params,
+                          size_t nparams, int64_t from_utc, int64_t to_utc, em_site_presence_fn fn,
+                          void *ctx, char *err, size_t errcap) EW_MUST_CHECK;
 
 /* ---- breaches ------------------------------------------------------------------------ */
 

@@ -147,15 +147,15 @@ int em_warnings_each(store *s, em_warning_fn fn, void *ctx, char *err, size_t er
     return rc > 0 ? 0 : rc;
 }
 
-int em_warnings_active(store *s, int64_t t_utc, em_warning_fn fn, void *ctx, char *err,
-                       size_t errcap)
+int em_warnings_overlapping(store *s, int64_t from_utc, int64_t to_utc, em_warning_fn fn, void *ctx,
+                            char *err, size_t errcap)
 {
     int rc = walk(s,
-                  prep(s, err, errcap, "active warnings",
-                       "SELECT " WARNING_COLS " FROM em_warning WHERE start_utc <= ?1 AND"
-                       " ?1 < end_utc ORDER BY id",
-                       "i", t_utc),
-                  warning_row, (void *)fn, ctx, err, errcap, "active warnings");
+                  prep(s, err, errcap, "overlapping warnings",
+                       "SELECT " WARNING_COLS " FROM em_warning WHERE start_utc <= ? AND"
+                       " end_utc > ? ORDER BY id",
+                       "ii", to_utc, from_utc),
+                  warning_row, (void *)fn, ctx, err, errcap, "overlapping warnings");
     return rc > 0 ? 0 : rc;
 }
 
@@ -261,6 +261,22 @@ static int power_row(sqlite3_stmt *st, void *fn, void *ctx)
     return 0;
 }
 
+/* The hourly values hv(site_id, param, hour_utc, value, flag) of the sites of enterprise ?1,
+ * codes ?2 (a JSON array), hours [?3, ?4): the device's own hour data (2061) first, as it is
+ * what the enterprise declared; the platform's hour from minutes only where the device sent
+ * none — the rule of source_hours_each and of the reader's series. */
+#define HOURLY_CTE                                                                                 \
+    "WITH es AS (SELECT s.id FROM site s JOIN enterprise e ON e.id = s.enterprise_id"              \
+    "  WHERE e.name = ?1), pc AS (SELECT value AS code FROM json_each(?2)),"                       \
+    " hv AS (SELECT o.site_id, o.param, o.ts_utc AS hour_utc, o.value, o.flag"                     \
+    "  FROM es CROSS JOIN pc CROSS JOIN observation o ON o.site_id = es.id AND o.param = pc.code"  \
+    "  AND o.period = 'hour' AND o.ts_utc >= ?3 AND o.ts_utc < ?4"                                 \
+    "  UNION ALL SELECT h.site_id, h.param, h.hour_utc, h.value, h.flag"                           \
+    "  FROM es CROSS JOIN pc CROSS JOIN hour_agg h ON h.site_id = es.id AND h.param = pc.code"     \
+    "  AND h.hour_utc >= ?3 AND h.hour_utc < ?4 AND NOT EXISTS (SELECT 1 FROM observation o"       \
+    "  WHERE o.site_id = h.site_id AND o.param = h.param AND o.period = 'hour'"                    \
+    "  AND o.ts_utc = h.hour_utc)) "
+
 /* The codes as one JSON array for json_each, so the SQL stays fixed; codes are HJ 212 factor
  * codes (letters and digits), so no escaping is needed beyond refusing anything else. */
 static int codes_json(const char *const *params, size_t nparams, char *codes, size_t cap, char *err,
@@ -295,11 +311,7 @@ int em_power_mean(store *s, const char *enterprise, const char *const *params, s
     power_acc a = {0, 0};
     rc = walk(s,
               prep(s, err, errcap, "power",
-                   "SELECT sum(h.value) FROM hour_agg h JOIN site s ON s.id = h.site_id"
-                   " JOIN enterprise e ON e.id = s.enterprise_id"
-                   " WHERE e.name = ? AND h.param IN (SELECT value FROM json_each(?))"
-                   " AND h.hour_utc >= ? AND h.hour_utc < ? AND h.value IS NOT NULL"
-                   " GROUP BY h.hour_utc",
+                   HOURLY_CTE "SELECT sum(value) FROM hv WHERE value IS NOT NULL GROUP BY hour_utc",
                    "ttii", enterprise, codes, from_utc, to_utc),
               power_row, NULL, &a, err, errcap, "power");
     if (rc < 0)
@@ -328,11 +340,9 @@ int em_hour_values(store *s, const char *enterprise, const char *const *params, 
         return rc;
     rc = walk(s,
               prep(s, err, errcap, "hour values",
-                   "SELECT h.hour_utc, h.site_id, h.param, h.value FROM hour_agg h"
-                   " JOIN site s ON s.id = h.site_id JOIN enterprise e ON e.id = s.enterprise_id"
-                   " WHERE e.name = ? AND h.param IN (SELECT value FROM json_each(?))"
-                   " AND h.hour_utc >= ? AND h.hour_utc < ? AND h.value IS NOT NULL"
-                   " AND h.flag = 'N' ORDER BY h.hour_utc, h.site_id, h.param",
+                   HOURLY_CTE "SELECT hour_utc, site_id, param, value FROM hv"
+                              " WHERE value IS NOT NULL AND flag = 'N'"
+                              " ORDER BY hour_utc, site_id, param",
                    "ttii", enterprise, codes, from_utc, to_utc),
               hour_value_row, (void *)fn, ctx, err, errcap, "hour values");
     return rc > 0 ? 0 : rc;
@@ -347,17 +357,30 @@ static int presence_row(sqlite3_stmt *st, void *fn, void *ctx)
     return ((em_site_presence_fn)fn)(ctx, &p);
 }
 
-int em_site_presence_each(store *s, const char *enterprise, int64_t from_utc, int64_t to_utc,
-                          em_site_presence_fn fn, void *ctx, char *err, size_t errcap)
+int em_site_presence_each(store *s, const char *enterprise, const char *const *params,
+                          size_t nparams, int64_t from_utc, int64_t to_utc, em_site_presence_fn fn,
+                          void *ctx, char *err, size_t errcap)
 {
-    int rc = walk(s,
-                  prep(s, err, errcap, "site presence",
-                       "SELECT s.id, s.mn, s.name, (SELECT count(*) FROM hour_agg h"
-                       "  WHERE h.site_id = s.id AND h.hour_utc >= ? AND h.hour_utc < ?)"
-                       " FROM site s JOIN enterprise e ON e.id = s.enterprise_id"
-                       " WHERE e.name = ? ORDER BY s.id",
-                       "iit", from_utc, to_utc, enterprise),
-                  presence_row, (void *)fn, ctx, err, errcap, "site presence");
+    char codes[512];
+    int rc = codes_json(params, nparams, codes, sizeof codes, err, errcap);
+    if (rc < 0)
+        return rc;
+    rc = walk(s,
+              prep(s, err, errcap, "site presence",
+                   /* Distinct hours with any hourly value, one index seek per code: the
+                    * known factors and the caller's (a full scan of a site's observations
+                    * would read its every minute). */
+                   "WITH pc AS (SELECT code FROM parameter UNION SELECT value FROM json_each(?4))"
+                   " SELECT s.id, s.mn, s.name, (SELECT count(DISTINCT t) FROM ("
+                   "  SELECT o.ts_utc AS t FROM pc CROSS JOIN observation o"
+                   "  ON o.site_id = s.id AND o.param = pc.code AND o.period = 'hour'"
+                   "  AND o.ts_utc >= ?1 AND o.ts_utc < ?2 UNION ALL SELECT h.hour_utc"
+                   "  FROM pc CROSS JOIN hour_agg h ON h.site_id = s.id"
+                   "  AND h.param = pc.code AND h.hour_utc >= ?1 AND h.hour_utc < ?2))"
+                   " FROM site s JOIN enterprise e ON e.id = s.enterprise_id"
+                   " WHERE e.name = ?3 ORDER BY s.id",
+                   "iitt", from_utc, to_utc, enterprise, codes),
+              presence_row, (void *)fn, ctx, err, errcap, "site presence");
     return rc > 0 ? 0 : rc;
 }
 

@@ -277,6 +277,8 @@ static void emission_over_the_cut_and_a_silent_outlet_open_their_own_cases(void 
     int64_t b2 = site(s, "GSB0002", "gas_outlet", "前程办", "乙玻璃", NAN, NAN);
     /* A third site of 乙 that never sent anything is not "silent": it was not sending. */
     (void)site(s, "GSB0003", "gas_outlet", "前程办", "乙玻璃", NAN, NAN);
+    /* 乙's power meter sent its production power before the warning and nothing since. */
+    int64_t meter = site(s, "PMB0001", "gas_outlet", "前程办", "乙玻璃", NAN, NAN);
     /* 丙 is listed without an emission baseline: its emissions get no verdict. */
     em_list_row none = {.enterprise = "丙",
                         .town = "九龙镇",
@@ -294,6 +296,7 @@ static void emission_over_the_cut_and_a_silent_outlet_open_their_own_cases(void 
     stack(s, a, start - 24 * 3600, 24, 50, 100, 150, 10);
     stack(s, b1, start - 24 * 3600, 24, 40, 50, 100, 5);
     stack(s, b2, start - 24 * 3600, 24, 30, 50, 100, 5);
+    power(s, meter, start - 24 * 3600, 24, 900);
     stack(s, c, start - 24 * 3600, 30, 10, 50, 100, 5);
     /* During: 甲 250 mg/m³ → 45 kg/h, over its orange allowance 50 × 0.8 = 40; 乙's first
      * stack as before (22.32 ≤ 32), its second silent. */
@@ -351,9 +354,9 @@ static void emission_over_the_cut_and_a_silent_outlet_open_their_own_cases(void 
     assert_true(fabs(yi->mean_kgh - 22.32) < 1e-9);
     assert_true(fabs(yi->before_kgh - (22.32 + 16.74)) < 1e-9);
     assert_false(yi->emission_breached);
-    assert_int_equal(yi->sites, 3);
-    assert_int_equal(yi->sites_before, 2);
-    assert_int_equal(yi->sites_silent, 1);
+    assert_int_equal(yi->sites, 4);
+    assert_int_equal(yi->sites_before, 3);
+    assert_int_equal(yi->sites_silent, 2);
     assert_true(yi->silent_breached && yi->silent_case_id > 0);
     assert_int_equal(r.breached, 2);
     assert_int_equal(r.complied, 1);
@@ -364,6 +367,34 @@ static void emission_over_the_cut_and_a_silent_outlet_open_their_own_cases(void 
     assert_true(fabs(r.reduction_vs_before_pct - 100.0 * (1 - 72.9 / 91.44)) < 1e-9);
     assert_true(fabs(r.required_pct - 20) < 1e-9);
     emergency_report_free(&r);
+}
+
+/* The last hours' values arrive after a warning's end: it is checked for 48 hours more. */
+static void a_warning_is_checked_for_two_days_after_its_end(void **state)
+{
+    tu_store_fixture *f = *state;
+    store *s = f->s;
+    char err[256];
+    (void)load_list(s);
+    int64_t a = site(s, "GSA0001", "gas_outlet", "九龙镇", "甲水泥", NAN, NAN);
+    int64_t start = t0() + 12 * 3600, end = start + 6 * 3600;
+    stack(s, a, start, 6, 50, 100, 140, 10); /* 45 kg/h, over 40 */
+    em_declaration d = orange(start);
+    d.end_utc = end;
+    int64_t wid = 0;
+    if (emergency_declare(s, NULL, &d, &bureau, NULL, start - 3600, &wid, err, sizeof err))
+        fail_msg("%s", err);
+    int br = -1;
+    if (emergency_check(s, end + 49 * 3600, &br, err, sizeof err))
+        fail_msg("%s", err);
+    assert_int_equal(br, 0); /* too late: no longer checked */
+    if (emergency_check(s, end + 47 * 3600, &br, err, sizeof err))
+        fail_msg("%s", err);
+    assert_int_equal(br, 1);
+    assert_true(data_breach(f, wid, "甲水泥", "emission") > 0);
+    if (emergency_check(s, start - 60, &br, err, sizeof err))
+        fail_msg("%s", err);
+    assert_int_equal(br, 0); /* not begun */
 }
 
 /* One air station 2026-01-06 … 01-11: PM2.5 150 µg/m³ before 01-10 00:00 Beijing and 250 from
@@ -551,6 +582,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(
             emission_over_the_cut_and_a_silent_outlet_open_their_own_cases, tu_store_setup,
             tu_store_teardown),
+        cmocka_unit_test_setup_teardown(a_warning_is_checked_for_two_days_after_its_end,
+                                        tu_store_setup, tu_store_teardown),
         cmocka_unit_test_setup_teardown(observation_basis_and_report_aqi_come_from_the_zone,
                                         tu_store_setup, tu_store_teardown),
         cmocka_unit_test_setup_teardown(list_edits_are_checked_and_logged, tu_store_setup,
