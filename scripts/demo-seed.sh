@@ -1,12 +1,15 @@
 #!/usr/bin/env bash
 # Demo accounts and work for `make demo`: one account per role, a few cases at different
-# points of the closed loop, and progress reports on plan tasks, all made through the
-# running server's API exactly as people would make them.
+# points of the closed loop, progress reports on plan tasks, a past heavy-pollution warning
+# over the emergency list (data/demo/emergency-list.csv) and a day of fire points, made
+# through the running server's API as people would make them (the list and the fire points
+# are files, loaded with `envwatch import` as the bureau loads them).
 #   scripts/demo-seed.sh ENVWATCH DB BASE_URL ACCOUNTS_FILE
 # Accounts get random passwords, written to ACCOUNTS_FILE (mode 600) and printed; a second
 # run keeps the accounts and their passwords and adds nothing twice.
 set -euo pipefail
 ew=$1 db=$2 base=$3 accounts=$4
+root=$(cd "$(dirname "$0")/.." && pwd)
 
 # name role org display (org: a plan unit id, or the enterprise name its devices carry)
 users=(
@@ -71,6 +74,29 @@ if ((fresh)); then
   call "$zhifa" POST "cases/$id/actions" '{"action":"sign"}' >/dev/null
 
   # Monitoring alerts and their cases come from the scan of the outlets' data (serve --limits).
+
+  # A past orange warning (from four days ago to yesterday, Beijing days) over the demo's
+  # emergency list; the compliance job judges the listed enterprises on their CEMS data and
+  # opens a case for each breach (a warning is checked until 48 h after its end).
+  "$ew" import emergency-list --db "$db" "$root/data/demo/emergency-list.csv" >/dev/null
+  bjday() { date -u -d "@$(($(date +%s) + 8 * 3600 - $1 * 86400))" +%Y-%m-%d; }
+  call "$bureau" POST warnings "{\"level\":\"orange\",\"start\":\"$(bjday 4) 00:00\",\"end\":\"$(bjday 1) 00:00\",\"notice\":\"郑州市重污染天气橙色预警（Ⅱ级应急响应）\",\"basis\":\"forecast\",\"aqi\":236}" >/dev/null
+  echo "demo: an orange warning $(bjday 4) – $(bjday 1) over the emergency list of 4 enterprises (breach cases within a minute)"
+
+  # Yesterday's satellite fire points: three of one fire in 九龙's fields within two hours
+  # (one case), two apart elsewhere.
+  fires=$(mktemp)
+  y=$(bjday 1)
+  cat >"$fires" <<CSV
+time,lon,lat,confidence,source
+$y 10:05:00,113.8010,34.6600,82,FY-3D
+$y 11:10:00,113.8032,34.6611,76,NPP
+$y 11:55:00,113.8018,34.6624,88,FY-3D
+$y 13:20:00,113.7300,34.7320,64,NOAA-20
+$y 15:40:00,113.9050,34.6950,71,FY-3D
+CSV
+  "$ew" import fires --db "$db" "$fires" | sed 's/^/demo: /'
+  rm -f "$fires"
 
   # Progress on the construction-dust task (T13, 强化扬尘综合管控: 区建设局 is responsible).
   call "$jianshe" POST "ledger/tasks/T13/reports" \

@@ -39,3 +39,20 @@ export async function newPage(browser, viewport = { width: 1440, height: 900 }) 
   page.on('pageerror', (e) => errors.push(String(e)));
   return { page, errors, context };
 }
+
+// An API session token of account name (POST /login), for the tests' own API calls.
+export async function apiToken(base, name, password) {
+  const r = await fetch(`${base}/api/v1/login`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ name, password }) });
+  return (await r.json()).token;
+}
+
+// Log in through the dashboard's login screen as a person does; ready(page, name) is the
+// test's wait-and-screenshot step.
+export async function logInPage(page, base, name, password, ready) {
+  await page.goto(`${base}/?lang=zh#/login`);
+  await ready(page, 'login');
+  await page.fill('[data-testid=login-name]', name);
+  await page.fill('[data-testid=login-password]', password);
+  await page.click('[data-testid=login-submit]');
+  await page.waitForSelector('[data-testid=user-chip]');
+}

@@ -302,7 +302,7 @@ test('no screen of the bureau shows an internal id', async () => {
   const { page, errors, context } = await newPage();
   await login(page, 'bureau1');
   const found = {};
-  for (const hash of ['#/', '#/air', '#/station', '#/quality', '#/plan', '#/work', '#/cases', '#/scores']) {
+  for (const hash of ['#/', '#/air', '#/station', '#/quality', '#/plan', '#/work', '#/cases', '#/scores', '#/emergency']) {
     await show(page, hash, `ids-${hash.slice(2) || 'overview'}`);
     const ids = [...await idsIn(page), ...await wordsIn(page)];
     if (ids.length) found[hash] = [...new Set(ids)];

@@ -185,9 +185,10 @@ test('(b) the bureau logs in, finds the case, accepts it and assigns it to unit 
   await loginAs(page, 'bureau1');
   await ready(page, 'cases');
   assert.match(await page.textContent('[data-testid=user-chip]'), /分局工作人员/);
-  // The office screens, the water screen, the monthly and annual reports, the rewards and the
-  // audit log; the accounts are the admin's alone.
-  assert.equal(await page.locator('nav a').count(), 16);
+  // The office screens, the water and warning screens, the monthly and annual reports, the
+  // rewards and the audit log; the accounts are the admin's alone.
+  assert.equal(await page.locator('nav a').count(), 17);
+  assert.equal(await page.locator('[data-testid=nav-emergency]').count(), 1);
   assert.equal(await page.locator('[data-testid=nav-annual]').count(), 1);
   assert.equal(await page.locator('[data-testid=nav-audit]').count(), 1);
   assert.equal(await page.locator('[data-testid=nav-users]').count(), 0);

@@ -10,7 +10,7 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { freePort, launchChromium, newPage as openPage, waitFor } from './lib.mjs';
+import { apiToken, freePort, launchChromium, logInPage, newPage as openPage, waitFor } from './lib.mjs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -58,10 +58,7 @@ after(async () => {
   if (tmp) rmSync(tmp, { recursive: true, force: true });
 });
 
-async function token(name) {
-  const r = await fetch(`${base}/api/v1/login`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ name, password: PASSWORD }) });
-  return (await r.json()).token;
-}
+const token = (name) => apiToken(base, name, PASSWORD);
 async function apiAs(name, path) {
   const r = await fetch(`${base}/api/v1/${path}`, { headers: { Authorization: `Bearer ${await token(name)}` } });
   assert.equal(r.status, 200, path);
@@ -86,14 +83,7 @@ async function ready(page, name) {
   await page.waitForTimeout(200);
   await page.screenshot({ path: join(artifacts, `source-${name}.png`), fullPage: true });
 }
-async function login(page, name) {
-  await page.goto(`${base}/?lang=zh#/login`);
-  await ready(page, 'login');
-  await page.fill('[data-testid=login-name]', name);
-  await page.fill('[data-testid=login-password]', PASSWORD);
-  await page.click('[data-testid=login-submit]');
-  await page.waitForSelector('[data-testid=user-chip]');
-}
+const login = (page, name) => logInPage(page, base, name, PASSWORD, ready);
 const text = (page) => page.evaluate(() => document.body.innerText);
 
 test('an enterprise lands on its own home: its outlets, latest values, limits and alerts, nothing of others', async () => {

@@ -1,6 +1,13 @@
 // Chinese first: the bureau's working language; English for visitors and reports abroad.
 const dict = {
   zh: {
+    emergency: '重污染应对', warningsT: '重污染天气预警', warnLevel: '预警级别', warnNotice: '发布通知', warnBasis: '依据', basis_forecast: '预报', basis_observation: '实况',
+    declaredBy: '发布人', noWarnings: '尚未发布预警。', warningReport: '预警减排核查', level_yellow: '黄色（Ⅲ级）', level_orange: '橙色（Ⅱ级）', level_red: '红色（Ⅰ级）',
+    verdict: '核查结论', verdict_complied: '已落实', verdict_breached: '未落实', verdict_no_data: '无数据', reductionVsBase: '排放较基准削减', required: '要求',
+    reductionVsBefore: '排放较预警前 24 小时削减', aqiDuringBefore: 'AQI 预警期间 / 前 3 日', grade: '绩效等级', cutPct: '减排比例', powerVs: '生产用电 均值 / 允许',
+    emissionVs: '废气排放速率 均值 / 允许', emissionBefore: '预警前 24 小时排放速率', silentSites: '断传点位 / 预警前在传', noBaseline: '无排放基准',
+    emRulesNote: '三项核查均由平台依监测数据完成：生产用电均值不超过基准×(1−减排比例)；颗粒物、SO₂、NOx、非甲烷总烃排放速率（实测浓度×标干流量）均值不超过排放基准×(1−减排比例)；预警前 24 小时在传的点位自预警开始 3 小时后仍无数据即为断传。任一项未落实即立案交属地街道。',
+    emMap: '清单企业点位（按核查结论着色）',
     xlsx: 'Excel', sources: '污染源监管', myEnterprise: '我的企业', outlet: '排口', limits: '排放限值', noLimits: '未设限值', standard: '执行标准', from: '起', to: '止',
     sourcesIntro: '排口的许可排放限值、监测告警（小时或日均值超标，以及恒值、零值、稀释、限值下方聚集、传输率不足等疑似异常）及其证据，以及对数据的标记。', latestVsLimit: '最新小时值与限值',
     latestVsLimitNote: '最新小时值为实测值；废气限值按基准氧含量折算后判定，是否超标以监测告警为准。', measured: '实测值', limitV: '限值', judged: '判定值（折算）',
@@ -79,6 +86,13 @@ const dict = {
     caseMap: '案件分布', unlocatedN: '{n} 件未标注位置', mapRing: '大点红圈：逾期、督办或挂牌督办', stationRef: '监测站点', noLocatedCases: '当前筛选下没有标注位置的案件',
   },
   en: {
+    emergency: 'Pollution warnings', warningsT: 'Heavy-pollution warnings', warnLevel: 'Level', warnNotice: 'Notice', warnBasis: 'Basis', basis_forecast: 'forecast', basis_observation: 'observation',
+    declaredBy: 'Declared by', noWarnings: 'No warning declared yet.', warningReport: 'Warning compliance', level_yellow: 'Yellow (III)', level_orange: 'Orange (II)', level_red: 'Red (I)',
+    verdict: 'Verdict', verdict_complied: 'complied', verdict_breached: 'breached', verdict_no_data: 'no data', reductionVsBase: 'Emission cut vs baseline', required: 'required',
+    reductionVsBefore: 'Emission cut vs the 24 h before', aqiDuringBefore: 'AQI during / 3 days before', grade: 'Grade', cutPct: 'Cut', powerVs: 'Production power mean / allowed',
+    emissionVs: 'Flue-gas emission mean / allowed', emissionBefore: 'Emission in the 24 h before', silentSites: 'Silent sites / sending before', noBaseline: 'no emission baseline',
+    emRulesNote: 'The platform checks three rules on the monitoring data: mean production power within baseline × (1 − cut); mean emission rate of PM, SO₂, NOx and NMHC (measured concentration × dry standard flow) within the emission baseline × (1 − cut); a site that was sending in the 24 h before and has sent nothing 3 hours into the warning is silent. Any breach opens a case for the town.',
+    emMap: 'Sites of listed enterprises (coloured by verdict)',
     xlsx: 'Excel', sources: 'Pollution sources', myEnterprise: 'My enterprise', outlet: 'Outlet', limits: 'Limits', noLimits: 'no limits set', standard: 'Standard', from: 'From', to: 'To',
     sourcesIntro: 'The outlets\' permitted limits, the monitoring alerts raised on them (hourly or daily means over the limit, and suspects: constant or zero values, dilution, values crowding under the limit, too little data) with their evidence, and the marks filed over their data.', latestVsLimit: 'Latest hourly values and limits',
     latestVsLimitNote: 'Latest hourly values as measured; flue-gas limits are judged on the value converted to the reference O2: the alerts say what exceeded.', measured: 'Measured', limitV: 'Limit', judged: 'Judged (converted)',

@@ -17,6 +17,7 @@ import { caseDetail, cases, loginScreen, plan, work } from './office.js';
 import { report, track } from './public.js';
 import { rewards, scores } from './scores.js';
 import { water } from './water.js';
+import { emergency } from './emergency.js';
 import { annual, monthly } from './report.js';
 import { alertDetail, sources } from './source.js';
 import { cmpText, esc, finalCard, fmt, h, hm, planEndYear, PARAM_NAMES, rulesText, table, targetStatus, targetStatusText, tval } from './ui.js';
@@ -439,22 +440,22 @@ async function quality() {
 
 // ---- Router ---------------------------------------------------------------------------
 
-const routes = { '': overview, air, station, water, monthly, annual, quality, plan, work, cases, case: caseDetail, sources, alert: alertDetail, scores, rewards, report, track, users, audit, login: loginScreen };
+const routes = { '': overview, air, station, water, monthly, annual, quality, plan, work, cases, case: caseDetail, sources, alert: alertDetail, emergency, scores, rewards, report, track, users, audit, login: loginScreen };
 
 // Screens that only make sense logged in: go to the login first rather than ask the API.
-const NEEDS_LOGIN = new Set(['work', 'cases', 'case', 'scores', 'rewards', 'users', 'audit', 'water', 'monthly', 'annual', 'sources', 'alert']);
+const NEEDS_LOGIN = new Set(['work', 'cases', 'case', 'scores', 'rewards', 'users', 'audit', 'water', 'monthly', 'annual', 'sources', 'alert', 'emergency']);
 
 // The screens each role may use (docs/access.md): the public sees what is published and
-// the report form; staff also the ledger, their work and the cases; the data-quality and
-// water screens need AUTH_DATA_READ; the scores every ledger reader (AUTH_LEDGER_READ); the rewards list
-// the bureau, auditors and administrators, as the audit log (AUTH_AUDIT_READ); the accounts
-// administrators alone (AUTH_USER_MANAGE).
+// the report form; staff also the ledger, their work and the cases; the data-quality, water
+// and heavy-pollution warning screens need AUTH_DATA_READ; the scores every ledger reader
+// (AUTH_LEDGER_READ); the rewards list the bureau, auditors and administrators, as the audit
+// log (AUTH_AUDIT_READ); the accounts administrators alone (AUTH_USER_MANAGE).
 function navFor(r) {
   const pub = ['', 'air', 'station', 'report', 'track'];
   // An enterprise's home is its own outlets, alerts and marks (我的企业).
   if (r === 'enterprise') return ['sources', ...pub];
   if (r === 'unit') return ['', 'plan', 'work', 'cases', 'sources', 'scores', 'air', 'station', 'water', 'quality', 'report', 'track'];
-  const office = ['', 'plan', 'work', 'cases', 'sources', 'scores', 'rewards', 'air', 'station', 'water', 'quality', 'monthly', 'annual', 'report', 'track'];
+  const office = ['', 'plan', 'work', 'cases', 'sources', 'emergency', 'scores', 'rewards', 'air', 'station', 'water', 'quality', 'monthly', 'annual', 'report', 'track'];
   if (r === 'admin') return [...office, 'users', 'audit'];
   if (['bureau', 'auditor'].includes(r)) return [...office, 'audit'];
   return pub;

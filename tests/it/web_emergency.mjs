@@ -1,0 +1,152 @@
+// Browser tests of the heavy-pollution warning screen (重污染应对) over the demo's setup: the
+// devices of data/demo/devices.csv with six days of hourly history (`simulate --history`,
+// the devices' own 2061 hour data), the demo's emergency list (data/demo/emergency-list.csv)
+// and an orange warning from four days ago to yesterday, declared by the bureau through the
+// API. The compliance job (`serve --escalate-every 1`) judges the list on the CEMS data and
+// opens the cases; the screen must show exactly the server's verdicts, figures and cases.
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn, execFileSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { apiToken, freePort, launchChromium, logInPage, newPage as openPage, waitFor } from './lib.mjs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = process.env.ENVWATCH_ROOT || join(dirname(fileURLToPath(import.meta.url)), '../..');
+const artifacts = join(root, 'test-artifacts');
+const PASSWORD = 'correct horse battery';
+const ID_TOKEN = /[a-z]+_[a-z_]+/g;
+// The demo's C-grade foundry must stop in orange and keeps its furnace running.
+const STOPS = '郑州中原精密铸造有限公司';
+const bjDay = (daysAgo) => new Date(Date.now() + 8 * 3600_000 - daysAgo * 86400_000).toISOString().slice(0, 10);
+
+let server, browser, base, tmp, warningId;
+
+const token = (name) => apiToken(base, name, PASSWORD);
+async function call(name, method, path, body) {
+  const r = await fetch(`${base}/api/v1/${path}`, {
+    method, headers: { Authorization: `Bearer ${await token(name)}`, 'Content-Type': 'application/json' }, body: body && JSON.stringify(body),
+  });
+  return { status: r.status, body: await r.json().catch(() => null) };
+}
+
+before(async () => {
+  execFileSync('bash', [join(root, 'scripts/web-build.sh')], { stdio: ['ignore', 'ignore', 'inherit'] });
+  tmp = mkdtempSync(join(tmpdir(), 'envwatch-emergency-'));
+  const db = join(tmp, 'em.db');
+  const devices = join(root, 'data/demo/devices.csv');
+  execFileSync(process.env.ENVWATCH, ['simulate', '--devices-file', devices, '--history', '--db', db, '--from', bjDay(6)]);
+  execFileSync(process.env.ENVWATCH, ['import', 'emergency-list', '--db', db, join(root, 'data/demo/emergency-list.csv')]);
+  for (const [name, role, org] of [['bureau1', 'bureau', 'sthj'], ['qiye', 'enterprise', '郑州宏远汽车零部件有限公司']]) {
+    execFileSync(process.env.ENVWATCH, ['user', 'add', name, '--db', db, '--role', role, '--org', org], { input: `${PASSWORD}\n` });
+  }
+  const port = await freePort();
+  base = `http://127.0.0.1:${port}`;
+  server = spawn(process.env.ENVWATCH, ['serve', '--db', db, '--hj212', `127.0.0.1:${await freePort()}`,
+    '--http', `127.0.0.1:${port}`, '--static', join(root, 'web/dist'), '--devices', devices, '--escalate-every', '1'], { stdio: 'ignore' });
+  await waitFor(`${base}/api/v1/health`);
+  const w = await call('bureau1', 'POST', 'warnings', {
+    level: 'orange', start: `${bjDay(4)} 00:00`, end: `${bjDay(1)} 00:00`, notice: '郑州市重污染天气橙色预警（Ⅱ级应急响应）', basis: 'forecast', aqi: 236,
+  });
+  assert.equal(w.status, 201, JSON.stringify(w.body));
+  warningId = w.body.id;
+  browser = await launchChromium(root);
+  mkdirSync(artifacts, { recursive: true });
+});
+
+after(async () => {
+  await browser?.close();
+  server?.kill('SIGTERM');
+  if (tmp) rmSync(tmp, { recursive: true, force: true });
+});
+
+// The report once the job has stored the breach of the foundry (a pass a second).
+async function report() {
+  for (let i = 0; i < 100; i++) {
+    const r = (await call('bureau1', 'GET', `warnings/${warningId}/report`)).body;
+    if (r.enterprises.find((e) => e.enterprise === STOPS)?.emission.case_id) return r;
+    await new Promise((res) => setTimeout(res, 200));
+  }
+  assert.fail('no emission case for the foundry');
+}
+
+const newPage = (viewport) => openPage(browser, viewport);
+async function ready(page, name) {
+  await page.waitForSelector('#app[data-state="ready"]', { timeout: 15000 });
+  await page.waitForTimeout(300);
+  await page.screenshot({ path: join(artifacts, `emergency-${name}.png`), fullPage: true });
+}
+const login = (page, name) => logInPage(page, base, name, PASSWORD, ready);
+
+test('the report judges the list on the devices\' hourly CEMS data: the foundry that should stop breaches, with its case', async () => {
+  const r = await report();
+  assert.equal(r.enterprises.length, 4);
+  const by = Object.fromEntries(r.enterprises.map((e) => [e.enterprise, e]));
+  // Every listed enterprise has a flue-gas outlet sending hour data: an emission for each.
+  for (const e of r.enterprises) {
+    assert.ok(e.emission.mean_kgh > 0 && e.emission.hours >= 60, `${e.enterprise}: ${JSON.stringify(e.emission)}`);
+    assert.ok(e.emission.before_kgh > 0);
+    assert.equal(e.mean_kw, null); // no power meters in the demo
+  }
+  // Orange for a C grade is a stop: allowance 0 kg/h, and the furnace kept emitting.
+  assert.equal(by[STOPS].emission.allowed_kgh, 0);
+  assert.equal(by[STOPS].verdict, 'breached');
+  // The A grade's own measures (cut 0) and the B grade's 20 % are within the demo's output.
+  assert.equal(by['郑州经开热力有限公司'].verdict, 'complied');
+  assert.equal(by['郑州宏远汽车零部件有限公司'].verdict, 'complied');
+  assert.equal(r.reduction.required_pct, 20);
+  assert.equal(typeof r.reduction.vs_base_pct, 'number');
+  // The case is the town's (属地) and tells what was found.
+  const c = (await call('bureau1', 'GET', `cases/${by[STOPS].emission.case_id}`)).body;
+  const file = c.data ?? c;
+  assert.equal(file.location, '九龙办事处');
+  assert.match(file.description, /排放速率均值 [\d.]+ kg\/h，超过减排要求 0\.00 kg\/h/);
+});
+
+test('the bureau\'s warning screen shows the server\'s verdicts, figures and cases, and the sites coloured by verdict', async () => {
+  const r = await report();
+  const { page, errors, context } = await newPage();
+  await login(page, 'bureau1');
+  await page.click('[data-testid=nav-emergency]');
+  await page.waitForSelector('[data-testid=card-warning-report]');
+  await ready(page, 'report');
+  assert.equal((await page.textContent('[data-testid=table-warnings] [data-testid=level-orange]')).trim(), '橙色（Ⅱ级）');
+  assert.equal((await page.textContent('[data-testid=em-complied]')).trim(), String(r.summary.complied));
+  assert.equal((await page.textContent('[data-testid=em-breached]')).trim(), String(r.summary.breached));
+  assert.equal((await page.textContent('[data-testid=em-reduction]')).trim(), `${r.reduction.vs_base_pct.toFixed(1)}%`);
+  const words = { complied: '已落实', breached: '未落实', no_data: '无数据' };
+  for (const e of r.enterprises) {
+    assert.equal((await page.textContent(`[data-testid="verdict-${e.enterprise}"]`)).trim(), words[e.verdict], e.enterprise);
+  }
+  const row = page.locator('[data-testid=table-em-report] tr', { hasText: STOPS });
+  const stops = r.enterprises.find((e) => e.enterprise === STOPS);
+  assert.match(await row.textContent(), new RegExp(`${stops.emission.mean_kgh.toFixed(2)} / 0\\.00 kg/h 案件 ${stops.emission.case_id}`));
+  // The map: one point per site of a listed enterprise (宏远 has a wastewater outlet too),
+  // each with its enterprise's verdict.
+  const verdict = new Map(r.enterprises.map((e) => [e.enterprise, e.verdict]));
+  const sites = (await call('bureau1', 'GET', 'sites')).body.data.filter((x) => verdict.has(x.enterprise));
+  assert.equal(sites.length, 5);
+  const points = (await page.getAttribute('[data-testid=em-map-chart]', 'data-points')).split(',').sort();
+  assert.deepEqual(points, sites.map((x) => `${x.enterprise}:${verdict.get(x.enterprise)}`).sort());
+  // No internal identifier in what a person reads.
+  const ids = ((await page.evaluate(() => document.getElementById('app').innerText)).match(ID_TOKEN) || []);
+  assert.deepEqual(ids, []);
+  // From the breach to its case.
+  await row.locator('[data-testid=em-case-link]').click();
+  await page.waitForFunction((id) => location.hash === `#/case/${id}`, stops.emission.case_id);
+  await ready(page, 'case');
+  assert.match(await page.textContent('#app'), /九龙办事处/);
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
+test('an enterprise has no warning screen and may not read the report', async () => {
+  const { page, errors, context } = await newPage();
+  await login(page, 'qiye');
+  await ready(page, 'enterprise');
+  assert.equal(await page.locator('[data-testid=nav-emergency]').count(), 0);
+  assert.equal((await call('qiye', 'GET', `warnings/${warningId}/report`)).status, 403);
+  assert.deepEqual(errors, []);
+  await context.close();
+});

@@ -1,0 +1,92 @@
+// 重污染应对: the heavy-pollution warnings the bureau declared (GET /warnings) and one
+// warning's report (GET /warnings/{id}/report) — every listed enterprise judged by the
+// server's three rules (production power, flue-gas emission, sites gone silent), the zone's
+// estimated cut against the share the level requires, the AQI during and before, and the
+// listed enterprises' sites on a plain lon/lat plane coloured by their verdict. Nothing is
+// judged here: the verdicts and figures are the server's (service/emergency).
+import { api, isStaff } from './api.js';
+import { t } from './i18n.js';
+import { esc, fmt, h, hm, raw, table } from './ui.js';
+
+const app = () => document.getElementById('app');
+// Warning colours as the notices print them; verdict colours as every other RAG cell.
+const LEVEL_COLOUR = { yellow: '#e0a100', orange: '#e8590c', red: '#c92a2a' };
+const VERDICT_COLOUR = { complied: '#1a7f5a', breached: '#d64545', no_data: '#9aa5b1' };
+const VERDICT_RAG = { complied: 'rag-green', breached: 'rag-red', no_data: 'rag-none' };
+
+const levelHtml = (l) => `<span class="rag" style="background:${LEVEL_COLOUR[l] ?? '#9aa5b1'};color:#fff" data-testid="level-${esc(l)}">${esc(t(`level_${l}`))}</span>`;
+const levelBadge = (l) => raw(levelHtml(l));
+const verdictCell = (v, testid) => raw(`<span class="rag ${VERDICT_RAG[v] ?? 'rag-none'}" data-testid="${esc(testid)}">${esc(t(`verdict_${v}`))}</span>`);
+const caseLink = (id) => (!id ? '' : isStaff() ? ` <a href="#/case/${esc(id)}" data-testid="em-case-link">${esc(t('caseNo'))} ${esc(id)}</a>` : ` ${esc(t('caseNo'))} ${esc(id)}`);
+const pct = (v) => (v === null || v === undefined ? '—' : `${fmt(v, 1)}%`);
+// A figure to a fixed number of decimals, so a column reads alike (fmt keeps integers bare).
+const fixed = (v, d) => (typeof v === 'number' ? v.toFixed(d) : '—');
+// "mean / allowed", with the rule's breach and case beside it.
+const versus = (mean, allowed, unit, rule, digits) => {
+  const txt = `${fixed(mean, digits)} / ${fixed(allowed, digits)} ${unit}`;
+  return rule.breached ? raw(`<span class="bad">${esc(txt)}</span>${caseLink(rule.case_id)}`) : txt;
+};
+
+export async function emergency(arg, query, { card, chart }) {
+  const warnings = (await api('warnings')).data || [];
+  app().replaceChildren(h(`<div class="grid" data-testid="screen-emergency"></div>`));
+  const grid = app().firstElementChild;
+  const wanted = Number(query.get('w'));
+  const cur = warnings.find((w) => w.id === wanted) ?? warnings[0];
+  grid.append(h(`<section class="card wide" data-testid="card-warnings"><div class="card-head"><h2>${esc(t('warningsT'))} (${warnings.length})</h2>
+    <div class="card-tools"><a class="csv" href="/api/v1/warnings?format=csv" download>${t('csv')}</a></div></div>
+    <div class="scroll-x">${table([
+    ['id', '#', (v) => raw(`<a href="#/emergency?w=${esc(v)}" data-testid="warning-link-${esc(v)}">${esc(v)}</a>`)],
+    ['level', t('warnLevel'), (v) => levelBadge(v)],
+    ['start', t('from'), hm], ['end', t('to'), hm], ['notice', t('warnNotice')],
+    ['basis', t('warnBasis'), (v, r) => `${t(`basis_${v}`)} AQI ${r.basis_aqi}`],
+    ['declared_by', t('declaredBy')],
+  ], warnings, 'table-warnings', (r) => (r.id === cur?.id ? ' class="current"' : ''))}</div>
+    ${warnings.length ? '' : `<p class="muted" data-testid="no-warnings">${esc(t('noWarnings'))}</p>`}</section>`));
+  if (!cur) return;
+
+  const rep = await api(`warnings/${cur.id}/report`);
+  const s = rep.summary;
+  const red = rep.reduction;
+  const met = red.vs_base_pct !== null && red.required_pct !== null ? red.vs_base_pct >= red.required_pct : null;
+  grid.append(h(`<section class="card wide" data-testid="card-warning-report"><div class="card-head"><h2>${esc(t('warningReport'))} #${esc(cur.id)}</h2></div>
+    <p data-testid="em-warning-line">${levelHtml(cur.level)} ${esc(hm(cur.start))} – ${esc(hm(cur.end))} · ${esc(cur.notice)}</p>
+    <div class="summary">
+      <div class="count rag-green"><b data-testid="em-complied">${s.complied}</b>${esc(t('verdict_complied'))}</div>
+      <div class="count rag-red"><b data-testid="em-breached">${s.breached}</b>${esc(t('verdict_breached'))}</div>
+      <div class="count rag-none"><b data-testid="em-no-data">${s.no_data}</b>${esc(t('verdict_no_data'))}</div>
+      <div class="count ${met === null ? 'rag-none' : met ? 'rag-green' : 'rag-red'}"><b data-testid="em-reduction">${pct(red.vs_base_pct)}</b>${esc(t('reductionVsBase'))}（${esc(t('required'))} ${pct(red.required_pct)}）</div>
+      <div class="count"><b data-testid="em-reduction-before">${pct(red.vs_before_24h_pct)}</b>${esc(t('reductionVsBefore'))}</div>
+      <div class="count"><b data-testid="em-aqi">${fmt(rep.aqi.during, 0)} / ${fmt(rep.aqi.before_3_days, 0)}</b>${esc(t('aqiDuringBefore'))}</div>
+    </div>
+    <div class="scroll-x">${table([
+    ['enterprise', t('enterpriseName')], ['town', t('town')], ['grade', t('grade')], ['cut_pct', t('cutPct'), (v) => pct(v)],
+    ['mean_kw', t('powerVs'), (v, r) => versus(v, r.allowed_kw, 'kW', r.power, 0)],
+    ['emission', t('emissionVs'), (v) => (v.base_kgh ? versus(v.mean_kgh, v.allowed_kgh, 'kg/h', v, 2) : t('noBaseline'))],
+    ['emission', t('emissionBefore'), (v) => (v.before_kgh === null ? '—' : `${fixed(v.before_kgh, 2)} kg/h`)],
+    ['silent', t('silentSites'), (v) => (v.breached ? raw(`<span class="bad">${esc(`${v.sites_silent} / ${v.sites_before}`)}</span>${caseLink(v.case_id)}`) : `${v.sites_silent} / ${v.sites_before}`)],
+    ['verdict', t('verdict'), (v, r) => verdictCell(v, `verdict-${r.enterprise}`)],
+  ], rep.enterprises, 'table-em-report')}</div>
+    <p class="muted">${esc(t('emRulesNote'))}</p></section>`));
+
+  // The listed enterprises' sites, coloured by their enterprise's verdict.
+  const verdictOf = new Map(rep.enterprises.map((e) => [e.enterprise, e.verdict]));
+  const sites = ((await api('sites')).data || []).filter((x) => verdictOf.has(x.enterprise) && x.lon !== null && x.lat !== null);
+  const map = card({
+    id: 'em-map', title: t('emMap'), height: 320, wide: true,
+    cols: [['name', t('site')], ['enterprise', t('enterpriseName')], ['town', t('town')], ['lon', 'lon'], ['lat', 'lat'], ['enterprise', t('verdict'), (v) => t(`verdict_${verdictOf.get(v)}`)]],
+    rows: sites,
+  });
+  map.querySelector('.chart').dataset.testid = 'em-map-chart';
+  map.querySelector('.chart').dataset.points = sites.map((x) => `${x.enterprise}:${verdictOf.get(x.enterprise)}`).join(',');
+  grid.append(map);
+  chart(map, {
+    tooltip: { formatter: (p) => `${esc(p.data.name)}<br>${esc(p.data.enterprise)} · ${esc(t(`verdict_${p.data.verdict}`))}` },
+    grid: { left: 60, right: 30, top: 20, bottom: 40 },
+    xAxis: { type: 'value', name: '°E', min: (v) => +(v.min - 0.02).toFixed(2), max: (v) => +(v.max + 0.04).toFixed(2), axisLabel: { formatter: (v) => v.toFixed(2) } },
+    yAxis: { type: 'value', name: '°N', min: (v) => +(v.min - 0.01).toFixed(2), max: (v) => +(v.max + 0.01).toFixed(2), axisLabel: { formatter: (v) => v.toFixed(3) } },
+    // One label per enterprise (its first site): an enterprise's outlets stand side by side.
+    series: [{ type: 'scatter', symbolSize: 18, label: { show: true, position: 'right', formatter: (p) => (p.data.first ? p.data.enterprise : '') },
+      data: sites.map((x, i) => { const v = verdictOf.get(x.enterprise); return { name: x.name, enterprise: x.enterprise, verdict: v, first: sites.findIndex((y) => y.enterprise === x.enterprise) === i, value: [x.lon, x.lat], itemStyle: { color: VERDICT_COLOUR[v], borderColor: '#333' } }; }) }],
+  });
+}
