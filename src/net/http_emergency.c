@@ -4,10 +4,12 @@
  * services'. Every route holds the office lock: these tables live beside the cases. */
 #include <jansson.h>
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "base/bjtime.h"
+#include "base/xalloc.h"
 #include "net/http_internal.h"
 #include "service/emergency.h"
 #include "service/fires.h"
@@ -198,6 +200,12 @@ static double jnum(json_t *o, const char *k)
     return json_is_number(v) ? json_number_value(v) : NAN;
 }
 
+static double jnum_at(json_t *a, size_t i)
+{
+    json_t *v = json_array_get(a, i);
+    return json_is_number(v) ? json_number_value(v) : NAN;
+}
+
 static int h_list_put(http_req *r, http_resp *out)
 {
     json_t *b = http_body_json(r, out);
@@ -272,13 +280,112 @@ static int h_video_alarm(http_req *r, http_resp *out)
     return rc;
 }
 
+/* One event of POST /events: a GeoJSON Feature (a Point geometry, its other fields in
+ * properties) or a plain object {time, lon, lat, confidence, source}. 0, or -1 if a field
+ * is missing or malformed (the service checks the ranges). */
+static int event_of(json_t *e, fires_point *p)
+{
+    json_t *props = e, *coords = NULL;
+    if (json_is_object(json_object_get(e, "geometry"))) {
+        json_t *g = json_object_get(e, "geometry");
+        const char *type = json_string_value(json_object_get(g, "type"));
+        if (!type || strcmp(type, "Point"))
+            return -1;
+        coords = json_object_get(g, "coordinates");
+        props = json_object_get(e, "properties");
+        if (!json_is_array(coords) || json_array_size(coords) < 2 || !json_is_object(props))
+            return -1;
+    }
+    p->lon = coords ? jnum_at(coords, 0) : jnum(props, "lon");
+    p->lat = coords ? jnum_at(coords, 1) : jnum(props, "lat");
+    json_t *conf = json_object_get(props, "confidence");
+    p->source = jstr(props, "source");
+    if (jtime(props, "time", &p->ts_utc) || !json_is_integer(conf) || !isfinite(p->lon) ||
+        !isfinite(p->lat))
+        return -1;
+    json_int_t c = json_integer_value(conf);
+    p->confidence = c < 0 || c > 100 ? -1 : (int)c;
+    return 0;
+}
+
+/* POST /events: satellite fire points and drone or patrol sightings, as a GeoJSON
+ * FeatureCollection or {"events": [...]}; all or none. */
+static int h_events(http_req *r, http_resp *out)
+{
+    json_t *b = http_body_json(r, out);
+    if (!b)
+        return out->status;
+    json_t *list = json_object_get(b, "features");
+    if (!json_is_array(list))
+        list = json_object_get(b, "events");
+    size_t n = json_array_size(list);
+    int rc = 0;
+    if (!json_is_array(list) || n == 0 || n > 10000)
+        rc = http_error(out, 422, "invalid",
+                        "a GeoJSON FeatureCollection or {\"events\": [...]} of 1–10000 events");
+    fires_point *pts = rc ? NULL : xcalloc(n, sizeof *pts);
+    for (size_t i = 0; !rc && i < n; i++)
+        if (event_of(json_array_get(list, i), &pts[i])) {
+            char msg[160];
+            snprintf(msg, sizeof msg,
+                     "event %zu: time (Beijing YYYY-MM-DD hh:mm:ss), lon, lat, an integer "
+                     "confidence and a source",
+                     i);
+            rc = http_error(out, 422, "invalid", msg);
+        }
+    if (!rc) {
+        char err[256] = "";
+        int points = 0, cases = 0;
+        int e = fires_report(r->office, r->db, &r->who, pts, n, r->now_utc, &points, &cases, err,
+                             sizeof err);
+        rc = e ? fail(out, e, err)
+               : http_json(out, 200,
+                           json_pack("{s:i,s:i,s:i}", "received", (int)n, "stored", points,
+                                     "cases_opened", cases));
+    }
+    free(pts);
+    json_decref(b);
+    return rc;
+}
+
+static int add_fire(void *ctx, const em_fire_row *f)
+{
+    json_array_append_new(ctx,
+                          json_pack("{s:I,s:o,s:f,s:f,s:i,s:s,s:s,s:I}", "id", (json_int_t)f->id,
+                                    "time", time_json(f->ts_utc), "lon", f->lon, "lat", f->lat,
+                                    "confidence", f->confidence, "source", f->source, "town",
+                                    f->town, "case_id", (json_int_t)f->case_id));
+    return 0;
+}
+
+/* GET /fires?from&to: the fire points of a period (default the last 7 Beijing days). */
+static int h_fires(http_req *r, http_resp *out)
+{
+    int64_t from, to;
+    int64_t today = ew_bj_day_start(ew_bj_day_of(r->now_utc));
+    if (http_time_arg(r, out, "from", today - 6 * 86400, &from) ||
+        http_time_arg(r, out, "to", today + 86400, &to))
+        return out->status;
+    json_t *rows = json_array();
+    char err[256];
+    if (em_fires_each(r->office, from, to, add_fire, rows, err, sizeof err) < 0) {
+        json_decref(rows);
+        return fail(out, EW_EINTERNAL, err);
+    }
+    return http_table(r, out, rows,
+                      json_pack("{s:o,s:o}", "from", time_json(from), "to", time_json(to)),
+                      "fires");
+}
+
 const http_route http_emergency_routes[] = {
     {"GET", "/api/v1/warnings", h_warnings, 0, HTTP_LOGIN, HTTP_LOCKED},
     {"POST", "/api/v1/warnings", h_warning_declare, 0, HTTP_LOGIN, HTTP_LOCKED},
     {"GET", "/api/v1/warnings/{id}/report", h_warning_report, 0, AUTH_DATA_READ, HTTP_LOCKED},
     {"GET", "/api/v1/emergency-list", h_list, 0, HTTP_LOGIN, HTTP_LOCKED},
     {"POST", "/api/v1/emergency-list", h_list_put, 0, HTTP_LOGIN, HTTP_LOCKED},
+    {"GET", "/api/v1/fires", h_fires, 0, AUTH_DATA_READ, HTTP_LOCKED},
     {"GET", "/api/v1/fires/assessment", h_fires_assessment, 0, AUTH_DATA_READ, HTTP_LOCKED},
+    {"POST", "/api/v1/events", h_events, 0, HTTP_LOGIN, HTTP_LOCKED},
     {"POST", "/api/v1/alarms/video", h_video_alarm, 0, HTTP_LOGIN, HTTP_LOCKED},
 };
 const size_t http_emergency_nroutes =

@@ -129,6 +129,31 @@ int fires_add(store *s, const fires_towns *t, const fires_point *p, int64_t now_
     return em_fire_put(s, &f, err, errcap);
 }
 
+/* Coordinates on the globe, a confidence in 0–100 and a named source. */
+static bool point_valid(const fires_point *p)
+{
+    return p->lon >= -180 && p->lon <= 180 && p->lat >= -90 && p->lat <= 90 && p->confidence >= 0 &&
+           p->confidence <= 100 && p->source && *p->source;
+}
+
+/* Add parsed points one by one (casework opens its cases in transactions of its own); a
+ * repeat stores nothing new (em_fire's unique key). */
+static int add_all(store *s, const fires_towns *t, const fires_point *pts, size_t n,
+                   int64_t now_utc, int *points, int *cases, char *err, size_t errcap)
+{
+    int rc = EW_OK;
+    for (size_t i = 0; rc == EW_OK && i < n; i++) {
+        int64_t case_id;
+        bool opened;
+        int r = fires_add(s, t, &pts[i], now_utc, &case_id, &opened, err, errcap);
+        if (r < 0)
+            rc = r;
+        *points += r == 1;
+        *cases += r >= 0 && opened;
+    }
+    return rc;
+}
+
 static int parse_point(char *line, fires_point *p)
 {
     char *f[6];
@@ -142,12 +167,11 @@ static int parse_point(char *line, fires_point *p)
     p->lon = strtod(f[1], &e1);
     p->lat = strtod(f[2], &e2);
     long conf = strtol(f[3], &e3, 10);
-    if (*e1 || *e2 || *e3 || e1 == f[1] || e2 == f[2] || e3 == f[3] || conf < 0 || conf > 100 ||
-        !*f[4])
+    if (*e1 || *e2 || *e3 || e1 == f[1] || e2 == f[2] || e3 == f[3] || conf < 0 || conf > 100)
         return -1;
     p->confidence = (int)conf;
     p->source = f[4];
-    return 0;
+    return point_valid(p) ? 0 : -1;
 }
 
 int fires_import_csv(store *s, const fires_towns *t, const char *text, size_t n, int64_t now_utc,
@@ -156,9 +180,7 @@ int fires_import_csv(store *s, const fires_towns *t, const char *text, size_t n,
     *points = *cases = 0;
     char *buf = xcalloc(1, n + 1);
     memcpy(buf, text, n);
-    /* Parse the whole file first: a malformed line stores nothing. Each point then goes in
-     * on its own (casework opens its cases in transactions of its own), and a repeat of
-     * the file stores nothing new (em_fire's unique key). */
+    /* Parse the whole file first: a malformed line stores nothing. */
     size_t np = 0, cap = 0;
     fires_point *pts = NULL;
     int rc = EW_OK;
@@ -171,17 +193,28 @@ int fires_import_csv(store *s, const fires_towns *t, const char *text, size_t n,
                          "line %d: time,lon,lat,confidence,source expected", tl.lineno);
         np++;
     }
-    for (size_t i = 0; rc == EW_OK && i < np; i++) {
-        int64_t case_id;
-        bool opened;
-        int r = fires_add(s, t, &pts[i], now_utc, &case_id, &opened, err, errcap);
-        if (r < 0)
-            rc = r;
-        *points += r == 1;
-        *cases += r >= 0 && opened;
-    }
+    if (rc == EW_OK)
+        rc = add_all(s, t, pts, np, now_utc, points, cases, err, errcap);
     free(pts);
     free(buf);
+    return rc;
+}
+
+int fires_report(store *s, ew_reader *db, const case_actor *who, const fires_point *pts, size_t n,
+                 int64_t now_utc, int *points, int *cases, char *err, size_t errcap)
+{
+    *points = *cases = 0;
+    if (!who || (who->role != EW_ROLE_BUREAU && who->role != EW_ROLE_ADMIN))
+        return ew_errf(err, errcap, EW_EFORBIDDEN, "fire points are reported by the bureau");
+    for (size_t i = 0; i < n; i++)
+        if (!point_valid(&pts[i]))
+            return ew_errf(err, errcap, EW_EINVALID,
+                           "event %zu: lon −180–180, lat −90–90, confidence 0–100 and a source", i);
+    fires_towns t;
+    int rc = fires_towns_load(db, &t, err, errcap);
+    if (rc == EW_OK)
+        rc = add_all(s, &t, pts, n, now_utc, points, cases, err, errcap);
+    fires_towns_free(&t);
     return rc;
 }
 

@@ -65,6 +65,15 @@ int fires_add(store *s, const fires_towns *t, const fires_point *p, int64_t now_
 int fires_import_csv(store *s, const fires_towns *t, const char *text, size_t n, int64_t now_utc,
                      int *points, int *cases, char *err, size_t errcap) EW_MUST_CHECK;
 
+/* Points reported through the API (POST /api/v1/events) by who: bureau staff and admins
+ * (EW_ROLE_BUREAU, EW_ROLE_ADMIN), as the satellite service's feed is the bureau's; others
+ * EW_EFORBIDDEN. Every point is checked first (lon −180–180, lat −90–90, confidence 0–100,
+ * a source): one invalid point stores nothing (EW_EINVALID, err names its index). Then as
+ * fires_import_csv: placed, stored, clustered; *points stored, *cases opened. Towns are the
+ * air stations of db (fires_towns_load). Borrowed for the call. */
+int fires_report(store *s, ew_reader *db, const case_actor *who, const fires_point *pts, size_t n,
+                 int64_t now_utc, int *points, int *cases, char *err, size_t errcap) EW_MUST_CHECK;
+
 typedef struct fires_video {
     const char *camera;
     int64_t ts_utc;

@@ -172,6 +172,10 @@ int em_fire_put(store *s, const em_fire_row *f, char *err, size_t errcap) EW_MUS
 int em_fires_near(store *s, const char *town, int64_t from_utc, int64_t to_utc, em_fire_fn fn,
                   void *ctx, char *err, size_t errcap) EW_MUST_CHECK;
 
+/* Every fire point with from_utc <= ts_utc < to_utc, by time. */
+int em_fires_each(store *s, int64_t from_utc, int64_t to_utc, em_fire_fn fn, void *ctx, char *err,
+                  size_t errcap) EW_MUST_CHECK;
+
 /* Per town over fire points with ts in [from_utc, to_utc): points, distinct cases, cases
  * that had a response (a second event in their log) and the mean seconds from a case's
  * creation to its response (NAN when none). */

@@ -501,6 +501,18 @@ int em_fires_near(store *s, const char *town, int64_t from_utc, int64_t to_utc, 
     return rc > 0 ? 0 : rc;
 }
 
+int em_fires_each(store *s, int64_t from_utc, int64_t to_utc, em_fire_fn fn, void *ctx, char *err,
+                  size_t errcap)
+{
+    int rc = walk(s,
+                  prep(s, err, errcap, "fires",
+                       "SELECT id, ts_utc, lon, lat, confidence, source, town, case_id FROM"
+                       " em_fire WHERE ts_utc >= ? AND ts_utc < ? ORDER BY ts_utc, id",
+                       "ii", from_utc, to_utc),
+                  fire_row, (void *)fn, ctx, err, errcap, "fires");
+    return rc > 0 ? 0 : rc;
+}
+
 static int town_row(sqlite3_stmt *st, void *fn, void *ctx)
 {
     em_town_fires t = {.town = col_text(st, 0),

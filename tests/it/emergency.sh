@@ -95,9 +95,24 @@ check "re-importing the file adds nothing" \
   test "$("$ENVWATCH" import fires --db "$db" "$TEST_TMP/fires.csv")" = "fire points stored: 0, cases opened: 0"
 check "a malformed fire file is refused (exit 1)" \
   sh -c "printf 'h\nnot,a,line\n' >'$TEST_TMP/bad.csv'; '$ENVWATCH' import fires --db '$db' '$TEST_TMP/bad.csv' 2>/dev/null; test \$? = 1"
+# A drone sighting 200 m from 九龙镇's fire joins its case; a point near 前程办 an hour after its
+# fire joins that one; a new place opens a case. GeoJSON as a satellite feed sends it.
+G='{"type":"FeatureCollection","features":[
+ {"type":"Feature","geometry":{"type":"Point","coordinates":[113.8010,34.7072]},"properties":{"time":"2026-01-11 12:30:00","confidence":70,"source":"无人机"}},
+ {"type":"Feature","geometry":{"type":"Point","coordinates":[113.9012,34.7501]},"properties":{"time":"2026-01-11 13:00:00","confidence":65,"source":"NPP"}},
+ {"type":"Feature","geometry":{"type":"Point","coordinates":[113.8100,34.6400]},"properties":{"time":"2026-01-11 13:10:00","confidence":88,"source":"FY-3D"}}]}'
+check "POST /events: a unit may not report fire points (403); one bad event stores none (422)" \
+  test "$(code "$T_cam" POST events "${J[@]}" -d "$G")$(code "$T_b" POST events "${J[@]}" -d '{"events":[{"time":"2026-01-11 12:30:00","lon":113.8,"lat":34.7,"confidence":70,"source":"x"},{"time":"2026-01-11 12:30:00","lon":113.8,"lat":34.7,"confidence":170,"source":"x"}]}')" = 403422
+check "POST /events with GeoJSON: 3 received, 3 stored, 1 case opened (two join existing fires)" \
+  test "$(api "$T_b" POST events "${J[@]}" -d "$G" | jq -c .)" = '{"received":3,"stored":3,"cases_opened":1}'
+check "the same feed again stores nothing" \
+  test "$(api "$T_b" POST events "${J[@]}" -d "$G" | jq -r '"\(.received) \(.stored) \(.cases_opened)"')" = "3 0 0"
+F=$(api "$T_b" GET "fires?from=2026-01-11&to=2026-01-12")
+check "GET /fires lists the 7 points by time with their towns and cases: 九龙镇's in 2 cases, the drone's 5th" \
+  test "$(jq -r '"\(.data | length) " + ([.data[] | select(.town=="九龙镇") | .case_id] | unique | length | tostring) + " " + .data[4].source' <<<"$F")" = "7 2 无人机"
 A=$(api "$T_b" GET "fires/assessment?from=2026-01-01")
-check "the assessment counts per town: 九龙镇 3 points in 1 case, 前程办 1 in 1" \
-  test "$(jq -r '[.data[] | "\(.town):\(.fire_points)/\(.cases)"] | join(" ")' <<<"$A")" = "九龙镇:3/1 前程办:1/1"
+check "the assessment counts per town: 九龙镇 5 points in 2 cases, 前程办 2 in 1" \
+  test "$(jq -r '[.data[] | "\(.town):\(.fire_points)/\(.cases)"] | join(" ")' <<<"$A")" = "九龙镇:5/2 前程办:2/1"
 
 # ---- video alarms -----------------------------------------------------------------------------
 V='{"camera":"CAM-7","time":"2026-01-11 10:05:00","kind":"smoke"}'
@@ -109,4 +124,4 @@ check "the same camera twice in an hour: one case" \
   test "$(jq -r .opened <<<"$c1")$(jq -r .opened <<<"$c2")$(test "$(jq .case_id <<<"$c1")" = "$(jq .case_id <<<"$c2")" && echo same)" = truefalsesame
 check "an alarm without a camera is 422" \
   test "$(code "$T_cam" POST alarms/video "${J[@]}" -d '{"time":"2026-01-11 10:40:00","kind":"fire"}')" = 422
-check "cases in all: 1 breach, 2 fires, 1 camera" test "$(cases "")" = 4
+check "cases in all: 1 breach, 3 fires, 1 camera" test "$(cases "")" = 5

@@ -51,6 +51,11 @@ before(async () => {
   });
   assert.equal(w.status, 201, JSON.stringify(w.body));
   warningId = w.body.id;
+  // Yesterday's satellite feed: two points of one fire 200 m apart, one elsewhere.
+  const point = (lon, lat, time, confidence, source) => ({ type: 'Feature', geometry: { type: 'Point', coordinates: [lon, lat] }, properties: { time: `${bjDay(1)} ${time}`, confidence, source } });
+  const ev = await call('bureau1', 'POST', 'events', { type: 'FeatureCollection', features: [
+    point(113.8010, 34.6600, '10:05:00', 82, 'FY-3D'), point(113.8010, 34.6618, '11:10:00', 76, 'NPP'), point(113.9050, 34.6950, '15:40:00', 71, 'FY-3D')] });
+  assert.deepEqual(ev.body, { received: 3, stored: 3, cases_opened: 2 });
   browser = await launchChromium(root);
   mkdirSync(artifacts, { recursive: true });
 });
@@ -129,6 +134,14 @@ test('the bureau\'s warning screen shows the server\'s verdicts, figures and cas
   assert.equal(sites.length, 5);
   const points = (await page.getAttribute('[data-testid=em-map-chart]', 'data-points')).split(',').sort();
   assert.deepEqual(points, sites.map((x) => `${x.enterprise}:${verdict.get(x.enterprise)}`).sort());
+  // Yesterday's fire points, each with the case it opened or joined.
+  const fires = (await call('bureau1', 'GET', 'fires')).body.data;
+  assert.equal(fires.length, 3);
+  assert.equal(await page.getAttribute('[data-testid=fires-chart]', 'data-points'), '3');
+  await page.click('[data-testid=toggle-fires]');
+  const cells = await page.locator('[data-testid=table-fires] tbody tr').allTextContents();
+  assert.deepEqual(cells.map((c) => c.match(/案件 (\d+)/)?.[1]), fires.map((x) => String(x.case_id)));
+  assert.equal(new Set(fires.map((x) => x.case_id)).size, 2);
   // No internal identifier in what a person reads.
   const ids = ((await page.evaluate(() => document.getElementById('app').innerText)).match(ID_TOKEN) || []);
   assert.deepEqual(ids, []);

@@ -502,6 +502,51 @@ static void list_edits_are_checked_and_logged(void **state)
     assert_int_equal(entries, 1);
 }
 
+static int count_fire(void *ctx, const em_fire_row *r)
+{
+    (void)r;
+    ++*(int *)ctx;
+    return 0;
+}
+
+/* Points reported through the API: the bureau's; one invalid point stores none. */
+static void reported_points_are_all_or_none_and_the_bureaus(void **state)
+{
+    tu_store_fixture *f = *state;
+    char err[256];
+    site(f->s, "AIR0001", "air", "九龙镇", NULL, 113.80, 34.70);
+    ew_reader *rd = ew_read_open(f->db.path, err, sizeof err);
+    fires_point p[2] = {
+        {.ts_utc = t0(), .lon = 113.801, .lat = 34.70, .confidence = 80, .source = "FY-3D"},
+        {.ts_utc = t0() + 600, .lon = 113.802, .lat = 34.70, .confidence = 101, .source = "NPP"}};
+    int pts = -1, cases = -1;
+    case_actor unit = {.name = "jianshe", .role = EW_ROLE_UNIT, .org = "jianshe"};
+    assert_int_equal(fires_report(f->s, rd, &unit, p, 1, t0(), &pts, &cases, err, sizeof err),
+                     EW_EFORBIDDEN);
+    assert_int_equal(fires_report(f->s, rd, &bureau, p, 2, t0(), &pts, &cases, err, sizeof err),
+                     EW_EINVALID);
+    assert_non_null(strstr(err, "event 1"));
+    p[1].confidence = 60;
+    p[1].lat = 91;
+    assert_int_equal(fires_report(f->s, rd, &bureau, p, 2, t0(), &pts, &cases, err, sizeof err),
+                     EW_EINVALID);
+    p[1].lat = 34.70;
+    p[1].source = "";
+    assert_int_equal(fires_report(f->s, rd, &bureau, p, 2, t0(), &pts, &cases, err, sizeof err),
+                     EW_EINVALID);
+    int stored = 0;
+    assert_int_equal(em_fires_each(f->s, 0, INT64_MAX, count_fire, &stored, err, sizeof err), 0);
+    assert_int_equal(stored, 0);
+    p[1].source = "NPP";
+    if (fires_report(f->s, rd, &bureau, p, 2, t0(), &pts, &cases, err, sizeof err))
+        fail_msg("%s", err);
+    assert_int_equal(pts, 2);
+    assert_int_equal(cases, 1); /* 90 m and 10 min apart: one fire */
+    assert_int_equal(em_fires_each(f->s, 0, INT64_MAX, count_fire, &stored, err, sizeof err), 0);
+    assert_int_equal(stored, 2);
+    ew_read_close(rd);
+}
+
 static void three_points_300_m_apart_in_two_hours_are_one_case(void **state)
 {
     tu_store_fixture *f = *state;
@@ -588,6 +633,8 @@ int main(void)
                                         tu_store_setup, tu_store_teardown),
         cmocka_unit_test_setup_teardown(list_edits_are_checked_and_logged, tu_store_setup,
                                         tu_store_teardown),
+        cmocka_unit_test_setup_teardown(reported_points_are_all_or_none_and_the_bureaus,
+                                        tu_store_setup, tu_store_teardown),
         cmocka_unit_test_setup_teardown(three_points_300_m_apart_in_two_hours_are_one_case,
                                         tu_store_setup, tu_store_teardown),
         cmocka_unit_test_setup_teardown(same_camera_twice_in_an_hour_is_one_case, tu_store_setup,

@@ -43,7 +43,10 @@ export async function emergency(arg, query, { card, chart }) {
     ['declared_by', t('declaredBy')],
   ], warnings, 'table-warnings', (r) => (r.id === cur?.id ? ' class="current"' : ''))}</div>
     ${warnings.length ? '' : `<p class="muted" data-testid="no-warnings">${esc(t('noWarnings'))}</p>`}</section>`));
-  if (!cur) return;
+  if (!cur) {
+    await fires(grid, { card, chart });
+    return;
+  }
 
   const rep = await api(`warnings/${cur.id}/report`);
   const s = rep.summary;
@@ -88,5 +91,40 @@ export async function emergency(arg, query, { card, chart }) {
     // One label per enterprise (its first site): an enterprise's outlets stand side by side.
     series: [{ type: 'scatter', symbolSize: 18, label: { show: true, position: 'right', formatter: (p) => (p.data.first ? p.data.enterprise : '') },
       data: sites.map((x, i) => { const v = verdictOf.get(x.enterprise); return { name: x.name, enterprise: x.enterprise, verdict: v, first: sites.findIndex((y) => y.enterprise === x.enterprise) === i, value: [x.lon, x.lat], itemStyle: { color: VERDICT_COLOUR[v], borderColor: '#333' } }; }) }],
+  });
+  await fires(grid, { card, chart });
+}
+
+// The last Beijing day before an exclusive end (an ISO time with its +08:00 offset).
+const lastDay = (iso) => new Date(Date.parse(iso) - 1000 + 8 * 3600_000).toISOString().slice(0, 10);
+
+// The fire points of the last 7 days (GET /fires): where, when, from which source and the
+// case each opened or joined (one fire, one case: the server clusters them).
+async function fires(grid, { card, chart }) {
+  const f = await api('fires');
+  const rows = f.data || [];
+  const el = card({
+    id: 'fires', title: `${t('firesT')} · ${hm(f.from).slice(0, 10)} – ${lastDay(f.to)} (${rows.length})`, csv: 'fires', height: 300, wide: true,
+    cols: [['time', t('time'), hm], ['town', t('town')], ['source', t('fireSource')], ['confidence', t('confidence')], ['lon', 'lon'], ['lat', 'lat'],
+      ['case_id', t('caseNo'), (v) => (v ? raw(caseLink(v).trim()) : '—')]],
+    rows,
+  });
+  el.querySelector('.chart').dataset.testid = 'fires-chart';
+  el.querySelector('.chart').dataset.points = String(rows.length);
+  grid.append(el);
+  if (!rows.length) return;
+  // Each case its own colour, so the points of one fire read as one.
+  const palette = ['#c92a2a', '#e8590c', '#5f3dc4', '#1864ab', '#087f5b', '#862e9c'];
+  const cases = [...new Set(rows.map((r) => r.case_id))];
+  chart(el, {
+    tooltip: { formatter: (p) => `${esc(hm(p.data.time))} ${esc(p.data.town)}<br>${esc(p.data.source)} · ${esc(t('confidence'))} ${p.data.confidence}<br>${esc(t('caseNo'))} ${p.data.case_id}` },
+    grid: { left: 60, right: 30, top: 20, bottom: 40 },
+    // Room around the outermost points for their labels.
+    xAxis: { type: 'value', name: '°E', min: (v) => +(v.min - 0.02).toFixed(2), max: (v) => +(v.max + 0.04).toFixed(2), axisLabel: { formatter: (v) => v.toFixed(2) } },
+    yAxis: { type: 'value', name: '°N', min: (v) => +(v.min - 0.01).toFixed(2), max: (v) => +(v.max + 0.01).toFixed(2), axisLabel: { formatter: (v) => v.toFixed(3) } },
+    // The town and case beside the first point of each fire.
+    series: [{ type: 'scatter', symbolSize: (v, p) => 8 + p.data.confidence / 8,
+      label: { show: true, position: 'right', formatter: (p) => (rows.findIndex((r) => r.case_id === p.data.case_id) === p.dataIndex ? `${p.data.town} · ${t('caseNo')} ${p.data.case_id}` : '') },
+      data: rows.map((r) => ({ ...r, value: [r.lon, r.lat], itemStyle: { color: palette[cases.indexOf(r.case_id) % palette.length], borderColor: '#333' } })) }],
   });
 }
