@@ -83,6 +83,9 @@ if ((fresh)); then
   call "$bureau" POST warnings "{\"level\":\"orange\",\"start\":\"$(bjday 4) 00:00\",\"end\":\"$(bjday 1) 00:00\",\"notice\":\"郑州市重污染天气橙色预警（Ⅱ级应急响应）\",\"basis\":\"forecast\",\"aqi\":236}" >/dev/null
   echo "demo: an orange warning $(bjday 4) – $(bjday 1) over the emergency list of 4 enterprises (breach cases within a minute)"
 
+  # The rivers' emergency plans (一河一策一图) over the demo's water sections.
+  "$ew" import river-plans --db "$db" "$root/data/demo/river-plans.json" | sed 's/^/demo: /'
+
   # Yesterday's satellite fire points: three of one fire in 九龙's fields within two hours
   # (one case), two apart elsewhere.
   fires=$(mktemp)

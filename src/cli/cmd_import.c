@@ -14,6 +14,7 @@
 #include "service/emergency.h"
 #include "service/fires.h"
 #include "service/flow.h"
+#include "service/riverplan.h"
 #include "service/source.h"
 #include "service/water.h"
 #include "store/read.h"
@@ -22,6 +23,7 @@
 static const char usage_text[] =
     "usage: envwatch import fires --db FILE CSV\n"
     "       envwatch import emergency-list --db FILE CSV\n"
+    "       envwatch import river-plans --db FILE JSON\n"
     "       envwatch import water|water-sections --db FILE CSV\n"
     "       envwatch import dustfall --db FILE CSV\n"
     "       envwatch import flow-sections|flows --db FILE CSV\n"
@@ -30,6 +32,8 @@ static const char usage_text[] =
     "fires: satellite fire points (time,lon,lat,confidence,source; time in Beijing time).\n"
     "  Each point goes to the town of the nearest air station; points of one town within\n"
     "  1 km and 24 h are one fire and open one case. Re-importing a file adds nothing.\n"
+    "river-plans: the river emergency plans (docs/river-plans.md): sections upstream to\n"
+    "  downstream, contacts, materials, drills; every plan replaced, or none on a fault.\n"
     "emergency-list: the emergency reduction list (docs/emergency-list.md); every entry is\n"
     "  replaced and logged, or none when a line is malformed.\n"
     "water: laboratory results (section,time,item,value,below_dl[,limit]); water-sections:\n"
@@ -74,8 +78,7 @@ static int import_lines(store *s, int lf, const char *file, const char *text, si
 {
     char err[512] = "";
     int stored = 0, bad = 0;
-    if (line_formats[lf].fn(s, text, n, line_error, (void *)file, &stored, &bad, err,
-                            sizeof err)) {
+    if (line_formats[lf].fn(s, text, n, line_error, (void *)file, &stored, &bad, err, sizeof err)) {
         fprintf(stderr, "envwatch import: %s: %s\n", file, err);
         return EW_EXIT_RUNTIME;
     }
@@ -106,7 +109,8 @@ int cmd_import(int argc, char **argv)
         if (!strcmp(what, line_formats[i].name))
             lf = i;
     bool lines = lf >= 0;
-    if ((!fires && !lines && strcmp(what, "emergency-list")) || !db || !file) {
+    bool rivers = !strcmp(what, "river-plans");
+    if ((!fires && !lines && !rivers && strcmp(what, "emergency-list")) || !db || !file) {
         fputs(usage_text, stderr);
         return EW_EXIT_USAGE;
     }
@@ -134,6 +138,14 @@ int cmd_import(int argc, char **argv)
             fprintf(stderr, "envwatch import fires: %s: %s\n", file, err);
         else
             printf("fire points stored: %d, cases opened: %d\n", pts, cases);
+        rc = e == EW_EINVALID ? EW_EXIT_FOUND : e ? EW_EXIT_RUNTIME : EW_EXIT_OK;
+    } else if (rivers) {
+        int count = 0;
+        int e = riverplan_load(s, rd, text, n, "cli", ew_now_utc(), &count, err, sizeof err);
+        if (e)
+            fprintf(stderr, "envwatch import river-plans: %s: %s\n", file, err);
+        else
+            printf("river plans loaded: %d\n", count);
         rc = e == EW_EINVALID ? EW_EXIT_FOUND : e ? EW_EXIT_RUNTIME : EW_EXIT_OK;
     } else {
         int count = 0;

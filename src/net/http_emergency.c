@@ -13,6 +13,7 @@
 #include "net/http_internal.h"
 #include "service/emergency.h"
 #include "service/fires.h"
+#include "service/riverplan.h"
 #include "store/emergency.h"
 
 static const char *jstr(json_t *o, const char *k)
@@ -377,6 +378,66 @@ static int h_fires(http_req *r, http_resp *out)
                       "fires");
 }
 
+static json_t *day_json(int64_t day)
+{
+    int y, m, d;
+    ew_civil_from_days(day, &y, &m, &d);
+    char buf[16];
+    snprintf(buf, sizeof buf, "%04d-%02d-%02d", y, m, d);
+    return json_string(buf);
+}
+
+static json_t *plan_json(const rp_plan *p)
+{
+    json_t *sec = json_array(), *con = json_array(), *mat = json_array(), *dr = json_array(),
+           *inc = json_array();
+    for (size_t i = 0; i < p->nsections; i++)
+        json_array_append_new(sec, json_string(p->sections[i]));
+    for (size_t i = 0; i < p->ncontacts; i++) {
+        const rp_contact *c = &p->contacts[i];
+        json_array_append_new(con, json_pack("{s:s,s:s?,s:s?,s:s}", "name", c->name, "org", c->org,
+                                             "duty", c->duty, "phone", c->phone));
+    }
+    for (size_t i = 0; i < p->nmaterials; i++) {
+        const rp_material *m = &p->materials[i];
+        json_array_append_new(mat, json_pack("{s:s,s:f,s:s,s:s}", "item", m->item, "quantity",
+                                             m->quantity, "unit", m->unit, "place", m->place));
+    }
+    for (size_t i = 0; i < p->ndrills; i++) {
+        const rp_drill *d = &p->drills[i];
+        json_array_append_new(dr, json_pack("{s:o,s:s,s:s?}", "date", day_json(d->day), "title",
+                                            d->title, "findings", d->findings));
+    }
+    for (size_t i = 0; i < p->nincidents; i++) {
+        const em_incident_row *x = &p->incidents[i];
+        json_array_append_new(inc,
+                              json_pack("{s:s,s:o,s:s,s:f,s:f,s:o,s:I}", "section", x->section,
+                                        "hour", time_json(x->hour_utc), "item", x->item, "value",
+                                        x->value, "limit", x->limit, "ratio", num_json(x->ratio),
+                                        "case_id", (json_int_t)x->case_id));
+    }
+    return json_pack("{s:s,s:s,s:s,s:f,s:o,s:o,s:o,s:o,s:o}", "code", p->code, "name", p->name,
+                     "document", p->document, "incident_multiple", p->incident_multiple, "sections",
+                     sec, "contacts", con, "materials", mat, "drills", dr, "incidents", inc);
+}
+
+/* GET /rivers: every river's emergency plan with its incidents. */
+static int h_rivers(http_req *r, http_resp *out)
+{
+    rp_plans all;
+    char err[256] = "";
+    int rc = riverplan_all(r->office, &all, err, sizeof err);
+    if (rc) {
+        riverplan_free(&all);
+        return fail(out, rc, err);
+    }
+    json_t *rows = json_array();
+    for (size_t i = 0; i < all.n; i++)
+        json_array_append_new(rows, plan_json(&all.p[i]));
+    riverplan_free(&all);
+    return http_json(out, 200, json_pack("{s:o}", "data", rows));
+}
+
 const http_route http_emergency_routes[] = {
     {"GET", "/api/v1/warnings", h_warnings, 0, HTTP_LOGIN, HTTP_LOCKED},
     {"POST", "/api/v1/warnings", h_warning_declare, 0, HTTP_LOGIN, HTTP_LOCKED},
@@ -386,6 +447,7 @@ const http_route http_emergency_routes[] = {
     {"GET", "/api/v1/fires", h_fires, 0, AUTH_DATA_READ, HTTP_LOCKED},
     {"GET", "/api/v1/fires/assessment", h_fires_assessment, 0, AUTH_DATA_READ, HTTP_LOCKED},
     {"POST", "/api/v1/events", h_events, 0, HTTP_LOGIN, HTTP_LOCKED},
+    {"GET", "/api/v1/rivers", h_rivers, 0, AUTH_DATA_READ, HTTP_LOCKED},
     {"POST", "/api/v1/alarms/video", h_video_alarm, 0, HTTP_LOGIN, HTTP_LOCKED},
 };
 const size_t http_emergency_nroutes =

@@ -506,6 +506,14 @@ static int open_case(store *s, em_verdict *v, const char *desc, int64_t now_utc,
     return EW_OK;
 }
 
+/* The level as the notices write it, for the case's text. */
+static const char *level_zh(const char *level)
+{
+    static const char *const zh[EM_LEVEL_COUNT] = {"黄色", "橙色", "红色"};
+    em_level l;
+    return em_level_parse(level, &l) ? level : zh[l];
+}
+
 static int open_breach_case(store *s, const em_warning_row *w, em_verdict *v, int64_t now_utc,
                             char *err, size_t errcap)
 {
@@ -514,7 +522,7 @@ static int open_breach_case(store *s, const em_warning_row *w, em_verdict *v, in
         desc, sizeof desc,
         "重污染天气%s预警期间 %s 生产用电均值 %.1f kW，超过减排要求 %.1f kW（基准 × (1 − %g%%)），"
         "预警 #%lld。",
-        w->level, v->enterprise, v->mean_kw, v->allowed_kw, v->cut_pct, (long long)w->id);
+        level_zh(w->level), v->enterprise, v->mean_kw, v->allowed_kw, v->cut_pct, (long long)w->id);
     int rc = open_case(s, v, desc, now_utc, &v->case_id, err, errcap);
     em_breach_row b = {.warning_id = w->id,
                        .enterprise = v->enterprise,
@@ -532,8 +540,8 @@ static int open_emission_case(store *s, const em_warning_row *w, em_verdict *v, 
     snprintf(desc, sizeof desc,
              "重污染天气%s预警期间 %s 废气污染物（颗粒物、SO2、NOx、非甲烷总烃）排放速率均值 "
              "%.2f kg/h，超过减排要求 %.2f kg/h（基准 %.2f × (1 − %g%%)），预警 #%lld。",
-             w->level, v->enterprise, v->mean_kgh, v->allowed_kgh, v->base_kgh, v->cut_pct,
-             (long long)w->id);
+             level_zh(w->level), v->enterprise, v->mean_kgh, v->allowed_kgh, v->base_kgh,
+             v->cut_pct, (long long)w->id);
     int rc = open_case(s, v, desc, now_utc, &v->emission_case_id, err, errcap);
     em_data_breach_row b = {.warning_id = w->id,
                             .enterprise = v->enterprise,
@@ -553,7 +561,7 @@ static int open_silent_case(store *s, const em_warning_row *w, em_verdict *v, in
         desc, sizeof desc,
         "重污染天气%s预警期间 %s 的 %d 个监测点位自预警开始未上传数据（预警前 24 小时内有数据），"
         "预警 #%lld。",
-        w->level, v->enterprise, v->sites_silent, (long long)w->id);
+        level_zh(w->level), v->enterprise, v->sites_silent, (long long)w->id);
     int rc = open_case(s, v, desc, now_utc, &v->silent_case_id, err, errcap);
     em_data_breach_row b = {.warning_id = w->id,
                             .enterprise = v->enterprise,

@@ -13,6 +13,7 @@
 #include "base/xalloc.h"
 #include "service/casework.h"
 #include "service/emergency.h"
+#include "service/riverplan.h"
 #include "service/source.h"
 
 struct jobs {
@@ -21,6 +22,7 @@ struct jobs {
     pthread_cond_t wake;
     bool stop;
     jobs_config cfg;
+    ew_reader *rd; /* the jobs thread's reader (NULL where the store has none) */
 };
 
 int jobs_run_once(store *s, int64_t now_utc, const case_policy *pol, jobs_pass *out, char *err,
@@ -29,8 +31,7 @@ int jobs_run_once(store *s, int64_t now_utc, const case_policy *pol, jobs_pass *
     memset(out, 0, sizeof *out);
     case_error ce = {{0}};
     if (casework_escalate_due(s, now_utc, pol, &out->levels_raised, &ce) < 0)
-        return ew_errf(err, errcap, EW_EINTERNAL, "escalation: %s",
-                       ce.msg[0] ? ce.msg : "failed");
+        return ew_errf(err, errcap, EW_EINTERNAL, "escalation: %s", ce.msg[0] ? ce.msg : "failed");
     /* Heavy-pollution warnings: listed enterprises over their power allowance. */
     if (emergency_check(s, now_utc, &out->breaches, err, errcap) < 0)
         return EW_EINTERNAL;
@@ -64,6 +65,14 @@ static void pass(jobs *j, store *s)
     if (p.breaches > 0)
         ew_log(EW_LOG_INFO, "emergency.breaches", "breaches=%d now_utc=%lld", p.breaches,
                (long long)now);
+    /* Sudden water incidents need the water sections' periods, read through a reader; a
+     * store without one (PostgreSQL) has no river check yet. */
+    int opened = 0;
+    if (j->rd && riverplan_check(s, j->rd, now, &opened, err, sizeof err) < 0)
+        ew_log(EW_LOG_WARN, "river.check_failed", "error=%s",
+               ew_log_quote(err, strlen(err), q, sizeof q));
+    else if (opened > 0)
+        ew_log(EW_LOG_INFO, "river.incidents", "opened=%d now_utc=%lld", opened, (long long)now);
 }
 
 static void *jobs_main(void *arg)
@@ -76,6 +85,7 @@ static void *jobs_main(void *arg)
                ew_log_quote(err, strlen(err), q, sizeof q));
         return NULL;
     }
+    j->rd = ew_read_open(j->cfg.db, err, sizeof err);
     /* One timer for both jobs: wake at the sooner of the two, run what is due. */
     long esc = j->cfg.every_s, scn = j->cfg.scan_every_s;
     long tick = esc > 0 && (scn <= 0 || esc <= scn) ? esc : scn;
@@ -102,6 +112,7 @@ static void *jobs_main(void *arg)
             ;
     }
     pthread_mutex_unlock(&j->mu);
+    ew_read_close(j->rd);
     store_close(s);
     return NULL;
 }
@@ -125,8 +136,7 @@ int jobs_start(const jobs_config *cfg, jobs **out, char *err, size_t errcap)
         pthread_cond_destroy(&j->wake);
         pthread_mutex_destroy(&j->mu);
         free(j);
-        return ew_errf(err, errcap, EW_EINTERNAL, "jobs: cannot start the thread: %s",
-                       strerror(e));
+        return ew_errf(err, errcap, EW_EINTERNAL, "jobs: cannot start the thread: %s", strerror(e));
     }
     ew_log(EW_LOG_INFO, "case.escalation", "every_s=%ld scan_every_s=%ld", cfg->every_s,
            cfg->scan_every_s);

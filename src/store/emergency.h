@@ -205,4 +205,41 @@ int em_video_find(store *s, const char *camera, int64_t from_utc, int64_t to_utc
 int em_video_put(store *s, const em_video_row *v, int64_t *id_out, char *err,
                  size_t errcap) EW_MUST_CHECK;
 
+/* ---- river emergency plans (一河一策一图) and water incidents (migration 13) ------------ */
+
+/* A river's plan, stored as one document: its JSON text as service/riverplan validated it
+ * (the sections upstream → downstream, contacts, materials, drills). A zone has a handful of
+ * rivers, and a plan is edited and read as a whole. */
+typedef struct em_river_row {
+    const char *code, *name;
+    const char *doc; /* JSON object text */
+    const char *updated_by;
+    int64_t updated_utc;
+} em_river_row;
+typedef int (*em_river_fn)(void *ctx, const em_river_row *r);
+/* Insert or replace the plan of r->code. */
+int em_river_put(store *s, const em_river_row *r, char *err, size_t errcap) EW_MUST_CHECK;
+/* Every plan, by code. */
+int em_rivers_each(store *s, em_river_fn fn, void *ctx, char *err, size_t errcap) EW_MUST_CHECK;
+
+/* A sudden water-quality incident at a section: the hour and item that set it off, the
+ * value, the target class's limit and the ratio (value / limit), and the emergency case.
+ * One per section and Beijing day (the key is the deduplication). Append-only. */
+typedef struct em_incident_row {
+    const char *river, *section;
+    int64_t day; /* Beijing day (ew_days_from_civil) */
+    int64_t hour_utc;
+    const char *item;
+    double value, limit, ratio;
+    int64_t case_id;
+} em_incident_row;
+typedef int (*em_incident_fn)(void *ctx, const em_incident_row *r);
+/* 1 and *case_id (may be NULL) if section has an incident on day, 0 if not. */
+int em_incident_find(store *s, const char *section, int64_t day, int64_t *case_id, char *err,
+                     size_t errcap) EW_MUST_CHECK;
+int em_incident_put(store *s, const em_incident_row *r, char *err, size_t errcap) EW_MUST_CHECK;
+/* The incidents of river (NULL: all), newest first. */
+int em_incidents_each(store *s, const char *river, em_incident_fn fn, void *ctx, char *err,
+                      size_t errcap) EW_MUST_CHECK;
+
 #endif

@@ -568,3 +568,84 @@ int em_video_put(store *s, const em_video_row *v, int64_t *id_out, char *err, si
         *id_out = sqlite3_last_insert_rowid(store_sqlite_handle(s));
     return rc;
 }
+
+/* ---- river emergency plans and water incidents --------------------------------------- */
+
+int em_river_put(store *s, const em_river_row *r, char *err, size_t errcap)
+{
+    return done(s,
+                prep(s, err, errcap, "river put",
+                     "INSERT OR REPLACE INTO river_plan (code, name, doc, updated_by, updated_utc)"
+                     " VALUES (?,?,?,?,?)",
+                     "tttti", r->code, r->name, r->doc, r->updated_by, r->updated_utc),
+                err, errcap, "river put");
+}
+
+static int river_row(sqlite3_stmt *st, void *fn, void *ctx)
+{
+    em_river_row r = {.code = col_text(st, 0),
+                      .name = col_text(st, 1),
+                      .doc = col_text(st, 2),
+                      .updated_by = col_text(st, 3),
+                      .updated_utc = sqlite3_column_int64(st, 4)};
+    return ((em_river_fn)fn)(ctx, &r);
+}
+
+int em_rivers_each(store *s, em_river_fn fn, void *ctx, char *err, size_t errcap)
+{
+    int rc = walk(s,
+                  prep(s, err, errcap, "rivers",
+                       "SELECT code, name, doc, updated_by, updated_utc FROM river_plan"
+                       " ORDER BY code",
+                       ""),
+                  river_row, (void *)fn, ctx, err, errcap, "rivers");
+    return rc > 0 ? 0 : rc;
+}
+
+int em_incident_find(store *s, const char *section, int64_t day, int64_t *case_id, char *err,
+                     size_t errcap)
+{
+    return walk(s,
+                prep(s, err, errcap, "incident find",
+                     "SELECT case_id FROM river_incident WHERE section = ? AND day = ?", "ti",
+                     section, day),
+                id_row, NULL, case_id, err, errcap, "incident find");
+}
+
+int em_incident_put(store *s, const em_incident_row *r, char *err, size_t errcap)
+{
+    return done(s,
+                prep(s, err, errcap, "incident put",
+                     "INSERT INTO river_incident (section, day, river, hour_utc, item, value,"
+                     " limit_value, ratio, case_id) VALUES (?,?,?,?,?,?,?,?,?)",
+                     "tititdddi", r->section, r->day, r->river, r->hour_utc, r->item, r->value,
+                     r->limit, r->ratio, r->case_id),
+                err, errcap, "incident put");
+}
+
+static int incident_row(sqlite3_stmt *st, void *fn, void *ctx)
+{
+    em_incident_row r = {.section = col_text(st, 0),
+                         .day = sqlite3_column_int64(st, 1),
+                         .river = col_text(st, 2),
+                         .hour_utc = sqlite3_column_int64(st, 3),
+                         .item = col_text(st, 4),
+                         .value = col_num(st, 5),
+                         .limit = col_num(st, 6),
+                         .ratio = col_num(st, 7),
+                         .case_id = sqlite3_column_int64(st, 8)};
+    return ((em_incident_fn)fn)(ctx, &r);
+}
+
+int em_incidents_each(store *s, const char *river, em_incident_fn fn, void *ctx, char *err,
+                      size_t errcap)
+{
+    int rc = walk(s,
+                  prep(s, err, errcap, "incidents",
+                       "SELECT section, day, river, hour_utc, item, value, limit_value, ratio,"
+                       " case_id FROM river_incident WHERE ?1 IS NULL OR river = ?1"
+                       " ORDER BY hour_utc DESC, section",
+                       "t", river),
+                  incident_row, (void *)fn, ctx, err, errcap, "incidents");
+    return rc > 0 ? 0 : rc;
+}

@@ -488,6 +488,25 @@ static const char *const migrations[] = {
      "  allowed REAL NOT NULL,"
      "  case_id INTEGER NOT NULL REFERENCES case_file(id),"
      "  PRIMARY KEY (warning_id, enterprise, kind)) WITHOUT ROWID;" APPEND_ONLY("em_data_breach")),
+    /* 12 -> 13: river emergency plans and the water incidents they respond to
+     * (store/emergency.h). */
+    ("CREATE TABLE IF NOT EXISTS river_plan ("
+     "  code TEXT PRIMARY KEY,"
+     "  name TEXT NOT NULL,"
+     "  doc TEXT NOT NULL,"
+     "  updated_by TEXT NOT NULL,"
+     "  updated_utc INTEGER NOT NULL) WITHOUT ROWID;"
+     "CREATE TABLE IF NOT EXISTS river_incident ("
+     "  section TEXT NOT NULL,"
+     "  day INTEGER NOT NULL,"
+     "  river TEXT NOT NULL,"
+     "  hour_utc INTEGER NOT NULL,"
+     "  item TEXT NOT NULL,"
+     "  value REAL NOT NULL,"
+     "  limit_value REAL NOT NULL,"
+     "  ratio REAL NOT NULL,"
+     "  case_id INTEGER NOT NULL REFERENCES case_file(id),"
+     "  PRIMARY KEY (section, day)) WITHOUT ROWID;" APPEND_ONLY("river_incident")),
 };
 enum { N_MIGRATIONS = sizeof migrations / sizeof migrations[0] };
 _Static_assert(N_MIGRATIONS == STORE_SCHEMA_VERSION, "one migration per schema version");

@@ -97,18 +97,28 @@ SELECT (SELECT count(*) FROM acked) || ',' ||
           WHERE s.mn = a.mn AND o.period = 'min' AND o.ts_utc = a.dt));
 SQL
 }
-# serve_http DB: start `envwatch serve` on DB with HTTP on a free loopback port (HJ 212 on
-# another), stopped at exit; sets base (the API's URL) and serve_pid, logs to
-# $TEST_TMP/serve.log; waits until /health answers.
+# serve_http DB [ARG...]: start `envwatch serve` on DB (with ARGs) with HTTP on a free
+# loopback port and HJ 212 on another, stopped at exit; sets base (the API's URL), hj (the
+# HJ 212 port) and serve_pid, logs to $TEST_TMP/serve.log; waits until /health answers.
 serve_http() {
   local port
   port=$(free_port)
+  hj=$(free_port)
   base="http://127.0.0.1:$port/api/v1"
-  "$ENVWATCH" serve --db "$1" --hj212 "127.0.0.1:$(free_port)" --http "127.0.0.1:$port" \
+  "$ENVWATCH" serve --db "$1" --hj212 "127.0.0.1:$hj" --http "127.0.0.1:$port" "${@:2}" \
     2>"$TEST_TMP/serve.log" &
   serve_pid=$!
   trap 'kill "$serve_pid" 2>/dev/null; wait "$serve_pid" 2>/dev/null; rm -rf "$TEST_TMP"' EXIT
   for _ in $(seq 100); do curl -sf "$base/health" >/dev/null && break; sleep 0.1; done
+}
+# hj212_acks FILE: send the frames of FILE to the server's HJ 212 port ($hj) on one
+# connection and print how many 9014 replies came back within 3 s.
+hj212_acks() {
+  exec 3<>"/dev/tcp/127.0.0.1/$hj"
+  cat "$1" >&3
+  # cat writes each reply as it reads it, so what came before the timeout is kept.
+  timeout 3 cat <&3 | grep -ao 'CN=9014' | wc -l
+  exec 3<&-
 }
 # admin_token DB NAME: add admin NAME to DB and print a Bearer token from $base/login.
 admin_token() {

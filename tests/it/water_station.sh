@@ -27,21 +27,10 @@ frame() { # HOUR NH3N NH3N_FLAG DO DO_FLAG
 }
 { frame 010 0.9 N 6.0 N; frame 011 1.2 N 6.0 N; frame 012 5.0 D 1.0 D; } | "$ENVWATCH" hj212 encode >"$TEST_TMP/frames.bin"
 export ENVWATCH_NOW=2025-03-25T12:00:00
-port=$(free_port)
-hj=$(free_port)
-base="http://127.0.0.1:$port/api/v1"
-"$ENVWATCH" serve --db "$db" --hj212 "127.0.0.1:$hj" --http "127.0.0.1:$port" \
-  --devices "$TEST_TMP/devices.csv" 2>"$TEST_TMP/serve.log" &
-serve_pid=$!
-trap 'kill "$serve_pid" 2>/dev/null; wait "$serve_pid" 2>/dev/null; rm -rf "$TEST_TMP"' EXIT
-for _ in $(seq 100); do curl -sf "$base/health" >/dev/null && break; sleep 0.1; done
+serve_http "$db" --devices "$TEST_TMP/devices.csv"
 tok=$(admin_token "$db" wsadmin)
 get() { curl -s -H "Authorization: Bearer $tok" "$base/$1"; }
-exec 3<>"/dev/tcp/127.0.0.1/$hj"
-cat "$TEST_TMP/frames.bin" >&3
-# cat writes each reply as it reads it, so what came before the timeout is kept.
-acks=$(timeout 3 cat <&3 | grep -ao 'CN=9014' | wc -l)
-exec 3<&-
+acks=$(hj212_acks "$TEST_TMP/frames.bin")
 check "the station's three hours are acknowledged (9014)" test "$acks" = 3
 check "CH01 March: NH3-N (1.5 + 0.9 + 1.2)/3 = 1.2, Class IV; DO 6 from the station; 3 samples" \
   test "$(get 'water/sections/CH01?year=2025&month=3' | jq -c '[.class, .samples, (.items[] | select(.item == "NH3-N" or .item == "DO") | [.item, .value, .class])]')" \

@@ -38,6 +38,7 @@ before(async () => {
   const devices = join(root, 'data/demo/devices.csv');
   execFileSync(process.env.ENVWATCH, ['simulate', '--devices-file', devices, '--history', '--db', db, '--from', bjDay(6)]);
   execFileSync(process.env.ENVWATCH, ['import', 'emergency-list', '--db', db, join(root, 'data/demo/emergency-list.csv')]);
+  execFileSync(process.env.ENVWATCH, ['import', 'river-plans', '--db', db, join(root, 'data/demo/river-plans.json')]);
   for (const [name, role, org] of [['bureau1', 'bureau', 'sthj'], ['qiye', 'enterprise', '郑州宏远汽车零部件有限公司']]) {
     execFileSync(process.env.ENVWATCH, ['user', 'add', name, '--db', db, '--role', role, '--org', org], { input: `${PASSWORD}\n` });
   }
@@ -106,7 +107,7 @@ test('the report judges the list on the devices\' hourly CEMS data: the foundry 
   const c = (await call('bureau1', 'GET', `cases/${by[STOPS].emission.case_id}`)).body;
   const file = c.data ?? c;
   assert.equal(file.location, '九龙办事处');
-  assert.match(file.description, /排放速率均值 [\d.]+ kg\/h，超过减排要求 0\.00 kg\/h/);
+  assert.match(file.description, /^重污染天气橙色预警期间 郑州中原精密铸造有限公司 .*排放速率均值 [\d.]+ kg\/h，超过减排要求 0\.00 kg\/h/);
 });
 
 test('the bureau\'s warning screen shows the server\'s verdicts, figures and cases, and the sites coloured by verdict', async () => {
@@ -142,6 +143,14 @@ test('the bureau\'s warning screen shows the server\'s verdicts, figures and cas
   const cells = await page.locator('[data-testid=table-fires] tbody tr').allTextContents();
   assert.deepEqual(cells.map((c) => c.match(/案件 (\d+)/)?.[1]), fires.map((x) => String(x.case_id)));
   assert.equal(new Set(fires.map((x) => x.case_id)).size, 2);
+  // The rivers' plans as GET /rivers gives them: sections in order, contacts, stocks.
+  const rivers = (await call('bureau1', 'GET', 'rivers')).body.data;
+  assert.equal(rivers.length, 3);
+  for (const r of rivers) {
+    assert.equal((await page.textContent(`[data-testid=river-sections-${r.code}]`)).trim(), `断面（上游 → 下游）：${r.sections.join(' → ')}`);
+    assert.equal(await page.locator(`[data-testid=table-contacts-${r.code}] tbody tr`).count(), r.contacts.length);
+  }
+  assert.match(await page.textContent('[data-testid=table-materials-chaohe]'), /围油栏300 m潮河办事处应急物资库/);
   // No internal identifier in what a person reads.
   const ids = ((await page.evaluate(() => document.getElementById('app').innerText)).match(ID_TOKEN) || []);
   assert.deepEqual(ids, []);

@@ -45,6 +45,7 @@ export async function emergency(arg, query, { card, chart }) {
     ${warnings.length ? '' : `<p class="muted" data-testid="no-warnings">${esc(t('noWarnings'))}</p>`}</section>`));
   if (!cur) {
     await fires(grid, { card, chart });
+    await rivers(grid);
     return;
   }
 
@@ -93,6 +94,7 @@ export async function emergency(arg, query, { card, chart }) {
       data: sites.map((x, i) => { const v = verdictOf.get(x.enterprise); return { name: x.name, enterprise: x.enterprise, verdict: v, first: sites.findIndex((y) => y.enterprise === x.enterprise) === i, value: [x.lon, x.lat], itemStyle: { color: VERDICT_COLOUR[v], borderColor: '#333' } }; }) }],
   });
   await fires(grid, { card, chart });
+  await rivers(grid);
 }
 
 // The last Beijing day before an exclusive end (an ISO time with its +08:00 offset).
@@ -127,4 +129,20 @@ async function fires(grid, { card, chart }) {
       label: { show: true, position: 'right', formatter: (p) => (rows.findIndex((r) => r.case_id === p.data.case_id) === p.dataIndex ? `${p.data.town} · ${t('caseNo')} ${p.data.case_id}` : '') },
       data: rows.map((r) => ({ ...r, value: [r.lon, r.lat], itemStyle: { color: palette[cases.indexOf(r.case_id) % palette.length], borderColor: '#333' } })) }],
   });
+}
+
+// The rivers' emergency plans (GET /rivers): sections upstream → downstream, the plan, who
+// to notify, the stocks, the drills, and each sudden incident with its case.
+async function rivers(grid) {
+  const plans = (await api('rivers')).data || [];
+  const one = (p) => `<div class="item" data-testid="river-${esc(p.code)}">
+    <div class="task-head"><b>${esc(p.name)}</b><span class="muted">${esc(p.document)} · ${esc(t('incidentAt').replace('{k}', fmt(p.incident_multiple, 1)))}</span></div>
+    <p data-testid="river-sections-${esc(p.code)}">${esc(t('riverSections'))}：${p.sections.map((c) => esc(c)).join(' → ')}</p>
+    ${table([['name', t('contactName')], ['org', t('contactOrg'), (v) => v ?? '—'], ['duty', t('contactDuty'), (v) => v ?? '—'], ['phone', t('contactPhone')]], p.contacts, `table-contacts-${p.code}`)}
+    ${p.materials.length ? table([['item', t('materialItem')], ['quantity', t('materialQty'), (v, r) => `${fmt(v, 1)} ${r.unit}`], ['place', t('materialPlace')]], p.materials, `table-materials-${p.code}`) : ''}
+    ${p.drills.length ? table([['date', t('drillDate')], ['title', t('drillTitle')], ['findings', t('drillFindings'), (v) => v ?? '—']], p.drills, `table-drills-${p.code}`) : ''}
+    ${p.incidents.length ? table([['hour', t('time'), hm], ['section', t('waterSection')], ['item', t('param')], ['ratio', t('incidentRatio'), (v, r) => `${fmt(r.value, 3)} / ${fmt(r.limit, 3)}（${fmt(v, 1)}×）`],
+      ['case_id', t('caseNo'), (v) => raw(caseLink(v).trim())]], p.incidents, `table-incidents-${p.code}`) : `<p class="muted">${esc(t('noIncidents'))}</p>`}</div>`;
+  grid.append(h(`<section class="card wide" data-testid="card-rivers"><div class="card-head"><h2>${esc(t('riversT'))} (${plans.length})</h2></div>
+    ${plans.length ? plans.map(one).join('') : `<p class="muted">${esc(t('noRivers'))}</p>`}</section>`));
 }
