@@ -153,7 +153,7 @@ int main(int argc, char **argv)
         die("reader", err);
     em_report rep;
     a = now_s();
-    if (emergency_report(s, rd, wid, end, &rep, err, sizeof err))
+    if (emergency_report(s, rd, wid, &bureau, end, &rep, err, sizeof err))
         die("report", err);
     b = now_s();
     printf("report: %zu entries, %d complied, %d breached, cut %.1f %% vs baseline: %.3f s\n",

@@ -150,7 +150,7 @@ static int h_warning_report(http_req *r, http_resp *out)
         return http_error(out, 404, "not_found", "no such warning");
     em_report rep;
     char err[256] = "";
-    int rc = emergency_report(r->office, r->db, id, r->now_utc, &rep, err, sizeof err);
+    int rc = emergency_report(r->office, r->db, id, &r->who, r->now_utc, &rep, err, sizeof err);
     if (rc) {
         emergency_report_free(&rep);
         return fail(out, rc, err);
@@ -441,7 +441,7 @@ static int h_rivers(http_req *r, http_resp *out)
 const http_route http_emergency_routes[] = {
     {"GET", "/api/v1/warnings", h_warnings, 0, HTTP_LOGIN, HTTP_LOCKED},
     {"POST", "/api/v1/warnings", h_warning_declare, 0, HTTP_LOGIN, HTTP_LOCKED},
-    {"GET", "/api/v1/warnings/{id}/report", h_warning_report, 0, AUTH_DATA_READ, HTTP_LOCKED},
+    {"GET", "/api/v1/warnings/{id}/report", h_warning_report, 0, HTTP_LOGIN, HTTP_LOCKED},
     {"GET", "/api/v1/emergency-list", h_list, 0, HTTP_LOGIN, HTTP_LOCKED},
     {"POST", "/api/v1/emergency-list", h_list_put, 0, HTTP_LOGIN, HTTP_LOCKED},
     {"GET", "/api/v1/fires", h_fires, 0, AUTH_DATA_READ, HTTP_LOCKED},

@@ -296,13 +296,17 @@ static int collect_entry(void *ctx, const em_list_row *e)
     return 0;
 }
 
+static void verdicts_free_one(em_verdict *v)
+{
+    free(v->enterprise);
+    free(v->town);
+    free(v->grade);
+}
+
 static void verdicts_free(em_verdict *v, size_t n)
 {
-    for (size_t i = 0; i < n; i++) {
-        free(v[i].enterprise);
-        free(v[i].town);
-        free(v[i].grade);
-    }
+    for (size_t i = 0; i < n; i++)
+        verdicts_free_one(&v[i]);
     free(v);
 }
 
@@ -654,12 +658,28 @@ static int mean_zone_aqi(ew_reader *db, int64_t day0, int ndays, double *out, ch
     return rc;
 }
 
-int emergency_report(store *s, ew_reader *db, int64_t id, int64_t now_utc, em_report *out,
-                     char *err, size_t errcap)
+/* Keep the verdicts of enterprise only (freeing the others). */
+static void keep_own(list_vec *lv, const char *enterprise)
+{
+    size_t k = 0;
+    for (size_t i = 0; i < lv->n; i++)
+        if (!strcmp(lv->v[i].enterprise, enterprise))
+            lv->v[k++] = lv->v[i];
+        else
+            verdicts_free_one(&lv->v[i]);
+    lv->n = k;
+}
+
+int emergency_report(store *s, ew_reader *db, int64_t id, const case_actor *who, int64_t now_utc,
+                     em_report *out, char *err, size_t errcap)
 {
     memset(out, 0, sizeof *out);
     out->aqi_during = out->aqi_before = NAN;
     out->reduction_vs_base_pct = out->reduction_vs_before_pct = out->required_pct = NAN;
+    bool own = who && who->role == EW_ROLE_ENTERPRISE && who->org;
+    if (!own && !(who && (may_manage(who) || who->role == EW_ROLE_AUDITOR)))
+        return ew_errf(err, errcap, EW_EFORBIDDEN,
+                       "warning reports are the bureau's; an enterprise sees its own entry");
     warn_vec wv = {0};
     int rc = em_warning_get(s, id, collect_warning, &wv, err, errcap);
     if (rc < 0)
@@ -668,6 +688,8 @@ int emergency_report(store *s, ew_reader *db, int64_t id, int64_t now_utc, em_re
         return ew_errf(err, errcap, EW_ENOTFOUND, "warning %lld: not found", (long long)id);
     list_vec lv = {0};
     rc = judge(s, &wv.w[0], now_utc, &lv, err, errcap);
+    if (own)
+        keep_own(&lv, who->org);
     out->w = wv.w[0]; /* its strings now belong to the report */
     out->v = lv.v;
     out->n = lv.n;
@@ -687,8 +709,10 @@ int emergency_report(store *s, ew_reader *db, int64_t id, int64_t now_utc, em_re
             sum_before += v->before_kgh;
         }
     }
-    out->reduction_vs_base_pct = sum_base > 0 ? 100.0 * (1.0 - sum_mean / sum_base) : NAN;
-    out->reduction_vs_before_pct = sum_before > 0 ? 100.0 * (1.0 - sum_now / sum_before) : NAN;
+    /* The zone's estimate is the bureau's: over one entry it would be that entry's own. */
+    out->reduction_vs_base_pct = !own && sum_base > 0 ? 100.0 * (1.0 - sum_mean / sum_base) : NAN;
+    out->reduction_vs_before_pct =
+        !own && sum_before > 0 ? 100.0 * (1.0 - sum_now / sum_before) : NAN;
     em_level l;
     out->required_pct = em_level_parse(out->w.level, &l) ? NAN : em_level_required_cut_pct(l);
     int64_t d0 = ew_bj_day_of(out->w.start_utc), d1 = ew_bj_day_of(out->w.end_utc - 1);

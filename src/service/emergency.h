@@ -142,9 +142,11 @@ typedef struct em_report {
     double reduction_vs_base_pct, reduction_vs_before_pct, required_pct;
     double aqi_during, aqi_before; /* mean daily zone AQI: the warning's days, the 3 before; NAN */
 } em_report;
-/* EW_ENOTFOUND if no such warning. *out initialised either way. */
-int emergency_report(store *s, ew_reader *db, int64_t id, int64_t now_utc, em_report *out,
-                     char *err, size_t errcap) EW_MUST_CHECK;
+/* The report as who may see it: bureau, admin and auditor every entry; an enterprise
+ * account (org = its name) only its own entry, without the zone's estimated cut (NAN); anyone
+ * else EW_EFORBIDDEN. EW_ENOTFOUND if no such warning. *out initialised either way. */
+int emergency_report(store *s, ew_reader *db, int64_t id, const case_actor *who, int64_t now_utc,
+                     em_report *out, char *err, size_t errcap) EW_MUST_CHECK;
 void emergency_report_free(em_report *r);
 
 #endif

@@ -80,6 +80,9 @@ check "the report: 乙 emits 27 of 32 kg/h allowed over 6 hours; the zone's cut 
 check "the report shows AQI during and the 3 days before (null without air data)" \
   test "$(jq -c .aqi <<<"$R")" = '{"during":null,"before_3_days":null}'
 check "an unknown warning's report is 404" test "$(code "$T_b" GET warnings/99/report)" = 404
+check "甲's account reads its own entry only (breached), no zone estimate; a unit may not (403)" \
+  test "$(api "$T_e" GET "warnings/$W/report" | jq -c '[[.enterprises[] | .enterprise, .verdict], .reduction.vs_base_pct]')$(code "$T_cam" GET "warnings/$W/report")" = '[["甲水泥","breached"],null]403'
+
 
 # ---- fire points ------------------------------------------------------------------------------
 cat >"$TEST_TMP/fires.csv" <<'CSV'

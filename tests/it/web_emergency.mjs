@@ -163,12 +163,16 @@ test('the bureau\'s warning screen shows the server\'s verdicts, figures and cas
   await context.close();
 });
 
-test('an enterprise has no warning screen and may not read the report', async () => {
+test('an enterprise has no warning screen and reads only its own entry of the report', async () => {
   const { page, errors, context } = await newPage();
   await login(page, 'qiye');
   await ready(page, 'enterprise');
   assert.equal(await page.locator('[data-testid=nav-emergency]').count(), 0);
-  assert.equal((await call('qiye', 'GET', `warnings/${warningId}/report`)).status, 403);
+  const own = await call('qiye', 'GET', `warnings/${warningId}/report`);
+  assert.equal(own.status, 200);
+  assert.deepEqual(own.body.enterprises.map((e) => e.enterprise), ['郑州宏远汽车零部件有限公司']);
+  assert.equal(own.body.reduction.vs_base_pct, null);
+  assert.equal((await call('qiye', 'GET', 'rivers')).status, 403);
   assert.deepEqual(errors, []);
   await context.close();
 });

@@ -238,7 +238,7 @@ static void orange_warning_breach_at_85_percent_opens_one_case(void **state)
     em_report r;
     ew_reader *rd = ew_read_open(f->db.path, err, sizeof err);
     assert_non_null(rd);
-    if (emergency_report(s, rd, wid, start + 7 * 3600, &r, err, sizeof err))
+    if (emergency_report(s, rd, wid, &bureau, start + 7 * 3600, &r, err, sizeof err))
         fail_msg("%s", err);
     assert_int_equal(r.n, 2);
     assert_int_equal(r.breached, 1);
@@ -334,7 +334,7 @@ static void emission_over_the_cut_and_a_silent_outlet_open_their_own_cases(void 
     em_report r;
     ew_reader *rd = ew_read_open(f->db.path, err, sizeof err);
     assert_non_null(rd);
-    if (emergency_report(s, rd, wid, start + 9 * 3600, &r, err, sizeof err))
+    if (emergency_report(s, rd, wid, &bureau, start + 9 * 3600, &r, err, sizeof err))
         fail_msg("%s", err);
     ew_read_close(rd);
     assert_int_equal(r.n, 3);
@@ -367,6 +367,22 @@ static void emission_over_the_cut_and_a_silent_outlet_open_their_own_cases(void 
     assert_true(fabs(r.reduction_vs_before_pct - 100.0 * (1 - 72.9 / 91.44)) < 1e-9);
     assert_true(fabs(r.required_pct - 20) < 1e-9);
     emergency_report_free(&r);
+    /* An enterprise sees its own entry only, without the zone's estimate; a unit nothing. */
+    const case_actor jia_acct = {.name = "jia", .role = EW_ROLE_ENTERPRISE, .org = "甲水泥"};
+    const case_actor unit = {.name = "jianshe", .role = EW_ROLE_UNIT, .org = "jianshe"};
+    rd = ew_read_open(f->db.path, err, sizeof err);
+    if (emergency_report(s, rd, wid, &jia_acct, start + 9 * 3600, &r, err, sizeof err))
+        fail_msg("%s", err);
+    assert_int_equal(r.n, 1);
+    assert_string_equal(r.v[0].enterprise, "甲水泥");
+    assert_true(r.v[0].emission_breached);
+    assert_int_equal(r.breached, 1);
+    assert_true(isnan(r.reduction_vs_base_pct) && isnan(r.reduction_vs_before_pct));
+    emergency_report_free(&r);
+    assert_int_equal(emergency_report(s, rd, wid, &unit, start + 9 * 3600, &r, err, sizeof err),
+                     EW_EFORBIDDEN);
+    emergency_report_free(&r);
+    ew_read_close(rd);
 }
 
 /* The last hours' values arrive after a warning's end: it is checked for 48 hours more. */
@@ -445,7 +461,7 @@ static void observation_basis_and_report_aqi_come_from_the_zone(void **state)
     assert_int_equal(em_warning_get(f->s, wid, warning_aqi, &aqi, err, sizeof err), 1);
     assert_int_equal(aqi, 300);
     em_report r;
-    if (emergency_report(f->s, rd, wid, start + 2 * 86400, &r, err, sizeof err))
+    if (emergency_report(f->s, rd, wid, &bureau, start + 2 * 86400, &r, err, sizeof err))
         fail_msg("%s", err);
     /* During: 01-10 and 01-11 at 300; before: 01-07 … 01-09 at 200. */
     assert_true(fabs(r.aqi_during - 300) < 1e-9);
