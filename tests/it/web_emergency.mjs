@@ -173,6 +173,12 @@ test('an enterprise has no warning screen and reads only its own entry of the re
   assert.deepEqual(own.body.enterprises.map((e) => e.enterprise), ['郑州宏远汽车零部件有限公司']);
   assert.equal(own.body.reduction.vs_base_pct, null);
   assert.equal((await call('qiye', 'GET', 'rivers')).status, 403);
+  // Its home shows its measures per level and its verdict in the warning, as the API gives it.
+  await page.waitForSelector('[data-testid=card-own-warnings]');
+  await page.screenshot({ path: join(artifacts, 'emergency-enterprise-home.png'), fullPage: true });
+  assert.equal(await page.locator('[data-testid=table-own-measures] tbody tr').count(), 3);
+  assert.match(await page.textContent('[data-testid=table-own-measures]'), /涂装线限产20%；禁用国四车辆（减排比例 20%）/);
+  assert.equal((await page.textContent(`[data-testid=own-verdict-${warningId}]`)).trim(), { complied: '已落实', breached: '未落实', no_data: '无数据' }[own.body.enterprises[0].verdict]);
   assert.deepEqual(errors, []);
   await context.close();
 });

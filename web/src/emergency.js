@@ -146,3 +146,28 @@ async function rivers(grid) {
   grid.append(h(`<section class="card wide" data-testid="card-rivers"><div class="card-head"><h2>${esc(t('riversT'))} (${plans.length})</h2></div>
     ${plans.length ? plans.map(one).join('') : `<p class="muted">${esc(t('noRivers'))}</p>`}</section>`));
 }
+
+// An enterprise's own part (我的企业): its list entry's measures per level and, for the
+// warnings of the last 30 days, its own verdicts (the report gives an enterprise its entry
+// alone). null when the enterprise is not on the list.
+export async function ownWarningsCard() {
+  const entry = ((await api('emergency-list')).data || [])[0];
+  if (!entry) return null;
+  const since = Date.now() - 30 * 86400_000;
+  const recent = ((await api('warnings')).data || []).filter((w) => Date.parse(w.end) >= since).slice(0, 3);
+  const rows = [];
+  for (const w of recent) {
+    const v = (await api(`warnings/${w.id}/report`)).enterprises[0];
+    if (v) rows.push({ ...v, w });
+  }
+  return h(`<section class="card wide" data-testid="card-own-warnings"><div class="card-head"><h2>${esc(t('ownWarningsT'))} · ${esc(t('grade'))} ${esc(entry.grade)}</h2></div>
+    <div class="table">${table([['level', t('warnLevel'), (v) => levelBadge(v)], ['measures', t('measuresT')]],
+    ['yellow', 'orange', 'red'].map((l) => ({ level: l, measures: `${entry[`measures_${l}`]}（${t('cutPct')} ${pct(entry[`cut_${l}_pct`])}）` })), 'table-own-measures')}</div>
+    ${rows.length ? `<div class="table">${table([
+    ['w', t('warningsT'), (w) => raw(`${levelHtml(w.level)} ${esc(hm(w.start))} – ${esc(hm(w.end))}`)],
+    ['mean_kw', t('powerVs'), (v, r) => versus(v, r.allowed_kw, 'kW', r.power, 0)],
+    ['emission', t('emissionVs'), (v) => (v.base_kgh ? versus(v.mean_kgh, v.allowed_kgh, 'kg/h', v, 2) : t('noBaseline'))],
+    ['silent', t('silentSites'), (v) => `${v.sites_silent} / ${v.sites_before}`],
+    ['verdict', t('verdict'), (v, r) => verdictCell(v, `own-verdict-${r.w.id}`)],
+  ], rows, 'table-own-warnings')}</div>` : `<p class="muted" data-testid="no-recent-warnings">${esc(t('noRecentWarnings'))}</p>`}</section>`);
+}

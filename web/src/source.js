@@ -5,6 +5,7 @@
 // limit an enterprise to its own outlets; nothing is judged here (the rules are the server's:
 // the judged value of an alert is its converted value, the latest values are as measured).
 import { api, isStaff, role, uploadAll } from './api.js';
+import { ownWarningsCard } from './emergency.js';
 import { t } from './i18n.js';
 import { attachment, esc, fmt, h, hm, onSubmit, PARAM_NAMES, raw, table } from './ui.js';
 
@@ -117,6 +118,9 @@ export async function sources() {
       <p class="muted">${esc(t('latestVsLimitNote'))}</p>
       <div class="table">${table([['outlet', t('outlet')], ['param', t('param'), (v) => paramName(v)], ['time', t('time'), (v) => hm(v)],
         ['value', t('measured'), (v) => fmt(v, 2)], ['limit', t('limitV')], ['standard', t('standard')]], rows, 'table-latest-limits')}</div></section>`));
+    // Its part in the heavy-pollution response, when it is on the emergency list.
+    const own = await ownWarningsCard();
+    if (own) el.append(own);
   }
   el.append(h(`<section class="card wide" data-testid="card-alerts"><div class="card-head"><h2>${t('alertsT')} (<span data-testid="alert-count">${(alerts.data || []).length}</span>)</h2></div>
     <div class="table">${table(alertCols(outletName), alerts.data || [], 'table-alerts')}</div></section>`));
