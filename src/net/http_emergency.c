@@ -114,16 +114,18 @@ static int h_warning_declare(http_req *r, http_resp *out)
     return rc;
 }
 
+static const char *verdict_word(const em_verdict *v)
+{
+    return em_verdict_no_data(v) ? "no_data" : em_verdict_breached(v) ? "breached" : "complied";
+}
+
 static json_t *verdict_json(const em_verdict *v)
 {
     json_t *o = json_pack("{s:s,s:s,s:s,s:o,s:o,s:o,s:o,s:i,s:s,s:I}", "enterprise", v->enterprise,
                           "town", v->town, "grade", v->grade, "base_kw", num_json(v->base_kw),
                           "cut_pct", num_json(v->cut_pct), "allowed_kw", num_json(v->allowed_kw),
                           "mean_kw", num_json(v->mean_kw), "hours", v->hours, "verdict",
-                          em_verdict_no_data(v)    ? "no_data"
-                          : em_verdict_breached(v) ? "breached"
-                                                   : "complied",
-                          "case_id", (json_int_t)v->case_id);
+                          verdict_word(v), "case_id", (json_int_t)v->case_id);
     json_object_set_new(o, "power",
                         json_pack("{s:b,s:I}", "breached", v->breached || v->case_id, "case_id",
                                   (json_int_t)v->case_id));
@@ -142,6 +144,24 @@ static json_t *verdict_json(const em_verdict *v)
     return o;
 }
 
+/* One enterprise of the report as a flat row (CSV, XLSX). */
+static json_t *verdict_row(const em_verdict *v)
+{
+    json_t *o = json_pack("{s:s,s:s,s:s,s:o,s:o,s:o}", "enterprise", v->enterprise, "town", v->town,
+                          "grade", v->grade, "cut_pct", num_json(v->cut_pct), "mean_kw",
+                          num_json(v->mean_kw), "allowed_kw", num_json(v->allowed_kw));
+    json_object_set_new(o, "mean_kgh", kgh_json(v->mean_kgh));
+    json_object_set_new(o, "allowed_kgh", v->base_kgh > 0 ? kgh_json(v->allowed_kgh) : json_null());
+    json_object_set_new(o, "before_kgh", kgh_json(v->before_kgh));
+    json_object_set_new(o, "sites_silent", json_integer(v->sites_silent));
+    json_object_set_new(o, "sites_before", json_integer(v->sites_before));
+    json_object_set_new(o, "verdict", json_string(verdict_word(v)));
+    json_object_set_new(o, "power_case_id", json_integer(v->case_id));
+    json_object_set_new(o, "emission_case_id", json_integer(v->emission_case_id));
+    json_object_set_new(o, "silent_case_id", json_integer(v->silent_case_id));
+    return o;
+}
+
 static int h_warning_report(http_req *r, http_resp *out)
 {
     char *end;
@@ -154,6 +174,14 @@ static int h_warning_report(http_req *r, http_resp *out)
     if (rc) {
         emergency_report_free(&rep);
         return fail(out, rc, err);
+    }
+    if (r->csv || r->xlsx) {
+        /* A spreadsheet wants one flat row per enterprise: the three rules side by side. */
+        json_t *flat = json_array();
+        for (size_t i = 0; i < rep.n; i++)
+            json_array_append_new(flat, verdict_row(&rep.v[i]));
+        emergency_report_free(&rep);
+        return http_table(r, out, flat, NULL, "warning-report");
     }
     json_t *rows = json_array();
     for (size_t i = 0; i < rep.n; i++)

@@ -77,6 +77,8 @@ check "the report: 1 complied, 1 breached, 甲 850 of 800 kW allowed" \
   test "$(jq -r '"\(.summary.complied) \(.summary.breached) " + (.enterprises[] | select(.enterprise=="甲水泥") | "\(.verdict) \(.mean_kw) \(.allowed_kw)")' <<<"$R")" = "1 1 breached 850 800"
 check "the report: 乙 emits 27 of 32 kg/h allowed over 6 hours; the zone's cut 32.5 % of the baseline vs 20 % required" \
   test "$(jq -r '(.enterprises[] | select(.enterprise=="乙玻璃") | "\(.verdict) \(.emission.mean_kgh) \(.emission.allowed_kgh) \(.emission.hours) \(.emission.breached)") + " \(.reduction.vs_base_pct) \(.reduction.required_pct)"' <<<"$R")" = "complied 27 32 6 false 32.5 20"
+check "the report as CSV: one flat row per enterprise, the three rules side by side" \
+  test "$(curl -s -H "Authorization: Bearer $T_b" "$base/warnings/$W/report?format=csv" | tr -d '\r' | sed -n '1s/^\xEF\xBB\xBF//p;/^甲水泥/p' | cut -d, -f1,5,6,12,13)" = "$(printf 'enterprise,mean_kw,allowed_kw,verdict,power_case_id\n甲水泥,850,800,breached,1')"
 check "the report shows AQI during and the 3 days before (null without air data)" \
   test "$(jq -c .aqi <<<"$R")" = '{"during":null,"before_3_days":null}'
 check "an unknown warning's report is 404" test "$(code "$T_b" GET warnings/99/report)" = 404
