@@ -154,6 +154,24 @@ test('the bureau\'s warning screen shows the server\'s verdicts, figures and cas
   // No internal identifier in what a person reads.
   const ids = ((await page.evaluate(() => document.getElementById('app').innerText)).match(ID_TOKEN) || []);
   assert.deepEqual(ids, []);
+  // The bureau declares the next warning on the screen: a red one from tomorrow on a
+  // forecast; the screen then shows it, as GET /warnings stores it.
+  const tomorrow = bjDay(-1), after = bjDay(-2);
+  await page.selectOption('[data-testid=declare-level]', 'red');
+  await page.fill('[data-testid=declare-start]', `${tomorrow}T00:00`);
+  await page.fill('[data-testid=declare-end]', `${after}T12:00`);
+  await page.fill('[data-testid=declare-aqi]', '320');
+  await page.fill('[data-testid=declare-notice]', '郑州市重污染天气红色预警（Ⅰ级应急响应）');
+  await page.click('[data-testid=declare-submit]');
+  await page.waitForFunction(() => /[?&]w=\d+/.test(location.hash) && document.querySelector('#app')?.dataset.state === 'ready');
+  const listed = (await call('bureau1', 'GET', 'warnings')).body.data;
+  assert.equal(listed.length, 2);
+  assert.deepEqual([listed[0].level, listed[0].start, listed[0].end, listed[0].basis_aqi], ['red', `${tomorrow}T00:00:00+08:00`, `${after}T12:00:00+08:00`, 320]);
+  await page.waitForSelector(`text=预警减排核查 #${listed[0].id}`);
+  assert.match(await page.textContent('[data-testid=em-warning-line]'), /红色（Ⅰ级）/);
+  await page.goto(`${base}/?lang=zh#/emergency?w=${warningId}`);
+  await page.waitForSelector('[data-testid=card-warning-report]');
+  await ready(page, 'report-again');
   // From the breach to its case.
   await row.locator('[data-testid=em-case-link]').click();
   await page.waitForFunction((id) => location.hash === `#/case/${id}`, stops.emission.case_id);

@@ -4,9 +4,9 @@
 // estimated cut against the share the level requires, the AQI during and before, and the
 // listed enterprises' sites on a plain lon/lat plane coloured by their verdict. Nothing is
 // judged here: the verdicts and figures are the server's (service/emergency).
-import { api, isStaff } from './api.js';
+import { api, isBureau, isStaff } from './api.js';
 import { t } from './i18n.js';
-import { esc, fmt, h, hm, raw, table } from './ui.js';
+import { esc, fmt, h, hm, onSubmit, raw, table } from './ui.js';
 
 const app = () => document.getElementById('app');
 // Warning colours as the notices print them; verdict colours as every other RAG cell.
@@ -43,6 +43,7 @@ export async function emergency(arg, query, { card, chart }) {
     ['declared_by', t('declaredBy')],
   ], warnings, 'table-warnings', (r) => (r.id === cur?.id ? ' class="current"' : ''))}</div>
     ${warnings.length ? '' : `<p class="muted" data-testid="no-warnings">${esc(t('noWarnings'))}</p>`}</section>`));
+  if (isBureau()) grid.append(declareForm());
   if (!cur) {
     await fires(grid, { card, chart });
     await rivers(grid);
@@ -170,4 +171,29 @@ export async function ownWarningsCard() {
     ['silent', t('silentSites'), (v) => `${v.sites_silent} / ${v.sites_before}`],
     ['verdict', t('verdict'), (v, r) => verdictCell(v, `own-verdict-${r.w.id}`)],
   ], rows, 'table-own-warnings')}</div>` : `<p class="muted" data-testid="no-recent-warnings">${esc(t('noRecentWarnings'))}</p>`}</section>`);
+}
+
+// Declaring a warning (bureau, admins): its level, window (Beijing time), the issuing notice
+// and what justified it — a forecast AQI, or the zone's AQI now, which the server reads
+// itself. The server checks and stores it; the screen then shows the new warning.
+function declareForm() {
+  const el = h(`<section class="card wide" data-testid="card-declare"><div class="card-head"><h2>${esc(t('declareT'))}</h2></div>
+    <form class="form" data-testid="declare-form"><div class="row">
+      <label>${esc(t('warnLevel'))} <select name="level" data-testid="declare-level">${['yellow', 'orange', 'red'].map((l) => `<option value="${l}">${esc(t(`level_${l}`))}</option>`).join('')}</select></label>
+      <label>${esc(t('from'))}（${esc(t('bjTime'))}） <input name="start" type="datetime-local" required data-testid="declare-start"></label>
+      <label>${esc(t('to'))}（${esc(t('bjTime'))}） <input name="end" type="datetime-local" required data-testid="declare-end"></label>
+      <label>${esc(t('warnBasis'))} <select name="basis" data-testid="declare-basis"><option value="forecast">${esc(t('basis_forecast'))}</option><option value="observation">${esc(t('basis_observation'))}</option></select></label>
+      <label>AQI <input name="aqi" type="number" min="1" max="500" data-testid="declare-aqi"></label></div>
+      <label class="grow">${esc(t('warnNotice'))} <input name="notice" maxlength="300" required data-testid="declare-notice"></label>
+      <button type="submit" class="primary" data-testid="declare-submit">${esc(t('declareT'))}</button>
+      <span class="msg" role="status" data-testid="declare-msg"></span></form></section>`);
+  const form = el.querySelector('form');
+  onSubmit(form, el.querySelector('[data-testid=declare-msg]'), async (f) => {
+    // datetime-local values are "YYYY-MM-DDTHH:MM", which compare as text and which the
+    // server reads as Beijing time.
+    if (f.end.value <= f.start.value) throw new Error(t('markToAfterFrom'));
+    const r = await api('warnings', { method: 'POST', body: { level: f.level.value, start: f.start.value, end: f.end.value, notice: f.notice.value.trim(), basis: f.basis.value, aqi: Number(f.aqi.value) || 0 } });
+    location.hash = `#/emergency?w=${r.id}`;
+  });
+  return el;
 }
