@@ -18,38 +18,12 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "bench.h"
 #include "service/emergency.h"
 #include "store/read.h"
 #include "store/store.h"
 
-static double now_s(void)
-{
-    struct timespec t;
-    clock_gettime(CLOCK_MONOTONIC, &t);
-    return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
-}
-
-static void die(const char *what, const char *err)
-{
-    fprintf(stderr, "bench_service_emergency: %s: %s\n", what, err);
-    exit(1);
-}
-
-static void put(store *s, int64_t site, const char *param, int64_t t, double v)
-{
-    char err[256];
-    store_hour h = {.site_id = site,
-                    .param = param,
-                    .hour_utc = t,
-                    .value = v,
-                    .min = v,
-                    .max = v,
-                    .n_min = 60,
-                    .n_valid = 60,
-                    .flag = "N"};
-    if (store_hour_put(s, &h, err, sizeof err) < 0)
-        die("hour", err);
-}
+#define PROG "bench_service_emergency"
 
 static int64_t site(store *s, const char *mn, const char *enterprise)
 {
@@ -64,7 +38,7 @@ static int64_t site(store *s, const char *mn, const char *enterprise)
                      .enterprise = enterprise};
     int64_t id = 0;
     if (store_site_put(s, &st, &id, err, sizeof err) < 0)
-        die("site", err);
+        bench_die(PROG, "site", err);
     return id;
 }
 
@@ -73,11 +47,11 @@ int main(int argc, char **argv)
     int n = argc > 1 ? atoi(argv[1]) : 200, days = argc > 2 ? atoi(argv[2]) : 30;
     char dir[] = "/tmp/ew_bench_emergency_XXXXXX", path[64], err[256];
     if (!mkdtemp(dir) || n <= 0 || days < 4)
-        die("arguments", "enterprises > 0, days >= 4");
+        bench_die(PROG, "arguments", "enterprises > 0, days >= 4");
     snprintf(path, sizeof path, "%s/b.db", dir);
     store *s = store_open(path, err, sizeof err);
     if (!s)
-        die("open", err);
+        bench_die(PROG, "open", err);
     const int64_t t0 = 1767196800; /* 2026-01-01T00:00:00+08:00 */
     int hours = days * 24;
     int64_t end = t0 + (int64_t)hours * 3600, start = end - 72 * 3600;
@@ -87,9 +61,9 @@ int main(int argc, char **argv)
     len += (size_t)snprintf(csv, cap,
                             "enterprise,town,grade,base_power_kw,base_emission_kgh,"
                             "cut_yellow_pct,cut_orange_pct,cut_red_pct,my,mo,mr\n");
-    double t_fill = now_s();
+    double t_fill = bench_now_s();
     if (store_begin(s, err, sizeof err) < 0)
-        die("begin", err);
+        bench_die(PROG, "begin", err);
     for (int e = 0; e < n; e++) {
         char name[32], mn[32];
         snprintf(name, sizeof name, "企业%05d", e);
@@ -107,19 +81,19 @@ int main(int argc, char **argv)
             int64_t t = t0 + (int64_t)h * 3600;
             double f = t >= start && !breaches ? 0.5 : 1.0;
             for (int k = 0; k < 2; k++) {
-                put(s, ids[k], "a00000", t, 10.0 + 0.01 * (h % 24));
-                put(s, ids[k], "a21026", t, 60.0 * f);
-                put(s, ids[k], "a21002", t, 120.0 * f);
-                put(s, ids[k], "a34013", t, 20.0 * f);
+                bench_put_hour(PROG, s, ids[k], "a00000", t, 10.0 + 0.01 * (h % 24));
+                bench_put_hour(PROG, s, ids[k], "a21026", t, 60.0 * f);
+                bench_put_hour(PROG, s, ids[k], "a21002", t, 120.0 * f);
+                bench_put_hour(PROG, s, ids[k], "a34013", t, 20.0 * f);
             }
-            put(s, ids[2], "pw001", t, 900.0 * f);
+            bench_put_hour(PROG, s, ids[2], "pw001", t, 900.0 * f);
         }
     }
     if (store_commit(s, err, sizeof err) < 0)
-        die("commit", err);
+        bench_die(PROG, "commit", err);
     int count = 0;
     if (emergency_list_load(s, csv, len, "bench", t0, &count, err, sizeof err))
-        die("list", err);
+        bench_die(PROG, "list", err);
     free(csv);
     const case_actor bureau = {"bench", EW_ROLE_BUREAU, NULL};
     em_declaration d = {.level = "orange",
@@ -130,32 +104,32 @@ int main(int argc, char **argv)
                         .aqi = 300};
     int64_t wid = 0;
     if (emergency_declare(s, NULL, &d, &bureau, NULL, start, &wid, err, sizeof err))
-        die("declare", err);
-    double t_ready = now_s();
+        bench_die(PROG, "declare", err);
+    double t_ready = bench_now_s();
     printf("setup: %d enterprises, %d outlet-hours and %d meter-hours in %.1f s\n", n,
            2 * n * hours, n * hours, t_ready - t_fill);
     int br = 0;
-    double a = now_s();
+    double a = bench_now_s();
     if (emergency_check(s, end - 60, &br, err, sizeof err))
-        die("check", err);
-    double b = now_s();
+        bench_die(PROG, "check", err);
+    double b = bench_now_s();
     printf("first pass: %d enterprises judged over 72 h (+24 h before), %d breaches opened: "
            "%.3f s (%.0f enterprises/s)\n",
            n, br, b - a, n / (b - a));
-    a = now_s();
+    a = bench_now_s();
     if (emergency_check(s, end - 30, &br, err, sizeof err))
-        die("check", err);
-    b = now_s();
+        bench_die(PROG, "check", err);
+    b = bench_now_s();
     printf("pass with nothing new: %d breaches: %.3f s (%.0f enterprises/s)\n", br, b - a,
            n / (b - a));
     ew_reader *rd = ew_read_open(path, err, sizeof err);
     if (!rd)
-        die("reader", err);
+        bench_die(PROG, "reader", err);
     em_report rep;
-    a = now_s();
+    a = bench_now_s();
     if (emergency_report(s, rd, wid, &bureau, end, &rep, err, sizeof err))
-        die("report", err);
-    b = now_s();
+        bench_die(PROG, "report", err);
+    b = bench_now_s();
     printf("report: %zu entries, %d complied, %d breached, cut %.1f %% vs baseline: %.3f s\n",
            rep.n, rep.complied, rep.breached, rep.reduction_vs_base_pct, b - a);
     emergency_report_free(&rep);

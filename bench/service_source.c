@@ -15,53 +15,27 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "bench.h"
 #include "service/source.h"
 #include "store/store.h"
 
-static double now_s(void)
-{
-    struct timespec t;
-    clock_gettime(CLOCK_MONOTONIC, &t);
-    return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
-}
-
-static void die(const char *what, const char *err)
-{
-    fprintf(stderr, "bench_service_source: %s: %s\n", what, err);
-    exit(1);
-}
-
-static void put(store *s, int64_t site, const char *param, int64_t t, double v)
-{
-    char err[256];
-    store_hour h = {.site_id = site,
-                    .param = param,
-                    .hour_utc = t,
-                    .value = v,
-                    .min = v,
-                    .max = v,
-                    .n_min = 60,
-                    .n_valid = 60,
-                    .flag = "N"};
-    if (store_hour_put(s, &h, err, sizeof err) < 0)
-        die("hour", err);
-}
+#define PROG "bench_service_source"
 
 int main(int argc, char **argv)
 {
     int outlets = argc > 1 ? atoi(argv[1]) : 100, days = argc > 2 ? atoi(argv[2]) : 30;
     char dir[] = "/tmp/ew_bench_source_XXXXXX", path[64], err[256];
     if (!mkdtemp(dir))
-        die("mkdtemp", "failed");
+        bench_die(PROG, "mkdtemp", "failed");
     snprintf(path, sizeof path, "%s/b.db", dir);
     store *s = store_open(path, err, sizeof err);
     if (!s)
-        die("open", err);
+        bench_die(PROG, "open", err);
     const case_actor bureau = {"bench", EW_ROLE_BUREAU, NULL};
     const int64_t t0 = 1772294400; /* 2026-03-01T00:00:00+08:00 */
     int hours = days * 24;
     if (store_begin(s, err, sizeof err) < 0)
-        die("begin", err);
+        bench_die(PROG, "begin", err);
     int64_t *ids = calloc((size_t)outlets, sizeof *ids);
     for (int o = 0; o < outlets; o++) {
         char mn[32], name[32];
@@ -76,15 +50,16 @@ int main(int argc, char **argv)
                          .lat = NAN,
                          .enterprise = "E"};
         if (store_site_put(s, &st, &ids[o], err, sizeof err) < 0)
-            die("site", err);
+            bench_die(PROG, "site", err);
         for (int h = 0; h < hours; h++) {
             int hd = h % 24;
-            put(s, ids[o], "a21026", t0 + h * 3600, hd >= 10 && hd < 13 ? 50 + hd : 20 + 0.1 * hd);
-            put(s, ids[o], "a19001", t0 + h * 3600, 9.0 + 0.01 * hd);
+            bench_put_hour(PROG, s, ids[o], "a21026", t0 + h * 3600,
+                           hd >= 10 && hd < 13 ? 50 + hd : 20 + 0.1 * hd);
+            bench_put_hour(PROG, s, ids[o], "a19001", t0 + h * 3600, 9.0 + 0.01 * hd);
         }
     }
     if (store_commit(s, err, sizeof err) < 0)
-        die("commit", err);
+        bench_die(PROG, "commit", err);
     for (int o = 0; o < outlets; o++) {
         source_limit l = {.site_id = ids[o],
                           .param = "a21026",
@@ -94,33 +69,33 @@ int main(int argc, char **argv)
                           .o2_ref_milli = 9000,
                           .standard = "bench"};
         if (source_limit_set(s, &bureau, NULL, &l, t0, err, sizeof err))
-            die("limit", err);
+            bench_die(PROG, "limit", err);
     }
     source_config cfg = source_config_default();
     cfg.first_window_s = (int64_t)days * 86400;
     source_scan_result r;
     int64_t at = t0 + (int64_t)hours * 3600;
-    double a = now_s();
+    double a = bench_now_s();
     if (source_scan(s, &cfg, at, &r, err, sizeof err))
-        die("scan", err);
-    double b = now_s();
+        bench_die(PROG, "scan", err);
+    double b = bench_now_s();
     printf("first scan: %d outlets, %lld outlet-hours read, %d alerts, %d cases: %.3f s "
            "(%.0f outlet-hours/s)\n",
            r.outlets, (long long)r.hours, r.alerts_new, r.cases_opened, b - a,
            (double)r.hours / (b - a));
-    a = now_s();
+    a = bench_now_s();
     if (source_scan(s, &cfg, at, &r, err, sizeof err))
-        die("scan", err);
-    b = now_s();
+        bench_die(PROG, "scan", err);
+    b = bench_now_s();
     printf("scan with nothing new: %d outlets judged: %.3f s\n", r.outlets, b - a);
     for (int o = 0; o < outlets; o++) {
-        put(s, ids[o], "a21026", at, 21.0);
-        put(s, ids[o], "a19001", at, 9.0);
+        bench_put_hour(PROG, s, ids[o], "a21026", at, 21.0);
+        bench_put_hour(PROG, s, ids[o], "a19001", at, 9.0);
     }
-    a = now_s();
+    a = bench_now_s();
     if (source_scan(s, &cfg, at + 3600, &r, err, sizeof err))
-        die("scan", err);
-    b = now_s();
+        bench_die(PROG, "scan", err);
+    b = bench_now_s();
     printf("one new hour per outlet: %d outlets, %lld outlet-hours re-read (72 h lookback), "
            "%d new alerts: %.3f s\n",
            r.outlets, (long long)r.hours, r.alerts_new, b - a);

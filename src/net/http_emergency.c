@@ -408,10 +408,8 @@ static int h_fires(http_req *r, http_resp *out)
 
 static json_t *day_json(int64_t day)
 {
-    int y, m, d;
-    ew_civil_from_days(day, &y, &m, &d);
     char buf[16];
-    snprintf(buf, sizeof buf, "%04d-%02d-%02d", y, m, d);
+    ew_format_day(day, buf, sizeof buf);
     return json_string(buf);
 }
 

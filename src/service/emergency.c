@@ -296,17 +296,13 @@ static int collect_entry(void *ctx, const em_list_row *e)
     return 0;
 }
 
-static void verdicts_free_one(em_verdict *v)
-{
-    free(v->enterprise);
-    free(v->town);
-    free(v->grade);
-}
-
 static void verdicts_free(em_verdict *v, size_t n)
 {
-    for (size_t i = 0; i < n; i++)
-        verdicts_free_one(&v[i]);
+    for (size_t i = 0; i < n; i++) {
+        free(v[i].enterprise);
+        free(v[i].town);
+        free(v[i].grade);
+    }
     free(v);
 }
 
@@ -325,7 +321,6 @@ typedef struct emission_acc {
     bool hour_has_rate;
     int64_t total_milli; /* Σ of the hours' sums */
     int hours;           /* hours with at least one rate */
-    int rc;
 } emission_acc;
 
 /* The stored value in thousandths of its unit; false if it does not fit. */
@@ -453,14 +448,18 @@ static int silent_sites(store *s, em_verdict *v, int64_t start, int64_t to, char
     return rc;
 }
 
-/* The list with each entry judged for warning w over [w.start, min(now, w.end)). */
-static int judge(store *s, const em_warning_row *w, int64_t now_utc, list_vec *lv, char *err,
-                 size_t errcap)
+/* The list (only: that enterprise's entry alone, NULL: every entry) with each entry judged
+ * for warning w over [w.start, min(now, w.end)). */
+static int judge(store *s, const em_warning_row *w, int64_t now_utc, const char *only, list_vec *lv,
+                 char *err, size_t errcap)
 {
     em_level l;
     if (em_level_parse(w->level, &l))
         return ew_errf(err, errcap, EW_EINTERNAL, "warning %lld: bad level", (long long)w->id);
-    int rc = em_list_each(s, collect_entry, lv, err, errcap);
+    int rc = only ? em_list_get(s, only, collect_entry, lv, err, errcap)
+                  : em_list_each(s, collect_entry, lv, err, errcap);
+    if (rc > 0)
+        rc = EW_OK; /* em_list_get: found */
     int64_t to = now_utc < w->end_utc ? now_utc : w->end_utc;
     for (size_t i = 0; rc == EW_OK && i < lv->n; i++) {
         em_verdict *v = &lv->v[i];
@@ -537,6 +536,23 @@ static int open_breach_case(store *s, const em_warning_row *w, em_verdict *v, in
     return rc == EW_OK ? em_breach_put(s, &b, err, errcap) : rc;
 }
 
+/* Open the case of a breach found on monitoring data (kind "emission" or "silent") and
+ * store the breach; value and allowed as em_data_breach_row says. */
+static int open_data_case(store *s, const em_warning_row *w, em_verdict *v, const char *kind,
+                          const char *desc, double value, double allowed, int64_t now_utc,
+                          int64_t *case_id, char *err, size_t errcap)
+{
+    int rc = open_case(s, v, desc, now_utc, case_id, err, errcap);
+    em_data_breach_row b = {.warning_id = w->id,
+                            .enterprise = v->enterprise,
+                            .kind = kind,
+                            .at_utc = now_utc,
+                            .value = value,
+                            .allowed = allowed,
+                            .case_id = *case_id};
+    return rc == EW_OK ? em_data_breach_put(s, &b, err, errcap) : rc;
+}
+
 static int open_emission_case(store *s, const em_warning_row *w, em_verdict *v, int64_t now_utc,
                               char *err, size_t errcap)
 {
@@ -546,15 +562,8 @@ static int open_emission_case(store *s, const em_warning_row *w, em_verdict *v, 
              "%.2f kg/h，超过减排要求 %.2f kg/h（基准 %.2f × (1 − %g%%)），预警 #%lld。",
              level_zh(w->level), v->enterprise, v->mean_kgh, v->allowed_kgh, v->base_kgh,
              v->cut_pct, (long long)w->id);
-    int rc = open_case(s, v, desc, now_utc, &v->emission_case_id, err, errcap);
-    em_data_breach_row b = {.warning_id = w->id,
-                            .enterprise = v->enterprise,
-                            .kind = "emission",
-                            .at_utc = now_utc,
-                            .value = v->mean_kgh,
-                            .allowed = v->allowed_kgh,
-                            .case_id = v->emission_case_id};
-    return rc == EW_OK ? em_data_breach_put(s, &b, err, errcap) : rc;
+    return open_data_case(s, w, v, "emission", desc, v->mean_kgh, v->allowed_kgh, now_utc,
+                          &v->emission_case_id, err, errcap);
 }
 
 static int open_silent_case(store *s, const em_warning_row *w, em_verdict *v, int64_t now_utc,
@@ -566,15 +575,8 @@ static int open_silent_case(store *s, const em_warning_row *w, em_verdict *v, in
         "重污染天气%s预警期间 %s 的 %d 个监测点位自预警开始未上传数据（预警前 24 小时内有数据），"
         "预警 #%lld。",
         level_zh(w->level), v->enterprise, v->sites_silent, (long long)w->id);
-    int rc = open_case(s, v, desc, now_utc, &v->silent_case_id, err, errcap);
-    em_data_breach_row b = {.warning_id = w->id,
-                            .enterprise = v->enterprise,
-                            .kind = "silent",
-                            .at_utc = now_utc,
-                            .value = v->sites_silent,
-                            .allowed = 0,
-                            .case_id = v->silent_case_id};
-    return rc == EW_OK ? em_data_breach_put(s, &b, err, errcap) : rc;
+    return open_data_case(s, w, v, "silent", desc, v->sites_silent, 0, now_utc, &v->silent_case_id,
+                          err, errcap);
 }
 
 typedef struct warn_vec {
@@ -614,7 +616,7 @@ int emergency_check(store *s, int64_t now_utc, int *breaches, char *err, size_t 
                                      &wv, err, errcap);
     for (size_t i = 0; rc >= 0 && i < wv.n; i++) {
         list_vec lv = {0};
-        rc = judge(s, &wv.w[i], now_utc, &lv, err, errcap);
+        rc = judge(s, &wv.w[i], now_utc, NULL, &lv, err, errcap);
         for (size_t k = 0; rc == EW_OK && k < lv.n; k++) {
             em_verdict *v = &lv.v[k];
             if (v->breached && !v->case_id) {
@@ -658,18 +660,6 @@ static int mean_zone_aqi(ew_reader *db, int64_t day0, int ndays, double *out, ch
     return rc;
 }
 
-/* Keep the verdicts of enterprise only (freeing the others). */
-static void keep_own(list_vec *lv, const char *enterprise)
-{
-    size_t k = 0;
-    for (size_t i = 0; i < lv->n; i++)
-        if (!strcmp(lv->v[i].enterprise, enterprise))
-            lv->v[k++] = lv->v[i];
-        else
-            verdicts_free_one(&lv->v[i]);
-    lv->n = k;
-}
-
 int emergency_report(store *s, ew_reader *db, int64_t id, const case_actor *who, int64_t now_utc,
                      em_report *out, char *err, size_t errcap)
 {
@@ -687,9 +677,8 @@ int emergency_report(store *s, ew_reader *db, int64_t id, const case_actor *who,
     if (wv.n == 0)
         return ew_errf(err, errcap, EW_ENOTFOUND, "warning %lld: not found", (long long)id);
     list_vec lv = {0};
-    rc = judge(s, &wv.w[0], now_utc, &lv, err, errcap);
-    if (own)
-        keep_own(&lv, who->org);
+    /* An enterprise's report judges its own entry alone. */
+    rc = judge(s, &wv.w[0], now_utc, own ? who->org : NULL, &lv, err, errcap);
     out->w = wv.w[0]; /* its strings now belong to the report */
     out->v = lv.v;
     out->n = lv.n;

@@ -9,6 +9,7 @@
 
 #include "base/bjtime.h"
 #include "base/jsonv.h"
+#include "base/textbuf.h"
 #include "service/audit.h"
 #include "service/case.h"
 #include "service/casework.h"
@@ -280,7 +281,9 @@ static int collect_incident(void *ctx, const em_incident_row *r)
     return 0;
 }
 
-int riverplan_all(store *s, rp_plans *out, char *err, size_t errcap)
+/* Every stored plan; with its incidents when incidents is true (the check asks the store per
+ * day instead). */
+static int load_plans(store *s, bool incidents, rp_plans *out, char *err, size_t errcap)
 {
     memset(out, 0, sizeof *out);
     arena_init(&out->ar, 4096);
@@ -288,11 +291,16 @@ int riverplan_all(store *s, rp_plans *out, char *err, size_t errcap)
     int rc = em_rivers_each(s, collect_river, &a, err, errcap);
     if (rc == 1 || a.rc)
         return a.rc ? a.rc : EW_EINTERNAL;
-    for (size_t i = 0; rc == EW_OK && i < out->n; i++) {
+    for (size_t i = 0; incidents && rc == EW_OK && i < out->n; i++) {
         inc_ctx c = {&out->ar, &out->p[i]};
         rc = em_incidents_each(s, out->p[i].code, collect_incident, &c, err, errcap);
     }
     return rc < 0 ? rc : EW_OK;
+}
+
+int riverplan_all(store *s, rp_plans *out, char *err, size_t errcap)
+{
+    return load_plans(s, true, out, err, errcap);
 }
 
 void riverplan_free(rp_plans *p)
@@ -334,42 +342,39 @@ static int open_incident(store *s, const rp_plan *p, size_t si, const water_peri
                          const worst_item *w, int64_t hour, int64_t now_utc, char *err,
                          size_t errcap)
 {
-    char desc[2048];
-    size_t n = 0;
+    ew_textbuf d = {0};
     ew_civil c;
     ew_utc_to_bj(hour, &c);
-    n += (size_t)snprintf(
-        desc + n, sizeof desc - n,
-        "突发水质异常：%s %s断面 %04d-%02d-%02d %02d:00 %s %.3f，为目标 %s 类限值 "
-        "%.3f 的 %.1f 倍（预案阈值 %.1f 倍）。启动《%s》。下游断面：",
-        p->name, per->name, c.year, c.mon, c.day, c.hour, gb3838_item_name_zh(w->item),
-        w->value_micro / 1e6, gb3838_class_name(per->target), w->limit_micro / 1e6, w->ratio,
-        p->incident_multiple, p->document);
-    for (size_t i = si + 1; i < p->nsections && n < sizeof desc; i++)
-        n += (size_t)snprintf(desc + n, sizeof desc - n, "%s%s", i > si + 1 ? "、" : "",
-                              p->sections[i]);
-    if (si + 1 >= p->nsections && n < sizeof desc)
-        n += (size_t)snprintf(desc + n, sizeof desc - n, "无（最下游断面）");
-    if (n < sizeof desc)
-        n += (size_t)snprintf(desc + n, sizeof desc - n, "。通知：");
-    for (size_t i = 0; i < p->ncontacts && n < sizeof desc; i++)
-        n += (size_t)snprintf(desc + n, sizeof desc - n, "%s%s（%s%s%s）", i ? "；" : "",
-                              p->contacts[i].name, p->contacts[i].org ? p->contacts[i].org : "",
-                              p->contacts[i].org ? "，" : "", p->contacts[i].phone);
-    if (n < sizeof desc)
-        snprintf(desc + n, sizeof desc - n, "。");
+    ew_tb_printf(&d,
+                 "突发水质异常：%s %s断面 %04d-%02d-%02d %02d:00 %s %.3f，为目标 %s 类限值 "
+                 "%.3f 的 %.1f 倍（预案阈值 %.1f 倍）。启动《%s》。下游断面：",
+                 p->name, per->name, c.year, c.mon, c.day, c.hour, gb3838_item_name_zh(w->item),
+                 w->value_micro / 1e6, gb3838_class_name(per->target), w->limit_micro / 1e6,
+                 w->ratio, p->incident_multiple, p->document);
+    for (size_t i = si + 1; i < p->nsections; i++)
+        ew_tb_printf(&d, "%s%s", i > si + 1 ? "、" : "", p->sections[i]);
+    if (si + 1 >= p->nsections)
+        ew_tb_printf(&d, "无（最下游断面）");
+    ew_tb_printf(&d, "。通知：");
+    for (size_t i = 0; i < p->ncontacts; i++)
+        ew_tb_printf(&d, "%s%s（%s%s%s）", i ? "；" : "", p->contacts[i].name,
+                     p->contacts[i].org ? p->contacts[i].org : "", p->contacts[i].org ? "，" : "",
+                     p->contacts[i].phone);
+    ew_tb_printf(&d, "。");
     char loc[192];
     snprintf(loc, sizeof loc, "%s %s断面", p->name, per->name);
     case_report rep = {.source = CASE_SRC_MONITORING_ALERT,
                        .category = CASE_CAT_OTHER,
                        .location = loc,
-                       .description = desc};
+                       .description = d.p};
     case_actor sys = {.name = "system", .role = EW_ROLE_BUREAU, .org = NULL};
     casework_meta m = {.created_by = "system"};
     char tracking[CASE_TRACKING_LEN + 1];
     case_error ce = {{0}};
     int64_t case_id = 0;
-    if (casework_open(s, &rep, &sys, &m, now_utc, &case_id, tracking, &ce) < 0)
+    int opened = casework_open(s, &rep, &sys, &m, now_utc, &case_id, tracking, &ce);
+    free(d.p);
+    if (opened < 0)
         return ew_errf(err, errcap, EW_EINTERNAL, "incident case: %s", ce.msg);
     em_incident_row r = {.river = p->code,
                          .section = p->sections[si],
@@ -384,12 +389,24 @@ static int open_incident(store *s, const rp_plan *p, size_t si, const water_peri
 }
 
 /* One section of a plan over the lookback hours, oldest first: the first hour at or past the
- * plan's multiple on a day without an incident opens one. */
+ * plan's multiple on a day without an incident opens one. A day that has its incident is not
+ * read again. */
 static int check_section(store *s, ew_reader *db, const rp_plan *p, size_t si, int64_t now_utc,
                          int *opened, char *err, size_t errcap)
 {
     int64_t last = now_utc - (now_utc % HOUR_S + HOUR_S) % HOUR_S; /* the hour in progress */
+    int64_t day = INT64_MIN;
+    bool covered = false; /* the day of h has its incident already */
     for (int64_t h = last - RP_LOOKBACK_H * HOUR_S; h < last; h += HOUR_S) {
+        if (ew_bj_day_of(h) != day) {
+            day = ew_bj_day_of(h);
+            int f = em_incident_find(s, p->sections[si], day, NULL, err, errcap);
+            if (f < 0)
+                return f;
+            covered = f > 0;
+        }
+        if (covered)
+            continue;
         water_period per;
         int rc = water_section_period(db, p->sections[si], h, h + HOUR_S, &per, err, errcap);
         if (rc < 0)
@@ -398,15 +415,10 @@ static int check_section(store *s, ew_reader *db, const rp_plan *p, size_t si, i
         if (rc == 0 || per.samples == 0 || per.target == GB3838_CLASS_NONE || !worst_of(&per, &w) ||
             w.ratio < p->incident_multiple)
             continue;
-        int64_t case_id = 0;
-        rc = em_incident_find(s, p->sections[si], ew_bj_day_of(h), &case_id, err, errcap);
-        if (rc < 0)
+        if ((rc = open_incident(s, p, si, &per, &w, h, now_utc, err, errcap)) < 0)
             return rc;
-        if (rc == 0) {
-            if ((rc = open_incident(s, p, si, &per, &w, h, now_utc, err, errcap)) < 0)
-                return rc;
-            ++*opened;
-        }
+        ++*opened;
+        covered = true;
     }
     return EW_OK;
 }
@@ -415,7 +427,7 @@ int riverplan_check(store *s, ew_reader *db, int64_t now_utc, int *opened, char 
 {
     *opened = 0;
     rp_plans all;
-    int rc = riverplan_all(s, &all, err, errcap);
+    int rc = load_plans(s, false, &all, err, errcap);
     for (size_t i = 0; rc == EW_OK && i < all.n; i++)
         for (size_t k = 0; rc == EW_OK && k < all.p[i].nsections; k++)
             rc = check_section(s, db, &all.p[i], k, now_utc, opened, err, errcap);

@@ -106,7 +106,6 @@ int em_hour_values(store *s, const char *enterprise, const char *const *params, 
 
 typedef struct em_site_presence {
     int64_t site_id;
-    const char *mn, *name;
     int64_t values; /* hours with any hourly value (any factor, any flag) in the window */
 } em_site_presence;
 typedef int (*em_site_presence_fn)(void *ctx, const em_site_presence *p);

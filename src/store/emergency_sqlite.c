@@ -351,9 +351,7 @@ int em_hour_values(store *s, const char *enterprise, const char *const *params, 
 static int presence_row(sqlite3_stmt *st, void *fn, void *ctx)
 {
     em_site_presence p = {.site_id = sqlite3_column_int64(st, 0),
-                          .mn = col_text(st, 1),
-                          .name = col_text(st, 2),
-                          .values = sqlite3_column_int64(st, 3)};
+                          .values = sqlite3_column_int64(st, 1)};
     return ((em_site_presence_fn)fn)(ctx, &p);
 }
 
@@ -371,7 +369,7 @@ int em_site_presence_each(store *s, const char *enterprise, const char *const *p
                     * known factors and the caller's (a full scan of a site's observations
                     * would read its every minute). */
                    "WITH pc AS (SELECT code FROM parameter UNION SELECT value FROM json_each(?4))"
-                   " SELECT s.id, s.mn, s.name, (SELECT count(DISTINCT t) FROM ("
+                   " SELECT s.id, (SELECT count(DISTINCT t) FROM ("
                    "  SELECT o.ts_utc AS t FROM pc CROSS JOIN observation o"
                    "  ON o.site_id = s.id AND o.param = pc.code AND o.period = 'hour'"
                    "  AND o.ts_utc >= ?1 AND o.ts_utc < ?2 UNION ALL SELECT h.hour_utc"
@@ -476,6 +474,9 @@ int em_fire_put(store *s, const em_fire_row *f, char *err, size_t errcap)
     return sqlite3_changes(store_sqlite_handle(s)) > 0 ? 1 : 0;
 }
 
+/* The columns fire_row reads, in its order. */
+#define FIRE_COLS "id, ts_utc, lon, lat, confidence, source, town, case_id"
+
 static int fire_row(sqlite3_stmt *st, void *fn, void *ctx)
 {
     em_fire_row f = {.id = sqlite3_column_int64(st, 0),
@@ -494,8 +495,8 @@ int em_fires_near(store *s, const char *town, int64_t from_utc, int64_t to_utc, 
 {
     int rc = walk(s,
                   prep(s, err, errcap, "fires",
-                       "SELECT id, ts_utc, lon, lat, confidence, source, town, case_id FROM"
-                       " em_fire WHERE town = ? AND ts_utc BETWEEN ? AND ? ORDER BY ts_utc, id",
+                       "SELECT " FIRE_COLS " FROM em_fire WHERE town = ? AND ts_utc BETWEEN ?"
+                       " AND ? ORDER BY ts_utc, id",
                        "tii", town, from_utc, to_utc),
                   fire_row, (void *)fn, ctx, err, errcap, "fires");
     return rc > 0 ? 0 : rc;
@@ -506,8 +507,8 @@ int em_fires_each(store *s, int64_t from_utc, int64_t to_utc, em_fire_fn fn, voi
 {
     int rc = walk(s,
                   prep(s, err, errcap, "fires",
-                       "SELECT id, ts_utc, lon, lat, confidence, source, town, case_id FROM"
-                       " em_fire WHERE ts_utc >= ? AND ts_utc < ? ORDER BY ts_utc, id",
+                       "SELECT " FIRE_COLS " FROM em_fire WHERE ts_utc >= ? AND ts_utc < ?"
+                       " ORDER BY ts_utc, id",
                        "ii", from_utc, to_utc),
                   fire_row, (void *)fn, ctx, err, errcap, "fires");
     return rc > 0 ? 0 : rc;

@@ -33,8 +33,8 @@ check "sections import" "$ENVWATCH" import water-sections --db "$db" "$TEST_TMP/
 check "the plan file loads (1 plan)" \
   test "$("$ENVWATCH" import river-plans --db "$db" "$TEST_TMP/plans.json")" = "river plans loaded: 1"
 sed 's/"CH03"\]/"CH03", "CH09"]/' "$TEST_TMP/plans.json" >"$TEST_TMP/bad.json"
-check "a plan naming an unknown section is refused with its path (exit 1), nothing changed" \
-  sh -c "'$ENVWATCH' import river-plans --db '$db' '$TEST_TMP/bad.json' 2>&1 >/dev/null | grep -q 'rivers\[0\].sections\[3\]: no water section CH09'"
+check "a plan naming an unknown section is refused with its path, nothing stored" \
+  sh -c "'$ENVWATCH' import river-plans --db '$db' '$TEST_TMP/bad.json' 2>&1 >/dev/null | grep -q 'rivers\[0\].sections\[3\]: no water section CH09' && test \"\$(sqlite3 '$db' \"SELECT count(*) FROM river_plan WHERE doc LIKE '%CH09%'\")\" = 0"
 sed 's/"quantity": 300/"quantity": -1/' "$TEST_TMP/plans.json" >"$TEST_TMP/bad2.json"
 check "a negative material quantity is refused with its path" \
   sh -c "'$ENVWATCH' import river-plans --db '$db' '$TEST_TMP/bad2.json' 2>&1 >/dev/null | grep -q 'materials\[0\].quantity'"
