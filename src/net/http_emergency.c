@@ -355,12 +355,10 @@ static int h_events(http_req *r, http_resp *out)
     fires_point *pts = rc ? NULL : xcalloc(n, sizeof *pts);
     for (size_t i = 0; !rc && i < n; i++)
         if (event_of(json_array_get(list, i), &pts[i])) {
-            char msg[160];
-            snprintf(msg, sizeof msg,
-                     "event %zu: time (Beijing YYYY-MM-DD hh:mm:ss), lon, lat, an integer "
-                     "confidence and a source",
-                     i);
-            rc = http_error(out, 422, "invalid", msg);
+            rc = http_error(out, 422, "invalid",
+                            "event %zu: time (Beijing YYYY-MM-DD hh:mm:ss), lon, lat, an integer "
+                            "confidence and a source",
+                            i);
         }
     if (!rc) {
         char err[256] = "";
