@@ -212,6 +212,10 @@ static json_t *case_json(http_req *r, int64_t id, const ew_case *c, const casewo
                       str_or_null(e->reason), "unit", str_or_null(e->unit), "deadline",
                       iso_or_null(e->deadline_utc), "level", e->level, "evidence",
                       keys_json(e->evidence, e->n_evidence)));
+        if (e->action == CASE_ACT_VERIFY)
+            json_object_set_new(json_array_get(events, json_array_size(events) - 1), "finding",
+                                e->finding ? json_string(case_finding_name(e->finding))
+                                           : json_null());
     }
     json_t *allowed = json_array();
     for (int a = CASE_ACT_ACCEPT; a < CASE_ACTION_COUNT; a++)
@@ -241,6 +245,11 @@ static json_t *case_json(http_req *r, int64_t id, const ew_case *c, const casewo
         json_object_set_new(doc, "reporter",
                             json_pack("{s:o,s:o}", "name", str_or_null(m->reporter_name), "contact",
                                       str_or_null(m->reporter_contact)));
+    /* The finding of the verify that closed the case (核查结论), null while it is open. */
+    json_object_set_new(doc, "finding",
+                        c->finding ? json_string(case_finding_name(c->finding)) : json_null());
+    json_object_set_new(doc, "finding_zh",
+                        c->finding ? json_string(case_finding_label_zh(c->finding)) : json_null());
     json_object_set_new(doc, "events", events);
     json_object_set_new(doc, "allowed_actions", allowed);
     json_object_set_new(doc, "reward", reward_of(r, id));
@@ -374,6 +383,9 @@ static int h_case_action(http_req *r, http_resp *out)
         rc = invalid(out, "deadline must be YYYY-MM-DD or an ISO-8601 time");
     else if (body_keys(r, b, "evidence", &ev, &cmd.n_evidence))
         rc = invalid(out, "evidence must be a list of attachment keys");
+    else if (jstr(b, "finding") && (case_finding_parse(jstr(b, "finding"), &cmd.finding) ||
+                                    cmd.finding == CASE_FINDING_NONE))
+        rc = invalid(out, "finding must be confirmed, explained or false_alarm");
     if (!rc) {
         cmd.reason = jstr(b, "reason");
         cmd.unit = jstr(b, "unit");

@@ -69,6 +69,9 @@ static const char *const category_names[CASE_CATEGORY_COUNT] = {
     "fireworks", "scattered_coal", "other"};
 static const char *const category_zh[CASE_CATEGORY_COUNT] = {
     "扬尘", "露天焚烧", "超标排放", "数据造假", "黑臭水体", "烟花爆竹", "散煤", "其他"};
+static const char *const finding_names[CASE_FINDING_COUNT] = {"none", "confirmed", "explained",
+                                                              "false_alarm"};
+static const char *const finding_zh[CASE_FINDING_COUNT] = {"未记录", "属实", "有合理说明", "误报"};
 
 #define NAME(tab, i, n) ((unsigned)(i) < (n) ? (tab)[i] : "?")
 const char *case_state_name(case_state s)
@@ -94,6 +97,14 @@ const char *case_category_name(case_category c)
 const char *case_category_label_zh(case_category c)
 {
     return NAME(category_zh, c, CASE_CATEGORY_COUNT);
+}
+const char *case_finding_name(case_finding f)
+{
+    return NAME(finding_names, f, CASE_FINDING_COUNT);
+}
+const char *case_finding_label_zh(case_finding f)
+{
+    return NAME(finding_zh, f, CASE_FINDING_COUNT);
 }
 
 case_state case_next_state(case_state s, case_action a)
@@ -317,6 +328,15 @@ static int validate(const ew_case *c, const case_cmd *cmd, const case_actor *who
     }
     if (a == CASE_ACT_SUBMIT && cmd->n_evidence == 0)
         return err_set(err, CASE_E_INVALID, "submit needs at least one piece of evidence");
+    if ((unsigned)cmd->finding >= CASE_FINDING_COUNT)
+        return err_set(err, CASE_E_INVALID, "unknown finding");
+    if (a != CASE_ACT_VERIFY && cmd->finding != CASE_FINDING_NONE)
+        return err_set(err, CASE_E_INVALID, "a finding is recorded with verify only");
+    if (a == CASE_ACT_VERIFY && c->source == CASE_SRC_MONITORING_ALERT &&
+        cmd->finding == CASE_FINDING_NONE)
+        return err_set(err, CASE_E_INVALID,
+                       "verify of a monitoring alert's case needs a finding: confirmed, "
+                       "explained or false_alarm (核查结论)");
     if (a == CASE_ACT_ESCALATE && c->supervision >= CASE_SUPERVISION_LISTED)
         return err_set(err, CASE_E_INVALID, "the case is already at the highest level (挂牌督办)");
     if (a == CASE_ACT_REOPEN && c->state == CASE_CLOSED && pol->reopen_window_s > 0 &&
@@ -364,6 +384,7 @@ int case_apply(ew_case *c, const case_cmd *cmd, const case_actor *who, int64_t n
         break;
     case CASE_ACT_VERIFY:
         c->closed_utc = now_utc;
+        c->finding = e->finding = cmd->finding;
         break;
     case CASE_ACT_REOPEN:
         if (from == CASE_CLOSED) {
@@ -374,6 +395,7 @@ int case_apply(ew_case *c, const case_cmd *cmd, const case_actor *who, int64_t n
             c->supervision = CASE_SUPERVISION_NONE;
             c->overdue_since_utc = 0;
             c->closed_utc = 0;
+            c->finding = CASE_FINDING_NONE;
             c->reopen_count++;
             e->unit = c->unit;
             e->deadline_utc = c->deadline_utc;
@@ -465,6 +487,15 @@ int case_source_parse(const char *s, case_source *out)
     return 0;
 }
 
+int case_finding_parse(const char *s, case_finding *out)
+{
+    int v;
+    if (parse_name(finding_names, CASE_FINDING_COUNT, s, &v) < 0)
+        return -1;
+    *out = (case_finding)v;
+    return 0;
+}
+
 int case_category_parse(const char *s, case_category *out)
 {
     int v;
@@ -521,7 +552,7 @@ int case_restore_event(ew_case *c, const case_event *e)
 {
     if (e->seq != c->n_events + 1 || (unsigned)e->action >= CASE_ACTION_COUNT ||
         (unsigned)e->from >= CASE_STATE_COUNT || (unsigned)e->to >= CASE_STATE_COUNT ||
-        (unsigned)e->role >= EW_ROLE_COUNT)
+        (unsigned)e->role >= EW_ROLE_COUNT || (unsigned)e->finding >= CASE_FINDING_COUNT)
         return CASE_E_INVALID;
     case_actor who = {.name = e->actor, .role = e->role};
     case_event *n = log_event(c, e->action, e->from, e->to, &who, e->at_utc, e->reason);
@@ -530,5 +561,10 @@ int case_restore_event(ew_case *c, const case_event *e)
     n->level = e->level;
     n->evidence = dup_list(c, e->evidence, e->n_evidence);
     n->n_evidence = e->n_evidence;
+    n->finding = e->finding;
+    if (e->action == CASE_ACT_VERIFY)
+        c->finding = e->finding;
+    else if (e->action == CASE_ACT_REOPEN && e->from == CASE_CLOSED)
+        c->finding = CASE_FINDING_NONE;
     return 0;
 }

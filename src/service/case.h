@@ -12,7 +12,7 @@
  *   assigned    send_back   accepted    the assigned unit        reason (wrong unit)
  *   rectifying  submit      rectified   the assigned unit        evidence
  *   rectified   return      rectifying  bureau                   reason (not fixed)
- *   rectified   verify      closed      bureau                   (核查销号)
+ *   rectified   verify      closed      bureau                   finding (monitoring alerts)
  *   closed      reopen      reopened    bureau                   reason, deadline (recurrence)
  *   reopened    sign, send_back         as from assigned
  *   assigned, reopened, rectifying: extend (reason, later deadline) and escalate (reason)
@@ -86,6 +86,20 @@ typedef enum {
 
 enum { CASE_SUPERVISION_NONE = 0, CASE_SUPERVISION_DUBAN = 1, CASE_SUPERVISION_LISTED = 2 };
 
+/* What the bureau found when it closed a case (核查结论), recorded with verify. Required for
+ * cases opened by a monitoring alert: it is how the rule catalogue learns each rule's
+ * false alarms (issue: "closing a case records the finding and feeds the rule's false-alarm
+ * count"); optional for the other sources. A reopened case has no finding until it is
+ * verified again; the earlier one stays in its log. */
+typedef enum {
+    CASE_FINDING_NONE,      /* not recorded */
+    CASE_FINDING_CONFIRMED, /* 属实: the problem was real */
+    CASE_FINDING_EXPLAINED, /* 情况属实但有合理说明: real data, a legitimate cause (start-up, an
+                             * unmarked maintenance, a process upset reported in time) */
+    CASE_FINDING_FALSE_ALARM, /* 误报: the rule fired on data that showed no problem */
+    CASE_FINDING_COUNT
+} case_finding;
+
 /* Errors (negative return values). */
 enum { CASE_E_STATE = -1, CASE_E_DENIED = -2, CASE_E_INVALID = -3 };
 
@@ -118,6 +132,7 @@ typedef struct case_event {
     int level;                   /* escalate: the level reached */
     const char *const *evidence; /* submit: attachments; NULL otherwise */
     size_t n_evidence;
+    case_finding finding; /* verify: what was found (may be CASE_FINDING_NONE); else NONE */
 } case_event;
 
 typedef struct case_report {
@@ -150,6 +165,7 @@ typedef struct ew_case {
     int64_t created_utc;
     int64_t closed_utc; /* 0 unless closed */
     uint32_t reopen_count;
+    case_finding finding; /* of the verify that closed it; NONE while not closed */
     case_event *events;
     size_t n_events, cap_events;
 } ew_case;
@@ -162,6 +178,7 @@ typedef struct case_cmd {
     int64_t deadline_utc;        /* assign, reopen, extend: must lie after now */
     const char *const *evidence; /* submit: at least one */
     size_t n_evidence;
+    case_finding finding; /* verify only: required when the source is monitoring_alert */
 } case_cmd;
 
 /* Open a case in state reported, with a fresh tracking code and a CASE_ACT_CREATE event.
@@ -172,8 +189,8 @@ void case_free(ew_case *c);
 
 /* Apply one transition under pol (NULL: case_policy_default). Returns 0, or CASE_E_STATE (not
  * allowed from the current state), CASE_E_DENIED (the actor's role or unit may not), CASE_E_INVALID
- * (missing reason, unit, evidence, a deadline not in the future, outside the reopen window); c
- * unchanged then. */
+ * (missing reason, unit, evidence, finding, a deadline not in the future, outside the reopen
+ * window, a finding given with another action than verify); c unchanged then. */
 __attribute__((warn_unused_result)) int case_apply(ew_case *c, const case_cmd *cmd,
                                                    const case_actor *who, int64_t now_utc,
                                                    const case_policy *pol, case_error *err);
@@ -205,6 +222,8 @@ const char *case_action_name(case_action a);     /* "accept", ... */
 const char *case_source_name(case_source s);     /* "public_report", ... */
 const char *case_category_name(case_category c); /* "open_burning", ... */
 const char *case_category_label_zh(case_category c);
+const char *case_finding_name(case_finding f);     /* "none", "confirmed", "explained", ... */
+const char *case_finding_label_zh(case_finding f); /* "未记录", "属实", ... */
 
 /* Tracking codes for public reports: 12 symbols from a 31-letter alphabet without look-alikes
  * (no 0/O, 1/I/L), drawn with randombytes_uniform, shown as XXXX-XXXX-XXXX: 31^12 ≈ 2^59.4
@@ -219,6 +238,7 @@ int case_state_parse(const char *s, case_state *out);
 int case_action_parse(const char *s, case_action *out);
 int case_source_parse(const char *s, case_source *out);
 int case_category_parse(const char *s, case_category *out);
+int case_finding_parse(const char *s, case_finding *out);
 
 /* A case as storage keeps it, to rebuild an ew_case without replaying its history. */
 typedef struct case_snapshot {
@@ -239,7 +259,8 @@ typedef struct case_snapshot {
  * code that is not canonical). */
 ew_case *case_restore(const case_snapshot *snap, case_error *err);
 /* Append a stored event (copied). Returns 0, or CASE_E_INVALID when e->seq is not the next
- * number of the log or its action or states are out of range. */
+ * number of the log or its action, states or finding are out of range. A verify event sets
+ * the case's finding, a reopen from closed clears it, as case_apply does. */
 int case_restore_event(ew_case *c, const case_event *e);
 
 #endif

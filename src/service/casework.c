@@ -72,6 +72,7 @@ static int append_events(store *s, int64_t id, const ew_case *c, size_t from, ch
             .level = e->level,
             .evidence = e->evidence,
             .n_evidence = e->n_evidence,
+            .finding = e->finding != CASE_FINDING_NONE ? case_finding_name(e->finding) : NULL,
         };
         if (office_event_append(s, &oe, msg, cap) < 0)
             return -1;
@@ -181,7 +182,8 @@ static int on_event(void *ctx, const office_event *oe)
         .evidence = oe->evidence,
         .n_evidence = oe->n_evidence,
     };
-    if (case_action_parse(oe->action, &e.action) < 0 ||
+    if ((oe->finding && case_finding_parse(oe->finding, &e.finding) < 0) ||
+        case_action_parse(oe->action, &e.action) < 0 ||
         case_state_parse(oe->from_state, &e.from) < 0 ||
         case_state_parse(oe->to_state, &e.to) < 0 || auth_role_parse(oe->role, &e.role) < 0 ||
         case_restore_event(l->c, &e) < 0) {

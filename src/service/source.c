@@ -503,3 +503,77 @@ int source_alert_show(store *s, const case_actor *who, int64_t id, source_alert_
     return EW_OK;
 }
 
+/* ---- what became of the rules' cases ------------------------------------------------- */
+
+typedef struct tally_row {
+    char *rule;
+    source_rule_cases c;
+} tally_row;
+
+typedef struct tally {
+    tally_row *v;
+    size_t n, cap;
+} tally;
+
+static int tally_add(void *ctx, const char *rule, const char *state, const char *finding, int64_t n)
+{
+    tally *t = ctx;
+    if (!t->n || strcmp(t->v[t->n - 1].rule, rule)) {
+        if (t->n == t->cap) {
+            t->cap = t->cap ? 2 * t->cap : 16;
+            t->v = xrealloc(t->v, t->cap * sizeof *t->v);
+        }
+        t->v[t->n++] = (tally_row){.rule = xstrdup(rule)};
+    }
+    source_rule_cases *c = &t->v[t->n - 1].c;
+    c->total += n;
+    if (!strcmp(state, "closed")) {
+        c->closed += n;
+        if (finding && !strcmp(finding, "confirmed"))
+            c->confirmed += n;
+        else if (finding && !strcmp(finding, "explained"))
+            c->explained += n;
+        else if (finding && !strcmp(finding, "false_alarm"))
+            c->false_alarm += n;
+    } else if (strcmp(state, "rejected")) {
+        c->open += n;
+    }
+    return 0;
+}
+
+typedef struct cases_walk {
+    const tally *t;
+    source_rule_cases_fn fn;
+    void *ctx;
+} cases_walk;
+
+static int cases_of_rule(void *ctx, const source_rule *r)
+{
+    cases_walk *w = ctx;
+    source_rule_cases c = {0};
+    for (size_t i = 0; i < w->t->n; i++)
+        if (!strcmp(w->t->v[i].rule, r->id))
+            c = w->t->v[i].c;
+    int64_t judged = c.confirmed + c.explained + c.false_alarm;
+    c.false_alarm_share = judged ? (double)c.false_alarm / (double)judged : NAN;
+    return w->fn(w->ctx, r->id, &c);
+}
+
+int source_rule_cases_each(store *s, const case_actor *who, source_rule_cases_fn fn, void *ctx,
+                           char *err, size_t errcap)
+{
+    const char *ent = NULL;
+    int rc = source_scope(who, &ent, err, errcap);
+    if (rc)
+        return rc;
+    tally t = {0};
+    rc = source_alert_cases_each(s, ent, tally_add, &t, err, errcap);
+    if (rc == EW_OK) {
+        cases_walk w = {&t, fn, ctx};
+        rc = source_rules_each(NULL, cases_of_rule, &w);
+    }
+    for (size_t i = 0; i < t.n; i++)
+        free(t.v[i].rule);
+    free(t.v);
+    return rc;
+}

@@ -150,6 +150,24 @@ typedef int (*source_rule_fn)(void *ctx, const source_rule *r);
  * non-zero value (which stops the walk). */
 int source_rules_each(const source_config *cfg, source_rule_fn fn, void *ctx);
 
+/* What became of the cases a rule's alerts opened: the findings recorded when they were
+ * closed (service/case.h case_finding) are how the bureau learns which rule cries wolf. */
+typedef struct source_rule_cases {
+    int64_t total;  /* every case the rule's alerts opened (each case once) */
+    int64_t open;   /* neither closed nor rejected */
+    int64_t closed; /* closed, with or without a finding */
+    int64_t confirmed, explained, false_alarm; /* closed, by the finding of the last verify */
+    double false_alarm_share; /* false_alarm ÷ (confirmed + explained + false_alarm); NAN if 0 */
+} source_rule_cases;
+typedef int (*source_rule_cases_fn)(void *ctx, const char *rule, const source_rule_cases *c);
+
+/* For every rule of the catalogue, in its order (zeros for a rule without cases), the cases
+ * of the outlets who may see: every outlet for a role with AUTH_DATA_READ, its own for an
+ * enterprise, EW_EFORBIDDEN for others (source_scope). A case opened by alerts of two rules
+ * counts under each. EW_OK, fn's first non-zero value, or EW_EINTERNAL. */
+int source_rule_cases_each(store *s, const case_actor *who, source_rule_cases_fn fn, void *ctx,
+                           char *err, size_t errcap) EW_MUST_CHECK;
+
 /* The Chinese name of a rule id ("恒值"), or NULL for an id the catalogue does not hold. */
 const char *source_rule_zh(const char *id);
 

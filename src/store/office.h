@@ -166,6 +166,7 @@ typedef struct office_event {
     int level;
     const char *const *evidence; /* attachment keys */
     size_t n_evidence;
+    const char *finding; /* verify: "confirmed", "explained", "false_alarm"; NULL if none */
 } office_event;
 typedef int (*office_event_fn)(void *ctx, const office_event *e);
 

@@ -171,6 +171,16 @@ int office_event_append(store *s, const office_event *e, char *err, size_t errca
     bool ok = run(s, st, "event append", err, errcap) == 0;
     ok = ok && insert_keys(s, Q_EVENT_EV_INSERT, e->case_id, e->seq, e->evidence, e->n_evidence,
                            "event evidence insert", err, errcap) == 0;
+    if (ok && e->finding) {
+        sqlite3_stmt *f = stmt(s, Q_EVENT_FINDING_INSERT, err, errcap);
+        ok = f != NULL;
+        if (ok) {
+            sqlite3_bind_int64(f, 1, e->case_id);
+            sqlite3_bind_int64(f, 2, e->seq);
+            bind_text(f, 3, e->finding);
+            ok = run(s, f, "event finding insert", err, errcap) == 0;
+        }
+    }
     return tx_close(s, k, ok, err, errcap);
 }
 
@@ -263,6 +273,7 @@ static int event_row(store *s, sqlite3_stmt *st, void *fn, void *ctx, arena *mem
         .unit = col_text(st, 9),
         .deadline_utc = sqlite3_column_int64(st, 10),
         .level = sqlite3_column_int(st, 11),
+        .finding = col_text(st, 12),
     };
     sqlite3_stmt *ev = stmt(s, Q_EVENT_EV_GET, err, errcap);
     if (!ev)

@@ -61,6 +61,7 @@ enum {
     Q_CASE_OVERDUE,
     Q_EVENT_INSERT,
     Q_EVENT_EV_INSERT,
+    Q_EVENT_FINDING_INSERT,
     Q_EVENT_EACH,
     Q_EVENT_EV_GET,
     Q_REWARD_PUT,
@@ -166,9 +167,12 @@ static const char *const sql_text[N_OFFICE_QUERIES] = {
                        " VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12)",
     [Q_EVENT_EV_INSERT] =
         "INSERT INTO case_event_evidence(case_id, seq, pos, key) VALUES (?1,?2,?3,?4)",
-    [Q_EVENT_EACH] = "SELECT case_id, seq, at_utc, action, from_state, to_state, actor, role,"
-                     " reason, unit, deadline_utc, level FROM case_event WHERE case_id = ?1"
-                     " ORDER BY seq",
+    [Q_EVENT_FINDING_INSERT] =
+        "INSERT INTO case_event_finding(case_id, seq, finding) VALUES (?1,?2,?3)",
+    [Q_EVENT_EACH] = "SELECT e.case_id, e.seq, at_utc, action, from_state, to_state, actor, role,"
+                     " reason, unit, deadline_utc, level, f.finding FROM case_event e"
+                     " LEFT JOIN case_event_finding f ON f.case_id = e.case_id AND f.seq = e.seq"
+                     " WHERE e.case_id = ?1 ORDER BY e.seq",
     [Q_EVENT_EV_GET] =
         "SELECT key FROM case_event_evidence WHERE case_id = ?1 AND seq = ?2 ORDER BY pos",
     [Q_REWARD_PUT] = "INSERT OR REPLACE INTO reward(case_id, status, amount_fen, decided_by,"

@@ -137,6 +137,16 @@ typedef int (*source_hour_fn)(void *ctx, int64_t hour_utc, double value, const c
 int source_hours_each(store *s, int64_t site_id, const char *param, int64_t from_utc,
                       int64_t to_utc, source_hour_fn fn, void *ctx, char *err,
                       size_t errcap) EW_MUST_CHECK;
+/* The cases the alerts opened, counted per (rule, state, finding): each case once per rule,
+ * whatever the number of its alert rows. state is the case's (service/case.h names);
+ * finding is the one its last verify recorded ("confirmed", "explained", "false_alarm"),
+ * NULL for an open case or one closed without. enterprise non-NULL: only that enterprise's
+ * outlets. Rows in (rule, state, finding) order; strings live until fn returns. */
+typedef int (*source_case_count_fn)(void *ctx, const char *rule, const char *state,
+                                    const char *finding, int64_t n);
+int source_alert_cases_each(store *s, const char *enterprise, source_case_count_fn fn, void *ctx,
+                            char *err, size_t errcap) EW_MUST_CHECK;
+
 /* The latest hour holding any hourly value of the site: 1 and *out, 0 if none. */
 int source_last_hour(store *s, int64_t site_id, int64_t *out, char *err,
                      size_t errcap) EW_MUST_CHECK;

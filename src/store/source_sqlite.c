@@ -384,6 +384,36 @@ int source_alerts_each(store *s, const source_alert_filter *f, source_alert_fn f
     return alert_rows(s, st, fn, ctx, NULL, err, errcap);
 }
 
+int source_alert_cases_each(store *s, const char *enterprise, source_case_count_fn fn, void *ctx,
+                            char *err, size_t errcap)
+{
+    /* The finding of a case is that of its newest finding row: a reopened case verified
+     * again has a newer one, and an open case shows none whatever its past. */
+    sqlite3_stmt *st =
+        prep(s,
+             "SELECT a.rule, c.state, CASE WHEN c.state = 'closed' THEN"
+             " (SELECT f.finding FROM case_event_finding f WHERE f.case_id = c.id"
+             " ORDER BY f.seq DESC LIMIT 1) END AS finding, count(*)"
+             " FROM (SELECT DISTINCT a.rule, a.case_id FROM source_alert a"
+             " JOIN site s ON s.id = a.site_id"
+             " LEFT JOIN enterprise e ON e.id = s.enterprise_id"
+             " WHERE a.case_id IS NOT NULL AND (?1 IS NULL OR e.name = ?1)) a"
+             " JOIN case_file c ON c.id = a.case_id GROUP BY 1, 2, 3 ORDER BY 1, 2, 3",
+             "alert cases", err, errcap);
+    if (!st)
+        return EW_EINTERNAL;
+    bind_text(st, 1, enterprise);
+    int rc, out = EW_OK;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+        if ((out = fn(ctx, col_text(st, 0), col_text(st, 1), col_text(st, 2),
+                      sqlite3_column_int64(st, 3))) != 0)
+            break;
+    if (out == EW_OK && rc != SQLITE_DONE)
+        out = fail(store_sqlite_handle(s), "alert cases", err, errcap);
+    sqlite3_finalize(st);
+    return out;
+}
+
 /* ---- hourly values and scan positions ------------------------------------------------ */
 
 int source_hours_each(store *s, int64_t site_id, const char *param, int64_t from_utc,

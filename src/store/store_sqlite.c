@@ -507,6 +507,15 @@ static const char *const migrations[] = {
      "  ratio REAL NOT NULL,"
      "  case_id INTEGER NOT NULL REFERENCES case_file(id),"
      "  PRIMARY KEY (section, day)) WITHOUT ROWID;" APPEND_ONLY("river_incident")),
+    /* 13 -> 14: the finding a verify event records (service/case.h case_finding), in a table
+     * of its own as water_compensation explains; append-only like the log it annotates. */
+    ("CREATE TABLE IF NOT EXISTS case_event_finding ("
+     "  case_id INTEGER NOT NULL,"
+     "  seq INTEGER NOT NULL,"
+     "  finding TEXT NOT NULL CHECK (finding IN ('confirmed', 'explained', 'false_alarm')),"
+     "  PRIMARY KEY (case_id, seq),"
+     "  FOREIGN KEY (case_id, seq) REFERENCES case_event(case_id, seq)) WITHOUT ROWID;" APPEND_ONLY(
+         "case_event_finding")),
 };
 enum { N_MIGRATIONS = sizeof migrations / sizeof migrations[0] };
 _Static_assert(N_MIGRATIONS == STORE_SCHEMA_VERSION, "one migration per schema version");

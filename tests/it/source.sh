@@ -28,12 +28,12 @@ check "server answers" curl -sf -o /dev/null "$base/health"
 pw='correct-horse-9'
 adduser() { printf '%s\n' "$pw" | "$ENVWATCH" user add "$1" --db "$db" --role "$2" ${3:+--org "$3"} >/dev/null; }
 adduser bureau bureau; adduser ealpha enterprise "Alpha Chem"; adduser ebeta enterprise "Beta Power"
-adduser ujs unit jianshe
+adduser ujs unit jianshe; adduser uzf unit zonghe-zhifa
 login() {
   curl -s -X POST "$base/login" -H 'Content-Type: application/json' \
     -d "{\"name\":\"$1\",\"password\":\"$pw\"}" | jq -r .token
 }
-T_bureau=$(login bureau); T_alpha=$(login ealpha); T_beta=$(login ebeta); T_js=$(login ujs)
+T_bureau=$(login bureau); T_alpha=$(login ealpha); T_beta=$(login ebeta); T_js=$(login ujs); T_zf=$(login uzf)
 api() { local t=$1 m=$2 p=$3; shift 3; curl -s -X "$m" -H "Authorization: Bearer $t" "$base/$p" "$@"; }
 code() { local t=$1 m=$2 p=$3; shift 3; curl -s -o /dev/null -w '%{http_code}' -X "$m" -H "Authorization: Bearer $t" "$base/$p" "$@"; }
 J=(-H 'Content-Type: application/json')
@@ -111,8 +111,8 @@ check "serve --scan-first-days outside 1..3660 is a usage error (2) that names t
 # The rule catalogue: one document for the API and the CLI.
 check "GET /rules lists the catalogue for the bureau and an enterprise (200), not the public (401)" \
   test "$(code "$T_bureau" GET rules)$(code "$T_alpha" GET rules)$(curl -s -o /dev/null -w '%{http_code}' "$base/rules")" = 200200401
-check "envwatch rules list --json --rules F is the same document as GET /rules of serve --rules F" \
-  test "$("$ENVWATCH" rules list --json --rules "$TEST_TMP/rules.txt" | jq -cS .)" = "$(api "$T_bureau" GET rules | jq -cS .data)"
+check "envwatch rules list --json --rules F --db D is the same document as GET /rules of serve --rules F" \
+  test "$("$ENVWATCH" rules list --json --rules "$TEST_TMP/rules.txt" --db "$db" | jq -cS .)" = "$(api "$T_bureau" GET rules | jq -cS .data)"
 check "GET /rules shows the configured threshold, the CLI without the file the default" \
   test "$(api "$T_bureau" GET rules | jq '.data[] | select(.id=="just_below_limit") | .thresholds.min_hours')$("$ENVWATCH" rules list --json | jq '.[] | select(.id=="just_below_limit") | .thresholds.min_hours')" = 4824
 check "a thresholds file with a share above 1 is refused, naming the line (serve and rules: 2)" \
@@ -167,3 +167,32 @@ check "treatment power under its running power while production runs: one treatm
 check "serve refuses a facilities file with a bad role, naming the line" \
   sh -c 'printf "X,ZL1,cleaning,5\n" >"$2/badf.csv"; "$1" serve --db "$2/z.db" --hj212 127.0.0.1:0 --facilities "$2/badf.csv" 2>"$2/badf.err"; test $? != 0 && grep -q "badf.csv:1: role" "$2/badf.err"' _ "$ENVWATCH" "$TEST_TMP"
 check "the server logged no scan failure after the new screens" bash -c "! grep -q source.scan_failed '$TEST_TMP/serve.log'"
+
+# Closing a monitoring alert's case records what was found (核查结论); the catalogue counts it.
+act() { api "$1" POST "cases/$2/actions" "${J[@]}" -d "$3"; }
+printf '\x89PNG\r\n\x1a\n0000IHDR' >"$TEST_TMP/ev.png"
+evk=$(api "$T_zf" POST attachments -H 'Content-Type: image/png' --data-binary @"$TEST_TMP/ev.png" | jq -r .key)
+check "the enforcement unit signs Alpha's exceedance case and submits its evidence" \
+  test "$(act "$T_zf" "$case_id" '{"action":"sign"}' | jq -r .data.state)$(act "$T_zf" "$case_id" "{\"action\":\"submit\",\"evidence\":[\"$evk\"]}" | jq -r .data.state)" = rectifyingrectified
+check "before it is closed the catalogue counts the case as open for exceedance_hourly" \
+  test "$(api "$T_bureau" GET rules | jq -c '.data[] | select(.id=="exceedance_hourly") | [.cases, .cases_open, .cases_closed, .false_alarm_share]')" = '[1,1,0,null]'
+check "verify without a finding, or with one that is not a finding, is 422 and leaves it rectified" \
+  test "$(code "$T_bureau" POST "cases/$case_id/actions" "${J[@]}" -d '{"action":"verify"}')$(code "$T_bureau" POST "cases/$case_id/actions" "${J[@]}" -d '{"action":"verify","finding":"none"}')$(api "$T_bureau" GET "cases/$case_id" | jq -r '.data.state + (.data.finding | tostring)')" = "422422rectifiednull"
+check "...and the refusal says what is needed" \
+  sh -c 'curl -s -X POST -H "Authorization: Bearer $1" -H "Content-Type: application/json" "$2/cases/$3/actions" -d "{\"action\":\"verify\"}" | jq -r .error.message | grep -q "needs a finding: confirmed, explained or false_alarm"' _ "$T_bureau" "$base" "$case_id"
+check "a finding with another action than verify is 422" \
+  test "$(code "$T_bureau" POST "cases/$case_id/actions" "${J[@]}" -d '{"action":"return","reason":"x","finding":"confirmed"}')" = 422
+check "the bureau closes it as a false alarm: the case and its verify event say so" \
+  test "$(act "$T_bureau" "$case_id" '{"action":"verify","finding":"false_alarm"}' | jq -c '[.data.state, .data.finding, .data.finding_zh, (.data.events[] | select(.action=="verify") | .finding)]')" = '["closed","false_alarm","误报","false_alarm"]'
+check "the catalogue counts it: one closed case of exceedance_hourly, a false alarm, share 1" \
+  test "$(api "$T_bureau" GET rules | jq -c '.data[] | select(.id=="exceedance_hourly") | [.cases, .cases_open, .cases_closed, .confirmed, .explained, .false_alarms, .false_alarm_share]')" = '[1,0,1,0,0,1,1]'
+check "Alpha sees its own case counted, Beta none of it" \
+  test "$(api "$T_alpha" GET rules | jq -c '.data[] | select(.id=="exceedance_hourly") | [.cases, .false_alarms]')$(api "$T_beta" GET rules | jq -c '.data[] | select(.id=="exceedance_hourly") | [.cases, .false_alarms]')" = '[1,1][0,0]'
+check "the CSV of the catalogue has the counts as columns" \
+  sh -c 'curl -s -H "Authorization: Bearer $1" "$2/rules?format=csv" | head -1 | grep -q "false_alarms,false_alarm_share"' _ "$T_bureau" "$base"
+check "envwatch rules list --db prints the same counts" \
+  sh -c '"$1" rules list --db "$2" | grep -A3 "^exceedance_hourly" | grep -q "cases 1: open 0, closed 1 (confirmed 0, explained 0, false alarms 1, 100.0 % of those with a finding)"' _ "$ENVWATCH" "$db"
+check "reopened, the case has no finding and counts as open again" \
+  test "$(act "$T_bureau" "$case_id" '{"action":"reopen","reason":"再次超标","deadline":"2026-03-20"}' | jq -r '.data.finding | tostring')$(api "$T_bureau" GET rules | jq -c '.data[] | select(.id=="exceedance_hourly") | [.cases_open, .false_alarms]')" = 'null[1,0]'
+check "envwatch rules list --db on a missing file fails (3) and says so" \
+  sh -c '"$1" rules list --db "$2/none.db" 2>"$2/rl.err"; test $? = 3 && grep -q "no such database" "$2/rl.err"' _ "$ENVWATCH" "$TEST_TMP"

@@ -313,8 +313,14 @@ test('(d) the bureau verifies and the public tracking screen shows 已销号', a
   assert.equal(await page.locator(`[data-testid=bucket-toVerify] a[href="#/case/${shared.caseId}"]`).count(), 1);
   await shot(page, 'work-bureau');
   await go(page, `#/case/${shared.caseId}`, 'case');
-  await act(page, 'verify');
+  // A public report's case may close without a finding; the bureau records one here.
+  await act(page, 'verify', async () => {
+    assert.equal(await page.locator('[data-testid=action-finding]').getAttribute('required'), null);
+    await page.selectOption('[data-testid=action-finding]', 'confirmed');
+  });
   assert.equal(await page.textContent('[data-testid=case-state]'), '已销号');
+  assert.equal(await page.textContent('[data-testid=case-finding]'), '属实');
+  assert.equal(await page.textContent('[data-testid=event][data-action=verify] [data-testid=event-finding]'), '属实');
   // create, accept, assign, sign, submit, verify
   assert.deepEqual(await page.locator('[data-testid=event]').evaluateAll((es) => es.map((e) => e.dataset.action)),
     ['create', 'accept', 'assign', 'sign', 'submit', 'verify']);

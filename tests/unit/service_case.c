@@ -223,6 +223,98 @@ static void reopen_window_is_enforced(void **state)
     case_free(c);
 }
 
+/* A monitoring alert's case, accepted, assigned to town-a, signed and submitted. */
+static ew_case *alert_case_rectified(void)
+{
+    case_report r = {.source = CASE_SRC_MONITORING_ALERT,
+                     .category = CASE_CAT_DATA_FALSIFICATION,
+                     .location = "某企业 1 号排口",
+                     .description = "SO2 恒值 26 小时"};
+    case_error err;
+    const case_actor sys = {.name = "system", .role = EW_ROLE_ADMIN};
+    ew_case *c = case_open(&r, &sys, T0, &err);
+    assert_non_null(c);
+    ok(c, (case_cmd){.action = CASE_ACT_ACCEPT}, &sys, T0);
+    ok(c, (case_cmd){.action = CASE_ACT_ASSIGN, .unit = "town-a", .deadline_utc = T0 + 3 * DAY},
+       &sys, T0);
+    ok(c, (case_cmd){.action = CASE_ACT_SIGN}, &town, T0 + 600);
+    ok(c, (case_cmd){.action = CASE_ACT_SUBMIT, .evidence = evidence, .n_evidence = 1}, &town,
+       T0 + 3600);
+    return c;
+}
+
+static void verify_records_the_finding(void **state)
+{
+    (void)state;
+    case_error err;
+    /* A monitoring alert's case cannot be closed without saying what was found. */
+    ew_case *c = alert_case_rectified();
+    size_t n = c->n_events;
+    case_cmd v = {.action = CASE_ACT_VERIFY};
+    assert_int_equal(case_apply(c, &v, &bureau, T0 + DAY, NULL, &err), CASE_E_INVALID);
+    assert_non_null(strstr(err.msg, "needs a finding"));
+    assert_int_equal(c->state, CASE_RECTIFIED);
+    assert_int_equal(c->n_events, n);
+    v.finding = CASE_FINDING_COUNT;
+    assert_int_equal(case_apply(c, &v, &bureau, T0 + DAY, NULL, &err), CASE_E_INVALID);
+    /* A finding belongs to verify alone. */
+    case_cmd ret = {.action = CASE_ACT_RETURN, .reason = "x", .finding = CASE_FINDING_CONFIRMED};
+    assert_int_equal(case_apply(c, &ret, &bureau, T0 + DAY, NULL, &err), CASE_E_INVALID);
+    assert_string_equal(err.msg, "a finding is recorded with verify only");
+    v.finding = CASE_FINDING_FALSE_ALARM;
+    ok(c, v, &bureau, T0 + DAY);
+    assert_int_equal(c->state, CASE_CLOSED);
+    assert_int_equal(c->finding, CASE_FINDING_FALSE_ALARM);
+    assert_int_equal(c->events[c->n_events - 1].finding, CASE_FINDING_FALSE_ALARM);
+    /* Reopening clears the case's finding; the log keeps the old one. */
+    ok(c, (case_cmd){.action = CASE_ACT_REOPEN, .reason = "复发", .deadline_utc = T0 + 5 * DAY},
+       &bureau, T0 + 2 * DAY);
+    assert_int_equal(c->finding, CASE_FINDING_NONE);
+    assert_int_equal(c->events[c->n_events - 2].finding, CASE_FINDING_FALSE_ALARM);
+
+    /* Replaying the log rebuilds the finding as case_apply left it. */
+    case_snapshot snap = {.report = {.source = c->source,
+                                     .category = c->category,
+                                     .location = c->location,
+                                     .description = c->description},
+                          .tracking = c->tracking,
+                          .state = CASE_CLOSED,
+                          .created_utc = T0};
+    ew_case *r = case_restore(&snap, &err);
+    assert_non_null(r);
+    for (size_t i = 0; i < c->n_events - 1; i++)
+        assert_int_equal(case_restore_event(r, &c->events[i]), 0);
+    assert_int_equal(r->finding, CASE_FINDING_FALSE_ALARM);
+    assert_int_equal(case_restore_event(r, &c->events[c->n_events - 1]), 0);
+    assert_int_equal(r->finding, CASE_FINDING_NONE);
+    case_event bad = c->events[0];
+    bad.seq = (uint32_t)r->n_events + 1;
+    bad.finding = CASE_FINDING_COUNT;
+    assert_int_equal(case_restore_event(r, &bad), CASE_E_INVALID);
+    case_free(r);
+    case_free(c);
+
+    /* Other sources may close without a finding, or with one. */
+    c = case_in(CASE_CLOSED);
+    assert_int_equal(c->finding, CASE_FINDING_NONE);
+    case_free(c);
+    c = case_in(CASE_RECTIFIED);
+    ok(c, (case_cmd){.action = CASE_ACT_VERIFY, .finding = CASE_FINDING_EXPLAINED}, &bureau,
+       T0 + DAY);
+    assert_int_equal(c->finding, CASE_FINDING_EXPLAINED);
+    case_free(c);
+
+    /* The names parse back. */
+    for (int f = 0; f < CASE_FINDING_COUNT; f++) {
+        case_finding back;
+        assert_int_equal(case_finding_parse(case_finding_name((case_finding)f), &back), 0);
+        assert_int_equal(back, f);
+    }
+    case_finding back;
+    assert_int_equal(case_finding_parse("wrong", &back), -1);
+    assert_string_equal(case_finding_label_zh(CASE_FINDING_FALSE_ALARM), "误报");
+}
+
 static void roles_per_transition(void **state)
 {
     (void)state;
@@ -579,6 +671,7 @@ int main(void)
         cmocka_unit_test(full_loop_records_every_step),
         cmocka_unit_test(return_and_reopen_keep_history),
         cmocka_unit_test(reopen_window_is_enforced),
+        cmocka_unit_test(verify_records_the_finding),
         cmocka_unit_test(roles_per_transition),
         cmocka_unit_test(may_offers_what_state_and_role_allow),
         cmocka_unit_test(may_agrees_with_apply),

@@ -100,7 +100,10 @@ static void closed_loop_through_storage(void **state)
         apply(f, id, (case_cmd){.action = CASE_ACT_SUBMIT, .evidence = after, .n_evidence = 2},
               &town, T0 + DAY),
         0);
-    assert_int_equal(apply(f, id, (case_cmd){.action = CASE_ACT_VERIFY}, &bureau, T0 + 2 * DAY), 0);
+    assert_int_equal(apply(f, id,
+                           (case_cmd){.action = CASE_ACT_VERIFY, .finding = CASE_FINDING_CONFIRMED},
+                           &bureau, T0 + 2 * DAY),
+                     0);
 
     casework_meta meta;
     int rc = -99;
@@ -142,6 +145,10 @@ static void closed_loop_through_storage(void **state)
     assert_int_equal(c->events[4].n_evidence, 2);
     assert_string_equal(c->events[4].evidence[1], after[1]);
     assert_int_equal(c->events[5].at_utc, T0 + 2 * DAY);
+    /* The finding comes back on its event and on the case; the other events have none. */
+    assert_int_equal(c->events[5].finding, CASE_FINDING_CONFIRMED);
+    assert_int_equal(c->events[4].finding, CASE_FINDING_NONE);
+    assert_int_equal(c->finding, CASE_FINDING_CONFIRMED);
     case_free(c);
     assert_int_equal(casework_load(f->s, id + 1, NULL, &rc, &err), NULL);
     assert_int_equal(rc, CASEWORK_E_NOTFOUND);

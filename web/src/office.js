@@ -403,13 +403,19 @@ function rewardCard(c) {
       <span class="msg" role="status" data-testid="reward-msg"></span></form>` : ''}</section>`;
 }
 
-// What each action asks for (service/case.h): a reason, a unit, a deadline, evidence.
+// What each action asks for (service/case.h): a reason, a unit, a deadline, evidence, a
+// finding (required for a monitoring alert's case: it feeds the rule's false-alarm count).
 const NEEDS = {
-  accept: {}, sign: {}, verify: { reason: 'opt' },
+  accept: {}, sign: {}, verify: { reason: 'opt', finding: 'opt' },
   reject: { reason: 'req' }, send_back: { reason: 'req' }, return: { reason: 'req' }, escalate: { reason: 'req' },
   assign: { unit: 'req', deadline: 'req' }, reopen: { reason: 'req', deadline: 'req', unit: 'opt' },
   extend: { reason: 'req', deadline: 'req' }, submit: { evidence: 'req', reason: 'opt' },
 };
+
+function findingSelect(required) {
+  const opts = ['confirmed', 'explained', 'false_alarm'].map((v) => `<option value="${v}">${esc(t(`fd_${v}`))}</option>`).join('');
+  return `<label>${t('finding')} <select name="finding" data-testid="action-finding"${required ? ' required' : ''}><option value="">${required ? t('choose') : t('findingNone')}</option>${opts}</select></label>`;
+}
 
 let planUnits = null;
 async function units() {
@@ -445,6 +451,7 @@ export async function caseDetail(id) {
         <dt>${t('created')}</dt><dd>${esc(hm(c.created))} · ${esc(c.created_by ?? '')}</dd>
         <dt>${t('updatedAt')}</dt><dd>${esc(hm(c.updated))}</dd>
         ${c.closed ? `<dt>${t('closed')}</dt><dd>${esc(hm(c.closed))}</dd>` : ''}
+        ${c.finding ? `<dt>${t('finding')}</dt><dd data-testid="case-finding">${esc(t(`fd_${c.finding}`))}</dd>` : ''}
         ${c.reopen_count ? `<dt>${t('reopenCount')}</dt><dd>${esc(c.reopen_count)}</dd>` : ''}
         ${c.reporter ? `<dt>${t('reporter')}</dt><dd data-testid="case-reporter">${esc(c.reporter.name ?? '—')} · ${esc(c.reporter.contact ?? '—')} <small class="muted">${t('reporterPrivate')}</small></dd>` : ''}
       </dl>
@@ -462,6 +469,7 @@ export async function caseDetail(id) {
         ${ev.unit ? ` · ${t('assignedUnit')} ${esc(uname.get(ev.unit) ?? (ev.unit === c.unit ? c.unit_name : ev.unit))}` : ''}
         ${ev.deadline ? ` · ${t('deadline')} ${esc(deadline(ev.deadline))}` : ''}
         ${ev.level ? ` · ${supervision(ev.level, 'event-level')}` : ''}
+        ${ev.finding ? ` · ${t('finding')} <span data-testid="event-finding">${esc(t(`fd_${ev.finding}`))}</span>` : ''}
         ${ev.reason ? `<div class="note">${esc(ev.reason)}</div>` : ''}
         ${(ev.evidence || []).length ? `<div class="photos">${ev.evidence.map(attachment).join('')}</div>` : ''}</li>`).join('')}</ol></section></div>`);
   const form = el.querySelector('[data-testid=action-form]');
@@ -476,6 +484,7 @@ export async function caseDetail(id) {
     form.dataset.action = a;
     form.innerHTML = `<h3>${esc(t(`act_${a}`))}</h3>
       ${n.unit ? `<label>${t('assignedUnit')} <select name="unit" data-testid="action-unit"${n.unit === 'req' ? ' required' : ''}><option value="">${n.unit === 'req' ? t('choose') : t('sameUnit')}</option>${us.map((u) => `<option value="${esc(u.id)}">${esc(u.name)}</option>`).join('')}</select></label>` : ''}
+      ${n.finding ? findingSelect(c.source === 'monitoring_alert') : ''}
       ${n.deadline ? `<label>${t('deadline')} <input name="deadline" type="date" required data-testid="action-deadline"></label>` : ''}
       ${n.reason ? `<label>${n.reason === 'req' ? t('reason') : t('noteOptional')} <textarea name="reason" rows="2" maxlength="2000"${n.reason === 'req' ? ' required' : ''} data-testid="action-reason"></textarea></label>` : ''}
       ${n.evidence ? `<label>${t('evidence')} <input name="evidence" type="file" multiple accept="image/jpeg,image/png,image/webp,application/pdf" data-testid="action-evidence"></label>` : ''}
@@ -499,6 +508,7 @@ export async function caseDetail(id) {
     if (f.reason?.value.trim()) body.reason = f.reason.value.trim();
     if (f.unit?.value) body.unit = f.unit.value;
     if (f.deadline?.value) body.deadline = f.deadline.value;
+    if (f.finding?.value) body.finding = f.finding.value;
     if (f.evidence) body.evidence = await uploadAll(f.evidence);
     await api(`cases/${encodeURIComponent(c.id)}/actions`, { method: 'POST', body });
     await caseDetail(c.id);
