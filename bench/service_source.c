@@ -6,12 +6,14 @@
  * limit, one 3-hour exceedance a day), one SO2 limit with the reference O2; then (a) the
  * first scan (every outlet-hour judged, one alert and one case per exceedance), (b) a second
  * scan with nothing new (the cost of a timer pass with no data), (c) one new hour per outlet
- * and a scan (the steady state: each outlet re-read over the lookback window). Prints the
- * times and the outlet-hours per second. */
+ * and a scan (the steady state: each outlet re-read over the lookback window), (d) every
+ * outlet silent two days later, and an hour after that (data_silent raising, then moving its
+ * alerts). Prints the times, the outlet-hours per second and the peak memory. */
 #include <math.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <sys/resource.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -99,6 +101,24 @@ int main(int argc, char **argv)
     printf("one new hour per outlet: %d outlets, %lld outlet-hours re-read (72 h lookback), "
            "%d new alerts: %.3f s\n",
            r.outlets, (long long)r.hours, r.alerts_new, b - a);
+    /* (d) Every outlet falls silent: two days later each has a data_silent alert and its case;
+     * an hour on, each pass moves the same alerts. */
+    int64_t quiet = at + 3600 + 2 * 86400;
+    a = bench_now_s();
+    if (source_scan(s, &cfg, quiet, &r, err, sizeof err))
+        bench_die(PROG, "scan", err);
+    b = bench_now_s();
+    printf("every outlet silent for 48 h: %d new alerts, %d cases: %.3f s\n", r.alerts_new,
+           r.cases_opened, b - a);
+    a = bench_now_s();
+    if (source_scan(s, &cfg, quiet + 3600, &r, err, sizeof err))
+        bench_die(PROG, "scan", err);
+    b = bench_now_s();
+    printf("the silence an hour longer: %d alerts moved, %d new cases: %.3f s\n", r.alerts_moved,
+           r.cases_opened, b - a);
+    struct rusage ru;
+    getrusage(RUSAGE_SELF, &ru);
+    printf("peak RSS %.1f MB\n", (double)ru.ru_maxrss / 1024.0);
     store_close(s);
     free(ids);
     char cmd[128];

@@ -50,7 +50,9 @@ static const char usage_text[] =
     "  --fault KIND:MN    the outlet MN of the device list misbehaves on one day in 20,\n"
     "                     09:00-15:00 Beijing: constant (its first factor holds one value),\n"
     "                     zero, dilution (O2 20.5 %, diluted values), exceed (5 times,\n"
-    "                     09:00-12:00), gap (the hours are not sent); repeatable\n"
+    "                     09:00-12:00), gap (the hours are not sent); or for good:\n"
+    "                     silent (its history ends 30 hours before --to, and the\n"
+    "                     real-time run sends it nothing); repeatable\n"
     "\n"
     "Device i has MN EWSIM<A|G|W><i, 18 digits> and password (i*7919+123457) mod 10^6.\n";
 
@@ -169,7 +171,7 @@ int cmd_simulate(int argc, char **argv)
             if (n_faults == sizeof faults / sizeof faults[0] ||
                 sim_fault_parse(v, &faults[n_faults]) < 0) {
                 fprintf(stderr, "envwatch simulate: --fault is KIND:MN, KIND constant, zero, "
-                                "dilution, exceed or gap (at most 16)\n");
+                                "dilution, exceed, gap or silent (at most 16)\n");
                 return EW_EXIT_USAGE;
             }
             n_faults++, i++;

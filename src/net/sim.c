@@ -346,6 +346,9 @@ static void catch_up(dev *d)
 {
     simrun *r = d->r;
     int64_t now = (int64_t)time(NULL);
+    /* A silent outlet (simulate --fault silent) is connected but says nothing. */
+    if (d->model && d->model->faults & (1u << SIM_FAULT_SILENT))
+        return;
     r->obuf_n = 0;
     r->batching = true;
     while (r->sending && d->connected && !d->closing && d->next_min + 60 <= now &&

@@ -38,13 +38,17 @@ typedef struct sim_device {
  *  - SIM_FAULT_DILUTION: flue gas only: O2 reads 20.5 % and the pollutants are diluted by
  *    the same air, (21 − 20.5) / (21 − 9.5);
  *  - SIM_FAULT_EXCEED: its first factor reads 5 times the model's value, 09:00 to 12:00;
- *  - SIM_FAULT_GAP: the six hours are never sent (75 % of the day received). */
+ *  - SIM_FAULT_GAP: the six hours are never sent (75 % of the day received);
+ *  - SIM_FAULT_SILENT: not a day in 20 but for good: its history ends SIM_SILENT_S before the
+ *    history's end and the real-time simulator sends it nothing (a cut line, a transmitter
+ *    switched off), so the scan's data_silent finds it. */
 typedef enum sim_fault {
     SIM_FAULT_CONSTANT,
     SIM_FAULT_ZERO,
     SIM_FAULT_DILUTION,
     SIM_FAULT_EXCEED,
     SIM_FAULT_GAP,
+    SIM_FAULT_SILENT,
     SIM_FAULT_COUNT
 } sim_fault;
 
@@ -54,7 +58,9 @@ typedef struct sim_fault_spec {
     unsigned faults;
 } sim_fault_spec;
 
-/* Parse "KIND:MN" (KIND constant, zero, dilution, exceed or gap). Returns 0, or -1 (*out
+#define SIM_SILENT_S (30 * 3600) /* a silent outlet's history stops this long before its end */
+
+/* Parse "KIND:MN" (KIND constant, zero, dilution, exceed, gap or silent). Returns 0, or -1 (*out
  * unchanged). */
 int sim_fault_parse(const char *spec, sim_fault_spec *out);
 /* Give each of the n devices the faults the specs name for its MN. Returns how many specs

@@ -392,8 +392,8 @@ size_t sim_model_factors(const sim_device *d, int64_t start_utc, int period_s, h
 
 int sim_fault_parse(const char *spec, sim_fault_spec *out)
 {
-    static const char *const names[SIM_FAULT_COUNT] = {"constant", "zero", "dilution", "exceed",
-                                                       "gap"};
+    static const char *const names[SIM_FAULT_COUNT] = {"constant", "zero", "dilution",
+                                                       "exceed",   "gap",  "silent"};
     const char *colon = spec ? strchr(spec, ':') : NULL;
     size_t mn_len = colon ? strlen(colon + 1) : 0;
     if (!colon || mn_len == 0 || mn_len >= sizeof out->mn)
@@ -857,7 +857,8 @@ int sim_history(const sim_history_config *c, sim_history_report *rep, char *err,
             /* The last hours of a history are complete: a demo that opens with a station
              * offline because of a drawn gap would show a fault the network does not have.
              * Gaps after that come from the real-time simulation as they would live. */
-            if (t < next[i] || (t < to - GAP_FREE_S && sim_model_missing(&devs[i], t)))
+            if (t < next[i] || (t < to - GAP_FREE_S && sim_model_missing(&devs[i], t)) ||
+                (devs[i].faults & (1u << SIM_FAULT_SILENT) && t >= to - SIM_SILENT_S))
                 continue;
             char *buf = frames + nb * FRAME_MAX;
             /* QN: a virtual clock unique per (hour, device). */

@@ -41,6 +41,7 @@ static const struct {
     {"flow_high", T_MULTIPLE, SP(flow_high_permille)},
     {"flow_min_hours", T_HOURS, SP(flow_min_hours)},
     {"flow_reference_min_hours", T_HOURS, SP(flow_ref_min_hours)},
+    {"silent_min_hours", T_HOURS, SP(silent_min_hours)},
 #undef SP
     {"deadline_days", T_DAYS, offsetof(source_config, deadline_s)},
 };

@@ -105,6 +105,11 @@ typedef struct power {
     hours h[16];
 } power;
 
+/* data_silent: the param of its alerts (every factor is silent), and the longest silence
+ * still followed (a year and a day: an outlet silent longer is gone). */
+#define SILENT_PARAM "all"
+#define SILENT_MAX_S (367 * 86400LL)
+
 /* What one outlet's judgement needs to raise an alert. */
 typedef struct scan_ctx {
     store *s;
@@ -140,6 +145,7 @@ static const char *rule_case_text(const char *rule)
                           "释排放，需核查）"},
         {"treatment_off", "生产设施运行期间治理设施用电低于运行阈值（疑似治理设施未运行，需核查）"},
         {"data_gap", "当日有效传输率不足"},
+        {"data_silent", "停止上传（数据中断，疑似断电、断网或停运未标记，需核查）"},
     };
     for (size_t i = 0; i < sizeof t / sizeof t[0]; i++)
         if (!strcmp(rule, t[i].id))
@@ -187,6 +193,9 @@ static int open_case(scan_ctx *sc, const source_alert *a, case_category cat, int
     char figures[200];
     if (!strcmp(a->rule, "data_gap"))
         snprintf(figures, sizeof figures, "有效传输率 %s%%，要求不低于 %s%%", val, lim);
+    else if (!strcmp(a->rule, "data_silent"))
+        snprintf(figures, sizeof figures, "未上传 %s 小时（停运标记时段不计），阈值 %s 小时", val,
+                 lim);
     else if (!strcmp(a->rule, "treatment_off"))
         snprintf(figures, sizeof figures, "治理设施 %s 最高用电 %s kW，运行阈值 %s kW", a->param,
                  val, lim);
@@ -203,8 +212,10 @@ static int open_case(scan_ctx *sc, const source_alert *a, case_category cat, int
     /* from/to are ISO 8601 with +08:00: the date and the minute are what people read. */
     snprintf(desc, sizeof desc, "%s%s%s：%s%s，%.10s %.5s 至 %.10s %.5s（北京时间），%s。",
              sc->o->enterprise ? sc->o->enterprise : "", sc->o->enterprise ? " " : "", sc->o->name,
-             p ? p->name_zh : a->param, rule_case_text(a->rule), from, from + 11, to, to + 11,
-             figures);
+             !strcmp(a->param, SILENT_PARAM) ? "全部监测因子"
+             : p                             ? p->name_zh
+                                             : a->param,
+             rule_case_text(a->rule), from, from + 11, to, to + 11, figures);
     case_report r = {
         .source = CASE_SRC_MONITORING_ALERT, .category = cat, .location = loc, .description = desc};
     case_error ce = {{0}};
@@ -369,6 +380,9 @@ static void thresholds(ew_textbuf *b, const char *rule, const source_config *cfg
     else if (!strcmp(rule, "data_gap"))
         ew_tb_printf(b, "{\"min_effective\":%.3f,\"expected_hours\":24,\"water_check_hours\":1}",
                      PM(p->transmission_min_permille));
+    else if (!strcmp(rule, "data_silent"))
+        ew_tb_printf(b, "{\"min_hours\":%d,\"max_days\":%d}", p->silent_min_hours,
+                     (int)(SILENT_MAX_S / DAY_S));
     else
         ew_tb_printf(b, "{}");
 #undef PM
@@ -1148,6 +1162,60 @@ static int judge_outlet(scan_ctx *sc, const limit_list *ll, int64_t from, int64_
     return rc;
 }
 
+/* data_silent: the whole hours from the one after the outlet's last hourly value (of any
+ * factor) to the last one that has ended by now, without those under a stop mark. One
+ * episode per silence, keyed by its first hour, so every later scan of the same silence finds
+ * the same alert and moves its end, and its case stays one case. A silence longer than
+ * SILENT_MAX_S is an outlet gone (closed, replaced): no longer followed. */
+static int silent_screen(scan_ctx *sc, int64_t last, char *err, size_t errcap)
+{
+    int64_t from = last + HOUR_S, to = sc->now_utc - sc->now_utc % HOUR_S;
+    const screen_params *p = &sc->cfg->screen;
+    if (to - from < (int64_t)p->silent_min_hours * HOUR_S || to - from > SILENT_MAX_S)
+        return EW_OK; /* too short even with no stop mark, or an outlet gone */
+    marks ms = {0};
+    int rc = source_marks_each(sc->s, sc->o->site_id, from, to, true, mark_keep, &ms, err, errcap);
+    int64_t silent = 0, exempt = 0;
+    for (int64_t t = from; rc == EW_OK && t < to; t += HOUR_S) {
+        bool stop = stopped_at(&ms, t);
+        silent += !stop;
+        exempt += stop;
+    }
+    bool hit = false;
+    if (rc == EW_OK && (rc = screen_silent(silent, p, &hit)) < 0)
+        rc = ew_errf(err, errcap, EW_EINTERNAL, "outlet %" PRId64 ": silence refused",
+                     sc->o->site_id);
+    if (rc == EW_OK && hit) {
+        ew_textbuf b = {0};
+        ew_tb_printf(&b,
+                     "{\"rule\":\"data_silent\",\"param\":\"%s\",\"last_value\":", SILENT_PARAM);
+        ew_tb_iso(&b, last);
+        ew_tb_printf(&b,
+                     ",\"hours\":%" PRId64 ",\"exempt_hours\":%" PRId64 ",\"thresholds\":", silent,
+                     exempt);
+        thresholds(&b, "data_silent", sc->cfg);
+        ew_tb_printf(&b, ",\"marks\":[");
+        for (size_t i = 0; i < ms.n; i++)
+            ew_tb_printf(&b, "%s\"%s\"", i ? "," : "", source_mark_class_name(ms.v[i].cls));
+        ew_tb_printf(&b, "]}");
+        source_alert a = {.site_id = sc->o->site_id,
+                          .rule = "data_silent",
+                          .param = SILENT_PARAM,
+                          .episode_utc = from,
+                          .from_utc = from,
+                          .to_utc = to,
+                          .value_milli = silent * 1000,
+                          .limit_milli = (int64_t)p->silent_min_hours * 1000,
+                          .multiple_milli = SOURCE_NO_VALUE,
+                          .evidence = b.p,
+                          .state = "open"};
+        rc = raise_alert(sc, &a, CASE_CAT_DATA_FALSIFICATION, err, errcap);
+        free(b.p);
+    }
+    free(ms.v);
+    return rc;
+}
+
 static int scan_outlet(scan_ctx *sc, const limit_list *ll, char *err, size_t errcap)
 {
     const source_outlet *o = sc->o;
@@ -1155,6 +1223,9 @@ static int scan_outlet(scan_ctx *sc, const limit_list *ll, char *err, size_t err
     int rc = source_last_hour(sc->s, o->site_id, &last, err, errcap);
     if (rc <= 0)
         return rc; /* no hourly data at all */
+    /* Judged on every pass, before the rules of new data: a silence has none. */
+    if ((rc = silent_screen(sc, last, err, errcap)) < 0)
+        return rc;
     int seen = source_scan_get(sc->s, o->site_id, &done, err, errcap);
     if (seen < 0)
         return seen;
@@ -1211,6 +1282,10 @@ static const struct {
      "the 28 days before it; hours under stop marks are not judged"},
     {"data_gap", NULL, NULL, NULL, true,
      "per Beijing day, the worst factor with a limit; days up to the last hour received"},
+    {"data_silent", NULL, NULL, NULL, true,
+     "outlets with limits, on every scan: the hours since the last hourly value of any factor "
+     "up to now, stop-mark hours not counted (the server's scan; rules run judges stored data "
+     "only)"},
 };
 
 int source_rules_each(const source_config *cfg, source_rule_fn fn, void *ctx)

@@ -54,6 +54,10 @@ static const screen_rule_info rules[SCREEN_RULE_COUNT] = {
      "当日有效传输率低于考核要求，数据缺失或无效过多",
      "effective transmission rate = validity × transmission (national platform statistics); "
      "90 % default to verify"},
+    {SCREEN_DATA_SILENT, "data_silent", "数据中断",
+     "排口停止上传全部监测数据且未标记停运，疑似断电、断网或设施被关停",
+     "the day of data_gap for a silence that goes on (no national figure found); stop marks "
+     "exempt hours as in the transmission statistics; 24 hours default, policy"},
 };
 
 const screen_rule_info *screen_rule_info_of(screen_rule r)
@@ -97,6 +101,7 @@ screen_params screen_params_default(void)
         .marked_exceed_min_periods = 3,
         .marked_exceed_share_permille = 1000,
         .transmission_min_permille = 900,
+        .silent_min_hours = 24,
     };
     return p;
 }
@@ -118,7 +123,8 @@ bool screen_params_ok(const screen_params *p)
            permille_ok(p->transmission_min_permille) && p->inversion_tolerance_milli >= 0 &&
            p->inversion_min_hours >= 1 && p->flow_low_permille >= 0 &&
            p->flow_low_permille < 1000 && p->flow_high_permille > 1000 &&
-           p->flow_high_permille <= 1000000 && p->flow_min_hours >= 1 && p->flow_ref_min_hours >= 1;
+           p->flow_high_permille <= 1000000 && p->flow_min_hours >= 1 &&
+           p->flow_ref_min_hours >= 1 && p->silent_min_hours >= 1;
 }
 
 static bool hours_ok(const screen_hour *h, size_t n)
@@ -480,5 +486,13 @@ int screen_sudden_drop(const screen_hour *h, size_t n, int64_t limit_milli, cons
         return EW_EFULL;
     }
     *n_out = drop_pass(h, n, limit_milli, p, out);
+    return EW_OK;
+}
+
+int screen_silent(int64_t silent_hours, const screen_params *p, bool *hit)
+{
+    if (!screen_params_ok(p) || !hit || silent_hours < 0 || silent_hours > MAX_VALUE)
+        return EW_EINVALID;
+    *hit = silent_hours >= p->silent_min_hours;
     return EW_OK;
 }

@@ -45,6 +45,12 @@
  *    flow-anomaly scene LLYC compares with the median of a year's production hours.) Far
  *    below: water leaving by another way or an altered meter; far above: dilution.
  *  - data_gap: a day whose effective transmission rate (valid ÷ due) is below 90 %.
+ *  - data_silent: an outlet that sent hourly data and then none, for ≥ N hours not under a
+ *    stop mark (the caller counts them, up to now). Default N = 24. data_gap judges the days
+ *    between two values; a silence that goes on has no later value to close its days, so it
+ *    would never be judged there. A communication-break mark does not excuse it: the mark
+ *    says why data are missing, the missing data remain to be looked at. No national figure
+ *    for N was found (the day of data_gap is its model): policy, configurable.
  *
  * "Running" is the caller's judgement of each hour (production power above its running
  * threshold, flow > 0, no stop mark …): the screens never decide it. Hours are consecutive
@@ -77,6 +83,7 @@ typedef enum screen_rule {
     SCREEN_NH3N_OVER_TN,
     SCREEN_FLOW_MISMATCH,
     SCREEN_DATA_GAP,
+    SCREEN_DATA_SILENT,
     SCREEN_RULE_COUNT
 } screen_rule;
 
@@ -118,6 +125,7 @@ typedef struct screen_params {
     int flow_high_permille;            /* 1001..1000000: above ref × this / 1000; default 3000 */
     int flow_min_hours;                /* ≥ 1; default 4 */
     int flow_ref_min_hours;            /* ≥ 1: running hours a reference needs; default 168 */
+    int silent_min_hours;              /* ≥ 1; default 24 */
 } screen_params;
 
 screen_params screen_params_default(void);
@@ -223,5 +231,10 @@ typedef struct screen_rates {
  * bad params; outputs unchanged). */
 int screen_transmission(const screen_counts *c, const screen_params *p, screen_rates *out,
                         bool *hit) EW_MUST_CHECK;
+
+/* data_silent: *hit = silent_hours (hours since the last value, those under a stop mark
+ * left out) ≥ silent_min_hours. Returns EW_OK, or EW_EINVALID (negative hours or above 1e12,
+ * bad params; *hit unchanged). */
+int screen_silent(int64_t silent_hours, const screen_params *p, bool *hit) EW_MUST_CHECK;
 
 #endif

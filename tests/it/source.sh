@@ -118,7 +118,7 @@ check "GET /rules shows the configured threshold, the CLI without the file the d
 check "a thresholds file with a share above 1 is refused, naming the line (serve and rules: 2)" \
   sh -c 'printf "x = 1\nbelow_share = 1.5\n" >"$2/bad.txt"; "$1" rules list --rules "$2/bad.txt" 2>"$2/bad.err"; a=$?; "$1" serve --db "$2/y.db" --hj212 127.0.0.1:0 --rules "$2/bad.txt" 2>>"$2/bad.err"; test $a = 2 -a $? != 0 && grep -q "bad.txt:1: x: no such threshold" "$2/bad.err"' _ "$ENVWATCH" "$TEST_TMP"
 check "the catalogue runs every rule, treatment_off on outlets with facilities" \
-  test "$(api "$T_bureau" GET rules | jq -c '[.data[] | select(.applied | not) | .id]')$(api "$T_bureau" GET rules | jq '[.data[] | select(.applied)] | length')" = '[]13'
+  test "$(api "$T_bureau" GET rules | jq -c '[.data[] | select(.applied | not) | .id]')$(api "$T_bureau" GET rules | jq '[.data[] | select(.applied)] | length')" = '[]14'
 check "each alert row names its rule in Chinese" \
   test "$(api "$T_bureau" GET "alerts?rule=constant_value" | jq -r '.data[0].rule_zh')" = 恒值
 
@@ -196,3 +196,46 @@ check "reopened, the case has no finding and counts as open again" \
   test "$(act "$T_bureau" "$case_id" '{"action":"reopen","reason":"再次超标","deadline":"2026-03-20"}' | jq -r '.data.finding | tostring')$(api "$T_bureau" GET rules | jq -c '.data[] | select(.id=="exceedance_hourly") | [.cases_open, .false_alarms]')" = 'null[1,0]'
 check "envwatch rules list --db on a missing file fails (3) and says so" \
   sh -c '"$1" rules list --db "$2/none.db" 2>"$2/rl.err"; test $? = 3 && grep -q "no such database" "$2/rl.err"' _ "$ENVWATCH" "$TEST_TMP"
+
+# data_silent: outlets that stop sending. The server is started again two days later: Alpha
+# sent its last hourly value at 2026-03-10 19:00 (the power hours), Beta at 11:00; Beta's
+# enterprise marks its stop from 12:00 to 03-12 00:00, so only 12 of its silent hours count.
+stop='{"outlet":'$beta',"from":"2026-03-10T12:00:00+08:00","to":"2026-03-12T00:00:00+08:00","class":"production","reason":"检修停产"}'
+check "Beta marks its stop (201)" test "$(code "$T_beta" POST marks "${J[@]}" -d "$stop")" = 201
+kill "$pid"; wait "$pid" 2>/dev/null
+serve_again() {
+  ENVWATCH_NOW=$1 "$ENVWATCH" serve --db "$db" --hj212 "127.0.0.1:$(free_port)" --http "127.0.0.1:$port" \
+    --devices "$TEST_TMP/devices.csv" --scan-every 1 --rules "$TEST_TMP/rules.txt" \
+    --facilities "$TEST_TMP/facilities.csv" 2>>"$TEST_TMP/serve.log" &
+  pid=$!
+  for _ in $(seq 100); do curl -sf "$base/health" >/dev/null && break; sleep 0.1; done
+  # Sessions end with the clock's jump: sign in again.
+  T_bureau=$(login bureau); T_alpha=$(login ealpha); T_beta=$(login ebeta)
+}
+serve_again 2026-03-12T12:30:00
+check "the rule catalogue names data_silent with its 24-hour default" \
+  test "$(api "$T_bureau" GET rules | jq -c '.data[] | select(.id=="data_silent") | [.name_zh, .thresholds.min_hours, .applied]')" = '["数据中断",24,true]'
+for _ in $(seq 100); do
+  [ "$(api "$T_bureau" GET 'alerts?rule=data_silent' | jq '.data | length')" -ge 1 ] && break; sleep 0.1
+done
+sleep 1.5
+check "Alpha, silent since 20:00 on 03-10, has one data_silent alert of 40 hours with its case" \
+  test "$(api "$T_alpha" GET 'alerts?rule=data_silent' | jq -c '[.data[] | [.site_id == '$alpha', .param, .from, .to, .value, .limit, (.case_id != null)]]')" = '[[true,"all","2026-03-10T20:00:00+08:00","2026-03-12T12:00:00+08:00",40,24,true]]'
+check "Beta's 48 silent hours less its 36 marked ones are 12: no alert" \
+  test "$(api "$T_beta" GET 'alerts?rule=data_silent' | jq '.data | length')" = 0
+sid=$(api "$T_alpha" GET 'alerts?rule=data_silent' | jq -r '.data[0].id')
+scase=$(api "$T_alpha" GET 'alerts?rule=data_silent' | jq -r '.data[0].case_id')
+check "the evidence names the last value and the hours counted" \
+  test "$(api "$T_alpha" GET "alerts/$sid" | jq -c '.evidence | [.last_value, .hours, .exempt_hours, .thresholds.min_hours]')" = '["2026-03-10T19:00:00+08:00",40,0,24]'
+check "the case says in words that every factor stopped, since when and for how long" \
+  test "$(api "$T_bureau" GET "cases/$scase" | jq -r .data.description | grep -c '^Alpha Chem Alpha stack：全部监测因子停止上传（数据中断.*），2026-03-10 20:00 至 2026-03-12 12:00（北京时间），未上传 40 小时（停运标记时段不计），阈值 24 小时。$')" = 1
+kill "$pid"; wait "$pid" 2>/dev/null
+serve_again 2026-03-12T18:30:00
+for _ in $(seq 100); do
+  [ "$(api "$T_alpha" GET 'alerts?rule=data_silent' | jq -r '.data[0].to')" = "2026-03-12T18:00:00+08:00" ] && break; sleep 0.1
+done
+check "six hours later the same silence is the same alert, longer, with the same case" \
+  test "$(api "$T_alpha" GET 'alerts?rule=data_silent' | jq -c '[.data[] | [.id == '$sid', .to, .value, .case_id == '$scase']]')$(api "$T_bureau" GET 'cases?source=monitoring_alert&category=data_falsification' | jq "[.data[] | select(.id == $scase)] | length")" = '[[false,"2026-03-12T18:00:00+08:00",46,true]]1'
+check "Beta's 18 counted hours are still under the threshold" \
+  test "$(api "$T_beta" GET 'alerts?rule=data_silent' | jq '.data | length')" = 0
+check "the server logged no scan failure while outlets were silent" bash -c "! grep -q source.scan_failed '$TEST_TMP/serve.log'"

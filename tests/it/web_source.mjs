@@ -35,10 +35,12 @@ before(async () => {
   outlets = keep.filter((l) => /,(gas_outlet|water_outlet),/.test(l)).map((l) => { const f = l.split(','); return { mn: f[0], name: f[3], enterprise: f[7] }; });
   const devices = join(tmp, 'devices.csv');
   writeFileSync(devices, keep.join('\n') + '\n');
-  // The demo's faults (scripts/demo.sh): zero SO2, diluted flue gas, frozen SO2, lost hours.
+  // The demo's faults (scripts/demo.sh): zero SO2, diluted flue gas, frozen SO2, lost hours,
+  // an outlet gone silent 30 hours ago.
   execFileSync(process.env.ENVWATCH, ['simulate', '--devices-file', devices, '--history', '--db', db, '--from', '2026-06-01',
     '--fault', 'zero:EWGAS00000000000000ZZ001', '--fault', 'dilution:EWGAS00000000000000RL001',
-    '--fault', 'constant:EWGAS00000000000000RF001', '--fault', 'gap:EWWAT00000000000000YK001']);
+    '--fault', 'constant:EWGAS00000000000000RF001', '--fault', 'gap:EWWAT00000000000000YK001',
+    '--fault', 'silent:EWWAT00000000000000WS001']);
   for (const [name, role, org] of [['bureau1', 'bureau', 'sthj'], ['qiye', 'enterprise', MINE]]) {
     execFileSync(process.env.ENVWATCH, ['user', 'add', name, '--db', db, '--role', role, '--org', org], { input: `${PASSWORD}\n` });
   }
@@ -220,6 +222,30 @@ test('the demo faults are caught: a zero run, diluted flue gas, a frozen value a
   assert.ok(zev.hours.length >= 4 && zev.hours.every((x) => x.raw === 0));
   assert.equal(await page.locator('[data-testid=table-evidence] tbody tr').count(), zev.hours.length);
   assert.deepEqual((await text(page)).match(CODE) ?? [], []);
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
+test('an outlet that stopped sending 30 hours ago is caught as 数据中断, with its last value', async () => {
+  const all = await alertsOf('bureau1');
+  const silent = all.filter((a) => a.rule === 'data_silent');
+  assert.equal(silent.length, 1);
+  const a = silent[0];
+  assert.equal(a.param, 'all');
+  assert.ok(a.value >= 30 && a.value <= 31, `silent ${a.value} hours`);
+  assert.ok(a.case_id, 'the silence has its case');
+  const ev = (await apiAs('bureau1', `alerts/${a.id}`)).evidence;
+  const { page, errors, context } = await newPage();
+  await login(page, 'bureau1');
+  await page.goto(`${base}/?lang=zh#/alert/${a.id}`);
+  await ready(page, 'bureau-alert-silent');
+  assert.match(await page.textContent('h2'), /数据中断/);
+  assert.equal((await page.textContent('[data-testid=alert-param]')).trim(), '全部监测因子');
+  assert.equal((await page.textContent('[data-testid=alert-last-value]')).trim(), ev.last_value.slice(0, 16).replace('T', ' '));
+  assert.equal((await page.textContent('[data-testid=alert-value]')).trim(), `${a.value} 小时`);
+  assert.equal((await page.textContent('[data-testid=alert-limit]')).trim(), '≥ 24 小时');
+  assert.equal(await page.locator('[data-testid=card-evidence]').count(), 0);
+  assert.deepEqual((await text(page)).match(ID_TOKEN) ?? [], []);
   assert.deepEqual(errors, []);
   await context.close();
 });

@@ -79,7 +79,7 @@ static void an_unreadable_case_fails_the_scores(void **state)
     scores_result r;
     char err[256] = "";
     fault ft;
-    fault_on(&ft, f->s, "SELECT case_id, seq, at_utc, action");
+    fault_on(&ft, f->s, "SELECT e.case_id, e.seq, at_utc, action");
     assert_int_equal(
         scores_compute(f->s, p, st, NULL, CF_T0, CF_T0 + CF_DAY, NULL, &r, err, sizeof err),
         EW_EINTERNAL);

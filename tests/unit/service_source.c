@@ -619,6 +619,70 @@ static void a_day_short_of_ninety_percent_is_a_data_gap(void **state)
     case_free(k);
 }
 
+static source_scan_result scan_at(fx *f, int64_t now)
+{
+    source_scan_result r;
+    char err[256];
+    if (source_scan(f->s, NULL, now, &r, err, sizeof err))
+        fail_msg("%s", err);
+    return r;
+}
+
+/* An outlet that stops sending: 23 silent hours are nothing, 24 an alert with its case; the
+ * silence going on moves the same alert; hours under a stop mark do not count. */
+static void an_outlet_that_stops_sending_is_a_suspect(void **state)
+{
+    fx *f = *state;
+    series(f->s, f->site, f->t0, false);  /* last value at t0 + 11 h */
+    series(f->s, f->other, f->t0, false); /* the same, but marked stopped for 6 hours */
+    mark(f, f->other, CLS_PRODUCTION, f->t0 + 12 * 3600, f->t0 + 18 * 3600);
+    int64_t silent_from = f->t0 + 12 * 3600;
+    (void)scan_at(f, silent_from + 23 * 3600 + 1800);
+    assert_int_equal(alerts(f, &bureau, "data_silent").n, 0);
+    source_scan_result r = scan_at(f, silent_from + 24 * 3600 + 59);
+    seen g = alerts(f, &bureau, "data_silent");
+    assert_int_equal(g.n, 1);
+    assert_int_equal(r.cases_opened, 1);
+    assert_int_equal(g.last.site_id, f->site);
+    assert_string_equal(g.param, "all");
+    assert_int_equal(g.last.from_utc, silent_from);
+    assert_int_equal(g.last.to_utc, silent_from + 24 * 3600);
+    assert_int_equal(g.last.value_milli, 24000);
+    assert_int_equal(g.last.limit_milli, 24000);
+    int64_t case_id = g.last.case_id;
+    assert_true(case_id > 0);
+    /* Six hours on: the same alert (one row per key listed), longer, the same case; the
+     * marked outlet reaches 24 counted hours only now. */
+    r = scan_at(f, silent_from + 30 * 3600);
+    g = alerts(f, &bureau, "data_silent");
+    assert_int_equal(g.n, 2);
+    assert_int_equal(r.cases_opened, 1);
+    seen mine = {0};
+    char err[256];
+    source_alert_filter flt = {.rule = "data_silent", .site_id = f->site};
+    assert_int_equal(source_alerts_list(f->s, &bureau, &flt, count, &mine, err, sizeof err), 0);
+    assert_int_equal(mine.n, 1);
+    assert_int_equal(mine.last.to_utc, silent_from + 30 * 3600);
+    assert_int_equal(mine.last.value_milli, 30000);
+    assert_int_equal(mine.last.case_id, case_id);
+    flt.site_id = f->other;
+    mine = (seen){0};
+    assert_int_equal(source_alerts_list(f->s, &bureau, &flt, count, &mine, err, sizeof err), 0);
+    assert_int_equal(mine.n, 1);
+    assert_int_equal(mine.last.value_milli, 24000);
+    char ev[2048];
+    assert_int_equal(source_alerts_list(f->s, &bureau, &flt, evidence_of, ev, err, sizeof err), 0);
+    assert_non_null(strstr(ev, "\"hours\":24,\"exempt_hours\":6"));
+    /* Data again: the next silence would be a new episode; this one stays as it was. */
+    hour(f->s, f->site, SO2, silent_from + 30 * 3600, 20.0);
+    (void)scan_at(f, silent_from + 31 * 3600);
+    flt.site_id = f->site;
+    mine = (seen){0};
+    assert_int_equal(source_alerts_list(f->s, &bureau, &flt, count, &mine, err, sizeof err), 0);
+    assert_int_equal(mine.n, 1);
+    assert_int_equal(mine.last.to_utc, silent_from + 30 * 3600);
+}
+
 /* envwatch rules run: judging stored data again finds what a scan finds, once. */
 static void a_rescan_finds_each_alert_once(void **state)
 {
@@ -906,6 +970,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(flow_under_a_stop_mark_is_a_suspect, setup, teardown),
         cmocka_unit_test_setup_teardown(a_day_short_of_ninety_percent_is_a_data_gap, setup,
                                         teardown),
+        cmocka_unit_test_setup_teardown(an_outlet_that_stops_sending_is_a_suspect, setup, teardown),
         cmocka_unit_test_setup_teardown(a_rescan_finds_each_alert_once, setup, teardown),
         cmocka_unit_test_setup_teardown(a_rescan_keeps_the_key_of_an_episode_across_the_week, setup,
                                         teardown),

@@ -374,6 +374,29 @@ static screen_rates rates(int64_t expected, int64_t exempt, int64_t received, in
     return r;
 }
 
+/* data_silent: fires at the threshold, not an hour under it; bad input changes nothing. */
+static void silence_of_24_hours(void **state)
+{
+    (void)state;
+    screen_params p = screen_params_default();
+    assert_int_equal(p.silent_min_hours, 24);
+    bool hit = true;
+    assert_int_equal(screen_silent(23, &p, &hit), EW_OK);
+    assert_false(hit);
+    assert_int_equal(screen_silent(24, &p, &hit), EW_OK);
+    assert_true(hit);
+    p.silent_min_hours = 48;
+    assert_int_equal(screen_silent(47, &p, &hit), EW_OK);
+    assert_false(hit);
+    hit = true;
+    assert_int_equal(screen_silent(-1, &p, &hit), EW_EINVALID);
+    assert_true(hit);
+    p.silent_min_hours = 0;
+    assert_false(screen_params_ok(&p));
+    assert_int_equal(screen_silent(30, &p, &hit), EW_EINVALID);
+    assert_string_equal(screen_rule_info_of(SCREEN_DATA_SILENT)->id, "data_silent");
+}
+
 static void transmission_rate_below_90_percent(void **state)
 {
     (void)state;
@@ -512,6 +535,7 @@ int main(void)
         cmocka_unit_test(stop_mark_while_running),
         cmocka_unit_test(exceedances_all_inside_marks),
         cmocka_unit_test(transmission_rate_below_90_percent),
+        cmocka_unit_test(silence_of_24_hours),
         cmocka_unit_test(ammonia_above_total_nitrogen),
         cmocka_unit_test(flow_against_its_reference),
         cmocka_unit_test(catalogue_and_bad_input),

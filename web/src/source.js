@@ -10,7 +10,8 @@ import { t } from './i18n.js';
 import { attachment, esc, fmt, h, hm, onSubmit, PARAM_NAMES, raw, table } from './ui.js';
 
 const app = () => document.getElementById('app');
-const paramName = (p) => PARAM_NAMES[p] ?? p;
+// data_silent's alerts are of every factor at once (param "all").
+const paramName = (p) => (p === 'all' ? t('paramAll') : PARAM_NAMES[p] ?? p);
 // Staff may read cases (GET /cases/{id}); an enterprise sees the case number only.
 const readsCases = isStaff;
 
@@ -39,10 +40,12 @@ function alertCols(outletName) {
     ...(role() === 'enterprise' ? [] : [['enterprise', t('enterpriseName'), (v) => v ?? '—']]),
     ['rule', t('rule'), (v) => t(`rule_${v}`)],
     ['param', t('param'), (v) => paramName(v)],
-    ['from', t('window'), (v, r) => `${hm(v)} – ${hm(r.to).slice(11)}`],
-    // data_gap's figures are the day's effective rate and the rate required, in percent.
-    ['value', t('maxValue'), (v, r) => (r.rule === 'data_gap' ? `${fmt(v, 1)}%` : fmt(v, 2))],
-    ['limit', t('limitV'), (v, r) => (r.rule === 'data_gap' ? `≥ ${fmt(v, 1)}%` : fmt(v, 2))],
+    // A window within one day shows its end's time only; a longer one (a silence) its date too.
+    ['from', t('window'), (v, r) => `${hm(v)} – ${hm(r.to).slice(hm(v).slice(0, 10) === hm(r.to).slice(0, 10) ? 11 : 0)}`],
+    // data_gap's figures are the day's effective rate and the rate required, in percent;
+    // data_silent's the hours without data and the threshold.
+    ['value', t('maxValue'), (v, r) => (r.rule === 'data_gap' ? `${fmt(v, 1)}%` : r.rule === 'data_silent' ? t('hoursN').replace('{n}', fmt(v, 0)) : fmt(v, 2))],
+    ['limit', t('limitV'), (v, r) => (r.rule === 'data_gap' ? `≥ ${fmt(v, 1)}%` : r.rule === 'data_silent' ? `≥ ${t('hoursN').replace('{n}', fmt(v, 0))}` : fmt(v, 2))],
     ['multiple', t('multiple'), (v) => fmt(v, 2)],
     ['state', t('state'), (v) => t(`astate_${v}`)],
     ['case_id', t('caseNo'), (v) => caseCell(v)],
@@ -155,6 +158,9 @@ export async function alertDetail(id) {
   const ev = typeof a.evidence === 'object' && a.evidence ? a.evidence : {};
   // A data-gap alert's figures are rates of the day, its evidence the day's counts.
   const gap = Array.isArray(ev.items);
+  // A silence has no hours to show: its evidence is the last value and the hours counted.
+  const silent = a.rule === 'data_silent';
+  const hrs = (v) => t('hoursN').replace('{n}', fmt(v, 0));
   const el = h(`<div class="grid" data-testid="screen-alert" data-alert-id="${esc(a.id)}">
     <section class="card wide"><div class="card-head"><h2>${t('alertNo')} ${esc(a.id)} · ${esc(t(`rule_${a.rule}`))}</h2><a href="#/sources">${esc(role() === 'enterprise' ? t('myEnterprise') : t('sources'))}</a></div>
       <dl class="fields">
@@ -162,7 +168,10 @@ export async function alertDetail(id) {
         <dt>${t('outlet')}</dt><dd><a href="#/station/${esc(a.site_id)}" data-testid="alert-outlet">${esc(o?.name ?? `#${a.site_id}`)}</a></dd>
         <dt>${t('param')}</dt><dd data-testid="alert-param">${esc(paramName(a.param))}</dd>
         <dt>${t('window')}</dt><dd>${esc(hm(a.from))} – ${esc(hm(a.to))}</dd>
-        ${gap ? `<dt>${t('gapEffective')}</dt><dd data-testid="alert-value">${esc(fmt(a.value, 1))}%</dd>
+        ${silent ? `<dt>${t('lastValue')}</dt><dd data-testid="alert-last-value">${esc(hm(ev.last_value))}</dd>
+        <dt>${t('silentHours')}</dt><dd data-testid="alert-value">${esc(hrs(a.value))}</dd>
+        <dt>${t('exemptHours')}</dt><dd>${esc(hrs(ev.exempt_hours ?? 0))}</dd>
+        <dt>${t('silentThreshold')}</dt><dd data-testid="alert-limit">≥ ${esc(hrs(a.limit))}</dd>` : gap ? `<dt>${t('gapEffective')}</dt><dd data-testid="alert-value">${esc(fmt(a.value, 1))}%</dd>
         <dt>${t('gapRequired')}</dt><dd data-testid="alert-limit">≥ ${esc(fmt(a.limit, 1))}%</dd>` : `<dt>${t('maxValue')}</dt><dd data-testid="alert-value">${esc(fmt(a.value, 2))}</dd>
         <dt>${t('limitV')}</dt><dd data-testid="alert-limit">${esc(fmt(a.limit, 2))}${ev.o2_ref !== null && ev.o2_ref !== undefined ? ` <small class="muted">${esc(t('o2Converted').replace('{o2}', fmt(ev.o2_ref)))}</small>` : ''}</dd>`}
         <dt>${t('standard')}</dt><dd data-testid="alert-standard">${esc(ev.standard ?? '—')}</dd>
@@ -171,7 +180,7 @@ export async function alertDetail(id) {
         <dt>${t('caseNo')}</dt><dd>${a.case_id ? (readsCases() ? `<a href="#/case/${esc(a.case_id)}" data-testid="alert-case-link">${esc(t('caseNo'))} ${esc(a.case_id)}</a>` : esc(`${t('caseNo')} ${a.case_id}`)) : '—'}</dd>
         ${(ev.marks || []).length ? `<dt>${t('marksT')}</dt><dd>${ev.marks.map((m) => esc(t(`mark_${m}`))).join('、')}</dd>` : ''}
       </dl></section>
-    ${gap ? gapCard(ev) : `<section class="card wide" data-testid="card-evidence"><div class="card-head"><h2>${t('evidenceHours')}</h2></div>
+    ${silent ? '' : gap ? gapCard(ev) : `<section class="card wide" data-testid="card-evidence"><div class="card-head"><h2>${t('evidenceHours')}</h2></div>
       <div class="table">${table([['t', t('time'), (v) => hm(v)], ['raw', t('measured'), (v) => fmt(v, 2)], ['o2', 'O₂ %', (v) => fmt(v, 1)],
         ['judged', t('judged'), (v) => fmt(v, 2)], ['multiple', t('multiple'), (v) => fmt(v, 2)]], ev.hours || [], 'table-evidence')}</div></section>`}</div>`);
   app().replaceChildren(el);
