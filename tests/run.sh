@@ -69,7 +69,7 @@ done
 
 # The scripts that drive the office API end to end run a second time on the ASan+UBSan build:
 # the unit tests cover the handlers in-process, these cover them as people use them.
-for t in access user escalate; do
+for t in access user escalate power_rtd; do
   ENVWATCH="$ENVWATCH_ASAN" run_tap "it asan $t.sh" bash "$root/tests/it/$t.sh"
 done
 

@@ -98,6 +98,37 @@ static int latest_keep(void *ctx, const source_alert *a)
     return 0;
 }
 
+/* Real-time power (HJ 212-2025 C37 / C38) for the hours that have no hour value: the
+ * hour's mean, valid as screen_rtd_hour_valid says. Appended; the caller sorts. */
+typedef struct rtd_fill {
+    hours *h;
+    size_t n0; /* the hour values, sorted, before any real-time hour was appended */
+} rtd_fill;
+
+static int rtd_hour_keep(void *ctx, int64_t hour_utc, double mean, int64_t n, int64_t first_utc,
+                         int64_t last_utc)
+{
+    rtd_fill *f = ctx;
+    size_t lo = 0, hi = f->n0;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (f->h->v[mid].t_utc < hour_utc)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    if (lo < f->n0 && f->h->v[lo].t_utc == hour_utc)
+        return 0; /* the device's or the platform's hour value comes first */
+    return hour_keep(f->h, hour_utc, mean,
+                     screen_rtd_hour_valid(n, first_utc, last_utc) ? "N" : "D");
+}
+
+static int hour_cmp(const void *a, const void *b)
+{
+    int64_t x = ((const hour_row *)a)->t_utc, y = ((const hour_row *)b)->t_utc;
+    return (x > y) - (x < y);
+}
+
 /* The outlet's facilities (分表计电) and their hours in the judged window. */
 typedef struct power {
     size_t n;
@@ -1096,6 +1127,12 @@ static int judge_outlet(scan_ctx *sc, const limit_list *ll, int64_t from, int64_
         pw.f[pw.n] = fac;
         rc = source_hours_each(sc->s, o->site_id, fac->code, wfrom, to, hour_keep, &pw.h[pw.n], err,
                                errcap);
+        rtd_fill fill = {&pw.h[pw.n], pw.h[pw.n].n};
+        if (rc == EW_OK)
+            rc = source_rtd_hours_each(sc->s, o->site_id, fac->code, wfrom, to, rtd_hour_keep,
+                                       &fill, err, errcap);
+        if (rc == EW_OK)
+            qsort(pw.h[pw.n].v, pw.h[pw.n].n, sizeof *pw.h[pw.n].v, hour_cmp);
         pw.n++;
     }
     sc->pw = pw.n ? &pw : NULL;

@@ -496,3 +496,8 @@ int screen_silent(int64_t silent_hours, const screen_params *p, bool *hit)
     *hit = silent_hours >= p->silent_min_hours;
     return EW_OK;
 }
+
+bool screen_rtd_hour_valid(int64_t n, int64_t first_utc, int64_t last_utc)
+{
+    return n >= SCREEN_RTD_MIN_VALUES && last_utc - first_utc >= SCREEN_RTD_MIN_SPAN_S;
+}

@@ -232,6 +232,16 @@ typedef struct screen_rates {
 int screen_transmission(const screen_counts *c, const screen_params *p, screen_rates *out,
                         bool *hit) EW_MUST_CHECK;
 
+/* 分表计电: a facility's power sent as real-time values only (HJ 212-2025 C37 / C38, CN 2011),
+ * with no hour data: the mean of an hour's normal values stands for the hour when there are
+ * at least SCREEN_RTD_MIN_VALUES of them spanning at least SCREEN_RTD_MIN_SPAN_S from the
+ * first to the last. HJ 75-2017 asks 45 of an hour's 60 minute values; a meter's sampling
+ * interval is its own (30 s, 5 min, 15 min), so the 75 % is taken of the hour's time rather
+ * than of a count. A choice, to verify against the 2025 text, which was not at hand. */
+#define SCREEN_RTD_MIN_VALUES 3
+#define SCREEN_RTD_MIN_SPAN_S 2700
+bool screen_rtd_hour_valid(int64_t n, int64_t first_utc, int64_t last_utc);
+
 /* data_silent: *hit = silent_hours (hours since the last value, those under a stop mark
  * left out) ≥ silent_min_hours. Returns EW_OK, or EW_EINVALID (negative hours or above 1e12,
  * bad params; *hit unchanged). */

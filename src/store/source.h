@@ -147,6 +147,17 @@ typedef int (*source_case_count_fn)(void *ctx, const char *rule, const char *sta
 int source_alert_cases_each(store *s, const char *enterprise, source_case_count_fn fn, void *ctx,
                             char *err, size_t errcap) EW_MUST_CHECK;
 
+/* The hours of (site, param) in [from, to) holding real-time values (CN 2011, period rtd),
+ * in hour order: per hour its start, the mean of the values flagged N (or unflagged), their
+ * number, and the first and last instants among them. An hour whose values are all abnormal
+ * comes with n 0, mean NAN, first and last 0. For 分表计电 power sent in real time
+ * (HJ 212-2025 C37 / C38). */
+typedef int (*source_rtd_hour_fn)(void *ctx, int64_t hour_utc, double mean, int64_t n,
+                                  int64_t first_utc, int64_t last_utc);
+int source_rtd_hours_each(store *s, int64_t site_id, const char *param, int64_t from_utc,
+                          int64_t to_utc, source_rtd_hour_fn fn, void *ctx, char *err,
+                          size_t errcap) EW_MUST_CHECK;
+
 /* The latest hour holding any hourly value of the site: 1 and *out, 0 if none. */
 int source_last_hour(store *s, int64_t site_id, int64_t *out, char *err,
                      size_t errcap) EW_MUST_CHECK;

@@ -449,6 +449,39 @@ int source_hours_each(store *s, int64_t site_id, const char *param, int64_t from
     return out;
 }
 
+int source_rtd_hours_each(store *s, int64_t site_id, const char *param, int64_t from_utc,
+                          int64_t to_utc, source_rtd_hour_fn fn, void *ctx, char *err,
+                          size_t errcap)
+{
+    /* A range on the primary key (site, param, period, ts); the hour is the value's floor. */
+    sqlite3_stmt *st = prep(s,
+                            "SELECT ts_utc - ts_utc % 3600 AS h, avg(CASE WHEN ok THEN value END),"
+                            " coalesce(sum(ok), 0), coalesce(min(CASE WHEN ok THEN ts_utc END), 0),"
+                            " coalesce(max(CASE WHEN ok THEN ts_utc END), 0)"
+                            " FROM (SELECT ts_utc, value, value IS NOT NULL AND flag IN ('N', '')"
+                            " AS ok FROM observation WHERE site_id = ?1 AND param = ?2"
+                            " AND period = 'rtd' AND ts_utc >= ?3 AND ts_utc < ?4)"
+                            " GROUP BY h ORDER BY h",
+                            "real-time hours", err, errcap);
+    if (!st)
+        return EW_EINTERNAL;
+    sqlite3_bind_int64(st, 1, site_id);
+    bind_text(st, 2, param);
+    sqlite3_bind_int64(st, 3, from_utc);
+    sqlite3_bind_int64(st, 4, to_utc);
+    int rc, out = EW_OK;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        double v = sqlite3_column_type(st, 1) == SQLITE_NULL ? NAN : sqlite3_column_double(st, 1);
+        if ((out = fn(ctx, sqlite3_column_int64(st, 0), v, sqlite3_column_int64(st, 2),
+                      sqlite3_column_int64(st, 3), sqlite3_column_int64(st, 4))) != 0)
+            break;
+    }
+    if (out == EW_OK && rc != SQLITE_DONE)
+        out = fail(store_sqlite_handle(s), "real-time hours", err, errcap);
+    sqlite3_finalize(st);
+    return out;
+}
+
 static int one_int(store *s, const char *sql, int64_t site_id, int64_t *out, const char *what,
                    char *err, size_t errcap)
 {

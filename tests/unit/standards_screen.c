@@ -397,6 +397,18 @@ static void silence_of_24_hours(void **state)
     assert_string_equal(screen_rule_info_of(SCREEN_DATA_SILENT)->id, "data_silent");
 }
 
+/* 分表计电 real-time power standing for an hour: 3 values spanning 45 minutes, not fewer or
+ * shorter. */
+static void real_time_power_for_an_hour(void **state)
+{
+    (void)state;
+    const int64_t h = 1773108000; /* 2026-03-10T10:00:00+08:00 */
+    assert_true(screen_rtd_hour_valid(3, h, h + 2700));
+    assert_false(screen_rtd_hour_valid(3, h, h + 2699));
+    assert_false(screen_rtd_hour_valid(2, h, h + 3599));
+    assert_true(screen_rtd_hour_valid(120, h, h + 3570));
+}
+
 static void transmission_rate_below_90_percent(void **state)
 {
     (void)state;
@@ -536,6 +548,7 @@ int main(void)
         cmocka_unit_test(exceedances_all_inside_marks),
         cmocka_unit_test(transmission_rate_below_90_percent),
         cmocka_unit_test(silence_of_24_hours),
+        cmocka_unit_test(real_time_power_for_an_hour),
         cmocka_unit_test(ammonia_above_total_nitrogen),
         cmocka_unit_test(flow_against_its_reference),
         cmocka_unit_test(catalogue_and_bad_input),
