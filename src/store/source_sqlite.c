@@ -416,6 +416,16 @@ int source_alert_cases_each(store *s, const char *enterprise, source_case_count_
 
 /* ---- hourly values and scan positions ------------------------------------------------ */
 
+/* The parameters of a series query: ?1 site, ?2 param, ?3 and ?4 the window. */
+static void bind_series(sqlite3_stmt *st, int64_t site_id, const char *param, int64_t from_utc,
+                        int64_t to_utc)
+{
+    sqlite3_bind_int64(st, 1, site_id);
+    bind_text(st, 2, param);
+    sqlite3_bind_int64(st, 3, from_utc);
+    sqlite3_bind_int64(st, 4, to_utc);
+}
+
 int source_hours_each(store *s, int64_t site_id, const char *param, int64_t from_utc,
                       int64_t to_utc, source_hour_fn fn, void *ctx, char *err, size_t errcap)
 {
@@ -432,10 +442,7 @@ int source_hours_each(store *s, int64_t site_id, const char *param, int64_t from
                             "hours", err, errcap);
     if (!st)
         return EW_EINTERNAL;
-    sqlite3_bind_int64(st, 1, site_id);
-    bind_text(st, 2, param);
-    sqlite3_bind_int64(st, 3, from_utc);
-    sqlite3_bind_int64(st, 4, to_utc);
+    bind_series(st, site_id, param, from_utc, to_utc);
     int rc, out = EW_OK;
     while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
         double v = sqlite3_column_type(st, 1) == SQLITE_NULL ? NAN : sqlite3_column_double(st, 1);
@@ -465,10 +472,7 @@ int source_rtd_hours_each(store *s, int64_t site_id, const char *param, int64_t 
                             "real-time hours", err, errcap);
     if (!st)
         return EW_EINTERNAL;
-    sqlite3_bind_int64(st, 1, site_id);
-    bind_text(st, 2, param);
-    sqlite3_bind_int64(st, 3, from_utc);
-    sqlite3_bind_int64(st, 4, to_utc);
+    bind_series(st, site_id, param, from_utc, to_utc);
     int rc, out = EW_OK;
     while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
         double v = sqlite3_column_type(st, 1) == SQLITE_NULL ? NAN : sqlite3_column_double(st, 1);
