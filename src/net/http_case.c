@@ -198,24 +198,27 @@ static json_t *reward_of(http_req *r, int64_t id)
     return rw ? rw : json_null();
 }
 
+/* A finding by name (or label), null when none was recorded. */
+static json_t *finding_json(case_finding f, const char *(*name)(case_finding))
+{
+    return f == CASE_FINDING_NONE ? json_null() : json_string(name(f));
+}
+
 static json_t *case_json(http_req *r, int64_t id, const ew_case *c, const casework_meta *m)
 {
     json_t *events = json_array();
     for (size_t i = 0; i < c->n_events; i++) {
         const case_event *e = &c->events[i];
-        json_array_append_new(
-            events,
-            json_pack("{s:i,s:o,s:s,s:s,s:s,s:s,s:s,s:o,s:o,s:o,s:i,s:o}", "seq", (int)e->seq, "at",
-                      iso(e->at_utc), "action", case_action_name(e->action), "from",
-                      case_state_name(e->from), "to", case_state_name(e->to), "actor",
-                      e->actor ? e->actor : "", "role", auth_role_name(e->role), "reason",
-                      str_or_null(e->reason), "unit", str_or_null(e->unit), "deadline",
-                      iso_or_null(e->deadline_utc), "level", e->level, "evidence",
-                      keys_json(e->evidence, e->n_evidence)));
+        json_t *ev = json_pack(
+            "{s:i,s:o,s:s,s:s,s:s,s:s,s:s,s:o,s:o,s:o,s:i,s:o}", "seq", (int)e->seq, "at",
+            iso(e->at_utc), "action", case_action_name(e->action), "from", case_state_name(e->from),
+            "to", case_state_name(e->to), "actor", e->actor ? e->actor : "", "role",
+            auth_role_name(e->role), "reason", str_or_null(e->reason), "unit", str_or_null(e->unit),
+            "deadline", iso_or_null(e->deadline_utc), "level", e->level, "evidence",
+            keys_json(e->evidence, e->n_evidence));
         if (e->action == CASE_ACT_VERIFY)
-            json_object_set_new(json_array_get(events, json_array_size(events) - 1), "finding",
-                                e->finding ? json_string(case_finding_name(e->finding))
-                                           : json_null());
+            json_object_set_new(ev, "finding", finding_json(e->finding, case_finding_name));
+        json_array_append_new(events, ev);
     }
     json_t *allowed = json_array();
     for (int a = CASE_ACT_ACCEPT; a < CASE_ACTION_COUNT; a++)
@@ -246,10 +249,8 @@ static json_t *case_json(http_req *r, int64_t id, const ew_case *c, const casewo
                             json_pack("{s:o,s:o}", "name", str_or_null(m->reporter_name), "contact",
                                       str_or_null(m->reporter_contact)));
     /* The finding of the verify that closed the case (核查结论), null while it is open. */
-    json_object_set_new(doc, "finding",
-                        c->finding ? json_string(case_finding_name(c->finding)) : json_null());
-    json_object_set_new(doc, "finding_zh",
-                        c->finding ? json_string(case_finding_label_zh(c->finding)) : json_null());
+    json_object_set_new(doc, "finding", finding_json(c->finding, case_finding_name));
+    json_object_set_new(doc, "finding_zh", finding_json(c->finding, case_finding_label_zh));
     json_object_set_new(doc, "events", events);
     json_object_set_new(doc, "allowed_actions", allowed);
     json_object_set_new(doc, "reward", reward_of(r, id));

@@ -120,6 +120,8 @@ check "evidence upload: 201 with key, size 16, sha256" \
   test "$(echo "$ev" | jq -r '.size')$(echo "$ev" | jq -r .sha256)" = "16$(sha256sum "$TEST_TMP/ev.png" | cut -c1-64)"
 check "jianshe submits with evidence" \
   test "$(act "$T_js" "$A" "{\"action\":\"submit\",\"evidence\":[\"$evk\"]}" | jq -r .data.state)" = rectified
+check "a finding that names none is 422 (invalid), and the case stays rectified" \
+  test "$(code "$T_bureau" POST "cases/$A/actions" "${J[@]}" -d '{"action":"verify","finding":"none"}')$(api "$T_bureau" GET "cases/$A" | jq -r .data.state)" = 422rectified
 check "bureau verifies: closed" test "$(act "$T_bureau" "$A" '{"action":"verify"}' | jq -r .data.state)" = closed
 track=$(curl -s "$base/public/reports/$tracking")
 check "tracking view shows closed with 已核查销号" \
