@@ -323,6 +323,7 @@ enum {
     R_CASE_DUBAN,
     R_CASE_LISTED,
     R_CASE_REOPENED,
+    R_FIRE_POINT,
 };
 const ledger_rule ledger_rules[] = {
     [R_TASK_DONE_ON_TIME] = {"task_done_on_time", "负责的任务在期限内完成,+5", 5, "task"},
@@ -333,6 +334,7 @@ const ledger_rule ledger_rules[] = {
     [R_CASE_DUBAN] = {"case_duban", "交办问题逾期被督办,-2", -2, "case"},
     [R_CASE_LISTED] = {"case_listed", "交办问题被挂牌督办,-5", -5, "case"},
     [R_CASE_REOPENED] = {"case_reopened", "已销号问题复发重新交办,-3", -3, "case"},
+    [R_FIRE_POINT] = {"fire_point", "辖区内发现露天焚烧火点(核查为误报的除外),-2", -2, "case"},
 };
 const size_t ledger_n_rules = sizeof ledger_rules / sizeof ledger_rules[0];
 
@@ -408,6 +410,13 @@ static void score_case(const ew_case *c, const char *unit_id, int64_t from, int6
             break;
         }
     }
+    /* 禁烧 (task 15): a fire point found in the period is charged to the town it lies in, the
+     * unit the case rests with, once; a fire the bureau closed as a false alarm (a factory's
+     * heat, a satellite error) is not the town's. */
+    if (c->source == CASE_SRC_FIRE_POINT && c->category == CASE_CAT_OPEN_BURNING && unit &&
+        !strcmp(unit, unit_id) && in_period(c->created_utc, from, to) &&
+        c->finding != CASE_FINDING_FALSE_ALARM)
+        hit(s, cap, R_FIRE_POINT, c->tracking);
 }
 
 void ledger_score_unit(const plan *p, size_t unit, const ledger_task_state *states,

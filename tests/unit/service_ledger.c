@@ -484,10 +484,71 @@ static void score_cases_by_unit_at_event_time(void **state)
     case_free(d);
 }
 
+/* 禁烧: a fire point in the period costs the unit the case rests with 2 points, once; one the
+ * bureau closed as a false alarm costs nothing; a fire before the period is not counted. */
+static void fire_points_are_charged_to_their_town(void **state)
+{
+    plan *p = *state;
+    int64_t t = bj(2026, 3, 2, 9, 0, 0);
+    case_error err;
+    case_report r = {.source = CASE_SRC_FIRE_POINT,
+                     .category = CASE_CAT_OPEN_BURNING,
+                     .location = "九龙镇 (113.71, 34.60)",
+                     .description = "卫星火点"};
+    ew_case *fire[4];
+    for (int i = 0; i < 4; i++) {
+        fire[i] = case_open(&r, &bureau, i == 3 ? bj(2026, 2, 20, 9, 0, 0) : t, &err);
+        assert_non_null(fire[i]);
+        step(fire[i], (case_cmd){.action = CASE_ACT_ACCEPT}, &bureau, t + 60);
+        /* The third goes first to the wrong unit, which sends it back. */
+        step(fire[i],
+             (case_cmd){.action = CASE_ACT_ASSIGN,
+                        .unit = i == 2 ? "gongxin" : "jianshe",
+                        .deadline_utc = t + 3 * DAY},
+             &bureau, t + 120);
+    }
+    case_actor gx = {.name = "gx", .role = EW_ROLE_UNIT, .org = "gongxin"};
+    step(fire[2], (case_cmd){.action = CASE_ACT_SEND_BACK, .reason = "不在本辖区"}, &gx, t + 600);
+    step(fire[2],
+         (case_cmd){.action = CASE_ACT_ASSIGN, .unit = "jianshe", .deadline_utc = t + 3 * DAY},
+         &bureau, t + 900);
+    /* The second: a factory's heat, closed as a false alarm. */
+    case_actor js_as_unit = js_staff;
+    step(fire[1], (case_cmd){.action = CASE_ACT_SIGN}, &js_as_unit, t + 3600);
+    step(fire[1], (case_cmd){.action = CASE_ACT_SUBMIT, .evidence = ev, .n_evidence = 1},
+         &js_as_unit, t + DAY);
+    step(fire[1], (case_cmd){.action = CASE_ACT_VERIFY, .finding = CASE_FINDING_FALSE_ALARM},
+         &bureau, t + 2 * DAY);
+    const ew_case *cases[] = {fire[0], fire[1], fire[2], fire[3]};
+    ledger_task_state st[21] = {0};
+    for (size_t i = 0; i < 21; i++)
+        st[i].done = true, st[i].done_utc = bj(2025, 12, 1, 0, 0, 0);
+    ledger_score s;
+    ledger_score_unit(p, unit_idx(p, "jianshe"), st, NULL, cases, 4, bj(2026, 3, 1, 0, 0, 0),
+                      bj(2026, 4, 1, 0, 0, 0), &s);
+    int n;
+    find_hits(&s, "fire_point", NULL, &n);
+    assert_int_equal(n, 2);
+    find_hits(&s, "fire_point", fire[0]->tracking, &n);
+    assert_int_equal(n, 1);
+    find_hits(&s, "fire_point", fire[2]->tracking, &n);
+    assert_int_equal(n, 1);
+    /* 100 - 2 - 2, and +1 for the false alarm closed on time */
+    assert_int_equal(s.total, 97);
+    ledger_score_free(&s);
+    ledger_score_unit(p, unit_idx(p, "gongxin"), st, NULL, cases, 4, bj(2026, 3, 1, 0, 0, 0),
+                      bj(2026, 4, 1, 0, 0, 0), &s);
+    find_hits(&s, "fire_point", NULL, &n);
+    assert_int_equal(n, 0);
+    ledger_score_free(&s);
+    for (int i = 0; i < 4; i++)
+        case_free(fire[i]);
+}
+
 static void rules_are_listed_with_their_points(void **state)
 {
     (void)state;
-    assert_int_equal(ledger_n_rules, 8);
+    assert_int_equal(ledger_n_rules, 9);
     for (size_t i = 0; i < ledger_n_rules; i++) {
         char pts[8];
         snprintf(pts, sizeof pts, "%+d", ledger_rules[i].points);
@@ -508,6 +569,7 @@ int main(void)
         cmocka_unit_test(score_done_on_time_and_late),
         cmocka_unit_test(score_cases_by_unit_at_event_time),
         cmocka_unit_test(rules_are_listed_with_their_points),
+        cmocka_unit_test(fire_points_are_charged_to_their_town),
     };
     return cmocka_run_group_tests_name("service_ledger", tests, setup, teardown);
 }
