@@ -169,6 +169,27 @@ test('an alert shows its evidence hour by hour against the limit and its standar
   await context.close();
 });
 
+test('a screen left before its data arrived does not draw over the next one', async () => {
+  const [first] = await alertsOf('qiye');
+  const { page, errors, context } = await newPage();
+  await login(page, 'qiye');
+  await page.waitForFunction(() => location.hash === '#/sources');
+  // The home's marks arrive 2 s late (a slow server): the reader has gone to an alert by then.
+  await page.route('**/api/v1/marks*', async (route) => {
+    await new Promise((r) => setTimeout(r, 2000));
+    await route.continue();
+  });
+  await page.evaluate(() => { location.hash = '#/sources?again=1'; });
+  await page.evaluate((id) => { location.hash = `#/alert/${id}`; }, first.id);
+  await page.waitForTimeout(3000);
+  await page.waitForSelector('#app[data-state="ready"]', { timeout: 15000 });
+  assert.equal(await page.getAttribute('#app', 'data-screen'), 'alert');
+  assert.equal(await page.locator('[data-testid=alert-enterprise]').count(), 1);
+  assert.equal(await page.locator('[data-testid=table-outlets]').count(), 0);
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
 test('the bureau sees every outlet and goes from an alert to its case and back', async () => {
   const all = await alertsOf('bureau1');
   const { page, errors, context } = await newPage();

@@ -485,7 +485,14 @@ function renderUser() {
 
 // Each render is numbered: a render overtaken by a later one (a quick second hash change)
 // must not mark the screen ready, or a reader would take the old screen for the new one.
+// Screens draw into #app as their data arrive, so an overtaken render that finishes after
+// the current one has drawn over it: the current screen is then drawn again.
 let renders = 0;
+let finished = 0; // the number of the last render that completed
+
+function overtaken() {
+  if (finished === renders) render();
+}
 
 async function render() {
   const generation = ++renders;
@@ -507,10 +514,12 @@ async function render() {
     // Screens in other modules draw their charts through card() and chart() too, so that
     // every chart is resized with the window and disposed when the screen changes.
     await (routes[name] || overview)(arg, query, { card, chart });
-    if (generation !== renders) return;
+    if (generation !== renders) return overtaken();
+    finished = generation;
     app.dataset.state = 'ready';
   } catch (e) {
-    if (generation !== renders) return;
+    if (generation !== renders) return overtaken();
+    finished = generation;
     if (e.status === 401 && name !== 'login') {
       // The session expired or never was: log in, then come back here.
       sessionStorage.setItem('envwatch.returnTo', location.hash);
