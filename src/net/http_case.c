@@ -4,6 +4,7 @@
  * Every decision about who may do what is auth_decide's or casework's; every change goes
  * through casework_* (one transaction each) or store/office.h. No SQL lives here. */
 #include "net/http_office_util.h"
+#include "service/fires.h"
 
 #define REPORTS_PER_HOUR 5  /* public reports per client address */
 #define UPLOADS_PER_HOUR 20 /* anonymous uploads per client address */
@@ -198,6 +199,27 @@ static json_t *reward_of(http_req *r, int64_t id)
     return rw ? rw : json_null();
 }
 
+/* Public reports of the same fire (service/fires.h): the fire case a report joined (null if
+ * none) and the reports joined to this case. A lookup that fails is logged and renders as
+ * none, as reward_of does: the case itself is still right. */
+static void fire_join_json(http_req *r, int64_t id, json_t *doc)
+{
+    char err[256];
+    int64_t fire = 0, *ids = NULL;
+    size_t n = 0;
+    int rc = fires_report_joined(r->office, id, &fire, err, sizeof err);
+    if (rc < 0)
+        ew_log(EW_LOG_WARN, "http.fire_join", "err=\"%s\"", err);
+    json_object_set_new(doc, "fire_case", rc == 1 ? json_integer((json_int_t)fire) : json_null());
+    if (fires_reports_of(r->office, id, &ids, &n, err, sizeof err) < 0)
+        ew_log(EW_LOG_WARN, "http.fire_join", "err=\"%s\"", err);
+    json_t *a = json_array();
+    for (size_t i = 0; i < n; i++)
+        json_array_append_new(a, json_integer((json_int_t)ids[i]));
+    free(ids);
+    json_object_set_new(doc, "public_reports", a);
+}
+
 /* A finding by name (or label), null when none was recorded. */
 static json_t *finding_json(case_finding f, const char *(*name)(case_finding))
 {
@@ -254,6 +276,7 @@ static json_t *case_json(http_req *r, int64_t id, const ew_case *c, const casewo
     json_object_set_new(doc, "events", events);
     json_object_set_new(doc, "allowed_actions", allowed);
     json_object_set_new(doc, "reward", reward_of(r, id));
+    fire_join_json(r, id, doc);
     return doc;
 }
 
@@ -501,11 +524,16 @@ static int h_public_report(http_req *r, http_resp *out)
     int64_t id = 0;
     char tracking[CASE_TRACKING_LEN + 1];
     case_error ce = {{0}};
-    int rc = casework_open(r->office, &rep, &pub, &m, r->now_utc, &id, tracking, &ce);
+    int64_t fire = 0;
+    int rc = fires_public_report(r->office, &rep, &pub, &m, r->now_utc, &id, tracking, &fire, &ce);
     json_decref(b);
     if (rc)
         return case_rc(out, rc, &ce);
-    return http_json(out, 201, json_pack("{s:s,s:s}", "tracking", tracking, "state", "reported"));
+    /* joined: the report was taken as one of a fire already being handled (no case ids to
+     * the public). */
+    return http_json(
+        out, 201,
+        json_pack("{s:s,s:s,s:b}", "tracking", tracking, "state", "reported", "joined", fire != 0));
 }
 
 static int h_public_track(http_req *r, http_resp *out)
@@ -539,12 +567,17 @@ static int h_public_track(http_req *r, http_resp *out)
         pub_rw = json_pack("{s:O,s:O}", "status", json_object_get(rw, "status"), "amount_fen",
                            json_object_get(rw, "amount_fen"));
     json_decref(rw);
-    json_t *doc = json_pack("{s:s,s:s,s:s,s:s,s:s,s:o,s:o,s:o,s:o,s:o}", "tracking", c->tracking,
-                            "category", case_category_name(c->category), "category_zh",
-                            case_category_label_zh(c->category), "state", case_state_name(c->state),
-                            "state_zh", case_state_label_zh(c->state), "created",
-                            iso(c->created_utc), "updated", iso(m.updated_utc), "closed",
-                            iso_or_null(c->closed_utc), "timeline", tl, "reward", pub_rw);
+    int64_t fire = 0;
+    char err[256];
+    int joined = fires_report_joined(r->office, id, &fire, err, sizeof err);
+    if (joined < 0)
+        ew_log(EW_LOG_WARN, "http.fire_join", "err=\"%s\"", err);
+    json_t *doc = json_pack(
+        "{s:s,s:s,s:s,s:s,s:s,s:o,s:o,s:o,s:o,s:o,s:b}", "tracking", c->tracking, "category",
+        case_category_name(c->category), "category_zh", case_category_label_zh(c->category),
+        "state", case_state_name(c->state), "state_zh", case_state_label_zh(c->state), "created",
+        iso(c->created_utc), "updated", iso(m.updated_utc), "closed", iso_or_null(c->closed_utc),
+        "timeline", tl, "reward", pub_rw, "joined", joined == 1);
     case_free(c);
     return http_json(out, 200, doc);
 }

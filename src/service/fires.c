@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "base/bjtime.h"
+#include "base/log.h"
 #include "base/xalloc.h"
 #include "service/casework.h"
 #include "service/textlines.h"
@@ -87,6 +88,116 @@ static int open_case(store *s, const case_report *rep, const case_actor *who, in
     return EW_OK;
 }
 
+/* ---- public reports of the same fire ------------------------------------------------ */
+
+typedef struct waiting_ctx {
+    store *s;
+    const fires_point *p;
+    int64_t case_id, now_utc;
+    char *err;
+    size_t errcap;
+} waiting_ctx;
+
+static int join_waiting(void *ctx, const em_burning_report *r)
+{
+    waiting_ctx *w = ctx;
+    double d = fires_distance_m(w->p->lon, w->p->lat, r->lon, r->lat);
+    if (d > FIRES_CLUSTER_M)
+        return 0;
+    em_fire_report_row row = {r->case_id, w->case_id, d, w->now_utc};
+    int rc = em_fire_report_put(w->s, &row, w->err, w->errcap);
+    return rc < 0 ? rc : 0;
+}
+
+/* The public reports, made before this point arrived, that report its fire. */
+static int join_waiting_reports(store *s, const fires_point *p, int64_t case_id, int64_t now_utc,
+                                char *err, size_t errcap)
+{
+    waiting_ctx w = {s, p, case_id, now_utc, err, errcap};
+    return em_burning_reports_unjoined(s, p->ts_utc - FIRES_CLUSTER_S, p->ts_utc + FIRES_CLUSTER_S,
+                                       join_waiting, &w, err, errcap);
+}
+
+typedef struct nearest_ctx {
+    double lon, lat;
+    double best_m;
+    int64_t case_id;
+} nearest_ctx;
+
+static int nearest_fire(void *ctx, const em_fire_row *f)
+{
+    nearest_ctx *n = ctx;
+    double d = fires_distance_m(n->lon, n->lat, f->lon, f->lat);
+    if (d <= FIRES_CLUSTER_M && d < n->best_m) {
+        n->best_m = d;
+        n->case_id = f->case_id;
+    }
+    return 0;
+}
+
+int fires_public_report(store *s, const case_report *r, const case_actor *who,
+                        const casework_meta *reporter, int64_t now_utc, int64_t *id_out,
+                        char tracking[CASE_TRACKING_LEN + 1], int64_t *fire_case_id,
+                        case_error *err)
+{
+    *fire_case_id = 0;
+    int rc = casework_open(s, r, who, reporter, now_utc, id_out, tracking, err);
+    if (rc < 0 || r->category != CASE_CAT_OPEN_BURNING || r->source != CASE_SRC_PUBLIC_REPORT ||
+        (r->lon == 0 && r->lat == 0))
+        return rc;
+    /* The report is stored: from here on a failure costs only the join. */
+    char e[256] = "";
+    nearest_ctx n = {r->lon, r->lat, INFINITY, 0};
+    int j = em_fires_each(s, now_utc - FIRES_CLUSTER_S, now_utc + FIRES_CLUSTER_S + 1, nearest_fire,
+                          &n, e, sizeof e);
+    if (j >= 0 && n.case_id) {
+        em_fire_report_row row = {*id_out, n.case_id, n.best_m, now_utc};
+        j = em_fire_report_put(s, &row, e, sizeof e);
+        if (j >= 0)
+            *fire_case_id = n.case_id;
+    }
+    if (j < 0)
+        ew_log(EW_LOG_ERROR, "fires.join", "case=%lld err=\"%s\"", (long long)*id_out, e);
+    return rc;
+}
+
+int fires_report_joined(store *s, int64_t case_id, int64_t *fire_case_id, char *err, size_t errcap)
+{
+    em_fire_report_row row;
+    int rc = em_fire_report_of(s, case_id, &row, err, errcap);
+    if (rc == 1)
+        *fire_case_id = row.fire_case_id;
+    return rc < 0 ? EW_EINTERNAL : rc;
+}
+
+typedef struct ids_ctx {
+    int64_t *v;
+    size_t n;
+} ids_ctx;
+
+static int add_report_id(void *ctx, const em_fire_report_row *r)
+{
+    ids_ctx *c = ctx;
+    c->v = xrealloc(c->v, (c->n + 1) * sizeof *c->v);
+    c->v[c->n++] = r->case_id;
+    return 0;
+}
+
+int fires_reports_of(store *s, int64_t fire_case_id, int64_t **ids, size_t *n, char *err,
+                     size_t errcap)
+{
+    ids_ctx c = {NULL, 0};
+    if (em_fire_reports_each(s, fire_case_id, add_report_id, &c, err, errcap) < 0) {
+        free(c.v);
+        *ids = NULL;
+        *n = 0;
+        return EW_EINTERNAL;
+    }
+    *ids = c.v;
+    *n = c.n;
+    return EW_OK;
+}
+
 int fires_add(store *s, const fires_towns *t, const fires_point *p, int64_t now_utc,
               int64_t *case_id, bool *opened, char *err, size_t errcap)
 {
@@ -126,7 +237,13 @@ int fires_add(store *s, const fires_towns *t, const fires_point *p, int64_t now_
                      .town = town,
                      .case_id = n.case_id};
     *case_id = n.case_id;
-    return em_fire_put(s, &f, err, errcap);
+    rc = em_fire_put(s, &f, err, errcap);
+    if (rc == 1) {
+        int j = join_waiting_reports(s, p, n.case_id, now_utc, err, errcap);
+        if (j < 0)
+            return j;
+    }
+    return rc;
 }
 
 /* Coordinates on the globe, a confidence in 0–100 and a named source. */

@@ -22,6 +22,7 @@
 
 #include "base/err.h"
 #include "service/case.h"
+#include "service/casework.h"
 #include "store/emergency.h"
 #include "store/read.h"
 #include "store/store.h"
@@ -73,6 +74,31 @@ int fires_import_csv(store *s, const fires_towns *t, const char *text, size_t n,
  * air stations of db (fires_towns_load). Borrowed for the call. */
 int fires_report(store *s, ew_reader *db, const case_actor *who, const fires_point *pts, size_t n,
                  int64_t now_utc, int *points, int *cases, char *err, size_t errcap) EW_MUST_CHECK;
+
+/* Public reports of the same fire (issue: "cases from the public's reports of the same fire
+ * join it"). A public report (随手拍) of open burning with a position keeps its own case, so
+ * that its reporter follows it by tracking code, and joins the case of the fire it reports:
+ * the case of the nearest stored fire point within FIRES_CLUSTER_M metres whose time lies
+ * within FIRES_CLUSTER_S of the report. A report that came first joins the case a later
+ * point opens or joins (fires_add looks for them). A report joins once (store/emergency.h
+ * fire_report, append-only).
+ *
+ * fires_public_report opens the report (casework_open with who = the public) and joins it.
+ * Returns casework_open's result; on success *id_out, tracking and *fire_case_id (the joined
+ * case, 0 if none) are filled. A failure to join leaves the report stored and unjoined (a
+ * later point joins it), is logged, and does not fail the call. */
+int fires_public_report(store *s, const case_report *r, const case_actor *who,
+                        const casework_meta *reporter, int64_t now_utc, int64_t *id_out,
+                        char tracking[CASE_TRACKING_LEN + 1], int64_t *fire_case_id,
+                        case_error *err) EW_MUST_CHECK;
+
+/* The case a report joined: 1 and *fire_case_id, 0 if it joined none, or EW_EINTERNAL. */
+int fires_report_joined(store *s, int64_t case_id, int64_t *fire_case_id, char *err,
+                        size_t errcap) EW_MUST_CHECK;
+/* The report cases joined to fire_case_id, ascending, in *ids (caller frees), *n of them.
+ * EW_OK or EW_EINTERNAL (*ids NULL, *n 0). */
+int fires_reports_of(store *s, int64_t fire_case_id, int64_t **ids, size_t *n, char *err,
+                     size_t errcap) EW_MUST_CHECK;
 
 typedef struct fires_video {
     const char *camera;

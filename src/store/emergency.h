@@ -187,6 +187,40 @@ typedef int (*em_town_fires_fn)(void *ctx, const em_town_fires *t);
 int em_fires_by_town(store *s, int64_t from_utc, int64_t to_utc, em_town_fires_fn fn, void *ctx,
                      char *err, size_t errcap) EW_MUST_CHECK;
 
+/* ---- public reports joined to a fire's case ------------------------------------------- */
+
+/* A public report of open burning (case_id) joined to the case of the fire it reports
+ * (fire_case_id), distance_m from the nearest point of that fire. Append-only: a report
+ * joins once. */
+typedef struct em_fire_report_row {
+    int64_t case_id;
+    int64_t fire_case_id;
+    double distance_m;
+    int64_t joined_utc;
+} em_fire_report_row;
+typedef int (*em_fire_report_fn)(void *ctx, const em_fire_report_row *r);
+/* Insert; 1 if stored, 0 if case_id had already joined a case (nothing changes). */
+int em_fire_report_put(store *s, const em_fire_report_row *r, char *err,
+                       size_t errcap) EW_MUST_CHECK;
+/* 1 and *row if case_id joined a fire's case, 0 if not (*row untouched). */
+int em_fire_report_of(store *s, int64_t case_id, em_fire_report_row *row, char *err,
+                      size_t errcap) EW_MUST_CHECK;
+/* The reports joined to fire_case_id, by case id. */
+int em_fire_reports_each(store *s, int64_t fire_case_id, em_fire_report_fn fn, void *ctx, char *err,
+                         size_t errcap) EW_MUST_CHECK;
+
+/* A public report of open burning with coordinates that has not joined a fire's case. */
+typedef struct em_burning_report {
+    int64_t case_id;
+    int64_t created_utc;
+    double lon, lat;
+} em_burning_report;
+typedef int (*em_burning_report_fn)(void *ctx, const em_burning_report *r);
+/* Such reports created in [from_utc, to_utc], by time. fn returns 0 to go on, 1 to stop
+ * (the call returns 0) or a negative error (returned). */
+int em_burning_reports_unjoined(store *s, int64_t from_utc, int64_t to_utc, em_burning_report_fn fn,
+                                void *ctx, char *err, size_t errcap) EW_MUST_CHECK;
+
 /* ---- video alarms -------------------------------------------------------------------- */
 
 typedef struct em_video_row {

@@ -514,6 +514,86 @@ int em_fires_each(store *s, int64_t from_utc, int64_t to_utc, em_fire_fn fn, voi
     return rc > 0 ? 0 : rc;
 }
 
+/* ---- public reports joined to a fire's case ------------------------------------------- */
+
+int em_fire_report_put(store *s, const em_fire_report_row *r, char *err, size_t errcap)
+{
+    int rc = done(s,
+                  prep(s, err, errcap, "fire report put",
+                       "INSERT OR IGNORE INTO fire_report (case_id, fire_case_id, distance_m,"
+                       " joined_utc) VALUES (?,?,?,?)",
+                       "iidi", r->case_id, r->fire_case_id, r->distance_m, r->joined_utc),
+                  err, errcap, "fire report put");
+    if (rc < 0)
+        return rc;
+    return sqlite3_changes(store_sqlite_handle(s)) > 0 ? 1 : 0;
+}
+
+static int fire_report_row(sqlite3_stmt *st, void *fn, void *ctx)
+{
+    em_fire_report_row r = {.case_id = sqlite3_column_int64(st, 0),
+                            .fire_case_id = sqlite3_column_int64(st, 1),
+                            .distance_m = col_num(st, 2),
+                            .joined_utc = sqlite3_column_int64(st, 3)};
+    return ((em_fire_report_fn)fn)(ctx, &r);
+}
+
+static int copy_fire_report(void *ctx, const em_fire_report_row *r)
+{
+    *(em_fire_report_row *)ctx = *r;
+    return 1;
+}
+
+int em_fire_report_of(store *s, int64_t case_id, em_fire_report_row *row, char *err, size_t errcap)
+{
+    em_fire_report_row got;
+    int rc = walk(s,
+                  prep(s, err, errcap, "fire report",
+                       "SELECT case_id, fire_case_id, distance_m, joined_utc FROM fire_report"
+                       " WHERE case_id = ?",
+                       "i", case_id),
+                  fire_report_row, (void *)copy_fire_report, &got, err, errcap, "fire report");
+    if (rc == 1)
+        *row = got;
+    return rc;
+}
+
+int em_fire_reports_each(store *s, int64_t fire_case_id, em_fire_report_fn fn, void *ctx, char *err,
+                         size_t errcap)
+{
+    int rc = walk(s,
+                  prep(s, err, errcap, "fire reports",
+                       "SELECT case_id, fire_case_id, distance_m, joined_utc FROM fire_report"
+                       " WHERE fire_case_id = ? ORDER BY case_id",
+                       "i", fire_case_id),
+                  fire_report_row, (void *)fn, ctx, err, errcap, "fire reports");
+    return rc > 0 ? 0 : rc;
+}
+
+static int burning_report_row(sqlite3_stmt *st, void *fn, void *ctx)
+{
+    em_burning_report r = {.case_id = sqlite3_column_int64(st, 0),
+                           .created_utc = sqlite3_column_int64(st, 1),
+                           .lon = col_num(st, 2),
+                           .lat = col_num(st, 3)};
+    return ((em_burning_report_fn)fn)(ctx, &r);
+}
+
+int em_burning_reports_unjoined(store *s, int64_t from_utc, int64_t to_utc, em_burning_report_fn fn,
+                                void *ctx, char *err, size_t errcap)
+{
+    /* case_created (created_utc, id) bounds the scan to the window; (0, 0) is "no position". */
+    int rc = walk(s,
+                  prep(s, err, errcap, "burning reports",
+                       "SELECT id, created_utc, lon, lat FROM case_file WHERE created_utc"
+                       " BETWEEN ? AND ? AND source = 'public_report' AND category ="
+                       " 'open_burning' AND NOT (lon = 0 AND lat = 0) AND id NOT IN"
+                       " (SELECT case_id FROM fire_report) ORDER BY created_utc, id",
+                       "ii", from_utc, to_utc),
+                  burning_report_row, (void *)fn, ctx, err, errcap, "burning reports");
+    return rc < 0 ? rc : 0;
+}
+
 static int town_row(sqlite3_stmt *st, void *fn, void *ctx)
 {
     em_town_fires t = {.town = col_text(st, 0),

@@ -516,6 +516,15 @@ static const char *const migrations[] = {
      "  PRIMARY KEY (case_id, seq),"
      "  FOREIGN KEY (case_id, seq) REFERENCES case_event(case_id, seq)) WITHOUT ROWID;" APPEND_ONLY(
          "case_event_finding")),
+    /* 14 -> 15: a public report of open burning joined to the case of the same fire
+     * (service/fires.h): one row per report case, append-only. */
+    ("CREATE TABLE IF NOT EXISTS fire_report ("
+     "  case_id INTEGER PRIMARY KEY REFERENCES case_file(id),"
+     "  fire_case_id INTEGER NOT NULL REFERENCES case_file(id),"
+     "  distance_m REAL NOT NULL,"
+     "  joined_utc INTEGER NOT NULL);"
+     "CREATE INDEX IF NOT EXISTS fire_report_fire ON fire_report(fire_case_id, "
+     "case_id);" APPEND_ONLY("fire_report")),
 };
 enum { N_MIGRATIONS = sizeof migrations / sizeof migrations[0] };
 _Static_assert(N_MIGRATIONS == STORE_SCHEMA_VERSION, "one migration per schema version");

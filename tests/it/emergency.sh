@@ -130,3 +130,17 @@ check "the same camera twice in an hour: one case" \
 check "an alarm without a camera is 422" \
   test "$(code "$T_cam" POST alarms/video "${J[@]}" -d '{"time":"2026-01-11 10:40:00","kind":"fire"}')" = 422
 check "cases in all: 1 breach, 3 fires, 1 camera" test "$(cases "")" = 5
+
+# ---- public reports of the same fire --------------------------------------------------------
+# A 随手拍 of burning 300 m from 九龙镇's first fire joins that fire's case; one 5 km away
+# does not. Each keeps its own case and tracking code.
+rep() { curl -s -X POST "$base/public/reports" "${J[@]}" -d "{\"category\":\"open_burning\",\"location\":\"九龙镇南\",\"lon\":$1,\"lat\":$2,\"description\":\"地里烧秸秆，烟很大\"}"; }
+P1=$(rep 113.8040 34.7000); P2=$(rep 113.8600 34.7000)
+check "a report beside a fire joins it, one 5 km away does not" \
+  test "$(jq -r .joined <<<"$P1") $(jq -r .joined <<<"$P2")" = "true false"
+fire_case=$(jq '.data[0].case_id' <<<"$F")
+rid=$(sqlite3 "$db" "SELECT id FROM case_file WHERE tracking = '$(jq -r .tracking <<<"$P1")'")
+check "the report's case names the fire's case, the fire's case lists the report" \
+  test "$(api "$T_b" GET "cases/$rid" | jq .data.fire_case) $(api "$T_b" GET "cases/$fire_case" | jq -c .data.public_reports)" = "$fire_case [$rid]"
+check "the reporter's tracking page says the report joined a fire being handled" \
+  test "$(curl -s "$base/public/reports/$(jq -r .tracking <<<"$P1")" | jq .joined)$(curl -s "$base/public/reports/$(jq -r .tracking <<<"$P2")" | jq .joined)" = truefalse

@@ -200,3 +200,34 @@ test('an enterprise has no warning screen and reads only its own entry of the re
   assert.deepEqual(errors, []);
   await context.close();
 });
+
+test('a public report of a burning beside a fire point joins its case, and both screens say so', async () => {
+  // A camera's point an hour ago at a new place, then a 随手拍 80 m from it.
+  const hourAgo = new Date(Date.now() + 7 * 3600_000).toISOString().slice(0, 19).replace('T', ' ');
+  const ev = await call('bureau1', 'POST', 'events', { events: [{ time: hourAgo, lon: 113.95, lat: 34.60, confidence: 90, source: '蓝天卫士' }] });
+  assert.deepEqual(ev.body, { received: 1, stored: 1, cases_opened: 1 });
+  const posted = await fetch(`${base}/api/v1/public/reports`, {
+    method: 'POST', headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify({ category: 'open_burning', location: '九龙镇南地头', lon: 113.9507, lat: 34.6003, description: '地里在烧秸秆，烟很大' }),
+  });
+  const rep = await posted.json();
+  assert.equal(posted.status, 201);
+  assert.equal(rep.joined, true);
+  const pub = await newPage();
+  await pub.page.goto(`${base}/?lang=zh#/track?code=${encodeURIComponent(rep.tracking)}`);
+  await pub.page.waitForSelector('[data-testid=track-joined]');
+  assert.match(await pub.page.textContent('[data-testid=track-joined]'), /同一火点案件/);
+  await pub.context.close();
+  const cases = (await call('bureau1', 'GET', 'cases?source=public_report&limit=200')).body.data;
+  const mine = cases.find((c) => c.tracking === rep.tracking);
+  assert.ok(mine, 'the report has its own case');
+  const { page, errors, context } = await newPage();
+  await login(page, 'bureau1');
+  await page.goto(`${base}/?lang=zh#/case/${mine.id}`);
+  await ready(page, 'report-joined');
+  await page.click('[data-testid=case-fire-link]');
+  await page.waitForSelector('[data-testid=case-fire-reports]');
+  assert.match(await page.textContent('[data-testid=case-fire-reports]'), new RegExp(`案件 ?${mine.id}`));
+  assert.deepEqual(errors, []);
+  await context.close();
+});

@@ -7,6 +7,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <cmocka.h>
@@ -563,16 +564,25 @@ static void reported_points_are_all_or_none_and_the_bureaus(void **state)
     ew_read_close(rd);
 }
 
-static void three_points_300_m_apart_in_two_hours_are_one_case(void **state)
+/* Two air stations, 九龙镇's and 前程办's, as the towns' places: the reader they were loaded
+ * from (close it) and the towns in *t (free them). */
+static ew_reader *two_towns(tu_store_fixture *f, fires_towns *t)
 {
-    tu_store_fixture *f = *state;
     char err[256];
     site(f->s, "AIR0001", "air", "九龙镇", NULL, 113.80, 34.70);
     site(f->s, "AIR0002", "air", "前程办", NULL, 113.90, 34.75);
     ew_reader *rd = ew_read_open(f->db.path, err, sizeof err);
-    fires_towns t;
-    if (fires_towns_load(rd, &t, err, sizeof err))
+    if (!rd || fires_towns_load(rd, t, err, sizeof err))
         fail_msg("%s", err);
+    return rd;
+}
+
+static void three_points_300_m_apart_in_two_hours_are_one_case(void **state)
+{
+    tu_store_fixture *f = *state;
+    char err[256];
+    fires_towns t;
+    ew_reader *rd = two_towns(f, &t);
     assert_int_equal(t.n, 2);
     assert_string_equal(fires_town_of(&t, 113.801, 34.70), "九龙镇"); /* nearest station */
     assert_string_equal(fires_town_of(&t, 113.89, 34.74), "前程办");
@@ -607,6 +617,91 @@ static void three_points_300_m_apart_in_two_hours_are_one_case(void **state)
     bool opened;
     assert_int_equal(fires_add(f->s, &t, &late, t0(), &cid, &opened, err, sizeof err), 1);
     assert_true(opened);
+    fires_towns_free(&t);
+    ew_read_close(rd);
+}
+
+/* A public report (随手拍) at now, category cat, at lon/lat: its case id; *fire the case it
+ * joined (0 if none). */
+static int64_t public_report(store *s, case_category cat, double lon, double lat, int64_t now,
+                             int64_t *fire)
+{
+    case_actor pub = {.name = "public", .role = EW_ROLE_PUBLIC, .org = NULL};
+    casework_meta m = {.created_by = "public"};
+    case_report r = {.source = CASE_SRC_PUBLIC_REPORT,
+                     .category = cat,
+                     .location = "九龙镇",
+                     .lon = lon,
+                     .lat = lat,
+                     .description = "有人在地里焚烧秸秆"};
+    int64_t id = 0;
+    char tracking[CASE_TRACKING_LEN + 1];
+    case_error ce = {{0}};
+    if (fires_public_report(s, &r, &pub, &m, now, &id, tracking, fire, &ce))
+        fail_msg("%s", ce.msg);
+    return id;
+}
+
+static int64_t joined_to(store *s, int64_t case_id)
+{
+    char err[256];
+    int64_t fire = 0;
+    int rc = fires_report_joined(s, case_id, &fire, err, sizeof err);
+    if (rc < 0)
+        fail_msg("%s", err);
+    return rc == 1 ? fire : 0;
+}
+
+static void public_reports_of_the_same_fire_join_its_case(void **state)
+{
+    tu_store_fixture *f = *state;
+    char err[256];
+    fires_towns t;
+    ew_reader *rd = two_towns(f, &t);
+    int64_t fa = 0, fb = 0, fire = -1;
+    bool opened;
+    fires_point a = {t0() + 10 * 3600, 113.801, 34.70, 80, "FY-3D"};
+    assert_int_equal(fires_add(f->s, &t, &a, t0(), &fa, &opened, err, sizeof err), 1);
+    /* 0.0045° of latitude ≈ 500 m north, four hours later: the same fire. */
+    int64_t r1 =
+        public_report(f->s, CASE_CAT_OPEN_BURNING, 113.801, 34.7045, t0() + 14 * 3600, &fire);
+    assert_int_equal(fire, fa);
+    assert_int_equal(joined_to(f->s, r1), fa);
+    /* 2.7 km east, a dust report beside the fire, the fire's place 30 h later: none joins. */
+    int64_t r2 = public_report(f->s, CASE_CAT_OPEN_BURNING, 113.83, 34.70, t0() + 14 * 3600, &fire);
+    assert_int_equal(fire, 0);
+    int64_t r3 = public_report(f->s, CASE_CAT_DUST, 113.801, 34.7001, t0() + 14 * 3600, &fire);
+    assert_int_equal(fire, 0);
+    int64_t r4 =
+        public_report(f->s, CASE_CAT_OPEN_BURNING, 113.801, 34.70, t0() + 40 * 3600, &fire);
+    assert_int_equal(fire, 0);
+    /* A report before the satellite saw the fire joins the case its point opens. */
+    int64_t r5 =
+        public_report(f->s, CASE_CAT_OPEN_BURNING, 113.9005, 34.75, t0() + 15 * 3600, &fire);
+    assert_int_equal(fire, 0);
+    fires_point b = {t0() + 16 * 3600, 113.90, 34.75, 70, "NPP"};
+    assert_int_equal(fires_add(f->s, &t, &b, t0() + 16 * 3600, &fb, &opened, err, sizeof err), 1);
+    assert_true(opened && fb != fa);
+    assert_int_equal(joined_to(f->s, r5), fb);
+    assert_int_equal(joined_to(f->s, r2), 0); /* still too far from both */
+    assert_int_equal(joined_to(f->s, r3), 0);
+    assert_int_equal(joined_to(f->s, r4), 0);
+    int64_t *ids = NULL;
+    size_t n = 0;
+    if (fires_reports_of(f->s, fa, &ids, &n, err, sizeof err))
+        fail_msg("%s", err);
+    assert_int_equal(n, 1);
+    assert_int_equal(ids[0], r1);
+    free(ids);
+    if (fires_reports_of(f->s, fb, &ids, &n, err, sizeof err))
+        fail_msg("%s", err);
+    assert_int_equal(n, 1);
+    assert_int_equal(ids[0], r5);
+    free(ids);
+    /* A report joins once. */
+    em_fire_report_row again = {r1, fb, 1.0, t0() + 20 * 3600};
+    assert_int_equal(em_fire_report_put(f->s, &again, err, sizeof err), 0);
+    assert_int_equal(joined_to(f->s, r1), fa);
     fires_towns_free(&t);
     ew_read_close(rd);
 }
@@ -652,6 +747,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(reported_points_are_all_or_none_and_the_bureaus,
                                         tu_store_setup, tu_store_teardown),
         cmocka_unit_test_setup_teardown(three_points_300_m_apart_in_two_hours_are_one_case,
+                                        tu_store_setup, tu_store_teardown),
+        cmocka_unit_test_setup_teardown(public_reports_of_the_same_fire_join_its_case,
                                         tu_store_setup, tu_store_teardown),
         cmocka_unit_test_setup_teardown(same_camera_twice_in_an_hour_is_one_case, tu_store_setup,
                                         tu_store_teardown),

@@ -453,6 +453,8 @@ export async function caseDetail(id) {
         ${c.closed ? `<dt>${t('closed')}</dt><dd>${esc(hm(c.closed))}</dd>` : ''}
         ${c.finding ? `<dt>${t('finding')}</dt><dd data-testid="case-finding">${esc(t(`fd_${c.finding}`))}</dd>` : ''}
         ${c.reopen_count ? `<dt>${t('reopenCount')}</dt><dd>${esc(c.reopen_count)}</dd>` : ''}
+        ${c.fire_case ? `<dt>${t('sameFire')}</dt><dd><a href="#/case/${esc(c.fire_case)}" data-testid="case-fire-link">${t('caseNo')} ${esc(c.fire_case)}</a></dd>` : ''}
+        ${(c.public_reports || []).length ? `<dt>${t('fireReports')}</dt><dd data-testid="case-fire-reports">${c.public_reports.map((id) => `<a href="#/case/${esc(id)}">${t('caseNo')} ${esc(id)}</a>`).join(' · ')}</dd>` : ''}
         ${c.reporter ? `<dt>${t('reporter')}</dt><dd data-testid="case-reporter">${esc(c.reporter.name ?? '—')} · ${esc(c.reporter.contact ?? '—')} <small class="muted">${t('reporterPrivate')}</small></dd>` : ''}
       </dl>
       <div class="photos" data-testid="case-photos">${(c.attachments || []).map(attachment).join('')}</div></section>

@@ -129,6 +129,7 @@ export async function track(arg, query) {
       <dt>${t('state')}</dt><dd><span class="state state-${esc(r.state)}" data-testid="track-state">${esc(r.state_zh)}</span></dd>
       <dt>${t('created')}</dt><dd>${hm(r.created)}</dd><dt>${t('updatedAt')}</dt><dd>${hm(r.updated)}</dd>
       ${r.closed ? `<dt>${t('closed')}</dt><dd>${hm(r.closed)}</dd>` : ''}
+      ${r.joined ? `<dt>${t('sameFire')}</dt><dd data-testid="track-joined">${t('trackJoined')}</dd>` : ''}
       ${r.reward ? `<dt>${t('reward')}</dt><dd><span data-testid="track-reward" data-status="${esc(r.reward.status)}">${esc(t(`reward_${r.reward.status}`))}</span>${r.reward.amount_fen ? ` · <span data-testid="track-reward-amount">${esc(yuan(r.reward.amount_fen))}</span>` : ''}</dd>` : ''}
     </dl>
     <h3>${t('timeline')}</h3>
