@@ -1,8 +1,9 @@
 /* envwatch import: load files into a database — satellite fire points (each placed in a
  * town and grouped into cases, service/fires.h), the emergency reduction list
  * (service/emergency.h), water results and sections (service/water.h), dust-fall
- * samples (service/dust.h), flows (service/flow.h) and black-odorous water
- * (service/blackwater.h). Formats: docs/import-formats.md, docs/emergency-list.md. */
+ * samples (service/dust.h), flows (service/flow.h), black-odorous water
+ * (service/blackwater.h) and the greenhouse-gas code map (service/ghg.h). Formats:
+ * docs/import-formats.md, docs/emergency-list.md. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,6 +15,7 @@
 #include "service/emergency.h"
 #include "service/fires.h"
 #include "service/flow.h"
+#include "service/ghg.h"
 #include "service/riverplan.h"
 #include "service/source.h"
 #include "service/water.h"
@@ -28,6 +30,7 @@ static const char usage_text[] =
     "       envwatch import dustfall --db FILE CSV\n"
     "       envwatch import flow-sections|flows --db FILE CSV\n"
     "       envwatch import black-odorous-bodies|black-odorous --db FILE CSV\n"
+    "       envwatch import power|ghg-codes --db FILE CSV\n"
     "\n"
     "fires: satellite fire points (time,lon,lat,confidence,source; time in Beijing time).\n"
     "  Each point goes to the town of the nearest air station; points of one town within\n"
@@ -47,6 +50,8 @@ static const char usage_text[] =
     "  depth_cm; an empty value was not measured).\n"
     "power: 分表计电, the hourly mean power of an outlet's facility (mn,facility,hour,kw; hour\n"
     "  YYYY-MM-DD HH:00 Beijing time), judged with serve --facilities.\n"
+    "ghg-codes: the code a greenhouse-gas station sends a gas under (mn,gas,code; gas CO2,\n"
+    "  CH4 or N2O): N2O, which HJ 212-2017 has no code for, is reported only with one.\n"
     "  For the line formats (all but fires and emergency-list) bad lines are reported as\n"
     "  FILE:LINE and skipped, the rest stored; exit 1 when any line was bad.\n";
 
@@ -71,6 +76,7 @@ static const struct {
     {"black-odorous-bodies", "bodies", blackwater_import_bodies},
     {"black-odorous", "samplings", blackwater_import_samples},
     {"power", "hours", source_import_power},
+    {"ghg-codes", "codes", ghg_import_codes},
 };
 enum { N_LINE_FORMATS = sizeof line_formats / sizeof line_formats[0] };
 

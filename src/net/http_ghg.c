@@ -18,14 +18,13 @@ static json_t *num(double v)
 static int add_row(void *ctx, const ghg_row *g)
 {
     json_array_append_new(
-        ctx,
-        json_pack("{s:I,s:s,s:s,s:s,s:s,s:i,s:i,s:i,s:o,s:o,s:o,s:o,s:o,s:i}", "site_id",
-                  (json_int_t)g->site_id, "name", g->name, "gas", ghg_name(g->gas), "param",
-                  ghg_code(g->gas), "unit", ghg_unit(g->gas), "hours", (int)g->hours, "valid_hours",
-                  (int)g->valid_hours, "calibration_hours", (int)g->calibration_hours, "mean",
-                  num(g->mean), "min", num(g->min), "max", num(g->max), "background_id",
-                  g->background_id ? json_integer(g->background_id) : json_null(), "enhancement",
-                  num(g->enhancement), "paired_hours", (int)g->paired_hours));
+        ctx, json_pack("{s:I,s:s,s:s,s:s,s:s,s:i,s:i,s:i,s:o,s:o,s:o,s:o,s:o,s:i}", "site_id",
+                       (json_int_t)g->site_id, "name", g->name, "gas", ghg_name(g->gas), "param",
+                       g->param, "unit", ghg_unit(g->gas), "hours", (int)g->hours, "valid_hours",
+                       (int)g->valid_hours, "calibration_hours", (int)g->calibration_hours, "mean",
+                       num(g->mean), "min", num(g->min), "max", num(g->max), "background_id",
+                       g->background_id ? json_integer(g->background_id) : json_null(),
+                       "enhancement", num(g->enhancement), "paired_hours", (int)g->paired_hours));
     return 0;
 }
 

@@ -23,7 +23,7 @@
 typedef struct store store;
 
 /* The schema version this build creates and expects (see docs/storage.md). */
-#define STORE_SCHEMA_VERSION 15
+#define STORE_SCHEMA_VERSION 16
 
 /* Observation periods; the text form ("rtd", "min", "hour", "day") is what the schema
  * stores. HJ 212-2017 §6.6: 2011 real-time, 2051 minute, 2061 hour, 2031 day data. */

@@ -45,6 +45,7 @@ enum {
     STORE_SLOT_BO_SAMPLE_PUT,
     STORE_SLOT_WATER_STATION_PUT,
     STORE_SLOT_WATER_STATION_DEL,
+    STORE_SLOT_GHG_CODE_PUT,
     STORE_STMT_SLOTS
 };
 sqlite3_stmt *store_stmt(store *s, int slot, const char *sql);

@@ -525,6 +525,13 @@ static const char *const migrations[] = {
      "  joined_utc INTEGER NOT NULL);"
      "CREATE INDEX IF NOT EXISTS fire_report_fire ON fire_report(fire_case_id, "
      "case_id);" APPEND_ONLY("fire_report")),
+    /* 15 -> 16: the code each greenhouse-gas station sends a gas under (service/ghg.h), for
+     * the gases HJ 212-2017 has no code for (N2O) or a station that uses its own. */
+    ("CREATE TABLE IF NOT EXISTS ghg_code ("
+     "  mn TEXT NOT NULL,"
+     "  gas TEXT NOT NULL CHECK (gas IN ('CO2', 'CH4', 'N2O')),"
+     "  code TEXT NOT NULL,"
+     "  PRIMARY KEY (mn, gas)) WITHOUT ROWID;"),
 };
 enum { N_MIGRATIONS = sizeof migrations / sizeof migrations[0] };
 _Static_assert(N_MIGRATIONS == STORE_SCHEMA_VERSION, "one migration per schema version");

@@ -52,3 +52,26 @@ check "a background that is not a GHG station: 400" \
 check "a period over 400 days: 400" \
   test "$(curl -s -o /dev/null -w '%{http_code}' -H "Authorization: Bearer $tok" "$base/ghg?from=2023-01-01&to=2025-03-01")" = 400
 check "as CSV" sh -c "curl -s -H 'Authorization: Bearer $tok' '$base/$q&format=csv' | grep -q 'CH4'"
+
+# ---- N2O under a station's own code -----------------------------------------------------------
+# HJ 212-2017 has no N2O code: the urban station sends it as N2O01, named in the code map. Hours
+# 10–12 of 1 April normal (335, 336, 337 ppb), hour 13 a calibration (flag C, 400).
+mh=EWGHG00000000000000MH001
+q2='ghg?from=2025-04-01&to=2025-04-02'
+qn=0
+{
+  for h in 10 11 12 13; do
+    qn=$((qn + 1)); v=$((325 + h)); f=N; [ "$h" = 13 ] && { v=400; f=C; }
+    printf '{"qn":"2025040100000%04d","st":"22","cn":2061,"pw":"610001","mn":"%s","flag":5,"cp":[{"key":"DataTime","value":"20250401%s0000"},{"key":"N2O01-Avg","value":%s},{"key":"N2O01-Flag","value":"%s","sep":","}]}\n' \
+      "$qn" "$mh" "$h" "$v" "$f"
+  done
+} | "$ENVWATCH" hj212 encode >"$TEST_TMP/n2o.bin"
+check "the station's 4 N2O hour packets are acknowledged" test "$(hj212_acks "$TEST_TMP/n2o.bin")" = 4
+check "without a code in the map no station reports N2O" \
+  test "$(get "$q2" | jq '[.data[] | select(.gas == "N2O")] | length')" = 0
+printf 'mn,gas,code\n%s,N2O,N2O01\n%s,SF6,x1\n%s,N2O,N2O-01\n' "$mh" "$mh" "$mh" >"$TEST_TMP/codes.csv"
+out=$("$ENVWATCH" import ghg-codes --db "$db" "$TEST_TMP/codes.csv" 2>"$TEST_TMP/codes.err"); rc=$?
+check "the code map: 1 stored, an unknown gas and a code that is not letters and digits refused (exit 1, lines 3 and 4)" \
+  test "$out $rc $(cut -d: -f2 "$TEST_TMP/codes.err" | tr '\n' ' ')" = "codes stored: 1, bad lines: 2 1 3 4 "
+check "N2O of the urban station only: code N2O01, ppb, 4 hours, 1 calibration, mean 336 of the normal ones" \
+  test "$(get "$q2" | jq -c '[.data[] | select(.gas == "N2O") | [.site_id, .param, .unit, .hours, .calibration_hours, .valid_hours, .mean]]')" = "[[$urban,\"N2O01\",\"ppb\",4,1,3,336]]"

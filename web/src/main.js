@@ -242,7 +242,7 @@ async function blackCard(grid, tg, year) {
   chart(el, barsAgainst(d.data.map((r) => r.name), d.data.map((r) => r.heavy_points + r.light_points), t('blackPointsBlack'), '', null));
 }
 
-// Greenhouse-gas stations this month: CO2 and CH4 means of the normal hours and the
+// Greenhouse-gas stations this month: CO2, CH4 (and N2O where mapped) means of the normal hours and the
 // enhancement over the background station, as GET /ghg computes them.
 async function ghgCard(grid) {
   const d = await api('ghg');
