@@ -126,3 +126,6 @@ admin_token() {
   curl -s -X POST "$base/login" -H 'Content-Type: application/json' \
     -d "{\"name\":\"$2\",\"password\":\"$2-test-password\"}" | jq -r .token
 }
+# sqlite3 as the tests use it beside a running server, which writes to the same file: wait
+# for its lock (up to 5 s) rather than fail the statement with "database is locked".
+sqlite3() { command sqlite3 -cmd '.timeout 5000' "$@"; }
