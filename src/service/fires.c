@@ -98,9 +98,18 @@ typedef struct waiting_ctx {
     size_t errcap;
 } waiting_ctx;
 
-static int join_waiting(void *ctx, const em_burning_report *r)
+/* The one rule of which cases may join a fire's case: the public's reports of open burning
+ * that say where. */
+static bool may_join(case_source src, case_category cat, double lon, double lat)
+{
+    return src == CASE_SRC_PUBLIC_REPORT && cat == CASE_CAT_OPEN_BURNING && !(lon == 0 && lat == 0);
+}
+
+static int join_waiting(void *ctx, const em_unjoined_case *r)
 {
     waiting_ctx *w = ctx;
+    if (!may_join(CASE_SRC_PUBLIC_REPORT, CASE_CAT_OPEN_BURNING, r->lon, r->lat))
+        return 0;
     double d = fires_distance_m(w->p->lon, w->p->lat, r->lon, r->lat);
     if (d > FIRES_CLUSTER_M)
         return 0;
@@ -114,8 +123,9 @@ static int join_waiting_reports(store *s, const fires_point *p, int64_t case_id,
                                 char *err, size_t errcap)
 {
     waiting_ctx w = {s, p, case_id, now_utc, err, errcap};
-    return em_burning_reports_unjoined(s, p->ts_utc - FIRES_CLUSTER_S, p->ts_utc + FIRES_CLUSTER_S,
-                                       join_waiting, &w, err, errcap);
+    return em_unjoined_cases(s, case_source_name(CASE_SRC_PUBLIC_REPORT),
+                             case_category_name(CASE_CAT_OPEN_BURNING), p->ts_utc - FIRES_CLUSTER_S,
+                             p->ts_utc + FIRES_CLUSTER_S, join_waiting, &w, err, errcap);
 }
 
 typedef struct nearest_ctx {
@@ -142,8 +152,7 @@ int fires_public_report(store *s, const case_report *r, const case_actor *who,
 {
     *fire_case_id = 0;
     int rc = casework_open(s, r, who, reporter, now_utc, id_out, tracking, err);
-    if (rc < 0 || r->category != CASE_CAT_OPEN_BURNING || r->source != CASE_SRC_PUBLIC_REPORT ||
-        (r->lon == 0 && r->lat == 0))
+    if (rc < 0 || !may_join(r->source, r->category, r->lon, r->lat))
         return rc;
     /* The report is stored: from here on a failure costs only the join. */
     char e[256] = "";

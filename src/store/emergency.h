@@ -209,17 +209,20 @@ int em_fire_report_of(store *s, int64_t case_id, em_fire_report_row *row, char *
 int em_fire_reports_each(store *s, int64_t fire_case_id, em_fire_report_fn fn, void *ctx, char *err,
                          size_t errcap) EW_MUST_CHECK;
 
-/* A public report of open burning with coordinates that has not joined a fire's case. */
-typedef struct em_burning_report {
+/* A case that has not joined a fire's case (no fire_report row of its own). */
+typedef struct em_unjoined_case {
     int64_t case_id;
     int64_t created_utc;
-    double lon, lat;
-} em_burning_report;
-typedef int (*em_burning_report_fn)(void *ctx, const em_burning_report *r);
-/* Such reports created in [from_utc, to_utc], by time. fn returns 0 to go on, 1 to stop
- * (the call returns 0) or a negative error (returned). */
-int em_burning_reports_unjoined(store *s, int64_t from_utc, int64_t to_utc, em_burning_report_fn fn,
-                                void *ctx, char *err, size_t errcap) EW_MUST_CHECK;
+    double lon, lat; /* 0, 0: no position */
+} em_unjoined_case;
+typedef int (*em_unjoined_case_fn)(void *ctx, const em_unjoined_case *r);
+/* The cases of source and category (case_source_name, case_category_name) created in
+ * [from_utc, to_utc] that joined no fire's case, by time. Which cases may join is the
+ * caller's rule (service/fires.h). fn returns 0 to go on, 1 to stop (the call returns 0) or
+ * a negative error (returned). */
+int em_unjoined_cases(store *s, const char *source, const char *category, int64_t from_utc,
+                      int64_t to_utc, em_unjoined_case_fn fn, void *ctx, char *err,
+                      size_t errcap) EW_MUST_CHECK;
 
 /* ---- video alarms -------------------------------------------------------------------- */
 

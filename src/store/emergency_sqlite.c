@@ -570,27 +570,26 @@ int em_fire_reports_each(store *s, int64_t fire_case_id, em_fire_report_fn fn, v
     return rc > 0 ? 0 : rc;
 }
 
-static int burning_report_row(sqlite3_stmt *st, void *fn, void *ctx)
+static int unjoined_case_row(sqlite3_stmt *st, void *fn, void *ctx)
 {
-    em_burning_report r = {.case_id = sqlite3_column_int64(st, 0),
-                           .created_utc = sqlite3_column_int64(st, 1),
-                           .lon = col_num(st, 2),
-                           .lat = col_num(st, 3)};
-    return ((em_burning_report_fn)fn)(ctx, &r);
+    em_unjoined_case r = {.case_id = sqlite3_column_int64(st, 0),
+                          .created_utc = sqlite3_column_int64(st, 1),
+                          .lon = col_num(st, 2),
+                          .lat = col_num(st, 3)};
+    return ((em_unjoined_case_fn)fn)(ctx, &r);
 }
 
-int em_burning_reports_unjoined(store *s, int64_t from_utc, int64_t to_utc, em_burning_report_fn fn,
-                                void *ctx, char *err, size_t errcap)
+int em_unjoined_cases(store *s, const char *source, const char *category, int64_t from_utc,
+                      int64_t to_utc, em_unjoined_case_fn fn, void *ctx, char *err, size_t errcap)
 {
-    /* case_created (created_utc, id) bounds the scan to the window; (0, 0) is "no position". */
+    /* case_created (created_utc, id) bounds the scan to the window. */
     int rc = walk(s,
-                  prep(s, err, errcap, "burning reports",
+                  prep(s, err, errcap, "unjoined cases",
                        "SELECT id, created_utc, lon, lat FROM case_file WHERE created_utc"
-                       " BETWEEN ? AND ? AND source = 'public_report' AND category ="
-                       " 'open_burning' AND NOT (lon = 0 AND lat = 0) AND id NOT IN"
+                       " BETWEEN ? AND ? AND source = ? AND category = ? AND id NOT IN"
                        " (SELECT case_id FROM fire_report) ORDER BY created_utc, id",
-                       "ii", from_utc, to_utc),
-                  burning_report_row, (void *)fn, ctx, err, errcap, "burning reports");
+                       "iitt", from_utc, to_utc, source, category),
+                  unjoined_case_row, (void *)fn, ctx, err, errcap, "unjoined cases");
     return rc < 0 ? rc : 0;
 }
 

@@ -412,6 +412,18 @@ static void step(ew_case *c, case_cmd cmd, const case_actor *who, int64_t t)
 }
 
 /* Cases in March 2026, all assigned to 区建设局 except D. */
+
+/* unit's score for month (1-11) of 2026 on the cases given, every task done in time
+ * (December 2025), so that only the cases move it. */
+static void score_cases_of_month(const plan *p, const char *unit, int month,
+                                 const ew_case *const *cases, size_t n, ledger_score *s)
+{
+    ledger_task_state st[21] = {0};
+    for (size_t i = 0; i < 21; i++)
+        st[i].done = true, st[i].done_utc = bj(2025, 12, 1, 0, 0, 0);
+    ledger_score_unit(p, unit_idx(p, unit), st, NULL, cases, n, bj(2026, month, 1, 0, 0, 0),
+                      bj(2026, month + 1, 1, 0, 0, 0), s);
+}
 static void score_cases_by_unit_at_event_time(void **state)
 {
     plan *p = *state;
@@ -447,12 +459,8 @@ static void score_cases_by_unit_at_event_time(void **state)
     assert_int_equal(case_escalate(d, t + 9 * DAY, &case_policy_default), 2);
 
     const ew_case *cases[] = {a, b, c, d};
-    ledger_task_state st[21] = {0};
-    for (size_t i = 0; i < 21; i++)
-        st[i].done = true, st[i].done_utc = bj(2025, 12, 1, 0, 0, 0);
     ledger_score s;
-    ledger_score_unit(p, unit_idx(p, "jianshe"), st, NULL, cases, 4, bj(2026, 3, 1, 0, 0, 0),
-                      bj(2026, 4, 1, 0, 0, 0), &s);
+    score_cases_of_month(p, "jianshe", 3, cases, 4, &s);
     /* 100 - 2 (A) + 1 (B) + 1 (C) - 3 (C) = 97 */
     assert_int_equal(s.total, 97);
     assert_int_equal(s.n_hits, 4);
@@ -466,16 +474,14 @@ static void score_cases_by_unit_at_event_time(void **state)
     ledger_score_free(&s);
 
     /* 区工信局: D's 督办 (-2) and 挂牌督办 (-5); C's recurrence is not its fault. */
-    ledger_score_unit(p, unit_idx(p, "gongxin"), st, NULL, cases, 4, bj(2026, 3, 1, 0, 0, 0),
-                      bj(2026, 4, 1, 0, 0, 0), &s);
+    score_cases_of_month(p, "gongxin", 3, cases, 4, &s);
     assert_int_equal(s.total, 93);
     find_hits(&s, "case_listed", d->tracking, &n);
     assert_int_equal(n, 1);
     ledger_score_free(&s);
 
     /* Outside the period nothing counts. */
-    ledger_score_unit(p, unit_idx(p, "jianshe"), st, NULL, cases, 4, bj(2026, 4, 1, 0, 0, 0),
-                      bj(2026, 5, 1, 0, 0, 0), &s);
+    score_cases_of_month(p, "jianshe", 4, cases, 4, &s);
     assert_int_equal(s.total, 100);
     ledger_score_free(&s);
     case_free(a);
@@ -520,12 +526,8 @@ static void fire_points_are_charged_to_their_town(void **state)
     step(fire[1], (case_cmd){.action = CASE_ACT_VERIFY, .finding = CASE_FINDING_FALSE_ALARM},
          &bureau, t + 2 * DAY);
     const ew_case *cases[] = {fire[0], fire[1], fire[2], fire[3]};
-    ledger_task_state st[21] = {0};
-    for (size_t i = 0; i < 21; i++)
-        st[i].done = true, st[i].done_utc = bj(2025, 12, 1, 0, 0, 0);
     ledger_score s;
-    ledger_score_unit(p, unit_idx(p, "jianshe"), st, NULL, cases, 4, bj(2026, 3, 1, 0, 0, 0),
-                      bj(2026, 4, 1, 0, 0, 0), &s);
+    score_cases_of_month(p, "jianshe", 3, cases, 4, &s);
     int n;
     find_hits(&s, "fire_point", NULL, &n);
     assert_int_equal(n, 2);
@@ -536,8 +538,7 @@ static void fire_points_are_charged_to_their_town(void **state)
     /* 100 - 2 - 2, and +1 for the false alarm closed on time */
     assert_int_equal(s.total, 97);
     ledger_score_free(&s);
-    ledger_score_unit(p, unit_idx(p, "gongxin"), st, NULL, cases, 4, bj(2026, 3, 1, 0, 0, 0),
-                      bj(2026, 4, 1, 0, 0, 0), &s);
+    score_cases_of_month(p, "gongxin", 3, cases, 4, &s);
     find_hits(&s, "fire_point", NULL, &n);
     assert_int_equal(n, 0);
     ledger_score_free(&s);
